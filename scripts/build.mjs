@@ -1,0 +1,64 @@
+// Bundles the CLI, the extension and the tests with esbuild (tsc only type-checks).
+// Tree-sitter's native bindings locate their prebuilds relative to their own package, so they stay external.
+import * as esbuild from 'esbuild';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const nativeExternals = ['vscode', 'tree-sitter', 'tree-sitter-c', 'web-tree-sitter'];
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  loader: { '.scm': 'text' },
+  logLevel: 'warning',
+};
+
+function filesUnder(dir, suffix) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && d.name.endsWith(suffix))
+    .map((d) => join(d.parentPath ?? d.path, d.name));
+}
+
+const production = process.argv.includes('--production');
+const builds = [];
+
+builds.push(esbuild.build({
+  ...common,
+  entryPoints: { cli: 'src/cli/main.ts' },
+  outdir: 'dist',
+  external: nativeExternals,
+  banner: { js: '#!/usr/bin/env node' },
+  minify: production,
+}));
+
+if (existsSync('src/extension/extension.ts')) {
+  builds.push(esbuild.build({
+    ...common,
+    entryPoints: { extension: 'src/extension/extension.ts' },
+    outdir: 'dist',
+    external: nativeExternals,
+    minify: production,
+  }));
+}
+
+// Tests and benchmarks: one bundle per entry, dependencies left in node_modules.
+rmSync('out', { recursive: true, force: true });
+const testEntries = [
+  ...filesUnder('test', '.test.ts'),
+  ...filesUnder('test/bench', '.ts').filter((f) => !f.endsWith('.test.ts')),
+  ...filesUnder('test/vscode', '.ts'),
+];
+if (testEntries.length > 0) {
+  builds.push(esbuild.build({
+    ...common,
+    entryPoints: testEntries,
+    outdir: 'out/test',
+    outbase: 'test',
+    packages: 'external',
+  }));
+}
+
+await Promise.all(builds);

@@ -1,0 +1,3 @@
+import { version } from '../../package.json';
+
+process.stdout.write(`autoload-lens ${version}\n`);
