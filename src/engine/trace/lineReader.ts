@@ -1,0 +1,173 @@
+/**
+ * Turns the lines of a trace, one at a time, into events for a synchronous sink. Shared by the file reader and
+ * the text reader; it never sees more than one event's lines at once.
+ */
+import type { TraceEvent, TraceFormat, TraceWarning } from '../events';
+import { parseFtraceLine, parsePerfLine, type EventLineHead, type EventLineParser } from './eventLine';
+import { looksLikeKernelLogEvent, parseKernelLogLine } from './kernelLog';
+import {
+  isModuleEventName, parseFreePayload, parseLoadPayload, parseRefPayload, parseRequestPayload,
+} from './payload';
+
+/** Warnings kept in the summary; the rest are only counted. */
+export const MAX_WARNINGS = 100;
+
+/** A requested name holds at most 55 bytes, so a request spans a few lines at most even if it is all newlines. */
+const MAX_REQUEST_LINES = 8;
+
+const LOOKS_LIKE_MODULE_EVENT = /module_(?:request|load|free|get|put):/;
+
+interface PendingRequest {
+  head: EventLineHead;
+  line: number;
+  lines: number;
+}
+
+export interface LineCounts {
+  lines: number;
+  events: number;
+  skippedLines: number;
+  warnings: TraceWarning[];
+  warningCount: number;
+}
+
+export class TraceLineReader {
+  readonly counts: LineCounts = { lines: 0, events: 0, skippedLines: 0, warnings: [], warningCount: 0 };
+  private readonly parseHead: EventLineParser | null;
+  private pending: PendingRequest | null = null;
+  /** Number of the last line that completed an event. */
+  private lastEventLine = 0;
+
+  constructor(readonly format: TraceFormat, private readonly sink: (e: TraceEvent) => void) {
+    this.parseHead = format === 'perf' ? parsePerfLine : format === 'dmesg' ? null : parseFtraceLine;
+  }
+
+  /** One line, without its line terminator (a trailing CR is tolerated). */
+  line(text: string): void {
+    const number = ++this.counts.lines;
+    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (this.parseHead === null) {
+      this.kernelLogLine(line, number);
+      return;
+    }
+    const head = this.parseHead(line);
+    if (this.pending !== null) {
+      if (head === null) {
+        this.continueRequest(line);
+        return;
+      }
+      this.abandonRequest();
+    }
+    if (head === null) {
+      if (LOOKS_LIKE_MODULE_EVENT.test(line)) this.warn(number, 'looks like a module event but the task, pid, CPU and timestamp columns cannot be read');
+      else this.counts.skippedLines++;
+      return;
+    }
+    this.eventLine(head, number);
+  }
+
+  /** A line too long to hold; `start` is its beginning. */
+  overlongLine(start: string, bytes: number): void {
+    const number = ++this.counts.lines;
+    if (this.pending !== null) this.abandonRequest();
+    const looksLikeEvent = this.parseHead === null ? looksLikeKernelLogEvent(start) : LOOKS_LIKE_MODULE_EVENT.test(start);
+    if (looksLikeEvent) this.warn(number, `line is ${bytes} bytes long, too long for a module event; not read`);
+    else this.counts.skippedLines++;
+  }
+
+  /**
+   * End of input. `unterminated` says the last line had no newline: a trace written by the kernel always ends
+   * with one, so an event on that line may have been cut short.
+   */
+  finish(unterminated: boolean): void {
+    if (this.pending !== null && unterminated) {
+      const { line } = this.pending;
+      this.pending = null;
+      this.warn(line, 'the trace ends inside this module_request event (no final newline): it was cut short; not read');
+    } else if (this.pending !== null) {
+      this.abandonRequest();
+    } else if (unterminated && this.lastEventLine === this.counts.lines) {
+      this.warn(this.lastEventLine, 'the trace ends inside this line (no final newline): the event may be cut short');
+    }
+  }
+
+  private eventLine(head: EventLineHead, number: number): void {
+    const { event, payload } = head;
+    if (!isModuleEventName(event)) {
+      this.counts.skippedLines++;
+      return;
+    }
+    const base = { line: number, time: head.time, task: head.task, pid: head.pid, cpu: head.cpu };
+    switch (event) {
+      case 'module_request': {
+        const p = parseRequestPayload(payload);
+        if (p !== null) this.emit({ kind: 'module_request', ...base, name: p.name, wait: p.wait, callSite: p.callSite });
+        else if (payload.includes(' wait=')) this.warn(number, 'module_request with an unreadable `wait=` or `call_site=` field; not read');
+        // No `wait=` yet: the requested name contains a newline and the event goes on on the next line.
+        else this.pending = { head, line: number, lines: 1 };
+        return;
+      }
+      case 'module_load': {
+        const p = parseLoadPayload(payload);
+        if (p !== null) this.emit({ kind: 'module_load', ...base, name: p.name, taints: p.taints });
+        else this.warn(number, 'module_load without a readable module name and taint letters; not read');
+        return;
+      }
+      case 'module_free': {
+        const name = parseFreePayload(payload);
+        if (name !== null) this.emit({ kind: 'module_free', ...base, name });
+        else this.warn(number, 'module_free without a readable module name; not read');
+        return;
+      }
+      case 'module_get':
+      case 'module_put': {
+        const p = parseRefPayload(payload);
+        if (p !== null) this.emit({ kind: event, ...base, name: p.name, callSite: p.callSite, refcnt: p.refcnt });
+        else this.warn(number, `${event} without readable \`call_site=\` and \`refcnt=\` fields; not read`);
+        return;
+      }
+    }
+  }
+
+  private continueRequest(line: string): void {
+    const pending = this.pending!;
+    pending.head.payload += '\n' + line;
+    pending.lines++;
+    const { head } = pending;
+    const p = parseRequestPayload(head.payload);
+    if (p !== null) {
+      this.pending = null;
+      this.emit({
+        kind: 'module_request', line: pending.line, time: head.time, task: head.task, pid: head.pid, cpu: head.cpu,
+        name: p.name, wait: p.wait, callSite: p.callSite,
+      });
+    } else if (pending.lines >= MAX_REQUEST_LINES) {
+      this.abandonRequest();
+    }
+  }
+
+  private abandonRequest(): void {
+    const { line, lines } = this.pending!;
+    this.pending = null;
+    this.warn(line, `module_request without \`wait=\` and \`call_site=\` in ${lines} line${lines === 1 ? '' : 's'}; not read`);
+  }
+
+  private kernelLogLine(line: string, number: number): void {
+    const e = parseKernelLogLine(line, number);
+    if (e !== null) this.emit(e);
+    else if (looksLikeKernelLogEvent(line)) this.warn(number, 'looks like an autoloader kernel message but its module name cannot be read');
+    else this.counts.skippedLines++;
+  }
+
+  private emit(e: TraceEvent): void {
+    this.counts.events++;
+    this.lastEventLine = this.counts.lines;
+    this.sink(e);
+  }
+
+  private warn(line: number, message: string): void {
+    const c = this.counts;
+    c.warningCount++;
+    if (c.warnings.length < MAX_WARNINGS) c.warnings.push({ line, message });
+  }
+}
