@@ -1,0 +1,218 @@
+/**
+ * Replays trace events, in order, through the model of __request_module: resolution, completion by the
+ * provider's module_load, the dups.c tracker and the kmod slots. Finalised requests are handed to `onRecord`
+ * as soon as they are known, so memory is bounded by what is in flight, not by the trace's length.
+ */
+import type { KernelLogEvent, ModuleLoadEvent, ModuleRequestEvent, TraceEvent } from '../events';
+import type { Outcome, RequestRecord } from '../report';
+import { normalizeModuleName, type ModuleResolver, type Resolution } from '../resolution';
+import type { CallSiteLink, SourceIndex } from '../sourceIndex';
+import { DupsModel, type DupsGroup } from './dupsModel';
+import type { RequestState } from './requestState';
+
+export interface SourceLinker {
+  index: SourceIndex;
+  link(symbol: string, module: string | null): CallSiteLink;
+}
+
+export interface ReplayerOptions {
+  resolver: ModuleResolver | null;
+  source: SourceLinker | null;
+  dupsWindowSeconds: number;
+  /** A request whose provider has not loaded this long after it loaded nothing. */
+  settleSeconds: number;
+  onRecord: (record: RequestRecord) => void;
+  onDupsGroup: (group: DupsGroup<RequestState>) => void;
+  onLogEvent: (event: KernelLogEvent) => void;
+}
+
+const UNKNOWN: Resolution = { kind: 'unknown', modules: [], patterns: [] };
+
+export class Replayer {
+  requests = 0;
+  loads = 0;
+  frees = 0;
+  readonly distinctNames = new Set<string>();
+
+  private readonly loaded = new Set<string>();
+  private readonly awaitingByModule = new Map<string, Set<RequestState>>();
+  /** wait=1 requests block their task: the task's next event means the request has returned. */
+  private readonly pendingByPid = new Map<number, RequestState>();
+  private readonly pendingInOrder: RequestState[] = [];
+  private pendingHead = 0;
+  private readonly resolutions = new Map<string, Resolution>();
+  private readonly links = new Map<string, CallSiteLink>();
+  private readonly dups: DupsModel<RequestState>;
+  private lastTime = 0;
+
+  constructor(private readonly opts: ReplayerOptions) {
+    this.dups = new DupsModel(opts.dupsWindowSeconds, opts.onDupsGroup);
+  }
+
+  push(event: TraceEvent): void {
+    const time = Math.max(this.lastTime, event.time);
+    if (time - this.lastTime >= 1) this.advance(time);
+    this.lastTime = time;
+    if (event.pid >= 0) {
+      const blocked = this.pendingByPid.get(event.pid);
+      if (blocked) this.finalize(blocked, time, null);
+    }
+    switch (event.kind) {
+      case 'module_request':
+        this.request(event, time);
+        break;
+      case 'module_load':
+        this.load(event, time);
+        break;
+      case 'module_free':
+        this.frees++;
+        this.loaded.delete(normalizeModuleName(event.name));
+        break;
+      case 'module_get':
+      case 'module_put':
+        break;
+      default:
+        this.opts.onLogEvent(event);
+    }
+  }
+
+  /** End of the trace: pending requests loaded nothing; every dups group closes. */
+  finish(): void {
+    for (let i = this.pendingHead; i < this.pendingInOrder.length; i++) {
+      const s = this.pendingInOrder[i]!;
+      if (s.pending) this.finalize(s, s.record.time, null);
+    }
+    this.pendingInOrder.length = 0;
+    this.pendingHead = 0;
+    this.dups.flush();
+  }
+
+  private request(event: ModuleRequestEvent, time: number): void {
+    const index = this.requests++;
+    this.distinctNames.add(event.name);
+    const resolution = this.resolve(event.name);
+    const record: RequestRecord = {
+      index,
+      line: event.line,
+      time: event.time,
+      task: event.task,
+      pid: event.pid,
+      cpu: event.cpu,
+      name: event.name,
+      wait: event.wait,
+      callSite: event.callSite ? this.callSite(event.callSite.symbol, event.callSite.module) : null,
+      resolution,
+      outcome: 'unknown',
+      loadedModules: [],
+      duplicateOf: null,
+      completedAt: event.time,
+    };
+    const state: RequestState = { record, event, awaiting: new Set(), pending: true, staleAnchor: false };
+
+    const anchor = this.dups.request(event.name, event.wait, time, state);
+    if (anchor) {
+      record.duplicateOf = anchor.first.record.index;
+      const first = anchor.first.record;
+      state.staleAnchor =
+        !anchor.first.pending &&
+        (first.outcome === 'loaded' || first.outcome === 'already-loaded') &&
+        first.resolution.modules.some((m) => !this.loaded.has(normalizeModuleName(m)));
+    }
+
+    const immediate = this.immediateOutcome(resolution);
+    if (immediate) {
+      this.finalize(state, time, immediate);
+      return;
+    }
+    for (const m of resolution.modules) {
+      const key = normalizeModuleName(m);
+      if (this.loaded.has(key)) continue;
+      state.awaiting.add(key);
+      let set = this.awaitingByModule.get(key);
+      if (!set) this.awaitingByModule.set(key, (set = new Set()));
+      set.add(state);
+    }
+    if (event.wait && event.pid >= 0) this.pendingByPid.set(event.pid, state);
+    this.pendingInOrder.push(state);
+  }
+
+  private immediateOutcome(resolution: Resolution): Outcome | null {
+    switch (resolution.kind) {
+      case 'unknown':
+        return 'unknown';
+      case 'none':
+        return 'nothing-loaded';
+      case 'builtin':
+        return 'builtin';
+      default:
+        if (resolution.modules.length === 0) return 'nothing-loaded';
+        return resolution.modules.every((m) => this.loaded.has(normalizeModuleName(m))) ? 'already-loaded' : null;
+    }
+  }
+
+  private load(event: ModuleLoadEvent, time: number): void {
+    this.loads++;
+    const key = normalizeModuleName(event.name);
+    this.loaded.add(key);
+    const waiting = this.awaitingByModule.get(key);
+    if (!waiting) return;
+    this.awaitingByModule.delete(key);
+    for (const state of waiting) {
+      state.awaiting.delete(key);
+      state.record.loadedModules.push(event.name);
+      // modprobe loads every provider it lists; the request returns once the last one is in.
+      if (state.awaiting.size === 0) this.finalize(state, time, 'loaded');
+    }
+  }
+
+  /** Completes a request at `time`; a null outcome means it ended without (all of) its providers loading. */
+  private finalize(state: RequestState, time: number, outcome: Outcome | null): void {
+    if (!state.pending) return;
+    state.pending = false;
+    const record = state.record;
+    for (const key of state.awaiting) {
+      const set = this.awaitingByModule.get(key);
+      if (set) {
+        set.delete(state);
+        if (set.size === 0) this.awaitingByModule.delete(key);
+      }
+    }
+    state.awaiting.clear();
+    if (this.pendingByPid.get(record.pid) === state) this.pendingByPid.delete(record.pid);
+    record.outcome = outcome ?? (record.loadedModules.length > 0 ? 'loaded' : 'nothing-loaded');
+    const completedAt = record.outcome === 'loaded' ? time : record.time;
+    record.completedAt = completedAt;
+    this.dups.complete(record.name, state, completedAt);
+    this.opts.onRecord(record);
+  }
+
+  /** Time moved on: requests past the settle window loaded nothing; expired dups entries close. */
+  private advance(time: number): void {
+    const q = this.pendingInOrder;
+    while (this.pendingHead < q.length && q[this.pendingHead]!.record.time + this.opts.settleSeconds < time) {
+      const s = q[this.pendingHead++]!;
+      if (s.pending) this.finalize(s, s.record.time, null);
+    }
+    if (this.pendingHead > 1024 && this.pendingHead * 2 > q.length) {
+      q.splice(0, this.pendingHead);
+      this.pendingHead = 0;
+    }
+    this.dups.sweep(time);
+  }
+
+  private resolve(name: string): Resolution {
+    if (!this.opts.resolver) return UNKNOWN;
+    let r = this.resolutions.get(name);
+    if (!r) this.resolutions.set(name, (r = this.opts.resolver.resolve(name)));
+    return r;
+  }
+
+  private callSite(symbol: string, module: string | null): RequestRecord['callSite'] {
+    const source = this.opts.source;
+    if (!source) return { symbol, module };
+    const key = `${symbol}\0${module ?? ''}`;
+    let link = this.links.get(key);
+    if (!link) this.links.set(key, (link = source.link(symbol, module)));
+    return { symbol, module, link: link.link, locations: link.locations };
+  }
+}

@@ -1,0 +1,70 @@
+/** `duplicate-request`: a dups.c group (or a nowait-first repeat group) turned into a finding. */
+import type { Finding, RequestRecord } from '../report';
+import { normalizeModuleName } from '../resolution';
+import type { DupsGroup } from '../replay/dupsModel';
+import type { RequestState } from '../replay/requestState';
+import { callSiteText, certainLocation, plural, who } from './findingText';
+
+export interface ModuleSizes {
+  sizes: Map<string, number>;
+  /** Where the sizes came from, for the message (`proc-modules.txt`). */
+  source: string;
+}
+
+export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: ModuleSizes | null): Finding | null {
+  if (group.repeats.length === 0) return null;
+  const first = group.first.record;
+  const repeats = group.repeats.map((s) => s.record);
+  const all = [first, ...repeats];
+  const span = repeats[repeats.length - 1]!.time - first.time;
+  const callers = [...new Set(all.map(callSiteText))];
+  const loaded = [...new Set(all.flatMap((r) => r.loadedModules))];
+  const stale = group.repeats.filter((s) => s.staleAnchor).map((s) => s.record.index);
+
+  const parts = [
+    `\`${group.name}\` requested ${all.length} times within ${span.toFixed(3)} s by ${callers.join(', ')}.`,
+    group.anchored
+      ? `The first request (line ${first.line}, ${who(first)}) anchors it: dups.c would have converged ${plural(repeats.length, 'duplicate')} into one modprobe.`
+      : `The first request (line ${first.line}, ${who(first)}) used request_module_nowait(), which dups.c cannot use as an anchor: not converged.`,
+    loaded.length > 0 ? `Loaded: ${loaded.join(', ')}.` : `Nothing loaded (${first.outcome}).`,
+  ];
+  if (stale.length > 0) {
+    parts.push(
+      `${plural(stale.length, 'duplicate')} came after the anchor's module was freed: dups.c would still answer with the anchor's old return value and load nothing.`,
+    );
+  }
+  const memory = sizes ? duplicateMemory(first, repeats.length, sizes) : null;
+  if (memory) {
+    parts.push(
+      `Each racing duplicate's finit_module() can take up to twice the module size: up to ${memory.bytes.toLocaleString('en-US')} bytes (2 × ${repeats.length} × ${memory.moduleBytes.toLocaleString('en-US')}, sizes of ${memory.modules.join(', ')} from ${sizes!.source}).`,
+    );
+  }
+
+  return {
+    rule: 'duplicate-request',
+    severity: 'warning',
+    message: parts.join(' '),
+    name: group.name,
+    requests: all.map((r) => r.index),
+    location: certainLocation(first),
+    traceLines: all.map((r) => r.line),
+    evidence: {
+      anchor: first.index,
+      duplicates: repeats.map((r) => r.index),
+      convergedByDups: group.anchored,
+      firstWait: first.wait,
+      callers,
+      spanSeconds: span,
+      loadedModules: loaded,
+      staleAnchorDuplicates: stale,
+      memoryEstimate: memory && { ...memory, basis: 'finit_module() may take up to 2x the module size per duplicate (kernel/module/dups.c)', sizesFrom: sizes!.source },
+    },
+  };
+}
+
+function duplicateMemory(first: RequestRecord, duplicates: number, sizes: ModuleSizes) {
+  const modules = first.resolution.modules.filter((m) => sizes.sizes.has(normalizeModuleName(m)));
+  if (modules.length === 0) return null;
+  const moduleBytes = modules.reduce((sum, m) => sum + sizes.sizes.get(normalizeModuleName(m))!, 0);
+  return { modules, moduleBytes, bytes: 2 * duplicates * moduleBytes };
+}

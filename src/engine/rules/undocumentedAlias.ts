@@ -1,0 +1,87 @@
+/**
+ * `undocumented-alias`, runtime half: requested names that nothing in the module metadata documents (warning),
+ * names requested by plain module name (info), and, with a source index, names that no MODULE_ALIAS*
+ * declaration in the sources documents (info when modules.alias still knows them).
+ */
+import type { Finding, RequestRecord } from '../report';
+import { normalizeModuleName } from '../resolution';
+import type { AliasDeclaration } from '../sourceIndex';
+import { callSiteText, certainLocation, plural, RequestList } from './findingText';
+
+interface NameStats {
+  first: RequestRecord;
+  list: RequestList;
+  callers: Set<string>;
+}
+
+export class UndocumentedAliasRule {
+  private readonly names = new Map<string, NameStats>();
+  /** Normalised alias values declared in the sources, or null without a source index. */
+  private readonly declared: Set<string> | null;
+
+  constructor(aliases: AliasDeclaration[] | null) {
+    this.declared = aliases && new Set(aliases.flatMap((a) => (a.value === null ? [] : [normalizeModuleName(a.value)])));
+  }
+
+  add(r: RequestRecord): void {
+    if (!this.concerns(r)) return;
+    let stats = this.names.get(r.name);
+    if (!stats) this.names.set(r.name, (stats = { first: r, list: new RequestList(), callers: new Set() }));
+    stats.list.add(r);
+    stats.callers.add(callSiteText(r));
+  }
+
+  findings(): Finding[] {
+    const out: Finding[] = [];
+    for (const [name, s] of this.names) {
+      const { severity, why } = this.classify(s.first);
+      out.push({
+        rule: 'undocumented-alias',
+        severity,
+        message: `\`${name}\` (${plural(s.list.count, 'request')} from ${[...s.callers].join(', ')}): ${why}`,
+        name,
+        requests: s.list.indexes,
+        location: certainLocation(s.first),
+        traceLines: s.list.lines,
+        evidence: { resolution: s.first.resolution, requestCount: s.list.count, declaredInSource: this.isDeclared(name) },
+      });
+    }
+    return out;
+  }
+
+  private concerns(r: RequestRecord): boolean {
+    const kind = r.resolution.kind;
+    if (kind === 'none' || kind === 'module') return true;
+    if (this.declared === null) return false;
+    return (kind === 'alias' || kind === 'unknown') && !this.isDeclared(r.name);
+  }
+
+  private isDeclared(name: string): boolean | null {
+    return this.declared === null ? null : this.declared.has(normalizeModuleName(name));
+  }
+
+  private classify(r: RequestRecord): { severity: Finding['severity']; why: string } {
+    switch (r.resolution.kind) {
+      case 'none':
+        return {
+          severity: 'warning',
+          why: 'no module name, modules.alias pattern, symbol or built-in documents this name; modprobe fails with "not found" and the caller gets a non-zero return.',
+        };
+      case 'module':
+        return {
+          severity: 'info',
+          why: `requested by plain module name (${r.resolution.modules.join(', ')}), not by an alias a module declares.`,
+        };
+      case 'alias':
+        return {
+          severity: 'info',
+          why: `no MODULE_ALIAS* declaration in the sources documents it; only modules.alias does (${r.resolution.patterns.join(', ')} → ${r.resolution.modules.join(', ')}), e.g. from a device table.`,
+        };
+      default:
+        return {
+          severity: 'info',
+          why: 'no MODULE_ALIAS* declaration in the sources documents it (no module metadata given to check further: pass --modules).',
+        };
+    }
+  }
+}
