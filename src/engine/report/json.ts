@@ -1,0 +1,84 @@
+/** The replay report as JSON (schemaVersion 1). Field names are a public contract: add fields, never rename. */
+import { RULE_IDS, type Finding, type Report, type RequestRecord, type RuleId } from '../report';
+import type { SourceLocation } from '../sourceIndex';
+import { sortKeys, stringify } from './jsonValue';
+
+export function renderJson(report: Report): string {
+  const t = report.trace;
+  return stringify({
+    schemaVersion: 1,
+    tool: { name: report.tool.name, version: report.tool.version },
+    trace: t
+      ? {
+          file: t.file,
+          format: t.format,
+          lines: t.lines,
+          events: t.events,
+          skippedLines: t.skippedLines,
+          warningCount: t.warningCount,
+          warnings: t.warnings.map((w) => ({ line: w.line, message: w.message })),
+        }
+      : null,
+    modulesDir: report.modulesDir,
+    sourceRoot: report.sourceRoot,
+    summary: {
+      requests: report.summary.requests,
+      loads: report.summary.loads,
+      frees: report.summary.frees,
+      distinctNames: report.summary.distinctNames,
+      findings: ruleCounts(report.summary.findings),
+    },
+    requests: report.requests.map(requestJson),
+    findings: report.findings.map(findingJson),
+  });
+}
+
+/** One entry per rule, in RULES order, zero when the rule found nothing. */
+export function ruleCounts(counts: Partial<Record<RuleId, number>>): Record<RuleId, number> {
+  const out = {} as Record<RuleId, number>;
+  for (const rule of RULE_IDS) out[rule] = counts[rule] ?? 0;
+  return out;
+}
+
+export function locationJson(l: SourceLocation | null): { file: string; line: number; column: number } | null {
+  return l === null ? null : { file: l.file, line: l.line, column: l.column };
+}
+
+function requestJson(r: RequestRecord): unknown {
+  const cs = r.callSite;
+  return {
+    index: r.index,
+    line: r.line,
+    time: r.time,
+    task: r.task,
+    pid: r.pid,
+    cpu: r.cpu,
+    name: r.name,
+    wait: r.wait,
+    callSite: cs
+      ? {
+          symbol: cs.symbol,
+          module: cs.module,
+          ...(cs.link !== undefined ? { link: cs.link, locations: (cs.locations ?? []).map(locationJson) } : {}),
+        }
+      : null,
+    resolution: { kind: r.resolution.kind, modules: r.resolution.modules, patterns: r.resolution.patterns },
+    outcome: r.outcome,
+    duplicateOf: r.duplicateOf,
+    loadedModules: r.loadedModules,
+    completedAt: r.completedAt,
+  };
+}
+
+function findingJson(f: Finding): unknown {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    name: f.name,
+    requests: f.requests,
+    location: locationJson(f.location),
+    traceLines: f.traceLines,
+    evidence: sortKeys(f.evidence),
+  };
+}

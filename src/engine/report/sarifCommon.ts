@@ -1,0 +1,99 @@
+/** SARIF 2.1.0 pieces shared by the replay and scan renderers: the log envelope, the driver with its rules, locations. */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { RULE_IDS, RULES, type RuleId, type Severity } from '../report';
+import type { SourceLocation } from '../sourceIndex';
+import { RULE_HELP } from './ruleHelp';
+import { TOOL_INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from './tool';
+
+export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+/** uriBaseId of locations in the scanned source tree. */
+export const SRCROOT = 'SRCROOT';
+/** uriBaseId of the trace file, relative to the directory the tool ran in. */
+export const PROJECTROOT = 'PROJECTROOT';
+
+export type SarifLevel = 'error' | 'warning' | 'note';
+
+export interface SarifLocation {
+  id?: number;
+  physicalLocation: {
+    artifactLocation: { uri: string; uriBaseId?: string };
+    region?: { startLine: number; startColumn?: number };
+  };
+  message?: { text: string };
+}
+
+export interface SarifResult {
+  ruleId: RuleId;
+  ruleIndex: number;
+  level: SarifLevel;
+  message: { text: string };
+  locations: SarifLocation[];
+  relatedLocations?: SarifLocation[];
+  properties?: Record<string, unknown>;
+}
+
+export function sarifLevel(severity: Severity): SarifLevel {
+  return severity === 'info' ? 'note' : severity;
+}
+
+export function ruleIndex(rule: RuleId): number {
+  return RULE_IDS.indexOf(rule);
+}
+
+function driver(): unknown {
+  return {
+    name: TOOL_NAME,
+    version: TOOL_VERSION,
+    semanticVersion: TOOL_VERSION,
+    informationUri: TOOL_INFORMATION_URI,
+    rules: RULE_IDS.map((id) => ({
+      id,
+      name: id.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase()),
+      shortDescription: { text: RULES[id].title },
+      fullDescription: { text: RULES[id].description },
+      help: { text: RULE_HELP[id] },
+      defaultConfiguration: { level: sarifLevel(RULES[id].defaultSeverity) },
+    })),
+  };
+}
+
+/** A relative path as a URI reference: `/` separators, each segment percent-encoded. */
+export function relativeUri(relPath: string): string {
+  return relPath.split(/[\\/]/).map(encodeURIComponent).join('/');
+}
+
+/** A directory as the absolute `file:` URI (ending in `/`) that SARIF base ids require. */
+export function directoryUri(dir: string): string {
+  const href = pathToFileURL(path.resolve(dir)).href;
+  return href.endsWith('/') ? href : `${href}/`;
+}
+
+export function sourceLocation(loc: SourceLocation, message?: string): SarifLocation {
+  return {
+    physicalLocation: {
+      artifactLocation: { uri: relativeUri(loc.file), uriBaseId: SRCROOT },
+      region: { startLine: loc.line, ...(loc.column >= 1 ? { startColumn: loc.column } : {}) },
+    },
+    ...(message !== undefined ? { message: { text: message } } : {}),
+  };
+}
+
+export function sarifLog(run: {
+  originalUriBaseIds: Record<string, { uri: string }>;
+  results: SarifResult[];
+  properties: Record<string, unknown>;
+}): unknown {
+  return {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: driver() },
+        originalUriBaseIds: run.originalUriBaseIds,
+        results: run.results,
+        properties: run.properties,
+      },
+    ],
+  };
+}

@@ -1,0 +1,77 @@
+/** The source index as JSON (schemaVersion 1). Field names are a public contract: add fields, never rename. */
+import type { SourceFinding, SourceIndex } from '../sourceIndex';
+import { locationJson } from './json';
+import { stringify } from './jsonValue';
+import { scanSummary } from './scanSummary';
+import { TOOL_NAME, TOOL_VERSION } from './tool';
+
+export function renderScanJson(index: SourceIndex): string {
+  return stringify({
+    schemaVersion: 1,
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    root: index.root,
+    summary: scanSummary(index),
+    callSites: index.callSites.map((c) => ({
+      file: c.file,
+      line: c.line,
+      column: c.column,
+      callee: c.callee,
+      kind: c.kind,
+      via: c.via,
+      function: c.function,
+      format: c.format,
+      pattern: c.pattern,
+      returnUse: c.returnUse,
+      name: c.name,
+      family: c.family,
+      arguments: c.arguments,
+      assignedTested: c.assignedTested,
+      wait: c.wait,
+      endLine: c.endLine,
+      endColumn: c.endColumn,
+    })),
+    wrappers: index.wrappers.map((w) => ({
+      name: w.name,
+      kind: w.kind,
+      file: w.file,
+      line: w.line,
+      pattern: w.pattern,
+      calls: w.calls,
+    })),
+    aliases: index.aliases.map((a) => ({
+      file: a.file,
+      line: a.line,
+      macro: a.macro,
+      value: a.value,
+      reason: a.reason,
+      column: a.column,
+    })),
+    functions: index.functions.map((f) => ({
+      name: f.name,
+      file: f.file,
+      line: f.line,
+      endLine: f.endLine,
+      isStatic: f.isStatic,
+      callers: f.callers ?? [],
+    })),
+    findings: index.findings.map(sourceFindingJson),
+    files: {
+      scanned: index.files.scanned,
+      skipped: index.files.skipped,
+      unreadable: index.files.unreadable.map((u) => ({ file: u.file, reason: u.reason })),
+    },
+  });
+}
+
+/** Shaped like the replay report's findings (no trace requests), plus the other source lines involved. */
+function sourceFindingJson(f: SourceFinding): unknown {
+  return {
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    name: f.name,
+    requests: [],
+    location: locationJson(f.location),
+    related: f.related.map((r) => ({ file: r.file, line: r.line, column: r.column, message: r.message })),
+  };
+}

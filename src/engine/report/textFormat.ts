@@ -1,0 +1,97 @@
+/** Plain-text layout helpers shared by the text renderers: escaping, columns, wrapping and optional ANSI colour. */
+import type { Severity } from '../report';
+
+/** Trace names and task names can hold newlines or escape bytes; never let them break a line or drive the terminal. */
+export function escapeControl(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}
+
+/** Cuts `s` to `width` characters, marking the cut with `…`. */
+export function truncate(s: string, width: number): string {
+  if (s.length <= width) return s;
+  if (width <= 1) return s.slice(0, width);
+  return `${s.slice(0, width - 1)}…`;
+}
+
+/** Greedy word wrap; words longer than the width are kept whole on their own line. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(/\s+/).filter((w) => w.length > 0)) {
+    if (current.length === 0) current = word;
+    else if (current.length + 1 + word.length <= width) current += ` ${word}`;
+    else {
+      lines.push(current);
+      current = word;
+    }
+  }
+  if (current.length > 0) lines.push(current);
+  return lines;
+}
+
+export type Align = 'left' | 'right';
+
+export interface Column {
+  header: string;
+  align: Align;
+  /** Upper bound on the column's width; longer cells are truncated. */
+  max: number;
+  /** Whether the column may give way when the line is too wide (default true; numbers should not). */
+  shrink?: boolean;
+}
+
+/**
+ * Lays out rows as aligned columns separated by two spaces, each column as wide as its widest cell (capped at `max`).
+ * When the line would exceed `width`, the widest columns give way first (never below their header), cells truncated.
+ */
+export function table(columns: Column[], rows: string[][], indent: string, width = Infinity): string[] {
+  const widths = columns.map((c, i) =>
+    Math.min(c.max, Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length))),
+  );
+  const total = (): number => indent.length + widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
+  while (total() > width) {
+    let widest = -1;
+    widths.forEach((w, i) => {
+      const floor = Math.max((columns[i] as Column).header.length, 4);
+      if ((columns[i] as Column).shrink !== false && w > floor && (widest < 0 || w > (widths[widest] as number))) widest = i;
+    });
+    if (widest < 0) break;
+    widths[widest] = (widths[widest] as number) - 1;
+  }
+  const line = (cells: string[]): string =>
+    (indent +
+      cells
+        .map((cell, i) => {
+          const col = columns[i] as Column;
+          const w = widths[i] as number;
+          const t = truncate(cell, w);
+          return col.align === 'right' ? t.padStart(w) : t.padEnd(w);
+        })
+        .join('  ')).trimEnd();
+  return [line(columns.map((c) => c.header)), ...rows.map(line)];
+}
+
+/** ANSI styling that collapses to plain text when colour is off. */
+export interface Style {
+  bold(s: string): string;
+  dim(s: string): string;
+  severity(sev: Severity, s: string): string;
+}
+
+const SEVERITY_COLOUR: Record<Severity, string> = { error: '31', warning: '33', info: '36' };
+
+export function makeStyle(color: boolean): Style {
+  if (!color) return { bold: (s) => s, dim: (s) => s, severity: (_sev, s) => s };
+  return {
+    bold: (s) => `\u001b[1m${s}\u001b[22m`,
+    dim: (s) => `\u001b[2m${s}\u001b[22m`,
+    severity: (sev, s) => `\u001b[${SEVERITY_COLOUR[sev]}m${s}\u001b[39m`,
+  };
+}
+
+export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];

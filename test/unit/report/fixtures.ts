@@ -1,0 +1,160 @@
+/** Hand-built reports and source indexes, shaped like the real boot-6.1-qemu sample, for the renderer tests. */
+import type { Report, RequestRecord } from '../../../src/engine/report';
+import type { SourceIndex } from '../../../src/engine/sourceIndex';
+
+function request(p: Partial<RequestRecord> & Pick<RequestRecord, 'index' | 'line' | 'time' | 'task' | 'pid' | 'name'>): RequestRecord {
+  return {
+    cpu: 0,
+    wait: true,
+    callSite: { symbol: 'get_fs_type', module: null },
+    resolution: { kind: 'alias', modules: [], patterns: [] },
+    outcome: 'nothing-loaded',
+    loadedModules: [],
+    duplicateOf: null,
+    completedAt: p.time,
+    ...p,
+  };
+}
+
+export function sampleReport(): Report {
+  const hfs = { kind: 'alias' as const, modules: ['hfs'], patterns: ['fs-hfs'] };
+  return {
+    schemaVersion: 1,
+    tool: { name: 'autoload-lens', version: '0.1.0' },
+    trace: {
+      file: 'samples/boot-6.1-qemu/trace.txt',
+      format: 'ftrace',
+      lines: 614,
+      events: 602,
+      skippedLines: 12,
+      warnings: [{ line: 7, message: 'module_request line without a name' }],
+      warningCount: 1,
+    },
+    modulesDir: 'samples/boot-6.1-qemu/modules',
+    sourceRoot: null,
+    summary: {
+      requests: 6,
+      loads: 2,
+      frees: 0,
+      distinctNames: 4,
+      findings: { 'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0 },
+    },
+    requests: [
+      request({
+        index: 0, line: 70, time: 30.446016, task: 'mount', pid: 182, cpu: 1, name: 'fs-ext4',
+        resolution: { kind: 'alias', modules: ['ext4'], patterns: ['fs-ext4'] }, outcome: 'loaded', loadedModules: ['ext4'],
+        completedAt: 30.61,
+      }),
+      request({
+        index: 1, line: 582, time: 128.477235, task: 'ktrig.py', pid: 981, cpu: 1, name: 'fs-hfs',
+        resolution: hfs, outcome: 'loaded', loadedModules: ['hfs'], completedAt: 128.5,
+      }),
+      request({
+        index: 2, line: 583, time: 128.478863, task: 'ktrig.py', pid: 982, name: 'fs-hfs',
+        resolution: hfs, outcome: 'loaded', loadedModules: ['hfs'], duplicateOf: 1, completedAt: 128.5,
+      }),
+      request({
+        index: 3, line: 584, time: 128.481547, task: 'ktrig.py', pid: 983, name: 'fs-hfs',
+        resolution: hfs, outcome: 'loaded', loadedModules: ['hfs'], duplicateOf: 1, completedAt: 128.5,
+      }),
+      request({
+        index: 4, line: 600, time: 131.25, task: '(udev-worker)', pid: 121, cpu: 1, name: 'fs-nosuch',
+        callSite: { symbol: 'aarp_send_ddp', module: 'appletalk' }, resolution: { kind: 'none', modules: [], patterns: [] },
+      }),
+      request({
+        index: 5, line: 602, time: 132.5, task: 'kworker/1:2', pid: 77, cpu: 1, name: 'hdaudio:v1AF4\n0022', wait: false,
+        callSite: { symbol: 'snd_hda_codec_configure', module: 'snd_hda_codec' },
+        resolution: { kind: 'alias', modules: ['snd_hda_codec_generic'], patterns: ['hdaudio:v*r*a01*'] },
+        outcome: 'already-loaded',
+      }),
+    ],
+    findings: [
+      {
+        rule: 'duplicate-request', severity: 'warning',
+        message: 'fs-hfs was requested 3 times within 0.004 s; dups.c converges the 2 duplicates on the first request.',
+        name: 'fs-hfs', requests: [1, 2, 3], location: null, traceLines: [582, 583, 584],
+        evidence: { converged: true, anchor: 1, duplicates: [2, 3] },
+      },
+      {
+        rule: 'undocumented-alias', severity: 'warning',
+        message: 'fs-nosuch is documented by no module name, alias pattern, symbol or built-in.',
+        name: 'fs-nosuch', requests: [4], location: null, traceLines: [600], evidence: { consulted: ['modules.alias'] },
+      },
+      {
+        rule: 'unchecked-zero-return', severity: 'error',
+        message: 'The request resolved but loaded nothing and the caller uses the service without looking it up again.',
+        name: 'fs-nosuch', requests: [4], location: { file: 'net/appletalk/ddp.c', line: 1021, column: 9 }, traceLines: [600],
+        evidence: {},
+      },
+      {
+        rule: 'undocumented-alias', severity: 'info',
+        message: 'hdaudio:v1AF4\n0022 was requested by a name that holds a newline; nothing documents it.',
+        name: 'hdaudio:v1AF4\n0022', requests: [5], location: null, traceLines: [602, 603],
+        evidence: { z: { b: 2, a: 1 }, a: [{ y: 1, x: 2 }] },
+      },
+    ],
+  };
+}
+
+/** The same report after a source index linked the call sites. */
+export function linkedReport(): Report {
+  const r = sampleReport();
+  r.sourceRoot = '/src/linux';
+  for (const q of r.requests) {
+    if (q.callSite?.symbol === 'get_fs_type') {
+      q.callSite.link = 'direct';
+      q.callSite.locations = [{ file: 'fs/filesystems.c', line: 274, column: 9 }];
+    } else if (q.callSite) {
+      q.callSite.link = 'stale';
+      q.callSite.locations = [];
+    }
+  }
+  return r;
+}
+
+export function sampleIndex(): SourceIndex {
+  return {
+    root: '/src/linux',
+    callSites: [
+      {
+        file: 'fs/filesystems.c', line: 274, column: 9, callee: 'request_module', kind: 'direct', via: [],
+        function: 'get_fs_type', format: 'fs-%.*s', pattern: 'fs-*', name: null, family: 'fs-',
+        arguments: ['"fs-%.*s"', 'len', 'name'], returnUse: 'condition', assignedTested: null, wait: true,
+        endLine: 274, endColumn: 45,
+      },
+      {
+        file: 'fs/super.c', line: 80, column: 7, callee: 'get_fs_type', kind: 'wrapper', via: ['request_module'],
+        function: 'mount_thing', format: null, pattern: 'fs-ext4', name: 'fs-ext4', family: 'fs-',
+        arguments: ['"ext4"'], returnUse: 'assigned', assignedTested: true, wait: true, endLine: 80, endColumn: 26,
+      },
+      {
+        file: 'drivers/foo/foo.c', line: 12, column: 2, callee: 'request_module', kind: 'direct', via: [],
+        function: 'foo_init', format: 'foo-%d', pattern: 'foo-*', name: null, family: 'foo-',
+        arguments: ['"foo-%d"', 'n'], returnUse: 'discarded', assignedTested: null, wait: true, endLine: 12, endColumn: 30,
+      },
+    ],
+    wrappers: [{ name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 265, pattern: 'fs-*', calls: 'request_module' }],
+    aliases: [
+      { file: 'fs/ext4/super.c', line: 7436, column: 1, macro: 'MODULE_ALIAS_FS', value: 'fs-ext4', reason: null },
+      { file: 'drivers/bar.c', line: 3, column: 1, macro: 'MODULE_ALIAS', value: null, reason: 'BAR_NAME is not defined in the tree' },
+    ],
+    functions: [
+      { name: 'get_fs_type', file: 'fs/filesystems.c', line: 265, endLine: 283, isStatic: false },
+      { name: 'foo_init', file: 'drivers/foo/foo.c', line: 8, endLine: 20, isStatic: true, callers: ['foo_probe'] },
+    ],
+    findings: [
+      {
+        rule: 'unchecked-zero-return', severity: 'warning',
+        message: 'foo_init ignores the return of request_module("foo-%d") and never looks the service up again.',
+        name: null, location: { file: 'drivers/foo/foo.c', line: 12, column: 2 },
+        related: [{ file: 'drivers/foo/foo.c', line: 13, column: 2, message: 'uses foo_ops on the zero path' }],
+      },
+      {
+        rule: 'undocumented-alias', severity: 'warning',
+        message: 'No MODULE_ALIAS* declaration in the tree provides the family foo-*.',
+        name: 'foo-*', location: { file: 'drivers/foo/foo.c', line: 12, column: 2 }, related: [],
+      },
+    ],
+    files: { scanned: 3, skipped: 1, unreadable: [{ file: 'drivers/secret.c', reason: 'EACCES: permission denied' }] },
+  };
+}

@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderJson } from '../../../src/engine/report/index';
+import { linkedReport, sampleReport } from './fixtures';
+
+test('replay JSON: schemaVersion 1, fixed top-level and summary fields, newline at the end', () => {
+  const text = renderJson(sampleReport());
+  assert.ok(text.endsWith('}\n'));
+  const doc = JSON.parse(text);
+  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'trace', 'modulesDir', 'sourceRoot', 'summary', 'requests', 'findings']);
+  assert.equal(doc.schemaVersion, 1);
+  assert.deepEqual(doc.summary, {
+    requests: 6,
+    loads: 2,
+    frees: 0,
+    distinctNames: 4,
+    findings: { 'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0 },
+  });
+  assert.deepEqual(doc.trace, {
+    file: 'samples/boot-6.1-qemu/trace.txt',
+    format: 'ftrace',
+    lines: 614,
+    events: 602,
+    skippedLines: 12,
+    warningCount: 1,
+    warnings: [{ line: 7, message: 'module_request line without a name' }],
+  });
+});
+
+test('replay JSON: requests carry the fixed fields in a stable order', () => {
+  const doc = JSON.parse(renderJson(sampleReport()));
+  assert.equal(doc.requests.length, 6);
+  assert.deepEqual(doc.requests[2], {
+    index: 2,
+    line: 583,
+    time: 128.478863,
+    task: 'ktrig.py',
+    pid: 982,
+    cpu: 0,
+    name: 'fs-hfs',
+    wait: true,
+    callSite: { symbol: 'get_fs_type', module: null },
+    resolution: { kind: 'alias', modules: ['hfs'], patterns: ['fs-hfs'] },
+    outcome: 'loaded',
+    duplicateOf: 1,
+    loadedModules: ['hfs'],
+    completedAt: 128.5,
+  });
+  assert.deepEqual(Object.keys(doc.requests[5]), [
+    'index', 'line', 'time', 'task', 'pid', 'cpu', 'name', 'wait', 'callSite', 'resolution', 'outcome', 'duplicateOf', 'loadedModules', 'completedAt',
+  ]);
+  assert.equal(doc.requests[5].name, 'hdaudio:v1AF4\n0022');
+  assert.equal(doc.requests[5].wait, false);
+});
+
+test('replay JSON: findings with their requests, location and sorted evidence', () => {
+  const doc = JSON.parse(renderJson(sampleReport()));
+  assert.deepEqual(doc.findings[0], {
+    rule: 'duplicate-request',
+    severity: 'warning',
+    message: 'fs-hfs was requested 3 times within 0.004 s; dups.c converges the 2 duplicates on the first request.',
+    name: 'fs-hfs',
+    requests: [1, 2, 3],
+    location: null,
+    traceLines: [582, 583, 584],
+    evidence: { anchor: 1, converged: true, duplicates: [2, 3] },
+  });
+  assert.deepEqual(doc.findings[2].location, { file: 'net/appletalk/ddp.c', line: 1021, column: 9 });
+  assert.equal(
+    JSON.stringify(doc.findings[3].evidence),
+    '{"a":[{"x":2,"y":1}],"z":{"a":1,"b":2}}',
+  );
+});
+
+test('replay JSON: call sites gain link and locations only when a source index was used', () => {
+  const plain = JSON.parse(renderJson(sampleReport()));
+  assert.deepEqual(Object.keys(plain.requests[0].callSite), ['symbol', 'module']);
+  const linked = JSON.parse(renderJson(linkedReport()));
+  assert.equal(linked.sourceRoot, '/src/linux');
+  assert.deepEqual(linked.requests[0].callSite, {
+    symbol: 'get_fs_type',
+    module: null,
+    link: 'direct',
+    locations: [{ file: 'fs/filesystems.c', line: 274, column: 9 }],
+  });
+  assert.deepEqual(linked.requests[4].callSite, { symbol: 'aarp_send_ddp', module: 'appletalk', link: 'stale', locations: [] });
+});
+
+test('replay JSON is byte-for-byte stable for the same report', () => {
+  assert.equal(renderJson(sampleReport()), renderJson(sampleReport()));
+});

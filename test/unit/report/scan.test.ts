@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderScanJson, renderScanSarif, renderScanText } from '../../../src/engine/report/index';
+import { sampleIndex } from './fixtures';
+import { sarifViolations } from './sarifShape';
+
+test('scan text: totals, callees, return uses, rules, wrappers, findings with related lines', () => {
+  assert.equal(
+    renderScanText(sampleIndex()),
+    [
+      'autoload-lens 0.1.0: scan of /src/linux',
+      '  files  3 scanned, 1 skipped, 1 unreadable',
+      '',
+      'Summary',
+      '  indexed                     count',
+      '  call sites                      3',
+      '    direct                        2',
+      '    through wrappers              1',
+      '  wrappers discovered             1',
+      '  MODULE_ALIAS* declarations      2',
+      '    not expandable                1',
+      '  functions                       2',
+      '',
+      '  callee          count',
+      '  request_module      2',
+      '  get_fs_type         1',
+      '',
+      '  return use  count',
+      '  assigned        1',
+      '  condition       1',
+      '  discarded       1',
+      '',
+      '  rule                   error  warning  info  total',
+      '  unchecked-zero-return      0        1     0      1',
+      '  name-too-long              0        0     0      0',
+      '  undocumented-alias         0        1     0      1',
+      '',
+      'Wrappers (1)',
+      '  name         kind      pattern  calls           defined at',
+      '  get_fs_type  function  fs-*     request_module  fs/filesystems.c:265',
+      '',
+      'undocumented-alias: Undocumented alias (1)',
+      '  warning  No MODULE_ALIAS* declaration in the tree provides the family foo-*.',
+      '           at drivers/foo/foo.c:12:2',
+      '',
+      'unchecked-zero-return: Zero return taken as "loaded" (1)',
+      '  warning  foo_init ignores the return of request_module("foo-%d") and never looks the service up',
+      '           again.',
+      '           at drivers/foo/foo.c:12:2',
+      '           drivers/foo/foo.c:13:2: uses foo_ops on the zero path',
+      '',
+      'MODULE_ALIAS* declarations not expanded (1)',
+      '  drivers/bar.c:3  MODULE_ALIAS: BAR_NAME is not defined in the tree',
+      '',
+      'Unreadable files (1)',
+      '  drivers/secret.c: EACCES: permission denied',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('scan JSON: schemaVersion 1 with the fixed fields of call sites, wrappers, aliases, findings and summary', () => {
+  const text = renderScanJson(sampleIndex());
+  assert.ok(text.endsWith('}\n'));
+  const doc = JSON.parse(text);
+  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'root', 'summary', 'callSites', 'wrappers', 'aliases', 'functions', 'findings', 'files']);
+  assert.equal(doc.schemaVersion, 1);
+  assert.deepEqual(doc.summary, {
+    files: 3,
+    skippedFiles: 1,
+    unreadableFiles: 1,
+    callSites: 3,
+    directCallSites: 2,
+    wrapperCallSites: 1,
+    wrappers: 1,
+    aliases: 2,
+    unexpandedAliases: 1,
+    functions: 2,
+    findings: { 'duplicate-request': 0, 'undocumented-alias': 1, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0 },
+  });
+  assert.deepEqual(doc.callSites[1], {
+    file: 'fs/super.c', line: 80, column: 7, callee: 'get_fs_type', kind: 'wrapper', via: ['request_module'],
+    function: 'mount_thing', format: null, pattern: 'fs-ext4', returnUse: 'assigned', name: 'fs-ext4', family: 'fs-',
+    arguments: ['"ext4"'], assignedTested: true, wait: true, endLine: 80, endColumn: 26,
+  });
+  assert.deepEqual(Object.keys(doc.callSites[0]).slice(0, 10), ['file', 'line', 'column', 'callee', 'kind', 'via', 'function', 'format', 'pattern', 'returnUse']);
+  assert.deepEqual(doc.wrappers, [{ name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 265, pattern: 'fs-*', calls: 'request_module' }]);
+  assert.deepEqual(doc.aliases[1], { file: 'drivers/bar.c', line: 3, macro: 'MODULE_ALIAS', value: null, reason: 'BAR_NAME is not defined in the tree', column: 1 });
+  assert.deepEqual(doc.functions[0], { name: 'get_fs_type', file: 'fs/filesystems.c', line: 265, endLine: 283, isStatic: false, callers: [] });
+  assert.deepEqual(doc.findings[0], {
+    rule: 'unchecked-zero-return',
+    severity: 'warning',
+    message: 'foo_init ignores the return of request_module("foo-%d") and never looks the service up again.',
+    name: null,
+    requests: [],
+    location: { file: 'drivers/foo/foo.c', line: 12, column: 2 },
+    related: [{ file: 'drivers/foo/foo.c', line: 13, column: 2, message: 'uses foo_ops on the zero path' }],
+  });
+  assert.deepEqual(doc.files, { scanned: 3, skipped: 1, unreadable: [{ file: 'drivers/secret.c', reason: 'EACCES: permission denied' }] });
+});
+
+test('scan SARIF: valid 2.1.0, results in the source tree with related lines', () => {
+  const doc = JSON.parse(renderScanSarif(sampleIndex()));
+  assert.deepEqual(sarifViolations(doc), []);
+  const run = doc.runs[0];
+  assert.deepEqual(run.originalUriBaseIds, { SRCROOT: { uri: 'file:///src/linux/' } });
+  assert.deepEqual(run.results[0], {
+    ruleId: 'unchecked-zero-return',
+    ruleIndex: 2,
+    level: 'warning',
+    message: { text: 'foo_init ignores the return of request_module("foo-%d") and never looks the service up again.' },
+    locations: [{ physicalLocation: { artifactLocation: { uri: 'drivers/foo/foo.c', uriBaseId: 'SRCROOT' }, region: { startLine: 12, startColumn: 2 } } }],
+    relatedLocations: [
+      {
+        id: 1,
+        physicalLocation: { artifactLocation: { uri: 'drivers/foo/foo.c', uriBaseId: 'SRCROOT' }, region: { startLine: 13, startColumn: 2 } },
+        message: { text: 'uses foo_ops on the zero path' },
+      },
+    ],
+    properties: { name: null },
+  });
+  assert.equal(run.results[1].relatedLocations, undefined);
+  assert.equal(run.properties.summary.callSites, 3);
+});

@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderText } from '../../../src/engine/report/index';
+import type { Report } from '../../../src/engine/report';
+import { linkedReport, sampleReport } from './fixtures';
+
+const EXPECTED = [
+  'autoload-lens 0.1.0: replay of samples/boot-6.1-qemu/trace.txt',
+  '  trace    ftrace, 614 lines, 602 events, 12 other lines, 1 warning',
+  '  modules  samples/boot-6.1-qemu/modules',
+  '  sources  (none)',
+  '',
+  'Summary',
+  '  events          count',
+  '  requests            6',
+  '  loads               2',
+  '  frees               0',
+  '  distinct names      4',
+  '',
+  '  rule                   error  warning  info  total',
+  '  duplicate-request          0        1     0      1',
+  '  undocumented-alias         0        1     1      2',
+  '  unchecked-zero-return      1        0     0      1',
+  '  name-too-long              0        0     0      0',
+  '  throttled-request          0        0     0      0',
+  '  all rules                  1        2     1      4',
+  '',
+  'Trace warnings (1)',
+  '  line 7: module_request line without a name',
+  '',
+  'duplicate-request: Duplicate module request (1)',
+  '  warning  fs-hfs was requested 3 times within 0.004 s; dups.c converges the 2 duplicates on the',
+  '           first request.',
+  '      line        time  task-pid      name    call site    outcome',
+  '       582  128.477235  ktrig.py-981  fs-hfs  get_fs_type  loaded hfs',
+  '       583  128.478863  ktrig.py-982  fs-hfs  get_fs_type  dup of line 582, loaded hfs',
+  '       584  128.481547  ktrig.py-983  fs-hfs  get_fs_type  dup of line 582, loaded hfs',
+  '',
+  'undocumented-alias: Undocumented alias (2)',
+  '  warning  fs-nosuch is documented by no module name, alias pattern, symbol or built-in.',
+  '      line        time  task-pid           name       call site                  outcome',
+  '       600  131.250000  (udev-worker)-121  fs-nosuch  aarp_send_ddp [appletalk]  nothing-loaded',
+  '  info     hdaudio:v1AF4\\n0022 was requested by a name that holds a newline; nothing documents it.',
+  '      line        time  task-pid        name                call site            outcome',
+  '       602  132.500000  kworker/1:2-77  hdaudio:v1AF4\\n00…  snd_hda_codec_conf…  nowait, already-lo…',
+  '      trace lines: 603',
+  '',
+  'unchecked-zero-return: Zero return taken as "loaded" (1)',
+  '  error    The request resolved but loaded nothing and the caller uses the service without looking',
+  '           it up again.',
+  '           at net/appletalk/ddp.c:1021:9',
+  '      line        time  task-pid           name       call site                  outcome',
+  '       600  131.250000  (udev-worker)-121  fs-nosuch  aarp_send_ddp [appletalk]  nothing-loaded',
+  '',
+].join('\n');
+
+test('text report: summary table, then findings grouped by rule with their trace lines', () => {
+  assert.equal(renderText(sampleReport()), EXPECTED);
+});
+
+test('text report fits the width it is given, and never lets a newline in a name break a row', () => {
+  for (const width of [100, 72]) {
+    const lines = renderText(linkedReport(), { width }).split('\n');
+    const tooWide = lines.filter((l) => l.length > width && !l.startsWith('autoload-lens '));
+    assert.deepEqual(tooWide, [], `width ${width}`);
+  }
+  const lines = renderText(sampleReport()).split('\n');
+  assert.equal(lines.filter((l) => l.includes('hdaudio')).length, 2);
+});
+
+test('text report names the source lines a source index linked', () => {
+  const text = renderText(linkedReport());
+  assert.ok(text.includes('\n  sources  /src/linux\n'));
+  const links = text.split('\n').filter((l) => / (direct|stale|inlined|ambiguous|none)( → .*)?$/.test(l));
+  assert.deepEqual(links, [
+    '      get_fs_type: direct → fs/filesystems.c:274',
+    '      aarp_send_ddp: stale',
+    '      snd_hda_codec_configure: stale',
+    '      aarp_send_ddp: stale',
+  ]);
+});
+
+test('colour only when asked, and the coloured text is the plain text plus escapes', () => {
+  assert.ok(!renderText(sampleReport()).includes('\u001b'));
+  const coloured = renderText(sampleReport(), { color: true });
+  assert.ok(coloured.includes('  \u001b[31merror  \u001b[39m  The request resolved'));
+  assert.ok(coloured.includes('  \u001b[33mwarning\u001b[39m  fs-hfs was requested'));
+  assert.ok(coloured.includes('  \u001b[36minfo   \u001b[39m  hdaudio'));
+  assert.ok(coloured.startsWith('\u001b[1mautoload-lens 0.1.0: replay of'));
+  assert.equal(coloured.replace(/\u001b\[\d+m/g, ''), EXPECTED);
+});
+
+test('a report without findings or trace says so', () => {
+  const r: Report = { ...sampleReport(), trace: null, modulesDir: null, requests: [], findings: [] };
+  r.summary = { requests: 0, loads: 0, frees: 0, distinctNames: 0, findings: { ...r.summary.findings, 'duplicate-request': 0, 'undocumented-alias': 0, 'unchecked-zero-return': 0 } };
+  const lines = renderText(r).split('\n');
+  assert.deepEqual(lines.slice(0, 3), ['autoload-lens 0.1.0: report', '  modules  (none: resolutions unknown)', '  sources  (none)']);
+  assert.deepEqual(lines.slice(-3), ['', 'No findings.', '']);
+  assert.equal(lines.find((l) => l.startsWith('  all rules')), '  all rules                  0        0     0      0');
+});
+
+test('control bytes in task names and messages are escaped, not printed', () => {
+  const r = sampleReport();
+  (r.requests[1] as { task: string }).task = 'evil\u001b[2J';
+  (r.findings[0] as { message: string }).message = 'bell\u0007 here';
+  const text = renderText(r);
+  assert.ok(!text.includes('\u001b'));
+  assert.ok(!text.includes('\u0007'));
+  assert.ok(text.includes('  warning  bell\\x07 here\n'));
+  assert.ok(text.includes('evil\\x1b[2J-981'));
+});
