@@ -1,0 +1,259 @@
+// The Autoload Lens report page. Data arrives as a JSON message; every string from a trace or a source is put in
+// the page with textContent or as an SVG <title>'s text, never parsed as HTML.
+(function () {
+  'use strict';
+  const vscode = acquireVsCodeApi();
+  const SVG = 'http://www.w3.org/2000/svg';
+  const app = document.getElementById('app');
+  let data = null;
+  let zoom = (vscode.getState() && vscode.getState().zoom) || 1;
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+    for (const c of children) node.append(typeof c === 'string' ? document.createTextNode(c) : c);
+    return node;
+  }
+
+  function svg(tag, attrs, ...children) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, String(v));
+    for (const c of children) node.append(c);
+    return node;
+  }
+
+  function titled(node, text) {
+    const t = document.createElementNS(SVG, 'title');
+    t.textContent = text;
+    node.append(t);
+    return node;
+  }
+
+  function reveal(index) {
+    vscode.postMessage({ type: 'reveal', index });
+  }
+
+  function clickable(node, index) {
+    node.setAttribute('tabindex', '0');
+    node.setAttribute('role', 'button');
+    node.addEventListener('click', () => reveal(index));
+    node.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' || e.key === ' ') {
+        e.preventDefault();
+        reveal(index);
+      }
+    });
+    return node;
+  }
+
+  function oneLine(text) {
+    return String(text).replace(/[\r\n]+/g, '\u23ce');
+  }
+
+  function card(label, value, cls) {
+    return el('div', { class: 'card ' + (cls || '') }, el('div', { class: 'value' }, String(value)), el('div', { class: 'label' }, label));
+  }
+
+  function renderSummary(d) {
+    const section = el('section', { class: 'summary' });
+    const head = el('header');
+    head.append(el('h1', {}, 'Autoload Lens report'));
+    if (d.trace) {
+      head.append(el('p', { class: 'muted' }, `${d.trace.file} — ${d.trace.format}, ${d.trace.lines} lines, ${d.trace.events} events, ${d.trace.skippedLines} skipped, ${d.trace.warningCount} warnings`));
+    }
+    head.append(el('p', { class: 'muted' }, `modules: ${d.modulesDir || 'none'} · sources: ${d.sourceRoot || 'not scanned'}`));
+    section.append(head);
+    const cards = el('div', { class: 'cards' });
+    if (d.summary) {
+      cards.append(card('requests', d.summary.requests), card('distinct names', d.summary.distinctNames), card('loads', d.summary.loads), card('frees', d.summary.frees));
+      for (const [rule, n] of Object.entries(d.summary.findings)) cards.append(card(d.rules[rule] || rule, n, n > 0 ? 'warn' : ''));
+    }
+    if (d.scan) {
+      cards.append(card('call sites', d.scan.callSites), card('wrappers', d.scan.wrappers), card('alias declarations', d.scan.aliases), card('source findings', d.scan.findings, d.scan.findings > 0 ? 'warn' : ''));
+    }
+    section.append(cards);
+    return section;
+  }
+
+  function niceStep(span, target) {
+    const raw = span / target;
+    const pow = Math.pow(10, Math.floor(Math.log10(raw)));
+    for (const m of [1, 2, 5, 10]) if (m * pow >= raw) return m * pow;
+    return 10 * pow;
+  }
+
+  function classOf(r) {
+    if (r.duplicateOf !== null) return 'dup';
+    if (r.loadedModules.length > 0) return 'loaded';
+    if (r.outcome === 'nothing-loaded') return 'nothing';
+    return 'other';
+  }
+
+  function drawTimeline(d, width) {
+    const reqs = d.requests;
+    const t0 = Math.min(...reqs.map((r) => r.time));
+    const t1 = Math.max(...reqs.map((r) => Math.max(r.time, r.completedAt)));
+    const span = Math.max(t1 - t0, 1e-3);
+    const left = 40, right = 16, top = 8, concH = 56, laneH = 9, axisH = 22;
+    const plotW = width - left - right;
+    const X = (t) => left + ((t - t0) / span) * plotW;
+
+    // Lanes: a request takes the first lane free at its start (in pixels, so marks never overlap).
+    const laneEnds = [];
+    const placed = reqs.map((r) => {
+      const x0 = X(r.time);
+      const x1 = Math.max(X(Math.max(r.completedAt, r.time)), x0 + 7);
+      let lane = laneEnds.findIndex((end) => end <= x0 - 2);
+      if (lane < 0) { lane = laneEnds.length; laneEnds.push(0); }
+      laneEnds[lane] = x1;
+      return { r, x0, x1, lane };
+    });
+    const lanesTop = top + concH + axisH;
+    const height = lanesTop + laneEnds.length * laneH + 10;
+    const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'timeline', role: 'img', 'aria-label': 'Module requests over time' });
+
+    // Concurrency: requests in flight over time (a request is in flight until it completed).
+    const steps = [];
+    for (const r of reqs) { steps.push([r.time, 1]); steps.push([Math.max(r.completedAt, r.time), -1]); }
+    steps.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const levels = [];
+    let level = 0;
+    for (const [t, delta] of steps) levels.push([t, (level += delta)]);
+    const maxLevel = Math.max(1, ...levels.map((l) => l[1]));
+    const Y = (n) => top + concH - (n / maxLevel) * (concH - 4);
+    let path = `M ${X(t0)} ${Y(0)}`;
+    let previous = 0;
+    for (const [t, n] of levels) {
+      path += ` L ${X(t)} ${Y(previous)} L ${X(t)} ${Y(n)}`;
+      previous = n;
+    }
+    root.append(svg('rect', { x: left, y: top, width: plotW, height: concH, class: 'conc-bg' }));
+    root.append(titled(svg('path', { d: path, class: 'conc' }), `requests in flight (max ${maxLevel})`));
+    root.append(svg('text', { x: left - 4, y: top + 10, class: 'axis-label end' }, document.createTextNode(String(maxLevel))));
+    root.append(svg('text', { x: left + 4, y: top + 12, class: 'axis-label' }, document.createTextNode('in flight')));
+
+    // Time axis.
+    const step = niceStep(span, Math.max(2, Math.floor(plotW / 90)));
+    const axisY = top + concH + 14;
+    for (let t = Math.ceil(t0 / step) * step; t <= t1 + 1e-9; t += step) {
+      const x = X(t);
+      root.append(svg('line', { x1: x, x2: x, y1: top, y2: height - 6, class: 'grid' }));
+      root.append(svg('text', { x, y: axisY, class: 'axis-label middle' }, document.createTextNode(`${Number(t.toFixed(3))} s`)));
+    }
+
+    // Requests: a bar from request to completion, the start marked (a diamond for nowait), a load mark at the end.
+    for (const { r, x0, x1, lane } of placed) {
+      const y = lanesTop + lane * laneH + laneH / 2;
+      const g = clickable(svg('g', { class: `mark ${classOf(r)}`, 'data-index': r.index }), r.index);
+      g.append(svg('line', { x1: x0, x2: x1, y1: y, y2: y, class: 'bar' }));
+      if (r.wait) g.append(svg('circle', { cx: x0, cy: y, r: 3.2, class: 'start' }));
+      else g.append(svg('path', { d: `M ${x0} ${y - 4} L ${x0 + 4} ${y} L ${x0} ${y + 4} L ${x0 - 4} ${y} Z`, class: 'start nowait' }));
+      if (r.loadedModules.length > 0) {
+        const lx = Math.max(X(r.completedAt), x0 + 4);
+        g.append(svg('rect', { x: lx - 2.5, y: y - 2.5, width: 5, height: 5, class: 'load' }));
+      }
+      const lines = [
+        `${oneLine(r.name)} (wait=${r.wait ? 1 : 0})`,
+        `${r.time.toFixed(6)} s → ${r.completedAt.toFixed(6)} s, ${r.task}-${r.pid}, trace line ${r.line}`,
+        `outcome: ${r.outcome}${r.loadedModules.length ? `, loaded ${r.loadedModules.join(', ')}` : ''}`,
+        r.duplicateOf !== null ? `duplicate of request #${r.duplicateOf}` : '',
+        r.callSite ? `call site: ${r.callSite}` : '',
+      ].filter(Boolean);
+      titled(g, lines.join('\n'));
+      root.append(g);
+    }
+    return root;
+  }
+
+  function renderTimeline(d) {
+    const section = el('section', { class: 'timeline-section' });
+    section.append(el('h2', {}, 'Timeline'));
+    if (d.requests.length === 0) {
+      section.append(el('p', { class: 'empty' }, d.summary ? 'The trace has no module requests.' : 'Replay a trace to see its requests over time.'));
+      return section;
+    }
+    const legend = el('div', { class: 'legend' });
+    for (const [cls, text] of [['loaded', 'loaded a module'], ['nothing', 'loaded nothing'], ['dup', 'duplicate'], ['other', 'built-in / already loaded / unknown'], ['nowait', 'nowait (diamond)'], ['load', 'module_load']]) {
+      legend.append(el('span', { class: `key ${cls}` }, el('i'), text));
+    }
+    const slider = el('input', { type: 'range', min: '1', max: '60', step: '1', value: String(zoom), 'aria-label': 'Zoom the timeline' });
+    const controls = el('div', { class: 'controls' }, el('label', {}, 'Zoom ', slider), legend);
+    const scroller = el('div', { class: 'scroller' });
+    const draw = () => {
+      const width = Math.max(320, (scroller.clientWidth || 900) - 4) * zoom;
+      scroller.replaceChildren(drawTimeline(d, width));
+    };
+    slider.addEventListener('input', () => {
+      const centre = (scroller.scrollLeft + scroller.clientWidth / 2) / scroller.scrollWidth;
+      zoom = Number(slider.value);
+      vscode.setState({ zoom });
+      draw();
+      scroller.scrollLeft = centre * scroller.scrollWidth - scroller.clientWidth / 2;
+    });
+    section.append(controls, scroller);
+    requestAnimationFrame(draw);
+    return section;
+  }
+
+  function renderFindings(d) {
+    const section = el('section');
+    section.append(el('h2', {}, `Findings (${d.findings.length})`));
+    if (d.findings.length === 0) {
+      section.append(el('p', { class: 'empty' }, 'No findings.'));
+      return section;
+    }
+    const list = el('ul', { class: 'findings' });
+    for (const f of d.findings) {
+      const item = el('li', { class: `finding ${f.severity}` },
+        el('span', { class: 'rule' }, `${f.severity} · ${d.rules[f.rule] || f.rule}`),
+        el('span', { class: 'message' }, f.message),
+        el('span', { class: 'where' }, f.where || ''));
+      if (f.requests.length > 0) clickable(item, f.requests[f.requests.length > 1 && f.rule === 'duplicate-request' ? 1 : 0]);
+      list.append(item);
+    }
+    section.append(list);
+    return section;
+  }
+
+  function renderRequests(d) {
+    const section = el('section');
+    section.append(el('h2', {}, `Requests (${d.requests.length})`));
+    if (d.requests.length === 0) return section;
+    const table = el('table', { class: 'requests' });
+    table.append(el('thead', {}, el('tr', {}, ...['time (s)', 'name', 'wait', 'outcome', 'resolves to', 'loaded', 'task', 'call site'].map((h) => el('th', {}, h)))));
+    const body = el('tbody');
+    for (const r of d.requests) {
+      const row = clickable(el('tr', { class: classOf(r) },
+        el('td', { class: 'num' }, r.time.toFixed(6)),
+        el('td', {}, oneLine(r.name) + (r.duplicateOf !== null ? ' (duplicate)' : '')),
+        el('td', {}, r.wait ? '1' : '0'),
+        el('td', {}, r.outcome),
+        el('td', {}, r.resolvesTo.join(', ')),
+        el('td', {}, r.loadedModules.join(', ')),
+        el('td', {}, `${r.task}-${r.pid}`),
+        el('td', {}, r.callSite || '')), r.index);
+      body.append(row);
+    }
+    table.append(body);
+    section.append(table);
+    return section;
+  }
+
+  function render() {
+    if (!data) return;
+    if (!data.summary && !data.scan) {
+      app.replaceChildren(el('p', { class: 'empty' }, 'No results yet: run “Autoload Lens: Scan Workspace” or “Replay Trace…”.'));
+      return;
+    }
+    app.replaceChildren(renderSummary(data), renderTimeline(data), renderFindings(data), renderRequests(data));
+  }
+
+  window.addEventListener('message', (event) => {
+    const m = event.data;
+    if (m && m.type === 'report') {
+      data = m.data;
+      render();
+    }
+  });
+  vscode.postMessage({ type: 'ready' });
+})();

@@ -1,0 +1,39 @@
+/** CodeLens above each call site: what the replayed trace says about it (requests, duplicates, what loaded). */
+import * as vscode from 'vscode';
+import type { CallSiteInfo } from '../engine/sourceIndex';
+import type { Results } from './results';
+import { callSiteRange } from './results';
+
+export class CallSiteCodeLens implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(private readonly results: Results) {
+    results.onDidChange(() => this.changed.fire());
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    const rel = this.results.relativePath(document.uri);
+    if (rel === undefined) return [];
+    return this.results.callSitesIn(rel).map((site) => new vscode.CodeLens(callSiteRange(site), this.command(site)));
+  }
+
+  private command(site: CallSiteInfo): vscode.Command {
+    const what = site.name ?? site.pattern ?? site.format ?? '?';
+    if (this.results.report === undefined) {
+      return { title: `requests ${what}${site.wait ? '' : ' (nowait)'} · no trace replayed`, command: 'autoloadLens.replayTrace' };
+    }
+    const requests = this.results.requestsFrom(site);
+    const duplicates = requests.filter((r) => r.duplicateOf !== null).length;
+    const loaded = [...new Set(requests.flatMap((r) => r.loadedModules))];
+    const title = requests.length === 0
+      ? `no request in the trace · ${what}`
+      : `${requests.length} request${requests.length === 1 ? '' : 's'} in the trace · ${duplicates} duplicate${duplicates === 1 ? '' : 's'} · ` +
+        (loaded.length > 0 ? `loaded ${loaded.slice(0, 4).join(', ')}${loaded.length > 4 ? ` +${loaded.length - 4}` : ''}` : 'loaded nothing');
+    return { title, command: 'autoloadLens.showCallSiteRequests', arguments: [site.file, site.line], tooltip: 'Show these requests in the trace' };
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}

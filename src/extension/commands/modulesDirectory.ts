@@ -1,0 +1,33 @@
+/** Select Modules Directory…: where modules.alias & co. live, remembered for this workspace. */
+import * as vscode from 'vscode';
+import { loadModules } from '../engine';
+import type { Services } from '../services';
+import { rememberModulesDirectory } from '../settings';
+import { showEngineError } from './errors';
+import { replay } from './replay';
+
+export async function selectModulesDirectoryCommand(s: Services, arg?: unknown): Promise<string | undefined> {
+  const given = arg instanceof vscode.Uri ? arg : typeof arg === 'string' && arg !== '' ? vscode.Uri.file(arg) : undefined;
+  const uri = given ?? (await vscode.window.showOpenDialog({
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    openLabel: 'Use as Modules Directory',
+    title: 'Autoload Lens: folder with modules.alias, modules.builtin and modules.dep (e.g. /lib/modules/VERSION)',
+  }))?.[0];
+  if (uri === undefined) return undefined;
+  if (uri.scheme !== 'file') {
+    void vscode.window.showErrorMessage(`Autoload Lens: ${uri.toString()} is not a local folder.`);
+    return undefined;
+  }
+  const db = await (await loadModules()).openModuleDb(uri.fsPath);
+  if (!db.ok) {
+    showEngineError(s, db.error);
+    return undefined;
+  }
+  await rememberModulesDirectory(s.context.workspaceState, uri.fsPath);
+  s.log.info(`modules directory for this workspace: ${uri.fsPath}`);
+  const trace = s.results.traceUri;
+  if (trace !== undefined) await replay(s, trace, true);
+  return uri.fsPath;
+}

@@ -1,0 +1,117 @@
+/** Replay Trace…: replays a trace against the index and the modules metadata and publishes the report. */
+import * as vscode from 'vscode';
+import type { Report } from '../../engine/report';
+import { loadAnalysis, loadReplay } from '../engine';
+import type { Services } from '../services';
+import { readSettings } from '../settings';
+import { showEngineError } from './errors';
+
+export const TRACE_LANGUAGE = 'autoload-trace';
+
+function asUri(arg: unknown): vscode.Uri | undefined {
+  if (arg instanceof vscode.Uri) return arg;
+  if (typeof arg === 'string' && arg !== '') return vscode.Uri.file(arg);
+  return undefined;
+}
+
+async function pickTrace(arg: unknown): Promise<vscode.Uri | undefined> {
+  const given = asUri(arg);
+  if (given !== undefined) return given;
+  const editor = vscode.window.activeTextEditor;
+  if (editor !== undefined && editor.document.languageId === TRACE_LANGUAGE) return editor.document.uri;
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    openLabel: 'Replay Trace',
+    title: 'Autoload Lens: trace to replay (ftrace, trace-cmd report, perf script or dmesg text)',
+    filters: { 'Trace text': ['txt', 'trace', 'log'], 'All files': ['*'] },
+  });
+  return picked?.[0];
+}
+
+export async function replayTraceCommand(s: Services, arg?: unknown): Promise<Report | undefined> {
+  const uri = await pickTrace(arg);
+  if (uri === undefined) return undefined;
+  return replay(s, uri, false);
+}
+
+/**
+ * Replays `uri` and publishes the report. `quiet` re-runs (after a new scan or another modules directory) do not
+ * ask questions. An editor buffer with unsaved changes is replayed from its text, a file from disk, streaming.
+ */
+export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Promise<Report | undefined> {
+  const settings = readSettings(s.context.workspaceState);
+  const index = s.results.index;
+  const source = index === undefined ? undefined : await loadAnalysis().then((a) => ({
+    index,
+    link: (symbol: string, module: string | null) => a.linkCallSite(index, symbol, module),
+  }));
+  const dirty = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.isDirty);
+  if (uri.scheme !== 'file' && dirty === undefined) {
+    showEngineError(s, { code: 'unsupported-uri', message: `${uri.toString()} is not a local file`, hint: 'open a trace on this machine\'s file system' });
+    return undefined;
+  }
+  const label = uri.scheme === 'file' ? uri.fsPath : uri.toString();
+  s.log.info(`replaying ${label} (modules: ${settings.modulesDirectory ?? 'none'}, source index: ${index ? index.root : 'none'}, dups window ${settings.dupsWindowSeconds} s)`);
+  if (settings.modulesDirectory === undefined && !quiet) {
+    void vscode.window
+      .showInformationMessage('Autoload Lens: no modules directory is set, so requested names are not resolved.', 'Select Modules Directory…')
+      .then((choice) => choice && vscode.commands.executeCommand('autoloadLens.selectModulesDirectory'));
+  }
+
+  const replayer = await loadReplay();
+  const started = Date.now();
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Autoload Lens: replaying ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      const common = { source, dupsWindowSeconds: settings.dupsWindowSeconds };
+      if (dirty !== undefined) {
+        const inputs = await replayer.openInputs(settings.modulesDirectory === undefined ? {} : { modulesDir: settings.modulesDirectory });
+        if (!inputs.ok) return inputs;
+        return replayer.replayText(dirty.getText(), { ...common, file: label, modules: inputs.value.modules ?? undefined });
+      }
+      let reported = 0;
+      return replayer.replayTrace({
+        ...common,
+        tracePath: uri.fsPath,
+        ...(settings.modulesDirectory !== undefined && { modulesDir: settings.modulesDirectory }),
+        signal: abort.signal,
+        onProgress: (bytesRead, totalBytes) => {
+          if (totalBytes <= 0) return;
+          const percent = Math.floor((bytesRead / totalBytes) * 100);
+          if (percent > reported) {
+            progress.report({ increment: percent - reported, message: `${percent} %` });
+            reported = percent;
+          }
+        },
+      });
+    },
+  );
+  if (!result.ok) {
+    if (result.error.code === 'cancelled') s.log.info(`replay of ${label} cancelled`);
+    else showEngineError(s, result.error);
+    return undefined;
+  }
+  logReport(s, result.value, Date.now() - started);
+  s.results.setReport(result.value, uri);
+  return result.value;
+}
+
+function logReport(s: Services, report: Report, ms: number): void {
+  const t = report.trace;
+  if (t !== null) {
+    s.log.info(
+      `read ${t.file} as ${t.format}: ${t.lines} lines, ${t.events} events, ${t.skippedLines} lines skipped (headers, other events), ` +
+        `${t.warningCount} warnings, in ${ms} ms`,
+    );
+    for (const w of t.warnings) s.log.warn(`${t.file}:${w.line}: ${w.message}`);
+    if (t.warningCount > t.warnings.length) s.log.warn(`… and ${t.warningCount - t.warnings.length} more warnings`);
+  }
+  const counts = Object.entries(report.summary.findings).filter(([, n]) => n > 0).map(([rule, n]) => `${rule} ${n}`);
+  s.log.info(
+    `${report.summary.requests} requests for ${report.summary.distinctNames} names, ${report.summary.loads} loads, ` +
+      `${report.summary.frees} frees; findings: ${counts.length > 0 ? counts.join(', ') : 'none'}`,
+  );
+}
+

@@ -1,0 +1,51 @@
+/** Moving the editor to a trace request and to the call site it came from (tree items, CodeLens, the webview). */
+import * as vscode from 'vscode';
+import type { RequestRecord } from '../../engine/report';
+import type { SourceLocation } from '../../engine/sourceIndex';
+import type { Services } from '../services';
+
+export async function revealLocation(location: vscode.Location | undefined, column = vscode.ViewColumn.Active): Promise<void> {
+  if (location === undefined) return;
+  await vscode.window.showTextDocument(location.uri, { selection: location.range, viewColumn: column, preserveFocus: false });
+}
+
+export function revealSource(s: Services, loc: SourceLocation, column?: vscode.ViewColumn): Promise<void> {
+  return revealLocation(s.results.sourceLocation(loc), column);
+}
+
+export function revealTraceLine(s: Services, line: number, column?: vscode.ViewColumn): Promise<void> {
+  return revealLocation(s.results.traceLocation(line), column);
+}
+
+/** The request's trace line, and beside it the call site when the engine linked one for certain. */
+export async function revealRequestCommand(s: Services, index: unknown): Promise<void> {
+  const request = typeof index === 'number' ? s.results.report?.requests[index] : undefined;
+  if (request === undefined) return;
+  await revealTraceLine(s, request.line, vscode.ViewColumn.One);
+  const site = request.callSite?.locations?.[0];
+  if (site !== undefined) await revealSource(s, site, vscode.ViewColumn.Two);
+}
+
+function requestItem(r: RequestRecord): vscode.QuickPickItem & { request: RequestRecord } {
+  return {
+    label: `${r.name}`,
+    description: `line ${r.line} · ${r.time.toFixed(6)} s · wait=${r.wait ? 1 : 0} · ${r.outcome}${r.duplicateOf !== null ? ' · duplicate' : ''}`,
+    detail: r.loadedModules.length > 0 ? `loaded ${r.loadedModules.join(', ')}` : undefined,
+    request: r,
+  };
+}
+
+/** From a call site (CodeLens) to the trace requests it made. */
+export async function showCallSiteRequestsCommand(s: Services, file: unknown, line: unknown): Promise<void> {
+  if (typeof file !== 'string' || typeof line !== 'number') return;
+  const site = s.results.callSiteAt(file, line);
+  const requests = site === undefined ? [] : s.results.requestsFrom(site);
+  if (requests.length === 0) {
+    void vscode.window.showInformationMessage('Autoload Lens: the replayed trace has no request from this call site.');
+    return;
+  }
+  const picked = requests.length === 1
+    ? requestItem(requests[0]!)
+    : await vscode.window.showQuickPick(requests.map(requestItem), { title: `Trace requests from ${file}:${line}`, matchOnDescription: true });
+  if (picked !== undefined) await revealTraceLine(s, picked.request.line);
+}

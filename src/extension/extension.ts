@@ -1,0 +1,89 @@
+/**
+ * Autoload Lens in VS Code: registers commands, Problems, CodeLens, hovers, links, the tree, the trace-log outline,
+ * the report webview and the status bar. Registration only: the analysis layer and the engine are loaded by the
+ * first command that needs them (see engine.ts), so activation stays well under 50 ms.
+ */
+import * as vscode from 'vscode';
+import { CallSiteCodeLens } from './codeLens';
+import { exportReportCommand } from './commands/export';
+import { selectModulesDirectoryCommand } from './commands/modulesDirectory';
+import { replayTraceCommand, TRACE_LANGUAGE } from './commands/replay';
+import { resolveAliasCommand } from './commands/resolveAlias';
+import { revealRequestCommand, showCallSiteRequestsCommand } from './commands/reveal';
+import { Scanner } from './commands/scan';
+import { Diagnostics } from './diagnostics';
+import { AutoloadHovers } from './hovers';
+import { ReportPanel } from './reportPanel';
+import { Results, type ResultsApi } from './results';
+import type { Services } from './services';
+import { forgetModulesDirectory, SECTION } from './settings';
+import { createStatusBar } from './statusBar';
+import { TraceLinks } from './traceLinks';
+import { TraceSymbols } from './traceSymbols';
+import { registerTrees } from './tree';
+
+const C_SOURCES: vscode.DocumentFilter = { scheme: 'file', pattern: '**/*.{c,h}' };
+const TRACES: vscode.DocumentFilter = { language: TRACE_LANGUAGE };
+
+export function activate(context: vscode.ExtensionContext): ResultsApi {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Autoload Lens', { log: true });
+  const results = new Results();
+  const s: Services = { context, results, log };
+  const diagnostics = new Diagnostics(results);
+  const scanner = new Scanner(s);
+  const panel = new ReportPanel(context.extensionUri, results);
+  const links = new TraceLinks(results);
+  const codeLens = new CallSiteCodeLens(results);
+
+  const command = (id: string, run: (...args: unknown[]) => unknown): vscode.Disposable =>
+    vscode.commands.registerCommand(`autoloadLens.${id}`, run);
+
+  context.subscriptions.push(
+    log, results, diagnostics, scanner, panel, codeLens,
+    results.onDidChange(() => {
+      diagnostics.refresh();
+      void vscode.commands.executeCommand('setContext', 'autoloadLens.hasResults', results.hasResults());
+    }),
+    command('scanWorkspace', (uri) => scanner.scanCommand(uri)),
+    command('replayTrace', (uri) => replayTraceCommand(s, uri)),
+    command('openReport', () => panel.show()),
+    command('exportReport', (uri, format) => exportReportCommand(s, uri, format)),
+    command('resolveAlias', (name) => resolveAliasCommand(s, name)),
+    command('selectModulesDirectory', (uri) => selectModulesDirectoryCommand(s, uri)),
+    command('clearResults', () => {
+      scanner.stop();
+      results.clear();
+      log.info('results cleared');
+    }),
+    command('showCallSiteRequests', (file, line) => showCallSiteRequestsCommand(s, file, line)),
+    command('revealRequest', (index) => revealRequestCommand(s, index)),
+    vscode.languages.registerCodeLensProvider(C_SOURCES, codeLens),
+    vscode.languages.registerHoverProvider([C_SOURCES, TRACES], new AutoloadHovers(results)),
+    vscode.languages.registerDocumentLinkProvider(TRACES, links),
+    vscode.languages.registerDefinitionProvider([C_SOURCES, TRACES], links),
+    vscode.languages.registerDocumentSymbolProvider(TRACES, new TraceSymbols(results), { label: 'Autoload requests' }),
+    ...registerTrees(results),
+    ...createStatusBar(results),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SECTION}.modulesDirectory`)) void forgetModulesDirectory(context.workspaceState);
+    }),
+  );
+
+  log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+  return {
+    get index() {
+      return results.index;
+    },
+    get report() {
+      return results.report;
+    },
+    get parserBackend() {
+      return results.parserBackend;
+    },
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,104 @@
+/** Hovers: on a call site (pattern, documenting declarations, providing modules); on a trace line (resolution, outcome, call site). */
+import * as vscode from 'vscode';
+import { declarationsMatchingPattern } from '../engine/aliasDeclarations';
+import type { Finding, RequestRecord } from '../engine/report';
+import type { CallSiteInfo, SourceLocation } from '../engine/sourceIndex';
+import { ruleHelpUri } from './diagnostics';
+import type { Results } from './results';
+import { callSiteRange } from './results';
+
+/** How many declarations or requests a hover lists before summarising. */
+const LISTED = 8;
+
+/** Markdown code span that survives backticks in trace or source text. */
+function code(text: string): string {
+  const clean = text.replace(/[\r\n]+/g, '⏎');
+  const fence = clean.includes('`') ? '``' : '`';
+  return `${fence} ${clean} ${fence}`;
+}
+
+function link(label: string, uri: vscode.Uri | undefined, line: number): string {
+  if (uri === undefined) return escapeMarkdown(label);
+  return `[${escapeMarkdown(label)}](${uri.with({ fragment: `L${line}` }).toString()})`;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!<>|~]/g, '\\$&');
+}
+
+export class AutoloadHovers implements vscode.HoverProvider {
+  constructor(private readonly results: Results) {}
+
+  provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
+    if (this.results.isReportTrace(document.uri)) {
+      const request = this.results.requestAtLine(position.line + 1);
+      return request && new vscode.Hover(this.requestMarkdown(request));
+    }
+    const rel = this.results.relativePath(document.uri);
+    if (rel === undefined) return undefined;
+    const site = this.results.callSitesIn(rel).find((s) => callSiteRange(s).contains(position));
+    return site && new vscode.Hover(this.siteMarkdown(site), callSiteRange(site));
+  }
+
+  private siteMarkdown(site: CallSiteInfo): vscode.MarkdownString {
+    const md = new vscode.MarkdownString();
+    md.appendMarkdown(`**Autoload Lens** — ${site.kind === 'wrapper' ? `wrapper call (via ${site.via.map(code).join(' → ')})` : 'module request'}`);
+    md.appendMarkdown(`${site.wait ? '' : ', nowait'}\n\n`);
+    if (site.name !== null) md.appendMarkdown(`- name: ${code(site.name)}\n`);
+    md.appendMarkdown(`- pattern: ${site.pattern !== null ? code(site.pattern) : 'unknown (the name is not built from a literal format)'}\n`);
+    if (site.format !== null) md.appendMarkdown(`- format: ${code(site.format)}\n`);
+    md.appendMarkdown(`- return value: ${site.returnUse}${site.assignedTested === false ? ' (never tested)' : ''}\n`);
+    const aliases = this.results.index?.aliases ?? [];
+    const documented = site.name !== null || site.pattern !== null ? declarationsMatchingPattern(aliases, site.name ?? site.pattern!) : [];
+    md.appendMarkdown(`\n**Declarations that document it** (${documented.length})\n\n`);
+    for (const d of documented.slice(0, LISTED)) {
+      md.appendMarkdown(`- ${code(d.value ?? '')} — ${code(d.macro)} at ${link(`${d.file}:${d.line}`, this.results.sourceUri(d.file), d.line)}\n`);
+    }
+    if (documented.length > LISTED) md.appendMarkdown(`- … and ${documented.length - LISTED} more\n`);
+    const requests = this.results.requestsFrom(site);
+    const modules = [...new Set(requests.flatMap((r) => r.resolution.modules))];
+    if (this.results.report !== undefined) {
+      md.appendMarkdown(`\n**In the trace**: ${requests.length} request${requests.length === 1 ? '' : 's'}`);
+      md.appendMarkdown(modules.length > 0 ? `, provided by ${modules.map(code).join(', ')}\n` : '\n');
+      for (const r of requests.slice(0, LISTED)) md.appendMarkdown(`- ${this.requestLine(r)}\n`);
+      if (requests.length > LISTED) md.appendMarkdown(`- … and ${requests.length - LISTED} more\n`);
+    }
+    return md;
+  }
+
+  private requestLine(r: RequestRecord): string {
+    return `${link(`line ${r.line}`, this.results.traceUri, r.line)} ${code(r.name)} at ${r.time.toFixed(6)} s: ${r.outcome}` +
+      (r.loadedModules.length > 0 ? ` (${r.loadedModules.map(code).join(', ')})` : '') + (r.duplicateOf !== null ? ', duplicate' : '');
+  }
+
+  private requestMarkdown(r: RequestRecord): vscode.MarkdownString {
+    const md = new vscode.MarkdownString();
+    const res = r.resolution;
+    md.appendMarkdown(`**Autoload Lens** — request ${code(r.name)} (wait=${r.wait ? 1 : 0}) by ${code(`${r.task}-${r.pid}`)}\n\n`);
+    md.appendMarkdown(`- resolves to: ${res.modules.length > 0 ? res.modules.map(code).join(', ') : 'nothing'} (${res.kind}`);
+    md.appendMarkdown(`${res.patterns.length > 0 ? `, via ${res.patterns.map(code).join(', ')}` : ''})\n`);
+    md.appendMarkdown(`- outcome: ${r.outcome}${r.loadedModules.length > 0 ? `, loaded ${r.loadedModules.map(code).join(', ')}` : ''}`);
+    md.appendMarkdown(` (completed at ${r.completedAt.toFixed(6)} s)\n`);
+    if (r.duplicateOf !== null) {
+      const anchor = this.results.report?.requests[r.duplicateOf];
+      if (anchor !== undefined) md.appendMarkdown(`- duplicate of ${link(`line ${anchor.line}`, this.results.traceUri, anchor.line)}\n`);
+    }
+    const cs = r.callSite;
+    if (cs !== null) {
+      md.appendMarkdown(`- call site: ${code(cs.symbol)}${cs.module !== null ? ` [${code(cs.module)}]` : ''}`);
+      md.appendMarkdown(cs.link !== undefined ? ` — ${cs.link}${this.locationsText(cs.locations ?? [])}\n` : ' (scan the workspace to link it to source)\n');
+    }
+    for (const f of this.results.findingsOfRequest(r)) md.appendMarkdown(`\n${this.findingText(f)}\n`);
+    return md;
+  }
+
+  private locationsText(locations: SourceLocation[]): string {
+    if (locations.length === 0) return '';
+    return `: ${locations.map((l) => link(`${l.file}:${l.line}`, this.results.sourceUri(l.file), l.line)).join(', ')}`;
+  }
+
+  private findingText(f: Finding): string {
+    const rule = `[${f.rule}](${ruleHelpUri(f.rule).toString()})`;
+    return `**${f.severity}** ${rule}: ${escapeMarkdown(f.message)}`;
+  }
+}

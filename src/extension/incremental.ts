@@ -1,0 +1,53 @@
+/** After a scan, edited C files are re-analysed (debounced) with the analysis layer's updateFile. */
+import * as vscode from 'vscode';
+import { loadedAnalysis } from './engine';
+import type { Services } from './services';
+
+const DEBOUNCE_MS = 300;
+const C_FILE = /\.[ch]$/;
+
+export class IncrementalUpdates implements vscode.Disposable {
+  private listeners: vscode.Disposable[] = [];
+  private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+
+  constructor(private readonly s: Services) {}
+
+  start(root: vscode.Uri): void {
+    this.stop();
+    const schedule = (doc: vscode.TextDocument): void => {
+      if (!C_FILE.test(doc.uri.path) || this.s.results.relativePath(doc.uri) === undefined) return;
+      const key = doc.uri.toString();
+      clearTimeout(this.pending.get(key));
+      this.pending.set(key, setTimeout(() => this.update(doc), DEBOUNCE_MS));
+    };
+    this.listeners = [
+      vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && schedule(e.document)),
+      vscode.workspace.onDidSaveTextDocument(schedule),
+    ];
+    this.s.log.info(`watching C files under ${root.fsPath} for changes`);
+  }
+
+  private update(doc: vscode.TextDocument): void {
+    this.pending.delete(doc.uri.toString());
+    const analysis = loadedAnalysis();
+    const index = this.s.results.index;
+    const root = this.s.results.sourceRoot;
+    const rel = this.s.results.relativePath(doc.uri);
+    if (analysis === undefined || index === undefined || root === undefined || rel === undefined) return;
+    const started = performance.now();
+    const updated = analysis.updateFile(index, rel, doc.getText());
+    this.s.log.debug(`re-analysed ${rel} in ${(performance.now() - started).toFixed(1)} ms`);
+    this.s.results.setIndex(updated, root, undefined);
+  }
+
+  stop(): void {
+    for (const l of this.listeners) l.dispose();
+    this.listeners = [];
+    for (const t of this.pending.values()) clearTimeout(t);
+    this.pending.clear();
+  }
+
+  dispose(): void {
+    this.stop();
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The report webview: summary, a timeline of the boot's module requests drawn by media/report.js, findings and
+ * requests. The page holds no data: the report arrives as a JSON message and the script builds the DOM with
+ * textContent, so names from a trace or a source are only ever text. Strict CSP: nonce'd local script only.
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { RULES, type Report } from '../engine/report';
+import type { SourceIndex } from '../engine/sourceIndex';
+import type { Results } from './results';
+
+/** What the page receives: only plain data, in the shape report.js draws. */
+export interface ReportViewModel {
+  trace: { file: string; format: string; lines: number; events: number; skippedLines: number; warningCount: number } | null;
+  modulesDir: string | null;
+  sourceRoot: string | null;
+  summary: Report['summary'] | null;
+  rules: Record<string, string>;
+  requests: Array<{
+    index: number; line: number; time: number; completedAt: number; name: string; wait: boolean; duplicateOf: number | null;
+    outcome: string; loadedModules: string[]; task: string; pid: number; callSite: string | null; resolvesTo: string[];
+  }>;
+  findings: Array<{ rule: string; severity: string; message: string; requests: number[]; where: string | null }>;
+  scan: { root: string; callSites: number; wrappers: number; aliases: number; findings: number; scanned: number; skipped: number } | null;
+}
+
+export function viewModel(report: Report | undefined, index: SourceIndex | undefined): ReportViewModel {
+  return {
+    trace: report?.trace ? {
+      file: report.trace.file, format: report.trace.format, lines: report.trace.lines, events: report.trace.events,
+      skippedLines: report.trace.skippedLines, warningCount: report.trace.warningCount,
+    } : null,
+    modulesDir: report?.modulesDir ?? null,
+    sourceRoot: report?.sourceRoot ?? index?.root ?? null,
+    summary: report?.summary ?? null,
+    rules: Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, r.title])),
+    requests: (report?.requests ?? []).map((r) => ({
+      index: r.index, line: r.line, time: r.time, completedAt: r.completedAt, name: r.name, wait: r.wait,
+      duplicateOf: r.duplicateOf, outcome: r.outcome, loadedModules: r.loadedModules, task: r.task, pid: r.pid,
+      callSite: r.callSite === null ? null : `${r.callSite.symbol}${r.callSite.module !== null ? ` [${r.callSite.module}]` : ''}`,
+      resolvesTo: r.resolution.modules,
+    })),
+    findings: [
+      ...(index?.findings ?? []).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, requests: [], where: `${f.location.file}:${f.location.line}` })),
+      ...(report?.findings ?? []).map((f) => ({
+        rule: f.rule, severity: f.severity, message: f.message, requests: f.requests,
+        where: f.location !== null ? `${f.location.file}:${f.location.line}` : f.traceLines[0] !== undefined ? `trace line ${f.traceLines[0]}` : null,
+      })),
+    ],
+    scan: index === undefined ? null : {
+      root: index.root, callSites: index.callSites.length, wrappers: index.wrappers.length, aliases: index.aliases.length,
+      findings: index.findings.length, scanned: index.files.scanned, skipped: index.files.skipped,
+    },
+  };
+}
+
+type FromPage = { type: 'ready' } | { type: 'reveal'; index: number };
+
+function isFromPage(m: unknown): m is FromPage {
+  if (typeof m !== 'object' || m === null) return false;
+  const msg = m as { type?: unknown; index?: unknown };
+  return msg.type === 'ready' || (msg.type === 'reveal' && Number.isInteger(msg.index));
+}
+
+export class ReportPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly extensionUri: vscode.Uri, private readonly results: Results) {
+    this.subscription = results.onDidChange(() => this.post());
+  }
+
+  show(): void {
+    if (this.panel !== undefined) {
+      this.panel.reveal();
+      return;
+    }
+    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    const panel = vscode.window.createWebviewPanel('autoloadLens.report', 'Autoload Lens Report', vscode.ViewColumn.Active, {
+      enableScripts: true,
+      localResourceRoots: [media],
+    });
+    panel.iconPath = vscode.Uri.joinPath(media, 'icon.png');
+    panel.webview.html = this.html(panel.webview, media);
+    panel.webview.onDidReceiveMessage((m: unknown) => {
+      if (!isFromPage(m)) return;
+      if (m.type === 'ready') this.post();
+      else void vscode.commands.executeCommand('autoloadLens.revealRequest', m.index);
+    });
+    panel.onDidDispose(() => (this.panel = undefined));
+    this.panel = panel;
+  }
+
+  private post(): void {
+    void this.panel?.webview.postMessage({ type: 'report', data: viewModel(this.results.report, this.results.index) });
+  }
+
+  private html(webview: vscode.Webview, media: vscode.Uri): string {
+    const nonce = randomBytes(16).toString('base64');
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(media, 'report.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(media, 'report.css'));
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style.toString()}">
+<title>Autoload Lens Report</title>
+</head>
+<body>
+<main id="app"><p class="empty">Loading the report…</p></main>
+<script nonce="${nonce}" src="${script.toString()}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.panel?.dispose();
+  }
+}

@@ -1,0 +1,177 @@
+/** The current scan index and trace report, with the look-ups the editor features share. */
+import * as vscode from 'vscode';
+import type { Finding, Report, RequestRecord } from '../engine/report';
+import type { CallSiteInfo, SourceIndex, SourceLocation } from '../engine/sourceIndex';
+
+export interface ResultsApi {
+  readonly index: SourceIndex | undefined;
+  readonly report: Report | undefined;
+  readonly parserBackend: string | undefined;
+}
+
+function siteKey(file: string, line: number): string {
+  return `${file}:${line}`;
+}
+
+export class Results implements ResultsApi, vscode.Disposable {
+  private currentIndex: SourceIndex | undefined;
+  private currentReport: Report | undefined;
+  private backend: string | undefined;
+  /** Folder the index's relative paths start from. */
+  private root: vscode.Uri | undefined;
+  /** The trace the report was replayed from. */
+  private trace: vscode.Uri | undefined;
+  private lookups: Lookups | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+
+  get index(): SourceIndex | undefined {
+    return this.currentIndex;
+  }
+  get report(): Report | undefined {
+    return this.currentReport;
+  }
+  get parserBackend(): string | undefined {
+    return this.backend;
+  }
+  get sourceRoot(): vscode.Uri | undefined {
+    return this.root;
+  }
+  get traceUri(): vscode.Uri | undefined {
+    return this.trace;
+  }
+
+  setIndex(index: SourceIndex, root: vscode.Uri, backend: string | undefined): void {
+    this.currentIndex = index;
+    this.root = root;
+    if (backend !== undefined) this.backend = backend;
+    this.invalidate();
+  }
+
+  setReport(report: Report, trace: vscode.Uri): void {
+    this.currentReport = report;
+    this.trace = trace;
+    this.invalidate();
+  }
+
+  clear(): void {
+    this.currentIndex = undefined;
+    this.currentReport = undefined;
+    this.root = undefined;
+    this.trace = undefined;
+    this.invalidate();
+  }
+
+  hasResults(): boolean {
+    return this.currentIndex !== undefined || this.currentReport !== undefined;
+  }
+
+  /** Number of findings shown in Problems: the scan's and the replay's. */
+  findingsCount(): number {
+    return (this.currentIndex?.findings.length ?? 0) + (this.currentReport?.findings.length ?? 0);
+  }
+
+  isReportTrace(uri: vscode.Uri): boolean {
+    return this.trace !== undefined && this.trace.toString() === uri.toString();
+  }
+
+  sourceUri(file: string): vscode.Uri | undefined {
+    return this.root === undefined ? undefined : vscode.Uri.joinPath(this.root, ...file.split('/'));
+  }
+
+  /** Path of a document relative to the scanned root, with `/` separators, or undefined when outside it. */
+  relativePath(uri: vscode.Uri): string | undefined {
+    if (this.root === undefined || uri.scheme !== this.root.scheme) return undefined;
+    const base = this.root.path.endsWith('/') ? this.root.path : `${this.root.path}/`;
+    return uri.path.startsWith(base) ? uri.path.slice(base.length) : undefined;
+  }
+
+  sourceLocation(loc: SourceLocation): vscode.Location | undefined {
+    const uri = this.sourceUri(loc.file);
+    if (uri === undefined) return undefined;
+    const site = this.callSiteAt(loc.file, loc.line, loc.column);
+    return new vscode.Location(uri, site !== undefined ? callSiteRange(site) : pointRange(loc.line, loc.column));
+  }
+
+  traceLocation(line: number): vscode.Location | undefined {
+    return this.trace === undefined ? undefined : new vscode.Location(this.trace, traceLineRange(line));
+  }
+
+  callSitesIn(file: string): CallSiteInfo[] {
+    return this.get().sitesByFile.get(file) ?? [];
+  }
+
+  callSiteAt(file: string, line: number, column?: number): CallSiteInfo | undefined {
+    return this.callSitesIn(file).find((s) => s.line === line && (column === undefined || s.column === column));
+  }
+
+  /** The trace requests linked to a source call site (by the file and line of the request call). */
+  requestsFrom(site: CallSiteInfo): RequestRecord[] {
+    return this.get().requestsBySite.get(siteKey(site.file, site.line)) ?? [];
+  }
+
+  requestAtLine(line: number): RequestRecord | undefined {
+    return this.get().requestsByLine.get(line);
+  }
+
+  findingsOfRequest(request: RequestRecord): Finding[] {
+    return this.get().findingsByRequest.get(request.index) ?? [];
+  }
+
+  private invalidate(): void {
+    this.lookups = undefined;
+    this.changed.fire();
+  }
+
+  private get(): Lookups {
+    this.lookups ??= buildLookups(this.currentIndex, this.currentReport);
+    return this.lookups;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+interface Lookups {
+  sitesByFile: Map<string, CallSiteInfo[]>;
+  requestsBySite: Map<string, RequestRecord[]>;
+  requestsByLine: Map<number, RequestRecord>;
+  findingsByRequest: Map<number, Finding[]>;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list === undefined) map.set(key, [value]);
+  else list.push(value);
+}
+
+function buildLookups(index: SourceIndex | undefined, report: Report | undefined): Lookups {
+  const l: Lookups = { sitesByFile: new Map(), requestsBySite: new Map(), requestsByLine: new Map(), findingsByRequest: new Map() };
+  for (const site of index?.callSites ?? []) push(l.sitesByFile, site.file, site);
+  for (const request of report?.requests ?? []) {
+    l.requestsByLine.set(request.line, request);
+    for (const loc of request.callSite?.locations ?? []) push(l.requestsBySite, siteKey(loc.file, loc.line), request);
+  }
+  for (const finding of report?.findings ?? []) for (const i of finding.requests) push(l.findingsByRequest, i, finding);
+  return l;
+}
+
+/** Editor range of a call site: the callee's call expression. */
+export function callSiteRange(site: CallSiteInfo): vscode.Range {
+  return new vscode.Range(site.line - 1, site.column - 1, site.endLine - 1, site.endColumn - 1);
+}
+
+/** A 1-based point; the editor widens an empty range to the word under it. */
+export function pointRange(line: number, column: number): vscode.Range {
+  return new vscode.Range(line - 1, Math.max(0, column - 1), line - 1, Math.max(0, column - 1));
+}
+
+/** A whole 1-based trace line (the editor clamps the end to the line's length). */
+export function traceLineRange(line: number): vscode.Range {
+  return new vscode.Range(line - 1, 0, line - 1, Number.MAX_SAFE_INTEGER);
+}
+
+export function siteLabel(site: CallSiteInfo): string {
+  return `${site.callee}(${site.arguments.join(', ')})`;
+}

@@ -1,0 +1,55 @@
+/** The outline of a trace: one symbol per requested name, with each of its requests inside. */
+import * as vscode from 'vscode';
+import { loadTraceReaders } from './engine';
+import type { Results } from './results';
+import { traceLineRange } from './results';
+
+interface RequestAt {
+  name: string;
+  line: number;
+  time: number;
+  wait: boolean;
+  detail: string;
+}
+
+export class TraceSymbols implements vscode.DocumentSymbolProvider {
+  constructor(private readonly results: Results) {}
+
+  async provideDocumentSymbols(document: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
+    return outline(document, await this.requests(document));
+  }
+
+  /** The replayed report when this is its trace (it knows outcomes), else the engine's reader over the buffer. */
+  private async requests(document: vscode.TextDocument): Promise<RequestAt[]> {
+    const report = this.results.report;
+    if (report !== undefined && this.results.isReportTrace(document.uri) && !document.isDirty) {
+      return report.requests.map((r) => ({ name: r.name, line: r.line, time: r.time, wait: r.wait, detail: r.outcome }));
+    }
+    const found: RequestAt[] = [];
+    const read = (await loadTraceReaders()).readTraceText(document.getText(), (e) => {
+      if (e.kind === 'module_request') found.push({ name: e.name, line: e.line, time: e.time, wait: e.wait, detail: e.callSite?.symbol ?? '' });
+    }, { file: document.uri.fsPath });
+    return read.ok ? found : [];
+  }
+}
+
+function outline(document: vscode.TextDocument, requests: RequestAt[]): vscode.DocumentSymbol[] {
+  const byName = new Map<string, RequestAt[]>();
+  for (const r of requests) {
+    const list = byName.get(r.name);
+    if (list === undefined) byName.set(r.name, [r]);
+    else list.push(r);
+  }
+  const lineRange = (line: number): vscode.Range => document.validateRange(traceLineRange(line));
+  return [...byName].map(([name, list]) => {
+    const first = lineRange(list[0]!.line);
+    const range = first.union(lineRange(list[list.length - 1]!.line));
+    const label = name.replace(/[\r\n]+/g, '⏎') || '(empty name)';
+    const symbol = new vscode.DocumentSymbol(label, `${list.length} request${list.length === 1 ? '' : 's'}`, vscode.SymbolKind.Module, range, first);
+    symbol.children = list.map((r) => {
+      const at = lineRange(r.line);
+      return new vscode.DocumentSymbol(`${r.time.toFixed(6)} s`, `wait=${r.wait ? 1 : 0} ${r.detail}`, vscode.SymbolKind.Event, at, at);
+    });
+    return symbol;
+  });
+}

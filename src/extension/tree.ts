@@ -1,0 +1,160 @@
+/** The three views of the Autoload Lens container: call sites by alias family, findings by rule, requests by name. */
+import * as vscode from 'vscode';
+import { RULES, type RuleId } from '../engine/report';
+import type { Results } from './results';
+import { siteLabel } from './results';
+
+interface Node {
+  label: string;
+  description?: string;
+  tooltip?: string;
+  icon?: vscode.ThemeIcon;
+  children?: Node[];
+  /** Where selecting the item goes. */
+  location?: vscode.Location;
+}
+
+const oneLine = (text: string): string => text.replace(/[\r\n]+/g, '⏎');
+
+class NodeTree implements vscode.TreeDataProvider<Node> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private roots: Node[] | undefined;
+
+  constructor(private readonly results: Results, private readonly build: (results: Results) => Node[]) {
+    results.onDidChange(() => {
+      this.roots = undefined;
+      this.changed.fire();
+    });
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (node !== undefined) return node.children ?? [];
+    this.roots ??= this.build(this.results);
+    return this.roots;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    const state = node.children !== undefined ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+    const item = new vscode.TreeItem(node.label, state);
+    item.description = node.description;
+    item.tooltip = node.tooltip;
+    item.iconPath = node.icon;
+    if (node.location !== undefined) {
+      item.command = { title: 'Reveal', command: 'vscode.open', arguments: [node.location.uri, { selection: node.location.range }] };
+    }
+    return item;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
+
+function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list === undefined) groups.set(k, [item]);
+    else list.push(item);
+  }
+  return groups;
+}
+
+function callSiteNodes(results: Results): Node[] {
+  const sites = results.index?.callSites ?? [];
+  const families = groupBy(sites, (s) => s.family ?? '');
+  return [...families].sort(([a], [b]) => a.localeCompare(b)).map(([family, list]) => ({
+    label: family === '' ? '(no literal prefix)' : `${family}*`,
+    description: `${list.length} call site${list.length === 1 ? '' : 's'}`,
+    icon: new vscode.ThemeIcon('symbol-namespace'),
+    children: list.map((site) => {
+      const requests = results.report === undefined ? undefined : results.requestsFrom(site).length;
+      return {
+        label: oneLine(siteLabel(site)),
+        description: `${site.file}:${site.line}${requests === undefined ? '' : ` · ${requests} in trace`}`,
+        tooltip: `${site.kind === 'wrapper' ? `wrapper via ${site.via.join(' → ')}` : 'direct request'}; pattern ${site.pattern ?? 'unknown'}; return ${site.returnUse}`,
+        icon: new vscode.ThemeIcon(site.kind === 'wrapper' ? 'symbol-method' : 'symbol-event'),
+        ...locationOf(results.sourceLocation(site)),
+      };
+    }),
+  }));
+}
+
+function locationOf(location: vscode.Location | undefined): { location?: vscode.Location } {
+  return location === undefined ? {} : { location };
+}
+
+const SEVERITY_ICON = { error: 'error', warning: 'warning', info: 'info' } as const;
+
+function findingNodes(results: Results): Node[] {
+  const nodes: Array<{ rule: RuleId; node: Node }> = [];
+  for (const f of results.index?.findings ?? []) {
+    nodes.push({
+      rule: f.rule,
+      node: {
+        label: oneLine(f.message),
+        description: `${f.location.file}:${f.location.line}`,
+        tooltip: f.message,
+        icon: new vscode.ThemeIcon(SEVERITY_ICON[f.severity]),
+        ...locationOf(results.sourceLocation(f.location)),
+      },
+    });
+  }
+  const requests = results.report?.requests ?? [];
+  for (const f of results.report?.findings ?? []) {
+    const line = requests[f.requests[0] ?? -1]?.line ?? f.traceLines[0];
+    const location = line !== undefined ? results.traceLocation(line) : f.location !== null ? results.sourceLocation(f.location) : undefined;
+    nodes.push({
+      rule: f.rule,
+      node: {
+        label: oneLine(f.message),
+        description: f.name !== null ? oneLine(f.name) : line !== undefined ? `trace line ${line}` : '',
+        tooltip: f.message,
+        icon: new vscode.ThemeIcon(SEVERITY_ICON[f.severity]),
+        ...locationOf(location),
+      },
+    });
+  }
+  const byRule = groupBy(nodes, (n) => n.rule);
+  return (Object.keys(RULES) as RuleId[]).filter((rule) => byRule.has(rule)).map((rule) => ({
+    label: RULES[rule].title,
+    description: `${rule} · ${byRule.get(rule)!.length}`,
+    tooltip: RULES[rule].description,
+    icon: new vscode.ThemeIcon('list-tree'),
+    children: byRule.get(rule)!.map((n) => n.node),
+  }));
+}
+
+function requestNodes(results: Results): Node[] {
+  const byName = groupBy(results.report?.requests ?? [], (r) => r.name);
+  return [...byName].map(([name, list]) => {
+    const res = list[0]!.resolution;
+    const duplicates = list.filter((r) => r.duplicateOf !== null).length;
+    return {
+      label: oneLine(name),
+      description: `${list.length}× · ${res.modules.length > 0 ? res.modules.join(', ') : res.kind}${duplicates > 0 ? ` · ${duplicates} duplicate${duplicates === 1 ? '' : 's'}` : ''}`,
+      icon: new vscode.ThemeIcon(duplicates > 0 ? 'copy' : 'package'),
+      children: list.map((r) => ({
+        label: `${r.time.toFixed(6)} s`,
+        description: `${r.task}-${r.pid} · wait=${r.wait ? 1 : 0} · ${r.outcome}${r.duplicateOf !== null ? ' · duplicate' : ''}`,
+        tooltip: `${r.callSite?.symbol ?? 'no call site'}${r.loadedModules.length > 0 ? `; loaded ${r.loadedModules.join(', ')}` : ''}`,
+        icon: new vscode.ThemeIcon(r.wait ? 'arrow-right' : 'debug-step-over'),
+        ...locationOf(results.traceLocation(r.line)),
+      })),
+    };
+  });
+}
+
+export function registerTrees(results: Results): vscode.Disposable[] {
+  const views: Array<[string, (r: Results) => Node[]]> = [
+    ['autoloadLens.callSites', callSiteNodes],
+    ['autoloadLens.findings', findingNodes],
+    ['autoloadLens.requests', requestNodes],
+  ];
+  return views.flatMap(([id, build]) => {
+    const provider = new NodeTree(results, build);
+    return [provider, vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true })];
+  });
+}
