@@ -1,0 +1,156 @@
+/**
+ * Parsers for the text files depmod writes into /lib/modules/VERSION. Each takes the file's text and name and
+ * returns what it read plus located warnings for the lines it could not read; none of them throws.
+ */
+import { modnameFromPath } from './names';
+
+export interface DbWarning {
+  file: string;
+  /** 1-based line (for modules.builtin.modinfo: 1-based NUL-separated record). */
+  line: number;
+  message: string;
+}
+
+export interface Parsed<T> {
+  value: T;
+  warnings: DbWarning[];
+}
+
+/** One `alias PATTERN MODULE` line of modules.alias or modules.symbols. */
+export interface AliasLine {
+  pattern: string;
+  module: string;
+  line: number;
+}
+
+export interface DepEntry {
+  /** Path as written, relative to the modules directory (`kernel/fs/ext4/ext4.ko.xz`). */
+  path: string;
+  /** Paths of the modules it depends on, in depmod's load order. */
+  deps: string[];
+}
+
+export interface BuiltinAlias {
+  module: string;
+  pattern: string;
+  record: number;
+}
+
+export interface Softdep {
+  pre: string[];
+  post: string[];
+}
+
+/** Calls `each` with every non-empty, non-comment line (trimmed, so CRLF is tolerated) and its 1-based number. */
+function forEachContentLine(text: string, each: (line: string, lineNumber: number) => void): void {
+  let start = 0;
+  let lineNumber = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    lineNumber++;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
+    if (line !== '' && line[0] !== '#') each(line, lineNumber);
+  }
+}
+
+const WHITESPACE = /\s+/;
+
+/** modules.alias (`alias PATTERN MODULE`); with `prefix`, the pattern must start with it (modules.symbols: `symbol:`). */
+export function parseAliasFile(text: string, file: string, prefix = ''): Parsed<AliasLine[]> {
+  const value: AliasLine[] = [];
+  const warnings: DbWarning[] = [];
+  forEachContentLine(text, (l, line) => {
+    const fields = l.indexOf('\t') < 0 && l.indexOf('  ') < 0 ? l.split(' ') : l.split(WHITESPACE);
+    if (fields.length !== 3 || fields[0] !== 'alias') {
+      warnings.push({ file, line, message: `expected \`alias ${prefix || 'PATTERN'}... MODULE\`, found \`${l}\`` });
+    } else if (!fields[1].startsWith(prefix)) {
+      warnings.push({ file, line, message: `alias \`${fields[1]}\` does not start with \`${prefix}\`` });
+    } else {
+      value.push({ pattern: fields[1], module: fields[2], line });
+    }
+  });
+  return { value, warnings };
+}
+
+/** modules.dep (`PATH: DEP...`), keyed by module name in file order; a repeated name keeps its first entry, as kmod does. */
+export function parseModulesDep(text: string, file: string): Parsed<Map<string, DepEntry>> {
+  const value = new Map<string, DepEntry>();
+  const warnings: DbWarning[] = [];
+  forEachContentLine(text, (l, line) => {
+    const colon = l.indexOf(':');
+    const path = colon < 0 ? '' : l.slice(0, colon).trim();
+    if (path === '') {
+      warnings.push({ file, line, message: `expected \`PATH: DEPENDENCIES\`, found \`${l}\`` });
+      return;
+    }
+    const name = modnameFromPath(path);
+    if (value.has(name)) {
+      warnings.push({ file, line, message: `module ${name} listed again (first at ${value.get(name)!.path}); keeping the first` });
+      return;
+    }
+    const rest = l.slice(colon + 1).trim();
+    value.set(name, { path, deps: rest === '' ? [] : rest.split(WHITESPACE) });
+  });
+  return { value, warnings };
+}
+
+/** modules.builtin: one path per line; returns the module names. */
+export function parseModulesBuiltin(text: string, file: string): Parsed<Set<string>> {
+  const value = new Set<string>();
+  const warnings: DbWarning[] = [];
+  forEachContentLine(text, (l, line) => {
+    if (WHITESPACE.test(l)) warnings.push({ file, line, message: `expected one module path, found \`${l}\`` });
+    else value.add(modnameFromPath(l));
+  });
+  return { value, warnings };
+}
+
+/**
+ * modules.builtin.modinfo: NUL-separated `module.key=value` records; returns the `alias` records, the ones depmod
+ * turns into modules.builtin.alias.bin.
+ */
+export function parseBuiltinModinfo(text: string, file: string): Parsed<BuiltinAlias[]> {
+  const value: BuiltinAlias[] = [];
+  const warnings: DbWarning[] = [];
+  const records = text.split('\0');
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    if (record === '') continue;
+    const dot = record.indexOf('.');
+    const eq = record.indexOf('=', dot + 1);
+    if (dot <= 0 || eq < 0) {
+      warnings.push({ file, line: i + 1, message: `record ${i + 1} is not \`module.key=value\`: \`${record.slice(0, 80)}\`` });
+      continue;
+    }
+    if (record.slice(dot + 1, eq) !== 'alias') continue;
+    const pattern = record.slice(eq + 1);
+    if (pattern === '') warnings.push({ file, line: i + 1, message: `record ${i + 1}: empty alias for ${record.slice(0, dot)}` });
+    else value.push({ module: record.slice(0, dot), pattern, record: i + 1 });
+  }
+  return { value, warnings };
+}
+
+/** modules.softdep (`softdep MODULE pre: A B post: C`), keyed by module name. */
+export function parseModulesSoftdep(text: string, file: string): Parsed<Map<string, Softdep>> {
+  const value = new Map<string, Softdep>();
+  const warnings: DbWarning[] = [];
+  forEachContentLine(text, (l, line) => {
+    const [keyword, module, ...rest] = l.split(WHITESPACE);
+    if (keyword !== 'softdep' || module === undefined) {
+      warnings.push({ file, line, message: `expected \`softdep MODULE pre: ... post: ...\`, found \`${l}\`` });
+      return;
+    }
+    const deps: Softdep = value.get(module) ?? { pre: [], post: [] };
+    let list: string[] | null = null;
+    for (const word of rest) {
+      if (word === 'pre:') list = deps.pre;
+      else if (word === 'post:') list = deps.post;
+      else if (list === null) warnings.push({ file, line, message: `\`${word}\` is not after \`pre:\` or \`post:\`, so kmod ignores it` });
+      else list.push(word);
+    }
+    value.set(module, deps);
+  });
+  return { value, warnings };
+}

@@ -1,0 +1,80 @@
+/**
+ * Differential test: for every name the real traces request (and names chosen to reach each look-up of kmod's
+ * resolver), our resolve(name).modules must equal what `modprobe -R` prints on the same depmod files.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { openModuleDb, type ModuleDb } from '../../../src/engine/modules';
+import { inBatches, kmodTool, modprobeResolve } from './kmod';
+
+const repo = resolve(__dirname, '../../..');
+const sample = join(repo, 'samples/boot-6.1-qemu');
+const VERSION = '6.1.0-50-amd64';
+const TRACES = ['trace.txt', 'trace-report.txt', 'perf-script.txt', 'trace-cmd-record-report.txt'];
+
+/** Every distinct requested name; a name may span lines (the kernel printed one with a trailing newline). */
+function requestedNames(): string[] {
+  const names = new Set<string>();
+  for (const file of TRACES) {
+    for (const m of readFileSync(join(sample, file), 'utf8').matchAll(/module_request:\s+([\s\S]*?) wait=[01]\b/g)) names.add(m[1]);
+  }
+  return [...names];
+}
+
+/** Names that reach each look-up of kmod's resolver and each matcher feature. */
+const CHOSEN = [
+  // module names from modules.dep, with `-`/`_` mixed
+  'snd-hda-codec', 'snd_hda-codec', 'ext4', 'nf_conntrack', 'nf-conntrack',
+  // symbol: from modules.symbols
+  'symbol:drm_need_swiotlb', 'symbol:drm_dp_link_train_channel_eq_delay', 'symbol:no_such_symbol', 'symbol:',
+  // modules.alias, `-` and `_` both ways, several providers
+  'fs-ext4', 'fs_ext4', 'crypto-aes', 'crypto_aes', 'crypto-sha256', 'net-pf-10', 'char-major-4-64',
+  'usb:v0781p5567d0100dc00dsc00dp00ic08isc06ip50in00', 'usb:v0000p0000d0000dc00dsc00dp00ic08isc06ip62in00',
+  'pci:v00008086d00001237sv00001AF4sd00001100bc06sc00i00', 'pci:v00001AF4d00001000sv00001AF4sd00000001bc02sc00i00',
+  // `[...]` classes in patterns (usb_storage bcdDevice ranges), in and out of range
+  'usb:v0D96p410Ad2000dc00dsc00dp00ic00isc00ip00in00', 'usb:v0D96p410Ad0000dc00dsc00dp00ic00isc00ip00in00',
+  'usb:v0595p4343d1999dc00dsc00dp00ic00isc00ip00in00', 'usb:v0595p4343d2000dc00dsc00dp00ic00isc00ip00in00',
+  // `?` wildcards (mdio PHY ids)
+  'mdio:00000000001000100101011000011234', 'mdio:0000000000100010010101100001123',
+  // built-in modules and built-in aliases (modules.builtin.modinfo)
+  'cryptomgr', 'amd-uncore', 'amd_uncore', 'libblake2s-x86_64', 'cxl:t6abc', 'cxl:t3', 'tty-ldisc-27',
+  'platform:rtc_cmos', 'platform:rtc-cmos', 'char-major-10-175', 'crypto-md5', 'xen:vfb', 'net-pf-16-proto-11',
+  // wildcards and brackets in the name are literal characters; unmatched brackets are rejected
+  '', '*', '?', 'fs-*', 'pci:*', 'fs-ext[4]', 'a]b', 'a[b', 'no-such-module',
+];
+
+test('resolve() agrees with modprobe -R on every requested name and on chosen names', async () => {
+  const modprobe = kmodTool('modprobe');
+  const root = mkdtempSync(join(tmpdir(), 'autoload-lens-modprobe-'));
+  try {
+    const dir = join(root, 'lib/modules', VERSION);
+    mkdirSync(dir, { recursive: true });
+    for (const f of readdirSync(join(sample, 'modules'))) copyFileSync(join(sample, 'modules', f), join(dir, f));
+    const config = join(root, 'modprobe.d');
+    mkdirSync(config);
+
+    const opened = await openModuleDb(root);
+    assert.ok(opened.ok, 'the copied modules directory opens');
+    const db: ModuleDb = opened.value;
+    assert.equal(db.version, VERSION);
+
+    const traced = requestedNames();
+    assert.equal(traced.length, 250, 'distinct names requested across the four traces');
+    assert.ok(traced.includes('hdaudio:v1AF40022r00100101a01\n'), 'the name printed with a newline is kept whole');
+    const names = [...new Set([...traced, ...CHOSEN])];
+    const expected = await inBatches(names, 24, (name) => modprobeResolve(modprobe, config, root, VERSION, name));
+
+    const disagreements = names
+      .map((name, i) => ({ name, ours: db.resolve(name).modules, modprobe: expected[i] }))
+      .filter((d) => JSON.stringify(d.ours) !== JSON.stringify(d.modprobe));
+    assert.deepEqual(disagreements, []);
+    // The comparison is not vacuous: names resolve through every kind of look-up.
+    const kinds = new Set(names.map((n) => db.resolve(n).kind));
+    assert.deepEqual([...kinds].sort(), ['alias', 'builtin', 'module', 'none', 'symbol']);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
