@@ -1,3 +1,75 @@
-import { version } from '../../package.json';
+/** The `autoload-lens` command: dispatches to one command per file and turns its result into an exit code. */
+import { formatError, type Result } from '../engine/result';
+import { TOOL_NAME, TOOL_VERSION } from '../engine/report/tool';
+import { parseCommandArgs, usageError } from './args';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type CliContext } from './context';
+import { replayCommand } from './replayCommand';
+import { resolveCommand } from './resolveCommand';
+import { scanCommand } from './scanCommand';
+import { GLOBAL_USAGE } from './usage';
 
-process.stdout.write(`autoload-lens ${version}\n`);
+type Command = (argv: string[], ctx: CliContext) => Promise<Result<number>>;
+
+const COMMANDS: Record<string, Command> = { replay: replayCommand, resolve: resolveCommand, scan: scanCommand };
+
+export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
+  const [first, ...rest] = argv;
+  const command = first !== undefined ? COMMANDS[first] : undefined;
+  const result = command ? await command(rest, ctx) : globalOptions(argv, ctx);
+  if (result.ok) return result.value;
+  if (result.error.code === 'cancelled') {
+    ctx.err(`${TOOL_NAME}: interrupted\n`);
+    return EXIT_INTERRUPTED;
+  }
+  ctx.err(`${TOOL_NAME}: ${formatError(result.error)}\n`);
+  return EXIT_USAGE;
+}
+
+/** No command: only --help and --version make sense. */
+function globalOptions(argv: string[], ctx: CliContext): Result<number> {
+  const parsed = parseCommandArgs('', argv, {
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'V' },
+  });
+  if (!parsed.ok) return parsed;
+  const { values, positionals } = parsed.value;
+  if (positionals.length > 0) {
+    return { ok: false, error: usageError('', `unknown command '${positionals[0]}' (commands: ${Object.keys(COMMANDS).join(', ')})`) };
+  }
+  if (values.version === true) {
+    ctx.out(`${TOOL_NAME} ${TOOL_VERSION}\n`);
+    return { ok: true, value: EXIT_OK };
+  }
+  if (values.help === true) {
+    ctx.out(GLOBAL_USAGE);
+    return { ok: true, value: EXIT_OK };
+  }
+  ctx.err(GLOBAL_USAGE);
+  return { ok: true, value: EXIT_USAGE };
+}
+
+function main(): void {
+  const controller = new AbortController();
+  // The first Ctrl-C asks the running command to stop cleanly; a second one kills the process as usual.
+  process.once('SIGINT', () => controller.abort());
+  const ctx: CliContext = {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+    stderrIsTTY: process.stderr.isTTY === true,
+    stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
+    cwd: process.cwd(),
+    signal: controller.signal,
+  };
+  runCli(process.argv.slice(2), ctx).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      // A bug, not a user error: show the stack so it can be reported.
+      process.stderr.write(`${TOOL_NAME}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = EXIT_USAGE;
+    },
+  );
+}
+
+if (require.main === module) main();

@@ -1,6 +1,17 @@
 /** The replay report as a person reads it in a terminal: a summary table, then the findings grouped by rule. */
 import { RULE_IDS, RULES, type Finding, type Report, type RequestRecord, type RuleId, type Severity } from '../report';
-import { escapeControl, makeStyle, SEVERITIES, table, truncate, wrap, type Column, type Style } from './textFormat';
+import {
+  columnWidths,
+  escapeControl,
+  formatRow,
+  makeStyle,
+  SEVERITIES,
+  table,
+  truncate,
+  wrap,
+  type Column,
+  type Style,
+} from './textFormat';
 
 export interface TextOptions {
   /** ANSI colour; off unless asked for. */
@@ -19,6 +30,12 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   out.push('', ...summary(report, style));
   out.push(...traceWarnings(report, style, opts.maxWarnings ?? 20, width));
   const byIndex = new Map(report.requests.map((r) => [r.index, r]));
+  const nowait = report.requests.filter((r) => !r.wait);
+  if (nowait.length > 0) {
+    out.push('', style.bold(`Requests that do not wait (${nowait.length})`));
+    out.push(...wrap(NOWAIT_NOTE, width - 2).map((l) => `  ${l}`));
+    out.push(...requestTable(nowait, byIndex, style, width));
+  }
   for (const rule of RULE_IDS) {
     const findings = report.findings.filter((f) => f.rule === rule);
     if (findings.length === 0) continue;
@@ -28,6 +45,10 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   if (report.findings.length === 0) out.push('', 'No findings.');
   return `${out.join('\n')}\n`;
 }
+
+const NOWAIT_NOTE =
+  'request_module_nowait() returns once modprobe is started: the caller cannot know whether the module loaded, ' +
+  'and dups.c cannot anchor these names for later requests.';
 
 function header(report: Report, style: Style): string[] {
   const t = report.trace;
@@ -108,10 +129,43 @@ const REQUEST_COLUMNS: Column[] = [
   { header: 'line', align: 'right', max: 8, shrink: false },
   { header: 'time', align: 'right', max: 14, shrink: false },
   { header: 'task-pid', align: 'left', max: 24 },
-  { header: 'name', align: 'left', max: 40 },
-  { header: 'call site', align: 'left', max: 32 },
-  { header: 'outcome', align: 'left', max: 40 },
+  { header: 'name', align: 'left', max: 48 },
+  { header: 'call site', align: 'left', max: 48 },
+  { header: 'dup of', align: 'right', max: 8, shrink: false },
 ];
+/**
+ * The requests of a finding, one row each. The outcome (the longest, least predictable cell) ends the row when it
+ * fits in the width, else it goes on the next line under the name, so no cell of a row is ever cut short by it.
+ */
+function requestTable(requests: RequestRecord[], byIndex: Map<number, RequestRecord>, style: Style, width: number): string[] {
+  const indent = '      ';
+  const rows = requests.map((r) => requestRow(r, byIndex));
+  // The `dup of` column only when some row is a duplicate.
+  const keep = rows.some((r) => r.cells[5] !== '') ? REQUEST_COLUMNS.length : REQUEST_COLUMNS.length - 1;
+  const columns = REQUEST_COLUMNS.slice(0, keep);
+  const cells = rows.map((r) => r.cells.slice(0, keep));
+  const widths = columnWidths(columns, cells, indent, width);
+  const nameStart = indent.length + (widths[0] as number) + (widths[1] as number) + (widths[2] as number) + 6;
+  const head = formatRow(columns, widths, columns.map((c) => c.header), indent);
+  const lines = [style.dim(head.length + 9 <= width ? `${head}  outcome` : head.trimEnd())];
+  rows.forEach((row, i) => {
+    const base = formatRow(columns, widths, cells[i] as string[], indent);
+    if (base.length + 2 + row.outcome.length <= width) lines.push(`${base}  ${row.outcome}`);
+    else lines.push(base.trimEnd(), truncate(`${' '.repeat(nameStart)}→ ${row.outcome}`, width));
+  });
+  return lines;
+}
+
+function requestRow(r: RequestRecord, byIndex: Map<number, RequestRecord>): { cells: string[]; outcome: string } {
+  const dupOf = r.duplicateOf === null ? '' : String(byIndex.get(r.duplicateOf)?.line ?? `#${r.duplicateOf}`);
+  const outcome = r.outcome === 'loaded' && r.loadedModules.length > 0 ? `loaded ${r.loadedModules.join(',')}` : r.outcome;
+  const site = r.callSite ? `${r.callSite.symbol}${r.callSite.module ? ` [${r.callSite.module}]` : ''}` : '-';
+  const task = r.pid >= 0 ? `${r.task}-${r.pid}` : r.task || '-';
+  return {
+    cells: [String(r.line), r.time.toFixed(6), escapeControl(task), escapeControl(r.name), escapeControl(site), dupOf],
+    outcome: r.wait ? outcome : `nowait, ${outcome}`,
+  };
+}
 
 function finding(f: Finding, byIndex: Map<number, RequestRecord>, style: Style, width: number): string[] {
   const lines: string[] = [];
@@ -124,28 +178,13 @@ function finding(f: Finding, byIndex: Map<number, RequestRecord>, style: Style, 
   }
   const requests = f.requests.map((i) => byIndex.get(i)).filter((r): r is RequestRecord => r !== undefined);
   if (requests.length > 0) {
-    const byLine = new Map(requests.map((r) => [r.index, r.line]));
-    const rows = requests.map((r) => requestRow(r, byIndex, byLine));
-    lines.push(...table(REQUEST_COLUMNS, rows, '      ', width).map((l, i) => (i === 0 ? style.dim(l) : l)));
+    lines.push(...requestTable(requests, byIndex, style, width));
     lines.push(...sourceLinks(requests).map((l) => truncate(l, width)));
   }
   const listed = new Set(requests.map((r) => r.line));
   const otherLines = f.traceLines.filter((l) => !listed.has(l));
   if (otherLines.length > 0) lines.push(...wrap(`trace lines: ${otherLines.join(', ')}`, width - 6).map((l) => `      ${l}`));
   return lines;
-}
-
-function requestRow(r: RequestRecord, byIndex: Map<number, RequestRecord>, byLine: Map<number, number>): string[] {
-  const notes: string[] = [];
-  if (!r.wait) notes.push('nowait');
-  if (r.duplicateOf !== null) {
-    const anchorLine = byLine.get(r.duplicateOf) ?? byIndex.get(r.duplicateOf)?.line;
-    notes.push(anchorLine === undefined ? `dup of #${r.duplicateOf}` : `dup of line ${anchorLine}`);
-  }
-  notes.push(r.outcome === 'loaded' && r.loadedModules.length > 0 ? `loaded ${r.loadedModules.join(',')}` : r.outcome);
-  const site = r.callSite ? `${r.callSite.symbol}${r.callSite.module ? ` [${r.callSite.module}]` : ''}` : '-';
-  const task = r.pid >= 0 ? `${r.task}-${r.pid}` : r.task || '-';
-  return [String(r.line), r.time.toFixed(6), escapeControl(task), escapeControl(r.name), escapeControl(site), notes.join(', ')];
 }
 
 /** One line per distinct trace call site that a source index linked, so the reader can jump to the code. */

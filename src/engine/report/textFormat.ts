@@ -46,10 +46,10 @@ export interface Column {
 }
 
 /**
- * Lays out rows as aligned columns separated by two spaces, each column as wide as its widest cell (capped at `max`).
- * When the line would exceed `width`, the widest columns give way first (never below their header), cells truncated.
+ * Widths for aligned columns separated by two spaces: each column as wide as its widest cell (capped at `max`).
+ * When the line would exceed `width`, the widest shrinkable columns give way first (never below their header).
  */
-export function table(columns: Column[], rows: string[][], indent: string, width = Infinity): string[] {
+export function columnWidths(columns: Column[], rows: string[][], indent: string, width = Infinity): number[] {
   const widths = columns.map((c, i) =>
     Math.min(c.max, Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length))),
   );
@@ -63,17 +63,27 @@ export function table(columns: Column[], rows: string[][], indent: string, width
     if (widest < 0) break;
     widths[widest] = (widths[widest] as number) - 1;
   }
-  const line = (cells: string[]): string =>
-    (indent +
-      cells
-        .map((cell, i) => {
-          const col = columns[i] as Column;
-          const w = widths[i] as number;
-          const t = truncate(cell, w);
-          return col.align === 'right' ? t.padStart(w) : t.padEnd(w);
-        })
-        .join('  ')).trimEnd();
-  return [line(columns.map((c) => c.header)), ...rows.map(line)];
+  return widths;
+}
+
+/** One row padded to the column widths (trailing spaces kept, so callers can append). */
+export function formatRow(columns: Column[], widths: number[], cells: string[], indent: string): string {
+  return (
+    indent +
+    cells
+      .map((cell, i) => {
+        const w = widths[i] as number;
+        const t = truncate(cell, w);
+        return (columns[i] as Column).align === 'right' ? t.padStart(w) : t.padEnd(w);
+      })
+      .join('  ')
+  );
+}
+
+/** A header line and the rows, laid out by columnWidths. */
+export function table(columns: Column[], rows: string[][], indent: string, width = Infinity): string[] {
+  const widths = columnWidths(columns, rows, indent, width);
+  return [columns.map((c) => c.header), ...rows].map((cells) => formatRow(columns, widths, cells, indent).trimEnd());
 }
 
 /** ANSI styling that collapses to plain text when colour is off. */

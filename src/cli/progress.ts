@@ -1,0 +1,33 @@
+/** A single self-updating progress line on stderr, drawn only when stderr is a terminal. */
+import type { CliContext } from './context';
+
+export interface Progress {
+  update(text: string): void;
+  /** Erases the line so what follows starts clean. */
+  done(): void;
+}
+
+const MIN_INTERVAL_MS = 100;
+
+export function progressLine(ctx: CliContext): Progress {
+  if (!ctx.stderrIsTTY) return { update: () => undefined, done: () => undefined };
+  let last = 0;
+  let drawn = false;
+  return {
+    update(text) {
+      const now = Date.now();
+      if (now - last < MIN_INTERVAL_MS) return;
+      last = now;
+      drawn = true;
+      ctx.err(`\r\u001b[K${text}`);
+    },
+    done() {
+      if (drawn) ctx.err('\r\u001b[K');
+      drawn = false;
+    },
+  };
+}
+
+export function megabytes(bytes: number): string {
+  return (bytes / 1048576).toFixed(1);
+}

@@ -1,0 +1,140 @@
+/** `autoload-lens replay TRACE ...`: replay a trace and print the report in text, JSON or SARIF. */
+import * as path from 'node:path';
+import type { TraceFormat } from '../engine/events';
+import { renderJson, renderSarif, renderText } from '../engine/report/index';
+import { replayTrace, type SourceLinker } from '../engine/replay/index';
+import { err, ok, type Result } from '../engine/result';
+import {
+  choiceOption,
+  FAIL_ON_CHOICES,
+  failsOn,
+  listOption,
+  parseCommandArgs,
+  REPORT_FORMATS,
+  secondsOption,
+  stringOption,
+  usageError,
+  type FailOn,
+  type ReportFormat,
+} from './args';
+import { EXIT_FINDINGS, EXIT_OK, type CliContext } from './context';
+import { writeReport } from './output';
+import { megabytes, progressLine } from './progress';
+import { REPLAY_USAGE } from './usage';
+import { scanSources } from './sourceScan';
+
+const TRACE_FORMATS: readonly TraceFormat[] = ['ftrace', 'trace-cmd', 'perf', 'dmesg'];
+
+const OPTIONS = {
+  modules: { type: 'string' },
+  loaded: { type: 'string' },
+  src: { type: 'string' },
+  wrapper: { type: 'string', multiple: true },
+  'trace-format': { type: 'string' },
+  'dups-window': { type: 'string' },
+  format: { type: 'string' },
+  output: { type: 'string' },
+  'fail-on': { type: 'string' },
+  color: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+interface ReplayArgs {
+  trace: string;
+  modules?: string;
+  loaded?: string;
+  src?: string;
+  wrappers: string[];
+  traceFormat?: TraceFormat;
+  dupsWindow?: number;
+  format: ReportFormat;
+  output?: string;
+  failOn: FailOn;
+  color: boolean;
+}
+
+/** Returns the exit code, or an error for main to print (bad usage, unreadable input). */
+export async function replayCommand(argv: string[], ctx: CliContext): Promise<Result<number>> {
+  const parsed = parseCommandArgs('replay', argv, OPTIONS);
+  if (!parsed.ok) return parsed;
+  if (parsed.value.values.help === true) {
+    ctx.out(REPLAY_USAGE);
+    return ok(EXIT_OK);
+  }
+  const args = replayArgs(parsed.value);
+  if (!args.ok) return args;
+  const a = args.value;
+
+  const progress = progressLine(ctx);
+  let source: SourceLinker | undefined;
+  if (a.src !== undefined) {
+    const scanned = await scanSources(ctx, a.src, a.wrappers, progress);
+    if (!scanned.ok) return scanned;
+    source = scanned.value;
+  }
+  const traceName = path.basename(a.trace);
+  const report = await replayTrace({
+    tracePath: a.trace,
+    ...(a.traceFormat !== undefined && { traceFormat: a.traceFormat }),
+    ...(a.modules !== undefined && { modulesDir: a.modules }),
+    ...(a.loaded !== undefined && { loadedPath: a.loaded }),
+    ...(source !== undefined && { source }),
+    ...(a.dupsWindow !== undefined && { dupsWindowSeconds: a.dupsWindow }),
+    signal: ctx.signal,
+    onProgress: (done, total) =>
+      progress.update(
+        total > 0
+          ? `replaying ${traceName}: ${Math.floor((100 * done) / total)}% (${megabytes(done)} of ${megabytes(total)} MB)`
+          : `replaying ${traceName}: ${megabytes(done)} MB`,
+      ),
+  });
+  progress.done();
+  if (!report.ok) return report;
+
+  const text =
+    a.format === 'json'
+      ? renderJson(report.value)
+      : a.format === 'sarif'
+        ? renderSarif(report.value, { baseDir: ctx.cwd })
+        : renderText(report.value, { color: a.color, width: Math.min(ctx.stdoutColumns ?? 100, 100) });
+  const written = await writeReport(ctx, text, a.output);
+  if (!written.ok) return written;
+  return ok(failsOn(a.failOn, report.value.findings.map((f) => f.severity)) ? EXIT_FINDINGS : EXIT_OK);
+}
+
+function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {
+  if (p.positionals.length !== 1) {
+    return err(
+      usageError('replay', p.positionals.length === 0 ? 'give the trace file to replay' : `give one trace file (got ${p.positionals.length})`),
+    );
+  }
+  const traceFormat = stringOption(p, 'trace-format');
+  if (traceFormat !== undefined && !(TRACE_FORMATS as readonly string[]).includes(traceFormat)) {
+    return err(usageError('replay', `--trace-format must be one of ${TRACE_FORMATS.join(', ')} (got '${traceFormat}')`));
+  }
+  const format = choiceOption('replay', p, 'format', REPORT_FORMATS, 'text');
+  if (!format.ok) return format;
+  const failOn = choiceOption('replay', p, 'fail-on', FAIL_ON_CHOICES, 'warning');
+  if (!failOn.ok) return failOn;
+  const dupsWindow = secondsOption('replay', p, 'dups-window');
+  if (!dupsWindow.ok) return dupsWindow;
+  const wrappers = listOption(p, 'wrapper');
+  const src = stringOption(p, 'src');
+  if (wrappers.length > 0 && src === undefined) return err(usageError('replay', '--wrapper only applies with --src DIR'));
+  const modules = stringOption(p, 'modules');
+  const loaded = stringOption(p, 'loaded');
+  const output = stringOption(p, 'output');
+  return ok({
+    trace: p.positionals[0] as string,
+    ...(modules !== undefined && { modules }),
+    ...(loaded !== undefined && { loaded }),
+    ...(src !== undefined && { src }),
+    wrappers,
+    ...(traceFormat !== undefined && { traceFormat: traceFormat as TraceFormat }),
+    ...(dupsWindow.value !== undefined && { dupsWindow: dupsWindow.value }),
+    format: format.value,
+    ...(output !== undefined && { output }),
+    failOn: failOn.value,
+    color: p.values.color === true,
+  });
+}

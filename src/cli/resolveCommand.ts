@@ -1,0 +1,45 @@
+/** `autoload-lens resolve NAME... --modules DIR`: what names resolve to, printed as `modprobe -R` prints it. */
+import { openModuleDb } from '../engine/modules/index';
+import { err, ok, type Result } from '../engine/result';
+import { parseCommandArgs, stringOption, usageError } from './args';
+import { EXIT_FINDINGS, EXIT_OK, type CliContext } from './context';
+import { RESOLVE_USAGE } from './usage';
+
+const OPTIONS = {
+  modules: { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function resolveCommand(argv: string[], ctx: CliContext): Promise<Result<number>> {
+  const parsed = parseCommandArgs('resolve', argv, OPTIONS);
+  if (!parsed.ok) return parsed;
+  const p = parsed.value;
+  if (p.values.help === true) {
+    ctx.out(RESOLVE_USAGE);
+    return ok(EXIT_OK);
+  }
+  const dir = stringOption(p, 'modules');
+  if (dir === undefined) return err(usageError('resolve', '--modules DIR is required: the directory holding modules.alias'));
+  if (p.positionals.length === 0) return err(usageError('resolve', 'give at least one module name or alias to resolve'));
+  const db = await openModuleDb(dir);
+  if (!db.ok) return db;
+
+  const verbose = p.values.verbose === true;
+  // With one name the output is exactly modprobe -R's; with several, each line says which name it answers.
+  const prefix = (name: string): string => (p.positionals.length > 1 && !verbose ? `${name}: ` : verbose ? '  ' : '');
+  let unresolved = 0;
+  for (const name of p.positionals) {
+    const r = db.value.resolve(name);
+    if (verbose) {
+      const patterns = r.patterns.length > 0 ? ` (matched ${r.patterns.join(', ')})` : '';
+      ctx.out(`${name}: ${r.kind}${patterns}\n`);
+    }
+    for (const m of r.modules) ctx.out(`${prefix(name)}${m}\n`);
+    if (r.modules.length === 0) {
+      unresolved += 1;
+      ctx.err(`autoload-lens: Module ${name} not found in directory ${db.value.dir}\n`);
+    }
+  }
+  return ok(unresolved > 0 ? EXIT_FINDINGS : EXIT_OK);
+}

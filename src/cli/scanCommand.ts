@@ -1,0 +1,47 @@
+/** `autoload-lens scan DIR ...`: index a source tree and print its call sites' findings in text, JSON or SARIF. */
+import { renderScanJson, renderScanSarif, renderScanText } from '../engine/report/index';
+import { err, ok, type Result } from '../engine/result';
+import { choiceOption, FAIL_ON_CHOICES, failsOn, listOption, parseCommandArgs, REPORT_FORMATS, stringOption, usageError } from './args';
+import { EXIT_FINDINGS, EXIT_OK, type CliContext } from './context';
+import { writeReport } from './output';
+import { progressLine } from './progress';
+import { scanTreeWithProgress } from './sourceScan';
+import { SCAN_USAGE } from './usage';
+
+const OPTIONS = {
+  wrapper: { type: 'string', multiple: true },
+  format: { type: 'string' },
+  output: { type: 'string' },
+  'fail-on': { type: 'string' },
+  color: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function scanCommand(argv: string[], ctx: CliContext): Promise<Result<number>> {
+  const parsed = parseCommandArgs('scan', argv, OPTIONS);
+  if (!parsed.ok) return parsed;
+  const p = parsed.value;
+  if (p.values.help === true) {
+    ctx.out(SCAN_USAGE);
+    return ok(EXIT_OK);
+  }
+  if (p.positionals.length !== 1) {
+    return err(usageError('scan', p.positionals.length === 0 ? 'give the source directory to scan' : `give one directory (got ${p.positionals.length})`));
+  }
+  const format = choiceOption('scan', p, 'format', REPORT_FORMATS, 'text');
+  if (!format.ok) return format;
+  const failOn = choiceOption('scan', p, 'fail-on', FAIL_ON_CHOICES, 'warning');
+  if (!failOn.ok) return failOn;
+
+  const index = await scanTreeWithProgress(ctx, p.positionals[0] as string, listOption(p, 'wrapper'), progressLine(ctx));
+  if (!index.ok) return index;
+  const text =
+    format.value === 'json'
+      ? renderScanJson(index.value)
+      : format.value === 'sarif'
+        ? renderScanSarif(index.value)
+        : renderScanText(index.value, { color: p.values.color === true, width: Math.min(ctx.stdoutColumns ?? 100, 100) });
+  const written = await writeReport(ctx, text, stringOption(p, 'output'));
+  if (!written.ok) return written;
+  return ok(failsOn(failOn.value, index.value.findings.map((f) => f.severity)) ? EXIT_FINDINGS : EXIT_OK);
+}

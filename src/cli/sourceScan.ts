@@ -1,0 +1,39 @@
+/**
+ * Scanning a source tree for the CLI, shared by `scan` and `replay --src`. The analysis layer (and tree-sitter) is
+ * imported on first use, so `replay` without --src and `resolve` never load the parser.
+ */
+import type { SourceLinker } from '../engine/replay/index';
+import type { Result } from '../engine/result';
+import type { SourceIndex } from '../engine/sourceIndex';
+import type { CliContext } from './context';
+import type { Progress } from './progress';
+
+export async function scanTreeWithProgress(
+  ctx: CliContext,
+  root: string,
+  wrappers: string[],
+  progress: Progress,
+): Promise<Result<SourceIndex>> {
+  const { scanTree } = await import('../analysis/index');
+  const index = await scanTree(root, {
+    extraWrappers: wrappers,
+    signal: ctx.signal,
+    onProgress: (done: number, total: number) => progress.update(`scanning ${root}: ${done} of ${total} files`),
+  });
+  progress.done();
+  return index;
+}
+
+/** Scans `root` and links trace call sites back to it. */
+export async function scanSources(
+  ctx: CliContext,
+  root: string,
+  wrappers: string[],
+  progress: Progress,
+): Promise<Result<SourceLinker>> {
+  const index = await scanTreeWithProgress(ctx, root, wrappers, progress);
+  if (!index.ok) return index;
+  const { linkCallSite } = await import('../analysis/index');
+  const value = index.value;
+  return { ok: true, value: { index: value, link: (symbol, module) => linkCallSite(value, symbol, module) } };
+}

@@ -1,0 +1,79 @@
+/** Help texts, global and per command. Kept within 100 columns. */
+
+export const GLOBAL_USAGE = `Usage: autoload-lens <command> [options]
+
+Linux module autoloading, from the trace and from the source.
+
+Commands:
+  replay TRACE      replay a module_request trace through kmod and dups.c and report the findings
+  resolve NAME...   resolve module names and aliases as 'modprobe -R' does
+  scan DIR          index the request_module call sites, wrappers and MODULE_ALIAS lines of a tree
+
+Options:
+  -h, --help        show this help; 'autoload-lens <command> --help' shows a command's options
+  -V, --version     print the version
+
+Exit status: 0 no findings at or above --fail-on, 1 findings, 2 bad usage or unreadable input,
+130 interrupted (Ctrl-C).
+`;
+
+const FAIL_ON_HELP = `  --fail-on LEVEL         error | warning | info | never: exit 1 when a finding is at least
+                          this severe (default warning)`;
+
+export const REPLAY_USAGE = `Usage: autoload-lens replay TRACE [options]
+
+Replays the module_request, module_load and module_free events of TRACE (raw ftrace,
+trace-cmd report, perf script or dmesg text) through a model of the kernel's autoloader, and
+reports duplicate requests, undocumented aliases, zero returns that loaded nothing and
+throttled requests.
+
+Options:
+  --modules DIR           module metadata of the traced kernel: the directory holding modules.alias,
+                          modules.dep, ... (or a lib/modules/VERSION root)
+  --loaded FILE           lsmod or /proc/modules output, to estimate what duplicates cost in memory
+  --src DIR               C source tree: link trace call sites to source lines and check the names
+                          against its MODULE_ALIAS declarations
+  --wrapper NAME          with --src: also treat function or macro NAME as a request_module wrapper
+                          (repeatable)
+  --trace-format F        ftrace | trace-cmd | perf | dmesg (default: detected from the content)
+  --dups-window SECONDS   how long dups.c keeps a name after its first request completes
+                          (default 60)
+  --format F              text | json | sarif (default text)
+  --output FILE           write the report to FILE (atomically) instead of standard output
+${FAIL_ON_HELP}
+  --color                 colour the text report
+  -h, --help              show this help
+
+A binary trace.dat is not read: convert it with 'trace-cmd report trace.dat > trace.txt'.
+`;
+
+export const RESOLVE_USAGE = `Usage: autoload-lens resolve NAME... --modules DIR [--verbose]
+
+Prints the modules each NAME resolves to, one per line, as 'modprobe -R NAME' does (with
+several names, each line starts with 'NAME: '). A name that resolves to nothing is reported on
+standard error.
+
+Options:
+  --modules DIR           module metadata: the directory holding modules.alias, modules.dep, ...
+                          (or a lib/modules/VERSION root); required
+  -v, --verbose           also print how each name resolved (alias, module, symbol, builtin) and the
+                          modules.alias patterns that matched
+  -h, --help              show this help
+
+Exit status: 0 every name resolved, 1 a name resolved to nothing, 2 bad usage or unreadable input.
+`;
+
+export const SCAN_USAGE = `Usage: autoload-lens scan DIR [options]
+
+Indexes every request_module call site, every call of a wrapper discovered in the code, and every
+MODULE_ALIAS declaration under DIR, and reports the call sites that take a zero return as "loaded",
+names that can exceed MODULE_NAME_LEN, and alias families nothing declares.
+
+Options:
+  --wrapper NAME          also treat function or macro NAME as a request_module wrapper (repeatable)
+  --format F              text | json | sarif (default text)
+  --output FILE           write the report to FILE (atomically) instead of standard output
+${FAIL_ON_HELP}
+  --color                 colour the text report
+  -h, --help              show this help
+`;
