@@ -2,7 +2,7 @@
 // real VS Code on machines where desktop VS Code cannot be downloaded (see shared/VSCODE-TESTING.md).
 // Used by the runTests shim (code-server-shim.ts) and by the UI tests (test/ui/).
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -37,6 +37,25 @@ export function makeScratch(prefix: string): { root: string; env: NodeJS.Process
     env[name] = dir;
   }
   return { root, env, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+// A quiet workbench for tests and screenshots: no welcome page, no chat side bar, no tips, no telemetry.
+const PROFILE_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'chat.disableAIFeatures': true,
+  'extensions.ignoreRecommendations': true,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+};
+
+/** Writes the test profile's user settings unless the profile already has some. */
+export function prepareProfile(userDataDir: string): void {
+  const dir = join(userDataDir, 'User');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'settings.json');
+  if (!existsSync(file)) writeFileSync(file, `${JSON.stringify(PROFILE_SETTINGS, null, 2)}\n`);
 }
 
 export interface CodeServerOptions {
@@ -82,6 +101,7 @@ const LISTENING = /HTTP server listening on https?:\/\/127\.0\.0\.1:(\d+)/;
 
 /** Starts code-server on a free port (port 0, read back from its log), as its own process group, and waits for /healthz. */
 export async function startCodeServer(opts: CodeServerOptions): Promise<RunningCodeServer> {
+  prepareProfile(opts.userDataDir);
   const args = [
     '--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check',
     '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
