@@ -33,17 +33,26 @@
     vscode.postMessage({ type: 'reveal', index });
   }
 
-  function clickable(node, index) {
+  // A mark, a finding or a row that reveals its place when clicked or activated from the keyboard.
+  function onActivate(node, go) {
     node.setAttribute('tabindex', '0');
     node.setAttribute('role', 'button');
-    node.addEventListener('click', () => reveal(index));
+    node.addEventListener('click', go);
     node.addEventListener('keydown', (e) => {
       if (e.key === 'Enter' || e.key === ' ') {
         e.preventDefault();
-        reveal(index);
+        go();
       }
     });
     return node;
+  }
+
+  function clickable(node, index) {
+    return onActivate(node, () => reveal(index));
+  }
+
+  function clickableSource(node, loc) {
+    return onActivate(node, () => vscode.postMessage({ type: 'revealSource', file: loc.file, line: loc.line, column: loc.column }));
   }
 
   function oneLine(text) {
@@ -195,6 +204,7 @@
     return section;
   }
 
+  // Findings grouped by rule; long groups start folded so the requests table stays in reach.
   function renderFindings(d) {
     const section = el('section');
     section.append(el('h2', {}, `Findings (${d.findings.length})`));
@@ -202,16 +212,27 @@
       section.append(el('p', { class: 'empty' }, 'No findings.'));
       return section;
     }
-    const list = el('ul', { class: 'findings' });
+    const byRule = new Map();
     for (const f of d.findings) {
-      const item = el('li', { class: `finding ${f.severity}` },
-        el('span', { class: 'rule' }, `${f.severity} · ${d.rules[f.rule] || f.rule}`),
-        el('span', { class: 'message' }, f.message),
-        el('span', { class: 'where' }, f.where || ''));
-      if (f.requests.length > 0) clickable(item, f.requests[f.requests.length > 1 && f.rule === 'duplicate-request' ? 1 : 0]);
-      list.append(item);
+      if (!byRule.has(f.rule)) byRule.set(f.rule, []);
+      byRule.get(f.rule).push(f);
     }
-    section.append(list);
+    for (const [rule, list] of byRule) {
+      const group = el('details', list.length <= 12 ? { open: '' } : {});
+      group.append(el('summary', {}, `${d.rules[rule] || rule} (${list.length})`));
+      const ul = el('ul', { class: 'findings' });
+      for (const f of list) {
+        const item = el('li', { class: `finding ${f.severity}` },
+          el('span', { class: 'rule' }, f.severity),
+          el('span', { class: 'message' }, f.message),
+          el('span', { class: 'where' }, f.where || ''));
+        if (f.requests.length > 0) clickable(item, f.requests[f.requests.length > 1 && f.rule === 'duplicate-request' ? 1 : 0]);
+        else if (f.source) clickableSource(item, f.source);
+        ul.append(item);
+      }
+      group.append(ul);
+      section.append(group);
+    }
     return section;
   }
 

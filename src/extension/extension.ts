@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
   const s: Services = { context, results, log };
   const diagnostics = new Diagnostics(results);
   const scanner = new Scanner(s);
-  const panel = new ReportPanel(context.extensionUri, results);
+  const panel = new ReportPanel(s);
   const links = new TraceLinks(results);
   const codeLens = new CallSiteCodeLens(results);
 
@@ -57,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
       log.info('results cleared');
     }),
     command('showCallSiteRequests', (file, line) => showCallSiteRequestsCommand(s, file, line)),
-    command('revealRequest', (index) => revealRequestCommand(s, index)),
+    command('revealRequest', (index, keepColumn) => revealRequestCommand(s, index, keepColumn)),
     vscode.languages.registerCodeLensProvider(C_SOURCES, codeLens),
     vscode.languages.registerHoverProvider([C_SOURCES, TRACES], new AutoloadHovers(results)),
     vscode.languages.registerDocumentLinkProvider(TRACES, links),

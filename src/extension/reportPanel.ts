@@ -6,7 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { RULES, type Report } from '../engine/report';
-import type { SourceIndex } from '../engine/sourceIndex';
+import type { SourceIndex, SourceLocation } from '../engine/sourceIndex';
+import { revealSource } from './commands/reveal';
+import type { Services } from './services';
 import type { Results } from './results';
 
 /** What the page receives: only plain data, in the shape report.js draws. */
@@ -20,7 +22,8 @@ export interface ReportViewModel {
     index: number; line: number; time: number; completedAt: number; name: string; wait: boolean; duplicateOf: number | null;
     outcome: string; loadedModules: string[]; task: string; pid: number; callSite: string | null; resolvesTo: string[];
   }>;
-  findings: Array<{ rule: string; severity: string; message: string; requests: number[]; where: string | null }>;
+  /** `source` is set for findings that live in the sources; clicking them reveals that line. */
+  findings: Array<{ rule: string; severity: string; message: string; requests: number[]; where: string | null; source: SourceLocation | null }>;
   scan: { root: string; callSites: number; wrappers: number; aliases: number; findings: number; scanned: number; skipped: number } | null;
 }
 
@@ -41,10 +44,13 @@ export function viewModel(report: Report | undefined, index: SourceIndex | undef
       resolvesTo: r.resolution.modules,
     })),
     findings: [
-      ...(index?.findings ?? []).map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, requests: [], where: `${f.location.file}:${f.location.line}` })),
+      ...(index?.findings ?? []).map((f) => ({
+        rule: f.rule, severity: f.severity, message: f.message, requests: [], where: `${f.location.file}:${f.location.line}`, source: f.location,
+      })),
       ...(report?.findings ?? []).map((f) => ({
         rule: f.rule, severity: f.severity, message: f.message, requests: f.requests,
         where: f.location !== null ? `${f.location.file}:${f.location.line}` : f.traceLines[0] !== undefined ? `trace line ${f.traceLines[0]}` : null,
+        source: f.location,
       })),
     ],
     scan: index === undefined ? null : {
@@ -54,20 +60,26 @@ export function viewModel(report: Report | undefined, index: SourceIndex | undef
   };
 }
 
-type FromPage = { type: 'ready' } | { type: 'reveal'; index: number };
+type FromPage = { type: 'ready' } | { type: 'reveal'; index: number } | { type: 'revealSource'; file: string; line: number; column: number };
 
+/** Messages come from a page that shows untrusted text: accept only the shapes it is meant to send. */
 function isFromPage(m: unknown): m is FromPage {
   if (typeof m !== 'object' || m === null) return false;
-  const msg = m as { type?: unknown; index?: unknown };
-  return msg.type === 'ready' || (msg.type === 'reveal' && Number.isInteger(msg.index));
+  const msg = m as { type?: unknown; index?: unknown; file?: unknown; line?: unknown; column?: unknown };
+  if (msg.type === 'ready') return true;
+  if (msg.type === 'reveal') return Number.isInteger(msg.index);
+  return msg.type === 'revealSource' && typeof msg.file === 'string' && Number.isInteger(msg.line) && Number.isInteger(msg.column);
 }
 
 export class ReportPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly results: Results) {
-    this.subscription = results.onDidChange(() => this.post());
+  private readonly results: Results;
+
+  constructor(private readonly s: Services) {
+    this.results = s.results;
+    this.subscription = this.results.onDidChange(() => this.post());
   }
 
   show(): void {
@@ -75,7 +87,7 @@ export class ReportPanel implements vscode.Disposable {
       this.panel.reveal();
       return;
     }
-    const media = vscode.Uri.joinPath(this.extensionUri, 'media');
+    const media = vscode.Uri.joinPath(this.s.context.extensionUri, 'media');
     const panel = vscode.window.createWebviewPanel('autoloadLens.report', 'Autoload Lens Report', vscode.ViewColumn.Active, {
       enableScripts: true,
       localResourceRoots: [media],
@@ -85,7 +97,8 @@ export class ReportPanel implements vscode.Disposable {
     panel.webview.onDidReceiveMessage((m: unknown) => {
       if (!isFromPage(m)) return;
       if (m.type === 'ready') this.post();
-      else void vscode.commands.executeCommand('autoloadLens.revealRequest', m.index);
+      else if (m.type === 'reveal') void vscode.commands.executeCommand('autoloadLens.revealRequest', m.index, panel.viewColumn);
+      else void revealSource(this.s, { file: m.file, line: m.line, column: m.column }, panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
     });
     panel.onDidDispose(() => (this.panel = undefined));
     this.panel = panel;

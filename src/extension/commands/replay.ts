@@ -95,6 +95,10 @@ export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Prom
   }
   logReport(s, result.value, Date.now() - started);
   s.results.setReport(result.value, uri);
+  // A trace opened as plain text gets the trace-log language, so its hovers, links and outline apply.
+  for (const doc of vscode.workspace.textDocuments) {
+    if (doc.uri.toString() === uri.toString() && doc.languageId === 'plaintext') void vscode.languages.setTextDocumentLanguage(doc, TRACE_LANGUAGE);
+  }
   return result.value;
 }
 

@@ -17,13 +17,17 @@ export function revealTraceLine(s: Services, line: number, column?: vscode.ViewC
   return revealLocation(s.results.traceLocation(line), column);
 }
 
-/** The request's trace line, and beside it the call site when the engine linked one for certain. */
-export async function revealRequestCommand(s: Services, index: unknown): Promise<void> {
+/**
+ * The request's trace line, and beside it the call site when the engine linked one. `keepColumn` is the column of
+ * the report webview that asked: both editors open in other columns so the report stays visible.
+ */
+export async function revealRequestCommand(s: Services, index: unknown, keepColumn?: unknown): Promise<void> {
   const request = typeof index === 'number' ? s.results.report?.requests[index] : undefined;
   if (request === undefined) return;
-  await revealTraceLine(s, request.line, vscode.ViewColumn.One);
+  const [traceColumn, sourceColumn] = [vscode.ViewColumn.One, vscode.ViewColumn.Two, vscode.ViewColumn.Three].filter((c) => c !== keepColumn);
+  await revealTraceLine(s, request.line, traceColumn);
   const site = request.callSite?.locations?.[0];
-  if (site !== undefined) await revealSource(s, site, vscode.ViewColumn.Two);
+  if (site !== undefined) await revealSource(s, site, sourceColumn);
 }
 
 function requestItem(r: RequestRecord): vscode.QuickPickItem & { request: RequestRecord } {
