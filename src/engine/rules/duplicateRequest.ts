@@ -33,10 +33,12 @@ export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: M
       `${plural(stale.length, 'duplicate')} came after the anchor's module was freed: dups.c would still answer with the anchor's old return value and load nothing.`,
     );
   }
-  const memory = sizes ? duplicateMemory(first, repeats.length, sizes) : null;
+  // Only duplicates made while the anchor's modprobe was still loading race it into finit_module().
+  const racing = first.outcome === 'loaded' ? repeats.filter((r) => r.time < first.completedAt).length : 0;
+  const memory = sizes && racing > 0 ? duplicateMemory(first, racing, sizes) : null;
   if (memory) {
     parts.push(
-      `Each racing duplicate's finit_module() can take up to twice the module size: up to ${memory.bytes.toLocaleString('en-US')} bytes (2 × ${repeats.length} × ${memory.moduleBytes.toLocaleString('en-US')}, sizes of ${memory.modules.join(', ')} from ${sizes!.source}).`,
+      `${plural(racing, 'duplicate')} raced the anchor's load; each racing finit_module() can take up to twice the module size: up to ${memory.bytes.toLocaleString('en-US')} bytes (2 × ${racing} × ${memory.moduleBytes.toLocaleString('en-US')}, sizes of ${memory.modules.join(', ')} from ${sizes!.source}).`,
     );
   }
 
@@ -55,6 +57,7 @@ export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: M
       firstWait: first.wait,
       callers,
       spanSeconds: span,
+      racingDuplicates: racing,
       loadedModules: loaded,
       staleAnchorDuplicates: stale,
       memoryEstimate: memory && { ...memory, basis: 'finit_module() may take up to 2x the module size per duplicate (kernel/module/dups.c)', sizesFrom: sizes!.source },

@@ -1,0 +1,57 @@
+/**
+ * Replay benchmark: a large trace made by repeating the real boot trace with shifted timestamps (>= 200 MB,
+ * >= 2,000,000 events) replayed end to end (read, resolve against the real modules metadata, dups, rules) without
+ * keeping the request records, next to `wc -l` and `grep -c module_request` on the same file in the same run.
+ *   node out/test/bench/replay-bench.js [MIN_MB]
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { replayTrace } from '../../src/engine/replay';
+import { writeRepeatedTrace } from '../fixtures/traces/repeatTrace';
+
+function seconds(fn: () => void): number {
+  const t0 = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+async function main(): Promise<void> {
+  const root = path.resolve(__dirname, '../../..');
+  const sample = path.join(root, 'samples/boot-6.1-qemu');
+  const minMb = Number(process.argv[2] ?? 200);
+  const dir = mkdtempSync(path.join(tmpdir(), 'autoload-lens-replay-bench-'));
+  const file = path.join(dir, 'trace-big.txt');
+  try {
+    const copies = writeRepeatedTrace(path.join(sample, 'trace.txt'), file, minMb * 1e6);
+    const mb = statSync(file).size / 1e6;
+    const wc = seconds(() => execFileSync('wc', ['-l', file]));
+    const grep = seconds(() => execFileSync('grep', ['-c', 'module_request', file]));
+
+    const t0 = process.hrtime.bigint();
+    const result = await replayTrace({
+      tracePath: file,
+      modulesDir: path.join(sample, 'modules'),
+      loadedPath: path.join(sample, 'proc-modules.txt'),
+      retainRequests: false,
+    });
+    const replay = Number(process.hrtime.bigint() - t0) / 1e9;
+    if (!result.ok) throw new Error(result.error.message);
+    const report = result.value;
+    const events = report.trace!.events;
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    console.log(`replay bench: ${copies} copies of trace.txt, ${mb.toFixed(1)} MB, ${events.toLocaleString('en-US')} events (${report.summary.requests.toLocaleString('en-US')} requests), ${report.findings.length} findings`);
+    console.log(`  replay (read+resolve+dups+rules): ${replay.toFixed(3)} s = ${Math.round(events / replay).toLocaleString('en-US')} events/s, ${(mb / replay).toFixed(1)} MB/s, peak RSS ${peakRssMb.toFixed(0)} MB`);
+    console.log(`  wc -l:                  ${wc.toFixed(3)} s  (replay/wc = ${(replay / wc).toFixed(2)}x)`);
+    console.log(`  grep -c module_request: ${grep.toFixed(3)} s  (replay/grep = ${(replay / grep).toFixed(2)}x)`);
+    console.log(`  targets: >= 1,000,000 events/s ${events / replay >= 1e6 ? 'MET' : 'MISSED'}; peak RSS < 200 MB ${peakRssMb < 200 ? 'MET' : 'MISSED'}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
