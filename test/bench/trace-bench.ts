@@ -1,51 +1,14 @@
 /**
  * Trace reader benchmark: builds a large ftrace file by repeating the real boot trace with shifted timestamps,
  * reads it with readTraceFile, and prints events/s, MB/s and peak RSS next to `wc -l` and `grep -c` on the file.
- * `writeRepeatedTrace` is exported for the whole-replay benchmark.
  *   node out/test/bench/trace-bench.js [MIN_MB]
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { readTraceFile } from '../../src/engine/trace/index';
-
-const TIMESTAMP = /(\] [^ ]* +)(\d+)\.(\d{6}):/;
-
-/**
- * Writes `sample` (an ftrace file) repeated until the file holds at least `minBytes`, each copy shifted in time
- * past the previous one; header lines are written once. Returns the number of copies.
- */
-export function writeRepeatedTrace(sample: string, out: string, minBytes: number): number {
-  const lines = readFileSync(sample, 'utf8').split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  const header = lines.filter((l) => l.startsWith('#'));
-  const body = lines.filter((l) => !l.startsWith('#'));
-  const micros = body.map((l) => {
-    const m = TIMESTAMP.exec(l);
-    return m === null ? null : Number(m[2]) * 1e6 + Number(m[3]);
-  });
-  const span = Math.max(...micros.filter((t): t is number => t !== null)) + 1_000_000;
-  const fd = openSync(out, 'w');
-  try {
-    let written = writeSync(fd, header.join('\n') + '\n');
-    let copies = 0;
-    while (written < minBytes) {
-      const shift = copies * span;
-      const text = body.map((l, i) => {
-        const t = micros[i];
-        if (t === null || t === undefined) return l;
-        const s = t + shift;
-        return l.replace(TIMESTAMP, (_, pre: string) => `${pre}${Math.floor(s / 1e6)}.${String(s % 1e6).padStart(6, '0')}:`);
-      }).join('\n') + '\n';
-      written += writeSync(fd, text);
-      copies++;
-    }
-    return copies;
-  } finally {
-    closeSync(fd);
-  }
-}
+import { writeRepeatedTrace } from '../fixtures/traces/repeatTrace';
 
 function timed(fn: () => void): number {
   const t0 = process.hrtime.bigint();
@@ -84,9 +47,7 @@ async function main(): Promise<void> {
   }
 }
 
-if (require.main === module) {
-  main().catch((e: unknown) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
-}
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});

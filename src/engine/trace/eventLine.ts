@@ -3,8 +3,12 @@
  *   ftrace / trace_pipe:  TASK-PID [(TGID)] [CPU] [FLAGS] TIMESTAMP: EVENT: PAYLOAD   (FLAGS: 0, 4 or 5 characters)
  *   trace-cmd report:     TASK-PID [CPU] TIMESTAMP: EVENT:   PAYLOAD                 (event name padded)
  *   perf script:          TASK PID[/TID] [CPU] TIMESTAMP: SYSTEM:EVENT: PAYLOAD
- * The task name is whatever precedes `-PID` (or ` PID` for perf); it may contain spaces, brackets and dashes.
+ * The task name is whatever precedes `-PID` (or ` PID` for perf) before the `[CPU]` column, so it may contain
+ * spaces, brackets and dashes. Hand-written rather than a regular expression: this runs once per line of
+ * traces with millions of lines, and the backtracking over the task name was the reader's main cost.
  */
+
+import type { ModuleEventName } from './payload';
 
 export interface EventLineHead {
   task: string;
@@ -13,43 +17,167 @@ export interface EventLineHead {
   time: number;
   /** `true` when a flags column was printed (ftrace's irq-info). */
   hasFlags: boolean;
-  event: string;
+  /** The module event, or null for any other event (sched_switch, ...). */
+  event: ModuleEventName | null;
   /** The text after `EVENT:` with the padding removed. */
   payload: string;
 }
 
 export type EventLineParser = (line: string) => EventLineHead | null;
 
-const FTRACE_HEAD = /^\s*(.*?)-(\d+)\s+(?:\(\s*(?:\d+|-+)\)\s+)?\[(\d+)\]\s+(?:(\S{1,6})\s+)?(\d+(?:\.\d+)?):\s+(\w+):/;
-
 /** ftrace and trace-cmd report share one layout; trace-cmd just omits the flags column by default. */
 export function parseFtraceLine(line: string): EventLineHead | null {
-  const m = FTRACE_HEAD.exec(line);
-  if (m === null) return null;
-  return {
-    task: m[1]!,
-    pid: Number(m[2]),
-    cpu: Number(m[3]),
-    time: Number(m[5]),
-    hasFlags: m[4] !== undefined,
-    event: m[6]!,
-    payload: line.slice(m[0].length).trimStart(),
-  };
+  return parseHead(line, false);
 }
 
-const PERF_HEAD = /^\s*(.*?)\s+(\d+)(?:\/(\d+))?\s+\[(\d+)\]\s+(\d+(?:\.\d+)?):\s+(?:\w+:)?(\w+):/;
-
 export function parsePerfLine(line: string): EventLineHead | null {
-  const m = PERF_HEAD.exec(line);
-  if (m === null) return null;
-  return {
-    task: m[1]!,
-    // With `-F pid,tid` perf prints PID/TID; ftrace's pid is the thread's, so keep the TID.
-    pid: Number(m[3] ?? m[2]),
-    cpu: Number(m[4]),
-    time: Number(m[5]),
-    hasFlags: false,
-    event: m[6]!,
-    payload: line.slice(m[0].length).trimStart(),
-  };
+  return parseHead(line, true);
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const ZERO = 0x30;
+const NINE = 0x39;
+const MAX_FLAGS = 6;
+
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= NINE;
+}
+
+function isBlank(c: number): boolean {
+  return c === SPACE || c === TAB;
+}
+
+function parseHead(line: string, perf: boolean): EventLineHead | null {
+  // The CPU column is the first `[DIGITS]` that the pid column precedes; earlier brackets belong to the task.
+  for (let open = line.indexOf('['); open >= 0; open = line.indexOf('[', open + 1)) {
+    const head = parseHeadAt(line, open, perf);
+    if (head !== null) return head;
+  }
+  return null;
+}
+
+function parseHeadAt(s: string, open: number, perf: boolean): EventLineHead | null {
+  let i = open + 1;
+  let cpu = 0;
+  if (!isDigit(s.charCodeAt(i))) return null;
+  for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) cpu = cpu * 10 + (c - ZERO);
+  if (s.charCodeAt(i) !== 0x5d /* ] */) return null;
+  const afterCpu = i + 1;
+
+  // Leftwards from `[`: blanks, ftrace's optional `(TGID)`, blanks, the pid, and its separator from the task.
+  let j = open - 1;
+  if (!isBlank(s.charCodeAt(j))) return null;
+  while (isBlank(s.charCodeAt(j))) j--;
+  if (!perf && s.charCodeAt(j) === 0x29 /* ) */) {
+    const tgidOpen = s.lastIndexOf('(', j);
+    if (tgidOpen < 0 || !/^\(\s*(?:\d+|-+)\)$/.test(s.slice(tgidOpen, j + 1))) return null;
+    j = tgidOpen - 1;
+    if (!isBlank(s.charCodeAt(j))) return null;
+    while (isBlank(s.charCodeAt(j))) j--;
+  }
+  let pidEnd = j + 1;
+  let pid = 0;
+  for (let scale = 1, c = s.charCodeAt(j); isDigit(c); c = s.charCodeAt(--j), scale *= 10) pid += (c - ZERO) * scale;
+  if (j + 1 === pidEnd) return null;
+  // perf prints PID/TID with `-F pid,tid`; ftrace's pid is the thread's, so keep the TID.
+  if (perf && s.charCodeAt(j) === 0x2f /* / */) {
+    pidEnd = j;
+    j--;
+    while (isDigit(s.charCodeAt(j))) j--;
+    if (j + 1 === pidEnd) return null;
+  }
+  let taskEnd: number;
+  if (perf) {
+    if (!isBlank(s.charCodeAt(j))) return null;
+    while (j >= 0 && isBlank(s.charCodeAt(j))) j--;
+    taskEnd = j + 1;
+  } else {
+    if (s.charCodeAt(j) !== 0x2d /* - */) return null;
+    taskEnd = j;
+  }
+  // The task column is right-aligned: trimStart skips its padding faster than a loop over characters.
+  const task = s.slice(0, taskEnd).trimStart();
+  if (task === '') return null;
+
+  // Rightwards from `]`: blanks, optional flags, blanks, TIMESTAMP:, blanks, EVENT:, blanks.
+  i = afterCpu;
+  if (!isBlank(s.charCodeAt(i))) return null;
+  while (isBlank(s.charCodeAt(i))) i++;
+  let hasFlags = false;
+  let time = parseTimestamp(s, i);
+  if (time < 0) {
+    if (perf) return null;
+    const flagsStart = i;
+    i = s.indexOf(' ', i);
+    if (i < 0 || i - flagsStart > MAX_FLAGS) return null;
+    while (isBlank(s.charCodeAt(i))) i++;
+    hasFlags = true;
+    time = parseTimestamp(s, i);
+    if (time < 0) return null;
+  }
+  i = timestampEnd + 1;
+  if (!isBlank(s.charCodeAt(i))) return null;
+  while (isBlank(s.charCodeAt(i))) i++;
+  let eventStart = i;
+  i = s.indexOf(':', i);
+  // perf prefixes the event with its system (`module:module_request`).
+  if (perf && i >= 0 && !isBlank(s.charCodeAt(i + 1))) {
+    eventStart = i + 1;
+    i = s.indexOf(':', eventStart);
+  }
+  if (i <= eventStart) return null;
+  const event = moduleEvent(s, eventStart, i);
+  i++;
+  while (isBlank(s.charCodeAt(i))) i++;
+  return { task, pid, cpu, time, hasFlags, event, payload: s.slice(i) };
+}
+
+/**
+ * The module event named by `s[start, end)`, or null for any other event. Compared in place, character by
+ * character: most lines of a large trace are module events, and this runs for each.
+ */
+function moduleEvent(s: string, start: number, end: number): ModuleEventName | null {
+  if (!matchesAt(s, start, 'module_')) return null;
+  const rest = start + 7;
+  switch (end - rest) {
+    case 7: return matchesAt(s, rest, 'request') ? 'module_request' : null;
+    case 4: return matchesAt(s, rest, 'load') ? 'module_load' : matchesAt(s, rest, 'free') ? 'module_free' : null;
+    case 3: return matchesAt(s, rest, 'get') ? 'module_get' : matchesAt(s, rest, 'put') ? 'module_put' : null;
+    default: return null;
+  }
+}
+
+function matchesAt(s: string, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    if (s.charCodeAt(at + k) !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
+/** Where the last timestamp parsed by `parseTimestamp` ends (its `:`); module state keeps the parser allocation-free. */
+let timestampEnd = 0;
+
+/**
+ * Seconds from `DIGITS[.DIGITS]:` at `start`, or -1. Equal to `Number(text)`: the digits form an exact integer
+ * and one correctly rounded division by a power of ten gives the nearest double, as parsing the decimal does.
+ */
+function parseTimestamp(s: string, start: number): number {
+  let i = start;
+  let digits = 0;
+  let scale = 1;
+  for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) digits = digits * 10 + (c - ZERO);
+  if (i === start) return -1;
+  if (s.charCodeAt(i) === 0x2e /* . */) {
+    const fraction = ++i;
+    for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) {
+      digits = digits * 10 + (c - ZERO);
+      scale *= 10;
+    }
+    if (i === fraction) return -1;
+  }
+  if (s.charCodeAt(i) !== 0x3a /* : */) return -1;
+  timestampEnd = i;
+  // Beyond 15 digits the integer may no longer be exact in a double.
+  return i - start > 15 ? Number(s.slice(start, i)) : digits / scale;
 }

@@ -7,7 +7,7 @@ import type { TraceEvent, TraceFormat, TraceReadSummary } from '../events';
 import { err, ok, type AutoloadError, type Result } from '../result';
 import { detectTraceFormat, DETECT_LINES, HEAD_BYTES, refuseTraceHead } from './detect';
 import { TraceLineReader } from './lineReader';
-import { CHUNK_BYTES, ChunkedLineSplitter } from './lineSplitter';
+import { CHUNK_BYTES, ChunkedLineSplitter, splitLines } from './lineSplitter';
 
 export { detectTraceFormat } from './detect';
 
@@ -107,13 +107,8 @@ export function readTraceText(
   const format = opts.format ?? detectTraceFormat(lines);
   if (format === null) return err(unknownFormat(file, lines));
   const reader = new TraceLineReader(format, sink);
-  let pos = 0;
-  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', pos)) {
-    reader.line(text.slice(pos, nl));
-    pos = nl + 1;
-  }
-  const unterminated = pos < text.length;
-  if (unterminated) reader.line(text.slice(pos));
+  const unterminated = !text.endsWith('\n');
+  splitLines(text, 0, unterminated ? text.length : text.length - 1, reader);
   reader.finish(unterminated);
   return ok(summary(file, format, Buffer.byteLength(text), reader));
 }

@@ -5,9 +5,7 @@
 import type { TraceEvent, TraceFormat, TraceWarning } from '../events';
 import { parseFtraceLine, parsePerfLine, type EventLineHead, type EventLineParser } from './eventLine';
 import { looksLikeKernelLogEvent, parseKernelLogLine } from './kernelLog';
-import {
-  isModuleEventName, parseFreePayload, parseLoadPayload, parseRefPayload, parseRequestPayload,
-} from './payload';
+import { parseFreePayload, parseLoadPayload, parseRefPayload, parseRequestPayload } from './payload';
 
 /** Warnings kept in the summary; the rest are only counted. */
 export const MAX_WARNINGS = 100;
@@ -66,12 +64,12 @@ export class TraceLineReader {
     this.eventLine(head, number);
   }
 
-  /** A line too long to hold; `start` is its beginning. */
-  overlongLine(start: string, bytes: number): void {
+  /** A line longer than `limit` characters, not held in full; `start` is its beginning. */
+  overlongLine(start: string, limit: number): void {
     const number = ++this.counts.lines;
     if (this.pending !== null) this.abandonRequest();
     const looksLikeEvent = this.parseHead === null ? looksLikeKernelLogEvent(start) : LOOKS_LIKE_MODULE_EVENT.test(start);
-    if (looksLikeEvent) this.warn(number, `line is ${bytes} bytes long, too long for a module event; not read`);
+    if (looksLikeEvent) this.warn(number, `line is longer than ${limit} characters, far too long for a module event; not read`);
     else this.counts.skippedLines++;
   }
 
@@ -93,15 +91,15 @@ export class TraceLineReader {
 
   private eventLine(head: EventLineHead, number: number): void {
     const { event, payload } = head;
-    if (!isModuleEventName(event)) {
+    if (event === null) {
       this.counts.skippedLines++;
       return;
     }
-    const base = { line: number, time: head.time, task: head.task, pid: head.pid, cpu: head.cpu };
+    const { time, task, pid, cpu } = head;
     switch (event) {
       case 'module_request': {
         const p = parseRequestPayload(payload);
-        if (p !== null) this.emit({ kind: 'module_request', ...base, name: p.name, wait: p.wait, callSite: p.callSite });
+        if (p !== null) this.emit({ kind: 'module_request', line: number, time, task, pid, cpu, name: p.name, wait: p.wait, callSite: p.callSite });
         else if (payload.includes(' wait=')) this.warn(number, 'module_request with an unreadable `wait=` or `call_site=` field; not read');
         // No `wait=` yet: the requested name contains a newline and the event goes on on the next line.
         else this.pending = { head, line: number, lines: 1 };
@@ -109,20 +107,20 @@ export class TraceLineReader {
       }
       case 'module_load': {
         const p = parseLoadPayload(payload);
-        if (p !== null) this.emit({ kind: 'module_load', ...base, name: p.name, taints: p.taints });
+        if (p !== null) this.emit({ kind: 'module_load', line: number, time, task, pid, cpu, name: p.name, taints: p.taints });
         else this.warn(number, 'module_load without a readable module name and taint letters; not read');
         return;
       }
       case 'module_free': {
         const name = parseFreePayload(payload);
-        if (name !== null) this.emit({ kind: 'module_free', ...base, name });
+        if (name !== null) this.emit({ kind: 'module_free', line: number, time, task, pid, cpu, name });
         else this.warn(number, 'module_free without a readable module name; not read');
         return;
       }
       case 'module_get':
       case 'module_put': {
         const p = parseRefPayload(payload);
-        if (p !== null) this.emit({ kind: event, ...base, name: p.name, callSite: p.callSite, refcnt: p.refcnt });
+        if (p !== null) this.emit({ kind: event, line: number, time, task, pid, cpu, name: p.name, callSite: p.callSite, refcnt: p.refcnt });
         else this.warn(number, `${event} without readable \`call_site=\` and \`refcnt=\` fields; not read`);
         return;
       }

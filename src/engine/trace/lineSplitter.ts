@@ -1,23 +1,42 @@
 /**
- * Splits bytes read in chunks into lines without ever holding more than one chunk plus one partial line.
- * Lines are cut on Buffers (so a chunk boundary inside a UTF-8 sequence or a CRLF is harmless) and decoded one
- * at a time; invalid UTF-8 becomes U+FFFD. Lines longer than MAX_LINE_BYTES are not kept, only their start.
+ * Splits input into lines without ever holding more than one chunk plus one partial line. Each chunk of bytes is
+ * cut at its last newline (a newline byte is never inside a UTF-8 sequence, so no character is split) and that
+ * part is decoded in one call, invalid UTF-8 becoming U+FFFD: decoding line by line costs four times as much.
+ * Lines longer than MAX_LINE_LENGTH characters are not parsed, only their start is looked at.
  */
 import type { TraceLineReader } from './lineReader';
 
 export const CHUNK_BYTES = 1 << 20;
-/** Far above any trace line (a module event line is under 300 bytes). */
-export const MAX_LINE_BYTES = 64 * 1024;
+/** Twice the kernel's limit for one printed event (a page); module event lines are under 300 characters. */
+export const MAX_LINE_LENGTH = 8192;
+/**
+ * A partial line carried over to the next chunk is dropped beyond this many bytes: a UTF-8 character takes at
+ * most 3 bytes per UTF-16 unit, so such a line is longer than MAX_LINE_LENGTH characters whatever it holds.
+ */
+const MAX_CARRY_BYTES = 3 * MAX_LINE_LENGTH;
 /** How much of an overlong line is kept to decide whether it looked like an event. */
-const OVERLONG_START_BYTES = 512;
+const OVERLONG_START = 512;
 const NL = 0x0a;
+
+/** Feeds the lines of `text` between `start` and `end` (a newline or the end of the text) to the reader. */
+export function splitLines(text: string, start: number, end: number, reader: TraceLineReader): void {
+  let pos = start;
+  while (pos <= end) {
+    let nl = text.indexOf('\n', pos);
+    if (nl < 0 || nl > end) nl = end;
+    if (nl - pos > MAX_LINE_LENGTH) reader.overlongLine(text.slice(pos, pos + OVERLONG_START), MAX_LINE_LENGTH);
+    else reader.line(text.slice(pos, nl));
+    pos = nl + 1;
+  }
+}
 
 export class ChunkedLineSplitter {
   /** Read the next chunk into `buffer` at offset `filled`, at most CHUNK_BYTES, then call `consume`. */
-  readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES + MAX_LINE_BYTES);
+  readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES + MAX_CARRY_BYTES);
   /** Bytes of the current partial line at the start of `buffer`. */
   filled = 0;
-  private overlong: { start: string; bytes: number } | null = null;
+  /** The start of an overlong line being skipped. */
+  private overlong: string | null = null;
 
   consume(bytesRead: number, reader: TraceLineReader): void {
     const end = this.filled + bytesRead;
@@ -26,22 +45,21 @@ export class ChunkedLineSplitter {
     if (this.overlong !== null) {
       const nl = data.indexOf(NL);
       if (nl < 0) {
-        this.overlong.bytes += end;
         this.filled = 0;
         return;
       }
-      this.overlong.bytes += nl;
       this.endOverlong(reader);
       pos = nl + 1;
     }
-    for (let nl = data.indexOf(NL, pos); nl >= 0; nl = data.indexOf(NL, pos)) {
-      if (nl - pos > MAX_LINE_BYTES) reader.overlongLine(this.overlongStart(pos), nl - pos);
-      else reader.line(data.toString('utf8', pos, nl));
-      pos = nl + 1;
+    const lastNl = data.lastIndexOf(NL);
+    if (lastNl >= pos) {
+      const text = data.toString('utf8', pos, lastNl + 1);
+      splitLines(text, 0, text.length - 1, reader);
+      pos = lastNl + 1;
     }
     const rest = end - pos;
-    if (rest > MAX_LINE_BYTES) {
-      this.overlong = { start: this.overlongStart(pos), bytes: rest };
+    if (rest > MAX_CARRY_BYTES) {
+      this.overlong = data.toString('utf8', pos, pos + OVERLONG_START);
       this.filled = 0;
     } else {
       this.buffer.copy(this.buffer, 0, pos, end);
@@ -56,18 +74,15 @@ export class ChunkedLineSplitter {
       return true;
     }
     if (this.filled === 0) return false;
-    reader.line(this.buffer.toString('utf8', 0, this.filled));
+    const text = this.buffer.toString('utf8', 0, this.filled);
+    splitLines(text, 0, text.length, reader);
     this.filled = 0;
     return true;
   }
 
-  private overlongStart(pos: number): string {
-    return this.buffer.toString('utf8', pos, pos + OVERLONG_START_BYTES);
-  }
-
   private endOverlong(reader: TraceLineReader): void {
-    const { start, bytes } = this.overlong!;
+    const start = this.overlong!;
     this.overlong = null;
-    reader.overlongLine(start, bytes);
+    reader.overlongLine(start, MAX_LINE_LENGTH);
   }
 }

@@ -10,22 +10,34 @@ import type { CallSite } from '../events';
 
 export type ModuleEventName = 'module_request' | 'module_load' | 'module_free' | 'module_get' | 'module_put';
 
-export function isModuleEventName(event: string): event is ModuleEventName {
-  return event === 'module_request' || event === 'module_load' || event === 'module_free'
-    || event === 'module_get' || event === 'module_put';
-}
+const OFFSET = /^\+0x([0-9a-fA-F]+)\/0x([0-9a-fA-F]+)$/;
 
-const CALL_SITE = /^(\S*?)(?:\+0x([0-9a-fA-F]+)\/0x([0-9a-fA-F]+))?(?: \[([^\]\s]+)\])?$/;
-
-export function parseCallSite(text: string): CallSite | null {
-  const m = CALL_SITE.exec(text);
-  if (m === null) return null;
-  return {
-    symbol: m[1]!,
-    offset: m[2] === undefined ? null : parseInt(m[2], 16),
-    length: m[3] === undefined ? null : parseInt(m[3], 16),
-    module: m[4] ?? null,
-  };
+/**
+ * The call site printed between `start` and `end` (trailing blanks allowed): `SYMBOL[+0xOFF/0xLEN][ [MODULE]]`.
+ * Symbols contain no `+` or space, so both parts are found by position.
+ */
+export function parseCallSite(text: string, start: number, end: number): CallSite | null {
+  while (end > start && text.charCodeAt(end - 1) === 0x20) end--;
+  let symbolEnd = text.indexOf(' ', start);
+  if (symbolEnd < 0 || symbolEnd > end) symbolEnd = end;
+  let module: string | null = null;
+  if (symbolEnd < end) {
+    if (!text.startsWith(' [', symbolEnd) || text.charCodeAt(end - 1) !== 0x5d /* ] */ || end - symbolEnd < 4) return null;
+    module = text.slice(symbolEnd + 2, end - 1);
+    if (/[\s\[\]]/.test(module)) return null;
+  }
+  let offset: number | null = null;
+  let length: number | null = null;
+  let plus = text.indexOf('+', start);
+  if (plus >= 0 && plus < symbolEnd) {
+    const m = OFFSET.exec(text.slice(plus, symbolEnd));
+    if (m === null) return null;
+    offset = parseInt(m[1]!, 16);
+    length = parseInt(m[2]!, 16);
+  } else {
+    plus = symbolEnd;
+  }
+  return { symbol: text.slice(start, plus), offset, length, module };
 }
 
 export interface RequestPayload {
@@ -34,17 +46,18 @@ export interface RequestPayload {
   callSite: CallSite | null;
 }
 
-/** The name is everything before the last ` wait=`: a requested name may contain spaces or a newline. */
-const REQUEST_TAIL = /^ wait=([01]) call_site=(.*?)\s*$/;
+const WAIT = ' wait=';
+const CALL_SITE = ' call_site=';
 
+/** The name is everything before the last ` wait=`: a requested name may contain spaces or a newline. */
 export function parseRequestPayload(payload: string): RequestPayload | null {
-  const at = payload.lastIndexOf(' wait=');
+  const at = payload.lastIndexOf(WAIT);
   if (at < 0) return null;
-  const m = REQUEST_TAIL.exec(payload.slice(at));
-  if (m === null) return null;
-  const callSite = parseCallSite(m[2]!);
+  const flag = payload.charCodeAt(at + WAIT.length);
+  if ((flag !== 0x30 && flag !== 0x31) || !payload.startsWith(CALL_SITE, at + WAIT.length + 1)) return null;
+  const callSite = parseCallSite(payload, at + WAIT.length + 1 + CALL_SITE.length, payload.length);
   if (callSite === null) return null;
-  return { name: payload.slice(0, at), wait: m[1] === '1', callSite };
+  return { name: payload.slice(0, at), wait: flag === 0x31, callSite };
 }
 
 export interface LoadPayload {
@@ -79,7 +92,8 @@ const REF = /^(\S+) call_site=(.*?) refcnt=(-?\d+)\s*$/;
 export function parseRefPayload(payload: string): RefPayload | null {
   const m = REF.exec(payload);
   if (m === null) return null;
-  const callSite = parseCallSite(m[2]!);
+  const callSiteStart = m[1]!.length + CALL_SITE.length;
+  const callSite = parseCallSite(payload, callSiteStart, callSiteStart + m[2]!.length);
   if (callSite === null) return null;
   return { name: m[1]!, callSite, refcnt: Number(m[3]) };
 }
