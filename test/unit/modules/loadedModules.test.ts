@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { readLoadedModules } from '../../../src/engine/modules';
 import { parseLoadedModules } from '../../../src/engine/modules/loadedModules';
 
-const repo = resolve(__dirname, '../../..');
+const repo = resolve(__dirname, '../../../..');
 const sample = join(repo, 'samples/boot-6.1-qemu');
 const HINT = 'give the output of `lsmod` or a copy of /proc/modules taken on the traced system';
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NOT_MODELLED, openModuleDb, type ModuleDb } from '../../../src/engine/modules';
 
-const repo = resolve(__dirname, '../../..');
+const repo = resolve(__dirname, '../../../..');
 const SAMPLE = join(repo, 'samples/boot-6.1-qemu/modules');
 const UNTIDY = join(repo, 'test/fixtures/modules/untidy');
 

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { openModuleDb, type ModuleDb } from '../../../src/engine/modules';
 import { inBatches, kmodTool, modprobeResolve } from './kmod';
 
-const repo = resolve(__dirname, '../../..');
+const repo = resolve(__dirname, '../../../..');
 const sample = join(repo, 'samples/boot-6.1-qemu');
 const VERSION = '6.1.0-50-amd64';
 const TRACES = ['trace.txt', 'trace-report.txt', 'perf-script.txt', 'trace-cmd-record-report.txt'];
