@@ -32,7 +32,7 @@ export async function resolveCommand(argv: string[], ctx: CliContext): Promise<R
   for (const name of p.positionals) {
     const r = db.value.resolve(name);
     if (verbose) {
-      const patterns = r.patterns.length > 0 ? ` (matched ${r.patterns.join(', ')})` : '';
+      const patterns = r.patterns.length > 0 ? ` (matched ${[...new Set(r.patterns)].join(', ')})` : '';
       ctx.out(`${name}: ${r.kind}${patterns}\n`);
     }
     for (const m of r.modules) ctx.out(`${prefix(name)}${m}\n`);
