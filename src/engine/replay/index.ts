@@ -7,7 +7,7 @@ import { openModuleDb, readLoadedModules, type ModuleDb } from '../modules';
 import type { Finding, Report, RequestRecord } from '../report';
 import { RULE_IDS } from '../report';
 import { ok, type Result } from '../result';
-import { duplicateRequestFinding, type ModuleSizes } from '../rules/duplicateRequest';
+import { duplicateRequestFinding, FoldedDuplicates, MAX_DUPLICATE_GROUPS_PER_NAME, type ModuleSizes } from '../rules/duplicateRequest';
 import { KernelLogRule } from '../rules/kernelLog';
 import { ThrottledRequestRule } from '../rules/throttledRequest';
 import { UncheckedZeroReturnRule } from '../rules/uncheckedZeroReturn';
@@ -87,6 +87,8 @@ class ReplaySession {
   readonly replayer: Replayer;
   private readonly requests: RequestRecord[] = [];
   private readonly duplicateFindings: Finding[] = [];
+  private readonly dupGroupsByName = new Map<string, number>();
+  private readonly foldedDuplicates = new FoldedDuplicates();
   private readonly undocumented: UndocumentedAliasRule;
   private readonly zeroReturn: UncheckedZeroReturnRule;
   private readonly throttled = new ThrottledRequestRule();
@@ -109,8 +111,11 @@ class ReplaySession {
         this.throttled.add(record);
       },
       onDupsGroup: (group) => {
-        const f = duplicateRequestFinding(group, inputs.loaded);
-        if (f) this.duplicateFindings.push(f);
+        if (group.repeats.length === 0) return;
+        const shown = this.dupGroupsByName.get(group.name) ?? 0;
+        this.dupGroupsByName.set(group.name, shown + 1);
+        if (shown < MAX_DUPLICATE_GROUPS_PER_NAME) this.duplicateFindings.push(duplicateRequestFinding(group, inputs.loaded));
+        else this.foldedDuplicates.add(group);
       },
       onLogEvent: (e) => this.kernelLog.add(e),
     });
@@ -121,6 +126,7 @@ class ReplaySession {
     this.requests.sort((a, b) => a.index - b.index);
     const findings = [
       ...this.duplicateFindings.sort((a, b) => a.requests[0]! - b.requests[0]!),
+      ...this.foldedDuplicates.findings(MAX_DUPLICATE_GROUPS_PER_NAME),
       ...this.undocumented.findings(),
       ...this.zeroReturn.findings(),
       ...this.throttled.findings(),

@@ -41,7 +41,7 @@ export class Replayer {
   private readonly pendingInOrder: RequestState[] = [];
   private pendingHead = 0;
   private readonly resolutions = new Map<string, Resolution>();
-  private readonly links = new Map<string, CallSiteLink>();
+  private readonly callSites = new Map<string, RequestRecord['callSite']>();
   private readonly dups: DupsModel<RequestState>;
   private lastTime = 0;
 
@@ -107,7 +107,7 @@ export class Replayer {
       duplicateOf: null,
       completedAt: event.time,
     };
-    const state: RequestState = { record, event, awaiting: new Set(), pending: true, staleAnchor: false };
+    const state: RequestState = { record, awaiting: [], pending: true, staleAnchor: false };
 
     const anchor = this.dups.request(event.name, event.wait, time, state);
     if (anchor) {
@@ -127,7 +127,7 @@ export class Replayer {
     for (const m of resolution.modules) {
       const key = normalizeModuleName(m);
       if (this.loaded.has(key)) continue;
-      state.awaiting.add(key);
+      state.awaiting.push(key);
       let set = this.awaitingByModule.get(key);
       if (!set) this.awaitingByModule.set(key, (set = new Set()));
       set.add(state);
@@ -158,10 +158,10 @@ export class Replayer {
     if (!waiting) return;
     this.awaitingByModule.delete(key);
     for (const state of waiting) {
-      state.awaiting.delete(key);
+      state.awaiting.splice(state.awaiting.indexOf(key), 1);
       state.record.loadedModules.push(event.name);
       // modprobe loads every provider it lists; the request returns once the last one is in.
-      if (state.awaiting.size === 0) this.finalize(state, time, 'loaded');
+      if (state.awaiting.length === 0) this.finalize(state, time, 'loaded');
     }
   }
 
@@ -177,7 +177,7 @@ export class Replayer {
         if (set.size === 0) this.awaitingByModule.delete(key);
       }
     }
-    state.awaiting.clear();
+    state.awaiting.length = 0;
     if (this.pendingByPid.get(record.pid) === state) this.pendingByPid.delete(record.pid);
     record.outcome = outcome ?? (record.loadedModules.length > 0 ? 'loaded' : 'nothing-loaded');
     const completedAt = record.outcome === 'loaded' ? time : record.time;
@@ -207,12 +207,16 @@ export class Replayer {
     return r;
   }
 
+  /** Call sites are shared between the records that name them (and linked to source once). */
   private callSite(symbol: string, module: string | null): RequestRecord['callSite'] {
-    const source = this.opts.source;
-    if (!source) return { symbol, module };
     const key = `${symbol}\0${module ?? ''}`;
-    let link = this.links.get(key);
-    if (!link) this.links.set(key, (link = source.link(symbol, module)));
-    return { symbol, module, link: link.link, locations: link.locations };
+    let site = this.callSites.get(key);
+    if (!site) {
+      const source = this.opts.source;
+      const link = source?.link(symbol, module);
+      site = link ? { symbol, module, link: link.link, locations: link.locations } : { symbol, module };
+      this.callSites.set(key, site);
+    }
+    return site;
   }
 }

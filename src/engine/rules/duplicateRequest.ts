@@ -3,7 +3,7 @@ import type { Finding, RequestRecord } from '../report';
 import { normalizeModuleName } from '../resolution';
 import type { DupsGroup } from '../replay/dupsModel';
 import type { RequestState } from '../replay/requestState';
-import { callSiteText, certainLocation, plural, who } from './findingText';
+import { callSiteText, certainLocation, plural, RequestList, who } from './findingText';
 
 export interface ModuleSizes {
   sizes: Map<string, number>;
@@ -11,8 +11,10 @@ export interface ModuleSizes {
   source: string;
 }
 
-export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: ModuleSizes | null): Finding | null {
-  if (group.repeats.length === 0) return null;
+/** Past this many groups for one name (a long trace repeating itself), further groups fold into one finding. */
+export const MAX_DUPLICATE_GROUPS_PER_NAME = 20;
+
+export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: ModuleSizes | null): Finding {
   const first = group.first.record;
   const repeats = group.repeats.map((s) => s.record);
   const all = [first, ...repeats];
@@ -70,4 +72,31 @@ function duplicateMemory(first: RequestRecord, duplicates: number, sizes: Module
   if (modules.length === 0) return null;
   const moduleBytes = modules.reduce((sum, m) => sum + sizes.sizes.get(normalizeModuleName(m))!, 0);
   return { modules, moduleBytes, bytes: 2 * duplicates * moduleBytes };
+}
+
+/** Duplicate groups beyond MAX_DUPLICATE_GROUPS_PER_NAME, counted per name. */
+export class FoldedDuplicates {
+  private readonly names = new Map<string, { groups: number; converged: number; list: RequestList }>();
+
+  add(group: DupsGroup<RequestState>): void {
+    let n = this.names.get(group.name);
+    if (!n) this.names.set(group.name, (n = { groups: 0, converged: 0, list: new RequestList() }));
+    n.groups++;
+    if (group.anchored) n.converged++;
+    n.list.add(group.first.record);
+    for (const s of group.repeats) n.list.add(s.record);
+  }
+
+  findings(shownPerName: number): Finding[] {
+    return [...this.names].map(([name, n]) => ({
+      rule: 'duplicate-request' as const,
+      severity: 'warning' as const,
+      message: `\`${name}\`: ${plural(n.groups, 'more duplicate group')} after the first ${shownPerName} (${plural(n.list.count, 'request')}; dups.c would have converged ${n.converged} of the groups).`,
+      name,
+      requests: n.list.indexes,
+      location: null,
+      traceLines: n.list.lines,
+      evidence: { folded: true, groups: n.groups, convergedGroups: n.converged, requestCount: n.list.count },
+    }));
+  }
 }
