@@ -1,7 +1,7 @@
 /** Hovers: on a call site (pattern, documenting declarations, providing modules); on a trace line (resolution, outcome, call site). */
 import * as vscode from 'vscode';
 import { declarationsMatchingPattern } from '../engine/aliasDeclarations';
-import type { Finding, RequestRecord } from '../engine/report';
+import { RULES, type Finding, type RequestRecord } from '../engine/report';
 import type { CallSiteInfo, SourceLocation } from '../engine/sourceIndex';
 import { ruleHelpUri } from './diagnostics';
 import type { Results } from './results';
@@ -88,7 +88,8 @@ export class AutoloadHovers implements vscode.HoverProvider {
       md.appendMarkdown(`- call site: ${code(cs.symbol)}${cs.module !== null ? ` [${code(cs.module)}]` : ''}`);
       md.appendMarkdown(cs.link !== undefined ? ` — ${cs.link}${this.locationsText(cs.locations ?? [])}\n` : ' (scan the workspace to link it to source)\n');
     }
-    for (const f of this.results.findingsOfRequest(r)) md.appendMarkdown(`\n${this.findingText(f)}\n`);
+    const findings = this.results.findingsOfRequest(r);
+    if (findings.length > 0) md.appendMarkdown(`\n**Findings**\n\n${findings.map((f) => this.findingText(f)).join('\n')}\n`);
     return md;
   }
 
@@ -97,8 +98,8 @@ export class AutoloadHovers implements vscode.HoverProvider {
     return `: ${locations.map((l) => link(`${l.file}:${l.line}`, this.results.sourceUri(l.file), l.line)).join(', ')}`;
   }
 
+  /** The rule only: the Problems hover on the same line already shows the message. */
   private findingText(f: Finding): string {
-    const rule = `[${f.rule}](${ruleHelpUri(f.rule).toString()})`;
-    return `**${f.severity}** ${rule}: ${escapeMarkdown(f.message)}`;
+    return `- ${f.severity}: [${f.rule}](${ruleHelpUri(f.rule).toString()}) — ${escapeMarkdown(RULES[f.rule].title)}`;
   }
 }
