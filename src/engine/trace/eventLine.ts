@@ -159,25 +159,28 @@ function matchesAt(s: string, at: number, word: string): boolean {
 let timestampEnd = 0;
 
 /**
- * Seconds from `DIGITS[.DIGITS]:` at `start`, or -1. Equal to `Number(text)`: the digits form an exact integer
- * and one correctly rounded division by a power of ten gives the nearest double, as parsing the decimal does.
+ * Seconds from `DIGITS[.DIGITS]:` at `start`, or -1. Equal to `Number(text)`: seconds and fraction are small
+ * integers, `seconds * scale + fraction` is exact, and one correctly rounded division by a power of ten gives the
+ * nearest double, as parsing the decimal does. Longer numbers fall back to `Number`.
  */
 function parseTimestamp(s: string, start: number): number {
   let i = start;
-  let digits = 0;
+  let seconds = 0;
+  for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) seconds = seconds * 10 + (c - ZERO) | 0;
+  const secondsEnd = i;
+  if (secondsEnd === start) return -1;
+  let fraction = 0;
   let scale = 1;
-  for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) digits = digits * 10 + (c - ZERO);
-  if (i === start) return -1;
   if (s.charCodeAt(i) === 0x2e /* . */) {
-    const fraction = ++i;
-    for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) {
-      digits = digits * 10 + (c - ZERO);
+    for (let c = s.charCodeAt(++i); isDigit(c); c = s.charCodeAt(++i)) {
+      fraction = fraction * 10 + (c - ZERO) | 0;
       scale *= 10;
     }
-    if (i === fraction) return -1;
+    if (scale === 1) return -1;
   }
   if (s.charCodeAt(i) !== 0x3a /* : */) return -1;
   timestampEnd = i;
-  // Beyond 15 digits the integer may no longer be exact in a double.
-  return i - start > 15 ? Number(s.slice(start, i)) : digits / scale;
+  // Up to 9 digits each the int32 arithmetic cannot have wrapped; up to 15 in all the sum below is exact.
+  if (secondsEnd - start > 9 || scale > 1e9 || i - start > 16) return Number(s.slice(start, i));
+  return (seconds * scale + fraction) / scale;
 }

@@ -42,6 +42,21 @@ test('flags columns of 0, 4 and 5 characters, and a TGID column', () => {
   assert.deepEqual(only('        modprobe-1020    (-------) [001] .....   131.382138: module_load: can_raw \n'), load(1, 1));
 });
 
+test('timestamps equal Number() of the printed decimal, whatever their length or clock', () => {
+  for (const stamp of ['0.000001', '14.627203', '131.504273', '98765.4321', '123456789.123456', '1234567890.123456789', '987654321987', '3.1']) {
+    const e = only(`# tracer: nop\n  x-1 [000] .....  ${stamp}: module_free: m\n`);
+    assert.equal(e.time, Number(stamp), stamp);
+  }
+  // Many 6-digit fractions through the text reader at once (a linear congruential sequence, fixed seed).
+  const stamps: string[] = [];
+  for (let i = 0, x = 12345; i < 20000; i++) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    stamps.push(`${x % 100000}.${String(x % 1000000).padStart(6, '0')}`);
+  }
+  const { events } = collectText('# tracer: nop\n' + stamps.map((t) => `  x-1 [000] ..... ${t}: module_free: m\n`).join(''));
+  assert.deepEqual(events.map((e) => e.time), stamps.map(Number));
+});
+
 test('module_request call sites: +0xOFF/0xLEN, [module], both, neither; names with spaces', () => {
   const request = (payload: string) => only(`# tracer: nop\n  mount-7 [000] .....     5.000001: module_request: ${payload}\n`);
   assert.deepEqual(request('fs-ext4 wait=1 call_site=get_fs_type+0x1a/0x30'), {
