@@ -11,6 +11,9 @@ import { CHUNK_BYTES, ChunkedLineSplitter, splitLines } from './lineSplitter';
 
 export { detectTraceFormat } from './detect';
 
+/** How much of the start of a file detection wants to see, at least (all of it when shorter). */
+const DETECT_BYTES = 64 * 1024;
+
 export interface ReadTraceFileOptions {
   /** Skip detection and read the trace as this format. */
   format?: TraceFormat;
@@ -56,35 +59,44 @@ async function readOpenTrace(
   }
 
   const splitter = new ChunkedLineSplitter();
-  let reader: TraceLineReader | null = null;
-  let bytes = 0;
-  for (;;) {
+  const read = async (offset: number, length: number): Promise<Result<number>> => {
     if (opts.signal?.aborted) return err(cancelled(file));
-    let bytesRead: number;
     try {
-      bytesRead = (await handle.read(splitter.buffer, splitter.filled, CHUNK_BYTES, null)).bytesRead;
+      const { bytesRead } = await handle.read(splitter.buffer, offset, length, null);
+      return opts.signal?.aborted ? err(cancelled(file)) : ok(bytesRead);
     } catch (e) {
       return err(unreadable(file, e));
     }
-    if (opts.signal?.aborted) return err(cancelled(file));
-    if (bytesRead === 0) break;
-    bytes += bytesRead;
-    if (reader === null) {
-      // First chunk: refuse what we cannot read and pick the format before any line is parsed.
-      const first = splitter.buffer.subarray(0, bytesRead);
-      const refused = refuseTraceHead(first.toString('latin1', 0, HEAD_BYTES), file);
-      if (refused !== null) return err(refused);
-      const lines = leadingLines(first.toString('utf8'));
-      const format = opts.format ?? detectTraceFormat(lines);
-      if (format === null) return err(unknownFormat(file, lines));
-      reader = new TraceLineReader(format, sink);
-    }
+  };
+
+  // The head decides: refuse what we cannot read and pick the format before any line is parsed. A pipe
+  // (trace_pipe) may deliver it in small reads, so gather enough of it first.
+  let bytes = 0;
+  while (bytes < DETECT_BYTES) {
+    const r = await read(bytes, CHUNK_BYTES - bytes);
+    if (!r.ok) return r;
+    if (r.value === 0) break;
+    bytes += r.value;
+  }
+  if (bytes === 0) return err(emptyTrace(file));
+  const head = splitter.buffer.subarray(0, bytes);
+  const refused = refuseTraceHead(head.toString('latin1', 0, HEAD_BYTES), file);
+  if (refused !== null) return err(refused);
+  const lines = leadingLines(head.toString('utf8'));
+  const format = opts.format ?? detectTraceFormat(lines);
+  if (format === null) return err(unknownFormat(file, lines));
+
+  const reader = new TraceLineReader(format, sink);
+  for (let bytesRead = bytes; bytesRead > 0;) {
     splitter.consume(bytesRead, reader);
     opts.onProgress?.(bytes, totalBytes);
+    const r = await read(splitter.filled, CHUNK_BYTES);
+    if (!r.ok) return r;
+    bytesRead = r.value;
+    bytes += bytesRead;
   }
-  if (reader === null) return err(emptyTrace(file));
   reader.finish(splitter.end(reader));
-  return ok(summary(file, reader.format, bytes, reader));
+  return ok(summary(file, format, bytes, reader));
 }
 
 export interface ReadTraceTextOptions {

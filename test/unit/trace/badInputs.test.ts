@@ -4,7 +4,9 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { ModuleRequestEvent } from '../../../src/engine/events';
@@ -242,4 +244,21 @@ test('cancellation through an AbortSignal returns the cancelled error', async ()
   const c = await collectFile(file, { signal: during.signal, onProgress: () => during.abort() });
   assert.equal(errorOf(c).code, 'cancelled');
   assert.ok(c.events.length > 0 && c.events.length < 602 * 40);
+});
+
+test('a pipe (trace_pipe) delivering a perf script in small pieces is detected and read like the file', async () => {
+  const fifo = path.join(dir, 'pipe');
+  execFileSync('mkfifo', [fifo]);
+  const reading = collectFile(fifo);
+  const writer = await open(fifo, 'w');
+  const text = readFileSync(path.join(SAMPLE, 'perf-script.txt'));
+  for (let i = 0; i < text.length; i += 50) {
+    await writer.write(text.subarray(i, i + 50));
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  await writer.close();
+  const c = await reading;
+  const fromFile = await collectFile(path.join(SAMPLE, 'perf-script.txt'));
+  assert.deepEqual(c.events, fromFile.events);
+  assert.deepEqual({ ...summaryOf(c), file: '' }, { ...summaryOf(fromFile), file: '' });
 });
