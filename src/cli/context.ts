@@ -1,7 +1,7 @@
 /** What a command needs from the process, passed in so commands never reach for globals. */
 export interface CliContext {
-  /** Standard output (the report, unless --output names a file). */
-  out(text: string): void;
+  /** Standard output (the report, unless --output names a file); resolves once the stream can take more. */
+  out(text: string): void | Promise<void>;
   /** Standard error (errors, hints, progress). */
   err(text: string): void;
   /** A single updating progress line is drawn only on a terminal. */

@@ -8,7 +8,11 @@ function main(): void {
   // The first Ctrl-C asks the running command to stop cleanly; a second one kills the process as usual.
   process.once('SIGINT', () => controller.abort());
   const ctx: CliContext = {
-    out: (text) => process.stdout.write(text),
+    out: (text) =>
+      new Promise<void>((resolve) => {
+        if (process.stdout.write(text)) resolve();
+        else process.stdout.once('drain', () => resolve());
+      }),
     err: (text) => process.stderr.write(text),
     stderrIsTTY: process.stderr.isTTY === true,
     stdoutColumns: process.stdout.isTTY ? process.stdout.columns : undefined,

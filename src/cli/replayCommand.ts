@@ -1,7 +1,7 @@
 /** `autoload-lens replay TRACE ...`: replay a trace and print the report in text, JSON or SARIF. */
 import * as path from 'node:path';
 import type { TraceFormat } from '../engine/events';
-import { renderJson, renderSarif, renderText } from '../engine/report/index';
+import { renderJsonChunks, renderSarif, renderText } from '../engine/report/index';
 import { replayTrace, type SourceLinker } from '../engine/replay/index';
 import { err, ok, type Result } from '../engine/result';
 import {
@@ -91,13 +91,13 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
   progress.done();
   if (!report.ok) return report;
 
-  const text =
+  const chunks =
     a.format === 'json'
-      ? renderJson(report.value)
+      ? renderJsonChunks(report.value)
       : a.format === 'sarif'
-        ? renderSarif(report.value, { baseDir: ctx.cwd })
-        : renderText(report.value, { color: a.color, width: Math.min(ctx.stdoutColumns ?? 100, 100) });
-  const written = await writeReport(ctx, text, a.output);
+        ? [renderSarif(report.value, { baseDir: ctx.cwd })]
+        : [renderText(report.value, { color: a.color, width: Math.min(ctx.stdoutColumns ?? 100, 100) })];
+  const written = await writeReport(ctx, chunks, a.output);
   if (!written.ok) return written;
   return ok(failsOn(a.failOn, report.value.findings.map((f) => f.severity)) ? EXIT_FINDINGS : EXIT_OK);
 }

@@ -1,5 +1,5 @@
 /** `autoload-lens scan DIR ...`: index a source tree and print its call sites' findings in text, JSON or SARIF. */
-import { renderScanJson, renderScanSarif, renderScanText } from '../engine/report/index';
+import { renderScanJsonChunks, renderScanSarif, renderScanText } from '../engine/report/index';
 import { err, ok, type Result } from '../engine/result';
 import { choiceOption, FAIL_ON_CHOICES, failsOn, listOption, parseCommandArgs, REPORT_FORMATS, stringOption, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_OK, type CliContext } from './context';
@@ -35,13 +35,13 @@ export async function scanCommand(argv: string[], ctx: CliContext): Promise<Resu
 
   const index = await scanTreeWithProgress(ctx, p.positionals[0] as string, listOption(p, 'wrapper'), progressLine(ctx));
   if (!index.ok) return index;
-  const text =
+  const chunks =
     format.value === 'json'
-      ? renderScanJson(index.value)
+      ? renderScanJsonChunks(index.value)
       : format.value === 'sarif'
-        ? renderScanSarif(index.value)
-        : renderScanText(index.value, { color: p.values.color === true, width: Math.min(ctx.stdoutColumns ?? 100, 100) });
-  const written = await writeReport(ctx, text, stringOption(p, 'output'));
+        ? [renderScanSarif(index.value)]
+        : [renderScanText(index.value, { color: p.values.color === true, width: Math.min(ctx.stdoutColumns ?? 100, 100) })];
+  const written = await writeReport(ctx, chunks, stringOption(p, 'output'));
   if (!written.ok) return written;
   return ok(failsOn(failOn.value, index.value.findings.map((f) => f.severity)) ? EXIT_FINDINGS : EXIT_OK);
 }

@@ -1,8 +1,8 @@
 /** Renderers of the engine's Report (replay) and of the analysis layer's SourceIndex (scan). */
 export { renderText, type TextOptions } from './text';
-export { renderJson } from './json';
+export { renderJson, renderJsonChunks } from './json';
 export { renderSarif, type SarifOptions } from './sarif';
 export { renderScanText, type ScanTextOptions } from './scanText';
-export { renderScanJson } from './scanJson';
+export { renderScanJson, renderScanJsonChunks } from './scanJson';
 export { renderScanSarif } from './scanSarif';
 export { RULE_HELP } from './ruleHelp';

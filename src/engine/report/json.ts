@@ -1,11 +1,20 @@
 /** The replay report as JSON (schemaVersion 1). Field names are a public contract: add fields, never rename. */
 import { RULE_IDS, type Finding, type Report, type RequestRecord, type RuleId } from '../report';
 import type { SourceLocation } from '../sourceIndex';
-import { sortKeys, stringify } from './jsonValue';
+import { mapped, sortKeys, stringify, stringifyChunks } from './jsonValue';
 
 export function renderJson(report: Report): string {
+  return stringify(jsonDocument(report));
+}
+
+/** The same text as renderJson, in pieces (one per request), for writing large reports to a stream. */
+export function renderJsonChunks(report: Report): Iterable<string> {
+  return stringifyChunks(jsonDocument(report));
+}
+
+function jsonDocument(report: Report): Record<string, unknown> {
   const t = report.trace;
-  return stringify({
+  return {
     schemaVersion: 1,
     tool: { name: report.tool.name, version: report.tool.version },
     trace: t
@@ -28,9 +37,9 @@ export function renderJson(report: Report): string {
       distinctNames: report.summary.distinctNames,
       findings: ruleCounts(report.summary.findings),
     },
-    requests: report.requests.map(requestJson),
-    findings: report.findings.map(findingJson),
-  });
+    requests: mapped(report.requests, requestJson),
+    findings: mapped(report.findings, findingJson),
+  };
 }
 
 /** One entry per rule, in RULES order, zero when the rule found nothing. */

@@ -83,7 +83,7 @@ export function sarifLog(run: {
   originalUriBaseIds: Record<string, { uri: string }>;
   results: SarifResult[];
   properties: Record<string, unknown>;
-}): unknown {
+}): Record<string, unknown> {
   return {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',

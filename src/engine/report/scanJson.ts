@@ -1,17 +1,26 @@
 /** The source index as JSON (schemaVersion 1). Field names are a public contract: add fields, never rename. */
 import type { SourceFinding, SourceIndex } from '../sourceIndex';
 import { locationJson } from './json';
-import { stringify } from './jsonValue';
+import { mapped, stringify, stringifyChunks } from './jsonValue';
 import { scanSummary } from './scanSummary';
 import { TOOL_NAME, TOOL_VERSION } from './tool';
 
 export function renderScanJson(index: SourceIndex): string {
-  return stringify({
+  return stringify(scanDocument(index));
+}
+
+/** The same text as renderScanJson, in pieces (one per call site, alias, ...), for writing to a stream. */
+export function renderScanJsonChunks(index: SourceIndex): Iterable<string> {
+  return stringifyChunks(scanDocument(index));
+}
+
+function scanDocument(index: SourceIndex): Record<string, unknown> {
+  return {
     schemaVersion: 1,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     root: index.root,
     summary: scanSummary(index),
-    callSites: index.callSites.map((c) => ({
+    callSites: mapped(index.callSites, (c) => ({
       file: c.file,
       line: c.line,
       column: c.column,
@@ -30,7 +39,7 @@ export function renderScanJson(index: SourceIndex): string {
       endLine: c.endLine,
       endColumn: c.endColumn,
     })),
-    wrappers: index.wrappers.map((w) => ({
+    wrappers: mapped(index.wrappers, (w) => ({
       name: w.name,
       kind: w.kind,
       file: w.file,
@@ -38,7 +47,7 @@ export function renderScanJson(index: SourceIndex): string {
       pattern: w.pattern,
       calls: w.calls,
     })),
-    aliases: index.aliases.map((a) => ({
+    aliases: mapped(index.aliases, (a) => ({
       file: a.file,
       line: a.line,
       macro: a.macro,
@@ -46,7 +55,7 @@ export function renderScanJson(index: SourceIndex): string {
       reason: a.reason,
       column: a.column,
     })),
-    functions: index.functions.map((f) => ({
+    functions: mapped(index.functions, (f) => ({
       name: f.name,
       file: f.file,
       line: f.line,
@@ -54,13 +63,13 @@ export function renderScanJson(index: SourceIndex): string {
       isStatic: f.isStatic,
       callers: f.callers ?? [],
     })),
-    findings: index.findings.map(sourceFindingJson),
+    findings: mapped(index.findings, sourceFindingJson),
     files: {
       scanned: index.files.scanned,
       skipped: index.files.skipped,
       unreadable: index.files.unreadable.map((u) => ({ file: u.file, reason: u.reason })),
     },
-  });
+  };
 }
 
 /** Shaped like the replay report's findings (no trace requests), plus the other source lines involved. */

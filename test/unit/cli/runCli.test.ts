@@ -14,8 +14,12 @@ function context(opts: { tty: boolean; signal?: AbortSignal }): { ctx: CliContex
   const err: string[] = [];
   return {
     ctx: {
-      out: (t) => out.push(t),
-      err: (t) => err.push(t),
+      out: (t) => {
+        out.push(t);
+      },
+      err: (t) => {
+        err.push(t);
+      },
       stderrIsTTY: opts.tty,
       stdoutColumns: undefined,
       cwd: root,

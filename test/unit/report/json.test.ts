@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderJson } from '../../../src/engine/report/index';
+import { renderJson, renderJsonChunks } from '../../../src/engine/report/index';
 import { linkedReport, sampleReport } from './fixtures';
 
 test('replay JSON: schemaVersion 1, fixed top-level and summary fields, newline at the end', () => {
@@ -88,4 +88,13 @@ test('replay JSON: call sites gain link and locations only when a source index w
 
 test('replay JSON is byte-for-byte stable for the same report', () => {
   assert.equal(renderJson(sampleReport()), renderJson(sampleReport()));
+});
+
+test('the chunked JSON is the same text as the one-string JSON, and is what JSON.stringify prints', () => {
+  const whole = renderJson(linkedReport());
+  assert.equal([...renderJsonChunks(linkedReport())].join(''), whole);
+  assert.equal(`${JSON.stringify(JSON.parse(whole), null, 2)}\n`, whole);
+  const empty = { ...sampleReport(), requests: [], findings: [] };
+  assert.ok(renderJson(empty).endsWith('  "requests": [],\n  "findings": []\n}\n'));
+  assert.equal(`${JSON.stringify(JSON.parse(renderJson(empty)), null, 2)}\n`, renderJson(empty));
 });

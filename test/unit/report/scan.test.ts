@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderScanJson, renderScanSarif, renderScanText } from '../../../src/engine/report/index';
+import { renderScanJson, renderScanJsonChunks, renderScanSarif, renderScanText } from '../../../src/engine/report/index';
 import { sampleIndex } from './fixtures';
 import { sarifViolations } from './sarifShape';
 
@@ -121,4 +121,10 @@ test('scan SARIF: valid 2.1.0, results in the source tree with related lines', (
   });
   assert.equal(run.results[1].relatedLocations, undefined);
   assert.equal(run.properties.summary.callSites, 3);
+});
+
+test('the chunked scan JSON is the same text as the one-string scan JSON', () => {
+  const whole = renderScanJson(sampleIndex());
+  assert.equal([...renderScanJsonChunks(sampleIndex())].join(''), whole);
+  assert.equal(`${JSON.stringify(JSON.parse(whole), null, 2)}\n`, whole);
 });
