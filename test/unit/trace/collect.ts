@@ -4,8 +4,8 @@ import type { TraceEvent, TraceReadSummary } from '../../../src/engine/events';
 import type { AutoloadError, Result } from '../../../src/engine/result';
 import { readTraceFile, readTraceText, type ReadTraceFileOptions, type ReadTraceTextOptions } from '../../../src/engine/trace/index';
 
-/** Repository root, from out/test/unit/trace/. */
-export const ROOT = path.resolve(__dirname, '../../..');
+/** Repository root, from out/test/unit/trace/ (four levels up). */
+export const ROOT = path.resolve(__dirname, '../../../..');
 export const SAMPLE = path.join(ROOT, 'samples/boot-6.1-qemu');
 
 export interface Collected {
