@@ -52,7 +52,7 @@ export class Scanner implements vscode.Disposable {
         let reported = 0;
         return analysis.scanTree(root.fsPath, {
           exclude: settings.exclude,
-          maxFileSize: settings.maxFileSize,
+          maxFileBytes: settings.maxFileSize,
           extraWrappers: settings.extraWrappers,
           signal: abort.signal,
           onProgress: (done: number, total: number) => {
