@@ -26,6 +26,8 @@ export interface ReplayOptions {
   tracePath: string;
   traceFormat?: TraceFormat;
   modulesDir?: string;
+  /** The module database already opened from `modulesDir` (saves opening it twice when the caller needs it too). */
+  moduleDb?: ModuleDb;
   loadedPath?: string;
   source?: SourceLinker;
   dupsWindowSeconds?: number;
@@ -57,7 +59,7 @@ export async function replayTrace(opts: ReplayOptions): Promise<Result<Report>> 
 /** Replays text already in memory (an editor buffer), with metadata the caller has opened. */
 export function replayText(
   text: string,
-  opts: Omit<ReplayOptions, 'tracePath' | 'onProgress' | 'signal' | 'modulesDir' | 'loadedPath'> & { file: string } & Partial<ReplayInputs>,
+  opts: Omit<ReplayOptions, 'tracePath' | 'onProgress' | 'signal' | 'modulesDir' | 'moduleDb' | 'loadedPath'> & { file: string } & Partial<ReplayInputs>,
 ): Result<Report> {
   const session = new ReplaySession({ ...opts, tracePath: opts.file }, { modules: opts.modules ?? null, loaded: opts.loaded ?? null });
   const read = readTraceText(text, (e) => session.replayer.push(e), { file: opts.file, ...(opts.traceFormat && { format: opts.traceFormat }) });
@@ -66,9 +68,9 @@ export function replayText(
 }
 
 /** Opens the modules directory and the loaded-modules file named in the options. */
-export async function openInputs(opts: Pick<ReplayOptions, 'modulesDir' | 'loadedPath'>): Promise<Result<ReplayInputs>> {
-  let modules: ModuleDb | null = null;
-  if (opts.modulesDir !== undefined) {
+export async function openInputs(opts: Pick<ReplayOptions, 'modulesDir' | 'moduleDb' | 'loadedPath'>): Promise<Result<ReplayInputs>> {
+  let modules: ModuleDb | null = opts.moduleDb ?? null;
+  if (modules === null && opts.modulesDir !== undefined) {
     const db = await openModuleDb(opts.modulesDir);
     if (!db.ok) return db;
     modules = db.value;
