@@ -30,6 +30,8 @@ export class PatternIndex {
   private readonly prefixLengthSet = new Set<number>();
   /** The same, ascending; rebuilt on the first look-up after an insert. */
   private prefixLengths: number[] | null = null;
+  /** Every key, sorted; built on the first look-up of a name that contains a wildcard character. */
+  private sortedKeys: string[] | null = null;
   private entryCount = 0;
 
   get size(): number {
@@ -43,6 +45,7 @@ export class PatternIndex {
       const wild = wildcardIndex(key);
       node = { key, wildTail: wild < 0 ? null : key.slice(wild), values: [] };
       this.nodes.set(key, node);
+      this.sortedKeys = null;
       if (wild >= 0) {
         const prefix = key.slice(0, wild);
         const group = this.byPrefix.get(prefix);
@@ -61,6 +64,20 @@ export class PatternIndex {
 
   /** Every value whose pattern matches `name` (already normalised), in the order kmod returns them. */
   lookup(name: string): PatternValue[] {
+    const out: PatternValue[] = [];
+    const nodes = wildcardIndex(name) < 0 ? this.literalNameWalk(name) : this.trieWalk(name);
+    for (const node of nodes) {
+      for (const value of node.values) addByPriority(out, value);
+    }
+    return out;
+  }
+
+  /**
+   * The matching patterns in kmod's visiting order, for a name without wildcard characters: kmod's walk only
+   * leaves the name's own path for wildcard branches, so the candidates are the patterns whose literal prefix is a
+   * prefix of the name, visited by depth, then as the trie orders them, with the exact key last.
+   */
+  private literalNameWalk(name: string): PatternNode[] {
     const hits: Array<{ node: PatternNode; depth: number }> = [];
     this.prefixLengths ??= [...this.prefixLengthSet].sort((a, b) => a - b);
     for (const depth of this.prefixLengths) {
@@ -72,16 +89,69 @@ export class PatternIndex {
         if (fnmatch(node.wildTail!, rest)) hits.push({ node, depth });
       }
     }
-    // kmod visits a node's wildcard branches before going deeper, and the exact key last of all.
     hits.sort((a, b) => a.depth - b.depth || trieOrder(a.node.wildTail!, b.node.wildTail!));
+    const found = hits.map((h) => h.node);
     const exact = this.nodes.get(name);
-    if (exact !== undefined && exact.wildTail === null) hits.push({ node: exact, depth: name.length });
-    const out: PatternValue[] = [];
-    for (const hit of hits) {
-      for (const value of hit.node.values) addByPriority(out, value);
-    }
-    return out;
+    if (exact !== undefined && exact.wildTail === null) found.push(exact);
+    return found;
   }
+
+  /**
+   * kmod's walk itself (`index_searchwild`), for a name that contains `*`, `?` or `[`: at a branching node the walk
+   * tries the wildcard branches and then also follows the name's next character, even into a wildcard branch, so a
+   * pattern can match more than once. Branching nodes are where a key ends or keys diverge (depmod's trie is a
+   * compressed trie), found here by binary search in the sorted keys.
+   */
+  private trieWalk(name: string): PatternNode[] {
+    const keys = (this.sortedKeys ??= [...this.nodes.keys()].sort());
+    const found: PatternNode[] = [];
+    const subtree = (lo: number, hi: number, depth: number): void => {
+      const rest = name.slice(depth);
+      const hits = keys.slice(lo, hi).filter((k) => fnmatch(k.slice(depth), rest));
+      hits.sort((a, b) => trieOrder(a.slice(depth), b.slice(depth)));
+      for (const k of hits) found.push(this.nodes.get(k)!);
+    };
+    // keys[lo, hi) are the keys that start with name[0, i).
+    let lo = 0;
+    let hi = keys.length;
+    for (let i = 0; lo < hi; i++) {
+      const endsHere = keys[lo].length === i;
+      const first = endsHere ? lo + 1 : lo;
+      const branching = i === 0 || endsHere || keys[first][i] !== keys[hi - 1][i];
+      if (!branching && WILDCARDS.includes(keys[lo][i])) {
+        subtree(lo, hi, i);
+        break;
+      }
+      if (branching) {
+        for (const w of WILDCARDS) {
+          const [a, b] = charRange(keys, first, hi, i, w);
+          if (a < b) subtree(a, b, i);
+        }
+        if (i === name.length && endsHere) found.push(this.nodes.get(keys[lo])!);
+      }
+      if (i === name.length) break;
+      [lo, hi] = charRange(keys, first, hi, i, name[i]);
+    }
+    return found;
+  }
+}
+
+const WILDCARDS = ['*', '?', '['];
+
+/** Within sorted keys[lo, hi) that all have length > i, the sub-range whose character at i is `c`. */
+function charRange(keys: string[], lo: number, hi: number, i: number, c: string): [number, number] {
+  const code = c.charCodeAt(0);
+  const lowerBound = (target: number): number => {
+    let a = lo;
+    let b = hi;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if (keys[mid].charCodeAt(i) < target) a = mid + 1;
+      else b = mid;
+    }
+    return a;
+  };
+  return [lowerBound(code), lowerBound(code + 1)];
 }
 
 /** kmod's `add_value`: insert before the first value of equal or higher priority. */

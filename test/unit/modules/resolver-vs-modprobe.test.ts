@@ -1,6 +1,7 @@
 /**
- * Differential test: for every name the real traces request (and names chosen to reach each look-up of kmod's
- * resolver), our resolve(name).modules must equal what `modprobe -R` prints on the same depmod files.
+ * Differential test: for every name the real traces request, names chosen to reach each look-up of kmod's resolver,
+ * and names derived from the patterns themselves, our resolve(name).modules must equal what `modprobe -R` prints on
+ * the same depmod files (same modules, same order, same repetitions).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,9 +43,39 @@ const CHOSEN = [
   // built-in modules and built-in aliases (modules.builtin.modinfo)
   'cryptomgr', 'amd-uncore', 'amd_uncore', 'libblake2s-x86_64', 'cxl:t6abc', 'cxl:t3', 'tty-ldisc-27',
   'platform:rtc_cmos', 'platform:rtc-cmos', 'char-major-10-175', 'crypto-md5', 'xen:vfb', 'net-pf-16-proto-11',
-  // wildcards and brackets in the name are literal characters; unmatched brackets are rejected
-  '', '*', '?', 'fs-*', 'pci:*', 'fs-ext[4]', 'a]b', 'a[b', 'no-such-module',
+  // wildcard characters in the name: kmod's walk also follows them into wildcard branches (repeated matches)
+  '', '*', '?', 'fs-*', 'pci:*', 'fs-ext[4]', 'a]b', 'a[b', 'no-such-module', 'acpi*:INTC1071:*',
+  'pci:v*d*sv*sd*bc0Csc07i02*', 'cpu:type:x86,ven*fam*mod*:feature:*0125*', 'usb:v0D96p410Ad[1-9]*dc*dsc*dp*ic*isc*ip*in*',
 ];
+
+/** A name a pattern accepts: `*` as nothing or `Z9`, `?` as `0` or `F`, `[...]` as its first or last member. */
+function instantiate(pattern: string, variant: 0 | 1): string {
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    const close = c === '[' ? pattern.indexOf(']', i + 1) : -1;
+    if (c === '*') out += variant === 0 ? '' : 'Z9';
+    else if (c === '?') out += variant === 0 ? '0' : 'F';
+    else if (close > i + 1) {
+      out += variant === 0 ? pattern[i + 1] : pattern[close - 1];
+      i = close;
+    } else out += c;
+  }
+  return out;
+}
+
+/** Names derived from every 300th modules.alias pattern and from every built-in alias, spelled with `-` for `_`. */
+function derivedNames(): string[] {
+  const dir = join(sample, 'modules');
+  const aliases = readFileSync(join(dir, 'modules.alias'), 'utf8').split('\n').filter((l) => l.startsWith('alias ')).map((l) => l.split(/\s+/)[1]);
+  const builtin = readFileSync(join(dir, 'modules.builtin.modinfo'), 'utf8').split('\0').filter((r) => /^[^.=]+\.alias=/.test(r)).map((r) => r.slice(r.indexOf('=') + 1));
+  const names: string[] = [];
+  aliases.forEach((p, i) => {
+    if (i % 300 === 0) names.push(instantiate(p, 0), instantiate(p, 1).replace(/_/g, '-'), p);
+  });
+  for (const p of builtin) names.push(instantiate(p, 1));
+  return names;
+}
 
 test('resolve() agrees with modprobe -R on every requested name and on chosen names', async () => {
   const modprobe = kmodTool('modprobe');
@@ -64,7 +95,8 @@ test('resolve() agrees with modprobe -R on every requested name and on chosen na
     const traced = requestedNames();
     assert.equal(traced.length, 250, 'distinct names requested across the four traces');
     assert.ok(traced.includes('hdaudio:v1AF40022r00100101a01\n'), 'the name printed with a newline is kept whole');
-    const names = [...new Set([...traced, ...CHOSEN])];
+    const names = [...new Set([...traced, ...CHOSEN, ...derivedNames()])];
+    assert.equal(names.length, 590);
     const expected = await inBatches(names, 24, (name) => modprobeResolve(modprobe, config, root, VERSION, name));
 
     const disagreements = names
@@ -72,6 +104,7 @@ test('resolve() agrees with modprobe -R on every requested name and on chosen na
       .filter((d) => JSON.stringify(d.ours) !== JSON.stringify(d.modprobe));
     assert.deepEqual(disagreements, []);
     // The comparison is not vacuous: names resolve through every kind of look-up.
+    assert.deepEqual(db.resolve('acpi*:INTC1071:*').modules, ['pinctrl_emmitsburg', 'pinctrl_emmitsburg']);
     const kinds = new Set(names.map((n) => db.resolve(n).kind));
     assert.deepEqual([...kinds].sort(), ['alias', 'builtin', 'module', 'none', 'symbol']);
   } finally {
