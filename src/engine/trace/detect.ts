@@ -8,7 +8,11 @@ import { looksLikeKernelLogEvent } from './kernelLog';
 export const DETECT_LINES = 200;
 
 const TRACE_CMD_PREAMBLE = /^(?:version = \d+|cpus=\d+|CPU \d+ is empty)\s*$/;
-const DMESG_PREFIX = /^\s*(?:<\d+>)?\[\s*\d+\.\d+\]/;
+/**
+ * Kernel log lines: `dmesg` (`[   12.345678]`, `-T`'s `[Mon Nov 23 01:00:00 2026]`, `-r`'s `<4>`), `--notime`'s
+ * first line, and `journalctl -k` (`Nov 23 01:00:00 host kernel: `).
+ */
+const KERNEL_LOG = /^\s*(?:<\d+>)?(?:\[\s*\d+\.\d+\]|\[\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\]|Linux version \d)|^\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: /;
 
 /**
  * Decides the format from the first non-empty lines: headers and preambles first, then the shape of event lines
@@ -24,7 +28,7 @@ export function detectTraceFormat(firstLines: string[]): TraceFormat | null {
       continue;
     }
     if (TRACE_CMD_PREAMBLE.test(line)) return 'trace-cmd';
-    if (DMESG_PREFIX.test(line)) return 'dmesg';
+    if (KERNEL_LOG.test(line)) return 'dmesg';
     const ftrace = parseFtraceLine(line);
     if (ftrace !== null) return ftrace.hasFlags ? 'ftrace' : 'trace-cmd';
     if (parsePerfLine(line) !== null) return 'perf';

@@ -142,6 +142,10 @@ test('detectTraceFormat: headers, preambles, event shapes, and null for anything
   assert.equal(detectTraceFormat(['   <idle>-0  [001] d..2.  20.000000: sched_switch: prev_comm=swapper/1']), 'ftrace');
   assert.equal(detectTraceFormat(['   bash-10  [001]  20.000000: sched_switch: prev_comm=bash']), 'trace-cmd');
   assert.equal(detectTraceFormat(['module: module-autoload: duplicate request for module fs-hfs']), 'dmesg');
+  assert.equal(detectTraceFormat(['Linux version 6.1.0-50-amd64 (debian-kernel@lists.debian.org)']), 'dmesg');
+  assert.equal(detectTraceFormat(['<6>[    0.000000] Linux version 6.1.0']), 'dmesg');
+  assert.equal(detectTraceFormat(['[Mon Nov 23 01:00:00 2026] Linux version 6.1.0']), 'dmesg');
+  assert.equal(detectTraceFormat(['Nov 23 01:00:00 qemu kernel: Linux version 6.1.0']), 'dmesg');
   assert.equal(detectTraceFormat(['hello', '', 'world']), null);
   assert.equal(detectTraceFormat([]), null);
 });
