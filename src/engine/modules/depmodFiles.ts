@@ -57,12 +57,17 @@ function forEachContentLine(text: string, each: (line: string, lineNumber: numbe
 
 const WHITESPACE = /\s+/;
 
+/** Whitespace-separated fields; the common single-space case without a regular expression. */
+function splitFields(line: string): string[] {
+  return line.indexOf('\t') < 0 && line.indexOf('  ') < 0 ? line.split(' ') : line.split(WHITESPACE);
+}
+
 /** modules.alias (`alias PATTERN MODULE`); with `prefix`, the pattern must start with it (modules.symbols: `symbol:`). */
 export function parseAliasFile(text: string, file: string, prefix = ''): Parsed<AliasLine[]> {
   const value: AliasLine[] = [];
   const warnings: DbWarning[] = [];
   forEachContentLine(text, (l, line) => {
-    const fields = l.indexOf('\t') < 0 && l.indexOf('  ') < 0 ? l.split(' ') : l.split(WHITESPACE);
+    const fields = splitFields(l);
     if (fields.length !== 3 || fields[0] !== 'alias') {
       warnings.push({ file, line, message: `expected \`alias ${prefix || 'PATTERN'}... MODULE\`, found \`${l}\`` });
     } else if (!fields[1].startsWith(prefix)) {
@@ -91,7 +96,7 @@ export function parseModulesDep(text: string, file: string): Parsed<Map<string, 
       return;
     }
     const rest = l.slice(colon + 1).trim();
-    value.set(name, { path, deps: rest === '' ? [] : rest.split(WHITESPACE) });
+    value.set(name, { path, deps: rest === '' ? [] : splitFields(rest) });
   });
   return { value, warnings };
 }
@@ -137,7 +142,7 @@ export function parseModulesSoftdep(text: string, file: string): Parsed<Map<stri
   const value = new Map<string, Softdep>();
   const warnings: DbWarning[] = [];
   forEachContentLine(text, (l, line) => {
-    const [keyword, module, ...rest] = l.split(WHITESPACE);
+    const [keyword, module, ...rest] = splitFields(l);
     if (keyword !== 'softdep' || module === undefined) {
       warnings.push({ file, line, message: `expected \`softdep MODULE pre: ... post: ...\`, found \`${l}\`` });
       return;

@@ -10,8 +10,8 @@ export interface PatternValue {
 interface PatternNode {
   /** The normalised pattern. */
   key: string;
-  /** The pattern from its first wildcard on (what kmod hands to fnmatch), or null for a plain string. */
-  wildTail: string | null;
+  /** Index of the first wildcard (the pattern from there on is what kmod hands to fnmatch), or -1 for a plain string. */
+  wild: number;
   /** Values in the order depmod stores them (by priority; equal priorities newest first). */
   values: PatternValue[];
 }
@@ -43,7 +43,7 @@ export class PatternIndex {
     let node = this.nodes.get(key);
     if (node === undefined) {
       const wild = wildcardIndex(key);
-      node = { key, wildTail: wild < 0 ? null : key.slice(wild), values: [] };
+      node = { key, wild, values: [] };
       this.nodes.set(key, node);
       this.sortedKeys = null;
       if (wild >= 0) {
@@ -86,13 +86,13 @@ export class PatternIndex {
       if (group === undefined) continue;
       const rest = name.slice(depth);
       for (const node of group) {
-        if (fnmatch(node.wildTail!, rest)) hits.push({ node, depth });
+        if (fnmatch(node.key.slice(depth), rest)) hits.push({ node, depth });
       }
     }
-    hits.sort((a, b) => a.depth - b.depth || trieOrder(a.node.wildTail!, b.node.wildTail!));
+    hits.sort((a, b) => a.depth - b.depth || trieOrder(a.node.key.slice(a.depth), b.node.key.slice(b.depth)));
     const found = hits.map((h) => h.node);
     const exact = this.nodes.get(name);
-    if (exact !== undefined && exact.wildTail === null) found.push(exact);
+    if (exact !== undefined && exact.wild < 0) found.push(exact);
     return found;
   }
 
