@@ -3,7 +3,7 @@ import type { ModuleResolver } from '../resolution';
 import type { DbWarning, Softdep } from './depmodFiles';
 
 export interface ModuleDbStats {
-  /** modules.alias entries (lines). */
+  /** modules.alias entries kmod can use (lines with a valid pattern). */
   aliases: number;
   /** Modules in modules.dep. */
   modules: number;

@@ -10,8 +10,6 @@ export interface PatternValue {
 interface PatternNode {
   /** The normalised pattern. */
   key: string;
-  /** Index of the first wildcard (the pattern from there on is what kmod hands to fnmatch), or -1 for a plain string. */
-  wild: number;
   /** Values in the order depmod stores them (by priority; equal priorities newest first). */
   values: PatternValue[];
 }
@@ -20,8 +18,9 @@ interface PatternNode {
  * The equivalent of kmod's index with wildcard branches (libkmod-index.c, `index_searchwild`): patterns without
  * wildcards are looked up in a map; wildcard patterns are grouped by their literal prefix (the part before the first
  * `*`, `?` or `[`), so a look-up only runs fnmatch on the patterns whose literal prefix is a prefix of the name —
- * the same candidates kmod's trie reaches — instead of on every pattern.
- * Results come back in kmod's order, which is what `modprobe -R` prints.
+ * the same candidates kmod's trie reaches — instead of on every pattern. A name that itself contains wildcard
+ * characters takes kmod's full walk instead (see trieWalk). Results come back in kmod's order, with kmod's
+ * repetitions, which is what `modprobe -R` prints.
  */
 export class PatternIndex {
   private readonly nodes = new Map<string, PatternNode>();
@@ -43,7 +42,7 @@ export class PatternIndex {
     let node = this.nodes.get(key);
     if (node === undefined) {
       const wild = wildcardIndex(key);
-      node = { key, wild, values: [] };
+      node = { key, values: [] };
       this.nodes.set(key, node);
       this.sortedKeys = null;
       if (wild >= 0) {
@@ -92,7 +91,7 @@ export class PatternIndex {
     hits.sort((a, b) => a.depth - b.depth || trieOrder(a.node.key.slice(a.depth), b.node.key.slice(b.depth)));
     const found = hits.map((h) => h.node);
     const exact = this.nodes.get(name);
-    if (exact !== undefined && exact.wild < 0) found.push(exact);
+    if (exact !== undefined) found.push(exact);
     return found;
   }
 
