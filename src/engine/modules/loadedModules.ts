@@ -7,8 +7,8 @@ const HINT = 'give the output of `lsmod` or a copy of /proc/modules taken on the
 const LSMOD_HEADER = /^Module\s+Size\s+Used by\s*$/;
 // `NAME SIZE USECOUNT [USERS]`
 const LSMOD_LINE = /^(\S+)\s+(\d+)\s+(-?\d+|-)(\s.*)?$/;
-// `NAME SIZE REFCOUNT USERS STATE ADDRESS [TAINTS]`
-const PROC_MODULES_LINE = /^(\S+) (\d+) (-?\d+|-) (\S+) (Live|Loading|Unloading) (0x[0-9a-fA-F]+)( \([A-Z]+\))?$/;
+// `NAME SIZE REFCOUNT USERS STATE ADDRESS [(TAINTS)]`; the kernel adds `+` (coming) or `-` (going) to the taints.
+const PROC_MODULES_LINE = /^(\S+) (\d+) (-?\d+|-) (\S+) (Live|Loading|Unloading) (0x[0-9a-fA-F]+)( \([A-Z+-]+\))?$/;
 
 /**
  * Module sizes in bytes from an `lsmod` output or a /proc/modules file (the format is detected from the first line).

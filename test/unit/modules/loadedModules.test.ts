@@ -32,10 +32,11 @@ test('lsmod output and /proc/modules of the same boot give the same 304 sizes', 
 
 test('format variants: taints, states, CRLF, blank lines', () => {
   const proc = parseLoadedModules(
-    'vboxdrv 696320 2 vboxnetadp,vboxnetflt, Live 0xffffffffc0a00000 (OE)\r\nfoo 16384 0 - Loading 0x0000000000000000\r\n\r\n',
+    'vboxdrv 696320 2 vboxnetadp,vboxnetflt, Live 0xffffffffc0a00000 (OE)\r\nfoo 16384 0 - Loading 0x0000000000000000\r\n' +
+      'bar 8192 0 - Loading 0xffffffffc0100000 (+)\r\nbaz 8192 - - Unloading 0xffffffffc0200000 (OE-)\r\n\r\n',
     'proc',
   );
-  assert.deepEqual(proc, { ok: true, value: new Map([['vboxdrv', 696320], ['foo', 16384]]) });
+  assert.deepEqual(proc, { ok: true, value: new Map([['vboxdrv', 696320], ['foo', 16384], ['bar', 8192], ['baz', 8192]]) });
   const lsmod = parseLoadedModules('Module                  Size  Used by\nnls_utf8               16384  1\nbtrfs                1748992  0\nxor 24576 1 btrfs\n', 'lsmod');
   assert.deepEqual(lsmod, { ok: true, value: new Map([['nls_utf8', 16384], ['btrfs', 1748992], ['xor', 24576]]) });
 });
