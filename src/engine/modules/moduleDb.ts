@@ -10,9 +10,10 @@ import {
   parseModulesSoftdep,
   type DbWarning,
   type DepEntry,
+  type Parsed,
   type Softdep,
 } from './depmodFiles';
-import { locateModulesDir } from './modulesDir';
+import { DEPMOD_TEXT_FILES, locateModulesDir } from './modulesDir';
 import { aliasNormalize, modnameNormalize } from './names';
 import { PatternIndex, type PatternValue } from './patternIndex';
 import type { ModuleDb } from './index';
@@ -28,16 +29,16 @@ export async function openModuleDb(given: string): Promise<Result<ModuleDb>> {
   const { dir, version, note } = located.value;
 
   const texts = new Map<string, string>();
-  for (const name of ['modules.dep', 'modules.alias', 'modules.symbols', 'modules.builtin', 'modules.builtin.modinfo', 'modules.softdep']) {
-    const file = join(dir, name);
-    const text = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => e);
+  const read = await Promise.all(DEPMOD_TEXT_FILES.map((name) => readFile(join(dir, name), 'utf8').catch((e: NodeJS.ErrnoException) => e)));
+  for (const [i, name] of DEPMOD_TEXT_FILES.entries()) {
+    const text = read[i];
     if (!(text instanceof Error)) texts.set(name, text);
     else if (text.code !== 'ENOENT') {
-      return err({ code: 'unreadable-file', message: `cannot read ${name}: ${text.message}`, file, hint: 'check the file permissions' });
+      return err({ code: 'unreadable-file', message: `cannot read ${name}: ${text.message}`, file: join(dir, name), hint: 'check the file permissions' });
     }
   }
   const warnings: DbWarning[] = [];
-  const parse = <T>(name: string, parser: (text: string, file: string) => { value: T; warnings: DbWarning[] }, empty: T): T => {
+  const parse = <T>(name: string, parser: (text: string, file: string) => Parsed<T>, empty: T): T => {
     const text = texts.get(name);
     if (text === undefined) return empty;
     const parsed = parser(text, join(dir, name));

@@ -123,6 +123,11 @@ test('unusable directories are error values with the path and a hint', withTemp(
   const notDir = await openModuleDb(join(UNTIDY, 'modules.dep'));
   assert.deepEqual(notDir.ok ? null : [notDir.error.code, notDir.error.message], ['unreadable-modules-dir', 'the modules path is not a directory']);
 
+  const odd = join(root, 'odd');
+  mkdirSync(join(odd, 'modules.alias'), { recursive: true });
+  const unreadable = await openModuleDb(odd);
+  assert.deepEqual(unreadable.ok ? null : [unreadable.error.code, unreadable.error.file], ['unreadable-file', join(odd, 'modules.alias')]);
+
   for (const v of ['6.1.0-a', '6.1.0-b']) cpSync(UNTIDY, join(root, 'lib/modules', v), { recursive: true });
   const two = await openModuleDb(root);
   assert.equal(two.ok, false);
