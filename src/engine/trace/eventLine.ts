@@ -19,8 +19,8 @@ export interface EventLineHead {
   hasFlags: boolean;
   /** The module event, or null for any other event (sched_switch, ...). */
   event: ModuleEventName | null;
-  /** The text after `EVENT:` with the padding removed. */
-  payload: string;
+  /** Where the payload starts in the line: after `EVENT:` and its padding. */
+  payloadStart: number;
 }
 
 export type EventLineParser = (line: string) => EventLineHead | null;
@@ -130,7 +130,7 @@ function parseHeadAt(s: string, open: number, perf: boolean): EventLineHead | nu
   const event = moduleEvent(s, eventStart, i);
   i++;
   while (isBlank(s.charCodeAt(i))) i++;
-  return { task, pid, cpu, time, hasFlags, event, payload: s.slice(i) };
+  return { task, pid, cpu, time, hasFlags, event, payloadStart: i };
 }
 
 /**

@@ -15,8 +15,11 @@ const MAX_REQUEST_LINES = 8;
 
 const LOOKS_LIKE_MODULE_EVENT = /module_(?:request|load|free|get|put):/;
 
+/** A module_request whose name contains a newline, waiting for the line that holds `wait=` and `call_site=`. */
 interface PendingRequest {
   head: EventLineHead;
+  /** The payload so far, its lines joined with `\n`. */
+  payload: string;
   line: number;
   lines: number;
 }
@@ -61,7 +64,7 @@ export class TraceLineReader {
       else this.counts.skippedLines++;
       return;
     }
-    this.eventLine(head, number);
+    this.eventLine(line, head, number);
   }
 
   /** A line longer than `limit` characters, not held in full; `start` is its beginning. */
@@ -89,8 +92,8 @@ export class TraceLineReader {
     }
   }
 
-  private eventLine(head: EventLineHead, number: number): void {
-    const { event, payload } = head;
+  private eventLine(line: string, head: EventLineHead, number: number): void {
+    const { event, payloadStart } = head;
     if (event === null) {
       this.counts.skippedLines++;
       return;
@@ -98,28 +101,28 @@ export class TraceLineReader {
     const { time, task, pid, cpu } = head;
     switch (event) {
       case 'module_request': {
-        const p = parseRequestPayload(payload);
+        const p = parseRequestPayload(line, payloadStart);
         if (p !== null) this.emit({ kind: 'module_request', line: number, time, task, pid, cpu, name: p.name, wait: p.wait, callSite: p.callSite });
-        else if (payload.includes(' wait=')) this.warn(number, 'module_request with an unreadable `wait=` or `call_site=` field; not read');
+        else if (line.includes(' wait=', payloadStart)) this.warn(number, 'module_request with an unreadable `wait=` or `call_site=` field; not read');
         // No `wait=` yet: the requested name contains a newline and the event goes on on the next line.
-        else this.pending = { head, line: number, lines: 1 };
+        else this.pending = { head, payload: line.slice(payloadStart), line: number, lines: 1 };
         return;
       }
       case 'module_load': {
-        const p = parseLoadPayload(payload);
+        const p = parseLoadPayload(line, payloadStart);
         if (p !== null) this.emit({ kind: 'module_load', line: number, time, task, pid, cpu, name: p.name, taints: p.taints });
         else this.warn(number, 'module_load without a readable module name and taint letters; not read');
         return;
       }
       case 'module_free': {
-        const name = parseFreePayload(payload);
+        const name = parseFreePayload(line, payloadStart);
         if (name !== null) this.emit({ kind: 'module_free', line: number, time, task, pid, cpu, name });
         else this.warn(number, 'module_free without a readable module name; not read');
         return;
       }
       case 'module_get':
       case 'module_put': {
-        const p = parseRefPayload(payload);
+        const p = parseRefPayload(line, payloadStart);
         if (p !== null) this.emit({ kind: event, line: number, time, task, pid, cpu, name: p.name, callSite: p.callSite, refcnt: p.refcnt });
         else this.warn(number, `${event} without readable \`call_site=\` and \`refcnt=\` fields; not read`);
         return;
@@ -129,11 +132,11 @@ export class TraceLineReader {
 
   private continueRequest(line: string): void {
     const pending = this.pending!;
-    pending.head.payload += '\n' + line;
+    pending.payload += '\n' + line;
     pending.lines++;
-    const { head } = pending;
-    const p = parseRequestPayload(head.payload);
+    const p = parseRequestPayload(pending.payload, 0);
     if (p !== null) {
+      const { head } = pending;
       this.pending = null;
       this.emit({
         kind: 'module_request', line: pending.line, time: head.time, task: head.task, pid: head.pid, cpu: head.cpu,

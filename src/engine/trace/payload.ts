@@ -4,7 +4,8 @@
  *   module_load:    NAME TAINTS          (TAINTS may be empty: the line then ends with a space)
  *   module_free:    NAME
  *   module_get/put: NAME call_site=SYMBOL[+0xOFF/0xLEN][ [MODULE]] refcnt=N
- * Payload parsers return null when the text is not a complete payload; callers decide whether that is an error.
+ * Payload parsers read `text` from `start` (the payload is the rest of the line, not copied out of it) and return
+ * null when it is not a complete payload; callers decide whether that is an error.
  */
 import type { CallSite } from '../events';
 
@@ -50,14 +51,14 @@ const WAIT = ' wait=';
 const CALL_SITE = ' call_site=';
 
 /** The name is everything before the last ` wait=`: a requested name may contain spaces or a newline. */
-export function parseRequestPayload(payload: string): RequestPayload | null {
-  const at = payload.lastIndexOf(WAIT);
-  if (at < 0) return null;
-  const flag = payload.charCodeAt(at + WAIT.length);
-  if ((flag !== 0x30 && flag !== 0x31) || !payload.startsWith(CALL_SITE, at + WAIT.length + 1)) return null;
-  const callSite = parseCallSite(payload, at + WAIT.length + 1 + CALL_SITE.length, payload.length);
+export function parseRequestPayload(text: string, start: number): RequestPayload | null {
+  const at = text.lastIndexOf(WAIT);
+  if (at < start) return null;
+  const flag = text.charCodeAt(at + WAIT.length);
+  if ((flag !== 0x30 && flag !== 0x31) || !text.startsWith(CALL_SITE, at + WAIT.length + 1)) return null;
+  const callSite = parseCallSite(text, at + WAIT.length + 1 + CALL_SITE.length, text.length);
   if (callSite === null) return null;
-  return { name: payload.slice(0, at), wait: flag === 0x31, callSite };
+  return { name: text.slice(start, at), wait: flag === 0x31, callSite };
 }
 
 export interface LoadPayload {
@@ -65,20 +66,29 @@ export interface LoadPayload {
   taints: string;
 }
 
-const TAINTS = /^[A-Z]*$/;
+const TAINTS = /^[A-Z]+$/;
 
-export function parseLoadPayload(payload: string): LoadPayload | null {
-  const text = payload.trimEnd();
-  if (text === '') return null;
-  const space = text.indexOf(' ');
-  if (space < 0) return { name: text, taints: '' };
-  const taints = text.slice(space + 1);
-  return TAINTS.test(taints) ? { name: text.slice(0, space), taints } : null;
+/** End of `text` without trailing blanks (module_load lines end with a space). */
+function trimmedEnd(text: string, start: number): number {
+  let end = text.length;
+  while (end > start && text.charCodeAt(end - 1) === 0x20) end--;
+  return end;
 }
 
-export function parseFreePayload(payload: string): string | null {
-  const name = payload.trimEnd();
-  return name === '' || name.includes(' ') ? null : name;
+export function parseLoadPayload(text: string, start: number): LoadPayload | null {
+  const end = trimmedEnd(text, start);
+  if (end === start) return null;
+  const space = text.indexOf(' ', start);
+  if (space < 0 || space >= end) return { name: text.slice(start, end), taints: '' };
+  const taints = text.slice(space + 1, end);
+  return TAINTS.test(taints) ? { name: text.slice(start, space), taints } : null;
+}
+
+export function parseFreePayload(text: string, start: number): string | null {
+  const end = trimmedEnd(text, start);
+  if (end === start) return null;
+  const space = text.indexOf(' ', start);
+  return space >= 0 && space < end ? null : text.slice(start, end);
 }
 
 export interface RefPayload {
@@ -87,13 +97,14 @@ export interface RefPayload {
   refcnt: number;
 }
 
-const REF = /^(\S+) call_site=(.*?) refcnt=(-?\d+)\s*$/;
+const REF = /(\S+) call_site=(.*?) refcnt=(-?\d+)\s*$/y;
 
-export function parseRefPayload(payload: string): RefPayload | null {
-  const m = REF.exec(payload);
+export function parseRefPayload(text: string, start: number): RefPayload | null {
+  REF.lastIndex = start;
+  const m = REF.exec(text);
   if (m === null) return null;
-  const callSiteStart = m[1]!.length + CALL_SITE.length;
-  const callSite = parseCallSite(payload, callSiteStart, callSiteStart + m[2]!.length);
+  const callSiteStart = start + m[1]!.length + CALL_SITE.length;
+  const callSite = parseCallSite(text, callSiteStart, callSiteStart + m[2]!.length);
   if (callSite === null) return null;
   return { name: m[1]!, callSite, refcnt: Number(m[3]) };
 }
