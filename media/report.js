@@ -7,6 +7,8 @@
   const app = document.getElementById('app');
   let data = null;
   let zoom = (vscode.getState() && vscode.getState().zoom) || 1;
+  /** Rows of the requests table; the timeline draws every request the extension sent. */
+  const MAX_ROWS = 2000;
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag);
@@ -177,6 +179,7 @@
   function renderTimeline(d) {
     const section = el('section', { class: 'timeline-section' });
     section.append(el('h2', {}, 'Timeline'));
+    if (d.omittedRequests > 0) section.append(el('p', { class: 'muted' }, `Showing the first ${d.requests.length} requests; ${d.omittedRequests} later ones are not drawn.`));
     if (d.requests.length === 0) {
       section.append(el('p', { class: 'empty' }, d.summary ? 'The trace has no module requests.' : 'Replay a trace to see its requests over time.'));
       return section;
@@ -238,12 +241,15 @@
 
   function renderRequests(d) {
     const section = el('section');
-    section.append(el('h2', {}, `Requests (${d.requests.length})`));
+    section.append(el('h2', {}, `Requests (${d.requests.length + d.omittedRequests})`));
     if (d.requests.length === 0) return section;
+    const shown = d.requests.slice(0, MAX_ROWS);
+    const left = d.requests.length + d.omittedRequests - shown.length;
+    if (left > 0) section.append(el('p', { class: 'muted' }, `The first ${shown.length} requests; ${left} more are in the Trace Requests view and the exported report.`));
     const table = el('table', { class: 'requests' });
     table.append(el('thead', {}, el('tr', {}, ...['time (s)', 'name', 'wait', 'outcome', 'resolves to', 'loaded', 'task', 'call site'].map((h) => el('th', {}, h)))));
     const body = el('tbody');
-    for (const r of d.requests) {
+    for (const r of shown) {
       const row = clickable(el('tr', { class: classOf(r) },
         el('td', { class: 'num' }, r.time.toFixed(6)),
         el('td', {}, oneLine(r.name) + (r.duplicateOf !== null ? ' (duplicate)' : '')),

@@ -25,7 +25,12 @@ export interface ReportViewModel {
   /** `source` is set for findings that live in the sources; clicking them reveals that line. */
   findings: Array<{ rule: string; severity: string; message: string; requests: number[]; where: string | null; source: SourceLocation | null }>;
   scan: { root: string; callSites: number; wrappers: number; aliases: number; findings: number; scanned: number; skipped: number } | null;
+  /** Requests left out of `requests` to keep the page responsive on huge traces. */
+  omittedRequests: number;
 }
+
+/** The page draws at most this many requests (a whole boot has a few hundred; a soak test may have millions). */
+const MAX_DRAWN_REQUESTS = 20_000;
 
 export function viewModel(report: Report | undefined, index: SourceIndex | undefined): ReportViewModel {
   return {
@@ -37,7 +42,7 @@ export function viewModel(report: Report | undefined, index: SourceIndex | undef
     sourceRoot: report?.sourceRoot ?? index?.root ?? null,
     summary: report?.summary ?? null,
     rules: Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, r.title])),
-    requests: (report?.requests ?? []).map((r) => ({
+    requests: (report?.requests ?? []).slice(0, MAX_DRAWN_REQUESTS).map((r) => ({
       index: r.index, line: r.line, time: r.time, completedAt: r.completedAt, name: r.name, wait: r.wait,
       duplicateOf: r.duplicateOf, outcome: r.outcome, loadedModules: r.loadedModules, task: r.task, pid: r.pid,
       callSite: r.callSite === null ? null : `${r.callSite.symbol}${r.callSite.module !== null ? ` [${r.callSite.module}]` : ''}`,
@@ -53,6 +58,7 @@ export function viewModel(report: Report | undefined, index: SourceIndex | undef
         source: f.location,
       })),
     ],
+    omittedRequests: Math.max(0, (report?.requests.length ?? 0) - MAX_DRAWN_REQUESTS),
     scan: index === undefined ? null : {
       root: index.root, callSites: index.callSites.length, wrappers: index.wrappers.length, aliases: index.aliases.length,
       findings: index.findings.length, scanned: index.files.scanned, skipped: index.files.skipped,
