@@ -7,7 +7,7 @@
  */
 import type { KernelLogEvent } from '../events';
 
-const PREFIX = /^\s*(?:<\d+>)?(?:\[\s*(\d+\.\d+)\])?(?:\[\s*([TC])(\d+)\])?/;
+const PREFIX = /^\s*(?:<\d+>)?(?:\[\s*(\d+\.\d+)\])?\s?(?:\[\s*([TC])(\d+)\])?/;
 const DUPLICATE = 'module-autoload: duplicate request for module ';
 const THROTTLED = /request_module: modprobe (.+) cannot be processed, kmod busy with \d+ threads for more than \d+ seconds now/;
 const NO_FS = /request_module (fs-.+) succeeded, but still no fs\?/;

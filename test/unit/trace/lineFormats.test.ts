@@ -105,13 +105,14 @@ test('dmesg: the dups.c, kmod throttling and no-fs lines, with and without prefi
     '[   15.000000][ T1234] module: module-autoload: duplicate request for module fs-jfs',
     'module: module-autoload: duplicate request for module fs-udf',
     'Nov 23 01:00:00 host kernel: request_module fs-x succeeded, but still no fs?',
+    '[   15.500000] [    C1] module-autoload: duplicate request for module fs-jfs',
     '[   16.000000] request_module: modprobe  cannot be processed, kmod busy with 50 threads for more than 5 seconds now',
     '',
   ].join('\n');
   const c = collectText(text);
   assert.deepEqual(summaryOf(c), {
-    file: '<text>', format: 'dmesg', bytes: Buffer.byteLength(text), lines: 9, events: 7, skippedLines: 1,
-    warnings: [{ line: 9, message: 'looks like an autoloader kernel message but its module name cannot be read' }],
+    file: '<text>', format: 'dmesg', bytes: Buffer.byteLength(text), lines: 10, events: 8, skippedLines: 1,
+    warnings: [{ line: 10, message: 'looks like an autoloader kernel message but its module name cannot be read' }],
     warningCount: 1,
   });
   const base = { task: '', pid: -1, cpu: -1 };
@@ -126,6 +127,7 @@ test('dmesg: the dups.c, kmod throttling and no-fs lines, with and without prefi
     { kind: 'log_duplicate', line: 6, time: 15, task: '', pid: 1234, cpu: -1, name: 'fs-jfs', text: 'module-autoload: duplicate request for module fs-jfs' },
     { kind: 'log_duplicate', line: 7, time: -1, ...base, name: 'fs-udf', text: 'module-autoload: duplicate request for module fs-udf' },
     { kind: 'log_no_fs', line: 8, time: -1, ...base, name: 'fs-x', text: 'request_module fs-x succeeded, but still no fs?' },
+    { kind: 'log_duplicate', line: 9, time: 15.5, task: '', pid: -1, cpu: 1, name: 'fs-jfs', text: 'module-autoload: duplicate request for module fs-jfs' },
   ]);
 });
 
