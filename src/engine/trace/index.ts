@@ -82,7 +82,7 @@ async function readOpenTrace(
   const head = splitter.buffer.subarray(0, bytes);
   const refused = refuseTraceHead(head.toString('latin1', 0, HEAD_BYTES), file);
   if (refused !== null) return err(refused);
-  const lines = leadingLines(head.toString('utf8'));
+  const lines = leadingLines(head.toString('utf8', 0, DETECT_BYTES));
   const format = opts.format ?? detectTraceFormat(lines);
   if (format === null) return err(unknownFormat(file, lines));
 
