@@ -262,3 +262,36 @@ test('a pipe (trace_pipe) delivering a perf script in small pieces is detected a
   assert.deepEqual(c.events, fromFile.events);
   assert.deepEqual({ ...summaryOf(c), file: '' }, { ...summaryOf(fromFile), file: '' });
 });
+
+test('randomly damaged traces never throw, and every line is still counted', () => {
+  // Deterministic damage (a linear congruential sequence): characters dropped, doubled or replaced, lines cut.
+  let x = 4242;
+  const next = (n: number): number => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x % n;
+  };
+  const alphabet = ' -[]():.=+/\n\r\t0123456789abcxyz_\u00e9\ufffd';
+  for (let round = 0; round < 40; round++) {
+    const chars = [...traceText];
+    for (let k = 0; k < 400; k++) {
+      const at = next(chars.length);
+      const what = next(3);
+      if (what === 0) chars.splice(at, 1);
+      else if (what === 1) chars.splice(at, 0, chars[at]!);
+      else chars[at] = alphabet[next(alphabet.length)]!;
+    }
+    const text = chars.join('').slice(0, traceText.length - next(200));
+    for (const format of [undefined, 'ftrace', 'trace-cmd', 'perf', 'dmesg'] as const) {
+      const c = collectText(text, format ? { format } : {});
+      if (!c.result.ok) {
+        assert.equal(c.result.error.code, 'unknown-trace-format');
+        continue;
+      }
+      const s = c.result.value;
+      assert.equal(s.lines, text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
+      assert.equal(s.events, c.events.length);
+      assert.ok(s.skippedLines + s.events + s.warningCount <= s.lines);
+      assert.ok(c.events.every((e, i) => e.line >= 1 && e.line <= s.lines && (i === 0 || e.line > c.events[i - 1]!.line)));
+    }
+  }
+});
