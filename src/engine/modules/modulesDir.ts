@@ -30,7 +30,8 @@ const HINT = 'point --modules at /lib/modules/$(uname -r), or at a copy of the d
 export async function locateModulesDir(given: string): Promise<Result<ModulesDirLocation>> {
   const info = await stat(given).catch((e: NodeJS.ErrnoException) => e);
   if (info instanceof Error) {
-    return err({ code: 'unreadable-modules-dir', message: `cannot read the modules directory: ${info.message}`, file: given, hint: HINT });
+    const why = info.code === 'ENOENT' ? 'the modules directory does not exist' : `cannot read the modules directory: ${info.message}`;
+    return err({ code: 'unreadable-modules-dir', message: why, file: given, hint: HINT });
   }
   if (!info.isDirectory()) {
     return err({ code: 'unreadable-modules-dir', message: 'the modules path is not a directory', file: given, hint: HINT });

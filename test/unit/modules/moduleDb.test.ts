@@ -115,6 +115,7 @@ test('unusable directories are error values with the path and a hint', withTemp(
   assert.equal(missing.ok, false);
   if (!missing.ok) {
     assert.equal(missing.error.code, 'unreadable-modules-dir');
+    assert.equal(missing.error.message, 'the modules directory does not exist');
     assert.equal(missing.error.file, join(root, 'nope'));
     assert.match(missing.error.hint ?? '', /\/lib\/modules\/\$\(uname -r\)/);
   }
