@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { declarationsDocumenting, declarationsMatchingPattern } from '../../../src/engine/aliasDeclarations';
+import type { AliasDeclaration } from '../../../src/engine/sourceIndex';
+
+function decl(file: string, line: number, macro: string, value: string | null): AliasDeclaration {
+  return { file, line, column: 1, macro, value, reason: value === null ? 'not expandable' : null };
+}
+
+const aliases: AliasDeclaration[] = [
+  decl('fs/ext4/super.c', 7123, 'MODULE_ALIAS_FS', 'fs-ext4'),
+  decl('fs/ext4/super.c', 7124, 'MODULE_ALIAS_FS', 'fs-ext3'),
+  decl('net/ipv6/af_inet6.c', 1200, 'MODULE_ALIAS_NETPROTO', 'net-pf-10'),
+  decl('drivers/tty/n_hdlc.c', 900, 'MODULE_ALIAS_LDISC', 'tty-ldisc-13'),
+  decl('drivers/char/misc.c', 10, 'MODULE_ALIAS', 'char-major-10-*'),
+  decl('drivers/net/foo.c', 3, 'MODULE_ALIAS', null),
+  decl('net/netfilter/nft_masq.c', 150, 'MODULE_ALIAS_NFT_EXPR', 'nft-expr-masq'),
+];
+
+const where = (list: AliasDeclaration[]) => list.map((a) => `${a.file}:${a.line}`);
+
+describe('declarationsDocumenting', () => {
+  it('finds the declaration of a concrete name', () => {
+    assert.deepEqual(where(declarationsDocumenting(aliases, 'fs-ext4')), ['fs/ext4/super.c:7123']);
+  });
+
+  it('treats - and _ alike, as kmod normalises aliases', () => {
+    assert.deepEqual(where(declarationsDocumenting(aliases, 'net_pf_10')), ['net/ipv6/af_inet6.c:1200']);
+  });
+
+  it('matches names against declared patterns, as modules.alias does', () => {
+    assert.deepEqual(where(declarationsDocumenting(aliases, 'char-major-10-200')), ['drivers/char/misc.c:10']);
+  });
+
+  it('finds nothing for an undeclared name and ignores declarations that could not be expanded', () => {
+    assert.deepEqual(declarationsDocumenting(aliases, 'fs-hfs'), []);
+    assert.deepEqual(declarationsDocumenting(aliases, 'fs-ext'), []);
+  });
+});
+
+describe('declarationsMatchingPattern', () => {
+  it('lists the declarations a call site pattern can request', () => {
+    assert.deepEqual(where(declarationsMatchingPattern(aliases, 'fs-*')), ['fs/ext4/super.c:7123', 'fs/ext4/super.c:7124']);
+    assert.deepEqual(where(declarationsMatchingPattern(aliases, 'nft-expr-*')), ['net/netfilter/nft_masq.c:150']);
+  });
+
+  it('takes a concrete name as a pattern that matches only itself', () => {
+    assert.deepEqual(where(declarationsMatchingPattern(aliases, 'tty-ldisc-13')), ['drivers/tty/n_hdlc.c:900']);
+    assert.deepEqual(declarationsMatchingPattern(aliases, 'tty-ldisc-1'), []);
+  });
+});
