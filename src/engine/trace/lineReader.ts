@@ -46,7 +46,7 @@ export class TraceLineReader {
   /** One line, without its line terminator (a trailing CR is tolerated). */
   line(text: string): void {
     const number = ++this.counts.lines;
-    const line = text.endsWith('\r') ? text.slice(0, -1) : text;
+    const line = text.charCodeAt(text.length - 1) === 0x0d /* CR */ ? text.slice(0, -1) : text;
     if (this.parseHead === null) {
       this.kernelLogLine(line, number);
       return;
