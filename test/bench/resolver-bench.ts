@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openModuleDb } from '../../src/engine/modules';
-import { parseAliasFile } from '../../src/engine/modules/depmodFiles';
+import { scanAliasFile } from '../../src/engine/modules/depmodFiles';
 import { fnmatch } from '../../src/engine/modules/fnmatch';
 import { aliasNormalize } from '../../src/engine/modules/names';
 
@@ -44,7 +44,8 @@ async function main(): Promise<void> {
   for (let r = 0; r < rounds; r++) for (const n of list) found += db!.resolve(n).modules.length;
   const perResolve = ((performance.now() - t0) * 1000) / (rounds * list.length);
 
-  const patterns = parseAliasFile(readFileSync(join(modulesDir, 'modules.alias'), 'utf8'), 'modules.alias').value.map((a) => aliasNormalize(a.pattern) ?? '');
+  const patterns: string[] = [];
+  scanAliasFile(readFileSync(join(modulesDir, 'modules.alias'), 'utf8'), 'modules.alias', '', [], (p) => patterns.push(aliasNormalize(p) ?? ''));
   const naiveRounds = 5;
   let naiveHits = 0;
   const t1 = performance.now();

@@ -16,13 +16,6 @@ export interface Parsed<T> {
   warnings: DbWarning[];
 }
 
-/** One `alias PATTERN MODULE` line of modules.alias or modules.symbols. */
-export interface AliasLine {
-  pattern: string;
-  module: string;
-  line: number;
-}
-
 export interface DepEntry {
   /** Path as written, relative to the modules directory (`kernel/fs/ext4/ext4.ko.xz`). */
   path: string;
@@ -62,21 +55,51 @@ function splitFields(line: string): string[] {
   return line.indexOf('\t') < 0 && line.indexOf('  ') < 0 ? line.split(' ') : line.split(WHITESPACE);
 }
 
-/** modules.alias (`alias PATTERN MODULE`); with `prefix`, the pattern must start with it (modules.symbols: `symbol:`). */
-export function parseAliasFile(text: string, file: string, prefix = ''): Parsed<AliasLine[]> {
-  const value: AliasLine[] = [];
-  const warnings: DbWarning[] = [];
-  forEachContentLine(text, (l, line) => {
+/**
+ * modules.alias and modules.symbols (`alias PATTERN MODULE`, with `prefix` required on the pattern: `symbol:` for
+ * modules.symbols): calls `each` for every entry, in line order, and adds the unreadable lines to `warnings` as it
+ * goes (so `each` can add its own, in order). Streams over the text rather than building a record per line, because
+ * modules.alias has tens of thousands of lines.
+ */
+export function scanAliasFile(
+  text: string,
+  file: string,
+  prefix: string,
+  warnings: DbWarning[],
+  each: (pattern: string, module: string, line: number) => void,
+): void {
+  const slowLine = (l: string, line: number): void => {
     const fields = splitFields(l);
     if (fields.length !== 3 || fields[0] !== 'alias') {
       warnings.push({ file, line, message: `expected \`alias ${prefix || 'PATTERN'}... MODULE\`, found \`${l}\`` });
     } else if (!fields[1].startsWith(prefix)) {
       warnings.push({ file, line, message: `alias \`${fields[1]}\` does not start with \`${prefix}\`` });
     } else {
-      value.push({ pattern: fields[1], module: fields[2], line });
+      each(fields[1], fields[2], line);
     }
-  });
-  return { value, warnings };
+  };
+  // depmod writes single spaces and LF; anything else goes through the general (trimming, splitting) path.
+  if (/[\t\r]/.test(text)) {
+    forEachContentLine(text, slowLine);
+    return;
+  }
+  let start = 0;
+  let line = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    line++;
+    const patternStart = start + 6;
+    const space = text.indexOf(' ', patternStart);
+    const extra = text.indexOf(' ', space + 1);
+    if (text.startsWith('alias ', start) && text.startsWith(prefix, patternStart) && space > patternStart && space + 1 < end && (extra < 0 || extra >= end)) {
+      each(text.slice(patternStart, space), text.slice(space + 1, end), line);
+    } else {
+      const l = text.slice(start, end).trim();
+      if (l !== '' && l[0] !== '#') slowLine(l, line);
+    }
+    start = end + 1;
+  }
 }
 
 /** modules.dep (`PATH: DEP...`), keyed by module name in file order; a repeated name keeps its first entry, as kmod does. */

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import type { Resolution } from '../resolution';
 import { err, ok, type Result } from '../result';
 import {
-  parseAliasFile,
   parseBuiltinModinfo,
   parseModulesBuiltin,
   parseModulesDep,
   parseModulesSoftdep,
+  scanAliasFile,
   type DbWarning,
   type DepEntry,
   type Parsed,
@@ -45,21 +45,23 @@ export async function openModuleDb(given: string): Promise<Result<ModuleDb>> {
     warnings.push(...parsed.warnings);
     return parsed.value;
   };
+  const scan = (name: string, prefix: string, each: (pattern: string, module: string, line: number) => void): void => {
+    const text = texts.get(name);
+    if (text !== undefined) scanAliasFile(text, join(dir, name), prefix, warnings, each);
+  };
 
   const dep = parse('modules.dep', parseModulesDep, new Map<string, DepEntry>());
   const rank = moduleRanks(dep);
   const aliases = new PatternIndex();
-  for (const a of parse('modules.alias', parseAliasFile, [])) {
-    const key = aliasNormalize(a.pattern);
+  scan('modules.alias', '', (pattern, module, line) => {
+    const key = aliasNormalize(pattern);
     // depmod drops such patterns from modules.alias.bin ("Unmatched bracket"), so modprobe never sees them.
-    if (key === null) warnings.push({ file: join(dir, 'modules.alias'), line: a.line, message: `unmatched bracket in \`${a.pattern}\`; kmod ignores it` });
-    else aliases.insert(key, { value: a.module, priority: rank(a.module), pattern: a.pattern });
-  }
+    if (key === null) warnings.push({ file: join(dir, 'modules.alias'), line, message: `unmatched bracket in \`${pattern}\`; kmod ignores it` });
+    else aliases.insert(key, { value: module, priority: rank(module), pattern });
+  });
   const symbols = new PatternIndex();
-  for (const s of parse('modules.symbols', (t, f) => parseAliasFile(t, f, 'symbol:'), [])) {
-    // depmod indexes symbol names as they are (no normalisation).
-    symbols.insert(s.pattern, { value: s.module, priority: rank(s.module), pattern: s.pattern });
-  }
+  // depmod indexes symbol names as they are (no normalisation).
+  scan('modules.symbols', 'symbol:', (pattern, module) => symbols.insert(pattern, { value: module, priority: rank(module), pattern }));
   const builtins = parse('modules.builtin', parseModulesBuiltin, new Set<string>());
   const builtinAliases = new PatternIndex();
   for (const b of parse('modules.builtin.modinfo', parseBuiltinModinfo, [])) {
