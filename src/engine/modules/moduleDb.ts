@@ -55,8 +55,7 @@ export async function openModuleDb(given: string): Promise<Result<ModuleDb>> {
   const aliases = new PatternIndex();
   scan('modules.alias', '', (pattern, module, line) => {
     const key = aliasNormalize(pattern);
-    // depmod drops such patterns from modules.alias.bin ("Unmatched bracket"), so modprobe never sees them.
-    if (key === null) warnings.push({ file: join(dir, 'modules.alias'), line, message: `unmatched bracket in \`${pattern}\`; kmod ignores it` });
+    if (key === null) warnings.push(unmatchedBracket(join(dir, 'modules.alias'), line, pattern));
     else aliases.insert(key, { value: module, priority: rank(module), pattern });
   });
   const symbols = new PatternIndex();
@@ -66,7 +65,7 @@ export async function openModuleDb(given: string): Promise<Result<ModuleDb>> {
   const builtinAliases = new PatternIndex();
   for (const b of parse('modules.builtin.modinfo', parseBuiltinModinfo, [])) {
     const key = aliasNormalize(b.pattern);
-    if (key === null) warnings.push({ file: join(dir, 'modules.builtin.modinfo'), line: b.record, message: `unmatched bracket in \`${b.pattern}\`; kmod ignores it` });
+    if (key === null) warnings.push(unmatchedBracket(join(dir, 'modules.builtin.modinfo'), b.record, b.pattern));
     // depmod gives every built-in alias priority 0.
     else builtinAliases.insert(key, { value: b.module, priority: 0, pattern: b.pattern });
   }
@@ -87,6 +86,11 @@ export async function openModuleDb(given: string): Promise<Result<ModuleDb>> {
     modulePath: (name) => dep.get(modnameNormalize(name))?.path ?? null,
     softdeps: (name) => softdeps.get(modnameNormalize(name)) ?? null,
   });
+}
+
+/** depmod leaves such patterns out of its indexes ("Unmatched bracket"), so modprobe never matches them. */
+function unmatchedBracket(file: string, line: number, pattern: string): DbWarning {
+  return { file, line, message: `unmatched bracket in \`${pattern}\`; kmod ignores it` };
 }
 
 /**
