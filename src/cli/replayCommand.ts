@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import type { TraceFormat } from '../engine/events';
 import { renderJsonChunks, renderSarif, renderText } from '../engine/report/index';
+import { openModuleDb, type ModuleDb } from '../engine/modules/index';
 import { replayTrace, type SourceLinker } from '../engine/replay/index';
 import { err, ok, type Result } from '../engine/result';
 import {
@@ -66,9 +67,16 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
   const a = args.value;
 
   const progress = progressLine(ctx);
+  // Opened here rather than by the replay: the source linker also needs it (module paths from modules.dep).
+  let moduleDb: ModuleDb | undefined;
+  if (a.modules !== undefined) {
+    const db = await openModuleDb(a.modules);
+    if (!db.ok) return db;
+    moduleDb = db.value;
+  }
   let source: SourceLinker | undefined;
   if (a.src !== undefined) {
-    const scanned = await scanSources(ctx, a.src, a.wrappers, progress);
+    const scanned = await scanSources(ctx, a.src, a.wrappers, progress, moduleDb);
     if (!scanned.ok) return scanned;
     source = scanned.value;
   }
@@ -76,7 +84,7 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
   const report = await replayTrace({
     tracePath: a.trace,
     ...(a.traceFormat !== undefined && { traceFormat: a.traceFormat }),
-    ...(a.modules !== undefined && { modulesDir: a.modules }),
+    ...(moduleDb !== undefined && { moduleDb }),
     ...(a.loaded !== undefined && { loadedPath: a.loaded }),
     ...(source !== undefined && { source }),
     ...(a.dupsWindow !== undefined && { dupsWindowSeconds: a.dupsWindow }),

@@ -2,6 +2,7 @@
  * Scanning a source tree for the CLI, shared by `scan` and `replay --src`. The analysis layer (and tree-sitter) is
  * imported on first use, so `replay` without --src and `resolve` never load the parser.
  */
+import type { ModuleDb } from '../engine/modules/index';
 import type { SourceLinker } from '../engine/replay/index';
 import type { Result } from '../engine/result';
 import type { SourceIndex } from '../engine/sourceIndex';
@@ -24,16 +25,18 @@ export async function scanTreeWithProgress(
   return index;
 }
 
-/** Scans `root` and links trace call sites back to it. */
+/** Scans `root` and links trace call sites back to it; module paths from modules.dep pick among same-named statics. */
 export async function scanSources(
   ctx: CliContext,
   root: string,
   wrappers: string[],
   progress: Progress,
+  modules: ModuleDb | undefined,
 ): Promise<Result<SourceLinker>> {
   const index = await scanTreeWithProgress(ctx, root, wrappers, progress);
   if (!index.ok) return index;
   const { linkCallSite } = await import('../analysis/index');
   const value = index.value;
-  return { ok: true, value: { index: value, link: (symbol, module) => linkCallSite(value, symbol, module) } };
+  const modulePaths = modules ? (m: string) => modules.modulePath(m) : undefined;
+  return { ok: true, value: { index: value, link: (symbol, module) => linkCallSite(value, symbol, module, modulePaths) } };
 }

@@ -1,0 +1,148 @@
+/** End to end: `scan` and `replay --src` on the small C tree in fixtures/src, whose every expected value was read off the code. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { sarifViolations } from '../report/sarifShape';
+
+// out/test/unit/cli/ → the repository root.
+const root = path.resolve(__dirname, '../../../..');
+const cli = path.join(root, 'dist/cli.js');
+const src = 'test/unit/cli/fixtures/src';
+const trace = 'test/unit/cli/fixtures/trace.txt';
+const modules = 'samples/boot-6.1-qemu/modules';
+
+function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+type Site = { file: string; line: number; column: number; callee: string; kind: string; via: string[]; function: string; format: string; pattern: string; returnUse: string };
+
+test('scan JSON: every call site, wrapper, alias and finding of the fixture tree', () => {
+  const r = run('scan', src, '--format', 'json');
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, '');
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.schemaVersion, 1);
+  assert.deepEqual(
+    doc.callSites.map((c: Site) => [c.file, c.line, c.column, c.callee, c.kind, c.via, c.function, c.format, c.pattern, c.returnUse]),
+    [
+      ['drivers/foo/foo.c', 8, 2, 'request_module', 'direct', [], 'foo_attach', 'foo-%d', 'foo-*', 'discarded'],
+      [
+        'drivers/foo/foo.c', 15, 9, 'request_module', 'direct', [], 'foo_load_firmware_helper',
+        'foo-firmware-helper-for-the-very-long-named-device-family-%d',
+        'foo-firmware-helper-for-the-very-long-named-device-family-12345', 'returned',
+      ],
+      ['fs/filesystems.c', 14, 14, 'request_module', 'direct', [], 'get_fs_type', 'fs-%.*s', 'fs-*', 'condition'],
+      ['fs/super.c', 5, 34, 'get_fs_type', 'wrapper', ['request_module'], 'mount_ext4_root', 'fs-%.*s', 'fs-ext4', 'assigned'],
+    ],
+  );
+  assert.deepEqual(doc.wrappers, [
+    { name: 'foo_attach', kind: 'function', file: 'drivers/foo/foo.c', line: 6, pattern: 'foo-*', calls: 'request_module' },
+    { name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 7, pattern: 'fs-*', calls: 'request_module' },
+  ]);
+  assert.deepEqual(doc.aliases, [{ file: 'fs/ext4/super.c', line: 3, macro: 'MODULE_ALIAS_FS', value: 'fs-ext4', reason: null, column: 1 }]);
+  assert.deepEqual(
+    doc.findings.map((f: { rule: string; severity: string; location: unknown }) => [f.rule, f.severity, f.location]),
+    [
+      ['unchecked-zero-return', 'warning', { file: 'drivers/foo/foo.c', line: 8, column: 2 }],
+      ['undocumented-alias', 'warning', { file: 'drivers/foo/foo.c', line: 8, column: 2 }],
+      ['name-too-long', 'error', { file: 'drivers/foo/foo.c', line: 15, column: 9 }],
+    ],
+  );
+  assert.deepEqual(doc.summary, {
+    files: 5,
+    skippedFiles: 0,
+    unreadableFiles: 0,
+    callSites: 4,
+    directCallSites: 3,
+    wrapperCallSites: 1,
+    wrappers: 2,
+    aliases: 1,
+    unexpandedAliases: 0,
+    functions: 4,
+    findings: { 'duplicate-request': 0, 'undocumented-alias': 1, 'unchecked-zero-return': 1, 'name-too-long': 1, 'throttled-request': 0 },
+  });
+});
+
+test('scan --fail-on: the fixture has one error and two warnings', () => {
+  assert.equal(run('scan', src, '--fail-on', 'error', '--format', 'json').code, 1);
+  assert.equal(run('scan', src, '--fail-on', 'never').code, 0);
+});
+
+test('scan text and SARIF; --output writes the file and nothing else', () => {
+  const text = run('scan', src);
+  assert.equal(text.code, 1);
+  const lines = text.stdout.split('\n');
+  assert.deepEqual(lines.slice(0, 2), [`autoload-lens 0.1.0: scan of ${src}`, '  files  5 scanned, 0 skipped, 0 unreadable']);
+  assert.ok(lines.includes('  get_fs_type  function  fs-*     request_module  fs/filesystems.c:7'));
+  assert.ok(lines.includes('name-too-long: Module name too long (1)'));
+  assert.ok(lines.includes('           at drivers/foo/foo.c:15:9'));
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'autoload-lens-scan-'));
+  const out = path.join(dir, 'scan.sarif');
+  assert.deepEqual(run('scan', src, '--format', 'sarif', '--output', out), { code: 1, stdout: '', stderr: '' });
+  assert.deepEqual(readdirSync(dir), ['scan.sarif']);
+  const doc = JSON.parse(readFileSync(out, 'utf8'));
+  assert.deepEqual(sarifViolations(doc), []);
+  const run0 = doc.runs[0];
+  assert.deepEqual(run0.originalUriBaseIds, { SRCROOT: { uri: `${pathToFileURL(path.join(root, src)).href}/` } });
+  assert.deepEqual(
+    run0.results.map((x: { ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }) => [
+      x.ruleId,
+      x.level,
+      x.locations[0]?.physicalLocation.artifactLocation.uri,
+      x.locations[0]?.physicalLocation.region.startLine,
+    ]),
+    [
+      ['unchecked-zero-return', 'warning', 'drivers/foo/foo.c', 8],
+      ['undocumented-alias', 'warning', 'drivers/foo/foo.c', 8],
+      ['name-too-long', 'error', 'drivers/foo/foo.c', 15],
+    ],
+  );
+});
+
+test('scan of a missing directory is bad input (exit 2)', () => {
+  const r = run('scan', 'no/such/tree');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^autoload-lens: .*no\/such\/tree/);
+});
+
+test('replay --src links every request to the call site that made it', () => {
+  const r = run('replay', trace, '--modules', modules, '--src', src, '--format', 'json');
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, '');
+  const doc = JSON.parse(r.stdout);
+  assert.equal(doc.sourceRoot, src);
+  assert.deepEqual(
+    doc.requests.map((q: { name: string; callSite: unknown }) => [q.name, q.callSite]),
+    [
+      ['fs-ext4', { symbol: 'get_fs_type', module: null, link: 'direct', locations: [{ file: 'fs/filesystems.c', line: 14, column: 14 }] }],
+      ['foo-3', { symbol: 'foo_attach', module: 'foo', link: 'direct', locations: [{ file: 'drivers/foo/foo.c', line: 8, column: 2 }] }],
+      ['foo-3', { symbol: 'foo_attach', module: 'foo', link: 'direct', locations: [{ file: 'drivers/foo/foo.c', line: 8, column: 2 }] }],
+      ['fs-nosuchfs', { symbol: 'get_fs_type', module: null, link: 'direct', locations: [{ file: 'fs/filesystems.c', line: 14, column: 14 }] }],
+      ['crypto-aes', { symbol: 'crypto_alg_mod_lookup', module: null, link: 'none', locations: [] }],
+    ],
+  );
+  const dup = doc.findings.find((f: { rule: string }) => f.rule === 'duplicate-request');
+  assert.deepEqual([dup.name, dup.requests, dup.location, dup.traceLines], ['foo-3', [1, 2], { file: 'drivers/foo/foo.c', line: 8, column: 2 }, [9, 10]]);
+
+  const sarif = JSON.parse(run('replay', trace, '--modules', modules, '--src', src, '--format', 'sarif').stdout);
+  assert.deepEqual(sarifViolations(sarif), []);
+  const first = sarif.runs[0].results[0];
+  assert.deepEqual(first.locations[0].physicalLocation, {
+    artifactLocation: { uri: 'drivers/foo/foo.c', uriBaseId: 'SRCROOT' },
+    region: { startLine: 8, startColumn: 2 },
+  });
+  assert.deepEqual(
+    first.relatedLocations.map((l: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }) => [
+      l.physicalLocation.artifactLocation.uri,
+      l.physicalLocation.region.startLine,
+    ]),
+    [[trace, 9], [trace, 10]],
+  );
+});
