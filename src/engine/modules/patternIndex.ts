@@ -157,7 +157,8 @@ function charRange(keys: string[], lo: number, hi: number, i: number, c: string)
 function addByPriority(values: PatternValue[], value: PatternValue): void {
   let i = 0;
   while (i < values.length && values[i].priority < value.priority) i++;
-  values.splice(i, 0, value);
+  if (i === values.length) values.push(value);
+  else values.splice(i, 0, value);
 }
 
 /**
