@@ -27,7 +27,8 @@ const builds = [];
 
 builds.push(esbuild.build({
   ...common,
-  entryPoints: { cli: 'src/cli/main.ts' },
+  // The scan worker (src/analysis/scanWorker.ts) is its own bundle: worker threads load it by path.
+  entryPoints: { cli: 'src/cli/main.ts', scanWorker: 'src/analysis/scanWorker.ts' },
   outdir: 'dist',
   external: nativeExternals,
   banner: { js: '#!/usr/bin/env node' },

@@ -1,0 +1,86 @@
+/**
+ * One batch of files through the prefilter and the analysis: what a scan worker runs (and the in-process fallback).
+ * Files are read whole with plain syscalls into a reused buffer; only files holding a searched token are analysed.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FileFacts } from './facts';
+import { type AnalysisSets, analyzeFile } from './fileAnalysis';
+import type { CParser } from './parser';
+
+/** The names one pass looks for (strings: they cross thread boundaries). */
+export interface PassSets {
+  /** Tokens that select a file in this pass. */
+  search: string[];
+  /** Everything known so far, for analysing a selected file completely. */
+  tokens: string[];
+  callees: string[];
+  constants: string[];
+  wholeFile: boolean;
+}
+
+export interface BatchResult {
+  facts: FileFacts[];
+  scanned: number;
+  skipped: number;
+  unreadable: Array<{ file: string; reason: string }>;
+}
+
+export interface PreparedPass {
+  search: Buffer[];
+  sets: AnalysisSets;
+}
+
+export function preparePass(p: PassSets): PreparedPass {
+  return {
+    search: p.search.map((s) => Buffer.from(s)),
+    sets: { tokens: p.tokens.map((s) => Buffer.from(s)), callees: new Set(p.callees), constants: new Set(p.constants), wholeFile: p.wholeFile },
+  };
+}
+
+let scratch = Buffer.allocUnsafe(1 << 20);
+
+/** Reads a file whole into the reused scratch buffer (valid until the next read). */
+function readInto(file: string, maxBytes: number): { buf: Buffer } | { skipped: true } {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size > maxBytes) return { skipped: true };
+    if (size + 1 > scratch.length) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
+    let n = 0;
+    for (;;) {
+      const r = fs.readSync(fd, scratch, n, scratch.length - n, null);
+      if (r === 0) break;
+      n += r;
+      if (n === scratch.length) scratch = Buffer.concat([scratch, Buffer.allocUnsafe(scratch.length)]);
+    }
+    return { buf: scratch.subarray(0, n) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const BINARY_PROBE = 8192;
+
+export function runBatch(parser: CParser, root: string, files: readonly string[], pass: PreparedPass, maxBytes: number): BatchResult {
+  const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [] };
+  for (const rel of files) {
+    let read: { buf: Buffer } | { skipped: true };
+    try {
+      read = readInto(path.join(root, rel), maxBytes);
+    } catch (e) {
+      result.unreadable.push({ file: rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+      continue;
+    }
+    if ('skipped' in read || read.buf.subarray(0, BINARY_PROBE).includes(0)) {
+      result.skipped++;
+      continue;
+    }
+    result.scanned++;
+    const buf = read.buf;
+    if (!pass.search.some((t) => buf.includes(t))) continue;
+    const facts = analyzeFile(parser, rel, buf, pass.sets);
+    if (facts) result.facts.push(facts);
+  }
+  return result;
+}

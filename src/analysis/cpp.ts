@@ -1,0 +1,262 @@
+/**
+ * Just enough of the C preprocessor to expand MODULE_ALIAS* declarations and name formats the way the compiler does:
+ * object- and function-like macros, argument pre-expansion, `#x`, `##`, adjacent string literals.
+ * Enum constants are not macros, so (like cpp, and like depmod's output) they stay as written.
+ */
+
+export interface Token {
+  kind: 'ident' | 'number' | 'string' | 'char' | 'punct';
+  text: string;
+  /** Whitespace preceded the token (needed for `#x`). */
+  space: boolean;
+}
+
+export interface MacroDefinition {
+  name: string;
+  /** null for object-like macros. */
+  params: string[] | null;
+  variadic: boolean;
+  body: string;
+  file: string;
+  line: number;
+}
+
+const identStart = /[A-Za-z_]/;
+const identChar = /[A-Za-z0-9_]/;
+
+/** Removes comments and line continuations, keeping string and char literals intact. */
+export function stripComments(text: string): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\\' && text[i + 1] === '\n') {
+      i += 2;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? text.length : end + 2;
+      out += ' ';
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '/') {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < text.length && text[j] !== c && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+export function tokenize(text: string): Token[] {
+  const src = stripComments(text);
+  const tokens: Token[] = [];
+  let space = false;
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v') {
+      space = true;
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    let kind: Token['kind'] = 'punct';
+    // A literal, possibly with an encoding prefix (L"...", u'...').
+    const quoteAt = c === '"' || c === "'" ? i : (c === 'L' || c === 'u' || c === 'U') && (src[i + 1] === '"' || src[i + 1] === "'") ? i + 1 : -1;
+    if (quoteAt >= 0) {
+      const quote = src[quoteAt];
+      let k = quoteAt + 1;
+      while (k < src.length && src[k] !== quote && src[k] !== '\n') k += src[k] === '\\' ? 2 : 1;
+      j = k + 1;
+      kind = quote === '"' ? 'string' : 'char';
+    } else if (identStart.test(c)) {
+      while (j < src.length && identChar.test(src[j])) j++;
+      kind = 'ident';
+    } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
+      while (j < src.length && (/[A-Za-z0-9_.]/.test(src[j]) || ((src[j] === '+' || src[j] === '-') && /[eEpP]/.test(src[j - 1])))) j++;
+      kind = 'number';
+    } else if (c === '#' && src[i + 1] === '#') {
+      j = i + 2;
+    } else if (c === '.' && src[i + 1] === '.' && src[i + 2] === '.') {
+      j = i + 3;
+    }
+    tokens.push({ kind, text: src.slice(i, j), space });
+    space = false;
+    i = j;
+  }
+  return tokens;
+}
+
+/** Parses the text after `#define` (continuations allowed): `NAME(params) body` or `NAME body`. */
+export function parseDefine(text: string, file: string, line: number): MacroDefinition | null {
+  const src = stripComments(text);
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(src);
+  if (!m) return null;
+  const name = m[1];
+  let rest = src.slice(m[0].length);
+  if (rest.startsWith('(')) {
+    const close = rest.indexOf(')');
+    if (close < 0) return null;
+    const params: string[] = [];
+    let variadic = false;
+    for (const raw of rest.slice(1, close).split(',')) {
+      const p = raw.trim();
+      if (p === '') continue;
+      if (p === '...') {
+        params.push('__VA_ARGS__');
+        variadic = true;
+      } else if (p.endsWith('...')) {
+        params.push(p.slice(0, -3).trim());
+        variadic = true;
+      } else {
+        params.push(p);
+      }
+    }
+    rest = rest.slice(close + 1);
+    return { name, params, variadic, body: rest.trim(), file, line };
+  }
+  return { name, params: null, variadic: false, body: rest.trim(), file, line };
+}
+
+/** Looks up a macro visible from a file, or says why none is usable. */
+export type MacroLookup = (name: string) => MacroDefinition | null;
+
+function stringify(tokens: Token[]): string {
+  let s = '';
+  tokens.forEach((t, i) => {
+    if (i > 0 && t.space) s += ' ';
+    s += t.kind === 'string' || t.kind === 'char' ? t.text.replace(/[\\"]/g, (x) => `\\${x}`) : t.text;
+  });
+  return `"${s}"`;
+}
+
+export function splitArguments(tokens: Token[], open: number): { args: Token[][]; end: number } | null {
+  const args: Token[][] = [[]];
+  let depth = 0;
+  for (let i = open + 1; i < tokens.length; i++) {
+    const t = tokens[i];
+    if (t.text === '(') depth++;
+    if (t.text === ')') {
+      if (depth === 0) return { args, end: i };
+      depth--;
+    }
+    if (t.text === ',' && depth === 0) args.push([]);
+    else args[args.length - 1].push(t);
+  }
+  return null;
+}
+
+const MAX_DEPTH = 64;
+
+/** Expands macros in `tokens`; names in `hidden` are not expanded (cpp's rule against self-reference). */
+export function expand(tokens: Token[], lookup: MacroLookup, hidden: ReadonlySet<string> = new Set(), depth = 0): Token[] {
+  if (depth > MAX_DEPTH) return tokens;
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const def = t.kind === 'ident' && !hidden.has(t.text) ? lookup(t.text) : null;
+    if (!def) {
+      out.push(t);
+      continue;
+    }
+    const inner = new Set(hidden).add(def.name);
+    if (def.params === null) {
+      const body = tokenize(def.body);
+      if (body.length > 0) body[0] = { ...body[0], space: t.space };
+      out.push(...expand(body, lookup, inner, depth + 1));
+      continue;
+    }
+    if (tokens[i + 1]?.text !== '(') {
+      out.push(t);
+      continue;
+    }
+    const split = splitArguments(tokens, i + 1);
+    if (!split) {
+      out.push(t);
+      continue;
+    }
+    const params = def.params;
+    let args = split.args;
+    if (def.variadic && args.length > params.length) {
+      const fixed = args.slice(0, params.length - 1);
+      const rest: Token[] = [];
+      args.slice(params.length - 1).forEach((a, k) => {
+        if (k > 0) rest.push({ kind: 'punct', text: ',', space: false });
+        rest.push(...a);
+      });
+      args = [...fixed, rest];
+    }
+    const argOf = (name: string): Token[] | null => {
+      const k = params.indexOf(name);
+      return k < 0 ? null : (args[k] ?? []);
+    };
+    const body = tokenize(def.body);
+    const substituted: Token[] = [];
+    for (let b = 0; b < body.length; b++) {
+      const bt = body[b];
+      if (bt.text === '#' && body[b + 1]?.kind === 'ident' && argOf(body[b + 1].text)) {
+        substituted.push({ kind: 'string', text: stringify(argOf(body[b + 1].text) as Token[]), space: bt.space });
+        b++;
+        continue;
+      }
+      const arg = bt.kind === 'ident' ? argOf(bt.text) : null;
+      if (arg) {
+        const pasted = body[b - 1]?.text === '##' || body[b + 1]?.text === '##';
+        const value = pasted ? arg : expand(arg, lookup, hidden, depth + 1);
+        value.forEach((v, k) => substituted.push(k === 0 ? { ...v, space: bt.space } : v));
+        continue;
+      }
+      substituted.push(bt);
+    }
+    out.push(...expand(paste(substituted), lookup, inner, depth + 1));
+    i = split.end;
+  }
+  return out;
+}
+
+function paste(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i].text === '##' && out.length > 0 && i + 1 < tokens.length) {
+      const left = out.pop() as Token;
+      const right = tokens[++i];
+      const text = left.text + right.text;
+      out.push({ kind: identStart.test(text[0]) ? 'ident' : left.kind, text, space: left.space });
+    } else if (tokens[i].text !== '##') {
+      out.push(tokens[i]);
+    }
+  }
+  return out;
+}
+
+/** The value of a string-literal token, escapes resolved as the compiler would for the common cases. */
+export function stringLiteralValue(text: string): string {
+  const body = text.slice(text.indexOf('"') + 1, -1);
+  return body.replace(/\\(x[0-9a-fA-F]+|[0-7]{1,3}|.)/g, (_m, e: string) => {
+    if (e[0] === 'x') return String.fromCharCode(parseInt(e.slice(1), 16));
+    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
+    return ({ n: '\n', t: '\t', r: '\r', '0': '\0' } as Record<string, string>)[e] ?? e;
+  });
+}
+
+/** Adjacent string literals concatenated, or null when some token is not a string literal. */
+export function concatenatedString(tokens: Token[]): string | null {
+  if (tokens.length === 0) return null;
+  let s = '';
+  for (const t of tokens) {
+    if (t.kind !== 'string') return null;
+    s += stringLiteralValue(t.text);
+  }
+  return s;
+}

@@ -1,0 +1,72 @@
+/**
+ * What one file contributes to the index, before the tree-wide steps (wrapper discovery, alias expansion, rules).
+ * Plain data: it crosses worker boundaries and goes into the scan cache.
+ */
+import type { ReturnUse } from '../engine/sourceIndex';
+import type { MacroDefinition } from './cpp';
+
+/** An argument as the analysis sees it, relative to the enclosing function's or macro's parameters. */
+export type ArgExpr =
+  | { kind: 'string'; text: string; value: string }
+  | { kind: 'integer'; text: string; value: string }
+  /** Adjacent literals and macro names (`NET_ACT_ALIAS_PREFIX "%s"`), resolved once macros are known. */
+  | { kind: 'tokens'; text: string; idents: string[] }
+  | { kind: 'param'; text: string; index: number }
+  /** The variadic parameter (`args...`, `__VA_ARGS__`, a `va_list`): every argument from `index` on. */
+  | { kind: 'variadic'; text: string; index: number }
+  /** A local buffer filled by a printf-like call (`vsnprintf(buf, n, fmt, args)`). */
+  | { kind: 'printed'; text: string; format: ArgExpr; args: ArgExpr[] }
+  | { kind: 'expr'; text: string; deps: number[] };
+
+export interface ZeroPath {
+  /** Line where the return value is tested, if it is. */
+  testLine: number | null;
+  /** Look-ups made before the request and again after it (the look-up-again idiom). */
+  lookups: Array<{ line: number; callee: string }>;
+  /** A loop around the request or a backward goto that retries. */
+  retry: { line: number; how: string } | null;
+}
+
+export interface RawCall {
+  callee: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  args: ArgExpr[];
+  returnUse: ReturnUse;
+  assignedTested: boolean | null;
+  /** Enclosing function or macro. */
+  definition: string | null;
+  inMacro: boolean;
+  zeroPath: ZeroPath;
+}
+
+export interface RawDefinition {
+  name: string;
+  kind: 'function' | 'macro';
+  line: number;
+  endLine: number;
+  isStatic: boolean;
+  params: string[];
+  variadic: boolean;
+}
+
+export interface RawAlias {
+  macro: string;
+  line: number;
+  column: number;
+  /** The declaration's text, from the macro name to the closing parenthesis. */
+  text: string;
+}
+
+export interface FileFacts {
+  file: string;
+  calls: RawCall[];
+  definitions: RawDefinition[];
+  aliases: RawAlias[];
+  /** `#define`s of MODULE_ALIAS* macros, and of the constants asked for. */
+  macros: MacroDefinition[];
+  /** Whether the region parse was not trusted and the whole file was parsed. */
+  wholeFile: boolean;
+}

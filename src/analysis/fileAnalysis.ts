@@ -1,0 +1,573 @@
+/**
+ * One file → FileFacts: finds the searched names, parses only the constructs that hold them (or the whole file when
+ * a region cannot be trusted), and reads call sites, definitions and MODULE_ALIAS* declarations from the captures.
+ */
+import type { ReturnUse } from '../engine/sourceIndex';
+import { parseDefine, type MacroDefinition, tokenize, concatenatedString } from './cpp';
+import type { ArgExpr, FileFacts, RawAlias, RawCall, RawDefinition, ZeroPath } from './facts';
+import type { CNode, CParser } from './parser';
+import { Boundaries, findHits, type Hit, Lines, logicalLine, sparseText } from './regions';
+import { REQUEST_FUNCTIONS } from './requestFunctions';
+
+export interface AnalysisSets {
+  /** Substrings that select the file and the places to parse. */
+  tokens: Buffer[];
+  /** Names whose calls are recorded (request functions, wrappers, helpers holding call sites). */
+  callees: ReadonlySet<string>;
+  /** Names whose `#define` is wanted (constants and macros used by alias declarations and formats). */
+  constants: ReadonlySet<string>;
+  /** Parse whole files instead of regions (the reference the region parse must equal). */
+  wholeFile?: boolean;
+}
+
+const ALIAS_PREFIX = 'MODULE_ALIAS';
+const PRINTF_INTO = new Set(['snprintf', 'vsnprintf', 'sprintf', 'vsprintf', 'scnprintf', 'vscnprintf']);
+// Kernel annotations tree-sitter cannot know are macros; blanked (same length) so declarators parse.
+const ANNOTATIONS =
+  /\b(?:__init|__exit|__cold|__ref|__maybe_unused|__always_unused|__always_inline|noinline|__noinline|__must_check|asmlinkage|__sched|__net_init|__net_exit|__weak|notrace|__visible|__used|__flatten|__latent_entropy|__init_or_module|__meminit|__noreturn|__attribute_const__|__pure|__printf\s*\(\s*\d+\s*,\s*\d+\s*\)|__acquires\s*\([^()\n]*\)|__releases\s*\([^()\n]*\)|__must_hold\s*\([^()\n]*\))/g;
+
+function blankAnnotations(text: string): string {
+  return text.replace(ANNOTATIONS, (m) => m.replace(/[^\n]/g, ' '));
+}
+
+const isAliasMacro = (name: string) => name.startsWith(ALIAS_PREFIX);
+
+/** Analyses one file; null when none of the tokens occurs in it. */
+export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: AnalysisSets): FileFacts | null {
+  let hits = findHits(buf, sets.tokens);
+  if (hits.length === 0) return null;
+  const lines = new Lines(buf);
+  let callees = new Set(sets.callees);
+  const boundaries = new Boundaries(lines);
+  let facts = extract(parser, file, lines, boundaries, hits, callees, sets);
+  // Helpers defined here that hold call sites: their callers in this file matter (static inlining, local wrappers).
+  for (;;) {
+    const local = facts.definitions.map((d) => d.name).filter((n) => !callees.has(n) && !REQUEST_FUNCTIONS.has(n));
+    if (local.length === 0) break;
+    callees = new Set([...callees, ...local]);
+    const more = findHits(buf, [...sets.tokens, ...local.map((n) => Buffer.from(n))]);
+    // Only the definitions' own names: nothing calls them here.
+    if (more.length === hits.length + facts.definitions.filter((d) => local.includes(d.name)).length && more.every((h) => hits.some((k) => k.offset === h.offset) || facts.definitions.some((d) => d.name === h.name && lineIndex(lines, h.offset) + 1 === d.line))) break;
+    hits = more;
+    facts = extract(parser, file, lines, boundaries, hits, callees, sets);
+  }
+  return facts;
+}
+
+function extract(parser: CParser, file: string, lines: Lines, boundaries: Boundaries, hits: Hit[], callees: ReadonlySet<string>, sets: AnalysisSets): FileFacts {
+  const macros: MacroDefinition[] = [];
+  const directiveLines = new Set<number>();
+  const keep = new Uint8Array(lines.count);
+  const codeHits: Array<{ hit: Hit; line: number; column: number }> = [];
+  const wanted = new Set<string>();
+  for (const hit of hits) {
+    const relevant = callees.has(hit.name) || isAliasMacro(hit.name) || sets.constants.has(hit.name);
+    if (!relevant) continue;
+    const line = lineIndex(lines, hit.offset);
+    const logical = logicalLine(lines, line);
+    if (logical.directive) {
+      if (directiveLines.has(logical.start)) continue;
+      const def = defineAt(lines, logical.start, logical.end, file);
+      if (!def) continue;
+      directiveLines.add(logical.start);
+      if (def.name === hit.name && (isAliasMacro(def.name) || sets.constants.has(def.name))) macros.push(def);
+      continue;
+    }
+    if (sets.constants.has(hit.name) && !callees.has(hit.name) && !isAliasMacro(hit.name)) continue;
+    const region = boundaries.around(line);
+    keep.fill(1, region.start, region.end + 1);
+    codeHits.push({ hit, line, column: hit.offset - lines.starts[line] });
+  }
+
+  const calls: RawCall[] = [];
+  const definitions = new Map<string, RawDefinition>();
+  const aliases: RawAlias[] = [];
+  let wholeFile = sets.wholeFile === true;
+
+  const readItems = (root: CNode): boolean => {
+    const items = new Set<CNode>();
+    for (const h of codeHits) {
+      const item = topLevelItemAt(root, h.line, h.column);
+      if (!item) return false;
+      if (item.type === 'comment') continue;
+      if (!wholeFile && !trusted(item, h, lines)) return false;
+      items.add(item);
+    }
+    for (const item of items) readItem(parser, item, callees, calls, definitions, aliases);
+    return true;
+  };
+
+  if (codeHits.length > 0) {
+    const text = blankAnnotations(wholeFile ? lines.buf.toString('utf8') : sparseText(lines, keep));
+    let ok = parser.withTree(text, readItems);
+    if (!ok && !wholeFile) {
+      calls.length = 0;
+      definitions.clear();
+      aliases.length = 0;
+      wholeFile = true;
+      ok = parser.withTree(blankAnnotations(lines.buf.toString('utf8')), readItems);
+    }
+  }
+
+  // Wrapper macros: #define bodies that call request functions or wrappers.
+  for (const start of directiveLines) {
+    const logical = logicalLine(lines, start);
+    const def = defineAt(lines, logical.start, logical.end, file);
+    if (!def || def.params === null || REQUEST_FUNCTIONS.has(def.name) || isAliasMacro(def.name)) continue;
+    readMacro(parser, lines, logical.start, logical.end, def, callees, calls, definitions);
+  }
+
+  for (const a of aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') wanted.add(t.text);
+  for (const c of calls) for (const a of c.args) if (a.kind === 'tokens') a.idents.forEach((i) => wanted.add(i));
+  macros.push(...localDefines(lines, file, wanted, macros));
+
+  return { file, calls, definitions: [...definitions.values()], aliases, macros, wholeFile };
+}
+
+function lineIndex(lines: Lines, offset: number): number {
+  let lo = 0;
+  let hi = lines.count - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lines.starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function defineAt(lines: Lines, start: number, end: number, file: string): MacroDefinition | null {
+  let text = '';
+  for (let l = start; l <= end; l++) text += `${lines.text(l)}\n`;
+  const m = /^\s*#\s*define\b/.exec(text);
+  return m ? parseDefine(text.slice(m[0].length), file, start + 1) : null;
+}
+
+/** `#define NAME ...` of the wanted identifiers that this file defines itself (DRV_NAME and friends). */
+function localDefines(lines: Lines, file: string, wanted: Set<string>, already: MacroDefinition[]): MacroDefinition[] {
+  const found: MacroDefinition[] = [];
+  const done = new Set(already.map((m) => m.name));
+  const queue = [...wanted];
+  while (queue.length > 0) {
+    const name = queue.pop() as string;
+    if (done.has(name)) continue;
+    done.add(name);
+    const needle = Buffer.from(name);
+    for (let at = lines.buf.indexOf(needle); at >= 0; at = lines.buf.indexOf(needle, at + 1)) {
+      const line = lineIndex(lines, at);
+      const prefix = lines.buf.toString('latin1', lines.starts[line], at);
+      const after = lines.buf[at + needle.length];
+      if (!/^\s*#\s*define\s+$/.test(prefix) || (after !== undefined && /[A-Za-z0-9_]/.test(String.fromCharCode(after)))) continue;
+      const logical = logicalLine(lines, line);
+      const def = defineAt(lines, logical.start, logical.end, file);
+      if (!def) continue;
+      found.push(def);
+      for (const t of tokenize(def.body)) if (t.kind === 'ident') queue.push(t.text);
+    }
+  }
+  return found;
+}
+
+function topLevelItemAt(root: CNode, line: number, column: number): CNode | null {
+  for (const child of root.children) {
+    const s = child.startPosition;
+    const e = child.endPosition;
+    const afterStart = s.row < line || (s.row === line && s.column <= column);
+    const beforeEnd = e.row > line || (e.row === line && e.column > column);
+    if (afterStart && beforeEnd) return child;
+  }
+  return null;
+}
+
+/** A region parse is trusted when the hit sits in a well-formed construct of the kind its indentation implies. */
+function trusted(item: CNode, h: { line: number }, lines: Lines): boolean {
+  if (item.type === 'ERROR') return false;
+  const indented = lines.first(h.line) === 32 || lines.first(h.line) === 9;
+  if (indented) return item.type === 'function_definition' || item.type === 'declaration';
+  return true;
+}
+
+function declaratorName(node: CNode | null): string | null {
+  let d = node;
+  while (d) {
+    if (d.type === 'identifier') return d.text;
+    if (d.type === 'function_declarator' || d.type === 'pointer_declarator' || d.type === 'array_declarator' || d.type === 'init_declarator' || d.type === 'parenthesized_declarator' || d.type === 'attributed_declarator') {
+      d = d.childForFieldName('declarator') ?? d.namedChildren[0] ?? null;
+    } else return null;
+  }
+  return null;
+}
+
+function functionDeclarator(node: CNode | null): CNode | null {
+  let d = node;
+  while (d) {
+    if (d.type === 'function_declarator') return d;
+    d = d.childForFieldName('declarator');
+  }
+  return null;
+}
+
+interface Scope {
+  name: string | null;
+  isMacro: boolean;
+  params: string[];
+  variadic: boolean;
+  /** The function body (or the macro body's parse) for flow look-ups. */
+  body: CNode | null;
+  /** Flow captures of the body and the locals they declare, computed on first use. */
+  flowCache?: { flow: Array<{ name: string; node: CNode }>; locals: Set<string> };
+  parser: CParser;
+  /** Computed once per scope: every call in the body, and identifiers by name. */
+  bodyCalls?: Array<{ callee: string; node: CNode; used: boolean }>;
+  identifiers?: Map<string, CNode[]>;
+  assignments?: Map<string, CNode[]>;
+}
+
+/** Values assigned to a local (`x = v`, `int x = v`). */
+function assignedValues(scope: Scope, name: string): CNode[] {
+  if (!scope.assignments) {
+    scope.assignments = new Map();
+    for (const c of flowOf(scope).flow) {
+      if (c.name !== 'assign.left' && c.name !== 'init.left') continue;
+      const value = c.node.parent?.childForFieldName(c.name === 'assign.left' ? 'right' : 'value');
+      if (!value) continue;
+      const list = scope.assignments.get(c.node.text);
+      if (list) list.push(value);
+      else scope.assignments.set(c.node.text, [value]);
+    }
+  }
+  return scope.assignments.get(name) ?? [];
+}
+
+function flowOf(scope: Scope): { flow: Array<{ name: string; node: CNode }>; locals: Set<string> } {
+  if (!scope.flowCache) {
+    const flow = scope.body ? scope.parser.captures('flow', scope.body) : [];
+    const locals = new Set<string>();
+    for (const c of flow) {
+      if (c.name !== 'local') continue;
+      const n = declaratorName(c.node);
+      if (n) locals.add(n);
+    }
+    scope.flowCache = { flow, locals };
+  }
+  return scope.flowCache;
+}
+
+const isLocal = (scope: Scope, name: string) => flowOf(scope).locals.has(name);
+
+function bodyCalls(parser: CParser, scope: Scope): Array<{ callee: string; node: CNode; used: boolean }> {
+  if (!scope.bodyCalls) {
+    scope.bodyCalls = [];
+    if (scope.body) {
+      for (const cap of parser.captures('calls', scope.body)) {
+        if (cap.name !== 'callee') continue;
+        const node = cap.node.parent as CNode;
+        scope.bodyCalls.push({ callee: cap.node.text, node, used: !discarded(node) });
+      }
+    }
+  }
+  return scope.bodyCalls;
+}
+
+function identifiersNamed(scope: Scope, name: string): CNode[] {
+  if (!scope.identifiers) {
+    scope.identifiers = new Map();
+    for (const c of flowOf(scope).flow) {
+      if (c.name !== 'identifier') continue;
+      const list = scope.identifiers.get(c.node.text);
+      if (list) list.push(c.node);
+      else scope.identifiers.set(c.node.text, [c.node]);
+    }
+  }
+  return scope.identifiers.get(name) ?? [];
+}
+
+/** A call whose value nobody reads (a statement of its own, or cast to void). */
+function discarded(call: CNode): boolean {
+  let n = call;
+  while (n.parent && n.parent.type === 'parenthesized_expression') n = n.parent;
+  const p = n.parent;
+  return !p || p.type === 'expression_statement' || (p.type === 'cast_expression' && /^\(\s*void\s*\)/.test(p.text));
+}
+
+function functionScope(parser: CParser, fn: CNode): { scope: Scope; def: RawDefinition } | null {
+  const decl = functionDeclarator(fn.childForFieldName('declarator'));
+  const name = declaratorName(decl);
+  if (!decl || !name) return null;
+  const params: string[] = [];
+  let variadic = false;
+  for (const p of decl.childForFieldName('parameters')?.namedChildren ?? []) {
+    if (p.type === 'variadic_parameter') variadic = true;
+    else if (p.type === 'parameter_declaration') params.push(declaratorName(p.childForFieldName('declarator')) ?? '');
+  }
+  const body = fn.childForFieldName('body');
+  const isStatic = fn.children.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
+  const def: RawDefinition = { name, kind: 'function', line: fn.startPosition.row + 1, endLine: fn.endPosition.row + 1, isStatic, params, variadic };
+  return { scope: { name, isMacro: false, params, variadic, body, parser }, def };
+}
+
+function readItem(parser: CParser, item: CNode, callees: ReadonlySet<string>, calls: RawCall[], definitions: Map<string, RawDefinition>, aliases: RawAlias[]): void {
+  const scopes = new Map<CNode, { scope: Scope; def: RawDefinition } | null>();
+  for (const cap of parser.captures('calls', item)) {
+    if (cap.name !== 'callee') continue;
+    const name = cap.node.text;
+    const call = cap.node.parent as CNode;
+    if (isAliasMacro(name) && !callees.has(name)) {
+      if (enclosing(call, 'function_definition') === null) {
+        aliases.push({ macro: name, line: call.startPosition.row + 1, column: call.startPosition.column + 1, text: call.text });
+      }
+      continue;
+    }
+    if (!callees.has(name)) continue;
+    const fn = enclosing(call, 'function_definition');
+    let entry = fn ? scopes.get(fn) : null;
+    if (fn && entry === undefined) {
+      entry = functionScope(parser, fn);
+      scopes.set(fn, entry);
+    }
+    if (entry) definitions.set(`${entry.def.name}:${entry.def.line}`, entry.def);
+    const scope: Scope = entry?.scope ?? { name: null, isMacro: false, params: [], variadic: false, body: null, parser };
+    calls.push(rawCall(parser, call, cap.node, name, scope, 0));
+  }
+}
+
+function enclosing(node: CNode, type: string): CNode | null {
+  for (let p = node.parent; p; p = p.parent) if (p.type === type) return p;
+  return null;
+}
+
+/** Macro bodies are parsed as a function body (continuations, `#` and `##` blanked) so the same capture code reads them. */
+function readMacro(parser: CParser, lines: Lines, start: number, end: number, def: MacroDefinition, callees: ReadonlySet<string>, calls: RawCall[], definitions: Map<string, RawDefinition>): void {
+  const first = lines.text(start);
+  const open = first.indexOf('(', first.indexOf(def.name));
+  const close = first.indexOf(')', open);
+  if (open < 0 || close < 0) return;
+  let body = ' '.repeat(close + 1) + first.slice(close + 1).replace(/\\\s*$/, ' ');
+  for (let l = start + 1; l <= end; l++) body += `\n${lines.text(l).replace(/\\\s*$/, ' ')}`;
+  body = body.replace(/##/g, '  ').replace(/#(?=\s*[A-Za-z_])/g, ' ');
+  // The head sits on a row of its own, so the body keeps the file's rows and columns.
+  const src = `void __macro__(void){\n${blankAnnotations(body)}\n;}`;
+  const params = def.params ?? [];
+  parser.withTree(src, (root) => {
+    const scope: Scope = { name: def.name, isMacro: true, params, variadic: def.variadic, body: root, parser };
+    let holds = false;
+    for (const cap of parser.captures('calls', root)) {
+      if (cap.name !== 'callee' || !callees.has(cap.node.text)) continue;
+      holds = true;
+      calls.push(rawCall(parser, cap.node.parent as CNode, cap.node, cap.node.text, scope, start - 1));
+    }
+    if (holds) definitions.set(`${def.name}:${start + 1}`, { name: def.name, kind: 'macro', line: start + 1, endLine: end + 1, isStatic: false, params, variadic: def.variadic });
+  });
+}
+
+function rawCall(parser: CParser, call: CNode, calleeNode: CNode, callee: string, scope: Scope, rowBase: number): RawCall {
+  const argNodes = call.childForFieldName('arguments')?.namedChildren.filter((n) => n.type !== 'comment') ?? [];
+  const use = returnUse(call, scope);
+  const line = calleeNode.startPosition.row + rowBase + 1;
+  return {
+    callee,
+    line,
+    column: calleeNode.startPosition.column + 1,
+    endLine: call.endPosition.row + rowBase + 1,
+    endColumn: call.endPosition.column + 1,
+    args: argNodes.map((a) => argExpr(parser, a, scope, 0)),
+    returnUse: use.use,
+    assignedTested: use.tested,
+    definition: scope.name,
+    inMacro: scope.isMacro,
+    zeroPath: scope.isMacro || !REQUEST_FUNCTIONS.has(callee) ? { testLine: use.testLine, lookups: [], retry: null } : zeroPath(parser, call, scope, use.testLine),
+  };
+}
+
+function unwrap(node: CNode): CNode {
+  let n = node;
+  for (;;) {
+    if (n.type === 'parenthesized_expression' && n.namedChildren.length === 1) n = n.namedChildren[0];
+    else if (n.type === 'cast_expression' && n.childForFieldName('value')) n = n.childForFieldName('value') as CNode;
+    else return n;
+  }
+}
+
+function integerValue(text: string): string | null {
+  const t = text.replace(/[uUlL]+$/, '');
+  if (/^0[xX][0-9a-fA-F]+$/.test(t) || /^[1-9][0-9]*$|^0$/.test(t)) return BigInt(t).toString();
+  if (/^0[0-7]+$/.test(t)) return BigInt(`0o${t.slice(1)}`).toString();
+  return null;
+}
+
+function paramIndex(scope: Scope, name: string): { index: number; variadic: boolean } | null {
+  const i = scope.params.indexOf(name);
+  if (i >= 0) return { index: i, variadic: scope.isMacro && scope.variadic && i === scope.params.length - 1 };
+  return null;
+}
+
+function argExpr(parser: CParser, raw: CNode, scope: Scope, depth: number): ArgExpr {
+  const node = unwrap(raw);
+  const text = raw.text;
+  switch (node.type) {
+    case 'string_literal':
+    case 'concatenated_string': {
+      const tokens = tokenize(node.text);
+      const value = concatenatedString(tokens);
+      if (value !== null) return { kind: 'string', text, value };
+      const idents = tokens.filter((t) => t.kind === 'ident').map((t) => t.text);
+      if (idents.some((i) => paramIndex(scope, i))) return { kind: 'expr', text, deps: depsOf(parser, node, scope, depth) };
+      return { kind: 'tokens', text, idents };
+    }
+    case 'number_literal': {
+      const v = integerValue(node.text);
+      return v === null ? { kind: 'expr', text, deps: [] } : { kind: 'integer', text, value: v };
+    }
+    case 'char_literal': {
+      const body = node.text.slice(1, -1);
+      const v = body.length === 1 ? body.charCodeAt(0) : null;
+      return v === null ? { kind: 'expr', text, deps: [] } : { kind: 'integer', text, value: String(v) };
+    }
+    case 'identifier': {
+      const name = node.text;
+      const p = paramIndex(scope, name);
+      if (p) return p.variadic ? { kind: 'variadic', text, index: p.index } : { kind: 'param', text, index: p.index };
+      if (isLocal(scope, name)) return localValue(parser, name, text, scope, depth);
+      return { kind: 'tokens', text, idents: [name] };
+    }
+    default:
+      return { kind: 'expr', text, deps: depsOf(parser, node, scope, depth) };
+  }
+}
+
+/** A local's value: a buffer printed by *printf, else what it is assigned (dependencies only). */
+function localValue(parser: CParser, name: string, text: string, scope: Scope, depth: number): ArgExpr {
+  if (depth > 3 || !scope.body) return { kind: 'expr', text, deps: [] };
+  for (const bc of bodyCalls(parser, scope)) {
+    if (!PRINTF_INTO.has(bc.callee)) continue;
+    const args = bc.node.childForFieldName('arguments')?.namedChildren ?? [];
+    if (args.length < 2 || unwrap(args[0]).text !== name) continue;
+    const fmtAt = bc.callee.includes('snprintf') ? 2 : 1;
+    const rest = args.slice(fmtAt + 1).map((a): ArgExpr => {
+      const inner = unwrap(a);
+      // A va_list forwards the function's own variadic arguments.
+      if (inner.type === 'identifier' && scope.variadic && isLocal(scope, inner.text) && !paramIndex(scope, inner.text)) {
+        return { kind: 'variadic', text: a.text, index: scope.params.length };
+      }
+      return argExpr(parser, a, scope, depth + 1);
+    });
+    if (args[fmtAt]) return { kind: 'printed', text, format: argExpr(parser, args[fmtAt], scope, depth + 1), args: rest };
+  }
+  const deps = new Set<number>();
+  for (const value of assignedValues(scope, name)) depsOf(parser, value, scope, depth + 1).forEach((d) => deps.add(d));
+  return { kind: 'expr', text, deps: [...deps].sort((a, b) => a - b) };
+}
+
+function depsOf(parser: CParser, node: CNode, scope: Scope, depth: number): number[] {
+  const deps = new Set<number>();
+  for (const c of parser.captures('flow', node)) {
+    if (c.name !== 'identifier') continue;
+    const p = paramIndex(scope, c.node.text);
+    if (p) deps.add(p.index);
+    else if (isLocal(scope, c.node.text) && depth < 3) {
+      const v = localValue(parser, c.node.text, c.node.text, scope, depth + 1);
+      if (v.kind === 'expr') v.deps.forEach((d) => deps.add(d));
+      else if (v.kind === 'printed') deps.add(-1);
+    }
+  }
+  return [...deps].sort((a, b) => a - b);
+}
+
+const COMPARISON = new Set(['==', '!=', '<', '>', '<=', '>=', '&&', '||']);
+
+function isConditionContext(node: CNode): boolean {
+  const parent = node.parent;
+  if (!parent) return false;
+  switch (parent.type) {
+    case 'if_statement':
+    case 'while_statement':
+    case 'do_statement':
+    case 'switch_statement':
+      return parent.childForFieldName('condition')?.startIndex === node.startIndex;
+    case 'for_statement':
+      return parent.childForFieldName('condition')?.startIndex === node.startIndex;
+    case 'conditional_expression':
+      return parent.childForFieldName('condition')?.startIndex === node.startIndex;
+    case 'unary_expression':
+      return parent.children[0]?.text === '!';
+    case 'binary_expression':
+      return COMPARISON.has(parent.childForFieldName('operator')?.text ?? '');
+    default:
+      return false;
+  }
+}
+
+function returnUse(call: CNode, scope: Scope): { use: ReturnUse; tested: boolean | null; testLine: number | null } {
+  let node = call;
+  while (node.parent && node.parent.type === 'parenthesized_expression' && !isConditionContext(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if (!parent) return { use: 'discarded', tested: null, testLine: null };
+  if (isConditionContext(node) || (parent.type === 'parenthesized_expression' && isConditionContext(parent))) {
+    return { use: 'condition', tested: null, testLine: call.startPosition.row + 1 };
+  }
+  switch (parent.type) {
+    case 'expression_statement':
+      return { use: 'discarded', tested: null, testLine: null };
+    case 'cast_expression':
+      if (/^\(\s*void\s*\)/.test(parent.text)) return { use: 'void-cast', tested: null, testLine: null };
+      return { use: 'argument', tested: null, testLine: null };
+    case 'return_statement':
+      return { use: 'returned', tested: null, testLine: null };
+    case 'argument_list':
+      return { use: 'argument', tested: null, testLine: null };
+    case 'comma_expression':
+      return { use: parent.namedChildren[0]?.startIndex === node.startIndex ? 'discarded' : 'argument', tested: null, testLine: null };
+    case 'assignment_expression':
+    case 'init_declarator': {
+      const target = parent.type === 'assignment_expression' ? parent.childForFieldName('left') : parent.childForFieldName('declarator');
+      const name = target ? declaratorName(target) ?? target.text : null;
+      const testLine = name ? testedAfter(name, parent, scope) : null;
+      return { use: 'assigned', tested: testLine !== null, testLine };
+    }
+    default:
+      return { use: 'argument', tested: null, testLine: null };
+  }
+}
+
+/** Line of the first test of `name` after `from` in the function (the assignment itself may sit in a condition). */
+function testedAfter(name: string, from: CNode, scope: Scope): number | null {
+  let n: CNode = from;
+  while (n.parent && n.parent.type === 'parenthesized_expression') n = n.parent;
+  if (isConditionContext(n)) return from.startPosition.row + 1;
+  for (const id of identifiersNamed(scope, name)) {
+    if (id.startIndex < from.endIndex) continue;
+    let x: CNode = id;
+    while (x.parent && (x.parent.type === 'parenthesized_expression' || x.parent.type === 'cast_expression')) x = x.parent;
+    if (isConditionContext(x)) return id.startPosition.row + 1;
+  }
+  return null;
+}
+
+function zeroPath(parser: CParser, call: CNode, scope: Scope, testLine: number | null): ZeroPath {
+  const result: ZeroPath = { testLine, lookups: [], retry: null };
+  if (!scope.body) return result;
+  const before = new Set<string>();
+  const after: Array<{ line: number; callee: string }> = [];
+  for (const bc of bodyCalls(parser, scope)) {
+    if (!bc.used || REQUEST_FUNCTIONS.has(bc.callee)) continue;
+    if (bc.node.endIndex <= call.startIndex) before.add(bc.callee);
+    else if (bc.node.startIndex >= call.endIndex) after.push({ line: bc.node.startPosition.row + 1, callee: bc.callee });
+  }
+  result.lookups = after.filter((a) => before.has(a.callee));
+  for (let p = call.parent; p && p !== scope.body; p = p.parent) {
+    if (p.type === 'while_statement' || p.type === 'for_statement' || p.type === 'do_statement') {
+      result.retry = { line: p.startPosition.row + 1, how: `${p.type.replace('_statement', '')} loop` };
+      break;
+    }
+  }
+  if (!result.retry) {
+    const labels = new Map<string, number>();
+    for (const c of flowOf(scope).flow) if (c.name === 'label' && c.node.startIndex < call.startIndex) labels.set(c.node.text, c.node.startPosition.row + 1);
+    for (const c of flowOf(scope).flow) {
+      if (c.name === 'goto' && c.node.startIndex > call.endIndex && labels.has(c.node.text)) {
+        result.retry = { line: c.node.startPosition.row + 1, how: `goto ${c.node.text}` };
+        break;
+      }
+    }
+  }
+  return result;
+}

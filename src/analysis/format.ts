@@ -1,0 +1,202 @@
+/**
+ * printf-style name formats: the fnmatch pattern a request can produce, the concrete name when every argument is
+ * known, its literal family prefix, and the longest name it can produce (for MODULE_NAME_LEN).
+ */
+
+export interface Conversion {
+  text: string;
+  flags: string;
+  width: number | '*' | null;
+  precision: number | '*' | null;
+  length: string;
+  conversion: string;
+}
+
+export type FormatPiece = { literal: string } | Conversion;
+
+/** A value fed to a conversion: known string or integer, a sub-pattern (a name printed elsewhere), or unknown. */
+export type FormatValue =
+  | { kind: 'string'; value: string }
+  | { kind: 'integer'; value: bigint }
+  | { kind: 'pattern'; value: string; maxLength: number }
+  | null;
+
+const conversionRe = /%([-+ #0']*)(\*|\d+)?(?:\.(\*|\d*))?(hh|h|ll|l|L|z|Z|j|t)?([diouxXcsp%])/y;
+
+export function parseFormat(format: string): FormatPiece[] {
+  const pieces: FormatPiece[] = [];
+  let literal = '';
+  let i = 0;
+  while (i < format.length) {
+    if (format[i] !== '%') {
+      literal += format[i++];
+      continue;
+    }
+    conversionRe.lastIndex = i;
+    const m = conversionRe.exec(format);
+    if (!m) {
+      literal += format[i++];
+      continue;
+    }
+    if (m[5] === '%') {
+      literal += '%';
+    } else {
+      if (literal) pieces.push({ literal });
+      literal = '';
+      const num = (s: string | undefined): number | '*' | null => (s === undefined ? null : s === '*' ? '*' : Number(s || 0));
+      pieces.push({ text: m[0], flags: m[1], width: num(m[2]), precision: num(m[3]), length: m[4] ?? '', conversion: m[5] });
+    }
+    i += m[0].length;
+  }
+  if (literal) pieces.push({ literal });
+  return pieces;
+}
+
+/** How many arguments a format consumes (`*` widths and precisions count). */
+export function argumentCount(pieces: FormatPiece[]): number {
+  let n = 0;
+  for (const p of pieces) {
+    if ('literal' in p) continue;
+    n += 1 + (p.width === '*' ? 1 : 0) + (p.precision === '*' ? 1 : 0);
+  }
+  return n;
+}
+
+export function escapePattern(literal: string): string {
+  return literal.replace(/[\\*?[\]]/g, (c) => `\\${c}`);
+}
+
+/** Widest output of an integer conversion on a 64-bit kernel. */
+function integerWidth(c: Conversion): number {
+  const wide = c.length === 'l' || c.length === 'll' || c.length === 'L' || c.length === 'z' || c.length === 'Z' || c.length === 'j' || c.length === 't';
+  const bits = wide ? 64 : c.length === 'h' ? 16 : c.length === 'hh' ? 8 : 32;
+  const max = (1n << BigInt(bits)) - 1n;
+  switch (c.conversion) {
+    case 'd':
+    case 'i':
+      return (max >> 1n).toString().length + 1;
+    case 'u':
+      return max.toString().length;
+    case 'o':
+      return max.toString(8).length + (c.flags.includes('#') ? 1 : 0);
+    default:
+      return max.toString(16).length + (c.flags.includes('#') ? 2 : 0);
+  }
+}
+
+function renderInteger(c: Conversion, v: bigint): string {
+  const bits = c.length === 'hh' ? 8n : c.length === 'h' ? 16n : c.length === '' ? 32n : 64n;
+  const unsigned = v < 0n && c.conversion !== 'd' && c.conversion !== 'i' ? v & ((1n << bits) - 1n) : v;
+  let s = c.conversion === 'x' ? unsigned.toString(16) : c.conversion === 'X' ? unsigned.toString(16).toUpperCase() : c.conversion === 'o' ? unsigned.toString(8) : unsigned.toString();
+  if (c.flags.includes('#') && (c.conversion === 'x' || c.conversion === 'X') && v !== 0n) s = `0${c.conversion}${s}`;
+  const width = typeof c.width === 'number' ? c.width : 0;
+  if (s.length < width) s = (c.flags.includes('0') && !c.flags.includes('-') ? '0' : ' ').repeat(width - s.length) + s;
+  return s;
+}
+
+export interface RenderedName {
+  /** fnmatch pattern (`fs-*`). */
+  pattern: string;
+  /** The concrete name when every consumed argument is known. */
+  name: string | null;
+  /** Literal text before the first wildcard. */
+  family: string;
+  /** Longest possible output in bytes, without the NUL; Infinity when a `%s` is unbounded. */
+  maxLength: number;
+}
+
+/** Renders `format` with the values of its arguments (missing entries are unknown). */
+export function renderFormat(format: string, values: FormatValue[]): RenderedName {
+  const pieces = parseFormat(format);
+  let pattern = '';
+  let name: string | null = '';
+  let maxLength = 0;
+  let next = 0;
+  for (const p of pieces) {
+    if ('literal' in p) {
+      pattern += escapePattern(p.literal);
+      if (name !== null) name += p.literal;
+      maxLength += Buffer.byteLength(p.literal);
+      continue;
+    }
+    const width = p.width === '*' ? values[next++] : null;
+    const precisionValue = p.precision === '*' ? values[next++] : null;
+    const value = values[next++] ?? null;
+    const fixedWidth = typeof p.width === 'number' ? p.width : width?.kind === 'integer' ? Number(width.value) : 0;
+    const precision = typeof p.precision === 'number' ? p.precision : precisionValue?.kind === 'integer' ? Number(precisionValue.value) : null;
+    let text: string | null = null;
+    let widest: number;
+    if (p.conversion === 's') {
+      if (value?.kind === 'string') {
+        // An unknown `.*` precision on a known string is taken as the whole string (get_fs_type's cut at '.').
+        text = precision === null ? value.value : value.value.slice(0, precision);
+        widest = Buffer.byteLength(text);
+      } else if (value?.kind === 'pattern') {
+        widest = precision ?? value.maxLength;
+        pattern += value.value;
+        name = null;
+        maxLength += Math.max(widest, fixedWidth);
+        continue;
+      } else {
+        widest = precision ?? Infinity;
+      }
+    } else if (p.conversion === 'c') {
+      text = value?.kind === 'integer' ? String.fromCharCode(Number(value.value)) : null;
+      widest = 1;
+    } else if (p.conversion === 'p') {
+      widest = Infinity;
+    } else {
+      text = value?.kind === 'integer' ? renderInteger(p, value.value) : null;
+      widest = integerWidth(p);
+    }
+    maxLength += Math.max(widest, fixedWidth);
+    if (text !== null) {
+      pattern += escapePattern(text);
+      if (name !== null) name += text;
+    } else {
+      if (!pattern.endsWith('*') || pattern.endsWith('\\*')) pattern += '*';
+      name = null;
+    }
+  }
+  const wildcard = pattern.search(/(?<!\\)[*?[]/);
+  const familyPattern = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
+  return { pattern, name, family: familyPattern.replace(/\\(.)/g, '$1'), maxLength };
+}
+
+/** fnmatch(3) without flags, as kmod uses it for modules.alias patterns. */
+export function fnmatch(pattern: string, text: string): boolean {
+  let re = '^';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    else if (c === '*') re += '[\\s\\S]*';
+    else if (c === '?') re += '[\\s\\S]';
+    else if (c === '[') {
+      const close = pattern.indexOf(']', i + 2);
+      if (close < 0) re += '\\[';
+      else {
+        let set = pattern.slice(i + 1, close);
+        if (set[0] === '!') set = `^${set.slice(1)}`;
+        re += `[${set.replace(/\\/g, '\\\\')}]`;
+        i = close;
+      }
+    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`${re}$`).test(text);
+}
+
+/**
+ * Whether some name matching `a` can also match `b`, both fnmatch patterns: used to test whether any alias
+ * declaration covers a call site's family. Literal prefixes must agree up to the first wildcard of either.
+ */
+export function patternsOverlap(a: string, b: string): boolean {
+  if (fnmatch(a, b.replace(/\\(.)/g, '$1')) || fnmatch(b, a.replace(/\\(.)/g, '$1'))) return true;
+  const prefix = (p: string) => {
+    const w = p.search(/(?<!\\)[*?[]/);
+    return (w < 0 ? p : p.slice(0, w)).replace(/\\(.)/g, '$1');
+  };
+  const pa = prefix(a);
+  const pb = prefix(b);
+  const shared = Math.min(pa.length, pb.length);
+  return pa.slice(0, shared) === pb.slice(0, shared) && (pa.length < a.length || pb.length < b.length);
+}

@@ -1,0 +1,110 @@
+/**
+ * The C analysis layer's public API: scan a tree into a SourceIndex, re-analyse one edited file, link trace call
+ * sites back to source. Knows tree-sitter and C; nothing of VS Code.
+ */
+import * as os from 'node:os';
+import { ok, type Result } from '../engine/result';
+import type { CallSiteLink, SourceIndex } from '../engine/sourceIndex';
+import { preparePass } from './batch';
+import { analyzeFile } from './fileAnalysis';
+import { buildIndex } from './indexBuilder';
+import { linkCallSite as link } from './link';
+import { type CParser, getParser, type ParserBackend } from './parser';
+import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
+import { scan, type ScanState } from './scan';
+
+export interface ScanOptions {
+  /** Extra wrapper names for code bases whose wrappers the discovery cannot see. */
+  extraWrappers?: string[];
+  /** Globs (relative to the root) of files and directories to leave out. */
+  exclude?: string[];
+  /** Files larger than this are skipped (default 2 MB). */
+  maxFileBytes?: number;
+  signal?: AbortSignal;
+  onProgress?: (filesDone: number, filesTotal: number) => void;
+  /** Worker threads (default: up to 2); 0 runs in this thread. */
+  threads?: number;
+  /** Parser backend (default: native, falling back to wasm). */
+  backend?: ParserBackend;
+  /** Parse whole files instead of the regions around hits (the reference the fast path must equal). */
+  wholeFile?: boolean;
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+const states = new WeakMap<SourceIndex, ScanState>();
+
+export async function scanTree(root: string, opts: ScanOptions = {}): Promise<Result<SourceIndex>> {
+  const r = await scan({
+    root,
+    extraWrappers: opts.extraWrappers ?? [],
+    exclude: opts.exclude ?? [],
+    maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    signal: opts.signal,
+    onProgress: opts.onProgress,
+    threads: opts.threads ?? Math.min(2, os.availableParallelism()),
+    backend: opts.backend ?? 'auto',
+    wholeFile: opts.wholeFile ?? false,
+  });
+  if (!r.ok) return r;
+  states.set(r.value.index, r.value.state);
+  return ok(r.value.index);
+}
+
+let loadedParser: CParser | null = null;
+
+/** Loads the C parser for this thread (native, else wasm) and says which one is in use. */
+export async function loadParser(backend?: ParserBackend): Promise<Result<{ backend: ParserBackend }>> {
+  const r = await getParser(backend ?? 'auto');
+  if (!r.ok) return r;
+  loadedParser = r.value;
+  return ok({ backend: r.value.backend });
+}
+
+/**
+ * Re-analyses one edited file (`text` is its new content) and returns the updated index. Call `loadParser` first;
+ * without a loaded parser the index is returned unchanged with the file listed as unreadable.
+ */
+export function updateFile(index: SourceIndex, relPath: string, text: string): SourceIndex {
+  const file = relPath.split('\\').join('/');
+  if (!loadedParser) {
+    const unreadable = [...index.files.unreadable.filter((u) => u.file !== file), { file, reason: 'no C parser loaded: call loadParser() first' }];
+    return { ...index, files: { ...index.files, unreadable } };
+  }
+  const known = states.get(index);
+  const state: ScanState = known ?? {
+    facts: new Map(),
+    sets: {
+      search: [],
+      tokens: [...REQUEST_TOKENS, ALIAS_TOKEN, ...index.wrappers.map((w) => w.name)],
+      callees: [...REQUEST_FUNCTIONS.keys(), ...index.wrappers.map((w) => w.name)],
+      constants: [],
+      wholeFile: false,
+    },
+    counts: index.files,
+    extraWrappers: [],
+  };
+  const facts = new Map(state.facts);
+  const result = analyzeFile(loadedParser, file, Buffer.from(text, 'utf8'), preparePass(state.sets).sets);
+  if (result) facts.set(file, result);
+  else facts.delete(file);
+  const next = buildIndex(index.root, facts, state.counts, state.extraWrappers);
+  if (!known) {
+    // Without the scan's facts, keep the other files' entries as they were.
+    const others = <T extends { file: string }>(xs: T[], mine: T[]) => [...xs.filter((x) => x.file !== file), ...mine];
+    const merged: SourceIndex = {
+      ...index,
+      callSites: others(index.callSites, next.callSites),
+      aliases: others(index.aliases, next.aliases),
+      functions: others(index.functions, next.functions),
+      findings: [...index.findings.filter((f) => f.location.file !== file), ...next.findings],
+    };
+    return merged;
+  }
+  states.set(next, { ...state, facts });
+  return next;
+}
+
+export function linkCallSite(index: SourceIndex, symbol: string, module: string | null, modulePaths?: (module: string) => string | null): CallSiteLink {
+  return link(index, symbol, module, modulePaths);
+}

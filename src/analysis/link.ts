@@ -1,0 +1,30 @@
+/** Links a trace's `call_site=SYMBOL [module]` back to request call sites in the source index. */
+import * as path from 'node:path';
+import type { CallSiteLink, FunctionInfo, SourceIndex, SourceLocation } from '../engine/sourceIndex';
+
+/** The directory a module's object lives in, from its modules.dep path (`kernel/fs/ext4/ext4.ko` → `fs/ext4`). */
+function moduleDirectory(depPath: string): string {
+  return path.posix.dirname(depPath.replace(/^(\/lib\/modules\/[^/]+\/)?kernel\//, ''));
+}
+
+export function linkCallSite(index: SourceIndex, symbol: string, module: string | null, modulePaths?: (module: string) => string | null): CallSiteLink {
+  const name = symbol.replace(/\+0x[0-9a-f]+(\/0x[0-9a-f]+)?$/i, '').trim();
+  let candidates: FunctionInfo[] = index.functions.filter((f) => f.name === name);
+  if (candidates.length === 0) return { link: 'none', locations: [] };
+  const depPath = module && modulePaths ? modulePaths(module) : null;
+  if (depPath) {
+    const dir = moduleDirectory(depPath);
+    candidates = candidates.filter((f) => f.file === dir || f.file.startsWith(`${dir}/`));
+    if (candidates.length === 0) return { link: 'stale', locations: [] };
+  }
+  const sitesIn = (fn: string, file: string): SourceLocation[] =>
+    index.callSites.filter((s) => s.function === fn && s.file === file).map((s) => ({ file: s.file, line: s.line, column: s.column }));
+  const direct = candidates.map((f) => ({ f, sites: sitesIn(f.name, f.file) })).filter((c) => c.sites.length > 0);
+  if (direct.length === 1) return { link: 'direct', locations: direct[0].sites };
+  if (direct.length > 1) return { link: 'ambiguous', locations: direct.flatMap((c) => c.sites) };
+  // One level of inlining: the symbol is a caller of static helpers that hold the request.
+  const inlined = candidates.map((f) => ({ f, sites: (f.callers ?? []).flatMap((h) => sitesIn(h, f.file)) })).filter((c) => c.sites.length > 0);
+  if (inlined.length === 1) return { link: 'inlined', locations: inlined[0].sites };
+  if (inlined.length > 1) return { link: 'ambiguous', locations: inlined.flatMap((c) => c.sites) };
+  return { link: 'stale', locations: [] };
+}

@@ -1,0 +1,136 @@
+/**
+ * Loads tree-sitter-c: the native binding first, web-tree-sitter + tree-sitter-c.wasm when the native one cannot load.
+ * Both backends expose the same node shape; the rest of the layer only sees the interfaces below.
+ */
+import * as path from 'node:path';
+import { err, ok, type Result } from '../engine/result';
+import callsQuery from './queries/calls.scm';
+import definitionsQuery from './queries/definitions.scm';
+import flowQuery from './queries/flow.scm';
+
+export type ParserBackend = 'native' | 'wasm';
+
+export interface Point {
+  row: number;
+  column: number;
+}
+
+/** The subset of a tree-sitter node this layer uses (identical in the native and wasm bindings). */
+export interface CNode {
+  readonly type: string;
+  readonly text: string;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly startPosition: Point;
+  readonly endPosition: Point;
+  readonly parent: CNode | null;
+  readonly namedChildren: CNode[];
+  readonly children: CNode[];
+  readonly hasError: boolean;
+  readonly isMissing: boolean;
+  childForFieldName(name: string): CNode | null;
+}
+
+export interface Capture {
+  name: string;
+  node: CNode;
+}
+
+export type QueryName = 'calls' | 'definitions' | 'flow';
+
+export interface CParser {
+  readonly backend: ParserBackend;
+  /** Parses `text`; `use` runs while the tree is alive (wasm trees are freed afterwards). */
+  withTree<T>(text: string, use: (root: CNode) => T): T;
+  captures(query: QueryName, node: CNode): Capture[];
+}
+
+const querySources: Record<QueryName, string> = { calls: callsQuery, definitions: definitionsQuery, flow: flowQuery };
+
+interface QueryLike {
+  captures(node: never): Capture[];
+}
+
+function nativeParser(): CParser {
+  // Required lazily: a missing or broken prebuild must turn into the wasm fallback, not a crash at import.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const TreeSitter = require('tree-sitter');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const language = require('tree-sitter-c');
+  const parser = new TreeSitter();
+  parser.setLanguage(language);
+  const queries = new Map<QueryName, QueryLike>();
+  for (const name of Object.keys(querySources) as QueryName[]) {
+    queries.set(name, new TreeSitter.Query(language, querySources[name]));
+  }
+  return {
+    backend: 'native',
+    withTree: (text, use) => use(parser.parse(text).rootNode as CNode),
+    captures: (name, node) => (queries.get(name) as QueryLike).captures(node as never),
+  };
+}
+
+async function wasmParser(): Promise<CParser> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const web = require('web-tree-sitter');
+  await web.Parser.init();
+  const wasmFile = path.join(path.dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm');
+  const language = await web.Language.load(wasmFile);
+  const parser = new web.Parser();
+  parser.setLanguage(language);
+  const queries = new Map<QueryName, QueryLike>();
+  for (const name of Object.keys(querySources) as QueryName[]) {
+    queries.set(name, new web.Query(language, querySources[name]));
+  }
+  return {
+    backend: 'wasm',
+    withTree: (text, use) => {
+      const tree = parser.parse(text);
+      try {
+        return use(tree.rootNode as CNode);
+      } finally {
+        tree.delete();
+      }
+    },
+    captures: (name, node) => (queries.get(name) as QueryLike).captures(node as never),
+  };
+}
+
+const loaded = new Map<ParserBackend | 'auto', Promise<Result<CParser>>>();
+
+/** The parser for this thread: `auto` tries native then wasm; a named backend is loaded or fails. */
+export function getParser(backend: ParserBackend | 'auto' = 'auto'): Promise<Result<CParser>> {
+  let p = loaded.get(backend);
+  if (!p) {
+    p = loadBackend(backend);
+    loaded.set(backend, p);
+  }
+  return p;
+}
+
+async function loadBackend(backend: ParserBackend | 'auto'): Promise<Result<CParser>> {
+  let nativeFailure = '';
+  if (backend !== 'wasm') {
+    try {
+      return ok(nativeParser());
+    } catch (e) {
+      nativeFailure = (e as Error).message;
+      if (backend === 'native') {
+        return err({
+          code: 'parser-unavailable',
+          message: `the native tree-sitter binding could not load: ${nativeFailure}`,
+          hint: 'reinstall the extension or run `npm rebuild tree-sitter tree-sitter-c`',
+        });
+      }
+    }
+  }
+  try {
+    return ok(await wasmParser());
+  } catch (e) {
+    return err({
+      code: 'parser-unavailable',
+      message: `no C parser could load (native: ${nativeFailure || 'not tried'}; wasm: ${(e as Error).message})`,
+      hint: 'check that tree-sitter-c and web-tree-sitter are installed next to the extension',
+    });
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Byte-level work on one file: where the searched names occur, and which lines around each occurrence tree-sitter
+ * must see (the enclosing top-level function, declaration statement or #define), found by a cheap scan for
+ * kernel-style top-level boundaries. Everything else is blanked, keeping line numbers, so one small parse serves a file.
+ */
+
+export interface Hit {
+  /** The whole identifier the token occurred in. */
+  name: string;
+  offset: number;
+}
+
+const IDENT = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  const ch = String.fromCharCode(c);
+  IDENT[c] = /[A-Za-z0-9_]/.test(ch) ? 1 : 0;
+}
+
+/** Every identifier containing one of `tokens`, with its offset (deduplicated). */
+export function findHits(buf: Uint8Array, tokens: Buffer[]): Hit[] {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const seen = new Set<number>();
+  const hits: Hit[] = [];
+  for (const token of tokens) {
+    let at = b.indexOf(token);
+    while (at >= 0) {
+      let s = at;
+      while (s > 0 && IDENT[b[s - 1]]) s--;
+      let e = at + token.length;
+      while (e < b.length && IDENT[b[e]]) e++;
+      if (!seen.has(s)) {
+        seen.add(s);
+        hits.push({ name: b.toString('latin1', s, e), offset: s });
+      }
+      at = b.indexOf(token, e);
+    }
+  }
+  return hits.sort((x, y) => x.offset - y.offset);
+}
+
+/** Line starts of a buffer (offsets of the first byte of each line). */
+export function lineStarts(buf: Uint8Array): Uint32Array {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  let n = 1;
+  for (let at = b.indexOf(10); at >= 0; at = b.indexOf(10, at + 1)) n++;
+  const starts = new Uint32Array(n);
+  let k = 1;
+  for (let at = b.indexOf(10); at >= 0; at = b.indexOf(10, at + 1)) starts[k++] = at + 1;
+  return starts;
+}
+
+export function lineOf(starts: Uint32Array, offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+export class Lines {
+  readonly starts: Uint32Array;
+  constructor(readonly buf: Buffer) {
+    this.starts = lineStarts(buf);
+  }
+  get count(): number {
+    return this.starts.length;
+  }
+  /** Line text without the newline (latin1: only ASCII matters to the boundary scan). */
+  text(line: number): string {
+    const s = this.starts[line];
+    const e = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.buf.length;
+    return this.buf.toString('latin1', s, e);
+  }
+  first(line: number): number {
+    const s = this.starts[line];
+    return s < this.buf.length ? this.buf[s] : 10;
+  }
+  /** Whether a line continues on the next one (ends with a backslash). */
+  continues(line: number): boolean {
+    return /\\\s*$/.test(this.text(line));
+  }
+}
+
+export interface Region {
+  /** 0-based first and last line, inclusive. */
+  start: number;
+  end: number;
+  kind: 'directive' | 'top-level';
+}
+
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
+
+/** The logical line (backslash continuations) holding `line`, and whether it is a preprocessor directive. */
+export function logicalLine(lines: Lines, line: number): { start: number; end: number; directive: boolean } {
+  let start = line;
+  while (start > 0 && lines.continues(start - 1)) start--;
+  let end = line;
+  while (end + 1 < lines.count && lines.continues(end)) end++;
+  return { start, end, directive: /^\s*#/.test(lines.text(start)) };
+}
+
+/** Top-level statements end on a column-0 line ending with `;` (kernel style: bodies are indented). */
+function endsTopLevelStatement(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if (isSpace(c) || Number.isNaN(c) || text[0] === '#' || text[0] === '/' || text[0] === '*') return false;
+  return /;\s*(\/\*.*\*\/\s*|\/\/.*)?$/.test(text);
+}
+
+/** Kernel-style top-level boundaries of a file, computed once from bytes: `}` or a `;`-ended statement at column 0. */
+export class Boundaries {
+  /** Line ends a top-level construct. */
+  private readonly closes: Uint8Array;
+  constructor(private readonly lines: Lines) {
+    const { buf, starts } = lines;
+    this.closes = new Uint8Array(lines.count);
+    let previousContinues = false;
+    for (let l = 0; l < lines.count; l++) {
+      const s = starts[l];
+      const e = l + 1 < lines.count ? starts[l + 1] - 1 : buf.length;
+      let last = e - 1;
+      while (last >= s && (buf[last] === 32 || buf[last] === 9 || buf[last] === 13)) last--;
+      const c = s < buf.length ? buf[s] : 10;
+      if (c === 125 /* } */) this.closes[l] = 1;
+      else if (!previousContinues && last >= s && !isSpace(c) && c !== 35 /* # */ && c !== 47 /* / */ && c !== 42 /* * */) {
+        this.closes[l] = endsTopLevelStatement(buf.toString('latin1', s, e)) ? 1 : 0;
+      }
+      previousContinues = last >= s && buf[last] === 92; /* \\ */
+    }
+  }
+
+  /** The region of the construct holding `line` (0-based). */
+  around(line: number): Region {
+    const lines = this.lines;
+    const logical = logicalLine(lines, line);
+    if (logical.directive) return { start: logical.start, end: logical.end, kind: 'directive' };
+    let start = 0;
+    for (let l = line - 1; l >= 0; l--) {
+      if (this.closes[l]) {
+        start = l + 1;
+        break;
+      }
+    }
+    // Leading directives (#ifdef CONFIG_X before a function) and blank lines belong to no construct.
+    while (start < line) {
+      const t = lines.text(start);
+      if (/^\s*$/.test(t)) start++;
+      else if (/^\s*#/.test(t)) start = logicalLine(lines, start).end + 1;
+      else break;
+    }
+    let end = lines.count - 1;
+    for (let l = line; l < lines.count; l++) {
+      if (this.closes[l]) {
+        end = l;
+        break;
+      }
+    }
+    return { start, end, kind: 'top-level' };
+  }
+}
+
+/**
+ * The file's text with only the given lines kept (others empty), so rows in the parse are file lines.
+ * Kept lines are decoded as UTF-8 so columns match what editors count.
+ */
+export function sparseText(lines: Lines, keep: Uint8Array): string {
+  const parts: string[] = [];
+  const { buf, starts } = lines;
+  let runStart = -1;
+  for (let l = 0; l <= lines.count; l++) {
+    const kept = l < lines.count && keep[l] === 1;
+    if (kept && runStart < 0) runStart = l;
+    if (!kept && runStart >= 0) {
+      const s = starts[runStart];
+      const e = l < lines.count ? starts[l] : buf.length;
+      parts.push(buf.toString('utf8', s, e));
+      runStart = -1;
+    }
+    if (!kept && l < lines.count) parts.push('\n');
+  }
+  return parts.join('');
+}

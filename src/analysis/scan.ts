@@ -1,0 +1,294 @@
+/**
+ * Whole-tree scan: walk (streamed), then passes of prefilter + region analysis on worker threads.
+ * Pass 1 looks for the request functions and MODULE_ALIAS; each later pass looks only for names discovered so far
+ * (global wrappers, constants that alias declarations and formats use) until nothing new turns up.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { err, ok, type Result } from '../engine/result';
+import type { SourceIndex } from '../engine/sourceIndex';
+import { type BatchResult, type PassSets, preparePass, runBatch } from './batch';
+import { tokenize } from './cpp';
+import type { FileFacts } from './facts';
+import { buildIndex, type FileCounts, macroTableOf } from './indexBuilder';
+import { getParser, type ParserBackend } from './parser';
+import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
+import type { FromWorker, ToWorker, WorkerInit } from './scanWorker';
+import { WrapperIndex } from './wrappers';
+
+export interface ScanConfig {
+  root: string;
+  extraWrappers: string[];
+  exclude: string[];
+  maxFileBytes: number;
+  signal?: AbortSignal;
+  onProgress?: (filesDone: number, filesTotal: number) => void;
+  threads: number;
+  backend: ParserBackend | 'auto';
+  wholeFile: boolean;
+}
+
+/** What updateFile needs to re-analyse one file against the rest of the tree. */
+export interface ScanState {
+  facts: Map<string, FileFacts>;
+  sets: PassSets;
+  counts: FileCounts;
+  extraWrappers: string[];
+}
+
+const BATCH = 96;
+const SOURCE = /\.[ch]$/;
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.svn', '.hg']);
+
+export function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      re += glob[i + 2] === '/' ? '(?:.*/)?' : '.*';
+      i += glob[i + 2] === '/' ? 2 : 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(`^${re}(?:/.*)?$`);
+}
+
+/** Directory walk in slices; symlinks are not followed (no loops), generated files are left out. */
+class Walker {
+  readonly files: string[] = [];
+  readonly unreadable: Array<{ file: string; reason: string }> = [];
+  private readonly stack: string[] = [''];
+  private readonly exclude: RegExp[];
+
+  constructor(private readonly root: string, exclude: string[]) {
+    this.exclude = exclude.map(globToRegExp);
+  }
+
+  get done(): boolean {
+    return this.stack.length === 0;
+  }
+
+  /** Walks up to `dirs` directories. */
+  step(dirs: number): void {
+    for (let n = 0; n < dirs && this.stack.length > 0; n++) {
+      const rel = this.stack.pop() as string;
+      let entries: fs.Dirent[];
+      try {
+        entries = fs.readdirSync(path.join(this.root, rel), { withFileTypes: true });
+      } catch (e) {
+        this.unreadable.push({ file: rel || '.', reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+        continue;
+      }
+      for (const d of entries) {
+        const child = rel ? `${rel}/${d.name}` : d.name;
+        if (this.exclude.some((r) => r.test(child))) continue;
+        if (d.isDirectory()) {
+          if (!SKIPPED_DIRS.has(d.name) && d.name !== 'generated') this.stack.push(child);
+        } else if (d.isFile() && SOURCE.test(d.name) && !d.name.endsWith('.mod.c')) {
+          this.files.push(child);
+        }
+      }
+    }
+  }
+}
+
+/** Runs batches on worker threads, or in this thread when no worker script or thread is available. */
+interface Runner {
+  backend: ParserBackend;
+  setPass(pass: PassSets): void;
+  run(files: string[]): Promise<BatchResult>;
+  close(): Promise<void>;
+}
+
+function workerScript(): string | null {
+  const candidates = [path.join(__dirname, 'scanWorker.js')];
+  for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) candidates.push(path.join(dir, 'dist', 'scanWorker.js'));
+  return candidates.find((c) => fs.existsSync(c)) ?? null;
+}
+
+async function inProcessRunner(cfg: ScanConfig): Promise<Result<Runner>> {
+  const loaded = await getParser(cfg.backend);
+  if (!loaded.ok) return loaded;
+  const parser = loaded.value;
+  let pass = preparePass({ search: [], tokens: [], callees: [], constants: [], wholeFile: cfg.wholeFile });
+  return ok({
+    backend: parser.backend,
+    setPass: (p) => {
+      pass = preparePass(p);
+    },
+    run: async (files) => {
+      await new Promise((r) => setImmediate(r));
+      return runBatch(parser, cfg.root, files, pass, cfg.maxFileBytes);
+    },
+    close: async () => undefined,
+  });
+}
+
+async function workerRunner(cfg: ScanConfig, script: string): Promise<Result<Runner>> {
+  const init: WorkerInit = { root: cfg.root, backend: cfg.backend, maxFileBytes: cfg.maxFileBytes };
+  const workers: Worker[] = [];
+  const idle: Worker[] = [];
+  const waiting: Array<(w: Worker) => void> = [];
+  const pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let failure: Error | null = null;
+  let backend: ParserBackend = 'native';
+  const release = (w: Worker) => {
+    const next = waiting.shift();
+    if (next) next(w);
+    else idle.push(w);
+  };
+  const started = await Promise.all(
+    Array.from({ length: cfg.threads }, () => new Promise<Result<Worker>>((resolve) => {
+      const w = new Worker(script, { workerData: init });
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') {
+          backend = m.backend;
+          resolve(ok(w));
+        } else if (m.type === 'failed') {
+          resolve(err({ code: 'parser-unavailable', message: m.message }));
+        } else {
+          const p = pending.get(m.id);
+          pending.delete(m.id);
+          release(w);
+          p?.resolve(m.result);
+        }
+      });
+      w.on('error', (e) => {
+        failure = e;
+        resolve(err({ code: 'scan-worker-failed', message: e.message }));
+        for (const p of pending.values()) p.reject(e);
+        pending.clear();
+      });
+      workers.push(w);
+    })),
+  );
+  const bad = started.find((s) => !s.ok);
+  if (bad && !bad.ok) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    return bad;
+  }
+  idle.push(...workers);
+  return ok({
+    backend,
+    setPass: (p) => {
+      for (const w of workers) w.postMessage({ type: 'pass', pass: p } satisfies ToWorker);
+    },
+    run: async (files) => {
+      if (failure) throw failure;
+      const w = idle.pop() ?? (await new Promise<Worker>((r) => waiting.push(r)));
+      const id = nextId++;
+      return new Promise<BatchResult>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        w.postMessage({ type: 'batch', id, files } satisfies ToWorker);
+      });
+    },
+    close: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  });
+}
+
+const cancelled = () => err({ code: 'cancelled', message: 'the scan was cancelled' });
+
+/** Identifiers whose `#define` the index still needs: in alias declarations, alias macro bodies and call arguments. */
+function wantedConstants(facts: Iterable<FileFacts>, known: ReadonlySet<string>): Set<string> {
+  const all = [...facts];
+  const table = macroTableOf(all);
+  const wanted = new Set<string>();
+  const constantLike = /^_*[A-Z][A-Z0-9_]{2,}$/;
+  const want = (name: string, anyCase: boolean) => {
+    if (!known.has(name) && !table.has(name) && !name.startsWith(ALIAS_TOKEN) && (anyCase || constantLike.test(name))) wanted.add(name);
+  };
+  for (const f of all) {
+    for (const a of f.aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') want(t.text, false);
+    for (const c of f.calls) for (const a of c.args) if (a.kind === 'tokens') a.idents.forEach((i) => want(i, false));
+    for (const m of f.macros) {
+      const params = new Set(m.params ?? []);
+      for (const t of tokenize(m.body)) if (t.kind === 'ident' && !params.has(t.text)) want(t.text, m.name.startsWith(ALIAS_TOKEN));
+    }
+  }
+  return wanted;
+}
+
+export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex; state: ScanState; backend: ParserBackend }>> {
+  if (!fs.existsSync(cfg.root) || !fs.statSync(cfg.root).isDirectory()) {
+    return err({ code: 'not-a-directory', message: `${cfg.root} is not a directory`, file: cfg.root, hint: 'pass the root of a C source tree' });
+  }
+  const script = cfg.threads > 0 ? workerScript() : null;
+  const started = script ? await workerRunner(cfg, script) : await inProcessRunner(cfg);
+  if (!started.ok) return started;
+  const runner = started.value;
+  try {
+    const walker = new Walker(cfg.root, cfg.exclude);
+    const facts = new Map<string, FileFacts>();
+    const counts: FileCounts = { scanned: 0, skipped: 0, unreadable: walker.unreadable };
+    const apiNames = [...REQUEST_FUNCTIONS.keys()];
+    let sets: PassSets = {
+      search: [...REQUEST_TOKENS, ALIAS_TOKEN, ...cfg.extraWrappers],
+      tokens: [...REQUEST_TOKENS, ALIAS_TOKEN, ...cfg.extraWrappers],
+      callees: [...apiNames, ...cfg.extraWrappers],
+      constants: [],
+      wholeFile: cfg.wholeFile,
+    };
+    let done = 0;
+    let passes = 1;
+    const runPass = async (first: boolean): Promise<boolean> => {
+      runner.setPass(sets);
+      const inFlight: Array<Promise<void>> = [];
+      let next = 0;
+      const take = (r: BatchResult) => {
+        for (const f of r.facts) facts.set(f.file, f);
+        if (first) {
+          counts.scanned += r.scanned;
+          counts.skipped += r.skipped;
+          counts.unreadable.push(...r.unreadable);
+        }
+      };
+      while (!walker.done || next < walker.files.length) {
+        if (cfg.signal?.aborted) return false;
+        if (!walker.done && walker.files.length - next < BATCH) {
+          walker.step(64);
+          continue;
+        }
+        const batch = walker.files.slice(next, next + BATCH);
+        next += batch.length;
+        const p = runner.run(batch).then((r) => {
+          take(r);
+          done += batch.length;
+          cfg.onProgress?.(done, walker.done ? walker.files.length * passes : walker.files.length);
+        });
+        inFlight.push(p);
+        if (inFlight.length >= cfg.threads * 2 + 1) await inFlight.shift();
+      }
+      await Promise.all(inFlight);
+      return !cfg.signal?.aborted;
+    };
+    if (!(await runPass(true))) return cancelled();
+    if (process.env.AL_DEBUG) console.error('pass 1 done', facts.size, performance.now().toFixed(0));
+    const searched = new Set(sets.search);
+    for (;;) {
+      const wrappers = new WrapperIndex(facts.values(), macroTableOf(facts.values()), cfg.extraWrappers);
+      const names = wrappers.globalNames().filter((n) => !searched.has(n));
+      const constants = [...wantedConstants(facts.values(), searched)];
+      if (names.length === 0 && constants.length === 0) break;
+      [...names, ...constants].forEach((n) => searched.add(n));
+      sets = {
+        search: [...names, ...constants],
+        tokens: [...new Set([...sets.tokens, ...names, ...constants])],
+        callees: [...new Set([...apiNames, ...cfg.extraWrappers, ...wrappers.wrapperNames()])],
+        constants: [...new Set([...sets.constants, ...constants])],
+        wholeFile: cfg.wholeFile,
+      };
+      passes++;
+      if (process.env.AL_DEBUG) console.error('pass', passes, 'names', names.length, names.slice(0, 30).join(' '), 'constants', constants.length, constants.slice(0, 40).join(' '), 'facts', facts.size, performance.now().toFixed(0));
+      if (!(await runPass(false))) return cancelled();
+    }
+    const index = buildIndex(cfg.root, facts, counts, cfg.extraWrappers);
+    return ok({ index, state: { facts, sets, counts, extraWrappers: cfg.extraWrappers }, backend: runner.backend });
+  } finally {
+    await runner.close();
+  }
+}

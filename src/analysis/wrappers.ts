@@ -1,0 +1,228 @@
+/**
+ * Wrappers discovered from the code: a function or macro whose requested name depends on one of its own parameters,
+ * transitively. Also evaluates what a call (direct or through wrappers) requests: format, pattern, concrete name.
+ */
+import { concatenatedString, expand, tokenize } from './cpp';
+import type { ArgExpr, FileFacts, RawCall, RawDefinition } from './facts';
+import { type FormatValue, type RenderedName, renderFormat } from './format';
+import type { MacroTable } from './macroTable';
+import { REQUEST_FUNCTIONS } from './requestFunctions';
+
+export interface Definition extends RawDefinition {
+  file: string;
+  /** Recorded calls made inside it. */
+  calls: RawCall[];
+}
+
+export interface Wrapper {
+  def: Definition;
+  /** Parameter indexes the requested name depends on (a function's variadic rest is `params.length`). */
+  nameParams: Set<number>;
+  /** The calls inside it that make the request (first one gives the pattern). */
+  requests: RawCall[];
+}
+
+export interface Evaluated extends RenderedName {
+  format: string | null;
+  /** The chain from the called wrapper down to the request function (`['__sock_create', 'request_module']`). */
+  via: string[];
+}
+
+interface Value {
+  text: string;
+  value: FormatValue;
+  /** For a printed buffer: the format it was printed with. */
+  format?: string;
+}
+
+const MAX_CHAIN = 16;
+const isHeader = (file: string) => file.endsWith('.h');
+
+export class WrapperIndex {
+  readonly definitions: Definition[] = [];
+  private readonly byName = new Map<string, Definition[]>();
+  readonly wrappers = new Map<Definition, Wrapper>();
+  private readonly extra: Set<string>;
+
+  constructor(facts: Iterable<FileFacts>, private readonly macros: MacroTable, extraWrappers: readonly string[] = []) {
+    this.extra = new Set(extraWrappers);
+    for (const f of facts) {
+      for (const d of f.definitions) {
+        const def: Definition = { ...d, file: f.file, calls: f.calls.filter((c) => c.definition === d.name && c.line >= d.line && c.line <= d.endLine) };
+        this.definitions.push(def);
+        const list = this.byName.get(d.name);
+        if (list) list.push(def);
+        else this.byName.set(d.name, [def]);
+      }
+    }
+    this.discover();
+  }
+
+  /** The definition a call of `name` in `file` reaches: the file's own, else a global one (non-static, or a header macro). */
+  resolve(name: string, file: string): Definition | null {
+    const defs = this.byName.get(name);
+    if (!defs) return null;
+    return defs.find((d) => d.file === file) ?? defs.find((d) => (d.kind === 'function' ? !d.isStatic : isHeader(d.file))) ?? null;
+  }
+
+  wrapperFor(name: string, file: string): Wrapper | null {
+    const def = this.resolve(name, file);
+    return def ? (this.wrappers.get(def) ?? null) : null;
+  }
+
+  isRequestOrWrapper(name: string, file: string): boolean {
+    return REQUEST_FUNCTIONS.has(name) || this.extra.has(name) || this.wrapperFor(name, file) !== null;
+  }
+
+  /** Names whose callers may be anywhere in the tree. */
+  globalNames(): string[] {
+    const names = new Set(this.extra);
+    for (const w of this.wrappers.values()) {
+      if (w.def.kind === 'function' ? !w.def.isStatic : isHeader(w.def.file)) names.add(w.def.name);
+    }
+    return [...names];
+  }
+
+  /** All names calls of which are recorded: request functions, wrappers and user-declared wrappers. */
+  wrapperNames(): string[] {
+    return [...new Set([...this.extra, ...[...this.wrappers.keys()].map((d) => d.name)])];
+  }
+
+  private discover(): void {
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const def of this.definitions) {
+        if (this.wrappers.has(def) || REQUEST_FUNCTIONS.has(def.name)) continue;
+        const nameParams = new Set<number>();
+        const requests: RawCall[] = [];
+        for (const call of def.calls) {
+          const deps = this.nameDependencies(call, def);
+          if (deps.size === 0) continue;
+          deps.forEach((d) => nameParams.add(d));
+          requests.push(call);
+        }
+        if (nameParams.size > 0) {
+          this.wrappers.set(def, { def, nameParams, requests });
+          changed = true;
+        }
+      }
+    }
+  }
+
+  /** Which of `def`'s parameters the name requested by `call` depends on. */
+  private nameDependencies(call: RawCall, def: Definition): Set<number> {
+    const deps = new Set<number>();
+    const api = REQUEST_FUNCTIONS.get(call.callee);
+    if (api) {
+      if (api.symbol) {
+        if (def.kind === 'macro') argDeps(call.args[0]).forEach((d) => deps.add(d));
+      } else {
+        call.args.slice(api.formatAt).forEach((a) => argDeps(a).forEach((d) => deps.add(d)));
+      }
+      return deps;
+    }
+    const inner = this.wrapperFor(call.callee, def.file);
+    if (!inner || inner.def === def) return deps;
+    call.args.forEach((a, j) => {
+      if (inner.nameParams.has(paramAt(inner.def, j))) argDeps(a).forEach((d) => deps.add(d));
+    });
+    return deps;
+  }
+
+  /** What a recorded call requests, evaluated with the call's own arguments. */
+  evaluate(call: RawCall, file: string): Evaluated | null {
+    const values = this.values(call.args, null, file);
+    return this.request(call.callee, values, file, 0);
+  }
+
+  private request(callee: string, values: Value[], file: string, depth: number): Evaluated | null {
+    const api = REQUEST_FUNCTIONS.get(callee);
+    if (api) {
+      if (api.symbol) {
+        const name = `symbol:${values[0]?.text.trim() ?? ''}`;
+        return { format: null, via: [], pattern: name.replace(/[\\*?[\]]/g, (c) => `\\${c}`), name, family: name, maxLength: Buffer.byteLength(name) };
+      }
+      const fmt = values[api.formatAt];
+      if (fmt?.value?.kind !== 'string') return null;
+      const args = values.slice(api.formatAt + 1);
+      const rendered = renderFormat(fmt.value.value, args.map((a) => a.value));
+      const format = fmt.value.value === '%s' && args[0]?.format ? args[0].format : fmt.value.value;
+      return { ...rendered, format, via: [] };
+    }
+    if (depth > MAX_CHAIN) return null;
+    const wrapper = this.wrapperFor(callee, file);
+    const first = wrapper?.requests[0];
+    if (!wrapper || !first) return null;
+    const inner = this.request(first.callee, this.values(first.args, values, wrapper.def.file), wrapper.def.file, depth + 1);
+    return inner ? { ...inner, via: [first.callee, ...inner.via] } : null;
+  }
+
+  /** Argument values; `env` holds the caller's values for the enclosing definition's parameters. */
+  private values(args: ArgExpr[], env: Value[] | null, file: string): Value[] {
+    const out: Value[] = [];
+    for (const a of args) {
+      if (a.kind === 'variadic') {
+        if (env) out.push(...env.slice(a.index));
+        continue;
+      }
+      out.push(this.value(a, env, file));
+    }
+    return out;
+  }
+
+  private value(a: ArgExpr, env: Value[] | null, file: string): Value {
+    switch (a.kind) {
+      case 'string':
+        return { text: a.text, value: { kind: 'string', value: a.value } };
+      case 'integer':
+        return { text: a.text, value: { kind: 'integer', value: BigInt(a.value) } };
+      case 'tokens':
+        return { text: a.text, value: constantValue(a.text, this.macros, file) };
+      case 'param':
+        return env?.[a.index] ?? { text: a.text, value: null };
+      case 'printed': {
+        const fmt = this.value(a.format, env, file);
+        if (fmt.value?.kind !== 'string') return { text: a.text, value: null };
+        const r = renderFormat(fmt.value.value, this.values(a.args, env, file).map((v) => v.value));
+        const value: FormatValue = r.name !== null ? { kind: 'string', value: r.name } : { kind: 'pattern', value: r.pattern, maxLength: r.maxLength };
+        return { text: a.text, value, format: fmt.value.value };
+      }
+      default:
+        return { text: a.text, value: null };
+    }
+  }
+}
+
+/** A function's variadic rest maps to index `params.length`; a macro's to its last (named) parameter. */
+function paramAt(def: Definition, argIndex: number): number {
+  if (def.kind === 'macro' && def.variadic) return Math.min(argIndex, def.params.length - 1);
+  return def.variadic ? Math.min(argIndex, def.params.length) : argIndex;
+}
+
+function argDeps(a: ArgExpr | undefined): number[] {
+  if (!a) return [];
+  switch (a.kind) {
+    case 'param':
+    case 'variadic':
+      return [a.index];
+    case 'printed':
+      return [...argDeps(a.format), ...a.args.flatMap(argDeps)];
+    case 'expr':
+      return a.deps.filter((d) => d >= 0);
+    default:
+      return [];
+  }
+}
+
+/** A string or integer constant through the macros visible from `file`, else unknown. */
+export function constantValue(text: string, macros: MacroTable, file: string): FormatValue {
+  const tokens = expand(tokenize(text), macros.lookupFrom(file));
+  const s = concatenatedString(tokens);
+  if (s !== null) return { kind: 'string', value: s };
+  const body = tokens.filter((t) => t.text !== '(' && t.text !== ')');
+  if (body.length === 1 && body[0].kind === 'number') {
+    const t = body[0].text.replace(/[uUlL]+$/, '');
+    if (/^(0[xX][0-9a-fA-F]+|[1-9][0-9]*|0)$/.test(t)) return { kind: 'integer', value: BigInt(t) };
+  }
+  return null;
+}
