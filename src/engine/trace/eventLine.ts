@@ -23,15 +23,19 @@ export interface EventLineHead {
   payloadStart: number;
 }
 
-export type EventLineParser = (line: string) => EventLineHead | null;
+/**
+ * Parses the line `s[start, end)` in place: `s` may be a whole chunk of the trace, which saves cutting every line
+ * out of it. The character at `end` is the line's `\n` or `\r` (or past the end), which stops every scan.
+ */
+export type EventLineParser = (s: string, start: number, end: number) => EventLineHead | null;
 
 /** ftrace and trace-cmd report share one layout; trace-cmd just omits the flags column by default. */
-export function parseFtraceLine(line: string): EventLineHead | null {
-  return parseHead(line, false);
+export function parseFtraceLine(s: string, start: number, end: number): EventLineHead | null {
+  return parseHead(s, start, end, false);
 }
 
-export function parsePerfLine(line: string): EventLineHead | null {
-  return parseHead(line, true);
+export function parsePerfLine(s: string, start: number, end: number): EventLineHead | null {
+  return parseHead(s, start, end, true);
 }
 
 const SPACE = 0x20;
@@ -39,6 +43,7 @@ const TAB = 0x09;
 const ZERO = 0x30;
 const NINE = 0x39;
 const MAX_FLAGS = 6;
+const MAX_TGID = 12;
 
 function isDigit(c: number): boolean {
   return c >= ZERO && c <= NINE;
@@ -48,16 +53,18 @@ function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
 }
 
-function parseHead(line: string, perf: boolean): EventLineHead | null {
+function parseHead(s: string, start: number, end: number, perf: boolean): EventLineHead | null {
   // The CPU column is the first `[DIGITS]` that the pid column precedes; earlier brackets belong to the task.
-  for (let open = line.indexOf('['); open >= 0; open = line.indexOf('[', open + 1)) {
-    const head = parseHeadAt(line, open, perf);
+  // A loop, not indexOf: on a line without `[`, indexOf would search on through the rest of the chunk.
+  for (let open = start; open < end; open++) {
+    if (s.charCodeAt(open) !== 0x5b /* [ */) continue;
+    const head = parseHeadAt(s, start, end, open, perf);
     if (head !== null) return head;
   }
   return null;
 }
 
-function parseHeadAt(s: string, open: number, perf: boolean): EventLineHead | null {
+function parseHeadAt(s: string, start: number, end: number, open: number, perf: boolean): EventLineHead | null {
   let i = open + 1;
   let cpu = 0;
   if (!isDigit(s.charCodeAt(i))) return null;
@@ -70,8 +77,10 @@ function parseHeadAt(s: string, open: number, perf: boolean): EventLineHead | nu
   if (!isBlank(s.charCodeAt(j))) return null;
   while (isBlank(s.charCodeAt(j))) j--;
   if (!perf && s.charCodeAt(j) === 0x29 /* ) */) {
-    const tgidOpen = s.lastIndexOf('(', j);
-    if (tgidOpen < 0 || !/^\(\s*(?:\d+|-+)\)$/.test(s.slice(tgidOpen, j + 1))) return null;
+    // `(TGID)` is `(%7d)`: look back a few characters only, never into earlier lines.
+    let tgidOpen = j - 1;
+    while (tgidOpen > start && j - tgidOpen <= MAX_TGID && s.charCodeAt(tgidOpen) !== 0x28 /* ( */) tgidOpen--;
+    if (s.charCodeAt(tgidOpen) !== 0x28 || !/^\(\s*(?:\d+|-+)\)$/.test(s.slice(tgidOpen, j + 1))) return null;
     j = tgidOpen - 1;
     if (!isBlank(s.charCodeAt(j))) return null;
     while (isBlank(s.charCodeAt(j))) j--;
@@ -90,14 +99,14 @@ function parseHeadAt(s: string, open: number, perf: boolean): EventLineHead | nu
   let taskEnd: number;
   if (perf) {
     if (!isBlank(s.charCodeAt(j))) return null;
-    while (j >= 0 && isBlank(s.charCodeAt(j))) j--;
+    while (j >= start && isBlank(s.charCodeAt(j))) j--;
     taskEnd = j + 1;
   } else {
     if (s.charCodeAt(j) !== 0x2d /* - */) return null;
     taskEnd = j;
   }
   // The task column is right-aligned: trimStart skips its padding faster than a loop over characters.
-  const task = s.slice(0, taskEnd).trimStart();
+  const task = s.slice(start, taskEnd).trimStart();
   if (task === '') return null;
 
   // Rightwards from `]`: blanks, optional flags, blanks, TIMESTAMP:, blanks, EVENT:, blanks.
@@ -110,7 +119,7 @@ function parseHeadAt(s: string, open: number, perf: boolean): EventLineHead | nu
     if (perf) return null;
     const flagsStart = i;
     i = s.indexOf(' ', i);
-    if (i < 0 || i - flagsStart > MAX_FLAGS) return null;
+    if (i < 0 || i >= end || i - flagsStart > MAX_FLAGS) return null;
     while (isBlank(s.charCodeAt(i))) i++;
     hasFlags = true;
     time = parseTimestamp(s, i);
@@ -126,7 +135,7 @@ function parseHeadAt(s: string, open: number, perf: boolean): EventLineHead | nu
     eventStart = i + 1;
     i = s.indexOf(':', eventStart);
   }
-  if (i <= eventStart) return null;
+  if (i <= eventStart || i >= end) return null;
   const event = moduleEvent(s, eventStart, i);
   i++;
   while (isBlank(s.charCodeAt(i))) i++;

@@ -43,28 +43,31 @@ export class TraceLineReader {
     this.parseHead = format === 'perf' ? parsePerfLine : format === 'dmesg' ? null : parseFtraceLine;
   }
 
-  /** One line, without its line terminator (a trailing CR is tolerated). */
-  line(text: string): void {
+  /**
+   * One line, `text[start, end)`, without its `\n` (a trailing CR is tolerated). `text` may hold many lines: the
+   * line is read in place and only the fields of its event are copied out.
+   */
+  line(text: string, start: number, end: number): void {
     const number = ++this.counts.lines;
-    const line = text.charCodeAt(text.length - 1) === 0x0d /* CR */ ? text.slice(0, -1) : text;
+    if (end > start && text.charCodeAt(end - 1) === 0x0d /* CR */) end--;
     if (this.parseHead === null) {
-      this.kernelLogLine(line, number);
+      this.kernelLogLine(text.slice(start, end), number);
       return;
     }
-    const head = this.parseHead(line);
+    const head = this.parseHead(text, start, end);
     if (this.pending !== null) {
       if (head === null) {
-        this.continueRequest(line);
+        this.continueRequest(text.slice(start, end));
         return;
       }
       this.abandonRequest();
     }
     if (head === null) {
-      if (LOOKS_LIKE_MODULE_EVENT.test(line)) this.warn(number, 'looks like a module event but the task, pid, CPU and timestamp columns cannot be read');
+      if (LOOKS_LIKE_MODULE_EVENT.test(text.slice(start, end))) this.warn(number, 'looks like a module event but the task, pid, CPU and timestamp columns cannot be read');
       else this.counts.skippedLines++;
       return;
     }
-    this.eventLine(line, head, number);
+    this.eventLine(text, end, head, number);
   }
 
   /** A line longer than `limit` characters, not held in full; `start` is its beginning. */
@@ -92,7 +95,7 @@ export class TraceLineReader {
     }
   }
 
-  private eventLine(line: string, head: EventLineHead, number: number): void {
+  private eventLine(text: string, end: number, head: EventLineHead, number: number): void {
     const { event, payloadStart } = head;
     if (event === null) {
       this.counts.skippedLines++;
@@ -101,28 +104,29 @@ export class TraceLineReader {
     const { time, task, pid, cpu } = head;
     switch (event) {
       case 'module_request': {
-        const p = parseRequestPayload(line, payloadStart);
+        const p = parseRequestPayload(text, payloadStart, end);
+        const payload = p === null ? text.slice(payloadStart, end) : '';
         if (p !== null) this.emit({ kind: 'module_request', line: number, time, task, pid, cpu, name: p.name, wait: p.wait, callSite: p.callSite });
-        else if (line.includes(' wait=', payloadStart)) this.warn(number, 'module_request with an unreadable `wait=` or `call_site=` field; not read');
+        else if (payload.includes(' wait=')) this.warn(number, 'module_request with an unreadable `wait=` or `call_site=` field; not read');
         // No `wait=` yet: the requested name contains a newline and the event goes on on the next line.
-        else this.pending = { head, payload: line.slice(payloadStart), line: number, lines: 1 };
+        else this.pending = { head, payload, line: number, lines: 1 };
         return;
       }
       case 'module_load': {
-        const p = parseLoadPayload(line, payloadStart);
+        const p = parseLoadPayload(text, payloadStart, end);
         if (p !== null) this.emit({ kind: 'module_load', line: number, time, task, pid, cpu, name: p.name, taints: p.taints });
         else this.warn(number, 'module_load without a readable module name and taint letters; not read');
         return;
       }
       case 'module_free': {
-        const name = parseFreePayload(line, payloadStart);
+        const name = parseFreePayload(text, payloadStart, end);
         if (name !== null) this.emit({ kind: 'module_free', line: number, time, task, pid, cpu, name });
         else this.warn(number, 'module_free without a readable module name; not read');
         return;
       }
       case 'module_get':
       case 'module_put': {
-        const p = parseRefPayload(line, payloadStart);
+        const p = parseRefPayload(text, payloadStart, end);
         if (p !== null) this.emit({ kind: event, line: number, time, task, pid, cpu, name: p.name, callSite: p.callSite, refcnt: p.refcnt });
         else this.warn(number, `${event} without readable \`call_site=\` and \`refcnt=\` fields; not read`);
         return;
@@ -134,7 +138,7 @@ export class TraceLineReader {
     const pending = this.pending!;
     pending.payload += '\n' + line;
     pending.lines++;
-    const p = parseRequestPayload(pending.payload, 0);
+    const p = parseRequestPayload(pending.payload, 0, pending.payload.length);
     if (p !== null) {
       const { head } = pending;
       this.pending = null;

@@ -25,7 +25,7 @@ export function splitLines(text: string, start: number, end: number, reader: Tra
     let nl = text.indexOf('\n', pos);
     if (nl < 0 || nl > end) nl = end;
     if (nl - pos > MAX_LINE_LENGTH) reader.overlongLine(text.slice(pos, pos + OVERLONG_START), MAX_LINE_LENGTH);
-    else reader.line(text.slice(pos, nl));
+    else reader.line(text, pos, nl);
     pos = nl + 1;
   }
 }

@@ -4,8 +4,8 @@
  *   module_load:    NAME TAINTS          (TAINTS may be empty: the line then ends with a space)
  *   module_free:    NAME
  *   module_get/put: NAME call_site=SYMBOL[+0xOFF/0xLEN][ [MODULE]] refcnt=N
- * Payload parsers read `text` from `start` (the payload is the rest of the line, not copied out of it) and return
- * null when it is not a complete payload; callers decide whether that is an error.
+ * Payload parsers read `text[start, end)` in place (the payload is the end of a line, not copied out of it) and
+ * return null when it is not a complete payload; callers decide whether that is an error.
  */
 import type { CallSite } from '../events';
 
@@ -51,14 +51,16 @@ const WAIT = ' wait=';
 const CALL_SITE = ' call_site=';
 
 /** The name is everything before the last ` wait=`: a requested name may contain spaces or a newline. */
-export function parseRequestPayload(text: string, start: number): RequestPayload | null {
-  const at = text.lastIndexOf(WAIT);
-  if (at < start) return null;
-  const flag = text.charCodeAt(at + WAIT.length);
-  if ((flag !== 0x30 && flag !== 0x31) || !text.startsWith(CALL_SITE, at + WAIT.length + 1)) return null;
-  const callSite = parseCallSite(text, at + WAIT.length + 1 + CALL_SITE.length, text.length);
+export function parseRequestPayload(text: string, start: number, end: number): RequestPayload | null {
+  // Searches run in the payload alone: in a whole chunk they could run far past the line.
+  const payload = text.slice(start, end);
+  const at = payload.lastIndexOf(WAIT);
+  if (at < 0) return null;
+  const flag = payload.charCodeAt(at + WAIT.length);
+  if ((flag !== 0x30 && flag !== 0x31) || !payload.startsWith(CALL_SITE, at + WAIT.length + 1)) return null;
+  const callSite = parseCallSite(payload, at + WAIT.length + 1 + CALL_SITE.length, payload.length);
   if (callSite === null) return null;
-  return { name: text.slice(start, at), wait: flag === 0x31, callSite };
+  return { name: payload.slice(0, at), wait: flag === 0x31, callSite };
 }
 
 export interface LoadPayload {
@@ -68,15 +70,14 @@ export interface LoadPayload {
 
 const TAINTS = /^[A-Z]+$/;
 
-/** End of `text` without trailing blanks (module_load lines end with a space). */
-function trimmedEnd(text: string, start: number): number {
-  let end = text.length;
+/** `end` without trailing blanks (module_load lines end with a space). */
+function trimmedEnd(text: string, start: number, end: number): number {
   while (end > start && text.charCodeAt(end - 1) === 0x20) end--;
   return end;
 }
 
-export function parseLoadPayload(text: string, start: number): LoadPayload | null {
-  const end = trimmedEnd(text, start);
+export function parseLoadPayload(text: string, start: number, lineEnd: number): LoadPayload | null {
+  const end = trimmedEnd(text, start, lineEnd);
   if (end === start) return null;
   const space = text.indexOf(' ', start);
   if (space < 0 || space >= end) return { name: text.slice(start, end), taints: '' };
@@ -84,8 +85,8 @@ export function parseLoadPayload(text: string, start: number): LoadPayload | nul
   return TAINTS.test(taints) ? { name: text.slice(start, space), taints } : null;
 }
 
-export function parseFreePayload(text: string, start: number): string | null {
-  const end = trimmedEnd(text, start);
+export function parseFreePayload(text: string, start: number, lineEnd: number): string | null {
+  const end = trimmedEnd(text, start, lineEnd);
   if (end === start) return null;
   const space = text.indexOf(' ', start);
   return space >= 0 && space < end ? null : text.slice(start, end);
@@ -97,14 +98,14 @@ export interface RefPayload {
   refcnt: number;
 }
 
-const REF = /(\S+) call_site=(.*?) refcnt=(-?\d+)\s*$/y;
+const REF = /^(\S+) call_site=(.*?) refcnt=(-?\d+)\s*$/;
 
-export function parseRefPayload(text: string, start: number): RefPayload | null {
-  REF.lastIndex = start;
-  const m = REF.exec(text);
+export function parseRefPayload(text: string, start: number, end: number): RefPayload | null {
+  const payload = text.slice(start, end);
+  const m = REF.exec(payload);
   if (m === null) return null;
-  const callSiteStart = start + m[1]!.length + CALL_SITE.length;
-  const callSite = parseCallSite(text, callSiteStart, callSiteStart + m[2]!.length);
+  const callSiteStart = m[1]!.length + CALL_SITE.length;
+  const callSite = parseCallSite(payload, callSiteStart, callSiteStart + m[2]!.length);
   if (callSite === null) return null;
   return { name: m[1]!, callSite, refcnt: Number(m[3]) };
 }
