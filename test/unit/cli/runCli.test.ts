@@ -9,7 +9,7 @@ import { runCli } from '../../../src/cli/run';
 const root = path.resolve(__dirname, '../../../..');
 const trace = path.join(root, 'samples/boot-6.1-qemu/trace.txt');
 
-function context(opts: { tty: boolean; signal?: AbortSignal }): { ctx: CliContext; out: string[]; err: string[] } {
+function context(opts: { tty: boolean; signal?: AbortSignal; columns?: number }): { ctx: CliContext; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   return {
@@ -21,7 +21,7 @@ function context(opts: { tty: boolean; signal?: AbortSignal }): { ctx: CliContex
         err.push(t);
       },
       stderrIsTTY: opts.tty,
-      stdoutColumns: undefined,
+      stdoutColumns: opts.columns,
       cwd: root,
       signal: opts.signal ?? new AbortController().signal,
     },
@@ -53,4 +53,21 @@ test('Ctrl-C (an aborted signal) stops the replay cleanly with exit 130 and no r
   assert.equal(await runCli(['replay', trace], ctx), 130);
   assert.deepEqual(out, []);
   assert.deepEqual(err, ['autoload-lens: interrupted\n']);
+});
+
+test('Ctrl-C during a scan stops it the same way', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  const { ctx, out, err } = context({ tty: true, signal: controller.signal });
+  assert.equal(await runCli(['scan', path.join(root, 'test/unit/cli/fixtures/src')], ctx), 130);
+  assert.deepEqual(out, []);
+  assert.equal(err[err.length - 1], 'autoload-lens: interrupted\n');
+});
+
+test('on a terminal narrower than 100 columns the text report fits the terminal', async () => {
+  const { ctx, out } = context({ tty: false, columns: 72 });
+  assert.equal(await runCli(['replay', trace, '--modules', path.join(root, 'samples/boot-6.1-qemu/modules'), '--fail-on', 'never'], ctx), 0);
+  const lines = out.join('').split('\n');
+  assert.ok(lines.length > 900);
+  assert.deepEqual(lines.filter((l) => [...l].length > 72 && !l.startsWith('autoload-lens ') && !l.startsWith('  modules ')), []);
 });
