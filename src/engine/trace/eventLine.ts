@@ -142,26 +142,17 @@ function parseHeadAt(s: string, start: number, end: number, open: number, perf: 
   return { task, pid, cpu, time, hasFlags, event, payloadStart: i };
 }
 
-/**
- * The module event named by `s[start, end)`, or null for any other event. Compared in place, character by
- * character: most lines of a large trace are module events, and this runs for each.
- */
+/** The module event named by `s[start, end)`, or null for any other event. */
 function moduleEvent(s: string, start: number, end: number): ModuleEventName | null {
-  if (!matchesAt(s, start, 'module_')) return null;
-  const rest = start + 7;
-  switch (end - rest) {
-    case 7: return matchesAt(s, rest, 'request') ? 'module_request' : null;
-    case 4: return matchesAt(s, rest, 'load') ? 'module_load' : matchesAt(s, rest, 'free') ? 'module_free' : null;
-    case 3: return matchesAt(s, rest, 'get') ? 'module_get' : matchesAt(s, rest, 'put') ? 'module_put' : null;
+  // Lengths differ from most other events' names, so most comparisons stop there.
+  switch (s.slice(start, end)) {
+    case 'module_request': return 'module_request';
+    case 'module_load': return 'module_load';
+    case 'module_free': return 'module_free';
+    case 'module_get': return 'module_get';
+    case 'module_put': return 'module_put';
     default: return null;
   }
-}
-
-function matchesAt(s: string, at: number, word: string): boolean {
-  for (let k = 0; k < word.length; k++) {
-    if (s.charCodeAt(at + k) !== word.charCodeAt(k)) return false;
-  }
-  return true;
 }
 
 /** Where the last timestamp parsed by `parseTimestamp` ends (its `:`); module state keeps the parser allocation-free. */
