@@ -59,7 +59,7 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
   const parsed = parseCommandArgs('replay', argv, OPTIONS);
   if (!parsed.ok) return parsed;
   if (parsed.value.values.help === true) {
-    ctx.out(REPLAY_USAGE);
+    await ctx.out(REPLAY_USAGE);
     return ok(EXIT_OK);
   }
   const args = replayArgs(parsed.value);

@@ -16,7 +16,7 @@ export async function resolveCommand(argv: string[], ctx: CliContext): Promise<R
   if (!parsed.ok) return parsed;
   const p = parsed.value;
   if (p.values.help === true) {
-    ctx.out(RESOLVE_USAGE);
+    await ctx.out(RESOLVE_USAGE);
     return ok(EXIT_OK);
   }
   const dir = stringOption(p, 'modules');
@@ -33,9 +33,9 @@ export async function resolveCommand(argv: string[], ctx: CliContext): Promise<R
     const r = db.value.resolve(name);
     if (verbose) {
       const patterns = r.patterns.length > 0 ? ` (matched ${[...new Set(r.patterns)].join(', ')})` : '';
-      ctx.out(`${name}: ${r.kind}${patterns}\n`);
+      await ctx.out(`${name}: ${r.kind}${patterns}\n`);
     }
-    for (const m of r.modules) ctx.out(`${prefix(name)}${m}\n`);
+    for (const m of r.modules) await ctx.out(`${prefix(name)}${m}\n`);
     if (r.modules.length === 0) {
       unresolved += 1;
       ctx.err(`autoload-lens: Module ${name} not found in directory ${db.value.dir}\n`);

@@ -15,7 +15,7 @@ const COMMANDS: Record<string, Command> = { replay: replayCommand, resolve: reso
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const [first, ...rest] = argv;
   const command = first !== undefined ? COMMANDS[first] : undefined;
-  const result = command ? await command(rest, ctx) : globalOptions(argv, ctx);
+  const result = command ? await command(rest, ctx) : await globalOptions(argv, ctx);
   if (result.ok) return result.value;
   if (result.error.code === 'cancelled') {
     ctx.err(`${TOOL_NAME}: interrupted\n`);
@@ -26,7 +26,7 @@ export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
 }
 
 /** No command: only --help and --version make sense. */
-function globalOptions(argv: string[], ctx: CliContext): Result<number> {
+async function globalOptions(argv: string[], ctx: CliContext): Promise<Result<number>> {
   const parsed = parseCommandArgs('', argv, {
     help: { type: 'boolean', short: 'h' },
     version: { type: 'boolean', short: 'V' },
@@ -37,11 +37,11 @@ function globalOptions(argv: string[], ctx: CliContext): Result<number> {
     return { ok: false, error: usageError('', `unknown command '${positionals[0]}' (commands: ${Object.keys(COMMANDS).join(', ')})`) };
   }
   if (values.version === true) {
-    ctx.out(`${TOOL_NAME} ${TOOL_VERSION}\n`);
+    await ctx.out(`${TOOL_NAME} ${TOOL_VERSION}\n`);
     return { ok: true, value: EXIT_OK };
   }
   if (values.help === true) {
-    ctx.out(GLOBAL_USAGE);
+    await ctx.out(GLOBAL_USAGE);
     return { ok: true, value: EXIT_OK };
   }
   ctx.err(GLOBAL_USAGE);

@@ -22,7 +22,7 @@ export async function scanCommand(argv: string[], ctx: CliContext): Promise<Resu
   if (!parsed.ok) return parsed;
   const p = parsed.value;
   if (p.values.help === true) {
-    ctx.out(SCAN_USAGE);
+    await ctx.out(SCAN_USAGE);
     return ok(EXIT_OK);
   }
   if (p.positionals.length !== 1) {
