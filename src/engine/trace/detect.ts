@@ -29,9 +29,9 @@ export function detectTraceFormat(firstLines: string[]): TraceFormat | null {
     }
     if (TRACE_CMD_PREAMBLE.test(line)) return 'trace-cmd';
     if (KERNEL_LOG.test(line)) return 'dmesg';
-    const ftrace = parseFtraceLine(line, 0, line.length);
+    const ftrace = parseFtraceLine(line, 0, line.length, line.indexOf('['));
     if (ftrace !== null) return ftrace.hasFlags ? 'ftrace' : 'trace-cmd';
-    if (parsePerfLine(line, 0, line.length) !== null) return 'perf';
+    if (parsePerfLine(line, 0, line.length, line.indexOf('[')) !== null) return 'perf';
     if (looksLikeKernelLogEvent(line)) return 'dmesg';
   }
   return null;

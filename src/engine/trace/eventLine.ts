@@ -26,16 +26,17 @@ export interface EventLineHead {
 /**
  * Parses the line `s[start, end)` in place: `s` may be a whole chunk of the trace, which saves cutting every line
  * out of it. The character at `end` is the line's `\n` or `\r` (or past the end), which stops every scan.
+ * `bracket` is the position of the line's first `[`, or any position from `end` on when it has none.
  */
-export type EventLineParser = (s: string, start: number, end: number) => EventLineHead | null;
+export type EventLineParser = (s: string, start: number, end: number, bracket: number) => EventLineHead | null;
 
 /** ftrace and trace-cmd report share one layout; trace-cmd just omits the flags column by default. */
-export function parseFtraceLine(s: string, start: number, end: number): EventLineHead | null {
-  return parseHead(s, start, end, false);
+export function parseFtraceLine(s: string, start: number, end: number, bracket: number): EventLineHead | null {
+  return parseHead(s, start, end, bracket, false);
 }
 
-export function parsePerfLine(s: string, start: number, end: number): EventLineHead | null {
-  return parseHead(s, start, end, true);
+export function parsePerfLine(s: string, start: number, end: number, bracket: number): EventLineHead | null {
+  return parseHead(s, start, end, bracket, true);
 }
 
 const SPACE = 0x20;
@@ -53,11 +54,10 @@ function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
 }
 
-function parseHead(s: string, start: number, end: number, perf: boolean): EventLineHead | null {
+function parseHead(s: string, start: number, end: number, bracket: number, perf: boolean): EventLineHead | null {
   // The CPU column is the first `[DIGITS]` that the pid column precedes; earlier brackets belong to the task.
-  // A loop, not indexOf: on a line without `[`, indexOf would search on through the rest of the chunk.
-  for (let open = start; open < end; open++) {
-    if (s.charCodeAt(open) !== 0x5b /* [ */) continue;
+  for (let open = bracket; open < end; open = s.indexOf('[', open + 1)) {
+    if (open < 0) return null;
     const head = parseHeadAt(s, start, end, open, perf);
     if (head !== null) return head;
   }

@@ -44,17 +44,18 @@ export class TraceLineReader {
   }
 
   /**
-   * One line, `text[start, end)`, without its `\n` (a trailing CR is tolerated). `text` may hold many lines: the
-   * line is read in place and only the fields of its event are copied out.
+   * One line, `text[start, end)`, without its `\n` (a trailing CR is tolerated), and the position of its first
+   * `[` (`end` or beyond when it has none). `text` may hold many lines: the line is read in place and only the
+   * fields of its event are copied out.
    */
-  line(text: string, start: number, end: number): void {
+  line(text: string, start: number, end: number, bracket: number): void {
     const number = ++this.counts.lines;
     if (end > start && text.charCodeAt(end - 1) === 0x0d /* CR */) end--;
     if (this.parseHead === null) {
       this.kernelLogLine(text.slice(start, end), number);
       return;
     }
-    const head = this.parseHead(text, start, end);
+    const head = this.parseHead(text, start, end, bracket);
     if (this.pending !== null) {
       if (head === null) {
         this.continueRequest(text.slice(start, end));

@@ -18,14 +18,24 @@ const MAX_CARRY_BYTES = 3 * MAX_LINE_LENGTH;
 const OVERLONG_START = 512;
 const NL = 0x0a;
 
-/** Feeds the lines of `text` between `start` and `end` (a newline or the end of the text) to the reader. */
+/**
+ * Feeds the lines of `text` between `start` and `end` (a newline or the end of the text) to the reader, each
+ * with the position of its first `[` (the anchor of the ftrace and perf CPU column; beyond the line if it has
+ * none). One forward search serves all lines: a search per line would run through the rest of the text on every
+ * line that has no `[`.
+ */
 export function splitLines(text: string, start: number, end: number, reader: TraceLineReader): void {
   let pos = start;
+  let bracket = -1;
   while (pos <= end) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0 || nl > end) nl = end;
+    if (bracket < pos) {
+      bracket = text.indexOf('[', pos);
+      if (bracket < 0) bracket = text.length;
+    }
     if (nl - pos > MAX_LINE_LENGTH) reader.overlongLine(text.slice(pos, pos + OVERLONG_START), MAX_LINE_LENGTH);
-    else reader.line(text, pos, nl);
+    else reader.line(text, pos, nl, bracket);
     pos = nl + 1;
   }
 }
