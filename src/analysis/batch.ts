@@ -6,12 +6,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import { type AnalysisSets, analyzeFile } from './fileAnalysis';
+import { MultiMatcher } from './matcher';
 import type { CParser } from './parser';
 
 /** The names one pass looks for (strings: they cross thread boundaries). */
 export interface PassSets {
-  /** Tokens that select a file in this pass. */
+  /** Tokens that select any file in this pass. */
   search: string[];
+  /** Tokens that select a header in this pass (macros: a .c file's own #defines are read with it). */
+  searchHeaders: string[];
   /** Everything known so far, for analysing a selected file completely. */
   tokens: string[];
   callees: string[];
@@ -27,13 +30,15 @@ export interface BatchResult {
 }
 
 export interface PreparedPass {
-  search: Buffer[];
+  search: MultiMatcher;
+  searchHeaders: MultiMatcher;
   sets: AnalysisSets;
 }
 
 export function preparePass(p: PassSets): PreparedPass {
   return {
-    search: p.search.map((s) => Buffer.from(s)),
+    search: new MultiMatcher(p.search),
+    searchHeaders: new MultiMatcher(p.searchHeaders),
     sets: { tokens: p.tokens.map((s) => Buffer.from(s)), callees: new Set(p.callees), constants: new Set(p.constants), wholeFile: p.wholeFile },
   };
 }
@@ -78,7 +83,7 @@ export function runBatch(parser: CParser, root: string, files: readonly string[]
     }
     result.scanned++;
     const buf = read.buf;
-    if (!pass.search.some((t) => buf.includes(t))) continue;
+    if (!pass.search.test(buf) && !(rel.endsWith('.h') && pass.searchHeaders.test(buf))) continue;
     const facts = analyzeFile(parser, rel, buf, pass.sets);
     if (facts) result.facts.push(facts);
   }

@@ -41,9 +41,11 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
   const boundaries = new Boundaries(lines);
   let facts = extract(parser, file, lines, boundaries, hits, callees, sets);
   // Helpers defined here that hold call sites: their callers in this file matter (static inlining, local wrappers).
+  const searched = new Set(sets.tokens.map((t) => t.toString('latin1')));
   for (;;) {
-    const local = facts.definitions.map((d) => d.name).filter((n) => !callees.has(n) && !REQUEST_FUNCTIONS.has(n));
+    const local = [...new Set(facts.definitions.map((d) => d.name))].filter((n) => !searched.has(n) && !REQUEST_FUNCTIONS.has(n));
     if (local.length === 0) break;
+    local.forEach((n) => searched.add(n));
     callees = new Set([...callees, ...local]);
     const more = findHits(buf, [...sets.tokens, ...local.map((n) => Buffer.from(n))]);
     // Only the definitions' own names: nothing calls them here.
@@ -118,6 +120,7 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   }
 
   for (const a of aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') wanted.add(t.text);
+  for (const m of macros) for (const t of tokenize(m.body)) if (t.kind === 'ident' && !(m.params ?? []).includes(t.text)) wanted.add(t.text);
   for (const c of calls) for (const a of c.args) if (a.kind === 'tokens') a.idents.forEach((i) => wanted.add(i));
   macros.push(...localDefines(lines, file, wanted, macros));
 
@@ -553,6 +556,16 @@ function zeroPath(parser: CParser, call: CNode, scope: Scope, testLine: number |
     else if (bc.node.startIndex >= call.endIndex) after.push({ line: bc.node.startPosition.row + 1, callee: bc.callee });
   }
   result.lookups = after.filter((a) => before.has(a.callee));
+  // The guard idiom: `if (!hook) request_module(...);` then `hook` is read again (net_families, br_ioctl_hook).
+  for (let p = call.parent; p && p !== scope.body; p = p.parent) {
+    const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : null;
+    if (!cond) continue;
+    for (const c of scope.parser.captures('flow', cond)) {
+      if (c.name !== 'identifier' || paramIndex(scope, c.node.text) || c.node.parent?.type === 'call_expression') continue;
+      const again = identifiersNamed(scope, c.node.text).find((id) => id.startIndex >= call.endIndex);
+      if (again) result.lookups.push({ line: again.startPosition.row + 1, callee: c.node.text });
+    }
+  }
   for (let p = call.parent; p && p !== scope.body; p = p.parent) {
     if (p.type === 'while_statement' || p.type === 'for_statement' || p.type === 'do_statement') {
       result.retry = { line: p.startPosition.row + 1, how: `${p.type.replace('_statement', '')} loop` };

@@ -76,6 +76,7 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
     facts: new Map(),
     sets: {
       search: [],
+      searchHeaders: [],
       tokens: [...REQUEST_TOKENS, ALIAS_TOKEN, ...index.wrappers.map((w) => w.name)],
       callees: [...REQUEST_FUNCTIONS.keys(), ...index.wrappers.map((w) => w.name)],
       constants: [],

@@ -17,8 +17,9 @@ export function linkCallSite(index: SourceIndex, symbol: string, module: string 
     candidates = candidates.filter((f) => f.file === dir || f.file.startsWith(`${dir}/`));
     if (candidates.length === 0) return { link: 'stale', locations: [] };
   }
+  // The trace names the function that called __request_module: direct sites only (a wrapper call requests deeper down).
   const sitesIn = (fn: string, file: string): SourceLocation[] =>
-    index.callSites.filter((s) => s.function === fn && s.file === file).map((s) => ({ file: s.file, line: s.line, column: s.column }));
+    index.callSites.filter((s) => s.kind === 'direct' && s.function === fn && s.file === file).map((s) => ({ file: s.file, line: s.line, column: s.column }));
   const direct = candidates.map((f) => ({ f, sites: sitesIn(f.name, f.file) })).filter((c) => c.sites.length > 0);
   if (direct.length === 1) return { link: 'direct', locations: direct[0].sites };
   if (direct.length > 1) return { link: 'ambiguous', locations: direct.flatMap((c) => c.sites) };

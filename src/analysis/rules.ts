@@ -82,7 +82,7 @@ export function undocumentedAlias(site: CallSiteInfo, catalog: AliasCatalog): So
   return {
     rule: 'undocumented-alias',
     severity: 'warning',
-    message: `names of the form "${site.pattern}" are requested here, but no MODULE_ALIAS* declaration in the tree provides any "${site.family}…" alias`,
+    message: `names of the form "${site.pattern}" are requested here, but no MODULE_ALIAS* declaration in the tree matches that pattern`,
     name: null,
     location: { file: site.file, line: site.line, column: site.column },
     related: [],

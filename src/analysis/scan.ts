@@ -112,7 +112,7 @@ async function inProcessRunner(cfg: ScanConfig): Promise<Result<Runner>> {
   const loaded = await getParser(cfg.backend);
   if (!loaded.ok) return loaded;
   const parser = loaded.value;
-  let pass = preparePass({ search: [], tokens: [], callees: [], constants: [], wholeFile: cfg.wholeFile });
+  let pass = preparePass({ search: [], searchHeaders: [], tokens: [], callees: [], constants: [], wholeFile: cfg.wholeFile });
   return ok({
     backend: parser.backend,
     setPass: (p) => {
@@ -191,6 +191,8 @@ async function workerRunner(cfg: ScanConfig, script: string): Promise<Result<Run
   });
 }
 
+const C_WORDS = new Set(['sizeof', 'typeof', 'unsigned', 'signed', 'long', 'short', 'char', 'void', 'const', 'volatile', 'struct', 'union', 'enum', 'static', 'inline', 'extern', 'return', 'while', 'break', 'continue', 'switch', 'case', 'default', 'else', 'float', 'double', 'bool', 'true', 'false', 'NULL', '__VA_ARGS__']);
+
 const cancelled = () => err({ code: 'cancelled', message: 'the scan was cancelled' });
 
 /** Identifiers whose `#define` the index still needs: in alias declarations, alias macro bodies and call arguments. */
@@ -200,14 +202,15 @@ function wantedConstants(facts: Iterable<FileFacts>, known: ReadonlySet<string>)
   const wanted = new Set<string>();
   const constantLike = /^_*[A-Z][A-Z0-9_]{2,}$/;
   const want = (name: string, anyCase: boolean) => {
-    if (!known.has(name) && !table.has(name) && !name.startsWith(ALIAS_TOKEN) && (anyCase || constantLike.test(name))) wanted.add(name);
+    if (known.has(name) || table.has(name) || name.startsWith(ALIAS_TOKEN) || C_WORDS.has(name)) return;
+    if (constantLike.test(name) || (anyCase && name.length >= 4)) wanted.add(name);
   };
   for (const f of all) {
     for (const a of f.aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') want(t.text, false);
     for (const c of f.calls) for (const a of c.args) if (a.kind === 'tokens') a.idents.forEach((i) => want(i, false));
     for (const m of f.macros) {
       const params = new Set(m.params ?? []);
-      for (const t of tokenize(m.body)) if (t.kind === 'ident' && !params.has(t.text)) want(t.text, m.name.startsWith(ALIAS_TOKEN));
+      for (const t of tokenize(m.body)) if (t.kind === 'ident' && !params.has(t.text)) want(t.text, true);
     }
   }
   return wanted;
@@ -228,6 +231,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     const apiNames = [...REQUEST_FUNCTIONS.keys()];
     let sets: PassSets = {
       search: [...REQUEST_TOKENS, ALIAS_TOKEN, ...cfg.extraWrappers],
+      searchHeaders: [],
       tokens: [...REQUEST_TOKENS, ALIAS_TOKEN, ...cfg.extraWrappers],
       callees: [...apiNames, ...cfg.extraWrappers],
       constants: [],
@@ -267,7 +271,6 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       return !cfg.signal?.aborted;
     };
     if (!(await runPass(true))) return cancelled();
-    if (process.env.AL_DEBUG) console.error('pass 1 done', facts.size, performance.now().toFixed(0));
     const searched = new Set(sets.search);
     for (;;) {
       const wrappers = new WrapperIndex(facts.values(), macroTableOf(facts.values()), cfg.extraWrappers);
@@ -276,14 +279,14 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       if (names.length === 0 && constants.length === 0) break;
       [...names, ...constants].forEach((n) => searched.add(n));
       sets = {
-        search: [...names, ...constants],
+        search: names,
+        searchHeaders: constants,
         tokens: [...new Set([...sets.tokens, ...names, ...constants])],
         callees: [...new Set([...apiNames, ...cfg.extraWrappers, ...wrappers.wrapperNames()])],
         constants: [...new Set([...sets.constants, ...constants])],
         wholeFile: cfg.wholeFile,
       };
       passes++;
-      if (process.env.AL_DEBUG) console.error('pass', passes, 'names', names.length, names.slice(0, 30).join(' '), 'constants', constants.length, constants.slice(0, 40).join(' '), 'facts', facts.size, performance.now().toFixed(0));
       if (!(await runPass(false))) return cancelled();
     }
     const index = buildIndex(cfg.root, facts, counts, cfg.extraWrappers);

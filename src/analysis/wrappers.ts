@@ -33,6 +33,8 @@ interface Value {
   value: FormatValue;
   /** For a printed buffer: the format it was printed with. */
   format?: string;
+  /** A parameter of the definition being evaluated on its own (no caller to say what it is). */
+  unboundParam?: true;
 }
 
 const MAX_CHAIN = 16;
@@ -139,7 +141,8 @@ export class WrapperIndex {
     const api = REQUEST_FUNCTIONS.get(callee);
     if (api) {
       if (api.symbol) {
-        const name = `symbol:${values[0]?.text.trim() ?? ''}`;
+        if (!values[0] || values[0].unboundParam) return { format: null, via: [], pattern: 'symbol:*', name: null, family: 'symbol:', maxLength: Infinity };
+        const name = `symbol:${values[0].text.trim()}`;
         return { format: null, via: [], pattern: name.replace(/[\\*?[\]]/g, (c) => `\\${c}`), name, family: name, maxLength: Buffer.byteLength(name) };
       }
       const fmt = values[api.formatAt];
@@ -179,7 +182,7 @@ export class WrapperIndex {
       case 'tokens':
         return { text: a.text, value: constantValue(a.text, this.macros, file) };
       case 'param':
-        return env?.[a.index] ?? { text: a.text, value: null };
+        return env ? (env[a.index] ?? { text: a.text, value: null }) : { text: a.text, value: null, unboundParam: true };
       case 'printed': {
         const fmt = this.value(a.format, env, file);
         if (fmt.value?.kind !== 'string') return { text: a.text, value: null };

@@ -1,0 +1,58 @@
+/**
+ * Does a buffer contain any of many tokens? One left-to-right pass (Wu-Manber with 2-byte blocks) instead of one
+ * Buffer.indexOf per token, for the later passes that look for dozens of discovered names at once.
+ */
+export class MultiMatcher {
+  private readonly min: number;
+  private readonly shift: Uint8Array;
+  private readonly candidates = new Map<number, Buffer[]>();
+  private readonly short: Buffer[];
+
+  constructor(tokens: readonly string[]) {
+    const bufs = tokens.map((t) => Buffer.from(t));
+    this.short = bufs.filter((b) => b.length < 3);
+    const long = bufs.filter((b) => b.length >= 3);
+    this.min = long.length > 0 ? Math.min(255, ...long.map((b) => b.length)) : 0;
+    const m = this.min;
+    this.shift = new Uint8Array(65536).fill(Math.max(1, m - 1));
+    for (const p of long) {
+      for (let j = 0; j + 1 < m; j++) {
+        const h = (p[j] << 8) | p[j + 1];
+        const s = m - 2 - j;
+        if (s < this.shift[h]) this.shift[h] = s;
+      }
+      const h = (p[m - 2] << 8) | p[m - 1];
+      const list = this.candidates.get(h);
+      if (list) list.push(p);
+      else this.candidates.set(h, [p]);
+    }
+  }
+
+  test(b: Uint8Array): boolean {
+    for (const s of this.short) if (Buffer.from(b.buffer, b.byteOffset, b.byteLength).includes(s)) return true;
+    const m = this.min;
+    if (m === 0) return false;
+    const n = b.length;
+    const shift = this.shift;
+    let i = m - 1;
+    while (i < n) {
+      const h = (b[i - 1] << 8) | b[i];
+      const s = shift[h];
+      if (s > 0) {
+        i += s;
+        continue;
+      }
+      const list = this.candidates.get(h);
+      if (list) {
+        const start = i - m + 1;
+        for (const p of list) {
+          let k = 0;
+          while (k < p.length && start + k < n && b[start + k] === p[k]) k++;
+          if (k === p.length) return true;
+        }
+      }
+      i++;
+    }
+    return false;
+  }
+}

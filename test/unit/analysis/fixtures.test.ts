@@ -1,0 +1,216 @@
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { linkCallSite, loadParser, scanTree, updateFile } from '../../../src/analysis/index';
+import type { CallSiteInfo, SourceIndex } from '../../../src/engine/sourceIndex';
+
+const repo = path.resolve(__dirname, '../../../..');
+const tree = path.join(repo, 'test/fixtures/c');
+
+async function scanFixtures(opts: Parameters<typeof scanTree>[1] = {}): Promise<SourceIndex> {
+  const r = await scanTree(tree, opts);
+  if (!r.ok) assert.fail(r.error.message);
+  return r.value;
+}
+
+/** One line per call site: position, callee, how it requests, what it requests, how the return is used. */
+const site = (c: CallSiteInfo) =>
+  `${c.file}:${c.line}:${c.column}-${c.endLine}:${c.endColumn} ${c.callee} ${c.kind}${c.via.length ? `>${c.via.join('>')}` : ''} in ${c.function} ` +
+  `fmt=${c.format} pat=${c.pattern} name=${c.name} fam=${c.family} ${c.returnUse}${c.assignedTested === null ? '' : c.assignedTested ? '+tested' : '+untested'}${c.wait ? '' : ' nowait'}`;
+
+// Read off the fixture sources by hand (line, column of the callee name, 1-based; tabs count one column).
+const expectedSites = [
+  'crypto/api.c:10:3-10:36 request_module direct in crypto_larval_lookup fmt=crypto-%s pat=crypto-* name=null fam=crypto- discarded',
+  'crypto/api.c:14:4-14:41 request_module direct in crypto_larval_lookup fmt=crypto-%s-all pat=crypto-*-all name=null fam=crypto- discarded',
+  'crypto/api.c:23:9-23:47 crypto_larval_lookup wrapper>request_module in crypto_alg_mod_lookup fmt=crypto-%s pat=crypto-* name=null fam=crypto- returned',
+  'drivers/dupa/helper.c:8:3-8:32 request_module direct in load_helper fmt=dupa-helper pat=dupa-helper name=dupa-helper fam=dupa-helper discarded',
+  'drivers/dupb/helper.c:8:3-8:32 request_module direct in load_helper fmt=dupb-helper pat=dupb-helper name=dupb-helper fam=dupb-helper discarded',
+  'drivers/media/frontend.c:5:12-5:63 dvb_attach wrapper>symbol_request in demo_frontend_attach fmt=null pat=symbol:stv0299_attach name=symbol:stv0299_attach fam=symbol:stv0299_attach assigned+untested',
+  'drivers/misc/demo.c:16:2-16:34 request_module direct in demo_discarded fmt=demo-discarded pat=demo-discarded name=demo-discarded fam=demo-discarded discarded',
+  'drivers/misc/demo.c:22:8-22:41 request_module direct in demo_void_cast fmt=demo-void-%d pat=demo-void-* name=null fam=demo-void- void-cast',
+  'drivers/misc/demo.c:27:6-28:10 request_module direct in demo_condition fmt=demo-cond-%d pat=demo-cond-* name=null fam=demo-cond- condition',
+  'drivers/misc/demo.c:37:8-37:39 request_module direct in demo_assigned fmt=demo-assigned pat=demo-assigned name=demo-assigned fam=demo-assigned assigned+tested',
+  'drivers/misc/demo.c:45:12-45:48 request_module_nowait direct in demo_assigned_untested fmt=demo-nowait pat=demo-nowait name=demo-nowait fam=demo-nowait assigned+untested nowait',
+  'drivers/misc/demo.c:52:9-52:44 request_module direct in demo_returned fmt=demo-ret-%s pat=demo-ret-* name=null fam=demo-ret- returned',
+  'drivers/misc/demo.c:57:25-57:51 request_module direct in demo_argument fmt=demo-arg pat=demo-arg name=demo-arg fam=demo-arg argument',
+  'drivers/misc/demo.c:62:9-62:65 try_then_request_module direct in demo_try fmt=demo-try-%d pat=demo-try-* name=null fam=demo-try- returned',
+  'drivers/misc/demo.c:67:9-67:31 demo_request wrapper>request_module in demo_wrapper_use fmt=demo-%s pat=demo-gadget name=demo-gadget fam=demo-gadget returned',
+  'drivers/misc/demo.c:72:2-72:71 request_module direct in demo_too_long fmt=a-module-name-prefix-that-is-long-%d-%d-%d pat=a-module-name-prefix-that-is-long-*-*-* name=null fam=a-module-name-prefix-that-is-long- discarded',
+  'drivers/misc/demo.c:78:2-78:29 request_module direct in demo_unknown_family fmt=foo-%d pat=foo-* name=null fam=foo- discarded',
+  'drivers/misc/demo.c:80:2-80:29 request_module direct in demo_unknown_family fmt=bar-%d pat=bar-* name=null fam=bar- discarded',
+  'drivers/misc/demo.c:87:2-87:31 request_module direct in demo_broken fmt=demo-broken pat=demo-broken name=demo-broken fam=demo-broken discarded',
+  'drivers/misc/demo.c:96:7-96:42 request_module direct in demo_retry fmt=demo-retry-%d pat=demo-retry-* name=null fam=demo-retry- condition',
+  'fs/ext4/super.c:6:31-6:50 get_fs_type wrapper>request_module in ext4_init_fs fmt=fs-%.*s pat=fs-ext4 name=fs-ext4 fam=fs-ext4 assigned+tested',
+  'fs/filesystems.c:18:14-18:50 request_module direct in get_fs_type fmt=fs-%.*s pat=fs-* name=null fam=fs- condition',
+  'net/ipv6/af_inet6.c:7:9-7:70 sock_create_kern wrapper>__sock_create>request_module in inet6_create_ctl fmt=net-pf-%d pat=net-pf-10 name=net-pf-10 fam=net-pf-10 returned',
+  'net/socket.c:12:3-12:38 request_module direct in __sock_create fmt=net-pf-%d pat=net-pf-* name=null fam=net-pf- discarded',
+  'net/socket.c:22:9-22:59 __sock_create wrapper>request_module in sock_create_kern fmt=net-pf-%d pat=net-pf-* name=null fam=net-pf- returned',
+];
+
+describe('analysis on the fixture tree', () => {
+  let index: SourceIndex;
+  before(async () => {
+    index = await scanFixtures({ threads: 0, backend: 'native' });
+  });
+
+  it('finds exactly the call sites, with their use, format, pattern and concrete name', () => {
+    assert.deepEqual(index.callSites.map(site), expectedSites);
+  });
+
+  it('never takes comments, strings or the kmod.h definitions for call sites', () => {
+    assert.equal(index.callSites.filter((c) => c.file === 'include/linux/kmod.h' || c.file === 'include/linux/module.h').length, 0);
+    assert.equal(index.callSites.filter((c) => c.file === 'drivers/misc/demo.c' && c.line <= 12).length, 0);
+  });
+
+  it('keeps raw arguments of multi-line calls', () => {
+    const cond = index.callSites.find((c) => c.function === 'demo_condition');
+    assert.deepEqual(cond?.arguments, ['"demo-cond-%d"', 'id']);
+  });
+
+  it('discovers wrappers from the code, transitively, functions and macros', () => {
+    const w = index.wrappers.map((x) => `${x.name} ${x.kind} ${x.file}:${x.line} ${x.pattern} via ${x.calls}`);
+    assert.deepEqual(w, [
+      'crypto_larval_lookup function crypto/api.c:3 crypto-* via request_module',
+      'crypto_alg_mod_lookup function crypto/api.c:21 crypto-* via crypto_larval_lookup',
+      'demo_request macro drivers/misc/demo.c:10 demo-* via request_module',
+      'demo_void_cast function drivers/misc/demo.c:20 demo-void-* via request_module',
+      'demo_condition function drivers/misc/demo.c:25 demo-cond-* via request_module',
+      'demo_returned function drivers/misc/demo.c:50 demo-ret-* via request_module',
+      'demo_try function drivers/misc/demo.c:60 demo-try-* via try_then_request_module',
+      'demo_too_long function drivers/misc/demo.c:70 a-module-name-prefix-that-is-long-*-*-* via request_module',
+      'demo_unknown_family function drivers/misc/demo.c:75 foo-* via request_module',
+      'demo_retry function drivers/misc/demo.c:90 demo-retry-* via request_module',
+      'get_fs_type function fs/filesystems.c:11 fs-* via request_module',
+      'dvb_attach macro include/media/dvbdev.h:1 symbol:* via symbol_request',
+      '__sock_create function net/socket.c:4 net-pf-* via request_module',
+      'sock_create_kern function net/socket.c:20 net-pf-* via __sock_create',
+    ]);
+  });
+
+  it('expands MODULE_ALIAS* through macros, __stringify and #define constants like cpp and depmod', () => {
+    const a = index.aliases.map((x) => `${x.file}:${x.line} ${x.macro} ${x.value ?? `null (${x.reason})`}`);
+    assert.deepEqual(a, [
+      'crypto/aes.c:2 MODULE_ALIAS_CRYPTO aes',
+      'crypto/aes.c:2 MODULE_ALIAS_CRYPTO crypto-aes',
+      'drivers/misc/demo.c:102 MODULE_ALIAS demo-cond-7',
+      'drivers/net/tun.c:6 MODULE_ALIAS_MISCDEV char-major-10-200',
+      'drivers/net/tun.c:7 MODULE_ALIAS devname:net/tun',
+      'drivers/net/tun.c:8 MODULE_ALIAS platform:tun',
+      'drivers/net/tun.c:9 MODULE_ALIAS_UNKNOWN_THING null (MODULE_ALIAS_UNKNOWN_THING is not defined anywhere in the tree)',
+      'drivers/net/tun.c:10 MODULE_ALIAS null (does not expand to a string: NO_SUCH_NAME is not a macro found in the tree)',
+      // Not a macro: cpp stringifies the name itself, and so does depmod's input (as for nd:tND_DEVICE_BTT*).
+      'drivers/net/tun.c:11 MODULE_ALIAS_MISCDEV char-major-10-NOT_A_MACRO_MINOR',
+      'fs/ext4/super.c:10 MODULE_ALIAS_FS fs-ext4',
+      'fs/ext4/super.c:11 MODULE_ALIAS_FS fs-ext3',
+      'fs/ext4/super.c:12 MODULE_ALIAS ext3',
+      'net/ipv6/af_inet6.c:9 MODULE_ALIAS_NETPROTO net-pf-10',
+      'net/ipv6/af_inet6.c:10 MODULE_ALIAS_NET_PF_PROTO_TYPE net-pf-10-proto-2-6-type-132',
+    ]);
+  });
+
+  it('flags unchecked zero returns, but not the look-up-again idiom, try_then_request_module, guards or retries', () => {
+    const f = index.findings.filter((x) => x.rule === 'unchecked-zero-return').map((x) => `${x.location.file}:${x.location.line} ${x.related.map((r) => r.line).join(',')}`);
+    assert.deepEqual(f, [
+      'drivers/misc/demo.c:16 ',
+      'drivers/misc/demo.c:22 ',
+      'drivers/misc/demo.c:27 27',
+      'drivers/misc/demo.c:37 38',
+      'drivers/misc/demo.c:45 ',
+      'drivers/misc/demo.c:72 ',
+      'drivers/misc/demo.c:78 ',
+      'drivers/misc/demo.c:80 ',
+      'drivers/misc/demo.c:87 ',
+    ]);
+  });
+
+  it('flags names that cannot fit MODULE_NAME_LEN', () => {
+    const f = index.findings.filter((x) => x.rule === 'name-too-long');
+    assert.equal(f.length, 1);
+    // 34 literal bytes + 3 × 11 for %d ("-2147483648") + 2 dashes = 69.
+    assert.match(f[0].message, /can produce 69 bytes/);
+    assert.deepEqual(f[0].location, { file: 'drivers/misc/demo.c', line: 72, column: 2 });
+  });
+
+  it('flags alias families no MODULE_ALIAS* declares (static undocumented-alias)', () => {
+    const f = index.findings.filter((x) => x.rule === 'undocumented-alias').map((x) => `${x.location.file}:${x.location.line}`);
+    assert.deepEqual(f, [
+      'crypto/api.c:14',
+      'drivers/misc/demo.c:22',
+      'drivers/misc/demo.c:52',
+      'drivers/misc/demo.c:62',
+      'drivers/misc/demo.c:72',
+      'drivers/misc/demo.c:78',
+      'drivers/misc/demo.c:80',
+      'drivers/misc/demo.c:96',
+    ]);
+  });
+
+  it('links trace call sites directly, through inlining, and reports ambiguity', () => {
+    assert.deepEqual(linkCallSite(index, 'get_fs_type+0x1c/0x120', null), { link: 'direct', locations: [{ file: 'fs/filesystems.c', line: 18, column: 14 }] });
+    assert.deepEqual(linkCallSite(index, 'crypto_alg_mod_lookup', null), {
+      link: 'inlined',
+      locations: [{ file: 'crypto/api.c', line: 10, column: 3 }, { file: 'crypto/api.c', line: 14, column: 4 }],
+    });
+    assert.equal(linkCallSite(index, 'load_helper', 'dupb').link, 'ambiguous');
+    assert.deepEqual(linkCallSite(index, 'load_helper', 'dupb', () => 'kernel/drivers/dupb/dupb.ko'), {
+      link: 'direct',
+      locations: [{ file: 'drivers/dupb/helper.c', line: 8, column: 3 }],
+    });
+    assert.deepEqual(linkCallSite(index, 'load_helper', 'other', () => 'kernel/net/other.ko'), { link: 'stale', locations: [] });
+    assert.deepEqual(linkCallSite(index, 'aarp_send_ddp', 'appletalk'), { link: 'none', locations: [] });
+  });
+
+  it('gives the same index from region parses as from whole-file parses', async () => {
+    assert.deepEqual(await scanFixtures({ threads: 0, wholeFile: true }), index);
+  });
+
+  it('gives the same index on worker threads', async () => {
+    assert.deepEqual(await scanFixtures({ threads: 2 }), index);
+  });
+
+  it('gives the same index with the wasm parser', async () => {
+    assert.deepEqual(await loadParser('wasm'), { ok: true, value: { backend: 'wasm' } });
+    assert.deepEqual(await scanFixtures({ threads: 0, backend: 'wasm' }), index);
+    assert.deepEqual(await scanFixtures({ threads: 1, backend: 'wasm' }), index);
+  });
+
+  it('re-analyses one edited file', async () => {
+    assert.deepEqual(await loadParser('native'), { ok: true, value: { backend: 'native' } });
+    const file = 'drivers/misc/demo.c';
+    const text = fs.readFileSync(path.join(tree, file), 'utf8').replace('request_module("demo-arg")', 'request_module_nowait("demo-arg2")');
+    const next = updateFile(index, file, text);
+    const changed = next.callSites.find((c) => c.file === file && c.line === 57);
+    assert.equal(changed?.callee, 'request_module_nowait');
+    assert.equal(changed?.name, 'demo-arg2');
+    assert.equal(next.callSites.length, index.callSites.length);
+    assert.deepEqual(next.callSites.filter((c) => c.file !== file), index.callSites.filter((c) => c.file !== file));
+    const removed = updateFile(index, file, '');
+    assert.equal(removed.callSites.filter((c) => c.file === file).length, 0);
+    assert.equal(removed.aliases.filter((a) => a.file === file).length, 0);
+  });
+});
+
+describe('tree walking', () => {
+  it('skips big, binary and excluded files, does not follow symlink loops, and counts them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-walk-'));
+    fs.mkdirSync(path.join(dir, 'sub'));
+    fs.writeFileSync(path.join(dir, 'sub/a.c'), 'void f(void)\n{\n\trequest_module("walk-a");\n}\n');
+    fs.writeFileSync(path.join(dir, 'big.c'), `void g(void)\n{\n\trequest_module("walk-big");\n}\n${'/* padding */\n'.repeat(2000)}`);
+    fs.writeFileSync(path.join(dir, 'bin.c'), Buffer.from([0x72, 0x65, 0, 1, 2]));
+    fs.writeFileSync(path.join(dir, 'skip.c'), 'void h(void)\n{\n\trequest_module("walk-skip");\n}\n');
+    fs.symlinkSync(dir, path.join(dir, 'sub/loop'));
+    const r = await scanTree(dir, { threads: 0, maxFileBytes: 4096, exclude: ['skip.c'] });
+    if (!r.ok) assert.fail(r.error.message);
+    assert.deepEqual(r.value.callSites.map((c) => `${c.file}:${c.line} ${c.name}`), ['sub/a.c:3 walk-a']);
+    assert.deepEqual(r.value.files, { scanned: 1, skipped: 2, unreadable: [] });
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('says when the root is not a directory', async () => {
+    const r = await scanTree(path.join(tree, 'no-such-dir'));
+    assert.equal(r.ok, false);
+    assert.equal(!r.ok && r.error.code, 'not-a-directory');
+  });
+});
