@@ -1,33 +1,20 @@
 /**
- * The analysis layer and the engine load on first use, never at activation: esbuild turns these dynamic imports
- * into lazily initialised modules, so the parser (tree-sitter) is only required when a command needs it.
+ * The analysis layer and the engine (layers.ts) load on first use, never at activation. The require is evaluated
+ * lazily both when esbuild bundles layers.ts into the extension (it becomes a lazily initialised module) and when a
+ * build emits it as a bundle of its own (then activation does not even read it). No parser is required until a
+ * command needs one.
  */
-type Analysis = typeof import('../analysis/index');
+type Layers = typeof import('./layers');
 
-let analysis: Analysis | undefined;
+let layers: Layers | undefined;
 
-export async function loadAnalysis(): Promise<Analysis> {
-  analysis ??= await import('../analysis/index');
-  return analysis;
+export function loadLayers(): Layers {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  layers ??= require('./layers') as Layers;
+  return layers;
 }
 
-/** The analysis layer if a command already loaded it (providers must not load it on their own). */
-export function loadedAnalysis(): Analysis | undefined {
-  return analysis;
-}
-
-export function loadReplay(): Promise<typeof import('../engine/replay/index')> {
-  return import('../engine/replay/index');
-}
-
-export function loadModules(): Promise<typeof import('../engine/modules/index')> {
-  return import('../engine/modules/index');
-}
-
-export function loadTraceReaders(): Promise<typeof import('../engine/trace/index')> {
-  return import('../engine/trace/index');
-}
-
-export function loadRenderers(): Promise<typeof import('../engine/report/index')> {
-  return import('../engine/report/index');
+/** The layers if something already loaded them: providers that only make sense after a scan do not load them. */
+export function loadedLayers(): Layers | undefined {
+  return layers;
 }

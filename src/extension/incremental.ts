@@ -1,6 +1,6 @@
 /** After a scan, edited C files are re-analysed (debounced) with the analysis layer's updateFile. */
 import * as vscode from 'vscode';
-import { loadedAnalysis } from './engine';
+import { loadedLayers } from './engine';
 import type { Services } from './services';
 
 const DEBOUNCE_MS = 300;
@@ -29,7 +29,7 @@ export class IncrementalUpdates implements vscode.Disposable {
 
   private update(doc: vscode.TextDocument): void {
     this.pending.delete(doc.uri.toString());
-    const analysis = loadedAnalysis();
+    const analysis = loadedLayers();
     const index = this.s.results.index;
     const root = this.s.results.sourceRoot;
     const rel = this.s.results.relativePath(doc.uri);

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { CallSiteLink } from '../engine/sourceIndex';
-import { loadedAnalysis } from './engine';
+import { loadedLayers } from './engine';
 import type { Results } from './results';
 import { callSiteRange, traceLineRange } from './results';
 
@@ -36,7 +36,7 @@ export class TraceLinks implements vscode.DocumentLinkProvider, vscode.Definitio
 
   private link(symbol: string, module: string | null): CallSiteLink | undefined {
     const index = this.results.index;
-    const analysis = loadedAnalysis();
+    const analysis = loadedLayers();
     if (index === undefined || analysis === undefined) return undefined;
     const key = `${symbol} ${module ?? ''}`;
     let found: CallSiteLink | undefined = this.cache.get(key);

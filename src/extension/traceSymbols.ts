@@ -1,6 +1,6 @@
 /** The outline of a trace: one symbol per requested name, with each of its requests inside. */
 import * as vscode from 'vscode';
-import { loadTraceReaders } from './engine';
+import { loadLayers } from './engine';
 import type { Results } from './results';
 import { traceLineRange } from './results';
 
@@ -15,18 +15,18 @@ interface RequestAt {
 export class TraceSymbols implements vscode.DocumentSymbolProvider {
   constructor(private readonly results: Results) {}
 
-  async provideDocumentSymbols(document: vscode.TextDocument): Promise<vscode.DocumentSymbol[]> {
-    return outline(document, await this.requests(document));
+  provideDocumentSymbols(document: vscode.TextDocument): vscode.DocumentSymbol[] {
+    return outline(document, this.requests(document));
   }
 
   /** The replayed report when this is its trace (it knows outcomes), else the engine's reader over the buffer. */
-  private async requests(document: vscode.TextDocument): Promise<RequestAt[]> {
+  private requests(document: vscode.TextDocument): RequestAt[] {
     const report = this.results.report;
     if (report !== undefined && this.results.isReportTrace(document.uri) && !document.isDirty) {
       return report.requests.map((r) => ({ name: r.name, line: r.line, time: r.time, wait: r.wait, detail: r.outcome }));
     }
     const found: RequestAt[] = [];
-    const read = (await loadTraceReaders()).readTraceText(document.getText(), (e) => {
+    const read = loadLayers().readTraceText(document.getText(), (e) => {
       if (e.kind === 'module_request') found.push({ name: e.name, line: e.line, time: e.time, wait: e.wait, detail: e.callSite?.symbol ?? '' });
     }, { file: document.uri.fsPath });
     return read.ok ? found : [];

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadRenderers } from '../engine';
+import { loadLayers } from '../engine';
 import type { Services } from '../services';
 
 export type ExportFormat = 'json' | 'sarif';
@@ -60,7 +60,7 @@ export async function exportReportCommand(s: Services, uriArg?: unknown, formatA
     void vscode.window.showErrorMessage(`Autoload Lens: cannot export to ${target.toString()}: choose a local file.`);
     return undefined;
   }
-  const r = await loadRenderers();
+  const r = loadLayers();
   const srcRoot = s.results.sourceRoot?.fsPath;
   const baseDir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? path.dirname(target.fsPath);
   const text = report !== undefined

@@ -1,6 +1,6 @@
 /** Select Modules Directory…: where modules.alias & co. live, remembered for this workspace. */
 import * as vscode from 'vscode';
-import { loadModules } from '../engine';
+import { loadLayers } from '../engine';
 import type { Services } from '../services';
 import { rememberModulesDirectory } from '../settings';
 import { showEngineError } from './errors';
@@ -20,7 +20,7 @@ export async function selectModulesDirectoryCommand(s: Services, arg?: unknown):
     void vscode.window.showErrorMessage(`Autoload Lens: ${uri.toString()} is not a local folder.`);
     return undefined;
   }
-  const db = await (await loadModules()).openModuleDb(uri.fsPath);
+  const db = await loadLayers().openModuleDb(uri.fsPath);
   if (!db.ok) {
     showEngineError(s, db.error);
     return undefined;

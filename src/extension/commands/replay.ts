@@ -1,7 +1,7 @@
 /** Replay Trace…: replays a trace against the index and the modules metadata and publishes the report. */
 import * as vscode from 'vscode';
 import type { Report } from '../../engine/report';
-import { loadAnalysis, loadReplay } from '../engine';
+import { loadLayers } from '../engine';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
 import { showEngineError } from './errors';
@@ -41,10 +41,11 @@ export async function replayTraceCommand(s: Services, arg?: unknown): Promise<Re
 export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Promise<Report | undefined> {
   const settings = readSettings(s.context.workspaceState);
   const index = s.results.index;
-  const source = index === undefined ? undefined : await loadAnalysis().then((a) => ({
+  const layers = loadLayers();
+  const source = index === undefined ? undefined : {
     index,
-    link: (symbol: string, module: string | null) => a.linkCallSite(index, symbol, module),
-  }));
+    link: (symbol: string, module: string | null) => layers.linkCallSite(index, symbol, module),
+  };
   const dirty = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.isDirty);
   if (uri.scheme !== 'file' && dirty === undefined) {
     showEngineError(s, { code: 'unsupported-uri', message: `${uri.toString()} is not a local file`, hint: 'open a trace on this machine\'s file system' });
@@ -58,7 +59,6 @@ export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Prom
       .then((choice) => choice && vscode.commands.executeCommand('autoloadLens.selectModulesDirectory'));
   }
 
-  const replayer = await loadReplay();
   const started = Date.now();
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Autoload Lens: replaying ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
@@ -67,12 +67,12 @@ export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Prom
       token.onCancellationRequested(() => abort.abort());
       const common = { source, dupsWindowSeconds: settings.dupsWindowSeconds };
       if (dirty !== undefined) {
-        const inputs = await replayer.openInputs(settings.modulesDirectory === undefined ? {} : { modulesDir: settings.modulesDirectory });
+        const inputs = await layers.openInputs(settings.modulesDirectory === undefined ? {} : { modulesDir: settings.modulesDirectory });
         if (!inputs.ok) return inputs;
-        return replayer.replayText(dirty.getText(), { ...common, file: label, modules: inputs.value.modules ?? undefined });
+        return layers.replayText(dirty.getText(), { ...common, file: label, modules: inputs.value.modules ?? undefined });
       }
       let reported = 0;
-      return replayer.replayTrace({
+      return layers.replayTrace({
         ...common,
         tracePath: uri.fsPath,
         ...(settings.modulesDirectory !== undefined && { modulesDir: settings.modulesDirectory }),

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { declarationsDocumenting } from '../../engine/aliasDeclarations';
 import type { Resolution } from '../../engine/resolution';
 import type { AliasDeclaration } from '../../engine/sourceIndex';
-import { loadModules } from '../engine';
+import { loadLayers } from '../engine';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
 import { showEngineError } from './errors';
@@ -37,7 +37,7 @@ export async function resolveAliasCommand(s: Services, nameArg?: unknown): Promi
   const dir = readSettings(s.context.workspaceState).modulesDirectory;
   let resolution: Resolution | null = null;
   if (dir !== undefined) {
-    const db = await (await loadModules()).openModuleDb(dir);
+    const db = await loadLayers().openModuleDb(dir);
     if (!db.ok) {
       showEngineError(s, db.error);
       return undefined;

@@ -1,7 +1,7 @@
 /** Scan Workspace: indexes a folder's C sources, then keeps the index current as files are edited. */
 import * as vscode from 'vscode';
 import type { SourceIndex } from '../../engine/sourceIndex';
-import { loadAnalysis } from '../engine';
+import { loadLayers } from '../engine';
 import { IncrementalUpdates } from '../incremental';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
@@ -36,7 +36,7 @@ export class Scanner implements vscode.Disposable {
       return undefined;
     }
     const settings = readSettings(this.s.context.workspaceState);
-    const analysis = await loadAnalysis();
+    const analysis = loadLayers();
     const parser = await analysis.loadParser();
     if (!parser.ok) {
       showEngineError(this.s, parser.error);
