@@ -3,6 +3,7 @@
 // packaged .vsix installed, and stops its code-server process group on close.
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { after, before, it } from 'node:test';
 import type { Browser, Frame, Page } from 'playwright-core';
 import {
   artifactsDir, installVsix, launchChromium, locateCodeServer, makeScratch, startCodeServer, workbenchUrl,
@@ -12,8 +13,9 @@ import {
 export const repoRoot = resolve(__dirname, '../../..');
 export const fixtureWorkspace = join(repoRoot, 'test', 'fixtures', 'workspace');
 
-/** The newest autoload-lens-*.vsix in the repo root (npm run package writes it there). */
+/** $AUTOLOAD_LENS_VSIX, else the newest autoload-lens-*.vsix in the repo root (npm run package writes it there). */
 export function packagedVsix(): string {
+  if (process.env.AUTOLOAD_LENS_VSIX) return resolve(process.env.AUTOLOAD_LENS_VSIX);
   const found = readdirSync(repoRoot)
     .filter((f) => /^autoload-lens-.*\.vsix$/.test(f))
     .map((f) => join(repoRoot, f))
@@ -75,6 +77,8 @@ export class Workbench {
       await page.goto(workbenchUrl(server.port, opts.folder), { timeout: 60_000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await page.locator('.statusbar').waitFor({ timeout: 60_000 });
+      // Commands run before the folder is resolved race the workbench's own start-up: wait for the Explorer's rows.
+      await waitFor('the Explorer to list the folder', async () => (await page.locator('.explorer-folders-view .monaco-list-row').count() > 1 ? true : undefined), 60_000);
       return wb;
     } catch (err) {
       await browser?.close().catch(() => undefined); // closing a browser that failed to start
@@ -126,42 +130,50 @@ export class Workbench {
     await this.page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ timeout: 15_000 });
   }
 
-  /** The Problems panel's rows as the screen shows them (file rows and marker rows). */
-  async problemsRows(minRows: number, timeoutMs = 30_000): Promise<string[]> {
+  /** The Problems panel's rows as the screen shows them (file rows and marker rows; the list only renders the rows in
+   * view), after typing `filter` into the panel's filter box as a person would. */
+  async problemsRows(minRows: number, filter = '', timeoutMs = 30_000): Promise<string[]> {
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('Control+Shift+M');
+    const filterBox = this.page.locator('.part.panel .viewpane-filter input').first();
+    await filterBox.fill(filter, { timeout: 10_000 });
     const rows = this.page.locator('.markers-panel .monaco-list-row');
-    return waitFor(`at least ${minRows} rows in the Problems panel`, async () => {
-      const texts = await rows.allInnerTexts();
-      return texts.length >= minRows ? texts.map((t) => t.replace(/\s+/g, ' ').trim()) : undefined;
+    const markerRow = /\[Ln \d+, Col \d+\]$/;
+    return waitFor(`at least ${minRows} rows in the Problems panel${filter ? ` filtered by "${filter}"` : ''}`, async () => {
+      const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+      const filtered = texts.filter((t) => markerRow.test(t)).every((t) => t.includes(filter));
+      return texts.length >= minRows && filtered ? texts : undefined;
     }, timeoutMs);
   }
 
-  /** The Problems panel's own count badge ("Problems 12"), summed over errors, warnings and infos. */
-  async problemsCount(): Promise<number> {
-    const badge = this.page.locator('.part.panel .composite.title .action-item .badge-content, .panel .badge .badge-content').first();
-    const text = await badge.innerText({ timeout: 5_000 });
-    return Number(text.replace(/\D/g, ''));
+  /** Messages of the notifications shown so far, read from the notification center (toasts hide by themselves). */
+  async notifications(minCount = 1): Promise<string[]> {
+    await this.runCommand('Notifications: Show Notifications');
+    const items = this.page.locator('.notifications-center .notification-list-item-message');
+    const texts = await waitFor(`${minCount} notifications`, async () => {
+      const all = await items.allInnerTexts();
+      return all.length >= minCount ? all : undefined;
+    });
+    await this.page.keyboard.press('Escape');
+    return texts;
   }
 
-  /** Opens the Autoload Lens view container and returns the visible rows of one of its views, expanding groups. */
-  async viewRows(viewName: string, expandAll: boolean, minRows: number): Promise<string[]> {
+  /** The visible rows of a view in the side bar, as label and description (expanding the view if collapsed). */
+  async viewRows(viewName: string, minRows: number): Promise<Array<{ label: string; description: string }>> {
     const pane = this.page.locator('.pane', { has: this.page.locator('.pane-header', { hasText: viewName }) }).first();
     await pane.waitFor({ timeout: 15_000 });
     const header = pane.locator('.pane-header');
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
     const rows = pane.locator('.monaco-list-row');
-    await waitFor(`rows in the ${viewName} view`, async () => ((await rows.count()) >= minRows ? true : undefined));
-    if (expandAll) {
-      for (let i = 0; i < (await rows.count()); i++) {
-        const row = rows.nth(i);
-        if ((await row.getAttribute('aria-expanded')) === 'false') {
-          await row.click();
-          await this.page.keyboard.press('ArrowRight');
-        }
-      }
+    await waitFor(`${minRows} rows in the ${viewName} view`, async () => ((await rows.count()) >= minRows ? true : undefined));
+    const out: Array<{ label: string; description: string }> = [];
+    for (const row of await rows.all()) {
+      out.push({
+        label: (await row.locator('.label-name').first().innerText()).trim(),
+        description: (await row.locator('.label-description').first().innerText().catch(() => '')).trim(),
+      });
     }
-    return (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+    return out;
   }
 
   /** The frame holding a webview's own document (webviews nest: workbench > iframe.webview > iframe#active-frame). */
@@ -188,15 +200,37 @@ export class Workbench {
   }
 }
 
-/** Runs `body` against a fresh workbench; on failure saves a screenshot named after the test, and always cleans up. */
-export async function withWorkbench(name: string, opts: { vsix: string; folder: string }, body: (wb: Workbench) => Promise<void>): Promise<void> {
-  const wb = await Workbench.open(opts);
-  try {
-    await body(wb);
-  } catch (err) {
-    const shot = await wb.screenshot(`ui-failure-${name}.png`).catch(() => 'none');
-    throw new Error(`${(err as Error).message}\n(screenshot: ${shot}; page errors: ${wb.pageErrors.length})`, { cause: err });
-  } finally {
-    await wb.close();
-  }
+/**
+ * One workbench for a whole describe block (opening one costs about 10 s): opened before its first test, closed after
+ * the last. `step` declares a test that saves a screenshot named after itself when it fails.
+ */
+export function sharedWorkbench(name: string, opts: () => { vsix: string; folder: string }): {
+  wb: () => Workbench;
+  step: (title: string, body: () => Promise<void>) => void;
+} {
+  let wb: Workbench | undefined;
+  before(async () => {
+    wb = await Workbench.open(opts());
+  });
+  after(async () => {
+    await wb?.close();
+  });
+  const step = (title: string, body: () => Promise<void>): void => {
+    it(title, async () => {
+      try {
+        await body();
+      } catch (err) {
+        const shot = await wb?.screenshot(`ui-failure-${name}-${title.replace(/\W+/g, '-').slice(0, 60)}.png`).catch(() => 'none');
+        (err as Error).message += `\n(screenshot: ${shot ?? 'none: the workbench did not open'})`;
+        throw err;
+      }
+    });
+  };
+  return {
+    wb: () => {
+      if (wb === undefined) throw new Error('the workbench did not open');
+      return wb;
+    },
+    step,
+  };
 }

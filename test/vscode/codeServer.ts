@@ -39,7 +39,7 @@ export function makeScratch(prefix: string): { root: string; env: NodeJS.Process
   return { root, env, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-// A quiet workbench for tests and screenshots: no welcome page, no chat side bar, no tips, no telemetry.
+// A quiet workbench for tests and screenshots: no welcome page, no chat side bar, no tips, no telemetry, no git prompt.
 const PROFILE_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -48,6 +48,7 @@ const PROFILE_SETTINGS = {
   'extensions.ignoreRecommendations': true,
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
+  'git.enabled': false,
 };
 
 /** Writes the test profile's user settings unless the profile already has some. */

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { Report } from '../../../src/engine/report';
 import type { AliasDeclaration } from '../../../src/engine/sourceIndex';
 import type { Resolution } from '../../../src/engine/resolution';
-import { allDiagnostics, clearResults, extensionApi, fixture } from './helpers';
+import { allDiagnostics, clearResults, codeLenses, extensionApi, fixture, waitFor } from './helpers';
 
 interface AliasAnswer { name: string; resolution: Resolution | null; declarations: AliasDeclaration[] }
 
@@ -112,8 +112,12 @@ describe('Open Report and Clear Results', () => {
 
   it('opens the report webview', async () => {
     await vscode.commands.executeCommand('autoloadLens.openReport');
-    const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
-    const report = tabs.filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('autoloadLens.report'));
+    // The tab model reaches the extension host asynchronously.
+    const report = await waitFor('the report tab', () => {
+      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+        .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('autoloadLens.report'));
+      return tabs.length > 0 ? tabs : undefined;
+    });
     assert.deepEqual(report.map((t) => t.label), ['Autoload Lens Report']);
     await vscode.window.tabGroups.close(report);
   });
@@ -125,7 +129,7 @@ describe('Open Report and Clear Results', () => {
     assert.equal(api.index, undefined);
     assert.equal(api.report, undefined);
     assert.deepEqual([...allDiagnostics().keys()], []);
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', fixture('fs/filesystems.c'));
+    const lenses = await codeLenses('fs/filesystems.c');
     assert.deepEqual(lenses, []);
   });
 });

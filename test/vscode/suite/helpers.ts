@@ -32,11 +32,11 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
   }
 }
 
-/** Autoload Lens diagnostics of one file, sorted by line. */
+/** Autoload Lens diagnostics of one file, sorted by line, then rule id. */
 export function diagnosticsOf(rel: string): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(fixture(rel))
     .filter((d) => d.source === DIAGNOSTIC_SOURCE)
-    .sort((a, b) => a.range.start.line - b.range.start.line);
+    .sort((a, b) => a.range.start.line - b.range.start.line || ruleOf(a).localeCompare(ruleOf(b)));
 }
 
 /** Every Autoload Lens diagnostic in the workspace, keyed by path relative to the workspace folder. */
@@ -74,4 +74,11 @@ export async function positionOf(uri: vscode.Uri, line: number, needle: string):
 
 export async function clearResults(): Promise<void> {
   await vscode.commands.executeCommand('autoloadLens.clearResults');
+}
+
+/** CodeLenses of a workspace file (the provider command needs the document open). */
+export async function codeLenses(rel: string): Promise<vscode.CodeLens[]> {
+  const uri = fixture(rel);
+  await vscode.workspace.openTextDocument(uri);
+  return vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
 }
