@@ -9,7 +9,8 @@ interface Node {
   description?: string;
   tooltip?: string;
   icon?: vscode.ThemeIcon;
-  children?: Node[];
+  /** Built when the group is expanded: a long trace has many requests per name. */
+  children?: () => Node[];
   /** Where selecting the item goes. */
   location?: vscode.Location;
 }
@@ -29,7 +30,7 @@ class NodeTree implements vscode.TreeDataProvider<Node> {
   }
 
   getChildren(node?: Node): Node[] {
-    if (node !== undefined) return node.children ?? [];
+    if (node !== undefined) return node.children?.() ?? [];
     this.roots ??= this.build(this.results);
     return this.roots;
   }
@@ -69,7 +70,7 @@ function callSiteNodes(results: Results): Node[] {
     label: family === '' ? '(no literal prefix)' : `${family}*`,
     description: `${list.length} call site${list.length === 1 ? '' : 's'}`,
     icon: new vscode.ThemeIcon('symbol-namespace'),
-    children: list.map((site) => {
+    children: () => list.map((site) => {
       const requests = results.report === undefined ? undefined : results.requestsFrom(site).length;
       return {
         label: oneLine(siteLabel(site)),
@@ -123,7 +124,7 @@ function findingNodes(results: Results): Node[] {
     description: `${rule} · ${byRule.get(rule)!.length}`,
     tooltip: RULES[rule].description,
     icon: new vscode.ThemeIcon('list-tree'),
-    children: byRule.get(rule)!.map((n) => n.node),
+    children: () => byRule.get(rule)!.map((n) => n.node),
   }));
 }
 
@@ -136,7 +137,7 @@ function requestNodes(results: Results): Node[] {
       label: oneLine(name),
       description: `${list.length}× · ${res.modules.length > 0 ? res.modules.join(', ') : res.kind}${duplicates > 0 ? ` · ${duplicates} duplicate${duplicates === 1 ? '' : 's'}` : ''}`,
       icon: new vscode.ThemeIcon(duplicates > 0 ? 'copy' : 'package'),
-      children: list.map((r) => ({
+      children: () => list.map((r) => ({
         label: `${r.time.toFixed(6)} s`,
         description: `${r.task}-${r.pid} · wait=${r.wait ? 1 : 0} · ${r.outcome}${r.duplicateOf !== null ? ' · duplicate' : ''}`,
         tooltip: `${r.callSite?.symbol ?? 'no call site'}${r.loadedModules.length > 0 ? `; loaded ${r.loadedModules.join(', ')}` : ''}`,
