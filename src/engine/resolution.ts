@@ -18,8 +18,3 @@ export interface ModuleResolver {
   /** True when `name` (normalised) is a loadable module known to modules.dep. */
   isModule(name: string): boolean;
 }
-
-/** `-` and `_` are the same in module names, outside `[...]` classes (kmod's `modname_normalize`/`alias_normalize`). */
-export function normalizeModuleName(name: string): string {
-  return name.replace(/-/g, '_');
-}

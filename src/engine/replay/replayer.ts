@@ -5,7 +5,8 @@
  */
 import type { KernelLogEvent, ModuleLoadEvent, ModuleRequestEvent, TraceEvent } from '../events';
 import type { Outcome, RequestRecord } from '../report';
-import { normalizeModuleName, type ModuleResolver, type Resolution } from '../resolution';
+import { modnameNormalize } from '../modules/names';
+import type { ModuleResolver, Resolution } from '../resolution';
 import type { CallSiteLink, SourceIndex } from '../sourceIndex';
 import { DupsModel, type DupsGroup } from './dupsModel';
 import type { RequestState } from './requestState';
@@ -66,7 +67,7 @@ export class Replayer {
         break;
       case 'module_free':
         this.frees++;
-        this.loaded.delete(normalizeModuleName(event.name));
+        this.loaded.delete(modnameNormalize(event.name));
         break;
       case 'module_get':
       case 'module_put':
@@ -116,7 +117,7 @@ export class Replayer {
       state.staleAnchor =
         !anchor.first.pending &&
         (first.outcome === 'loaded' || first.outcome === 'already-loaded') &&
-        first.resolution.modules.some((m) => !this.loaded.has(normalizeModuleName(m)));
+        first.resolution.modules.some((m) => !this.loaded.has(modnameNormalize(m)));
     }
 
     const immediate = this.immediateOutcome(resolution);
@@ -125,7 +126,7 @@ export class Replayer {
       return;
     }
     for (const m of resolution.modules) {
-      const key = normalizeModuleName(m);
+      const key = modnameNormalize(m);
       if (this.loaded.has(key)) continue;
       state.awaiting.push(key);
       let set = this.awaitingByModule.get(key);
@@ -146,13 +147,13 @@ export class Replayer {
         return 'builtin';
       default:
         if (resolution.modules.length === 0) return 'nothing-loaded';
-        return resolution.modules.every((m) => this.loaded.has(normalizeModuleName(m))) ? 'already-loaded' : null;
+        return resolution.modules.every((m) => this.loaded.has(modnameNormalize(m))) ? 'already-loaded' : null;
     }
   }
 
   private load(event: ModuleLoadEvent, time: number): void {
     this.loads++;
-    const key = normalizeModuleName(event.name);
+    const key = modnameNormalize(event.name);
     this.loaded.add(key);
     const waiting = this.awaitingByModule.get(key);
     if (!waiting) return;

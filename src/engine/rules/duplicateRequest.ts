@@ -1,6 +1,6 @@
 /** `duplicate-request`: a dups.c group (or a nowait-first repeat group) turned into a finding. */
 import type { Finding, RequestRecord } from '../report';
-import { normalizeModuleName } from '../resolution';
+import { modnameNormalize } from '../modules/names';
 import type { DupsGroup } from '../replay/dupsModel';
 import type { RequestState } from '../replay/requestState';
 import { callSiteText, certainLocation, plural, RequestList, who } from './findingText';
@@ -68,9 +68,9 @@ export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: M
 }
 
 function duplicateMemory(first: RequestRecord, duplicates: number, sizes: ModuleSizes) {
-  const modules = first.resolution.modules.filter((m) => sizes.sizes.has(normalizeModuleName(m)));
+  const modules = first.resolution.modules.filter((m) => sizes.sizes.has(modnameNormalize(m)));
   if (modules.length === 0) return null;
-  const moduleBytes = modules.reduce((sum, m) => sum + sizes.sizes.get(normalizeModuleName(m))!, 0);
+  const moduleBytes = modules.reduce((sum, m) => sum + sizes.sizes.get(modnameNormalize(m))!, 0);
   return { modules, moduleBytes, bytes: 2 * duplicates * moduleBytes };
 }
 

@@ -4,7 +4,7 @@
  * declaration in the sources documents (info when modules.alias still knows them).
  */
 import type { Finding, RequestRecord } from '../report';
-import { normalizeModuleName } from '../resolution';
+import { declarationsDocumenting } from '../aliasDeclarations';
 import type { AliasDeclaration } from '../sourceIndex';
 import { callSiteText, certainLocation, plural, RequestList } from './findingText';
 
@@ -16,11 +16,11 @@ interface NameStats {
 
 export class UndocumentedAliasRule {
   private readonly names = new Map<string, NameStats>();
-  /** Normalised alias values declared in the sources, or null without a source index. */
-  private readonly declared: Set<string> | null;
+  /** Whether a MODULE_ALIAS* declaration in the sources documents a name, per name; null without a source index. */
+  private readonly declared: Map<string, boolean> | null;
 
-  constructor(aliases: AliasDeclaration[] | null) {
-    this.declared = aliases && new Set(aliases.flatMap((a) => (a.value === null ? [] : [normalizeModuleName(a.value)])));
+  constructor(private readonly aliases: AliasDeclaration[] | null) {
+    this.declared = aliases && new Map();
   }
 
   add(r: RequestRecord): void {
@@ -57,7 +57,10 @@ export class UndocumentedAliasRule {
   }
 
   private isDeclared(name: string): boolean | null {
-    return this.declared === null ? null : this.declared.has(normalizeModuleName(name));
+    if (this.declared === null || this.aliases === null) return null;
+    let known = this.declared.get(name);
+    if (known === undefined) this.declared.set(name, (known = declarationsDocumenting(this.aliases, name).length > 0));
+    return known;
   }
 
   private classify(r: RequestRecord): { severity: Finding['severity']; why: string } {

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ModuleLoadEvent, ModuleRequestEvent, TraceEvent } from '../../../src/engine/events';
 import type { RequestRecord } from '../../../src/engine/report';
-import { normalizeModuleName, type ModuleResolver, type Resolution } from '../../../src/engine/resolution';
+import { modnameNormalize } from '../../../src/engine/modules/names';
+import type { ModuleResolver, Resolution } from '../../../src/engine/resolution';
 import type { DupsGroup } from '../../../src/engine/replay/dupsModel';
 import { Replayer } from '../../../src/engine/replay/replayer';
 import type { RequestState } from '../../../src/engine/replay/requestState';
@@ -12,12 +13,12 @@ import { ThrottledRequestRule } from '../../../src/engine/rules/throttledRequest
 function fakeResolver(aliases: Record<string, string[]>, builtins: string[] = []): ModuleResolver {
   return {
     resolve(name: string): Resolution {
-      const n = normalizeModuleName(name);
+      const n = modnameNormalize(name);
       if (builtins.includes(n)) return { kind: 'builtin', modules: [n], patterns: [] };
       const mods = aliases[name];
       return mods ? { kind: 'alias', modules: mods, patterns: [name] } : { kind: 'none', modules: [], patterns: [] };
     },
-    isBuiltin: (n) => builtins.includes(normalizeModuleName(n)),
+    isBuiltin: (n) => builtins.includes(modnameNormalize(n)),
     isModule: () => false,
   };
 }
