@@ -8,7 +8,7 @@ import { looksLikeKernelLogEvent, parseKernelLogLine } from './kernelLog';
 import { parseFreePayload, parseLoadPayload, parseRefPayload, parseRequestPayload } from './payload';
 
 /** Warnings kept in the summary; the rest are only counted. */
-export const MAX_WARNINGS = 100;
+const MAX_WARNINGS = 100;
 
 /** A requested name holds at most 55 bytes, so a request spans a few lines at most even if it is all newlines. */
 const MAX_REQUEST_LINES = 8;
@@ -24,7 +24,7 @@ interface PendingRequest {
   lines: number;
 }
 
-export interface LineCounts {
+interface LineCounts {
   lines: number;
   events: number;
   skippedLines: number;

@@ -8,7 +8,7 @@ import type { TraceLineReader } from './lineReader';
 
 export const CHUNK_BYTES = 1 << 20;
 /** Twice the kernel's limit for one printed event (a page); module event lines are under 300 characters. */
-export const MAX_LINE_LENGTH = 8192;
+const MAX_LINE_LENGTH = 8192;
 /**
  * A partial line carried over to the next chunk is dropped beyond this many bytes: a UTF-8 character takes at
  * most 3 bytes per UTF-16 unit, so such a line is longer than MAX_LINE_LENGTH characters whatever it holds.

@@ -17,7 +17,7 @@ const OFFSET = /^\+0x([0-9a-fA-F]+)\/0x([0-9a-fA-F]+)$/;
  * The call site printed between `start` and `end` (trailing blanks allowed): `SYMBOL[+0xOFF/0xLEN][ [MODULE]]`.
  * Symbols contain no `+` or space, so both parts are found by position.
  */
-export function parseCallSite(text: string, start: number, end: number): CallSite | null {
+function parseCallSite(text: string, start: number, end: number): CallSite | null {
   while (end > start && text.charCodeAt(end - 1) === 0x20) end--;
   let symbolEnd = text.indexOf(' ', start);
   if (symbolEnd < 0 || symbolEnd > end) symbolEnd = end;
@@ -41,7 +41,7 @@ export function parseCallSite(text: string, start: number, end: number): CallSit
   return { symbol: text.slice(start, plus), offset, length, module };
 }
 
-export interface RequestPayload {
+interface RequestPayload {
   name: string;
   wait: boolean;
   callSite: CallSite | null;
@@ -63,7 +63,7 @@ export function parseRequestPayload(text: string, start: number, end: number): R
   return { name: payload.slice(0, at), wait: flag === 0x31, callSite };
 }
 
-export interface LoadPayload {
+interface LoadPayload {
   name: string;
   taints: string;
 }
@@ -92,7 +92,7 @@ export function parseFreePayload(text: string, start: number, lineEnd: number): 
   return space >= 0 && space < end ? null : text.slice(start, end);
 }
 
-export interface RefPayload {
+interface RefPayload {
   name: string;
   callSite: CallSite | null;
   refcnt: number;
