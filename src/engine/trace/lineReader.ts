@@ -14,6 +14,8 @@ const MAX_WARNINGS = 100;
 const MAX_REQUEST_LINES = 8;
 
 const LOOKS_LIKE_MODULE_EVENT = /module_(?:request|load|free|get|put):/;
+const LOST_EVENTS = /^CPU:\s*(\d+) \[LOST (?:(\d+) )?EVENTS\]/;
+const ENTRIES = /^# entries-in-buffer\/entries-written: (\d+)\/(\d+)/;
 
 /** A module_request whose name contains a newline, waiting for the line that holds `wait=` and `call_site=`. */
 interface PendingRequest {
@@ -64,8 +66,9 @@ export class TraceLineReader {
       this.abandonRequest();
     }
     if (head === null) {
-      if (LOOKS_LIKE_MODULE_EVENT.test(text.slice(start, end))) this.warn(number, 'looks like a module event but the task, pid, CPU and timestamp columns cannot be read');
-      else this.counts.skippedLines++;
+      const line = text.slice(start, end);
+      if (LOOKS_LIKE_MODULE_EVENT.test(line)) this.warn(number, 'looks like a module event but the task, pid, CPU and timestamp columns cannot be read');
+      else if (!this.lostEvents(line, number)) this.counts.skippedLines++;
       return;
     }
     this.eventLine(text, end, head, number);
@@ -156,6 +159,25 @@ export class TraceLineReader {
     const { line, lines } = this.pending!;
     this.pending = null;
     this.warn(line, `module_request without \`wait=\` and \`call_site=\` in ${lines} line${lines === 1 ? '' : 's'}; not read`);
+  }
+
+  /**
+   * Lines where the ring buffer says it dropped events: ftrace's and trace-cmd's `CPU:N [LOST M EVENTS]`, and the
+   * `# entries-in-buffer/entries-written: KEPT/WRITTEN` header when older events were overwritten. Requests and
+   * loads may be missing there, which the replay's findings should be read with.
+   */
+  private lostEvents(line: string, number: number): boolean {
+    const lost = LOST_EVENTS.exec(line);
+    if (lost !== null) {
+      const count = lost[2] === undefined ? 'an unknown number of' : lost[2];
+      this.warn(number, `the kernel lost ${count} events on CPU ${lost[1]} here (ring buffer overrun): requests and loads may be missing`);
+      return true;
+    }
+    const entries = ENTRIES.exec(line);
+    if (entries === null || Number(entries[2]) <= Number(entries[1])) return false;
+    const overwritten = Number(entries[2]) - Number(entries[1]);
+    this.warn(number, `the ring buffer overwrote its ${overwritten} oldest events (${entries[1]} kept of ${entries[2]} written): requests and loads before the first event are missing`);
+    return true;
   }
 
   private kernelLogLine(line: string, number: number): void {

@@ -154,7 +154,6 @@ test('garbage lines and other events are counted as skipped; broken module lines
   const inserted = [
     'hello world',
     '\x01\x02\x03 binary-ish',
-    'CPU:0 [LOST 3 EVENTS]',
     '          <idle>-0       [001] d..2.    20.000000: sched_switch: prev_comm=swapper/1 prev_pid=0 ==> next_comm=bash',
     '',
     '   garbage-12 [000] ..... 21.000000: module_load:',
@@ -165,11 +164,34 @@ test('garbage lines and other events are counted as skipped; broken module lines
   const c = await collectFile(write('garbage.txt', lines.join('\n') + '\n'));
   assert.deepEqual(summaryOf(c), {
     file: path.join(dir, 'garbage.txt'), format: 'ftrace', bytes: Buffer.byteLength(lines.join('\n') + '\n'),
-    lines: 623, events: 602, skippedLines: 17,
+    lines: 622, events: 602, skippedLines: 16,
     warnings: [
-      { line: 106, message: 'module_load without a readable module name and taint letters; not read' },
-      { line: 107, message: 'looks like a module event but the task, pid, CPU and timestamp columns cannot be read' },
-      { line: 108, message: 'module_get without readable `call_site=` and `refcnt=` fields; not read' },
+      { line: 105, message: 'module_load without a readable module name and taint letters; not read' },
+      { line: 106, message: 'looks like a module event but the task, pid, CPU and timestamp columns cannot be read' },
+      { line: 107, message: 'module_get without readable `call_site=` and `refcnt=` fields; not read' },
+    ],
+    warningCount: 3,
+  });
+});
+
+test('lost and overwritten events are located warnings', () => {
+  const text = [
+    '# tracer: nop',
+    '#',
+    '# entries-in-buffer/entries-written: 602/750   #P:2',
+    '    mount-9 [000] .....    1.000000: module_request: fs-ext4 wait=1 call_site=get_fs_type',
+    'CPU:1 [LOST 12 EVENTS]',
+    '    mount-9 [001] .....    1.000001: module_request: fs-ext4 wait=1 call_site=get_fs_type',
+    'CPU:0 [LOST EVENTS]',
+    '',
+  ].join('\n');
+  const c = collectText(text);
+  assert.deepEqual(summaryOf(c), {
+    file: '<text>', format: 'ftrace', bytes: text.length, lines: 7, events: 2, skippedLines: 2,
+    warnings: [
+      { line: 3, message: 'the ring buffer overwrote its 148 oldest events (602 kept of 750 written): requests and loads before the first event are missing' },
+      { line: 5, message: 'the kernel lost 12 events on CPU 1 here (ring buffer overrun): requests and loads may be missing' },
+      { line: 7, message: 'the kernel lost an unknown number of events on CPU 0 here (ring buffer overrun): requests and loads may be missing' },
     ],
     warningCount: 3,
   });
