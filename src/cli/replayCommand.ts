@@ -1,7 +1,7 @@
 /** `autoload-lens replay TRACE ...`: replay a trace and print the report in text, JSON or SARIF. */
 import * as path from 'node:path';
 import type { TraceFormat } from '../engine/events';
-import { renderJsonChunks, renderSarif, renderText } from '../engine/report/index';
+import { renderJsonChunks, renderSarifChunks, renderText } from '../engine/report/index';
 import { openModuleDb, type ModuleDb } from '../engine/modules/index';
 import { replayTrace, type SourceLinker } from '../engine/replay/index';
 import { err, ok, type Result } from '../engine/result';
@@ -103,7 +103,7 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
     a.format === 'json'
       ? renderJsonChunks(report.value)
       : a.format === 'sarif'
-        ? [renderSarif(report.value, { baseDir: ctx.cwd })]
+        ? renderSarifChunks(report.value, { baseDir: ctx.cwd })
         : [renderText(report.value, { color: a.color, width: Math.min(ctx.stdoutColumns ?? 100, 100) })];
   const written = await writeReport(ctx, chunks, a.output);
   if (!written.ok) return written;

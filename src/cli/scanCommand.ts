@@ -1,5 +1,5 @@
 /** `autoload-lens scan DIR ...`: index a source tree and print its call sites' findings in text, JSON or SARIF. */
-import { renderScanJsonChunks, renderScanSarif, renderScanText } from '../engine/report/index';
+import { renderScanJsonChunks, renderScanSarifChunks, renderScanText } from '../engine/report/index';
 import { err, ok, type Result } from '../engine/result';
 import { choiceOption, FAIL_ON_CHOICES, failsOn, listOption, parseCommandArgs, REPORT_FORMATS, stringOption, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_OK, type CliContext } from './context';
@@ -39,7 +39,7 @@ export async function scanCommand(argv: string[], ctx: CliContext): Promise<Resu
     format.value === 'json'
       ? renderScanJsonChunks(index.value)
       : format.value === 'sarif'
-        ? [renderScanSarif(index.value)]
+        ? renderScanSarifChunks(index.value)
         : [renderScanText(index.value, { color: p.values.color === true, width: Math.min(ctx.stdoutColumns ?? 100, 100) })];
   const written = await writeReport(ctx, chunks, stringOption(p, 'output'));
   if (!written.ok) return written;

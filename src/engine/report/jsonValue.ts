@@ -11,7 +11,7 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** A top-level array whose elements are converted one at a time while printing, never all held at once. */
+/** An array whose elements are converted one at a time while printing, never all held at once. */
 export class MappedArray<T> {
   constructor(
     readonly items: readonly T[],
@@ -27,34 +27,59 @@ function indent(json: string, pad: string): string {
   return json.replace(/\n/g, `\n${pad}`);
 }
 
+/** Whether a MappedArray sits anywhere inside `value` (only plain objects and arrays are searched). */
+function holdsMapped(value: unknown): boolean {
+  if (value instanceof MappedArray) return true;
+  if (Array.isArray(value)) return value.some(holdsMapped);
+  if (value !== null && typeof value === 'object') return Object.values(value).some(holdsMapped);
+  return false;
+}
+
+/** `value` printed at indentation `pad`, as JSON.stringify(value, null, 2) would print it there. */
+function* chunksOf(value: unknown, pad: string): Generator<string> {
+  if (!holdsMapped(value)) {
+    yield indent(JSON.stringify(value, null, 2), pad);
+    return;
+  }
+  const inner = `${pad}  `;
+  if (value instanceof MappedArray || Array.isArray(value)) {
+    const items: readonly unknown[] = value instanceof MappedArray ? value.items : value;
+    if (items.length === 0) {
+      yield '[]';
+      return;
+    }
+    yield '[\n';
+    for (let i = 0; i < items.length; i++) {
+      yield inner;
+      const item = value instanceof MappedArray ? value.map(items[i] as never) : items[i];
+      yield* chunksOf(item, inner);
+      yield i < items.length - 1 ? ',\n' : '\n';
+    }
+    yield `${pad}]`;
+    return;
+  }
+  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+  if (entries.length === 0) {
+    yield '{}';
+    return;
+  }
+  yield '{\n';
+  for (let i = 0; i < entries.length; i++) {
+    const [k, v] = entries[i] as [string, unknown];
+    yield `${inner}${JSON.stringify(k)}: `;
+    yield* chunksOf(v, inner);
+    yield i < entries.length - 1 ? ',\n' : '\n';
+  }
+  yield `${pad}}`;
+}
+
 /**
- * Exactly `JSON.stringify(doc, null, 2) + '\n'`, yielded in pieces: one per top-level key, and one per element of a
- * top-level MappedArray, so a report with millions of requests is never one string. MappedArray may only appear at
- * the top level.
+ * Exactly `JSON.stringify(doc, null, 2) + '\n'`, yielded in pieces, with every MappedArray converted and printed
+ * one element at a time, so a report with millions of entries is never one string.
  */
 export function* stringifyChunks(doc: Record<string, unknown>): Generator<string> {
-  const keys = Object.keys(doc);
-  yield '{\n';
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    const value = doc[key];
-    const comma = i < keys.length - 1 ? ',' : '';
-    if (value instanceof MappedArray) {
-      if (value.items.length === 0) {
-        yield `  ${JSON.stringify(key)}: []${comma}\n`;
-        continue;
-      }
-      yield `  ${JSON.stringify(key)}: [\n`;
-      const last = value.items.length - 1;
-      for (let j = 0; j <= last; j++) {
-        yield `    ${indent(JSON.stringify(value.map(value.items[j] as never), null, 2), '    ')}${j < last ? ',' : ''}\n`;
-      }
-      yield `  ]${comma}\n`;
-    } else {
-      yield `  ${JSON.stringify(key)}: ${indent(JSON.stringify(value, null, 2), '  ')}${comma}\n`;
-    }
-  }
-  yield '}\n';
+  yield* chunksOf(doc, '');
+  yield '\n';
 }
 
 /** The whole document as one string (small reports, the extension's export). */

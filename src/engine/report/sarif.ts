@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, Report, RequestRecord } from '../report';
 import { ruleCounts } from './json';
-import { stringify } from './jsonValue';
+import { mapped, stringify, stringifyChunks } from './jsonValue';
 import {
   directoryUri,
   PROJECTROOT,
@@ -25,6 +25,15 @@ export interface SarifOptions {
 }
 
 export function renderSarif(report: Report, opts: SarifOptions = {}): string {
+  return stringify(sarifDocument(report, opts));
+}
+
+/** The same text as renderSarif, in pieces (one per result), for writing large reports to a stream. */
+export function renderSarifChunks(report: Report, opts: SarifOptions = {}): Iterable<string> {
+  return stringifyChunks(sarifDocument(report, opts));
+}
+
+function sarifDocument(report: Report, opts: SarifOptions): Record<string, unknown> {
   const baseDir = path.resolve(opts.baseDir ?? process.cwd());
   const srcRoot = opts.srcRoot ?? report.sourceRoot;
   const traceArtifact = report.trace ? traceArtifactLocation(report.trace.file, baseDir) : null;
@@ -32,21 +41,19 @@ export function renderSarif(report: Report, opts: SarifOptions = {}): string {
   const bases: Record<string, { uri: string }> = {};
   if (traceArtifact?.uriBaseId !== undefined) bases[PROJECTROOT] = { uri: directoryUri(baseDir) };
   if (srcRoot !== null) bases[SRCROOT] = { uri: directoryUri(srcRoot) };
-  return stringify(
-    sarifLog({
-      originalUriBaseIds: bases,
-      results: report.findings.map((f) => result(f, byIndex, traceArtifact)),
-      properties: {
-        summary: {
-          requests: report.summary.requests,
-          loads: report.summary.loads,
-          frees: report.summary.frees,
-          distinctNames: report.summary.distinctNames,
-          findings: ruleCounts(report.summary.findings),
-        },
+  return sarifLog({
+    originalUriBaseIds: bases,
+    results: mapped(report.findings, (f) => result(f, byIndex, traceArtifact)),
+    properties: {
+      summary: {
+        requests: report.summary.requests,
+        loads: report.summary.loads,
+        frees: report.summary.frees,
+        distinctNames: report.summary.distinctNames,
+        findings: ruleCounts(report.summary.findings),
       },
-    }),
-  );
+    },
+  });
 }
 
 type ArtifactLocation = SarifLocation['physicalLocation']['artifactLocation'];

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RULE_IDS, RULES, type RuleId, type Severity } from '../report';
 import type { SourceLocation } from '../sourceIndex';
+import type { MappedArray } from './jsonValue';
 import { RULE_HELP } from './ruleHelp';
 import { TOOL_INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from './tool';
 
@@ -79,9 +80,10 @@ export function sourceLocation(loc: SourceLocation, message?: string): SarifLoca
   };
 }
 
-export function sarifLog(run: {
+/** The log with its one run; results are converted one at a time while printing (see stringifyChunks). */
+export function sarifLog<T>(run: {
   originalUriBaseIds: Record<string, { uri: string }>;
-  results: SarifResult[];
+  results: MappedArray<T>;
   properties: Record<string, unknown>;
 }): Record<string, unknown> {
   return {

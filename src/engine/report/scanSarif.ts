@@ -1,11 +1,20 @@
 /** The source index's findings as SARIF 2.1.0, located in the scanned tree. */
-import type { SourceIndex } from '../sourceIndex';
-import { stringify } from './jsonValue';
+import type { SourceFinding, SourceIndex } from '../sourceIndex';
+import { mapped, stringify, stringifyChunks } from './jsonValue';
 import { directoryUri, ruleIndex, sarifLevel, sarifLog, sourceLocation, SRCROOT, type SarifResult } from './sarifCommon';
 import { scanSummary } from './scanSummary';
 
 export function renderScanSarif(index: SourceIndex): string {
-  const results: SarifResult[] = index.findings.map((f) => ({
+  return stringify(scanSarifDocument(index));
+}
+
+/** The same text as renderScanSarif, in pieces (one per result). */
+export function renderScanSarifChunks(index: SourceIndex): Iterable<string> {
+  return stringifyChunks(scanSarifDocument(index));
+}
+
+function scanSarifDocument(index: SourceIndex): Record<string, unknown> {
+  const result = (f: SourceFinding): SarifResult => ({
     ruleId: f.rule,
     ruleIndex: ruleIndex(f.rule),
     level: sarifLevel(f.severity),
@@ -15,12 +24,10 @@ export function renderScanSarif(index: SourceIndex): string {
       ? { relatedLocations: f.related.map((r, i) => ({ id: i + 1, ...sourceLocation(r, r.message) })) }
       : {}),
     properties: { name: f.name },
-  }));
-  return stringify(
-    sarifLog({
-      originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(index.root) } },
-      results,
-      properties: { summary: scanSummary(index) },
-    }),
-  );
+  });
+  return sarifLog({
+    originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(index.root) } },
+    results: mapped(index.findings, result),
+    properties: { summary: scanSummary(index) },
+  });
 }

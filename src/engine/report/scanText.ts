@@ -2,7 +2,7 @@
 import { RULE_IDS, RULES, type Severity } from '../report';
 import type { SourceFinding, SourceIndex } from '../sourceIndex';
 import { scanSummary, tally } from './scanSummary';
-import { escapeControl, makeStyle, SEVERITIES, table, truncate, wrap, type Column, type Style } from './textFormat';
+import { append, escapeControl, makeStyle, SEVERITIES, table, truncate, wrap, type Column, type Style } from './textFormat';
 import { TOOL_NAME, TOOL_VERSION } from './tool';
 
 export interface ScanTextOptions {
@@ -56,7 +56,7 @@ export function renderScanText(index: SourceIndex, opts: ScanTextOptions = {}): 
     const findings = index.findings.filter((f) => f.rule === rule);
     if (findings.length === 0) continue;
     out.push('', style.bold(`${rule}: ${RULES[rule].title} (${findings.length})`));
-    for (const f of findings) out.push(...finding(f, style, width));
+    for (const f of findings) append(out, finding(f, style, width));
   }
   if (index.findings.length === 0) out.push('', 'No findings.');
   const unexpanded = index.aliases.filter((a) => a.value === null);

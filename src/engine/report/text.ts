@@ -1,6 +1,7 @@
 /** The replay report as a person reads it in a terminal: a summary table, then the findings grouped by rule. */
 import { RULE_IDS, RULES, type Finding, type Report, type RequestRecord, type RuleId, type Severity } from '../report';
 import {
+  append,
   columnWidths,
   escapeControl,
   formatRow,
@@ -20,6 +21,8 @@ export interface TextOptions {
   width?: number;
   /** How many trace warnings to list before summarising the rest (default 20). */
   maxWarnings?: number;
+  /** How many requests to list per finding (and of the nowait requests) before summarising the rest (default 20). */
+  maxRows?: number;
 }
 
 export function renderText(report: Report, opts: TextOptions = {}): string {
@@ -29,18 +32,19 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   out.push(...header(report, style));
   out.push('', ...summary(report, style));
   out.push(...traceWarnings(report, style, opts.maxWarnings ?? 20, width));
+  const maxRows = opts.maxRows ?? 20;
   const byIndex = new Map(report.requests.map((r) => [r.index, r]));
   const nowait = report.requests.filter((r) => !r.wait);
   if (nowait.length > 0) {
     out.push('', style.bold(`Requests that do not wait (${nowait.length})`));
     out.push(...wrap(NOWAIT_NOTE, width - 2).map((l) => `  ${l}`));
-    out.push(...requestTable(nowait, byIndex, style, width));
+    append(out, requestTable(nowait, byIndex, style, width, maxRows));
   }
   for (const rule of RULE_IDS) {
     const findings = report.findings.filter((f) => f.rule === rule);
     if (findings.length === 0) continue;
     out.push('', style.bold(`${rule}: ${RULES[rule].title} (${findings.length})`));
-    for (const f of findings) out.push(...finding(f, byIndex, style, width));
+    for (const f of findings) append(out, finding(f, byIndex, style, width, maxRows));
   }
   if (report.findings.length === 0) out.push('', 'No findings.');
   return `${out.join('\n')}\n`;
@@ -137,9 +141,15 @@ const REQUEST_COLUMNS: Column[] = [
  * The requests of a finding, one row each. The outcome (the longest, least predictable cell) ends the row when it
  * fits in the width, else it goes on the next line under the name, so no cell of a row is ever cut short by it.
  */
-function requestTable(requests: RequestRecord[], byIndex: Map<number, RequestRecord>, style: Style, width: number): string[] {
+function requestTable(
+  requests: RequestRecord[],
+  byIndex: Map<number, RequestRecord>,
+  style: Style,
+  width: number,
+  maxRows: number,
+): string[] {
   const indent = '      ';
-  const rows = requests.map((r) => requestRow(r, byIndex));
+  const rows = requests.slice(0, maxRows).map((r) => requestRow(r, byIndex));
   // The `dup of` column only when some row is a duplicate.
   const keep = rows.some((r) => r.cells[5] !== '') ? REQUEST_COLUMNS.length : REQUEST_COLUMNS.length - 1;
   const columns = REQUEST_COLUMNS.slice(0, keep);
@@ -153,6 +163,9 @@ function requestTable(requests: RequestRecord[], byIndex: Map<number, RequestRec
     if (base.length + 2 + row.outcome.length <= width) lines.push(`${base}  ${row.outcome}`);
     else lines.push(base.trimEnd(), truncate(`${' '.repeat(nameStart)}→ ${row.outcome}`, width));
   });
+  if (requests.length > rows.length) {
+    lines.push(`${indent}… and ${requests.length - rows.length} more (every request is in --format json)`);
+  }
   return lines;
 }
 
@@ -167,7 +180,7 @@ function requestRow(r: RequestRecord, byIndex: Map<number, RequestRecord>): { ce
   };
 }
 
-function finding(f: Finding, byIndex: Map<number, RequestRecord>, style: Style, width: number): string[] {
+function finding(f: Finding, byIndex: Map<number, RequestRecord>, style: Style, width: number, maxRows: number): string[] {
   const lines: string[] = [];
   const label = f.severity.padEnd(7);
   const body = wrap(escapeControl(f.message), width - 11);
@@ -178,12 +191,16 @@ function finding(f: Finding, byIndex: Map<number, RequestRecord>, style: Style, 
   }
   const requests = f.requests.map((i) => byIndex.get(i)).filter((r): r is RequestRecord => r !== undefined);
   if (requests.length > 0) {
-    lines.push(...requestTable(requests, byIndex, style, width));
-    lines.push(...sourceLinks(requests).map((l) => truncate(l, width)));
+    append(lines, requestTable(requests, byIndex, style, width, maxRows));
+    append(lines, sourceLinks(requests).map((l) => truncate(l, width)));
   }
-  const listed = new Set(requests.map((r) => r.line));
-  const otherLines = f.traceLines.filter((l) => !listed.has(l));
-  if (otherLines.length > 0) lines.push(...wrap(`trace lines: ${otherLines.join(', ')}`, width - 6).map((l) => `      ${l}`));
+  const requestLines = new Set(requests.map((r) => r.line));
+  const otherLines = f.traceLines.filter((l) => !requestLines.has(l));
+  if (otherLines.length > 0) {
+    const shown = otherLines.slice(0, maxRows).join(', ');
+    const more = otherLines.length > maxRows ? ` … and ${otherLines.length - maxRows} more` : '';
+    append(lines, wrap(`trace lines: ${shown}${more}`, width - 6).map((l) => `      ${l}`));
+  }
   return lines;
 }
 

@@ -50,9 +50,11 @@ export interface Column {
  * When the line would exceed `width`, the widest shrinkable columns give way first (never below their header).
  */
 export function columnWidths(columns: Column[], rows: string[][], indent: string, width = Infinity): number[] {
-  const widths = columns.map((c, i) =>
-    Math.min(c.max, Math.max(c.header.length, ...rows.map((r) => (r[i] ?? '').length))),
-  );
+  const widths = columns.map((c, i) => {
+    let w = c.header.length;
+    for (const r of rows) w = Math.max(w, (r[i] ?? '').length);
+    return Math.min(c.max, w);
+  });
   const total = (): number => indent.length + widths.reduce((a, b) => a + b, 0) + 2 * (widths.length - 1);
   while (total() > width) {
     let widest = -1;
@@ -105,3 +107,8 @@ export function makeStyle(color: boolean): Style {
 }
 
 export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
+
+/** Appends without spreading into a call, which overflows the stack for very long lists. */
+export function append(out: string[], lines: readonly string[]): void {
+  for (const l of lines) out.push(l);
+}

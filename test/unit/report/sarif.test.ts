@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { renderSarif } from '../../../src/engine/report/index';
+import { renderSarif, renderSarifChunks } from '../../../src/engine/report/index';
 import { linkedReport, sampleReport } from './fixtures';
 import { sarifViolations } from './sarifShape';
 
@@ -93,4 +93,10 @@ test('a trace outside the base directory gets an absolute file URI', () => {
   const run = JSON.parse(renderSarif(r, { baseDir: base })).runs[0];
   assert.deepEqual(run.originalUriBaseIds, {});
   assert.deepEqual(run.results[1].locations[0].physicalLocation.artifactLocation, { uri: 'file:///elsewhere/trace.txt' });
+});
+
+test('the chunked SARIF is the same text as the one-string SARIF, and is what JSON.stringify prints', () => {
+  const whole = renderSarif(linkedReport(), { baseDir: base });
+  assert.equal([...renderSarifChunks(linkedReport(), { baseDir: base })].join(''), whole);
+  assert.equal(`${JSON.stringify(JSON.parse(whole), null, 2)}\n`, whole);
 });

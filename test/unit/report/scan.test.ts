@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderScanJson, renderScanJsonChunks, renderScanSarif, renderScanText } from '../../../src/engine/report/index';
+import { renderScanJson, renderScanJsonChunks, renderScanSarif, renderScanSarifChunks, renderScanText } from '../../../src/engine/report/index';
 import { sampleIndex } from './fixtures';
 import { sarifViolations } from './sarifShape';
 
@@ -126,5 +126,11 @@ test('scan SARIF: valid 2.1.0, results in the source tree with related lines', (
 test('the chunked scan JSON is the same text as the one-string scan JSON', () => {
   const whole = renderScanJson(sampleIndex());
   assert.equal([...renderScanJsonChunks(sampleIndex())].join(''), whole);
+  assert.equal(`${JSON.stringify(JSON.parse(whole), null, 2)}\n`, whole);
+});
+
+test('the chunked scan SARIF is the same text as the one-string scan SARIF', () => {
+  const whole = renderScanSarif(sampleIndex());
+  assert.equal([...renderScanSarifChunks(sampleIndex())].join(''), whole);
   assert.equal(`${JSON.stringify(JSON.parse(whole), null, 2)}\n`, whole);
 });

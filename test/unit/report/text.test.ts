@@ -118,3 +118,18 @@ test('control bytes in task names and messages are escaped, not printed', () => 
   assert.ok(text.includes('  warning  bell\\x07 here\n'));
   assert.ok(text.includes('evil\\x1b[2J-981'));
 });
+
+test('long request lists are cut at maxRows with a count of the rest', () => {
+  const lines = renderText(sampleReport(), { maxRows: 2 }).split('\n');
+  const start = lines.indexOf('duplicate-request: Duplicate module request (1)');
+  assert.deepEqual(lines.slice(start + 3, start + 7), [
+    '      line        time  task-pid      name    call site    dup of  outcome',
+    '       582  128.477235  ktrig.py-981  fs-hfs  get_fs_type          loaded hfs',
+    '       583  128.478863  ktrig.py-982  fs-hfs  get_fs_type     582  loaded hfs',
+    '      … and 1 more (every request is in --format json)',
+  ]);
+  const r = sampleReport();
+  (r.findings[3] as { traceLines: number[] }).traceLines = [602, 603, 604, 605, 606];
+  const cut = renderText(r, { maxRows: 2 }).split('\n');
+  assert.ok(cut.includes('      trace lines: 603, 604 … and 2 more'));
+});
