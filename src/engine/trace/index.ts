@@ -1,6 +1,9 @@
 /**
  * Streaming trace readers: raw ftrace / trace_pipe, `trace-cmd report`, `perf script` and dmesg text, read line
  * by line into module events for a synchronous sink. A file is read in 1 MB chunks; memory does not grow with it.
+ * Error codes: `unreadable-file`, `empty-trace`, `binary-trace` (trace.dat, perf.data, compressed, NUL bytes),
+ * `latency-format`, `unknown-trace-format`, `cancelled`. Problems inside a readable trace are warnings in the
+ * summary, located by line.
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import type { TraceEvent, TraceFormat, TraceReadSummary } from '../events';
