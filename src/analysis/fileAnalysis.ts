@@ -43,14 +43,13 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
   // Helpers defined here that hold call sites: their callers in this file matter (static inlining, local wrappers).
   const searched = new Set(sets.tokens.map((t) => t.toString('latin1')));
   for (;;) {
-    const local = [...new Set(facts.definitions.map((d) => d.name))].filter((n) => !searched.has(n) && !REQUEST_FUNCTIONS.has(n));
+    // File-local definitions only: callers of global ones are found by the tree-wide passes.
+    const fileLocal = facts.definitions.filter((d) => (d.kind === 'function' ? d.isStatic : !file.endsWith('.h')));
+    const local = [...new Set(fileLocal.map((d) => d.name))].filter((n) => !searched.has(n) && !REQUEST_FUNCTIONS.has(n));
     if (local.length === 0) break;
     local.forEach((n) => searched.add(n));
     callees = new Set([...callees, ...local]);
-    const more = findHits(buf, [...sets.tokens, ...local.map((n) => Buffer.from(n))]);
-    // Only the definitions' own names: nothing calls them here.
-    if (more.length === hits.length + facts.definitions.filter((d) => local.includes(d.name)).length && more.every((h) => hits.some((k) => k.offset === h.offset) || facts.definitions.some((d) => d.name === h.name && lineIndex(lines, h.offset) + 1 === d.line))) break;
-    hits = more;
+    hits = findHits(buf, [...sets.tokens, ...[...searched].map((n) => Buffer.from(n))]);
     facts = extract(parser, file, lines, boundaries, hits, callees, sets);
   }
   return facts;
@@ -223,6 +222,7 @@ interface Scope {
   bodyCalls?: Array<{ callee: string; node: CNode; used: boolean }>;
   identifiers?: Map<string, CNode[]>;
   assignments?: Map<string, CNode[]>;
+  localValues?: Map<string, ArgExpr>;
 }
 
 /** Values assigned to a local (`x = v`, `int x = v`). */
@@ -437,8 +437,19 @@ function argExpr(parser: CParser, raw: CNode, scope: Scope, depth: number): ArgE
   }
 }
 
-/** A local's value: a buffer printed by *printf, else what it is assigned (dependencies only). */
+/** A local's value: a buffer printed by *printf, else what it is assigned (dependencies only). Memoised per scope. */
 function localValue(parser: CParser, name: string, text: string, scope: Scope, depth: number): ArgExpr {
+  scope.localValues ??= new Map();
+  const known = scope.localValues.get(name);
+  if (known) return known.kind === 'expr' ? { ...known, text } : known;
+  // Cycles (x = f(x)) see no dependencies while the value is being worked out.
+  scope.localValues.set(name, { kind: 'expr', text, deps: [] });
+  const value = computeLocalValue(parser, name, text, scope, depth);
+  scope.localValues.set(name, value);
+  return value;
+}
+
+function computeLocalValue(parser: CParser, name: string, text: string, scope: Scope, depth: number): ArgExpr {
   if (depth > 3 || !scope.body) return { kind: 'expr', text, deps: [] };
   for (const bc of bodyCalls(parser, scope)) {
     if (!PRINTF_INTO.has(bc.callee)) continue;

@@ -12,6 +12,7 @@ import { type BatchResult, type PassSets, preparePass, runBatch } from './batch'
 import { tokenize } from './cpp';
 import type { FileFacts } from './facts';
 import { buildIndex, type FileCounts, macroTableOf } from './indexBuilder';
+import type { MacroTable } from './macroTable';
 import { getParser, type ParserBackend } from './parser';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 import type { FromWorker, ToWorker, WorkerInit } from './scanWorker';
@@ -196,9 +197,8 @@ const C_WORDS = new Set(['sizeof', 'typeof', 'unsigned', 'signed', 'long', 'shor
 const cancelled = () => err({ code: 'cancelled', message: 'the scan was cancelled' });
 
 /** Identifiers whose `#define` the index still needs: in alias declarations, alias macro bodies and call arguments. */
-function wantedConstants(facts: Iterable<FileFacts>, known: ReadonlySet<string>): Set<string> {
+function wantedConstants(facts: Iterable<FileFacts>, known: ReadonlySet<string>, table: MacroTable, wrappers: WrapperIndex): Set<string> {
   const all = [...facts];
-  const table = macroTableOf(all);
   const wanted = new Set<string>();
   const constantLike = /^_*[A-Z][A-Z0-9_]{2,}$/;
   const want = (name: string, anyCase: boolean) => {
@@ -207,7 +207,11 @@ function wantedConstants(facts: Iterable<FileFacts>, known: ReadonlySet<string>)
   };
   for (const f of all) {
     for (const a of f.aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') want(t.text, false);
-    for (const c of f.calls) for (const a of c.args) if (a.kind === 'tokens') a.idents.forEach((i) => want(i, false));
+    for (const c of f.calls) {
+      c.args.forEach((a, j) => {
+        if (a.kind === 'tokens' && wrappers.feedsName(c.callee, f.file, j)) a.idents.forEach((i) => want(i, false));
+      });
+    }
     for (const m of f.macros) {
       const params = new Set(m.params ?? []);
       for (const t of tokenize(m.body)) if (t.kind === 'ident' && !params.has(t.text)) want(t.text, true);
@@ -273,9 +277,10 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     if (!(await runPass(true))) return cancelled();
     const searched = new Set(sets.search);
     for (;;) {
-      const wrappers = new WrapperIndex(facts.values(), macroTableOf(facts.values()), cfg.extraWrappers);
+      const table = macroTableOf(facts.values());
+      const wrappers = new WrapperIndex(facts.values(), table, cfg.extraWrappers);
       const names = wrappers.globalNames().filter((n) => !searched.has(n));
-      const constants = [...wantedConstants(facts.values(), searched)];
+      const constants = [...wantedConstants(facts.values(), searched, table, wrappers)];
       if (names.length === 0 && constants.length === 0) break;
       [...names, ...constants].forEach((n) => searched.add(n));
       sets = {

@@ -76,6 +76,14 @@ export class WrapperIndex {
     return REQUEST_FUNCTIONS.has(name) || this.extra.has(name) || this.wrapperFor(name, file) !== null;
   }
 
+  /** Whether argument `j` of a call of `callee` in `file` feeds the requested name. */
+  feedsName(callee: string, file: string, j: number): boolean {
+    const api = REQUEST_FUNCTIONS.get(callee);
+    if (api) return j >= api.formatAt;
+    const w = this.wrapperFor(callee, file);
+    return w !== null && w.nameParams.has(paramAt(w.def, j));
+  }
+
   /** Names whose callers may be anywhere in the tree. */
   globalNames(): string[] {
     const names = new Set(this.extra);

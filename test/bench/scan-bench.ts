@@ -1,0 +1,122 @@
+/**
+ * Whole-tree scan benchmark (`npm run bench` calls it): after a warm-up, scans the kernel tree three times and prints
+ * the median wall time and peak RSS next to `rg -n --type c request_module` and to reading every byte in Node (two
+ * worker threads), measured in the same run, with the ratios; then the time to re-analyse one edited file.
+ * Each measured run is a child process, so peak RSS is that run's own.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { loadParser, scanTree, updateFile } from '../../src/analysis/index';
+
+const DEFAULT_TREE = '/root/.cache/autoload-lens/linux-source-6.12';
+const tree = process.env.AUTOLOAD_LENS_KERNEL_TREE ?? DEFAULT_TREE;
+const RUNS = 3;
+
+interface Sample {
+  ms: number;
+  rssKb: number | null;
+}
+
+/** Child mode: one measured action, printed as JSON on stdout. */
+async function child(action: string): Promise<void> {
+  const t0 = performance.now();
+  if (action === 'scan') {
+    const r = await scanTree(tree);
+    if (!r.ok) throw new Error(r.error.message);
+  } else if (action === 'read') {
+    await readEverything();
+  }
+  const ms = performance.now() - t0;
+  process.stdout.write(JSON.stringify({ ms, rssKb: process.resourceUsage().maxRSS }));
+}
+
+/** Reads every .c/.h byte of the tree with two worker threads (the floor any exact scan pays). */
+async function readEverything(): Promise<void> {
+  const files: string[] = [];
+  const stack = [tree];
+  while (stack.length > 0) {
+    const dir = stack.pop() as string;
+    for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, d.name);
+      if (d.isDirectory()) stack.push(p);
+      else if (d.isFile() && /\.[ch]$/.test(d.name)) files.push(p);
+    }
+  }
+  const code = `const { parentPort, workerData } = require('node:worker_threads'); const fs = require('node:fs');
+    let n = 0; for (const f of workerData) n += fs.readFileSync(f).length; parentPort.postMessage(n);`;
+  await Promise.all([0, 1].map((w) => new Promise((resolve, reject) => {
+    const worker = new Worker(code, { eval: true, workerData: files.filter((_, i) => i % 2 === w) });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  })));
+}
+
+function measureChild(action: string): Sample {
+  const r = spawnSync(process.execPath, [__filename, '--child', action], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  if (r.status !== 0) throw new Error(`${action} run failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Sample;
+}
+
+function measureRg(): Sample {
+  const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+  const t0 = performance.now();
+  const r = timeBin
+    ? spawnSync(timeBin, ['-f', '%M', 'rg', '-n', '--type', 'c', 'request_module'], { cwd: tree, encoding: 'utf8', maxBuffer: 64 << 20 })
+    : spawnSync('rg', ['-n', '--type', 'c', 'request_module'], { cwd: tree, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const ms = performance.now() - t0;
+  if (r.error) throw new Error(`rg could not run: ${r.error.message} (install ripgrep)`);
+  const rss = timeBin ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+  return { ms, rssKb: Number.isFinite(rss) ? rss : null };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function summarise(name: string, samples: Sample[]): { name: string; ms: number; rssMb: number | null } {
+  const rss = samples.map((s) => s.rssKb).filter((x): x is number => x !== null);
+  return { name, ms: median(samples.map((s) => s.ms)), rssMb: rss.length ? Math.max(...rss) / 1024 : null };
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') {
+    await child(process.argv[3]);
+    return;
+  }
+  if (!fs.existsSync(tree)) {
+    process.stderr.write(`kernel tree not found at ${tree}\n  install it: apt-get install -y linux-source-6.12 && mkdir -p ${path.dirname(DEFAULT_TREE)} && tar -xf /usr/src/linux-source-6.12.tar.xz -C ${path.dirname(DEFAULT_TREE)}\n  or set AUTOLOAD_LENS_KERNEL_TREE\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`tree: ${tree}\nwarm-up...\n`);
+  measureRg();
+  measureChild('read');
+  measureChild('scan');
+  const rows = [
+    summarise('autoload-lens scanTree', Array.from({ length: RUNS }, () => measureChild('scan'))),
+    summarise('rg -n --type c request_module', Array.from({ length: RUNS }, () => measureRg())),
+    summarise('read every byte (Node, 2 workers)', Array.from({ length: RUNS }, () => measureChild('read'))),
+  ];
+  process.stdout.write(`\nmedian of ${RUNS} runs (warm cache):\n`);
+  for (const r of rows) process.stdout.write(`  ${r.name.padEnd(36)} ${(r.ms / 1000).toFixed(3).padStart(8)} s   peak RSS ${r.rssMb === null ? '   n/a' : r.rssMb.toFixed(0).padStart(6)} MB\n`);
+  process.stdout.write(`  scan / rg   = ${(rows[0].ms / rows[1].ms).toFixed(2)}x   (target <= 3x)\n`);
+  process.stdout.write(`  scan / read = ${(rows[0].ms / rows[2].ms).toFixed(2)}x\n`);
+
+  // Re-analysis of one edited file, in this process, against a full index.
+  const scanned = await scanTree(tree);
+  const parser = await loadParser();
+  if (!scanned.ok || !parser.ok) throw new Error('scan or parser failed');
+  const file = 'fs/filesystems.c';
+  const text = fs.readFileSync(path.join(tree, file), 'utf8');
+  const times: number[] = [];
+  for (let i = 0; i < 7; i++) {
+    const t0 = performance.now();
+    updateFile(scanned.value, file, `${text}\n/* edit ${i} */\n`);
+    times.push(performance.now() - t0);
+  }
+  process.stdout.write(`  updateFile(${file}) median ${median(times).toFixed(1)} ms (target < 20 ms), parser ${parser.value.backend}\n`);
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`${e.message}\n`);
+  process.exit(1);
+});
