@@ -8,6 +8,8 @@ import { TOOL_NAME, TOOL_VERSION } from './tool';
 export interface ScanTextOptions {
   color?: boolean;
   width?: number;
+  /** How many wrappers to list, most used first (default 40). */
+  maxWrappers?: number;
 }
 
 export function renderScanText(index: SourceIndex, opts: ScanTextOptions = {}): string {
@@ -41,17 +43,7 @@ export function renderScanText(index: SourceIndex, opts: ScanTextOptions = {}): 
     out.push('', ...countTable('return use', tally(index.callSites.map((c) => c.returnUse)), 15));
   }
   out.push('', ...ruleTable(index.findings, s.findings));
-  if (index.wrappers.length > 0) {
-    out.push('', style.bold(`Wrappers (${index.wrappers.length})`));
-    out.push(
-      ...table(
-        WRAPPER_COLUMNS,
-        index.wrappers.map((w) => [w.name, w.kind, w.pattern ?? '?', w.calls, `${w.file}:${w.line}`].map(escapeControl)),
-        '  ',
-        width,
-      ),
-    );
-  }
+  if (index.wrappers.length > 0) append(out, wrapperTable(index, style, width, opts.maxWrappers ?? 40));
   for (const rule of RULE_IDS) {
     const findings = index.findings.filter((f) => f.rule === rule);
     if (findings.length === 0) continue;
@@ -74,12 +66,27 @@ export function renderScanText(index: SourceIndex, opts: ScanTextOptions = {}): 
 }
 
 const WRAPPER_COLUMNS: Column[] = [
-  { header: 'name', align: 'left', max: 28 },
+  { header: 'name', align: 'left', max: 32 },
   { header: 'kind', align: 'left', max: 8 },
-  { header: 'pattern', align: 'left', max: 24 },
-  { header: 'calls', align: 'left', max: 24 },
-  { header: 'defined at', align: 'left', max: 48 },
+  { header: 'sites', align: 'right', max: 6, shrink: false },
+  { header: 'pattern', align: 'left', max: 28 },
+  { header: 'defined at', align: 'left', max: 60, shrink: false },
 ];
+
+/** The most used wrappers first (by call sites through them), so the list is worth reading when it is cut. */
+function wrapperTable(index: SourceIndex, style: Style, width: number, max: number): string[] {
+  const sites = new Map<string, number>();
+  for (const c of index.callSites) if (c.kind === 'wrapper') sites.set(c.callee, (sites.get(c.callee) ?? 0) + 1);
+  const ranked = [...index.wrappers].sort(
+    (a, b) => (sites.get(b.name) ?? 0) - (sites.get(a.name) ?? 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
+  const rows = ranked
+    .slice(0, max)
+    .map((w) => [w.name, w.kind, String(sites.get(w.name) ?? 0), w.pattern ?? '?', `${w.file}:${w.line}`].map(escapeControl));
+  const lines = ['', style.bold(`Wrappers (${index.wrappers.length})`), ...table(WRAPPER_COLUMNS, rows, '  ', width)];
+  if (ranked.length > max) lines.push(`  … and ${ranked.length - max} more (every wrapper is in --format json)`);
+  return lines;
+}
 
 function countTable(header: string, counts: Array<[string, number]>, top: number): string[] {
   const rows = counts.slice(0, top).map(([k, n]) => [escapeControl(k), String(n)]);

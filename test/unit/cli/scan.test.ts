@@ -79,7 +79,12 @@ test('scan text and SARIF; --output writes the file and nothing else', () => {
   assert.equal(text.code, 1);
   const lines = text.stdout.split('\n');
   assert.deepEqual(lines.slice(0, 2), [`autoload-lens 0.1.0: scan of ${src}`, '  files  5 scanned, 0 skipped, 0 unreadable']);
-  assert.ok(lines.includes('  get_fs_type  function  fs-*     request_module  fs/filesystems.c:7'));
+  const wrappers = lines.indexOf('Wrappers (2)');
+  assert.deepEqual(lines.slice(wrappers + 1, wrappers + 4), [
+    '  name         kind      sites  pattern  defined at',
+    '  get_fs_type  function      1  fs-*     fs/filesystems.c:7',
+    '  foo_attach   function      0  foo-*    drivers/foo/foo.c:6',
+  ]);
   assert.ok(lines.includes('name-too-long: Module name too long (1)'));
   assert.ok(lines.includes('           at drivers/foo/foo.c:15:9'));
 

@@ -36,8 +36,8 @@ test('scan text: totals, callees, return uses, rules, wrappers, findings with re
       '  undocumented-alias         0        1     0      1',
       '',
       'Wrappers (1)',
-      '  name         kind      pattern  calls           defined at',
-      '  get_fs_type  function  fs-*     request_module  fs/filesystems.c:265',
+      '  name         kind      sites  pattern  defined at',
+      '  get_fs_type  function      1  fs-*     fs/filesystems.c:265',
       '',
       'undocumented-alias: Undocumented alias (1)',
       '  warning  No MODULE_ALIAS* declaration in the tree provides the family foo-*.',
@@ -133,4 +133,18 @@ test('the chunked scan SARIF is the same text as the one-string scan SARIF', () 
   const whole = renderScanSarif(sampleIndex());
   assert.equal([...renderScanSarifChunks(sampleIndex())].join(''), whole);
   assert.equal(`${JSON.stringify(JSON.parse(whole), null, 2)}\n`, whole);
+});
+
+test('scan text lists the most used wrappers first and cuts the list at maxWrappers', () => {
+  const index = sampleIndex();
+  index.wrappers.push({ name: 'load_nls', kind: 'function', file: 'fs/nls/nls_base.c', line: 275, pattern: 'nls_*', calls: 'request_module' });
+  index.callSites.push({ ...(index.callSites[1] as (typeof index.callSites)[number]), callee: 'load_nls', line: 90 });
+  index.callSites.push({ ...(index.callSites[1] as (typeof index.callSites)[number]), callee: 'load_nls', line: 91 });
+  const lines = renderScanText(index, { maxWrappers: 1 }).split('\n');
+  const start = lines.indexOf('Wrappers (2)');
+  assert.deepEqual(lines.slice(start + 1, start + 4), [
+    '  name      kind      sites  pattern  defined at',
+    '  load_nls  function      2  nls_*    fs/nls/nls_base.c:275',
+    '  … and 1 more (every wrapper is in --format json)',
+  ]);
 });
