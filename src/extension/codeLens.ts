@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { CallSiteInfo } from '../engine/sourceIndex';
 import type { Results } from './results';
 import { callSiteRange } from './results';
+import { plural } from './text';
 
 export class CallSiteCodeLens implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -28,7 +29,7 @@ export class CallSiteCodeLens implements vscode.CodeLensProvider {
     const loaded = [...new Set(requests.flatMap((r) => r.loadedModules))];
     const title = requests.length === 0
       ? `no request in the trace · ${what}`
-      : `${requests.length} request${requests.length === 1 ? '' : 's'} in the trace · ${duplicates} duplicate${duplicates === 1 ? '' : 's'} · ` +
+      : `${plural(requests.length, 'request')} in the trace · ${plural(duplicates, 'duplicate')} · ` +
         (loaded.length > 0 ? `loaded ${loaded.slice(0, 4).join(', ')}${loaded.length > 4 ? ` +${loaded.length - 4}` : ''}` : 'loaded nothing');
     return { title, command: 'autoloadLens.showCallSiteRequests', arguments: [site.file, site.line], tooltip: 'Show these requests in the trace' };
   }

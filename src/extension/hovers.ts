@@ -6,13 +6,14 @@ import type { CallSiteInfo, SourceLocation } from '../engine/sourceIndex';
 import { ruleHelpUri } from './diagnostics';
 import type { Results } from './results';
 import { callSiteRange } from './results';
+import { oneLine, plural } from './text';
 
 /** How many declarations or requests a hover lists before summarising. */
 const LISTED = 8;
 
 /** Markdown code span that survives backticks in trace or source text. */
 function code(text: string): string {
-  const clean = text.replace(/[\r\n]+/g, '⏎');
+  const clean = oneLine(text);
   const fence = clean.includes('`') ? '``' : '`';
   return `${fence} ${clean} ${fence}`;
 }
@@ -58,7 +59,7 @@ export class AutoloadHovers implements vscode.HoverProvider {
     const requests = this.results.requestsFrom(site);
     const modules = [...new Set(requests.flatMap((r) => r.resolution.modules))];
     if (this.results.report !== undefined) {
-      md.appendMarkdown(`\n**In the trace**: ${requests.length} request${requests.length === 1 ? '' : 's'}`);
+      md.appendMarkdown(`\n**In the trace**: ${plural(requests.length, 'request')}`);
       md.appendMarkdown(modules.length > 0 ? `, provided by ${modules.map(code).join(', ')}\n` : '\n');
       for (const r of requests.slice(0, LISTED)) md.appendMarkdown(`- ${this.requestLine(r)}\n`);
       if (requests.length > LISTED) md.appendMarkdown(`- … and ${requests.length - LISTED} more\n`);

@@ -1,6 +1,7 @@
 /** Status bar item: how many findings the scan and the replay produced; clicking it shows them. */
 import * as vscode from 'vscode';
 import type { Results } from './results';
+import { plural } from './text';
 
 export function createStatusBar(results: Results): vscode.Disposable[] {
   const item = vscode.window.createStatusBarItem('autoloadLens.findings', vscode.StatusBarAlignment.Left, 50);
@@ -17,7 +18,7 @@ export function createStatusBar(results: Results): vscode.Disposable[] {
       results.index && `${results.index.callSites.length} call sites, ${results.index.findings.length} source findings`,
       results.report && `${results.report.summary.requests} trace requests, ${results.report.findings.length} trace findings`,
     ].filter((p): p is string => typeof p === 'string');
-    item.tooltip = `Autoload Lens: ${n} finding${n === 1 ? '' : 's'} (${parts.join('; ')})`;
+    item.tooltip = `Autoload Lens: ${plural(n, 'finding')} (${parts.join('; ')})`;
     item.show();
   };
   return [item, results.onDidChange(update)];

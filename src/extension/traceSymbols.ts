@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { loadLayers } from './engine';
 import type { Results } from './results';
 import { traceLineRange } from './results';
+import { oneLine, plural } from './text';
 
 interface RequestAt {
   name: string;
@@ -44,8 +45,8 @@ function outline(document: vscode.TextDocument, requests: RequestAt[]): vscode.D
   return [...byName].map(([name, list]) => {
     const first = lineRange(list[0]!.line);
     const range = first.union(lineRange(list[list.length - 1]!.line));
-    const label = name.replace(/[\r\n]+/g, '⏎') || '(empty name)';
-    const symbol = new vscode.DocumentSymbol(label, `${list.length} request${list.length === 1 ? '' : 's'}`, vscode.SymbolKind.Module, range, first);
+    const label = oneLine(name) || '(empty name)';
+    const symbol = new vscode.DocumentSymbol(label, plural(list.length, 'request'), vscode.SymbolKind.Module, range, first);
     symbol.children = list.map((r) => {
       const at = lineRange(r.line);
       return new vscode.DocumentSymbol(`${r.time.toFixed(6)} s`, `wait=${r.wait ? 1 : 0} ${r.detail}`, vscode.SymbolKind.Event, at, at);

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { RULES, type RuleId } from '../engine/report';
 import type { Results } from './results';
 import { siteLabel } from './results';
+import { oneLine, plural } from './text';
 
 interface Node {
   label: string;
@@ -14,8 +15,6 @@ interface Node {
   /** Where selecting the item goes. */
   location?: vscode.Location;
 }
-
-const oneLine = (text: string): string => text.replace(/[\r\n]+/g, '⏎');
 
 class NodeTree implements vscode.TreeDataProvider<Node> {
   private readonly changed = new vscode.EventEmitter<void>();
@@ -42,7 +41,8 @@ class NodeTree implements vscode.TreeDataProvider<Node> {
     item.tooltip = node.tooltip;
     item.iconPath = node.icon;
     if (node.location !== undefined) {
-      item.command = { title: 'Reveal', command: 'vscode.open', arguments: [node.location.uri, { selection: node.location.range }] };
+      const at = node.location.range.start;
+      item.command = { title: 'Reveal', command: 'vscode.open', arguments: [node.location.uri, { selection: new vscode.Range(at, at) }] };
     }
     return item;
   }
@@ -68,7 +68,7 @@ function callSiteNodes(results: Results): Node[] {
   const families = groupBy(sites, (s) => s.family ?? '');
   return [...families].sort(([a], [b]) => a.localeCompare(b)).map(([family, list]) => ({
     label: family === '' ? '(no literal prefix)' : `${family}*`,
-    description: `${list.length} call site${list.length === 1 ? '' : 's'}`,
+    description: plural(list.length, 'call site'),
     icon: new vscode.ThemeIcon('symbol-namespace'),
     children: () => list.map((site) => {
       const requests = results.report === undefined ? undefined : results.requestsFrom(site).length;
@@ -135,7 +135,7 @@ function requestNodes(results: Results): Node[] {
     const duplicates = list.filter((r) => r.duplicateOf !== null).length;
     return {
       label: oneLine(name),
-      description: `${list.length}× · ${res.modules.length > 0 ? res.modules.join(', ') : res.kind}${duplicates > 0 ? ` · ${duplicates} duplicate${duplicates === 1 ? '' : 's'}` : ''}`,
+      description: `${list.length}× · ${res.modules.length > 0 ? res.modules.join(', ') : res.kind}${duplicates > 0 ? ` · ${plural(duplicates, 'duplicate')}` : ''}`,
       icon: new vscode.ThemeIcon(duplicates > 0 ? 'copy' : 'package'),
       children: () => list.map((r) => ({
         label: `${r.time.toFixed(6)} s`,

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { loadLayers } from '../engine';
 import type { Services } from '../services';
+import { uriArgument } from './args';
 
 export type ExportFormat = 'json' | 'sarif';
 
@@ -43,7 +44,7 @@ export async function exportReportCommand(s: Services, uriArg?: unknown, formatA
     void vscode.window.showWarningMessage('Autoload Lens: nothing to export yet: scan the workspace or replay a trace first.');
     return undefined;
   }
-  const given = uriArg instanceof vscode.Uri ? uriArg : typeof uriArg === 'string' ? vscode.Uri.file(uriArg) : undefined;
+  const given = uriArgument(uriArg);
   const format = formatOf(formatArg, given) ?? (await askFormat());
   if (format === undefined) return undefined;
   const target = given ?? (await vscode.window.showSaveDialog({

@@ -3,11 +3,12 @@ import * as vscode from 'vscode';
 import { loadLayers } from '../engine';
 import type { Services } from '../services';
 import { rememberModulesDirectory } from '../settings';
+import { uriArgument } from './args';
 import { showEngineError } from './errors';
 import { replay } from './replay';
 
 export async function selectModulesDirectoryCommand(s: Services, arg?: unknown): Promise<string | undefined> {
-  const given = arg instanceof vscode.Uri ? arg : typeof arg === 'string' && arg !== '' ? vscode.Uri.file(arg) : undefined;
+  const given = uriArgument(arg);
   const uri = given ?? (await vscode.window.showOpenDialog({
     canSelectFiles: false,
     canSelectFolders: true,

@@ -4,18 +4,14 @@ import type { Report } from '../../engine/report';
 import { loadLayers } from '../engine';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
+import { percentReporter } from '../progress';
+import { uriArgument } from './args';
 import { showEngineError } from './errors';
 
 export const TRACE_LANGUAGE = 'autoload-trace';
 
-function asUri(arg: unknown): vscode.Uri | undefined {
-  if (arg instanceof vscode.Uri) return arg;
-  if (typeof arg === 'string' && arg !== '') return vscode.Uri.file(arg);
-  return undefined;
-}
-
 async function pickTrace(arg: unknown): Promise<vscode.Uri | undefined> {
-  const given = asUri(arg);
+  const given = uriArgument(arg);
   if (given !== undefined) return given;
   const editor = vscode.window.activeTextEditor;
   if (editor !== undefined && editor.document.languageId === TRACE_LANGUAGE) return editor.document.uri;
@@ -71,20 +67,12 @@ export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Prom
         if (!inputs.ok) return inputs;
         return layers.replayText(dirty.getText(), { ...common, file: label, modules: inputs.value.modules ?? undefined });
       }
-      let reported = 0;
       return layers.replayTrace({
         ...common,
         tracePath: uri.fsPath,
         ...(settings.modulesDirectory !== undefined && { modulesDir: settings.modulesDirectory }),
         signal: abort.signal,
-        onProgress: (bytesRead, totalBytes) => {
-          if (totalBytes <= 0) return;
-          const percent = Math.floor((bytesRead / totalBytes) * 100);
-          if (percent > reported) {
-            progress.report({ increment: percent - reported, message: `${percent} %` });
-            reported = percent;
-          }
-        },
+        onProgress: percentReporter(progress, (_read, _total, percent) => `${percent} %`),
       });
     },
   );

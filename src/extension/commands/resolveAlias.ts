@@ -7,6 +7,7 @@ import { loadLayers } from '../engine';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
 import { showEngineError } from './errors';
+import { plural } from '../text';
 
 export interface AliasAnswer {
   name: string;
@@ -63,7 +64,7 @@ function present(s: Services, answer: AliasAnswer, dir: string | undefined): voi
     : resolution.modules.length === 0 ? `not found (${resolution.kind})` : `→ ${resolution.modules.join(', ')} (${resolution.kind}${resolution.patterns.length > 0 ? ` via ${resolution.patterns.join(', ')}` : ''})`;
   const declared = s.results.index === undefined
     ? ''
-    : declarations.length === 0 ? '; no MODULE_ALIAS declaration in the sources documents it' : `; documented by ${declarations.length} declaration${declarations.length === 1 ? '' : 's'}`;
+    : declarations.length === 0 ? '; no MODULE_ALIAS declaration in the sources documents it' : `; documented by ${plural(declarations.length, 'declaration')}`;
   const actions = [
     ...(declarations.length > 0 ? ['Go to Declaration'] : []),
     ...(resolution === null ? ['Select Modules Directory…'] : []),

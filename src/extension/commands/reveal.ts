@@ -4,13 +4,18 @@ import type { RequestRecord } from '../../engine/report';
 import type { SourceLocation } from '../../engine/sourceIndex';
 import type { Services } from '../services';
 
-export async function revealLocation(location: vscode.Location | undefined, column = vscode.ViewColumn.Active): Promise<void> {
+/**
+ * Shows a place with the cursor at its start: an empty selection, so that a keystroke that lands in the editor
+ * cannot replace the revealed code.
+ */
+export async function revealLocation(location: vscode.Location | undefined, column = vscode.ViewColumn.Active, preserveFocus = false): Promise<void> {
   if (location === undefined) return;
-  await vscode.window.showTextDocument(location.uri, { selection: location.range, viewColumn: column, preserveFocus: false });
+  const at = location.range.start;
+  await vscode.window.showTextDocument(location.uri, { selection: new vscode.Range(at, at), viewColumn: column, preserveFocus });
 }
 
-export function revealSource(s: Services, loc: SourceLocation, column?: vscode.ViewColumn): Promise<void> {
-  return revealLocation(s.results.sourceLocation(loc), column);
+export function revealSource(s: Services, loc: SourceLocation, column?: vscode.ViewColumn, preserveFocus = false): Promise<void> {
+  return revealLocation(s.results.sourceLocation(loc), column, preserveFocus);
 }
 
 export function revealTraceLine(s: Services, line: number, column?: vscode.ViewColumn): Promise<void> {
@@ -18,16 +23,16 @@ export function revealTraceLine(s: Services, line: number, column?: vscode.ViewC
 }
 
 /**
- * The request's trace line, and beside it the call site when the engine linked one. `keepColumn` is the column of
- * the report webview that asked: both editors open in other columns so the report stays visible.
+ * The request's trace line (focused), and beside it the call site when the engine linked one. `keepColumn` is the
+ * column of the report webview that asked: both editors open in other columns so the report stays visible.
  */
 export async function revealRequestCommand(s: Services, index: unknown, keepColumn?: unknown): Promise<void> {
   const request = typeof index === 'number' ? s.results.report?.requests[index] : undefined;
   if (request === undefined) return;
   const [traceColumn, sourceColumn] = [vscode.ViewColumn.One, vscode.ViewColumn.Two, vscode.ViewColumn.Three].filter((c) => c !== keepColumn);
-  await revealTraceLine(s, request.line, traceColumn);
   const site = request.callSite?.locations?.[0];
-  if (site !== undefined) await revealSource(s, site, sourceColumn);
+  if (site !== undefined) await revealSource(s, site, sourceColumn, true);
+  await revealTraceLine(s, request.line, traceColumn);
 }
 
 function requestItem(r: RequestRecord): vscode.QuickPickItem & { request: RequestRecord } {

@@ -5,6 +5,8 @@ import { loadLayers } from '../engine';
 import { IncrementalUpdates } from '../incremental';
 import type { Services } from '../services';
 import { readSettings } from '../settings';
+import { percentReporter } from '../progress';
+import { uriArgument } from './args';
 import { showEngineError } from './errors';
 import { replay } from './replay';
 
@@ -12,7 +14,8 @@ import { replay } from './replay';
 const LOGGED_UNREADABLE = 200;
 
 async function pickFolder(arg: unknown): Promise<vscode.Uri | undefined> {
-  if (arg instanceof vscode.Uri) return arg;
+  const given = uriArgument(arg);
+  if (given !== undefined) return given;
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length <= 1) return folders[0]?.uri;
   return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Folder to scan for request_module() call sites' }))?.uri;
@@ -49,20 +52,12 @@ export class Scanner implements vscode.Disposable {
       (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
-        let reported = 0;
         return analysis.scanTree(root.fsPath, {
           exclude: settings.exclude,
           maxFileBytes: settings.maxFileSize,
           extraWrappers: settings.extraWrappers,
           signal: abort.signal,
-          onProgress: (done: number, total: number) => {
-            if (total <= 0) return;
-            const percent = Math.floor((done / total) * 100);
-            if (percent > reported) {
-              progress.report({ increment: percent - reported, message: `${done} / ${total} files` });
-              reported = percent;
-            }
-          },
+          onProgress: percentReporter(progress, (done, total) => `${done} / ${total} files`),
         });
       },
     );
