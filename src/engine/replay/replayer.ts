@@ -41,10 +41,15 @@ export class Replayer {
   private readonly pendingByPid = new Map<number, RequestState>();
   private readonly pendingInOrder: RequestState[] = [];
   private pendingHead = 0;
-  private readonly resolutions = new Map<string, Resolution>();
-  private readonly callSites = new Map<string, RequestRecord['callSite']>();
+  /** Per requested name: its resolution and its providers' normalised names (the keys module_load events use). */
+  private readonly resolutions = new Map<string, { resolution: Resolution; providers: string[] }>();
+  /** symbol → module ('' for none) → the shared call-site object. */
+  private readonly callSites = new Map<string, Map<string, NonNullable<RequestRecord['callSite']>>>();
   private readonly dups: DupsModel<RequestState>;
   private lastTime = 0;
+  /** Pending requests are settled, and expired dups groups closed, at most once per second of trace time. */
+  private nextSettle = 0;
+  private nextSweep = 0;
 
   constructor(private readonly opts: ReplayerOptions) {
     this.dups = new DupsModel(opts.dupsWindowSeconds, opts.onDupsGroup);
@@ -52,7 +57,7 @@ export class Replayer {
 
   push(event: TraceEvent): void {
     const time = Math.max(this.lastTime, event.time);
-    if (time - this.lastTime >= 1) this.advance(time);
+    if (time >= this.nextSettle) this.advance(time);
     this.lastTime = time;
     if (event.pid >= 0) {
       const blocked = this.pendingByPid.get(event.pid);
@@ -91,7 +96,7 @@ export class Replayer {
   private request(event: ModuleRequestEvent, time: number): void {
     const index = this.requests++;
     this.distinctNames.add(event.name);
-    const resolution = this.resolve(event.name);
+    const { resolution, providers } = this.resolve(event.name);
     const record: RequestRecord = {
       index,
       line: event.line,
@@ -117,16 +122,15 @@ export class Replayer {
       state.staleAnchor =
         !anchor.first.pending &&
         (first.outcome === 'loaded' || first.outcome === 'already-loaded') &&
-        first.resolution.modules.some((m) => !this.loaded.has(modnameNormalize(m)));
+        providers.some((m) => !this.loaded.has(m));
     }
 
-    const immediate = this.immediateOutcome(resolution);
+    const immediate = this.immediateOutcome(resolution.kind, providers);
     if (immediate) {
       this.finalize(state, time, immediate);
       return;
     }
-    for (const m of resolution.modules) {
-      const key = modnameNormalize(m);
+    for (const key of providers) {
       if (this.loaded.has(key)) continue;
       state.awaiting.push(key);
       let set = this.awaitingByModule.get(key);
@@ -137,8 +141,8 @@ export class Replayer {
     this.pendingInOrder.push(state);
   }
 
-  private immediateOutcome(resolution: Resolution): Outcome | null {
-    switch (resolution.kind) {
+  private immediateOutcome(kind: Resolution['kind'], providers: string[]): Outcome | null {
+    switch (kind) {
       case 'unknown':
         return 'unknown';
       case 'none':
@@ -146,8 +150,8 @@ export class Replayer {
       case 'builtin':
         return 'builtin';
       default:
-        if (resolution.modules.length === 0) return 'nothing-loaded';
-        return resolution.modules.every((m) => this.loaded.has(modnameNormalize(m))) ? 'already-loaded' : null;
+        if (providers.length === 0) return 'nothing-loaded';
+        return providers.every((m) => this.loaded.has(m)) ? 'already-loaded' : null;
     }
   }
 
@@ -189,6 +193,7 @@ export class Replayer {
 
   /** Time moved on: requests past the settle window loaded nothing; expired dups entries close. */
   private advance(time: number): void {
+    this.nextSettle = time + 1;
     const q = this.pendingInOrder;
     while (this.pendingHead < q.length && q[this.pendingHead]!.record.time + this.opts.settleSeconds < time) {
       const s = q[this.pendingHead++]!;
@@ -198,25 +203,32 @@ export class Replayer {
       q.splice(0, this.pendingHead);
       this.pendingHead = 0;
     }
-    this.dups.sweep(time);
+    // Expiry is checked exactly on each request; sweeping only frees memory, so once per window is enough.
+    if (time >= this.nextSweep) {
+      this.nextSweep = time + this.opts.dupsWindowSeconds;
+      this.dups.sweep(time);
+    }
   }
 
-  private resolve(name: string): Resolution {
-    if (!this.opts.resolver) return UNKNOWN;
+  private resolve(name: string): { resolution: Resolution; providers: string[] } {
     let r = this.resolutions.get(name);
-    if (!r) this.resolutions.set(name, (r = this.opts.resolver.resolve(name)));
+    if (!r) {
+      const resolution = this.opts.resolver ? this.opts.resolver.resolve(name) : UNKNOWN;
+      r = { resolution, providers: [...new Set(resolution.modules.map(modnameNormalize))] };
+      this.resolutions.set(name, r);
+    }
     return r;
   }
 
   /** Call sites are shared between the records that name them (and linked to source once). */
   private callSite(symbol: string, module: string | null): RequestRecord['callSite'] {
-    const key = `${symbol}\0${module ?? ''}`;
-    let site = this.callSites.get(key);
+    let byModule = this.callSites.get(symbol);
+    if (!byModule) this.callSites.set(symbol, (byModule = new Map()));
+    let site = byModule.get(module ?? '');
     if (!site) {
-      const source = this.opts.source;
-      const link = source?.link(symbol, module);
+      const link = this.opts.source?.link(symbol, module);
       site = link ? { symbol, module, link: link.link, locations: link.locations } : { symbol, module };
-      this.callSites.set(key, site);
+      byModule.set(module ?? '', site);
     }
     return site;
   }

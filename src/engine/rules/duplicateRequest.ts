@@ -3,7 +3,7 @@ import type { Finding, RequestRecord } from '../report';
 import { modnameNormalize } from '../modules/names';
 import type { DupsGroup } from '../replay/dupsModel';
 import type { RequestState } from '../replay/requestState';
-import { callSiteText, certainLocation, plural, RequestList, who } from './findingText';
+import { callSiteText, certainLocation, plural, RequestList, thousands, who } from './findingText';
 
 export interface ModuleSizes {
   sizes: Map<string, number>;
@@ -40,7 +40,7 @@ export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: M
   const memory = sizes && racing > 0 ? duplicateMemory(first, racing, sizes) : null;
   if (memory) {
     parts.push(
-      `${plural(racing, 'duplicate')} raced the anchor's load; each racing finit_module() can take up to twice the module size: up to ${memory.bytes.toLocaleString('en-US')} bytes (2 × ${racing} × ${memory.moduleBytes.toLocaleString('en-US')}, sizes of ${memory.modules.join(', ')} from ${sizes!.source}).`,
+      `${plural(racing, 'duplicate')} raced the anchor's load; each racing finit_module() can take up to twice the module size: up to ${thousands(memory.bytes)} bytes (2 × ${racing} × ${thousands(memory.moduleBytes)}, sizes of ${memory.modules.join(', ')} from ${sizes!.source}).`,
     );
   }
 

@@ -4,7 +4,7 @@
  * each is admitted to the slots in arrival order once every earlier request is known.
  */
 import type { Finding, RequestRecord } from '../report';
-import { KmodSlots, MAX_KMOD_ALL_BUSY_TIMEOUT, MAX_KMOD_CONCURRENT, type SlotVerdict } from '../replay/kmodSlots';
+import { KmodSlots, MAX_KMOD_ALL_BUSY_TIMEOUT, MAX_KMOD_CONCURRENT } from '../replay/kmodSlots';
 import { plural, RequestList } from './findingText';
 
 export class ThrottledRequestRule {
@@ -17,6 +17,11 @@ export class ThrottledRequestRule {
   private peak = 0;
 
   add(r: RequestRecord): void {
+    if (r.index === this.next && this.buffered.size === 0) {
+      this.next++;
+      this.admit(r);
+      return;
+    }
     this.buffered.set(r.index, r);
     this.drain();
   }
@@ -25,11 +30,12 @@ export class ThrottledRequestRule {
   private drain(): void {
     for (let r = this.buffered.get(this.next); r; r = this.buffered.get(this.next)) {
       this.buffered.delete(this.next++);
-      this.admit(r, this.slots.acquire(r.time, r.wait ? r.completedAt - r.time : 0));
+      this.admit(r);
     }
   }
 
-  private admit(r: RequestRecord, verdict: SlotVerdict): void {
+  private admit(r: RequestRecord): void {
+    const verdict = this.slots.acquire(r.time, r.wait ? r.completedAt - r.time : 0);
     this.peak = Math.max(this.peak, verdict.inFlight);
     if (verdict.failed) this.failed.add(r);
     else if (verdict.waited > 0) {

@@ -11,7 +11,8 @@ import { callSiteText, certainLocation, plural, RequestList } from './findingTex
 interface NameStats {
   first: RequestRecord;
   list: RequestList;
-  callers: Set<string>;
+  /** Call-site objects are shared by the replay, so a set of them stays small. */
+  callers: Set<RequestRecord['callSite']>;
 }
 
 export class UndocumentedAliasRule {
@@ -28,7 +29,7 @@ export class UndocumentedAliasRule {
     let stats = this.names.get(r.name);
     if (!stats) this.names.set(r.name, (stats = { first: r, list: new RequestList(), callers: new Set() }));
     stats.list.add(r);
-    stats.callers.add(callSiteText(r));
+    stats.callers.add(r.callSite);
   }
 
   findings(): Finding[] {
@@ -38,7 +39,7 @@ export class UndocumentedAliasRule {
       out.push({
         rule: 'undocumented-alias',
         severity,
-        message: `\`${name}\` (${plural(s.list.count, 'request')} from ${[...s.callers].join(', ')}): ${why}`,
+        message: `\`${name}\` (${plural(s.list.count, 'request')} from ${[...new Set([...s.callers].map((callSite) => callSiteText({ callSite })))].join(', ')}): ${why}`,
         name,
         requests: s.list.indexes,
         location: certainLocation(s.first),
