@@ -271,11 +271,12 @@ function bodyCalls(parser: CParser, scope: Scope): Array<{ callee: string; node:
   return scope.bodyCalls;
 }
 
+/** Identifiers (or `a->b` field expressions, by their text) of the body with that name. */
 function identifiersNamed(scope: Scope, name: string): CNode[] {
   if (!scope.identifiers) {
     scope.identifiers = new Map();
     for (const c of flowOf(scope).flow) {
-      if (c.name !== 'identifier') continue;
+      if (c.name !== 'identifier' && c.name !== 'field') continue;
       const list = scope.identifiers.get(c.node.text);
       if (list) list.push(c.node);
       else scope.identifiers.set(c.node.text, [c.node]);
@@ -533,7 +534,7 @@ function returnUse(call: CNode, scope: Scope): { use: ReturnUse; tested: boolean
     case 'assignment_expression':
     case 'init_declarator': {
       const target = parent.type === 'assignment_expression' ? parent.childForFieldName('left') : parent.childForFieldName('declarator');
-      const name = target ? declaratorName(target) ?? target.text : null;
+      const name = target ? (target.type === 'field_expression' ? target.text : declaratorName(target) ?? target.text) : null;
       const testLine = name ? testedAfter(name, parent, scope) : null;
       return { use: 'assigned', tested: testLine !== null, testLine };
     }

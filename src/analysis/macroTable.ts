@@ -57,9 +57,12 @@ export class MacroTable {
       if (name === '__MODULE_INFO') return moduleInfo;
       const defs = this.byName.get(name);
       if (!defs) return fallbacks.get(name) ?? null;
+      // A .c file's own #defines are visible to nobody else.
+      const visible = defs.filter((d) => d.file === file || !d.file.endsWith('.c'));
+      if (visible.length === 0) return fallbacks.get(name) ?? null;
       let best = Infinity;
-      for (const d of defs) best = Math.min(best, tier(d, file));
-      const candidates = defs.filter((d) => tier(d, file) === best);
+      for (const d of visible) best = Math.min(best, tier(d, file));
+      const candidates = visible.filter((d) => tier(d, file) === best);
       // A file's own definitions: the first one before use wins, as cpp would see it for the common case.
       if (best === 0 || candidates.every((d) => sameDefinition(d, candidates[0]))) return candidates[0];
       problems?.set(name, `${name} is defined differently in ${candidates.map((d) => `${d.file}:${d.line}`).slice(0, 3).join(', ')}`);

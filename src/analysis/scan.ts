@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { err, ok, type Result } from '../engine/result';
 import type { SourceIndex } from '../engine/sourceIndex';
 import { type BatchResult, type PassSets, preparePass, runBatch } from './batch';
-import { tokenize } from './cpp';
+import { type MacroLookup, tokenize } from './cpp';
 import type { FileFacts } from './facts';
 import { buildIndex, type FileCounts, macroTableOf } from './indexBuilder';
 import type { MacroTable } from './macroTable';
@@ -198,23 +198,24 @@ const cancelled = () => err({ code: 'cancelled', message: 'the scan was cancelle
 
 /** Identifiers whose `#define` the index still needs: in alias declarations, alias macro bodies and call arguments. */
 function wantedConstants(facts: Iterable<FileFacts>, known: ReadonlySet<string>, table: MacroTable, wrappers: WrapperIndex): Set<string> {
-  const all = [...facts];
   const wanted = new Set<string>();
   const constantLike = /^_*[A-Z][A-Z0-9_]{2,}$/;
-  const want = (name: string, anyCase: boolean) => {
-    if (known.has(name) || table.has(name) || name.startsWith(ALIAS_TOKEN) || C_WORDS.has(name)) return;
+  const want = (name: string, anyCase: boolean, visible: MacroLookup) => {
+    if (known.has(name) || name.startsWith(ALIAS_TOKEN) || C_WORDS.has(name) || visible(name)) return;
     if (constantLike.test(name) || (anyCase && name.length >= 4)) wanted.add(name);
   };
-  for (const f of all) {
-    for (const a of f.aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') want(t.text, false);
+  for (const f of facts) {
+    const visible = table.lookupFrom(f.file);
+    for (const a of f.aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') want(t.text, false, visible);
     for (const c of f.calls) {
       c.args.forEach((a, j) => {
-        if (a.kind === 'tokens' && wrappers.feedsName(c.callee, f.file, j)) a.idents.forEach((i) => want(i, false));
+        if (a.kind === 'tokens' && wrappers.feedsName(c.callee, f.file, j)) a.idents.forEach((i) => want(i, false, visible));
       });
     }
     for (const m of f.macros) {
       const params = new Set(m.params ?? []);
-      for (const t of tokenize(m.body)) if (t.kind === 'ident' && !params.has(t.text)) want(t.text, true);
+      const fromMacro = table.lookupFrom(m.file);
+      for (const t of tokenize(m.body)) if (t.kind === 'ident' && !params.has(t.text)) want(t.text, true, fromMacro);
     }
   }
   return wanted;

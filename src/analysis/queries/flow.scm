@@ -6,3 +6,4 @@
 (assignment_expression left: (identifier) @assign.left right: (_) @assign.right)
 (init_declarator declarator: (identifier) @init.left value: (_) @init.right)
 (declaration declarator: (_) @local)
+(field_expression) @field
