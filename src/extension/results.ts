@@ -22,6 +22,7 @@ export class Results implements ResultsApi, vscode.Disposable {
   /** The trace the report was replayed from. */
   private trace: vscode.Uri | undefined;
   private lookups: Lookups | undefined;
+  private clears = 0;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
@@ -54,7 +55,13 @@ export class Results implements ResultsApi, vscode.Disposable {
     this.invalidate();
   }
 
+  /** Changes whenever the results are cleared: a scan or replay that started before a clear must not publish. */
+  get epoch(): number {
+    return this.clears;
+  }
+
   clear(): void {
+    this.clears++;
     this.currentIndex = undefined;
     this.currentReport = undefined;
     this.root = undefined;

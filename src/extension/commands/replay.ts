@@ -56,6 +56,7 @@ export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Prom
   }
 
   const started = Date.now();
+  const epoch = s.results.epoch;
   const result = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Autoload Lens: replaying ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
     async (progress, token) => {
@@ -82,6 +83,10 @@ export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Prom
     return undefined;
   }
   logReport(s, result.value, Date.now() - started);
+  if (s.results.epoch !== epoch) {
+    s.log.info('results were cleared while replaying: this report is not shown');
+    return undefined;
+  }
   s.results.setReport(result.value, uri);
   // A trace opened as plain text gets the trace-log language, so its hovers, links and outline apply.
   for (const doc of vscode.workspace.textDocuments) {

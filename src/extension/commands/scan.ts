@@ -23,12 +23,19 @@ async function pickFolder(arg: unknown): Promise<vscode.Uri | undefined> {
 
 export class Scanner implements vscode.Disposable {
   private readonly incremental: IncrementalUpdates;
+  /** A scan in progress: running the command again waits for it instead of starting a second one. */
+  private inFlight: Promise<SourceIndex | undefined> | undefined;
 
   constructor(private readonly s: Services) {
     this.incremental = new IncrementalUpdates(s);
   }
 
-  async scanCommand(arg?: unknown): Promise<SourceIndex | undefined> {
+  scanCommand(arg?: unknown): Promise<SourceIndex | undefined> {
+    this.inFlight ??= this.scan(arg).finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async scan(arg: unknown): Promise<SourceIndex | undefined> {
     const root = await pickFolder(arg);
     if (root === undefined) {
       void vscode.window.showWarningMessage('Autoload Lens: open a folder (a kernel tree or any C code base) to scan.');
@@ -47,6 +54,7 @@ export class Scanner implements vscode.Disposable {
     }
     this.s.log.info(`scanning ${root.fsPath} with the ${parser.value.backend} parser (max file size ${settings.maxFileSize} bytes, exclude [${settings.exclude.join(', ')}], extra wrappers [${settings.extraWrappers.join(', ')}])`);
     const started = Date.now();
+    const epoch = this.s.results.epoch;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Autoload Lens: scanning C sources', cancellable: true },
       (progress, token) => {
@@ -68,6 +76,10 @@ export class Scanner implements vscode.Disposable {
     }
     const index = result.value;
     this.logIndex(index, Date.now() - started);
+    if (this.s.results.epoch !== epoch) {
+      this.s.log.info('results were cleared while scanning: this scan is not shown');
+      return undefined;
+    }
     this.s.results.setIndex(index, root, parser.value.backend);
     this.incremental.start(root);
     const trace = this.s.results.traceUri;
