@@ -39,7 +39,7 @@ export async function scanCommand(argv: string[], ctx: CliContext): Promise<Resu
     format.value === 'json'
       ? renderScanJsonChunks(index.value)
       : format.value === 'sarif'
-        ? renderScanSarifChunks(index.value)
+        ? renderScanSarifChunks(index.value, { baseDir: ctx.cwd })
         : [renderScanText(index.value, { color: p.values.color === true, width: Math.min(ctx.stdoutColumns ?? 100, 100) })];
   const written = await writeReport(ctx, chunks, stringOption(p, 'output'));
   if (!written.ok) return written;

@@ -60,24 +60,72 @@ function driver(): unknown {
 }
 
 /** A relative path as a URI reference: `/` separators, each segment percent-encoded. */
-export function relativeUri(relPath: string): string {
+function relativeUri(relPath: string): string {
   return relPath.split(/[\\/]/).map(encodeURIComponent).join('/');
 }
 
 /** A directory as the absolute `file:` URI (ending in `/`) that SARIF base ids require. */
-export function directoryUri(dir: string): string {
+function directoryUri(dir: string): string {
   const href = pathToFileURL(path.resolve(dir)).href;
   return href.endsWith('/') ? href : `${href}/`;
 }
 
-export function sourceLocation(loc: SourceLocation, message?: string): SarifLocation {
-  return {
-    physicalLocation: {
-      artifactLocation: { uri: relativeUri(loc.file), uriBaseId: SRCROOT },
-      region: { startLine: loc.line, ...(loc.column >= 1 ? { startColumn: loc.column } : {}) },
-    },
-    ...(message !== undefined ? { message: { text: message } } : {}),
-  };
+type SarifArtifactLocation = SarifLocation['physicalLocation']['artifactLocation'];
+
+/** `target` relative to `dir` when it lies inside it, else null. */
+function inside(dir: string, target: string): string | null {
+  const rel = path.relative(dir, path.resolve(dir, target));
+  return rel.startsWith('..') || path.isAbsolute(rel) ? null : rel;
+}
+
+/**
+ * Turns trace and source paths into artifact locations. Files inside the project directory (where the tool ran)
+ * are given relative to it, base id PROJECTROOT, which is what code-scanning services resolve against the
+ * checkout; a source tree elsewhere gets its own absolute base, SRCROOT; a trace elsewhere an absolute URI.
+ */
+export class SarifLocator {
+  /** The run's originalUriBaseIds, known up front: results are printed after them, one at a time. */
+  readonly bases: Record<string, { uri: string }> = {};
+  private readonly srcPrefix: string | null;
+  private readonly traceArtifact: SarifArtifactLocation | null;
+
+  constructor(baseDir: string, srcRoot: string | null, traceFile: string | null) {
+    this.srcPrefix = srcRoot === null ? null : inside(baseDir, srcRoot);
+    if (srcRoot !== null && this.srcPrefix === null) this.bases[SRCROOT] = { uri: directoryUri(srcRoot) };
+    const traceRel = traceFile === null ? null : inside(baseDir, traceFile);
+    this.traceArtifact =
+      traceFile === null
+        ? null
+        : traceRel === null || traceRel === ''
+          ? { uri: pathToFileURL(path.resolve(baseDir, traceFile)).href }
+          : { uri: relativeUri(traceRel), uriBaseId: PROJECTROOT };
+    if (this.srcPrefix !== null || this.traceArtifact?.uriBaseId !== undefined) {
+      this.bases[PROJECTROOT] = { uri: directoryUri(baseDir) };
+    }
+  }
+
+  /** A line of the trace, or null when the report has no trace. */
+  traceLine(line: number, message: string): SarifLocation | null {
+    if (this.traceArtifact === null) return null;
+    return {
+      physicalLocation: { artifactLocation: { ...this.traceArtifact }, region: { startLine: line } },
+      message: { text: message },
+    };
+  }
+
+  source(loc: SourceLocation, message?: string): SarifLocation {
+    const artifactLocation =
+      this.srcPrefix === null
+        ? { uri: relativeUri(loc.file), uriBaseId: SRCROOT }
+        : { uri: relativeUri(path.join(this.srcPrefix, loc.file)), uriBaseId: PROJECTROOT };
+    return {
+      physicalLocation: {
+        artifactLocation,
+        region: { startLine: loc.line, ...(loc.column >= 1 ? { startColumn: loc.column } : {}) },
+      },
+      ...(message !== undefined ? { message: { text: message } } : {}),
+    };
+  }
 }
 
 /** The log with its one run; results are converted one at a time while printing (see stringifyChunks). */

@@ -95,7 +95,8 @@ test('scan text and SARIF; --output writes the file and nothing else', () => {
   const doc = JSON.parse(readFileSync(out, 'utf8'));
   assert.deepEqual(sarifViolations(doc), []);
   const run0 = doc.runs[0];
-  assert.deepEqual(run0.originalUriBaseIds, { SRCROOT: { uri: `${pathToFileURL(path.join(root, src)).href}/` } });
+  // The tree is inside the directory the tool ran in: paths relative to it, as code scanning expects.
+  assert.deepEqual(run0.originalUriBaseIds, { PROJECTROOT: { uri: `${pathToFileURL(root).href}/` } });
   assert.deepEqual(
     run0.results.map((x: { ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }) => [
       x.ruleId,
@@ -104,9 +105,9 @@ test('scan text and SARIF; --output writes the file and nothing else', () => {
       x.locations[0]?.physicalLocation.region.startLine,
     ]),
     [
-      ['unchecked-zero-return', 'warning', 'drivers/foo/foo.c', 8],
-      ['undocumented-alias', 'warning', 'drivers/foo/foo.c', 8],
-      ['name-too-long', 'error', 'drivers/foo/foo.c', 15],
+      ['unchecked-zero-return', 'warning', `${src}/drivers/foo/foo.c`, 8],
+      ['undocumented-alias', 'warning', `${src}/drivers/foo/foo.c`, 8],
+      ['name-too-long', 'error', `${src}/drivers/foo/foo.c`, 15],
     ],
   );
 });
@@ -140,7 +141,7 @@ test('replay --src links every request to the call site that made it', () => {
   assert.deepEqual(sarifViolations(sarif), []);
   const first = sarif.runs[0].results[0];
   assert.deepEqual(first.locations[0].physicalLocation, {
-    artifactLocation: { uri: 'drivers/foo/foo.c', uriBaseId: 'SRCROOT' },
+    artifactLocation: { uri: `${src}/drivers/foo/foo.c`, uriBaseId: 'PROJECTROOT' },
     region: { startLine: 8, startColumn: 2 },
   });
   assert.deepEqual(

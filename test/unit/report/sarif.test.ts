@@ -100,3 +100,12 @@ test('the chunked SARIF is the same text as the one-string SARIF, and is what JS
   assert.equal([...renderSarifChunks(linkedReport(), { baseDir: base })].join(''), whole);
   assert.equal(`${JSON.stringify(JSON.parse(whole), null, 2)}\n`, whole);
 });
+
+test('a source tree inside the project directory is located relative to it, like the trace', () => {
+  const r = linkedReport();
+  r.sourceRoot = path.join(base, 'linux');
+  const run = JSON.parse(renderSarif(r, { baseDir: base })).runs[0];
+  assert.deepEqual(run.originalUriBaseIds, { PROJECTROOT: { uri: 'file:///work/project/' } });
+  assert.deepEqual(run.results[2].locations[0].physicalLocation.artifactLocation, { uri: 'linux/net/appletalk/ddp.c', uriBaseId: 'PROJECTROOT' });
+  assert.deepEqual(sarifViolations({ version: '2.1.0', runs: [run] }), []);
+});
