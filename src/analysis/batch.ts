@@ -33,6 +33,8 @@ export interface PreparedPass {
   search: MultiMatcher;
   searchHeaders: MultiMatcher;
   sets: AnalysisSets;
+  /** The analysis of a header matched only by constants. */
+  definesOnly: AnalysisSets;
 }
 
 export function preparePass(p: PassSets): PreparedPass {
@@ -40,6 +42,7 @@ export function preparePass(p: PassSets): PreparedPass {
     search: new MultiMatcher(p.search),
     searchHeaders: new MultiMatcher(p.searchHeaders),
     sets: { tokens: p.tokens.map((s) => Buffer.from(s)), callees: new Set(p.callees), constants: new Set(p.constants), wholeFile: p.wholeFile },
+    definesOnly: { tokens: p.searchHeaders.map((s) => Buffer.from(s)), callees: new Set(), constants: new Set(p.constants), wholeFile: false },
   };
 }
 
@@ -83,9 +86,14 @@ export function runBatch(parser: CParser, root: string, files: readonly string[]
     }
     result.scanned++;
     const buf = read.buf;
-    if (!pass.search.test(buf) && !(rel.endsWith('.h') && pass.searchHeaders.test(buf))) continue;
-    const facts = analyzeFile(parser, rel, buf, pass.sets);
-    if (facts) result.facts.push(facts);
+    if (pass.search.test(buf)) {
+      const facts = analyzeFile(parser, rel, buf, pass.sets);
+      if (facts) result.facts.push(facts);
+    } else if (rel.endsWith('.h') && pass.searchHeaders.test(buf)) {
+      // Only constants matched: their #define lines are all that is needed, no parse.
+      const facts = analyzeFile(parser, rel, buf, pass.definesOnly);
+      if (facts && facts.macros.length > 0) result.facts.push({ ...facts, macrosOnly: true });
+    }
   }
   return result;
 }

@@ -69,4 +69,6 @@ export interface FileFacts {
   macros: MacroDefinition[];
   /** Whether the region parse was not trusted and the whole file was parsed. */
   wholeFile: boolean;
+  /** Only `macros` was read (a header matched by constants alone): merged into what the file already holds. */
+  macrosOnly?: true;
 }

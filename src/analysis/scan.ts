@@ -249,7 +249,12 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       const inFlight: Array<Promise<void>> = [];
       let next = 0;
       const take = (r: BatchResult) => {
-        for (const f of r.facts) facts.set(f.file, f);
+        for (const f of r.facts) {
+          const had = facts.get(f.file);
+          if (!f.macrosOnly) facts.set(f.file, f);
+          else if (!had) facts.set(f.file, { ...f, macrosOnly: undefined });
+          else facts.set(f.file, { ...had, macros: [...had.macros, ...f.macros.filter((m) => !had.macros.some((h) => h.line === m.line))] });
+        }
         if (first) {
           counts.scanned += r.scanned;
           counts.skipped += r.skipped;
