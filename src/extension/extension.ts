@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { CallSiteCodeLens } from './codeLens';
 import { exportReportCommand } from './commands/export';
 import { selectModulesDirectoryCommand } from './commands/modulesDirectory';
-import { replayTraceCommand, TRACE_LANGUAGE } from './commands/replay';
+import { replay, replayTraceCommand, TRACE_LANGUAGE } from './commands/replay';
 import { resolveAliasCommand } from './commands/resolveAlias';
 import { revealRequestCommand, showCallSiteRequestsCommand } from './commands/reveal';
 import { Scanner } from './commands/scan';
@@ -65,9 +65,7 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
     vscode.languages.registerDocumentSymbolProvider(TRACES, new TraceSymbols(results), { label: 'Autoload requests' }),
     ...registerTrees(results),
     ...createStatusBar(results),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration(`${SECTION}.modulesDirectory`)) void forgetModulesDirectory(context.workspaceState);
-    }),
+    vscode.workspace.onDidChangeConfiguration((e) => void onSettingsChanged(s, scanner, e)),
   );
 
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
@@ -82,6 +80,18 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
       return results.parserBackend;
     },
   };
+}
+
+/** Replay settings re-run the current replay; scan settings offer a new scan. */
+async function onSettingsChanged(s: Services, scanner: Scanner, e: vscode.ConfigurationChangeEvent): Promise<void> {
+  const affects = (name: string): boolean => e.affectsConfiguration(`${SECTION}.${name}`);
+  if (affects('modulesDirectory')) await forgetModulesDirectory(s.context.workspaceState);
+  const trace = s.results.traceUri;
+  if (trace !== undefined && (affects('modulesDirectory') || affects('dupsWindowSeconds'))) await replay(s, trace, true);
+  if (s.results.index !== undefined && (affects('extraWrappers') || affects('exclude') || affects('maxFileSize'))) {
+    const choice = await vscode.window.showInformationMessage('Autoload Lens: the scan settings changed.', 'Scan Again');
+    if (choice === 'Scan Again') await scanner.scanCommand(s.results.sourceRoot);
+  }
 }
 
 export function deactivate(): void {
