@@ -1,4 +1,6 @@
 /** `autoload-lens replay TRACE ...`: replay a trace and print the report in text, JSON or SARIF. */
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { TraceFormat } from '../engine/events';
 import { renderJsonChunks, renderSarifChunks, renderText } from '../engine/report/index';
@@ -76,6 +78,9 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
   }
   let source: SourceLinker | undefined;
   if (a.src !== undefined) {
+    // A whole-tree scan takes a while: learn first that the trace can be opened at all.
+    const readable = await checkReadable(a.trace);
+    if (!readable.ok) return readable;
     const scanned = await scanSources(ctx, a.src, a.wrappers, progress, moduleDb);
     if (!scanned.ok) return scanned;
     source = scanned.value;
@@ -108,6 +113,16 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
   const written = await writeReport(ctx, chunks, a.output);
   if (!written.ok) return written;
   return ok(failsOn(a.failOn, report.value.findings.map((f) => f.severity)) ? EXIT_FINDINGS : EXIT_OK);
+}
+
+async function checkReadable(file: string): Promise<Result<void>> {
+  try {
+    await access(file, constants.R_OK);
+    return ok(undefined);
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code ?? String(e);
+    return err({ code: 'unreadable-file', file, message: `cannot read the trace (${reason})`, hint: 'check the path and its permissions' });
+  }
 }
 
 function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {

@@ -152,3 +152,12 @@ test('replay --src links every request to the call site that made it', () => {
     [[trace, 9], [trace, 10]],
   );
 });
+
+test('replay --src checks the trace can be read before it scans the tree', () => {
+  // Both inputs are missing: the trace is reported, so the (long) scan was never started.
+  assert.deepEqual(run('replay', 'no/such/trace.txt', '--src', 'no/such/tree'), {
+    code: 2,
+    stdout: '',
+    stderr: 'autoload-lens: no/such/trace.txt: cannot read the trace (ENOENT)\n  hint: check the path and its permissions\n',
+  });
+});
