@@ -89,7 +89,9 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
   const result = analyzeFile(loadedParser, file, Buffer.from(text, 'utf8'), preparePass(state.sets).sets);
   if (result) facts.set(file, result);
   else facts.delete(file);
-  const next = buildIndex(index.root, facts, state.counts, state.extraWrappers);
+  const before = state.facts.get(file);
+  const sameMacros = JSON.stringify(before?.macros ?? []) === JSON.stringify(result?.macros ?? []);
+  const next = buildIndex(index.root, facts, state.counts, state.extraWrappers, known && sameMacros ? { index, file } : undefined);
   if (!known) {
     // Without the scan's facts, keep the other files' entries as they were.
     const others = <T extends { file: string }>(xs: T[], mine: T[]) => [...xs.filter((x) => x.file !== file), ...mine];

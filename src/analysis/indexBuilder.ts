@@ -22,7 +22,13 @@ export function macroTableOf(facts: Iterable<FileFacts>): MacroTable {
 const byPosition = <T extends { file: string; line: number; column?: number }>(a: T, b: T) =>
   a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.column ?? 0) - (b.column ?? 0);
 
-export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, counts: FileCounts, extraWrappers: readonly string[]): SourceIndex {
+/** For re-analysing one file: the previous index, whose other files' aliases stand when no #define changed. */
+export interface Reuse {
+  index: SourceIndex;
+  file: string;
+}
+
+export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, counts: FileCounts, extraWrappers: readonly string[], reuse?: Reuse): SourceIndex {
   const all = [...facts.values()];
   const macros = macroTableOf(all);
   const wrappers = new WrapperIndex(all, macros, extraWrappers);
@@ -68,8 +74,10 @@ export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, 
   });
   wrapperInfos.sort(byPosition);
 
-  const aliases: AliasDeclaration[] = [];
-  for (const f of all) for (const a of f.aliases) aliases.push(...expandAlias(a, f.file, macros));
+  const aliases: AliasDeclaration[] = reuse ? reuse.index.aliases.filter((a) => a.file !== reuse.file) : [];
+  for (const f of all) {
+    if (!reuse || f.file === reuse.file) for (const a of f.aliases) aliases.push(...expandAlias(a, f.file, macros));
+  }
   aliases.sort(byPosition);
 
   // Functions holding recorded calls; `callers` lists the helpers they call that hold call sites (inlining links).

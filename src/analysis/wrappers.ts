@@ -133,8 +133,10 @@ export class WrapperIndex {
     }
     const inner = this.wrapperFor(call.callee, def.file);
     if (!inner || inner.def === def) return deps;
+    // Through another wrapper, only a parameter passed on as it is makes a wrapper (sock_create_kern → __sock_create):
+    // an expression of it (`cell->event.dest.client`) would make half the kernel a "wrapper" of something.
     call.args.forEach((a, j) => {
-      if (inner.nameParams.has(paramAt(inner.def, j))) argDeps(a).forEach((d) => deps.add(d));
+      if (inner.nameParams.has(paramAt(inner.def, j)) && (a.kind === 'param' || a.kind === 'variadic' || a.kind === 'printed')) argDeps(a).forEach((d) => deps.add(d));
     });
     return deps;
   }
