@@ -1,12 +1,12 @@
 // Drives VS Code's workbench (code-server 4.139 = VS Code 1.139) in headless Debian Chromium the way a person does:
 // F1 palette, Quick Open, the Problems panel, views and webviews. Each Workbench has a fresh profile with the
 // packaged .vsix installed, and stops its code-server process group on close.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, before, it } from 'node:test';
 import type { Browser, Frame, Page } from 'playwright-core';
 import {
-  artifactsDir, installVsix, launchChromium, locateCodeServer, makeScratch, startCodeServer, workbenchUrl,
+  artifactsDir, copyWorkspace, installVsix, launchChromium, locateCodeServer, makeScratch, startCodeServer, workbenchUrl,
   type RunningCodeServer,
 } from '../vscode/codeServer';
 
@@ -40,8 +40,30 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     if (Date.now() > deadline) {
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
     }
-    await sleep(250);
+    await sleep(300);
   }
+}
+
+/** Files of `copy` that differ from (or are missing in, or are new to) `original`, relative paths. */
+export function changedFiles(copy: string, original: string): string[] {
+  const list = (root: string) => new Set(readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath ?? d.path, d.name).slice(root.length + 1)));
+  const a = list(copy);
+  const b = list(original);
+  return [...new Set([...a, ...b])].filter((f) => !a.has(f) || !b.has(f) || !readFileSync(join(copy, f)).equals(readFileSync(join(original, f)))).sort();
+}
+
+/** Lists re-render while they fill (and as a filter applies): the rows once two reads 300 ms apart agree. */
+async function settledRows<T>(what: string, minRows: number, read: () => Promise<T[]>, timeoutMs = 30_000): Promise<T[]> {
+  let previous: string | undefined;
+  return waitFor(what, async () => {
+    const rows = await read();
+    const now = JSON.stringify(rows);
+    const settled = now === previous;
+    previous = now;
+    return settled && rows.length >= minRows ? rows : undefined;
+  }, timeoutMs);
 }
 
 export class Workbench {
@@ -54,12 +76,15 @@ export class Workbench {
     private readonly browser: Browser,
     private readonly server: RunningCodeServer,
     private readonly removeScratch: () => void,
+    /** The copy of the folder the workbench has open. */
+    readonly folder: string,
   ) {}
 
-  /** Fresh profile, .vsix installed, workbench open on `folder` and ready for input. */
+  /** Fresh profile, .vsix installed, workbench open on a copy of `folder` and ready for input. */
   static async open(opts: { vsix: string; folder: string }): Promise<Workbench> {
     const install = locateCodeServer();
     const scratch = makeScratch('autoload-lens-ui-');
+    const folder = copyWorkspace(opts.folder, scratch.root);
     const profile = { install, userDataDir: join(scratch.root, 'user-data'), extensionsDir: join(scratch.root, 'extensions'), scratchEnv: scratch.env };
     let server: RunningCodeServer | undefined;
     let browser: Browser | undefined;
@@ -68,13 +93,13 @@ export class Workbench {
       server = await startCodeServer(profile);
       browser = await launchChromium();
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-      const wb = new Workbench(page, browser, server, scratch.remove);
+      const wb = new Workbench(page, browser, server, scratch.remove, folder);
       page.on('dialog', (d) => {
         wb.dialogs.push(`${d.type()}: ${d.message()}`);
         void d.dismiss();
       });
       page.on('pageerror', (err) => wb.pageErrors.push(String(err)));
-      await page.goto(workbenchUrl(server.port, opts.folder), { timeout: 60_000 });
+      await page.goto(workbenchUrl(server.port, folder), { timeout: 60_000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await page.locator('.statusbar').waitFor({ timeout: 60_000 });
       // Commands run before the folder is resolved race the workbench's own start-up: wait for the Explorer's rows.
@@ -109,6 +134,26 @@ export class Workbench {
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined); // a command may open its own quick pick
   }
 
+  /** Waits for the quick input titled `title` (an input box, a quick pick, the simple file dialog) and returns its text field. */
+  async quickInput(title: string): Promise<ReturnType<Page['locator']>> {
+    const widget = this.page.locator('.quick-input-widget', { has: this.page.locator('.quick-input-title', { hasText: title }) });
+    await widget.waitFor({ timeout: 15_000 });
+    return widget.locator('input').first();
+  }
+
+  /** Types `text` into the quick input titled `title` and accepts it. The extension host validates input boxes
+   * asynchronously and an Enter that arrives before the answer is ignored: press Enter until the input closes. */
+  async submitQuickInput(title: string, text: string): Promise<void> {
+    const input = await this.quickInput(title);
+    await input.fill(text);
+    const widget = this.page.locator('.quick-input-widget', { has: this.page.locator('.quick-input-title', { hasText: title }) });
+    const closed = () => widget.waitFor({ state: 'hidden', timeout: 1_000 }).then(() => true, () => undefined);
+    await waitFor(`the quick input "${title}" to accept ${text}`, async () => {
+      await input.press('Enter', { timeout: 1_000 }).catch(() => undefined); // already closed: accepted
+      return closed();
+    }, 15_000);
+  }
+
   /** Opens a workspace file with Quick Open (Ctrl+P), as a person would, and waits for its editor tab. */
   async openFile(relPath: string): Promise<void> {
     const name = relPath.split('/').pop()!;
@@ -138,12 +183,9 @@ export class Workbench {
     const filterBox = this.page.locator('.part.panel .viewpane-filter input').first();
     await filterBox.fill(filter, { timeout: 10_000 });
     const rows = this.page.locator('.markers-panel .monaco-list-row');
-    const markerRow = /\[Ln \d+, Col \d+\]$/;
-    return waitFor(`at least ${minRows} rows in the Problems panel${filter ? ` filtered by "${filter}"` : ''}`, async () => {
-      const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
-      const filtered = texts.filter((t) => markerRow.test(t)).every((t) => t.includes(filter));
-      return texts.length >= minRows && filtered ? texts : undefined;
-    }, timeoutMs);
+    const texts = await settledRows(`at least ${minRows} rows in the Problems panel${filter ? ` filtered by "${filter}"` : ''}`, minRows,
+      () => rows.allInnerTexts(), timeoutMs);
+    return texts.map((t) => t.replace(/\s+/g, ' ').trim());
   }
 
   /** Messages of the notifications shown so far, read from the notification center (toasts hide by themselves). */
@@ -165,15 +207,11 @@ export class Workbench {
     const header = pane.locator('.pane-header');
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
     const rows = pane.locator('.monaco-list-row');
-    await waitFor(`${minRows} rows in the ${viewName} view`, async () => ((await rows.count()) >= minRows ? true : undefined));
-    const out: Array<{ label: string; description: string }> = [];
-    for (const row of await rows.all()) {
-      out.push({
-        label: (await row.locator('.label-name').first().innerText()).trim(),
-        description: (await row.locator('.label-description').first().innerText().catch(() => '')).trim(),
-      });
-    }
-    return out;
+    const read = () => rows.evaluateAll((els) => els.map((e) => ({
+      label: (e.querySelector('.label-name')?.textContent ?? '').trim(),
+      description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
+    })));
+    return settledRows(`${minRows} rows in the ${viewName} view`, minRows, read);
   }
 
   /** The frame holding a webview's own document (webviews nest: workbench > iframe.webview > iframe#active-frame). */

@@ -2,7 +2,7 @@
 // real VS Code on machines where desktop VS Code cannot be downloaded (see shared/VSCODE-TESTING.md).
 // Used by the runTests shim (code-server-shim.ts) and by the UI tests (test/ui/).
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -39,7 +39,8 @@ export function makeScratch(prefix: string): { root: string; env: NodeJS.Process
   return { root, env, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
-// A quiet workbench for tests and screenshots: no welcome page, no chat side bar, no tips, no telemetry, no git prompt.
+// A quiet workbench for tests and screenshots: no welcome page, no chat side bar, no tips, no telemetry, no git prompt,
+// and nothing saved that a test did not save itself.
 const PROFILE_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -49,6 +50,8 @@ const PROFILE_SETTINGS = {
   'telemetry.telemetryLevel': 'off',
   'update.mode': 'none',
   'git.enabled': false,
+  'files.autoSave': 'off',
+  'files.hotExit': 'off',
 };
 
 /** Writes the test profile's user settings unless the profile already has some. */
@@ -57,6 +60,13 @@ export function prepareProfile(userDataDir: string): void {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, 'settings.json');
   if (!existsSync(file)) writeFileSync(file, `${JSON.stringify(PROFILE_SETTINGS, null, 2)}\n`);
+}
+
+/** A copy of a workspace folder inside `scratchRoot`: whatever a test (or a stray keystroke) does, the repo stays as it is. */
+export function copyWorkspace(folder: string, scratchRoot: string): string {
+  const copy = join(scratchRoot, 'workspace', folder.split('/').pop() ?? 'workspace');
+  cpSync(folder, copy, { recursive: true });
+  return copy;
 }
 
 export interface CodeServerOptions {

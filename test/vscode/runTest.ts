@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { downloadAndUnzipVSCode, runTests, SilentReporter } from '@vscode/test-electron';
+import { copyWorkspace } from './codeServer';
 
 const repo = resolve(__dirname, '../../..');
 const shim = join(repo, 'test', 'vscode', 'code-server-shim.sh');
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
       extensionDevelopmentPath: repo,
       extensionTestsPath: join(repo, 'out', 'test', 'vscode', 'suite', 'index.js'),
       launchArgs: [
-        join(repo, 'test', 'fixtures', 'workspace'),
+        copyWorkspace(join(repo, 'test', 'fixtures', 'workspace'), profile),
         '--disable-extensions',
         `--user-data-dir=${join(profile, 'user-data')}`,
         `--extensions-dir=${join(profile, 'extensions')}`,
