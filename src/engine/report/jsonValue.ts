@@ -35,25 +35,30 @@ function holdsMapped(value: unknown): boolean {
   return false;
 }
 
-/** `value` printed at indentation `pad`, as JSON.stringify(value, null, 2) would print it there. */
+/**
+ * `value` printed at indentation `pad`, as JSON.stringify(value, null, 2) would print it there.
+ * The elements a MappedArray maps to must not hold MappedArrays themselves.
+ */
 function* chunksOf(value: unknown, pad: string): Generator<string> {
   if (!holdsMapped(value)) {
     yield indent(JSON.stringify(value, null, 2), pad);
     return;
   }
   const inner = `${pad}  `;
-  if (value instanceof MappedArray || Array.isArray(value)) {
-    const items: readonly unknown[] = value instanceof MappedArray ? value.items : value;
-    if (items.length === 0) {
+  if (value instanceof MappedArray) {
+    yield* mappedChunks(value, pad);
+    return;
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) {
       yield '[]';
       return;
     }
     yield '[\n';
-    for (let i = 0; i < items.length; i++) {
+    for (let i = 0; i < value.length; i++) {
       yield inner;
-      const item = value instanceof MappedArray ? value.map(items[i] as never) : items[i];
-      yield* chunksOf(item, inner);
-      yield i < items.length - 1 ? ',\n' : '\n';
+      yield* chunksOf(value[i], inner);
+      yield i < value.length - 1 ? ',\n' : '\n';
     }
     yield `${pad}]`;
     return;
@@ -71,6 +76,31 @@ function* chunksOf(value: unknown, pad: string): Generator<string> {
     yield i < entries.length - 1 ? ',\n' : '\n';
   }
   yield `${pad}}`;
+}
+
+const BATCH = 512;
+
+/**
+ * A MappedArray printed at indentation `pad`, BATCH elements per JSON.stringify call: the batch is nested as deep
+ * as the array so the native stringify indents it exactly, then the elements are cut out of the wrapper.
+ */
+function* mappedChunks<T>(array: MappedArray<T>, pad: string): Generator<string> {
+  const { items } = array;
+  if (items.length === 0) {
+    yield '[]';
+    return;
+  }
+  yield '[\n';
+  const close = `\n${pad}]`;
+  for (let start = 0; start < items.length; start += BATCH) {
+    const batch = items.slice(start, start + BATCH).map((item) => array.map(item));
+    let wrapped: unknown = batch;
+    for (let depth = 0; depth < pad.length / 2; depth++) wrapped = { a: wrapped };
+    const text = JSON.stringify(wrapped, null, 2);
+    const body = text.slice(text.indexOf('[\n') + 2, text.lastIndexOf(close));
+    yield start + BATCH < items.length ? `${body},\n` : `${body}\n`;
+  }
+  yield `${pad}]`;
 }
 
 /**

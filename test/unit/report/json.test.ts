@@ -98,3 +98,12 @@ test('the chunked JSON is the same text as the one-string JSON, and is what JSON
   assert.ok(renderJson(empty).endsWith('  "requests": [],\n  "findings": []\n}\n'));
   assert.equal(`${JSON.stringify(JSON.parse(renderJson(empty)), null, 2)}\n`, renderJson(empty));
 });
+
+test('streamed arrays longer than one stringify batch print exactly as JSON.stringify does', () => {
+  const r = sampleReport();
+  const many = Array.from({ length: 1300 }, (_, i) => ({ ...(r.requests[i % 6] as (typeof r.requests)[number]), index: i }));
+  r.requests = many;
+  const text = [...renderJsonChunks(r)].join('');
+  assert.equal(`${JSON.stringify(JSON.parse(text), null, 2)}\n`, text);
+  assert.equal(JSON.parse(text).requests.length, 1300);
+});
