@@ -6,14 +6,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import { type AnalysisSets, analyzeFile } from './fileAnalysis';
-import { MultiMatcher } from './matcher';
+import { DefineMatcher, MultiMatcher } from './matcher';
 import type { CParser } from './parser';
 
 /** The names one pass looks for (strings: they cross thread boundaries). */
 export interface PassSets {
   /** Tokens that select any file in this pass. */
   search: string[];
-  /** Tokens that select a header in this pass (macros: a .c file's own #defines are read with it). */
+  /** Names whose `#define` selects a header in this pass (a .c file's own #defines are read with it). */
   searchHeaders: string[];
   /** Everything known so far, for analysing a selected file completely. */
   tokens: string[];
@@ -31,7 +31,7 @@ export interface BatchResult {
 
 export interface PreparedPass {
   search: MultiMatcher;
-  searchHeaders: MultiMatcher;
+  searchHeaders: DefineMatcher;
   sets: AnalysisSets;
   /** The analysis of a header matched only by constants. */
   definesOnly: AnalysisSets;
@@ -40,7 +40,7 @@ export interface PreparedPass {
 export function preparePass(p: PassSets): PreparedPass {
   return {
     search: new MultiMatcher(p.search),
-    searchHeaders: new MultiMatcher(p.searchHeaders),
+    searchHeaders: new DefineMatcher(p.searchHeaders),
     sets: { tokens: p.tokens.map((s) => Buffer.from(s)), callees: new Set(p.callees), constants: new Set(p.constants), wholeFile: p.wholeFile },
     definesOnly: { tokens: p.searchHeaders.map((s) => Buffer.from(s)), callees: new Set(), constants: new Set(p.constants), wholeFile: false },
   };
