@@ -4,7 +4,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
 export interface CodeServerInstall {
@@ -64,7 +64,7 @@ export function prepareProfile(userDataDir: string): void {
 
 /** A copy of a workspace folder inside `scratchRoot`: whatever a test (or a stray keystroke) does, the repo stays as it is. */
 export function copyWorkspace(folder: string, scratchRoot: string): string {
-  const copy = join(scratchRoot, 'workspace', folder.split('/').pop() ?? 'workspace');
+  const copy = join(scratchRoot, basename(folder));
   cpSync(folder, copy, { recursive: true });
   return copy;
 }
