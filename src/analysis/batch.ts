@@ -27,6 +27,8 @@ export interface BatchResult {
   scanned: number;
   skipped: number;
   unreadable: Array<{ file: string; reason: string }>;
+  /** Size and mtime of each file read, index-aligned with the batch (null when unreadable), for the scan cache. */
+  stats: Array<{ size: number; mtimeMs: number; skipped: boolean } | null>;
 }
 
 export interface PreparedPass {
@@ -49,11 +51,14 @@ export function preparePass(p: PassSets): PreparedPass {
 let scratch = Buffer.allocUnsafe(1 << 20);
 
 /** Reads a file whole into the reused scratch buffer (valid until the next read). */
-function readInto(file: string, maxBytes: number): { buf: Buffer } | { skipped: true } {
+type Read = { buf: Buffer; size: number; mtimeMs: number } | { skipped: true; size: number; mtimeMs: number };
+
+function readInto(file: string, maxBytes: number): Read {
   const fd = fs.openSync(file, 'r');
   try {
-    const size = fs.fstatSync(fd).size;
-    if (size > maxBytes) return { skipped: true };
+    const st = fs.fstatSync(fd);
+    const size = st.size;
+    if (size > maxBytes) return { skipped: true, size, mtimeMs: st.mtimeMs };
     if (size + 1 > scratch.length) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
     let n = 0;
     for (;;) {
@@ -62,7 +67,7 @@ function readInto(file: string, maxBytes: number): { buf: Buffer } | { skipped: 
       n += r;
       if (n === scratch.length) scratch = Buffer.concat([scratch, Buffer.allocUnsafe(scratch.length)]);
     }
-    return { buf: scratch.subarray(0, n) };
+    return { buf: scratch.subarray(0, n), size, mtimeMs: st.mtimeMs };
   } finally {
     fs.closeSync(fd);
   }
@@ -71,20 +76,23 @@ function readInto(file: string, maxBytes: number): { buf: Buffer } | { skipped: 
 const BINARY_PROBE = 8192;
 
 export function runBatch(parser: CParser, root: string, files: readonly string[], pass: PreparedPass, maxBytes: number): BatchResult {
-  const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [] };
+  const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [], stats: [] };
   for (const rel of files) {
-    let read: { buf: Buffer } | { skipped: true };
+    let read: Read;
     try {
       read = readInto(path.join(root, rel), maxBytes);
     } catch (e) {
       result.unreadable.push({ file: rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+      result.stats.push(null);
       continue;
     }
     if ('skipped' in read || read.buf.subarray(0, BINARY_PROBE).includes(0)) {
       result.skipped++;
+      result.stats.push({ size: read.size, mtimeMs: read.mtimeMs, skipped: true });
       continue;
     }
     result.scanned++;
+    result.stats.push({ size: read.size, mtimeMs: read.mtimeMs, skipped: false });
     const buf = read.buf;
     if (pass.search.test(buf)) {
       const facts = analyzeFile(parser, rel, buf, pass.sets);

@@ -28,6 +28,8 @@ export interface ScanOptions {
   backend?: ParserBackend;
   /** Parse whole files instead of the regions around hits (the reference the fast path must equal). */
   wholeFile?: boolean;
+  /** Reuse what earlier scans in this process found in files whose size and mtime are unchanged (default true). */
+  cache?: boolean;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -45,6 +47,7 @@ export async function scanTree(root: string, opts: ScanOptions = {}): Promise<Re
     threads: opts.threads ?? Math.min(2, os.availableParallelism()),
     backend: opts.backend ?? 'auto',
     wholeFile: opts.wholeFile ?? false,
+    cache: opts.cache ?? true,
   });
   if (!r.ok) return r;
   states.set(r.value.index, r.value.state);

@@ -3,6 +3,7 @@
  * Pass 1 looks for the request functions and MODULE_ALIAS; each later pass looks only for names discovered so far
  * (global wrappers, constants that alias declarations and formats use) until nothing new turns up.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -28,6 +29,8 @@ export interface ScanConfig {
   threads: number;
   backend: ParserBackend | 'auto';
   wholeFile: boolean;
+  /** Reuse, per file, what earlier scans of this root found while its size and mtime are unchanged. */
+  cache: boolean;
 }
 
 /** What updateFile needs to re-analyse one file against the rest of the tree. */
@@ -194,6 +197,84 @@ async function workerRunner(cfg: ScanConfig, script: string): Promise<Result<Run
 
 const C_WORDS = new Set(['sizeof', 'typeof', 'unsigned', 'signed', 'long', 'short', 'char', 'void', 'const', 'volatile', 'struct', 'union', 'enum', 'static', 'inline', 'extern', 'return', 'while', 'break', 'continue', 'switch', 'case', 'default', 'else', 'float', 'double', 'bool', 'true', 'false', 'NULL', '__VA_ARGS__']);
 
+function passSignature(sets: PassSets): string {
+  return createHash('sha1').update(JSON.stringify(sets)).digest('hex');
+}
+
+interface CacheEntry {
+  size: number;
+  mtimeMs: number;
+  status: 'scanned' | 'skipped' | string;
+  /** Per pass signature: the facts the file gave, or null when nothing in it matched. */
+  outcomes: Map<string, FileFacts | null>;
+}
+
+/**
+ * What each file gave each pass, keyed by path and checked against size and mtime: a rescan of an unchanged tree
+ * replays the passes without reading files. Kept in memory for the life of the process (the editor's session).
+ */
+class ScanCache {
+  private static readonly byTree = new Map<string, ScanCache>();
+  private readonly entries = new Map<string, CacheEntry>();
+  private readonly checked = new Set<string>();
+
+  private constructor(private readonly root: string) {}
+
+  static for(cfg: ScanConfig): ScanCache {
+    const key = JSON.stringify([path.resolve(cfg.root), cfg.exclude, cfg.maxFileBytes, cfg.wholeFile, cfg.extraWrappers]);
+    let c = ScanCache.byTree.get(key);
+    if (!c) {
+      c = new ScanCache(cfg.root);
+      ScanCache.byTree.set(key, c);
+    }
+    c.checked.clear();
+    return c;
+  }
+
+  /** Applies the cached outcome of this pass for `rel`, if any; false when the file must be read. */
+  replay(rel: string, signature: string, first: boolean, take: (r: BatchResult) => void): boolean {
+    const e = this.entries.get(rel);
+    if (!e) return false;
+    if (!this.checked.has(rel)) {
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(path.join(this.root, rel));
+      } catch {
+        this.entries.delete(rel);
+        return false;
+      }
+      if (st.size !== e.size || st.mtimeMs !== e.mtimeMs) {
+        this.entries.delete(rel);
+        return false;
+      }
+      this.checked.add(rel);
+    }
+    if (!e.outcomes.has(signature)) return false;
+    const facts = e.outcomes.get(signature);
+    const scanned = e.status === 'scanned' ? 1 : 0;
+    const skipped = e.status === 'skipped' ? 1 : 0;
+    const unreadable = scanned || skipped ? [] : [{ file: rel, reason: e.status }];
+    take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: first ? unreadable : [], stats: [] });
+    return true;
+  }
+
+  record(files: string[], r: BatchResult, signature: string, first: boolean): void {
+    const byFile = new Map(r.facts.map((f) => [f.file, f]));
+    const unreadable = new Map(r.unreadable.map((u) => [u.file, u.reason]));
+    files.forEach((rel, i) => {
+      const st = r.stats[i];
+      if (!st) return;
+      let e = this.entries.get(rel);
+      if (first || !e) {
+        e = { size: st.size, mtimeMs: st.mtimeMs, status: unreadable.get(rel) ?? (st.skipped ? 'skipped' : 'scanned'), outcomes: new Map() };
+        this.entries.set(rel, e);
+        this.checked.add(rel);
+      }
+      e.outcomes.set(signature, byFile.get(rel) ?? null);
+    });
+  }
+}
+
 const cancelled = () => err({ code: 'cancelled', message: 'the scan was cancelled' });
 
 /** Identifiers whose `#define` the index still needs: in alias declarations, alias macro bodies and call arguments. */
@@ -244,6 +325,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     };
     let done = 0;
     let passes = 1;
+    const cache = cfg.cache ? ScanCache.for(cfg) : null;
     const runPass = async (first: boolean): Promise<boolean> => {
       runner.setPass(sets);
       const inFlight: Array<Promise<void>> = [];
@@ -261,16 +343,21 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
           counts.unreadable.push(...r.unreadable);
         }
       };
+      const signature = cache ? passSignature(sets) : '';
       while (!walker.done || next < walker.files.length) {
         if (cfg.signal?.aborted) return false;
         if (!walker.done && walker.files.length - next < BATCH) {
           walker.step(64);
           continue;
         }
-        const batch = walker.files.slice(next, next + BATCH);
-        next += batch.length;
+        const slice = walker.files.slice(next, next + BATCH);
+        next += slice.length;
+        const batch = cache ? slice.filter((rel) => !cache.replay(rel, signature, first, take)) : slice;
+        done += slice.length - batch.length;
+        if (batch.length === 0) continue;
         const p = runner.run(batch).then((r) => {
           take(r);
+          cache?.record(batch, r, signature, first);
           done += batch.length;
           cfg.onProgress?.(done, walker.done ? walker.files.length * passes : walker.files.length);
         });

@@ -10,7 +10,7 @@ const repo = path.resolve(__dirname, '../../../..');
 const tree = path.join(repo, 'test/fixtures/c');
 
 async function scanFixtures(opts: Parameters<typeof scanTree>[1] = {}): Promise<SourceIndex> {
-  const r = await scanTree(tree, opts);
+  const r = await scanTree(tree, { cache: false, ...opts });
   if (!r.ok) assert.fail(r.error.message);
   return r.value;
 }
@@ -176,6 +176,23 @@ describe('analysis on the fixture tree', () => {
     assert.deepEqual(await scanFixtures({ threads: 1, backend: 'wasm' }), index);
   });
 
+  it('gives the same index from the scan cache, and sees a changed file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-cache-'));
+    fs.cpSync(tree, dir, { recursive: true });
+    const first = await scanTree(dir, { threads: 0 });
+    const second = await scanTree(dir, { threads: 0 });
+    if (!first.ok || !second.ok) assert.fail('scan failed');
+    assert.deepEqual({ ...second.value, root: tree }, index);
+    assert.deepEqual(second.value, first.value);
+    const file = path.join(dir, 'drivers/misc/demo.c');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"demo-arg"', '"demo-arg-changed"'));
+    fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
+    const third = await scanTree(dir, { threads: 0 });
+    if (!third.ok) assert.fail('scan failed');
+    assert.equal(third.value.callSites.find((c) => c.line === 57 && c.file === 'drivers/misc/demo.c')?.name, 'demo-arg-changed');
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('re-analyses one edited file', async () => {
     assert.deepEqual(await loadParser('native'), { ok: true, value: { backend: 'native' } });
     const file = 'drivers/misc/demo.c';
@@ -201,7 +218,7 @@ describe('tree walking', () => {
     fs.writeFileSync(path.join(dir, 'bin.c'), Buffer.from([0x72, 0x65, 0, 1, 2]));
     fs.writeFileSync(path.join(dir, 'skip.c'), 'void h(void)\n{\n\trequest_module("walk-skip");\n}\n');
     fs.symlinkSync(dir, path.join(dir, 'sub/loop'));
-    const r = await scanTree(dir, { threads: 0, maxFileBytes: 4096, exclude: ['skip.c'] });
+    const r = await scanTree(dir, { threads: 0, maxFileBytes: 4096, exclude: ['skip.c'], cache: false });
     if (!r.ok) assert.fail(r.error.message);
     assert.deepEqual(r.value.callSites.map((c) => `${c.file}:${c.line} ${c.name}`), ['sub/a.c:3 walk-a']);
     assert.deepEqual(r.value.files, { scanned: 1, skipped: 2, unreadable: [] });
