@@ -1,11 +1,11 @@
 /** Problems: the scan's findings on C call sites, the replay's findings on trace lines (and on source when linked). */
 import * as vscode from 'vscode';
-import { RULES, type Finding, type RuleId, type Severity } from '../engine/report';
+import type { Finding, RuleId, Severity } from '../engine/report';
 import { TOOL_INFORMATION_URI } from '../engine/report/tool';
 import type { SourceFinding } from '../engine/sourceIndex';
 import type { Results } from './results';
 
-export const DIAGNOSTIC_SOURCE = 'Autoload Lens';
+const DIAGNOSTIC_SOURCE = 'Autoload Lens';
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -122,8 +122,4 @@ export class Diagnostics implements vscode.Disposable {
 
 function sameLocation(a: vscode.Location, b: vscode.Location): boolean {
   return a.uri.toString() === b.uri.toString() && a.range.start.line === b.range.start.line;
-}
-
-export function ruleTitle(rule: RuleId): string {
-  return RULES[rule].title;
 }

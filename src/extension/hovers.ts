@@ -11,10 +11,11 @@ import { oneLine, plural } from './text';
 /** How many declarations or requests a hover lists before summarising. */
 const LISTED = 8;
 
-/** Markdown code span that survives backticks in trace or source text. */
+/** Markdown code span that survives backticks in trace or source text: its fence is longer than any run inside. */
 function code(text: string): string {
   const clean = oneLine(text);
-  const fence = clean.includes('`') ? '``' : '`';
+  const longestRun = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longestRun + 1);
   return `${fence} ${clean} ${fence}`;
 }
 
