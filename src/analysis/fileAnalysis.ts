@@ -6,7 +6,7 @@ import type { ReturnUse } from '../engine/sourceIndex';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString } from './cpp';
 import type { ArgExpr, FileFacts, RawAlias, RawCall, RawDefinition, ZeroPath } from './facts';
 import type { CNode, CParser } from './parser';
-import { Boundaries, findHits, type Hit, Lines, logicalLine, sparseText } from './regions';
+import { Boundaries, findHits, type Hit, Lines, lineOf, logicalLine, sparseText } from './regions';
 import { REQUEST_FUNCTIONS } from './requestFunctions';
 
 export interface AnalysisSets {
@@ -126,16 +126,7 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   return { file, calls, definitions: [...definitions.values()], aliases, macros, wholeFile };
 }
 
-function lineIndex(lines: Lines, offset: number): number {
-  let lo = 0;
-  let hi = lines.count - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (lines.starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
-}
+const lineIndex = (lines: Lines, offset: number) => lineOf(lines.starts, offset);
 
 function defineAt(lines: Lines, start: number, end: number, file: string): MacroDefinition | null {
   let text = '';

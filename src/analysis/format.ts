@@ -52,16 +52,6 @@ export function parseFormat(format: string): FormatPiece[] {
   return pieces;
 }
 
-/** How many arguments a format consumes (`*` widths and precisions count). */
-export function argumentCount(pieces: FormatPiece[]): number {
-  let n = 0;
-  for (const p of pieces) {
-    if ('literal' in p) continue;
-    n += 1 + (p.width === '*' ? 1 : 0) + (p.precision === '*' ? 1 : 0);
-  }
-  return n;
-}
-
 export function escapePattern(literal: string): string {
   return literal.replace(/[\\*?[\]]/g, (c) => `\\${c}`);
 }
@@ -163,8 +153,19 @@ export function renderFormat(format: string, values: FormatValue[]): RenderedNam
   return { pattern, name, family: familyPattern.replace(/\\(.)/g, '$1'), maxLength };
 }
 
+const compiled = new Map<string, RegExp>();
+
 /** fnmatch(3) without flags, as kmod uses it for modules.alias patterns. */
 export function fnmatch(pattern: string, text: string): boolean {
+  let r = compiled.get(pattern);
+  if (!r) {
+    r = fnmatchRegExp(pattern);
+    compiled.set(pattern, r);
+  }
+  return r.test(text);
+}
+
+function fnmatchRegExp(pattern: string): RegExp {
   let re = '^';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
@@ -182,21 +183,5 @@ export function fnmatch(pattern: string, text: string): boolean {
       }
     } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   }
-  return new RegExp(`${re}$`).test(text);
-}
-
-/**
- * Whether some name matching `a` can also match `b`, both fnmatch patterns: used to test whether any alias
- * declaration covers a call site's family. Literal prefixes must agree up to the first wildcard of either.
- */
-export function patternsOverlap(a: string, b: string): boolean {
-  if (fnmatch(a, b.replace(/\\(.)/g, '$1')) || fnmatch(b, a.replace(/\\(.)/g, '$1'))) return true;
-  const prefix = (p: string) => {
-    const w = p.search(/(?<!\\)[*?[]/);
-    return (w < 0 ? p : p.slice(0, w)).replace(/\\(.)/g, '$1');
-  };
-  const pa = prefix(a);
-  const pb = prefix(b);
-  const shared = Math.min(pa.length, pb.length);
-  return pa.slice(0, shared) === pb.slice(0, shared) && (pa.length < a.length || pb.length < b.length);
+  return new RegExp(`${re}$`);
 }

@@ -87,6 +87,7 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
     },
     counts: index.files,
     extraWrappers: [],
+    sourceFiles: [],
   };
   const facts = new Map(state.facts);
   const result = analyzeFile(loadedParser, file, Buffer.from(text, 'utf8'), preparePass(state.sets).sets);
@@ -94,7 +95,8 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
   else facts.delete(file);
   const before = state.facts.get(file);
   const sameMacros = JSON.stringify(before?.macros ?? []) === JSON.stringify(result?.macros ?? []);
-  const next = buildIndex(index.root, facts, state.counts, state.extraWrappers, known && sameMacros ? { index, file } : undefined);
+  const sources = state.sourceFiles.includes(file) ? state.sourceFiles : [...state.sourceFiles, file];
+  const next = buildIndex(index.root, facts, state.counts, state.extraWrappers, sources, known && sameMacros ? { index, file } : undefined);
   if (!known) {
     // Without the scan's facts, keep the other files' entries as they were.
     const others = <T extends { file: string }>(xs: T[], mine: T[]) => [...xs.filter((x) => x.file !== file), ...mine];

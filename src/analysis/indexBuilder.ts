@@ -28,7 +28,7 @@ export interface Reuse {
   file: string;
 }
 
-export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, counts: FileCounts, extraWrappers: readonly string[], reuse?: Reuse): SourceIndex {
+export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, counts: FileCounts, extraWrappers: readonly string[], sourceFiles: readonly string[], reuse?: Reuse): SourceIndex {
   const all = [...facts.values()];
   const macros = macroTableOf(all);
   const wrappers = new WrapperIndex(all, macros, extraWrappers);
@@ -93,7 +93,7 @@ export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, 
   }
   functions.sort(byPosition);
 
-  const catalog = new AliasCatalog(aliases);
+  const catalog = new AliasCatalog(aliases, sourceFiles);
   const findings: SourceFinding[] = [];
   for (const site of callSites) {
     const { raw, maxLength } = raws.get(site) as { raw: RawCall; maxLength: number };

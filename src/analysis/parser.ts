@@ -53,9 +53,7 @@ interface QueryLike {
 
 function nativeParser(): CParser {
   // Required lazily: a missing or broken prebuild must turn into the wasm fallback, not a crash at import.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const TreeSitter = require('tree-sitter');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const language = require('tree-sitter-c');
   const parser = new TreeSitter();
   parser.setLanguage(language);
@@ -71,7 +69,6 @@ function nativeParser(): CParser {
 }
 
 async function wasmParser(): Promise<CParser> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const web = require('web-tree-sitter');
   await web.Parser.init();
   const wasmFile = path.join(path.dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm');

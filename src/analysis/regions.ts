@@ -49,6 +49,7 @@ export function lineStarts(buf: Uint8Array): Uint32Array {
   return starts;
 }
 
+/** 0-based line holding `offset`. */
 export function lineOf(starts: Uint32Array, offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;

@@ -40,12 +40,43 @@ export function nameTooLong(site: CallSiteInfo, maxLength: number): SourceFindin
   };
 }
 
-/** Declared alias values indexed by their literal prefix, so each family is matched against a few candidates. */
+/** Sorted strings starting with `prefix`. */
+function* withPrefix(sorted: readonly string[], prefix: string): Generator<string> {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < prefix) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < sorted.length && sorted[i].startsWith(prefix); i++) yield sorted[i];
+}
+
+const underscored = (s: string) => s.replace(/-/g, '_');
+
+// The file list of a scan does not change between re-analyses of one file: sort its base names once.
+const moduleNameCache = new WeakMap<readonly string[], string[]>();
+function moduleNamesOf(sourceFiles: readonly string[]): string[] {
+  let names = moduleNameCache.get(sourceFiles);
+  if (!names) {
+    names = [...new Set(sourceFiles.filter((f) => f.endsWith('.c')).map((f) => underscored(f.slice(f.lastIndexOf('/') + 1, -2))))].sort();
+    moduleNameCache.set(sourceFiles, names);
+  }
+  return names;
+}
+
+/**
+ * Declared alias values indexed by their literal prefix, so each family is matched against a few candidates.
+ * Module names (a source file's base name, as Kbuild names single-file modules) satisfy requests too: modprobe
+ * treats `-` and `_` alike, so a `tcp_%s` family is documented by tcp_bbr.c and friends.
+ */
 export class AliasCatalog {
   private readonly values: string[];
   private readonly patterns: string[];
+  private readonly moduleNames: string[];
 
-  constructor(aliases: readonly AliasDeclaration[]) {
+  constructor(aliases: readonly AliasDeclaration[], sourceFiles: readonly string[]) {
+    this.moduleNames = moduleNamesOf(sourceFiles);
     const values = new Set<string>();
     const patterns = new Set<string>();
     for (const a of aliases) {
@@ -59,16 +90,8 @@ export class AliasCatalog {
 
   /** Whether some declared alias can be requested by a site with this pattern and literal family. */
   covers(pattern: string, family: string): boolean {
-    let lo = 0;
-    let hi = this.values.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.values[mid] < family) lo = mid + 1;
-      else hi = mid;
-    }
-    for (let i = lo; i < this.values.length && this.values[i].startsWith(family); i++) {
-      if (fnmatch(pattern, this.values[i])) return true;
-    }
+    for (const v of withPrefix(this.values, family)) if (fnmatch(pattern, v)) return true;
+    for (const m of withPrefix(this.moduleNames, underscored(family))) if (fnmatch(underscored(pattern), m)) return true;
     return this.patterns.some((p) => {
       const literal = p.slice(0, p.search(/[*?[]/));
       return (family.startsWith(literal) || literal.startsWith(family));
@@ -82,7 +105,7 @@ export function undocumentedAlias(site: CallSiteInfo, catalog: AliasCatalog): So
   return {
     rule: 'undocumented-alias',
     severity: 'warning',
-    message: `names of the form "${site.pattern}" are requested here, but no MODULE_ALIAS* declaration in the tree matches that pattern`,
+    message: `names of the form "${site.pattern}" are requested here, but no MODULE_ALIAS* declaration (nor a module's file name) in the tree matches that pattern`,
     name: null,
     location: { file: site.file, line: site.line, column: site.column },
     related: [],

@@ -39,6 +39,7 @@ export interface ScanState {
   sets: PassSets;
   counts: FileCounts;
   extraWrappers: string[];
+  sourceFiles: string[];
 }
 
 const BATCH = 96;
@@ -387,8 +388,8 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       passes++;
       if (!(await runPass(false))) return cancelled();
     }
-    const index = buildIndex(cfg.root, facts, counts, cfg.extraWrappers);
-    return ok({ index, state: { facts, sets, counts, extraWrappers: cfg.extraWrappers }, backend: runner.backend });
+    const index = buildIndex(cfg.root, facts, counts, cfg.extraWrappers, walker.files);
+    return ok({ index, state: { facts, sets, counts, extraWrappers: cfg.extraWrappers, sourceFiles: walker.files }, backend: runner.backend });
   } finally {
     await runner.close();
   }

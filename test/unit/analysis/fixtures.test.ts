@@ -42,6 +42,7 @@ const expectedSites = [
   'drivers/misc/demo.c:80:2-80:29 request_module direct in demo_unknown_family fmt=bar-%d pat=bar-* name=null fam=bar- discarded',
   'drivers/misc/demo.c:87:2-87:31 request_module direct in demo_broken fmt=demo-broken pat=demo-broken name=demo-broken fam=demo-broken discarded',
   'drivers/misc/demo.c:96:7-96:42 request_module direct in demo_retry fmt=demo-retry-%d pat=demo-retry-* name=null fam=demo-retry- condition',
+  'drivers/net/team.c:5:2-5:38 request_module direct in team_mode_load fmt=team-mode-%s pat=team-mode-* name=null fam=team-mode- discarded',
   'fs/ext4/super.c:6:31-6:50 get_fs_type wrapper>request_module in ext4_init_fs fmt=fs-%.*s pat=fs-ext4 name=fs-ext4 fam=fs-ext4 assigned+tested',
   'fs/filesystems.c:18:14-18:50 request_module direct in get_fs_type fmt=fs-%.*s pat=fs-* name=null fam=fs- condition',
   'net/ipv6/af_inet6.c:7:9-7:70 sock_create_kern wrapper>__sock_create>request_module in inet6_create_ctl fmt=net-pf-%d pat=net-pf-10 name=net-pf-10 fam=net-pf-10 returned',
@@ -82,6 +83,7 @@ describe('analysis on the fixture tree', () => {
       'demo_too_long function drivers/misc/demo.c:70 a-module-name-prefix-that-is-long-*-*-* via request_module',
       'demo_unknown_family function drivers/misc/demo.c:75 foo-* via request_module',
       'demo_retry function drivers/misc/demo.c:90 demo-retry-* via request_module',
+      'team_mode_load function drivers/net/team.c:3 team-mode-* via request_module',
       'get_fs_type function fs/filesystems.c:11 fs-* via request_module',
       'dvb_attach macro include/media/dvbdev.h:1 symbol:* via symbol_request',
       '__sock_create function net/socket.c:4 net-pf-* via request_module',
@@ -122,6 +124,7 @@ describe('analysis on the fixture tree', () => {
       'drivers/misc/demo.c:78 ',
       'drivers/misc/demo.c:80 ',
       'drivers/misc/demo.c:87 ',
+      'drivers/net/team.c:5 ',
     ]);
   });
 
@@ -133,7 +136,7 @@ describe('analysis on the fixture tree', () => {
     assert.deepEqual(f[0].location, { file: 'drivers/misc/demo.c', line: 72, column: 2 });
   });
 
-  it('flags alias families no MODULE_ALIAS* declares (static undocumented-alias)', () => {
+  it('flags alias families no MODULE_ALIAS* declares (static undocumented-alias), module file names count', () => {
     const f = index.findings.filter((x) => x.rule === 'undocumented-alias').map((x) => `${x.location.file}:${x.location.line}`);
     assert.deepEqual(f, [
       'crypto/api.c:14',
