@@ -50,6 +50,16 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
     assert.ok(messages.some((m) => m.includes('fs-ext4 → ext4 (alias via fs-ext4); documented by 1 declaration')), messages.join(' | '));
   });
 
+  step('Select Modules Directory… takes the folder picked in the dialog, and the log says so', async () => {
+    const dir = join(wb().folder, 'modules');
+    await wb().runCommand('Autoload Lens: Select Modules Directory…');
+    const input = await wb().quickInput('Autoload Lens: folder with modules.alias');
+    await input.fill(`${dir}/`);
+    await wb().page.locator('.quick-input-widget .monaco-button', { hasText: 'Use as Modules Directory' }).click();
+    const lines = await wb().outputLines('Autoload Lens', 'modules directory for this workspace');
+    assert.ok(lines.some((l) => l.endsWith(`modules directory for this workspace: ${dir}`)), lines.join(' | '));
+  });
+
   step('Open Report shows the summary and the timeline; a click on a mark reveals its trace line', async () => {
     await wb().runCommand('Autoload Lens: Open Report');
     const frame = await wb().webviewFrame('section.summary');

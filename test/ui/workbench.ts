@@ -91,7 +91,7 @@ export class Workbench {
     try {
       await installVsix(opts.vsix, profile);
       server = await startCodeServer(profile);
-      browser = await launchChromium();
+      browser = await launchChromium(scratch.env);
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
       const wb = new Workbench(page, browser, server, scratch.remove, folder);
       page.on('dialog', (d) => {
@@ -186,6 +186,17 @@ export class Workbench {
     const texts = await settledRows(`at least ${minRows} rows in the Problems panel${filter ? ` filtered by "${filter}"` : ''}`, minRows,
       () => rows.allInnerTexts(), timeoutMs);
     return texts.map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
+  /** The lines of an Output channel that contain `filter`, as the Output view shows them with its filter box. */
+  async outputLines(channel: string, filter: string, minLines = 1): Promise<string[]> {
+    await this.runCommand('Output: Show Output Channels');
+    await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: new RegExp(`^${channel}$`) }).first().click();
+    await this.page.locator('.part.panel .viewpane-filter input').first().fill(filter, { timeout: 10_000 });
+    const lines = this.page.locator('.part.panel .monaco-editor .view-lines .view-line');
+    return settledRows(`${minLines} lines with "${filter}" in the ${channel} output`, minLines,
+      // Monaco renders spaces as non-breaking spaces.
+      async () => (await lines.allInnerTexts()).map((l) => l.replace(/\u00a0/g, ' ')).filter((l) => l.includes(filter)));
   }
 
   /** Messages of the notifications shown so far, read from the notification center (toasts hide by themselves). */

@@ -115,7 +115,7 @@ async function run(args: ShimArgs, state: ShimState): Promise<number> {
     if (args.disableExtensions) payload.push(['disableExtensions', 'true']);
     const folder = args.folder ?? scratch.env.TMPDIR!;
 
-    state.browser = await launchChromium();
+    state.browser = await launchChromium(scratch.env);
     const output = state.output = new WorkbenchOutput();
     const page = state.page = await state.browser.newPage({ viewport: { width: 1400, height: 900 } });
     const pageErrors: string[] = [];
@@ -126,6 +126,9 @@ async function run(args: ShimArgs, state: ShimState): Promise<number> {
     });
     await page.exposeFunction('codeAutomationLog', (level: string, args: unknown) => output.add(level, args));
     await page.goto(workbenchUrl(port, folder, payload), { timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 }).catch(() => {
+      fail(`the workbench did not appear within 60 s at ${page.url()}${pageErrors.length ? `:\n${pageErrors.join('\n')}` : ''}`);
+    });
     process.stderr.write(`[code-server-shim] VS Code 1.139 (code-server) on port ${port}, workbench loading after ${Date.now() - started} ms\n`);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {

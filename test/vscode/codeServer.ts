@@ -178,13 +178,15 @@ async function stopGroup(child: ChildProcess): Promise<void> {
   signalGroup('SIGKILL');
 }
 
-/** Debian's Chromium, headless, with the flags measured in shared/VSCODE-TESTING.md. */
-export function launchChromium(): Promise<Browser> {
+/** Debian's Chromium, headless, with the flags measured in shared/VSCODE-TESTING.md; `scratchEnv` keeps its crash
+ * database and caches out of the home directory. */
+export function launchChromium(scratchEnv: NodeJS.ProcessEnv): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.AUTOLOAD_LENS_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync', '--disable-breakpad', '--disable-crash-reporter'],
+    env: { ...process.env, ...scratchEnv, HOME: scratchEnv.XDG_DATA_HOME },
     timeout: 60_000,
   });
 }

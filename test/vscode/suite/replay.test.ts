@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { Report } from '../../../src/engine/report';
-import { clearResults, codeLenses, diagnosticsOf, extensionApi, fixture, hoverText, positionOf, ruleOf } from './helpers';
+import { clearResults, codeLenses, diagnosticsOf, extensionApi, fixture, hoverText, positionOf, ruleOf, waitFor } from './helpers';
 
 const TRACE = 'traces/trace.txt';
 
@@ -99,6 +99,17 @@ describe('Replay Trace', () => {
       'vscode.executeDefinitionProvider', source, await positionOf(source, 15, 'request_module'));
     assert.equal(toTrace.length, 26);
     assert.deepEqual(toTrace.slice(0, 3).map(where), ['traces/trace.txt:70', 'traces/trace.txt:86', 'traces/trace.txt:185']);
+  });
+
+  it('reveals a request: its trace line, and beside it the call site it came from', async () => {
+    const fsExt4 = report.requests.find((r) => r.line === 70)!;
+    await vscode.commands.executeCommand('autoloadLens.revealRequest', fsExt4.index);
+    const shown = await waitFor('both editors', () => {
+      const editors = vscode.window.visibleTextEditors.map((e) => `${vscode.workspace.asRelativePath(e.document.uri, false)}:${e.selection.start.line + 1}`);
+      return editors.includes('traces/trace.txt:70') && editors.includes('fs/filesystems.c:15') ? editors : undefined;
+    });
+    assert.ok(shown.length >= 2);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
   it('outlines the trace by requested name, with the replay outcome of each request', async () => {
