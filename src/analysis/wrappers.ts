@@ -165,6 +165,14 @@ export class WrapperIndex {
     if (depth > MAX_CHAIN) return null;
     const wrapper = this.wrapperFor(callee, file);
     const first = wrapper?.requests[0];
+    if ((!wrapper || !first) && this.extra.has(callee)) {
+      // A wrapper named in the settings, whose body the discovery cannot follow (nft_request_module queues the name
+      // for later): its first string-literal argument is taken as the format, the arguments after it feed it.
+      const at = values.findIndex((v) => v.value?.kind === 'string');
+      if (at < 0) return null;
+      const fmt = (values[at].value as { value: string }).value;
+      return { ...renderFormat(fmt, values.slice(at + 1).map((v) => v.value)), format: fmt, via: [] };
+    }
     if (!wrapper || !first) return null;
     const inner = this.request(first.callee, this.values(first.args, values, wrapper.def.file), wrapper.def.file, depth + 1);
     return inner ? { ...inner, via: [first.callee, ...inner.via] } : null;

@@ -165,6 +165,15 @@ describe('analysis on the fixture tree', () => {
     assert.deepEqual(linkCallSite(index, 'aarp_send_ddp', 'appletalk'), { link: 'none', locations: [] });
   });
 
+  it('takes wrapper names from the options when the code cannot show them', async () => {
+    assert.equal(index.callSites.filter((c) => c.callee === 'nft_request_module').length, 0);
+    const extra = await scanFixtures({ threads: 0, extraWrappers: ['nft_request_module'] });
+    assert.deepEqual(extra.callSites.filter((c) => c.callee === 'nft_request_module').map(site), [
+      'net/netfilter/nft_autoload.c:6:6-7:53 nft_request_module wrapper in nft_chain_autoload fmt=nft-chain-%u-%.*s pat=nft-chain-*-* name=null fam=nft-chain- condition',
+      'net/netfilter/nft_autoload.c:14:2-14:56 nft_request_module wrapper in nft_expr_autoload fmt=nft-expr-%u-%s pat=nft-expr-2-reject name=nft-expr-2-reject fam=nft-expr-2-reject discarded',
+    ]);
+  });
+
   it('gives the same index from region parses as from whole-file parses', async () => {
     assert.deepEqual(await scanFixtures({ threads: 0, wholeFile: true }), index);
   });
