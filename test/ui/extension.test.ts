@@ -28,7 +28,7 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
     const rows = await wb().problemsRows(4, 'fs-hfs');
     assert.ok(rows.some((r) => r.startsWith('trace.txt')), `no trace.txt group in Problems: ${rows.join(' | ')}`);
     assert.ok(rows.some((r) => /Autoload Lens\W*duplicate-request\W*\[Ln 583,/.test(r)), rows.join(' | '));
-    await wb().problemsRows(10);
+    await wb().goToLine(583);
     await wb().screenshot('problems.png');
   });
 

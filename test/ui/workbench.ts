@@ -154,6 +154,16 @@ export class Workbench {
     }, 15_000);
   }
 
+  /** Ctrl+G in the active editor: moves the cursor to a 1-based line and waits for the status bar to say so. */
+  async goToLine(line: number): Promise<void> {
+    await this.page.locator('.editor-group-container.active .monaco-editor textarea').first().focus();
+    await this.page.keyboard.press('Control+G');
+    await this.page.locator('.quick-input-widget input').fill(`:${line}`); // the go-to-line prefix of Quick Open
+    await this.page.keyboard.press('Enter');
+    const cursor = this.page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
+    await waitFor(`the cursor on line ${line}`, async () => ((await cursor.innerText()).startsWith(`Ln ${line},`) ? true : undefined));
+  }
+
   /** Opens a workspace file with Quick Open (Ctrl+P), as a person would, and waits for its editor tab. */
   async openFile(relPath: string): Promise<void> {
     const name = relPath.split('/').pop()!;
