@@ -1,7 +1,6 @@
 /** Problems: the scan's findings on C call sites, the replay's findings on trace lines (and on source when linked). */
 import * as vscode from 'vscode';
 import type { Finding, RuleId, Severity } from '../engine/report';
-import { TOOL_INFORMATION_URI } from '../engine/report/tool';
 import type { SourceFinding } from '../engine/sourceIndex';
 import type { Results } from './results';
 
@@ -13,22 +12,22 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   info: vscode.DiagnosticSeverity.Information,
 };
 
-/** Each rule is explained under a heading named after its id in the README. */
-export function ruleHelpUri(rule: RuleId): vscode.Uri {
-  return vscode.Uri.parse(`${TOOL_INFORMATION_URI}#${rule}`);
+/** Each rule is explained under a heading named after its id in the README the extension ships. */
+export function ruleHelpUri(extensionUri: vscode.Uri, rule: RuleId): vscode.Uri {
+  return vscode.Uri.joinPath(extensionUri, 'README.md').with({ fragment: rule });
 }
 
-function diagnostic(range: vscode.Range, message: string, rule: RuleId, severity: Severity): vscode.Diagnostic {
+function diagnostic(range: vscode.Range, message: string, rule: RuleId, severity: Severity, extensionUri: vscode.Uri): vscode.Diagnostic {
   const d = new vscode.Diagnostic(range, message, SEVERITY[severity]);
   d.source = DIAGNOSTIC_SOURCE;
-  d.code = { value: rule, target: ruleHelpUri(rule) };
+  d.code = { value: rule, target: ruleHelpUri(extensionUri, rule) };
   return d;
 }
 
 export class Diagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('autoloadLens');
 
-  constructor(private readonly results: Results) {}
+  constructor(private readonly results: Results, private readonly extensionUri: vscode.Uri) {}
 
   refresh(): void {
     this.collection.clear();
@@ -56,7 +55,7 @@ export class Diagnostics implements vscode.Disposable {
   private sourceDiagnostic(finding: SourceFinding): { uri: vscode.Uri; diagnostic: vscode.Diagnostic } | undefined {
     const where = this.results.sourceLocation(finding.location);
     if (where === undefined) return undefined;
-    const d = diagnostic(where.range, finding.message, finding.rule, finding.severity);
+    const d = diagnostic(where.range, finding.message, finding.rule, finding.severity, this.extensionUri);
     d.relatedInformation = finding.related.flatMap((r) => {
       const loc = this.results.sourceLocation(r);
       return loc === undefined ? [] : [new vscode.DiagnosticRelatedInformation(loc, r.message)];
@@ -71,13 +70,13 @@ export class Diagnostics implements vscode.Disposable {
     const subjectLine = this.subjectLine(finding);
     const traceLoc = subjectLine === undefined ? undefined : this.results.traceLocation(subjectLine);
     if (traceLoc !== undefined) {
-      const d = diagnostic(traceLoc.range, finding.message, finding.rule, finding.severity);
+      const d = diagnostic(traceLoc.range, finding.message, finding.rule, finding.severity, this.extensionUri);
       d.relatedInformation = related.filter((r) => !sameLocation(r.location, traceLoc));
       placed.push({ uri: traceLoc.uri, diagnostic: d });
     }
     const sourceLoc = finding.location === null ? undefined : this.results.sourceLocation(finding.location);
     if (sourceLoc !== undefined) {
-      const d = diagnostic(sourceLoc.range, finding.message, finding.rule, finding.severity);
+      const d = diagnostic(sourceLoc.range, finding.message, finding.rule, finding.severity, this.extensionUri);
       d.relatedInformation = related.filter((r) => !sameLocation(r.location, sourceLoc));
       placed.push({ uri: sourceLoc.uri, diagnostic: d });
     }

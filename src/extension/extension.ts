@@ -30,7 +30,7 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
   const log = vscode.window.createOutputChannel('Autoload Lens', { log: true });
   const results = new Results();
   const s: Services = { context, results, log };
-  const diagnostics = new Diagnostics(results);
+  const diagnostics = new Diagnostics(results, context.extensionUri);
   const scanner = new Scanner(s);
   const panel = new ReportPanel(s);
   const links = new TraceLinks(results);
@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
     command('showCallSiteRequests', (file, line) => showCallSiteRequestsCommand(s, file, line)),
     command('revealRequest', (index, keepColumn) => revealRequestCommand(s, index, keepColumn)),
     vscode.languages.registerCodeLensProvider(C_SOURCES, codeLens),
-    vscode.languages.registerHoverProvider([C_SOURCES, TRACES], new AutoloadHovers(results)),
+    vscode.languages.registerHoverProvider([C_SOURCES, TRACES], new AutoloadHovers(results, context.extensionUri)),
     vscode.languages.registerDocumentLinkProvider(TRACES, links),
     vscode.languages.registerDefinitionProvider([C_SOURCES, TRACES], links),
     vscode.languages.registerDocumentSymbolProvider(TRACES, new TraceSymbols(results), { label: 'Autoload requests' }),

@@ -29,7 +29,7 @@ function escapeMarkdown(text: string): string {
 }
 
 export class AutoloadHovers implements vscode.HoverProvider {
-  constructor(private readonly results: Results) {}
+  constructor(private readonly results: Results, private readonly extensionUri: vscode.Uri) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     if (this.results.isReportTrace(document.uri)) {
@@ -102,6 +102,6 @@ export class AutoloadHovers implements vscode.HoverProvider {
 
   /** The rule only: the Problems hover on the same line already shows the message. */
   private findingText(f: Finding): string {
-    return `- ${f.severity}: [${f.rule}](${ruleHelpUri(f.rule).toString()}) — ${escapeMarkdown(RULES[f.rule].title)}`;
+    return `- ${f.severity}: [${f.rule}](${ruleHelpUri(this.extensionUri, f.rule).toString()}) — ${escapeMarkdown(RULES[f.rule].title)}`;
   }
 }

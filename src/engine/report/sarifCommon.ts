@@ -5,7 +5,7 @@ import { RULE_IDS, RULES, type RuleId, type Severity } from '../report';
 import type { SourceLocation } from '../sourceIndex';
 import type { MappedArray } from './jsonValue';
 import { RULE_HELP } from './ruleHelp';
-import { TOOL_INFORMATION_URI, TOOL_NAME, TOOL_VERSION } from './tool';
+import { TOOL_NAME, TOOL_VERSION } from './tool';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** uriBaseId of locations in the scanned source tree. */
@@ -47,7 +47,6 @@ function driver(): unknown {
     name: TOOL_NAME,
     version: TOOL_VERSION,
     semanticVersion: TOOL_VERSION,
-    informationUri: TOOL_INFORMATION_URI,
     rules: RULE_IDS.map((id) => ({
       id,
       name: id.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase()),
