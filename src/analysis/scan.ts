@@ -377,12 +377,14 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       const constants = [...wantedConstants(facts.values(), searched, table, wrappers)];
       if (names.length === 0 && constants.length === 0) break;
       [...names, ...constants].forEach((n) => searched.add(n));
+      // Sorted: batches complete in any order, and the pass (and its cache signature) must not depend on it.
+      const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
       sets = {
-        search: names,
-        searchHeaders: constants,
-        tokens: [...new Set([...sets.tokens, ...names, ...constants])],
-        callees: [...new Set([...apiNames, ...cfg.extraWrappers, ...wrappers.wrapperNames()])],
-        constants: [...new Set([...sets.constants, ...constants])],
+        search: sorted(names),
+        searchHeaders: sorted(constants),
+        tokens: sorted([...sets.tokens, ...names, ...constants]),
+        callees: sorted([...apiNames, ...cfg.extraWrappers, ...wrappers.wrapperNames()]),
+        constants: sorted([...sets.constants, ...constants]),
         wholeFile: cfg.wholeFile,
       };
       passes++;
