@@ -7,7 +7,7 @@ import { ok, type Result } from '../engine/result';
 import type { CallSiteLink, SourceIndex } from '../engine/sourceIndex';
 import { preparePass } from './batch';
 import { analyzeFile } from './fileAnalysis';
-import { buildIndex } from './indexBuilder';
+import { buildIndex, updateIndex } from './indexBuilder';
 import { linkCallSite as link } from './link';
 import { type CParser, getParser, type ParserBackend } from './parser';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
@@ -88,28 +88,32 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
     counts: index.files,
     extraWrappers: [],
     sourceFiles: [],
+    model: null,
   };
-  const facts = new Map(state.facts);
+  const before = state.facts.get(file);
   const result = analyzeFile(loadedParser, file, Buffer.from(text, 'utf8'), preparePass(state.sets).sets);
+  const facts = new Map(state.facts);
   if (result) facts.set(file, result);
   else facts.delete(file);
-  const before = state.facts.get(file);
-  const sameMacros = JSON.stringify(before?.macros ?? []) === JSON.stringify(result?.macros ?? []);
+  const quick = state.model ? updateIndex(index, state.model, before, result, file) : null;
+  if (quick) {
+    states.set(quick, { ...state, facts });
+    return quick;
+  }
   const sources = state.sourceFiles.includes(file) ? state.sourceFiles : [...state.sourceFiles, file];
-  const next = buildIndex(index.root, facts, state.counts, state.extraWrappers, sources, known && sameMacros ? { index, file } : undefined);
+  const { index: next, model } = buildIndex(index.root, facts, state.counts, state.extraWrappers, sources);
   if (!known) {
     // Without the scan's facts, keep the other files' entries as they were.
     const others = <T extends { file: string }>(xs: T[], mine: T[]) => [...xs.filter((x) => x.file !== file), ...mine];
-    const merged: SourceIndex = {
+    return {
       ...index,
       callSites: others(index.callSites, next.callSites),
       aliases: others(index.aliases, next.aliases),
       functions: others(index.functions, next.functions),
       findings: [...index.findings.filter((f) => f.location.file !== file), ...next.findings],
     };
-    return merged;
   }
-  states.set(next, { ...state, facts });
+  states.set(next, { ...state, facts, model });
   return next;
 }
 

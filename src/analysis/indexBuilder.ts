@@ -5,7 +5,7 @@ import type { FileFacts, RawCall } from './facts';
 import { MacroTable } from './macroTable';
 import { REQUEST_FUNCTIONS } from './requestFunctions';
 import { AliasCatalog, nameTooLong, uncheckedZeroReturn, undocumentedAlias } from './rules';
-import { WrapperIndex } from './wrappers';
+import { type Definition, WrapperIndex } from './wrappers';
 
 export interface FileCounts {
   scanned: number;
@@ -22,50 +22,74 @@ export function macroTableOf(facts: Iterable<FileFacts>): MacroTable {
 const byPosition = <T extends { file: string; line: number; column?: number }>(a: T, b: T) =>
   a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.column ?? 0) - (b.column ?? 0);
 
-/** For re-analysing one file: the previous index, whose other files' aliases stand when no #define changed. */
-export interface Reuse {
-  index: SourceIndex;
-  file: string;
+/** What a full build knows that re-analysing one file can reuse while the tree-wide facts keep their shape. */
+export interface IndexModel {
+  wrappers: WrapperIndex;
+  macros: MacroTable;
+  catalog: AliasCatalog;
+  extraWrappers: readonly string[];
 }
 
-export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, counts: FileCounts, extraWrappers: readonly string[], sourceFiles: readonly string[], reuse?: Reuse): SourceIndex {
+type SiteWithRaw = { site: CallSiteInfo; raw: RawCall; maxLength: number };
+
+function sitesOf(f: FileFacts, wrappers: WrapperIndex, extraWrappers: readonly string[]): SiteWithRaw[] {
+  const out: SiteWithRaw[] = [];
+  for (const raw of f.calls) {
+    if (raw.inMacro) continue;
+    const api = REQUEST_FUNCTIONS.get(raw.callee);
+    const wrapper = api ? null : wrappers.wrapperFor(raw.callee, f.file);
+    if (!api && !wrapper && !extraWrappers.includes(raw.callee)) continue;
+    const ev = wrappers.evaluate(raw, f.file);
+    const site: CallSiteInfo = {
+      file: f.file,
+      line: raw.line,
+      column: raw.column,
+      callee: raw.callee,
+      kind: api ? 'direct' : 'wrapper',
+      via: ev?.via ?? [],
+      function: raw.definition,
+      format: ev?.format ?? null,
+      pattern: ev?.pattern ?? null,
+      name: ev?.name ?? null,
+      family: ev ? ev.family : null,
+      arguments: raw.args.map((a) => a.text),
+      returnUse: raw.returnUse,
+      assignedTested: raw.assignedTested,
+      wait: api ? api.wait : (ev?.via.at(-1) ?? 'request_module') !== 'request_module_nowait',
+      endLine: raw.endLine,
+      endColumn: raw.endColumn,
+    };
+    out.push({ site, raw, maxLength: ev?.maxLength ?? Infinity });
+  }
+  return out;
+}
+
+/** Functions holding recorded calls; `callers` lists the helpers they call that hold call sites (inlining links). */
+function functionsOf(defs: readonly Definition[], holders: ReadonlySet<string>, wrappers: WrapperIndex): FunctionInfo[] {
+  const functions: FunctionInfo[] = [];
+  for (const d of defs) {
+    if (d.kind !== 'function') continue;
+    const helpers = [...new Set(d.calls.map((c) => c.callee).filter((n) => n !== d.name && !REQUEST_FUNCTIONS.has(n)))].filter((n) => {
+      const target = wrappers.resolve(n, d.file);
+      return target !== null && holders.has(`${target.file}\0${n}`);
+    });
+    functions.push({ name: d.name, file: d.file, line: d.line, endLine: d.endLine, isStatic: d.isStatic, callers: helpers });
+  }
+  return functions;
+}
+
+const findingsOf = (sites: readonly SiteWithRaw[], catalog: AliasCatalog): SourceFinding[] =>
+  sites.flatMap(({ site, raw, maxLength }) => [uncheckedZeroReturn(site, raw), nameTooLong(site, maxLength), undocumentedAlias(site, catalog)].filter((f): f is SourceFinding => f !== null));
+
+const holderKey = (s: CallSiteInfo) => `${s.file}\0${s.function}`;
+
+export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, counts: FileCounts, extraWrappers: readonly string[], sourceFiles: readonly string[]): { index: SourceIndex; model: IndexModel } {
   const all = [...facts.values()];
   const macros = macroTableOf(all);
   const wrappers = new WrapperIndex(all, macros, extraWrappers);
 
-  const callSites: CallSiteInfo[] = [];
-  const raws = new Map<CallSiteInfo, { raw: RawCall; maxLength: number }>();
-  for (const f of all) {
-    for (const raw of f.calls) {
-      if (raw.inMacro) continue;
-      const api = REQUEST_FUNCTIONS.get(raw.callee);
-      const wrapper = api ? null : wrappers.wrapperFor(raw.callee, f.file);
-      if (!api && !wrapper && !extraWrappers.includes(raw.callee)) continue;
-      const ev = wrappers.evaluate(raw, f.file);
-      const site: CallSiteInfo = {
-        file: f.file,
-        line: raw.line,
-        column: raw.column,
-        callee: raw.callee,
-        kind: api ? 'direct' : 'wrapper',
-        via: ev?.via ?? [],
-        function: raw.definition,
-        format: ev?.format ?? null,
-        pattern: ev?.pattern ?? null,
-        name: ev?.name ?? null,
-        family: ev ? ev.family : null,
-        arguments: raw.args.map((a) => a.text),
-        returnUse: raw.returnUse,
-        assignedTested: raw.assignedTested,
-        wait: api ? api.wait : (ev?.via.at(-1) ?? 'request_module') !== 'request_module_nowait',
-        endLine: raw.endLine,
-        endColumn: raw.endColumn,
-      };
-      callSites.push(site);
-      raws.set(site, { raw, maxLength: ev?.maxLength ?? Infinity });
-    }
-  }
-  callSites.sort(byPosition);
+  const sites = all.flatMap((f) => sitesOf(f, wrappers, extraWrappers));
+  const callSites = sites.map((s) => s.site).sort(byPosition);
 
   const wrapperInfos: WrapperInfo[] = [...wrappers.wrappers.values()].map((w) => {
     const first = w.requests[0];
@@ -74,31 +98,41 @@ export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, 
   });
   wrapperInfos.sort(byPosition);
 
-  const aliases: AliasDeclaration[] = reuse ? reuse.index.aliases.filter((a) => a.file !== reuse.file) : [];
-  for (const f of all) {
-    if (!reuse || f.file === reuse.file) for (const a of f.aliases) aliases.push(...expandAlias(a, f.file, macros));
-  }
-  aliases.sort(byPosition);
-
-  // Functions holding recorded calls; `callers` lists the helpers they call that hold call sites (inlining links).
-  const holders = new Set(callSites.map((s) => `${s.file}\0${s.function}`));
-  const functions: FunctionInfo[] = [];
-  for (const d of wrappers.definitions) {
-    if (d.kind !== 'function') continue;
-    const helpers = [...new Set(d.calls.map((c) => c.callee).filter((n) => n !== d.name && !REQUEST_FUNCTIONS.has(n)))].filter((n) => {
-      const target = wrappers.resolve(n, d.file);
-      return target !== null && holders.has(`${target.file}\0${n}`);
-    });
-    functions.push({ name: d.name, file: d.file, line: d.line, endLine: d.endLine, isStatic: d.isStatic, callers: helpers });
-  }
-  functions.sort(byPosition);
-
+  const aliases: AliasDeclaration[] = all.flatMap((f) => f.aliases.flatMap((a) => expandAlias(a, f.file, macros))).sort(byPosition);
+  const functions = functionsOf(wrappers.definitions, new Set(callSites.map(holderKey)), wrappers).sort(byPosition);
   const catalog = new AliasCatalog(aliases, sourceFiles);
-  const findings: SourceFinding[] = [];
-  for (const site of callSites) {
-    const { raw, maxLength } = raws.get(site) as { raw: RawCall; maxLength: number };
-    for (const f of [uncheckedZeroReturn(site, raw), nameTooLong(site, maxLength), undocumentedAlias(site, catalog)]) if (f) findings.push(f);
-  }
+  const findings = findingsOf([...sites].sort((a, b) => byPosition(a.site, b.site)), catalog);
 
-  return { root, callSites, wrappers: wrapperInfos, aliases, functions, findings, files: counts };
+  return { index: { root, callSites, wrappers: wrapperInfos, aliases, functions, findings, files: counts }, model: { wrappers, macros, catalog, extraWrappers } };
+}
+
+/** What wrapper discovery and macro lookup see of a file: everything but positions. */
+function shapeOf(f: FileFacts | undefined): string {
+  if (!f) return '';
+  return JSON.stringify([
+    f.definitions.map((d) => [d.name, d.kind, d.isStatic, d.params, d.variadic]),
+    f.calls.map((c) => [c.callee, c.definition, c.inMacro, c.args]),
+    f.macros.map((m) => [m.name, m.params, m.variadic, m.body]),
+  ]);
+}
+
+/**
+ * Re-analysis of one file against the rest of the index without rebuilding it: possible while the file's
+ * definitions, calls, macros and alias values keep their shape (the usual edit); null when a full build is needed.
+ */
+export function updateIndex(prev: SourceIndex, model: IndexModel, before: FileFacts | undefined, after: FileFacts | null, file: string): SourceIndex | null {
+  if (shapeOf(before) !== shapeOf(after ?? undefined)) return null;
+  const aliasesNow = after ? after.aliases.flatMap((a) => expandAlias(a, file, model.macros)) : [];
+  const valuesOf = (xs: AliasDeclaration[]) => JSON.stringify(xs.map((a) => [a.macro, a.value, a.reason]));
+  if (valuesOf(aliasesNow) !== valuesOf(prev.aliases.filter((a) => a.file === file))) return null;
+  const others = <T extends { file: string }>(xs: T[]) => xs.filter((x) => x.file !== file);
+  const sites = after ? sitesOf(after, model.wrappers, model.extraWrappers) : [];
+  const callSites = [...others(prev.callSites), ...sites.map((s) => s.site)].sort(byPosition);
+  const defs: Definition[] = (after?.definitions ?? []).map((d) => ({ ...d, file, calls: after?.calls.filter((c) => c.definition === d.name && c.line >= d.line && c.line <= d.endLine) ?? [] }));
+  const functions = [...others(prev.functions), ...functionsOf(defs, new Set(callSites.map(holderKey)), model.wrappers)].sort(byPosition);
+  const lineOf = new Map(defs.map((d) => [`${d.kind}\0${d.name}`, d.line]));
+  const wrappers = prev.wrappers.map((w) => (w.file === file ? { ...w, line: lineOf.get(`${w.kind}\0${w.name}`) ?? w.line } : w)).sort(byPosition);
+  const findings = [...prev.findings.filter((f) => f.location.file !== file), ...findingsOf(sites, model.catalog)];
+  findings.sort((a, b) => byPosition(a.location, b.location));
+  return { ...prev, callSites, wrappers, aliases: [...others(prev.aliases), ...aliasesNow].sort(byPosition), functions, findings };
 }

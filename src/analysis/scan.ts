@@ -12,7 +12,7 @@ import type { SourceIndex } from '../engine/sourceIndex';
 import { type BatchResult, type PassSets, preparePass, runBatch } from './batch';
 import { type MacroLookup, tokenize } from './cpp';
 import type { FileFacts } from './facts';
-import { buildIndex, type FileCounts, macroTableOf } from './indexBuilder';
+import { buildIndex, type FileCounts, type IndexModel, macroTableOf } from './indexBuilder';
 import type { MacroTable } from './macroTable';
 import { getParser, type ParserBackend } from './parser';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
@@ -40,6 +40,7 @@ export interface ScanState {
   counts: FileCounts;
   extraWrappers: string[];
   sourceFiles: string[];
+  model: IndexModel | null;
 }
 
 const BATCH = 96;
@@ -390,8 +391,8 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       passes++;
       if (!(await runPass(false))) return cancelled();
     }
-    const index = buildIndex(cfg.root, facts, counts, cfg.extraWrappers, walker.files);
-    return ok({ index, state: { facts, sets, counts, extraWrappers: cfg.extraWrappers, sourceFiles: walker.files }, backend: runner.backend });
+    const { index, model } = buildIndex(cfg.root, facts, counts, cfg.extraWrappers, walker.files);
+    return ok({ index, state: { facts, sets, counts, extraWrappers: cfg.extraWrappers, sourceFiles: walker.files, model }, backend: runner.backend });
   } finally {
     await runner.close();
   }

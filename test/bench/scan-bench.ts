@@ -63,8 +63,8 @@ function measureRg(): Sample {
   const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   const t0 = performance.now();
   const r = timeBin
-    ? spawnSync(timeBin, ['-f', '%M', 'rg', '-n', '--type', 'c', 'request_module'], { cwd: tree, encoding: 'utf8', maxBuffer: 64 << 20 })
-    : spawnSync('rg', ['-n', '--type', 'c', 'request_module'], { cwd: tree, encoding: 'utf8', maxBuffer: 64 << 20 });
+    ? spawnSync(timeBin, ['-f', '%M', 'rg', '-n', '--type', 'c', 'request_module', '.'], { cwd: tree, encoding: 'utf8', maxBuffer: 64 << 20 })
+    : spawnSync('rg', ['-n', '--type', 'c', 'request_module', '.'], { cwd: tree, encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = performance.now() - t0;
   if (r.error) throw new Error(`rg could not run: ${r.error.message} (install ripgrep)`);
   const rss = timeBin ? Number(r.stderr.trim().split('\n').pop()) : NaN;

@@ -215,6 +215,15 @@ describe('analysis on the fixture tree', () => {
     assert.equal(changed?.name, 'demo-arg2');
     assert.equal(next.callSites.length, index.callSites.length);
     assert.deepEqual(next.callSites.filter((c) => c.file !== file), index.callSites.filter((c) => c.file !== file));
+    // An edit that moves lines but keeps every definition and call: the quick path must equal a full scan.
+    const shifted = `/* one more line */\n${fs.readFileSync(path.join(tree, file), 'utf8')}`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-upd-'));
+    fs.cpSync(tree, dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, file), shifted);
+    const full = await scanTree(dir, { threads: 0, cache: false });
+    if (!full.ok) assert.fail('scan failed');
+    assert.deepEqual({ ...updateFile(index, file, shifted), root: dir }, full.value);
+    fs.rmSync(dir, { recursive: true });
     const removed = updateFile(index, file, '');
     assert.equal(removed.callSites.filter((c) => c.file === file).length, 0);
     assert.equal(removed.aliases.filter((a) => a.file === file).length, 0);
