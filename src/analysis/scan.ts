@@ -11,7 +11,7 @@ import { err, ok, type Result } from '../engine/result';
 import type { SourceIndex } from '../engine/sourceIndex';
 import { type BatchResult, type PassSets, preparePass, runBatch } from './batch';
 import { type MacroLookup, tokenize } from './cpp';
-import type { FileFacts } from './facts';
+import type { FileFacts, RawCall } from './facts';
 import { buildIndex, type FileCounts, type IndexModel, macroTableOf } from './indexBuilder';
 import type { MacroTable } from './macroTable';
 import { getParser, type ParserBackend } from './parser';
@@ -199,6 +199,23 @@ async function workerRunner(cfg: ScanConfig, script: string): Promise<Result<Run
 
 const C_WORDS = new Set(['sizeof', 'typeof', 'unsigned', 'signed', 'long', 'short', 'char', 'void', 'const', 'volatile', 'struct', 'union', 'enum', 'static', 'inline', 'extern', 'return', 'while', 'break', 'continue', 'switch', 'case', 'default', 'else', 'float', 'double', 'bool', 'true', 'false', 'NULL', '__VA_ARGS__']);
 
+/** Facts of one file from two passes: the later pass looked only for new names, so the union is the whole. */
+function mergeFacts(had: FileFacts, add: FileFacts): FileFacts {
+  const union = <T>(a: T[], b: T[], key: (x: T) => string) => {
+    const seen = new Set(a.map(key));
+    return [...a, ...b.filter((x) => !seen.has(key(x)))];
+  };
+  const byPlace = (a: RawCall, b: RawCall) => a.line - b.line || a.column - b.column;
+  return {
+    file: had.file,
+    calls: union(had.calls, add.calls, (c) => `${c.line}:${c.column}:${c.callee}`).sort(byPlace),
+    definitions: union(had.definitions, add.definitions, (d) => `${d.name}:${d.line}`),
+    aliases: union(had.aliases, add.aliases, (a) => `${a.line}:${a.column}`),
+    macros: union(had.macros, add.macros, (m) => `${m.name}:${m.line}`),
+    wholeFile: had.wholeFile || add.wholeFile,
+  };
+}
+
 function passSignature(sets: PassSets): string {
   return createHash('sha1').update(JSON.stringify(sets)).digest('hex');
 }
@@ -335,9 +352,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       const take = (r: BatchResult) => {
         for (const f of r.facts) {
           const had = facts.get(f.file);
-          if (!f.macrosOnly) facts.set(f.file, f);
-          else if (!had) facts.set(f.file, { ...f, macrosOnly: undefined });
-          else facts.set(f.file, { ...had, macros: [...had.macros, ...f.macros.filter((m) => !had.macros.some((h) => h.line === m.line))] });
+          facts.set(f.file, had ? mergeFacts(had, f) : { ...f, macrosOnly: undefined });
         }
         if (first) {
           counts.scanned += r.scanned;
@@ -371,6 +386,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     };
     if (!(await runPass(true))) return cancelled();
     const searched = new Set(sets.search);
+    let allTokens = sets.tokens;
     for (;;) {
       const table = macroTableOf(facts.values());
       const wrappers = new WrapperIndex(facts.values(), table, cfg.extraWrappers);
@@ -380,10 +396,12 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       [...names, ...constants].forEach((n) => searched.add(n));
       // Sorted: batches complete in any order, and the pass (and its cache signature) must not depend on it.
       const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+      allTokens = sorted([...allTokens, ...names, ...constants]);
+      // A file selected now is analysed for the new names only; what earlier passes found in it is merged with it.
       sets = {
         search: sorted(names),
         searchHeaders: sorted(constants),
-        tokens: sorted([...sets.tokens, ...names, ...constants]),
+        tokens: sorted([...names, ...constants]),
         callees: sorted([...apiNames, ...cfg.extraWrappers, ...wrappers.wrapperNames()]),
         constants: sorted([...sets.constants, ...constants]),
         wholeFile: cfg.wholeFile,
@@ -392,7 +410,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       if (!(await runPass(false))) return cancelled();
     }
     const { index, model } = buildIndex(cfg.root, facts, counts, cfg.extraWrappers, walker.files);
-    return ok({ index, state: { facts, sets, counts, extraWrappers: cfg.extraWrappers, sourceFiles: walker.files, model }, backend: runner.backend });
+    return ok({ index, state: { facts, sets: { ...sets, tokens: allTokens }, counts, extraWrappers: cfg.extraWrappers, sourceFiles: walker.files, model }, backend: runner.backend });
   } finally {
     await runner.close();
   }
