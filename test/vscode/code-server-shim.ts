@@ -25,7 +25,7 @@ interface ShimArgs {
 const VALUE_OPTIONS = new Set(['extensionDevelopmentPath', 'extensionTestsPath', 'user-data-dir', 'extensions-dir',
   'locale', 'log', 'folder-uri', 'file-uri', 'enable-proposed-api', 'inspect-extensions', 'inspect-brk-extensions']);
 
-export function parseArgs(argv: string[]): ShimArgs {
+function parseArgs(argv: string[]): ShimArgs {
   const out: ShimArgs = { extensionDevelopmentPaths: [], extensionTestsPath: undefined, userDataDir: undefined,
     extensionsDir: undefined, disableExtensions: false, folder: undefined };
   for (let i = 0; i < argv.length; i++) {
@@ -60,7 +60,7 @@ function extensionEnvironment(): Record<string, string> {
   return env;
 }
 
-interface ShimState { server?: RunningCodeServer; browser?: Browser; page?: Page; output?: WorkbenchOutput }
+interface ShimState { scratch?: ReturnType<typeof makeScratch>; server?: RunningCodeServer; browser?: Browser; page?: Page; output?: WorkbenchOutput }
 
 function fail(message: string): never {
   throw new ShimError(message);
@@ -97,53 +97,49 @@ async function run(args: ShimArgs, state: ShimState): Promise<number> {
   if (args.extensionDevelopmentPaths.length === 0) fail('no --extensionDevelopmentPath given');
   const timeoutMs = Number(process.env.AUTOLOAD_LENS_TEST_TIMEOUT_MS ?? 600_000);
   const install = locateCodeServer();
-  const scratch = makeScratch('autoload-lens-vscode-');
-  try {
-    const started = Date.now();
-    state.server = await startCodeServer({
-      install,
-      userDataDir: args.userDataDir ?? join(scratch.root, 'user-data'),
-      extensionsDir: args.extensionsDir ?? join(scratch.root, 'extensions'),
-      scratchEnv: scratch.env,
-    });
-    const port = state.server.port;
-    const payload: Array<[string, string]> = [
-      ...args.extensionDevelopmentPaths.map((p): [string, string] => ['extensionDevelopmentPath', remoteUri(port, p)]),
-      ['extensionTestsPath', remoteUri(port, args.extensionTestsPath)],
-      ['extensionEnvironment', JSON.stringify(extensionEnvironment())],
-    ];
-    if (args.disableExtensions) payload.push(['disableExtensions', 'true']);
-    const folder = args.folder ?? scratch.env.TMPDIR!;
+  const scratch = state.scratch = makeScratch('autoload-lens-vscode-');
+  const started = Date.now();
+  state.server = await startCodeServer({
+    install,
+    userDataDir: args.userDataDir ?? join(scratch.root, 'user-data'),
+    extensionsDir: args.extensionsDir ?? join(scratch.root, 'extensions'),
+    scratchEnv: scratch.env,
+  });
+  const port = state.server.port;
+  const payload: Array<[string, string]> = [
+    ...args.extensionDevelopmentPaths.map((p): [string, string] => ['extensionDevelopmentPath', remoteUri(port, p)]),
+    ['extensionTestsPath', remoteUri(port, args.extensionTestsPath)],
+    ['extensionEnvironment', JSON.stringify(extensionEnvironment())],
+  ];
+  if (args.disableExtensions) payload.push(['disableExtensions', 'true']);
+  const folder = args.folder ?? scratch.env.TMPDIR!;
 
-    state.browser = await launchChromium(scratch.env);
-    const output = state.output = new WorkbenchOutput();
-    const page = state.page = await state.browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (err) => pageErrors.push(String(err)));
-    page.on('crash', () => pageErrors.push('the workbench page crashed'));
-    const exit = new Promise<number>((done) => {
-      void page.exposeFunction('codeAutomationExit', (code: number) => done(code));
-    });
-    await page.exposeFunction('codeAutomationLog', (level: string, args: unknown) => output.add(level, args));
-    await page.goto(workbenchUrl(port, folder, payload), { timeout: 60_000 });
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 }).catch(() => {
-      fail(`the workbench did not appear within 60 s at ${page.url()}${pageErrors.length ? `:\n${pageErrors.join('\n')}` : ''}`);
-    });
-    process.stderr.write(`[code-server-shim] VS Code 1.139 (code-server) on port ${port}, workbench loading after ${Date.now() - started} ms\n`);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new ShimError(
-        `the extension tests did not finish within ${timeoutMs} ms (set AUTOLOAD_LENS_TEST_TIMEOUT_MS to change).` +
-        (pageErrors.length ? `\nWorkbench errors:\n${pageErrors.join('\n')}` : ''))), timeoutMs);
-    });
-    try {
-      return await Promise.race([exit, timeout]);
-    } finally {
-      clearTimeout(timer);
-      output.finish();
-    }
+  state.browser = await launchChromium(scratch.env);
+  const output = state.output = new WorkbenchOutput();
+  const page = state.page = await state.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(String(err)));
+  page.on('crash', () => pageErrors.push('the workbench page crashed'));
+  const exit = new Promise<number>((done) => {
+    void page.exposeFunction('codeAutomationExit', (code: number) => done(code));
+  });
+  await page.exposeFunction('codeAutomationLog', (level: string, args: unknown) => output.add(level, args));
+  await page.goto(workbenchUrl(port, folder, payload), { timeout: 60_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 }).catch(() => {
+    fail(`the workbench did not appear within 60 s at ${page.url()}${pageErrors.length ? `:\n${pageErrors.join('\n')}` : ''}`);
+  });
+  process.stderr.write(`[code-server-shim] VS Code 1.139 (code-server) on port ${port}, workbench up after ${Date.now() - started} ms\n`);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ShimError(
+      `the extension tests did not finish within ${timeoutMs} ms (set AUTOLOAD_LENS_TEST_TIMEOUT_MS to change).` +
+      (pageErrors.length ? `\nWorkbench errors:\n${pageErrors.join('\n')}` : ''))), timeoutMs);
+  });
+  try {
+    return await Promise.race([exit, timeout]);
   } finally {
-    scratch.remove();
+    clearTimeout(timer);
+    output.finish();
   }
 }
 
@@ -165,6 +161,7 @@ async function main(): Promise<void> {
   const cleanup = async () => {
     await state.browser?.close().catch(() => undefined); // already closed or crashed: nothing left to close
     await state.server?.stop();
+    state.scratch?.remove();
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.once(sig, () => { void cleanup().finally(() => process.exit(130)); });
