@@ -32,6 +32,22 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
     await wb().screenshot('problems.png');
   });
 
+  step('a hover on a trace line and the CodeLens above the call site say what happened', async () => {
+    await wb().goToLine(70);
+    await wb().page.keyboard.press('Control+K');
+    await wb().page.keyboard.press('Control+I');
+    const hover = wb().page.locator('.monaco-hover:visible', { hasText: 'fs-ext4' }).first();
+    const text = (await hover.innerText({ timeout: 15_000 })).replace(/\s+/g, ' ');
+    assert.match(text, /resolves to: ext4 \(alias, via fs-ext4\)/);
+    assert.match(text, /outcome: loaded, loaded ext4/);
+    await wb().screenshot('hover.png');
+    await wb().page.keyboard.press('Escape');
+    await wb().openFile('fs/filesystems.c');
+    const lens = wb().page.locator('.codelens-decoration', { hasText: 'requests in the trace' }).first();
+    assert.equal(await lens.innerText({ timeout: 15_000 }), '26 requests in the trace · 10 duplicates · loaded ext4, binfmt_misc, squashfs, isofs +8');
+    await wb().screenshot('codelens.png');
+  });
+
   step('the views list call sites by alias family, findings by rule and requests by name', async () => {
     await wb().page.locator('.activitybar .action-item a[aria-label^="Autoload Lens"]').click();
     const sites = await wb().viewRows('Call Sites', 8);

@@ -40,7 +40,7 @@ export function makeScratch(prefix: string): { root: string; env: NodeJS.Process
 }
 
 // A quiet workbench for tests and screenshots: no welcome page, no chat side bar, no tips, no telemetry, no git prompt,
-// and nothing saved that a test did not save itself.
+// nothing saved that a test did not save itself, no animations half-way through a screenshot.
 const PROFILE_SETTINGS = {
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -52,6 +52,7 @@ const PROFILE_SETTINGS = {
   'git.enabled': false,
   'files.autoSave': 'off',
   'files.hotExit': 'off',
+  'workbench.reduceMotion': 'on',
 };
 
 /** Writes the test profile's user settings unless the profile already has some. */
