@@ -29,7 +29,9 @@ export function aliasNormalize(alias: string): string | null {
 /** kmod's `modname_normalize`: `-` becomes `_`, and the name ends at the first `.`. */
 export function modnameNormalize(name: string): string {
   const dot = name.indexOf('.');
-  return (dot < 0 ? name : name.slice(0, dot)).replace(/-/g, '_');
+  const base = dot < 0 ? name : name.slice(0, dot);
+  // Most names (every module_load of a trace) have no `-`: skip the regex for them.
+  return base.indexOf('-') < 0 ? base : base.replace(/-/g, '_');
 }
 
 /** kmod's `path_to_modname`: `kernel/fs/ext4/ext4.ko.xz` → `ext4`. */

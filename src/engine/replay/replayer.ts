@@ -28,6 +28,8 @@ export interface ReplayerOptions {
 }
 
 const UNKNOWN: Resolution = { kind: 'unknown', modules: [], patterns: [] };
+/** Shared by every record that loaded nothing; replaced, never mutated, when a provider loads. */
+const NOTHING_LOADED: string[] = [];
 
 export class Replayer {
   requests = 0;
@@ -109,7 +111,7 @@ export class Replayer {
       callSite: event.callSite ? this.callSite(event.callSite.symbol, event.callSite.module) : null,
       resolution,
       outcome: 'unknown',
-      loadedModules: [],
+      loadedModules: NOTHING_LOADED,
       duplicateOf: null,
       completedAt: event.time,
     };
@@ -164,7 +166,8 @@ export class Replayer {
     this.awaitingByModule.delete(key);
     for (const state of waiting) {
       state.awaiting.splice(state.awaiting.indexOf(key), 1);
-      state.record.loadedModules.push(event.name);
+      const record = state.record;
+      record.loadedModules = record.loadedModules === NOTHING_LOADED ? [event.name] : [...record.loadedModules, event.name];
       // modprobe loads every provider it lists; the request returns once the last one is in.
       if (state.awaiting.length === 0) this.finalize(state, time, 'loaded');
     }
