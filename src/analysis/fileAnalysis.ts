@@ -7,7 +7,7 @@ import { parseDefine, type MacroDefinition, tokenize, concatenatedString } from 
 import type { ArgExpr, FileFacts, RawAlias, RawCall, RawDefinition, ZeroPath } from './facts';
 import type { CNode, CParser } from './parser';
 import { Boundaries, findHits, type Hit, Lines, lineOf, logicalLine, sparseText } from './regions';
-import { REQUEST_FUNCTIONS } from './requestFunctions';
+import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 
 export interface AnalysisSets {
   /** Substrings that select the file and the places to parse. */
@@ -33,8 +33,13 @@ function blankAnnotations(text: string): string {
 const isAliasMacro = (name: string) => name.startsWith(ALIAS_PREFIX);
 
 /** Analyses one file; null when none of the tokens occurs in it. */
+/** Tokens searched as substrings (they find every request function and MODULE_ALIAS* macro); others are names. */
+const SUBSTRING_TOKENS = new Set([...REQUEST_TOKENS, ALIAS_TOKEN]);
+
 export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: AnalysisSets): FileFacts | null {
-  let hits = findHits(buf, sets.tokens);
+  const substrings = sets.tokens.filter((t) => SUBSTRING_TOKENS.has(t.toString('latin1')));
+  const names = new Set(sets.tokens.filter((t) => !SUBSTRING_TOKENS.has(t.toString('latin1'))).map((t) => t.toString('latin1')));
+  let hits = findHits(buf, substrings, names);
   if (hits.length === 0) return null;
   const lines = new Lines(buf);
   let callees = new Set(sets.callees);
@@ -49,7 +54,7 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
     if (local.length === 0) break;
     local.forEach((n) => searched.add(n));
     callees = new Set([...callees, ...local]);
-    hits = findHits(buf, [...sets.tokens, ...[...searched].map((n) => Buffer.from(n))]);
+    hits = findHits(buf, substrings, new Set([...names, ...local, ...searched].filter((n) => !SUBSTRING_TOKENS.has(n))));
     facts = extract(parser, file, lines, boundaries, hits, callees, sets);
   }
   return facts;

@@ -16,11 +16,28 @@ for (let c = 0; c < 256; c++) {
   IDENT[c] = /[A-Za-z0-9_]/.test(ch) ? 1 : 0;
 }
 
-/** Every identifier containing one of `tokens`, with its offset (deduplicated). */
-export function findHits(buf: Uint8Array, tokens: Buffer[]): Hit[] {
+const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+const MANY = 8;
+
+/**
+ * Every identifier containing one of `tokens`, with its offset (deduplicated). Tokens that are whole identifiers
+ * (`exact`), when there are many, are found in one scan of the identifiers instead of one search each.
+ */
+export function findHits(buf: Uint8Array, tokens: Buffer[], exact: ReadonlySet<string> = new Set()): Hit[] {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const seen = new Set<number>();
   const hits: Hit[] = [];
+  if (exact.size > MANY) {
+    const text = b.toString('latin1');
+    for (const m of text.matchAll(IDENTIFIER)) {
+      if (exact.has(m[0]) && m.index !== undefined) {
+        seen.add(m.index);
+        hits.push({ name: m[0], offset: m.index });
+      }
+    }
+  } else {
+    tokens = [...tokens, ...[...exact].map((n) => Buffer.from(n))];
+  }
   for (const token of tokens) {
     let at = b.indexOf(token);
     while (at >= 0) {
