@@ -347,7 +347,8 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     const cache = cfg.cache ? ScanCache.for(cfg) : null;
     const runPass = async (first: boolean): Promise<boolean> => {
       runner.setPass(sets);
-      const inFlight: Array<Promise<void>> = [];
+      // Batches in flight; waiting for whichever finishes first keeps every worker fed (no head-of-line blocking).
+      const inFlight = new Set<Promise<void>>();
       let next = 0;
       const take = (r: BatchResult) => {
         for (const f of r.facts) {
@@ -378,8 +379,10 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
           done += batch.length;
           cfg.onProgress?.(done, walker.done ? walker.files.length * passes : walker.files.length);
         });
-        inFlight.push(p);
-        if (inFlight.length >= cfg.threads * 2 + 1) await inFlight.shift();
+        inFlight.add(p);
+        const settle = () => inFlight.delete(p);
+        p.then(settle, settle);
+        if (inFlight.size >= cfg.threads * 2 + 1) await Promise.race(inFlight);
       }
       await Promise.all(inFlight);
       return !cfg.signal?.aborted;
