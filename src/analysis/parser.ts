@@ -5,7 +5,6 @@
 import * as path from 'node:path';
 import { err, ok, type Result } from '../engine/result';
 import callsQuery from './queries/calls.scm';
-import definitionsQuery from './queries/definitions.scm';
 import flowQuery from './queries/flow.scm';
 
 export type ParserBackend = 'native' | 'wasm';
@@ -36,7 +35,7 @@ export interface Capture {
   node: CNode;
 }
 
-export type QueryName = 'calls' | 'definitions' | 'flow';
+export type QueryName = 'calls' | 'flow';
 
 export interface CParser {
   readonly backend: ParserBackend;
@@ -45,7 +44,7 @@ export interface CParser {
   captures(query: QueryName, node: CNode): Capture[];
 }
 
-const querySources: Record<QueryName, string> = { calls: callsQuery, definitions: definitionsQuery, flow: flowQuery };
+const querySources: Record<QueryName, string> = { calls: callsQuery, flow: flowQuery };
 
 interface QueryLike {
   captures(node: never): Capture[];
