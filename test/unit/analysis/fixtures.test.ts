@@ -152,6 +152,7 @@ describe('analysis on the fixture tree', () => {
 
   it('links trace call sites directly, through inlining, and reports ambiguity', () => {
     assert.deepEqual(linkCallSite(index, 'get_fs_type+0x1c/0x120', null), { link: 'direct', locations: [{ file: 'fs/filesystems.c', line: 18, column: 14 }] });
+    assert.deepEqual(linkCallSite(index, 'get_fs_type.part.0', null).link, 'direct');
     assert.deepEqual(linkCallSite(index, 'crypto_alg_mod_lookup', null), {
       link: 'inlined',
       locations: [{ file: 'crypto/api.c', line: 10, column: 3 }, { file: 'crypto/api.c', line: 14, column: 4 }],
