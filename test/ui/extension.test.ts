@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe } from 'node:test';
-import { changedFiles, fixtureWorkspace, packagedVsix, sharedWorkbench, waitFor } from './workbench';
+import { changedFiles, eventually, fixtureWorkspace, packagedVsix, sharedWorkbench, waitFor } from './workbench';
 
 describe('Autoload Lens in VS Code, as a person uses it', () => {
   const { wb, step } = sharedWorkbench('workflow', () => ({ vsix: packagedVsix(), folder: fixtureWorkspace }));
@@ -14,10 +14,13 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
 
   step('Scan Workspace puts the deliberate mistakes in the Problems panel', async () => {
     await wb().runCommand('Autoload Lens: Scan Workspace');
-    const rows = await wb().problemsRows(5, 'autoload_demo.c');
-    assert.ok(rows[0]!.startsWith('autoload_demo.c'), rows[0]);
-    const markers = rows.filter((r) => r.includes('Autoload Lens')).map((r) => `${/Autoload Lens\W*([a-z]+(?:-[a-z]+)+)/.exec(r)?.[1]}@${/\[Ln (\d+),/.exec(r)?.[1]}`);
-    assert.deepEqual(markers.sort(), ['name-too-long@23', 'unchecked-zero-return@15', 'unchecked-zero-return@29', 'undocumented-alias@23']);
+    // The panel fills while the diagnostics arrive: check until the rows hold what the scan found.
+    await eventually(async () => {
+      const rows = await wb().problemsRows(5, 'autoload_demo.c');
+      assert.ok(rows[0]!.startsWith('autoload_demo.c'), rows[0]);
+      const markers = rows.filter((r) => r.includes('Autoload Lens')).map((r) => `${/Autoload Lens\W*([a-z]+(?:-[a-z]+)+)/.exec(r)?.[1]}@${/\[Ln (\d+),/.exec(r)?.[1]}`);
+      assert.deepEqual(markers.sort(), ['name-too-long@23', 'unchecked-zero-return@15', 'unchecked-zero-return@29', 'undocumented-alias@23']);
+    });
   });
 
   step('Replay Trace… replays the trace open in the editor, and Problems lists its findings', async () => {
@@ -25,9 +28,11 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
     await wb().runCommand('Autoload Lens: Replay Trace…');
     const status = wb().page.locator('.statusbar-item', { hasText: /Autoload \d+/ });
     await status.waitFor({ timeout: 30_000 });
-    const rows = await wb().problemsRows(4, 'fs-hfs');
-    assert.ok(rows.some((r) => r.startsWith('trace.txt')), `no trace.txt group in Problems: ${rows.join(' | ')}`);
-    assert.ok(rows.some((r) => /Autoload Lens\W*duplicate-request\W*\[Ln 583,/.test(r)), rows.join(' | '));
+    await eventually(async () => {
+      const rows = await wb().problemsRows(4, 'fs-hfs');
+      assert.ok(rows.some((r) => r.startsWith('trace.txt')), `no trace.txt group in Problems: ${rows.join(' | ')}`);
+      assert.ok(rows.some((r) => /Autoload Lens\W*duplicate-request\W*\[Ln 583,/.test(r)), rows.join(' | '));
+    });
     await wb().goToLine(583);
     await wb().screenshot('problems.png');
   });
@@ -69,9 +74,7 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
   step('Select Modules Directory… takes the folder picked in the dialog, and the log says so', async () => {
     const dir = join(wb().folder, 'modules');
     await wb().runCommand('Autoload Lens: Select Modules Directory…');
-    const input = await wb().quickInput('Autoload Lens: folder with modules.alias');
-    await input.fill(`${dir}/`);
-    await wb().page.locator('.quick-input-widget .monaco-button', { hasText: 'Use as Modules Directory' }).click();
+    await wb().submitQuickInput('Autoload Lens: folder with modules.alias', dir, 'Use as Modules Directory');
     const lines = await wb().outputLines('Autoload Lens', 'modules directory for this workspace');
     assert.ok(lines.some((l) => l.endsWith(`modules directory for this workspace: ${dir}`)), lines.join(' | '));
   });
@@ -95,8 +98,7 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
     await wb().page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'JSON' }).first().click();
     const input = await wb().quickInput('Autoload Lens: export report');
     await waitFor('the save dialog', async () => ((await input.inputValue()).endsWith('autoload-lens.json') ? true : undefined));
-    await input.fill(target);
-    await wb().page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
+    await wb().submitQuickInput('Autoload Lens: export report', target, 'OK');
     await waitFor(`${target} to be written`, async () => (existsSync(target) ? true : undefined));
     const report = JSON.parse(readFileSync(target, 'utf8')) as { schemaVersion: number; summary: { requests: number } };
     assert.deepEqual([report.schemaVersion, report.summary.requests], [1, 264]);

@@ -66,6 +66,20 @@ async function settledRows<T>(what: string, minRows: number, read: () => Promise
   }, timeoutMs);
 }
 
+/** Runs `check` (which asserts) until it passes; after `timeoutMs` its last failure is the test's failure. */
+export async function eventually(check: () => Promise<void>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await check();
+      return;
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    await sleep(500);
+  }
+}
+
 export class Workbench {
   /** Browser dialogs (alert, confirm, prompt) that fired in any frame: a hostile trace must fire none. */
   readonly dialogs: string[] = [];
@@ -141,16 +155,26 @@ export class Workbench {
     return widget.locator('input').first();
   }
 
-  /** Types `text` into the quick input titled `title` and accepts it. The extension host validates input boxes
-   * asynchronously and an Enter that arrives before the answer is ignored: press Enter until the input closes. */
-  async submitQuickInput(title: string, text: string): Promise<void> {
+  /** Types `text` into the quick input titled `title` and accepts it, with Enter or with the dialog's `button`.
+   * Quick inputs settle asynchronously: the simple file dialog writes its starting folder into the field after it
+   * opens, and input boxes ignore an accept that arrives before the extension host has validated the text. So: type
+   * again if the field was overwritten, accept, and repeat until the input closes. */
+  async submitQuickInput(title: string, text: string, button?: string): Promise<void> {
     const input = await this.quickInput(title);
-    await input.fill(text);
     const widget = this.page.locator('.quick-input-widget', { has: this.page.locator('.quick-input-title', { hasText: title }) });
-    const closed = () => widget.waitFor({ state: 'hidden', timeout: 1_000 }).then(() => true, () => undefined);
+    const accept = button === undefined
+      ? () => input.press('Enter', { timeout: 1_000 })
+      : () => widget.locator('.monaco-button', { hasText: button }).first().click({ timeout: 1_000 });
     await waitFor(`the quick input "${title}" to accept ${text}`, async () => {
-      await input.press('Enter', { timeout: 1_000 }).catch(() => undefined); // already closed: accepted
-      return closed();
+      const typed = await input.inputValue({ timeout: 1_000 }).catch(() => undefined);
+      if (typed === undefined) return true; // closed: accepted
+      if (typed !== text) {
+        await input.fill(text);
+        await sleep(300);
+        return undefined;
+      }
+      await accept().catch(() => undefined); // closed meanwhile: accepted
+      return widget.waitFor({ state: 'hidden', timeout: 1_000 }).then(() => true, () => undefined);
     }, 15_000);
   }
 
