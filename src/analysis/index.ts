@@ -12,6 +12,9 @@ import { linkCallSite as link } from './link';
 import { type CParser, getParser, type ParserBackend } from './parser';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 import { scan, type ScanState } from './scan';
+import type { ScanCacheReport } from './scanCache';
+
+export type { ScanCacheReport } from './scanCache';
 
 export interface ScanOptions {
   /** Extra wrapper names for code bases whose wrappers the discovery cannot see. */
@@ -28,8 +31,15 @@ export interface ScanOptions {
   backend?: ParserBackend;
   /** Parse whole files instead of the regions around hits (the reference the fast path must equal). */
   wholeFile?: boolean;
-  /** Reuse what earlier scans in this process found in files whose size and mtime are unchanged (default true). */
+  /**
+   * Reuse what earlier scans found in files whose size and mtime are unchanged (default true): in this process, and
+   * across processes through a cache file outside the tree. false: no cache at all (nothing read or written).
+   */
   cache?: boolean;
+  /** Folder of the cache file (default `${XDG_CACHE_HOME:-~/.cache}/autoload-lens/scan/<hash of the root>`). */
+  cacheDir?: string;
+  /** Told, after a complete scan, what the cache did: hits, misses, whether the file was used or written, problems. */
+  onCache?: (report: ScanCacheReport) => void;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -48,6 +58,8 @@ export async function scanTree(root: string, opts: ScanOptions = {}): Promise<Re
     backend: opts.backend ?? 'auto',
     wholeFile: opts.wholeFile ?? false,
     cache: opts.cache ?? true,
+    cacheDir: opts.cacheDir,
+    onCache: opts.onCache,
   });
   if (!r.ok) return r;
   states.set(r.value.index, r.value.state);

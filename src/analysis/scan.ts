@@ -3,7 +3,6 @@
  * Pass 1 looks for the request functions and MODULE_ALIAS; each later pass looks only for names discovered so far
  * (global wrappers, constants that alias declarations and formats use) until nothing new turns up.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -15,6 +14,7 @@ import type { FileFacts, RawCall } from './facts';
 import { buildIndex, type FileCounts, type IndexModel, macroTableOf } from './indexBuilder';
 import type { MacroTable } from './macroTable';
 import { getParser, type ParserBackend } from './parser';
+import { passSignature, ScanCache, type ScanCacheReport } from './scanCache';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 import type { FromWorker, ToWorker, WorkerInit } from './scanWorker';
 import { WrapperIndex } from './wrappers';
@@ -31,6 +31,9 @@ export interface ScanConfig {
   wholeFile: boolean;
   /** Reuse, per file, what earlier scans of this root found while its size and mtime are unchanged. */
   cache: boolean;
+  /** Folder of the on-disk scan cache (default under XDG_CACHE_HOME). */
+  cacheDir?: string;
+  onCache?: (report: ScanCacheReport) => void;
 }
 
 /** What updateFile needs to re-analyse one file against the rest of the tree. */
@@ -216,84 +219,6 @@ function mergeFacts(had: FileFacts, add: FileFacts): FileFacts {
   };
 }
 
-function passSignature(sets: PassSets): string {
-  return createHash('sha1').update(JSON.stringify(sets)).digest('hex');
-}
-
-interface CacheEntry {
-  size: number;
-  mtimeMs: number;
-  status: 'scanned' | 'skipped' | string;
-  /** Per pass signature: the facts the file gave, or null when nothing in it matched. */
-  outcomes: Map<string, FileFacts | null>;
-}
-
-/**
- * What each file gave each pass, keyed by path and checked against size and mtime: a rescan of an unchanged tree
- * replays the passes without reading files. Kept in memory for the life of the process (the editor's session).
- */
-class ScanCache {
-  private static readonly byTree = new Map<string, ScanCache>();
-  private readonly entries = new Map<string, CacheEntry>();
-  private readonly checked = new Set<string>();
-
-  private constructor(private readonly root: string) {}
-
-  static for(cfg: ScanConfig): ScanCache {
-    const key = JSON.stringify([path.resolve(cfg.root), cfg.exclude, cfg.maxFileBytes, cfg.wholeFile, cfg.extraWrappers]);
-    let c = ScanCache.byTree.get(key);
-    if (!c) {
-      c = new ScanCache(cfg.root);
-      ScanCache.byTree.set(key, c);
-    }
-    c.checked.clear();
-    return c;
-  }
-
-  /** Applies the cached outcome of this pass for `rel`, if any; false when the file must be read. */
-  replay(rel: string, signature: string, first: boolean, take: (r: BatchResult) => void): boolean {
-    const e = this.entries.get(rel);
-    if (!e) return false;
-    if (!this.checked.has(rel)) {
-      let st: fs.Stats;
-      try {
-        st = fs.statSync(path.join(this.root, rel));
-      } catch {
-        this.entries.delete(rel);
-        return false;
-      }
-      if (st.size !== e.size || st.mtimeMs !== e.mtimeMs) {
-        this.entries.delete(rel);
-        return false;
-      }
-      this.checked.add(rel);
-    }
-    if (!e.outcomes.has(signature)) return false;
-    const facts = e.outcomes.get(signature);
-    const scanned = e.status === 'scanned' ? 1 : 0;
-    const skipped = e.status === 'skipped' ? 1 : 0;
-    const unreadable = scanned || skipped ? [] : [{ file: rel, reason: e.status }];
-    take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: first ? unreadable : [], stats: [] });
-    return true;
-  }
-
-  record(files: string[], r: BatchResult, signature: string, first: boolean): void {
-    const byFile = new Map(r.facts.map((f) => [f.file, f]));
-    const unreadable = new Map(r.unreadable.map((u) => [u.file, u.reason]));
-    files.forEach((rel, i) => {
-      const st = r.stats[i];
-      if (!st) return;
-      let e = this.entries.get(rel);
-      if (first || !e) {
-        e = { size: st.size, mtimeMs: st.mtimeMs, status: unreadable.get(rel) ?? (st.skipped ? 'skipped' : 'scanned'), outcomes: new Map() };
-        this.entries.set(rel, e);
-        this.checked.add(rel);
-      }
-      e.outcomes.set(signature, byFile.get(rel) ?? null);
-    });
-  }
-}
-
 const cancelled = () => err({ code: 'cancelled', message: 'the scan was cancelled' });
 
 /** Identifiers whose `#define` the index still needs: in alias declarations, alias macro bodies and call arguments. */
@@ -344,7 +269,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     };
     let done = 0;
     let passes = 1;
-    const cache = cfg.cache ? ScanCache.for(cfg) : null;
+    const cache = cfg.cache ? ScanCache.for(cfg, workerScript()) : null;
     const runPass = async (first: boolean): Promise<boolean> => {
       runner.setPass(sets);
       // Batches in flight; waiting for whichever finishes first keeps every worker fed (no head-of-line blocking).
@@ -411,6 +336,11 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       };
       passes++;
       if (!(await runPass(false))) return cancelled();
+    }
+    if (cache) {
+      // Not inside `onCache?.(...)`: an optional call skips its arguments when there is no hook.
+      const report = cache.save();
+      cfg.onCache?.(report);
     }
     const { index, model } = buildIndex(cfg.root, facts, counts, cfg.extraWrappers, walker.files);
     return ok({ index, state: { facts, sets: { ...sets, tokens: allTokens }, counts, extraWrappers: cfg.extraWrappers, sourceFiles: walker.files, model }, backend: runner.backend });
