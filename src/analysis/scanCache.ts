@@ -113,12 +113,16 @@ export class ScanCache {
   private problem: string | null = null;
   /** Whether the cache file holds what `entries` holds. */
   private stored = false;
+  /** The root with a trailing separator: joined to relative paths without path.join's normalising. */
+  private readonly prefix: string;
 
   private constructor(
-    private readonly root: string,
+    root: string,
     private readonly file: string | null,
     private readonly key: string,
-  ) {}
+  ) {
+    this.prefix = path.resolve(root) + path.sep;
+  }
 
   /** The cache of this tree and these settings: this process's, else the one on disk, else an empty one. */
   static for(cfg: ScanCacheConfig, workerScript: string | null): ScanCache {
@@ -194,7 +198,7 @@ export class ScanCache {
     if (!this.checked.has(rel)) {
       let st: fs.Stats;
       try {
-        st = fs.statSync(path.join(this.root, rel));
+        st = fs.statSync(this.prefix + rel);
       } catch {
         this.forget(rel);
         return this.miss();
@@ -207,11 +211,13 @@ export class ScanCache {
     }
     if (!e.outcomes.has(signature)) return this.miss();
     const facts = e.outcomes.get(signature);
+    this.hits++;
+    // Most files give nothing to most passes: then only the first pass has something (the file counts) to take.
+    if (!facts && !first) return true;
     const scanned = e.status === 'scanned' ? 1 : 0;
     const skipped = e.status === 'skipped' ? 1 : 0;
     const unreadable = scanned || skipped ? [] : [{ file: rel, reason: e.status }];
     take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: first ? unreadable : [], stats: [] });
-    this.hits++;
     return true;
   }
 
