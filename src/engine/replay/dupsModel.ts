@@ -20,8 +20,8 @@ export interface DupsGroup<T> {
 }
 
 export class DupsModel<T> {
-  private readonly anchored = new Map<string, DupsGroup<T>>();
-  private readonly unanchored = new Map<string, DupsGroup<T>>();
+  private readonly anchored = new OpenGroups<T>();
+  private readonly unanchored = new OpenGroups<T>();
 
   constructor(private readonly windowSeconds: number, private readonly onClose: (group: DupsGroup<T>) => void) {}
 
@@ -38,10 +38,10 @@ export class DupsModel<T> {
     const nowaitFirst = this.live(this.unanchored, name, time);
     if (nowaitFirst) nowaitFirst.repeats.push(item);
     if (wait) {
-      this.anchored.set(name, { name, anchored: true, first: item, firstTime: time, completedAt: null, repeats: [] });
+      this.anchored.open({ name, anchored: true, first: item, firstTime: time, completedAt: null, repeats: [] });
     } else if (!nowaitFirst) {
       // request_module_nowait() only waits for the exec: it completes as it is made.
-      this.unanchored.set(name, { name, anchored: false, first: item, firstTime: time, completedAt: time, repeats: [] });
+      this.unanchored.open({ name, anchored: false, first: item, firstTime: time, completedAt: time, repeats: [] });
     }
     return null;
   }
@@ -54,21 +54,21 @@ export class DupsModel<T> {
 
   /** Closes groups whose window has passed by `time`, so that memory stays bounded by the live names. */
   sweep(time: number): void {
-    for (const map of [this.anchored, this.unanchored]) {
-      for (const group of map.values()) if (this.expired(group, time)) this.close(map, group);
+    for (const table of [this.anchored, this.unanchored]) {
+      for (const group of table.inOrder((g) => this.expired(g, time))) this.close(table, group);
     }
   }
 
   /** End of the trace: every remaining group is closed. */
   flush(): void {
-    for (const map of [this.anchored, this.unanchored]) for (const group of [...map.values()]) this.close(map, group);
+    for (const table of [this.anchored, this.unanchored]) for (const group of table.inOrder(() => true)) this.close(table, group);
   }
 
-  private live(map: Map<string, DupsGroup<T>>, name: string, time: number): DupsGroup<T> | null {
-    const group = map.get(name);
+  private live(table: OpenGroups<T>, name: string, time: number): DupsGroup<T> | null {
+    const group = table.get(name);
     if (!group) return null;
     if (!this.expired(group, time)) return group;
-    this.close(map, group);
+    this.close(table, group);
     return null;
   }
 
@@ -76,8 +76,56 @@ export class DupsModel<T> {
     return group.completedAt !== null && time > group.completedAt + this.windowSeconds;
   }
 
-  private close(map: Map<string, DupsGroup<T>>, group: DupsGroup<T>): void {
-    map.delete(group.name);
+  private close(table: OpenGroups<T>, group: DupsGroup<T>): void {
+    table.close(group.name);
     this.onClose(group);
+  }
+}
+
+/**
+ * The open groups by name, at most one per name. A name keeps its entry (null) when its group closes: deleting
+ * and re-adding a Map entry for every group made V8 replace the Map's table again and again, and the discarded
+ * tables, already in the old generation, kept young groups and their records alive through every scavenge
+ * (a third of the replay's time went to garbage collection).
+ */
+class OpenGroups<T> {
+  private readonly groups = new Map<string, DupsGroup<T> | null>();
+  /** When each name's group was opened: Map order is a name's first group, not its current one. */
+  private readonly opened = new Map<string, number>();
+  private openings = 0;
+  private openCount = 0;
+
+  get(name: string): DupsGroup<T> | null {
+    return this.groups.get(name) ?? null;
+  }
+
+  open(group: DupsGroup<T>): void {
+    this.groups.set(group.name, group);
+    this.opened.set(group.name, this.openings++);
+    this.openCount++;
+  }
+
+  close(name: string): void {
+    this.groups.set(name, null);
+    this.openCount--;
+  }
+
+  /** The open groups that `select` picks, in the order they were opened. */
+  inOrder(select: (group: DupsGroup<T>) => boolean): DupsGroup<T>[] {
+    const picked: DupsGroup<T>[] = [];
+    // Names with no open group are dropped once they far outnumber the open ones, so that a trace of many
+    // distinct names does not make every sweep walk all of them.
+    const prune = this.groups.size > 2 * this.openCount + 1024;
+    for (const [name, group] of this.groups) {
+      if (group === null) {
+        if (prune) {
+          this.groups.delete(name);
+          this.opened.delete(name);
+        }
+      } else if (select(group)) {
+        picked.push(group);
+      }
+    }
+    return picked.sort((a, b) => this.opened.get(a.name)! - this.opened.get(b.name)!);
   }
 }
