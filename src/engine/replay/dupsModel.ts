@@ -112,7 +112,7 @@ class OpenGroups<T> {
 
   /** The open groups that `select` picks, in the order they were opened. */
   inOrder(select: (group: DupsGroup<T>) => boolean): DupsGroup<T>[] {
-    const picked: DupsGroup<T>[] = [];
+    const picked: { opened: number; group: DupsGroup<T> }[] = [];
     // Names with no open group are dropped once they far outnumber the open ones, so that a trace of many
     // distinct names does not make every sweep walk all of them.
     const prune = this.groups.size > 2 * this.openCount + 1024;
@@ -123,9 +123,9 @@ class OpenGroups<T> {
           this.opened.delete(name);
         }
       } else if (select(group)) {
-        picked.push(group);
+        picked.push({ opened: this.opened.get(name)!, group });
       }
     }
-    return picked.sort((a, b) => this.opened.get(a.name)! - this.opened.get(b.name)!);
+    return picked.sort((a, b) => a.opened - b.opened).map((p) => p.group);
   }
 }
