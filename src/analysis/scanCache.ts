@@ -133,14 +133,15 @@ export class ScanCache {
       .update(JSON.stringify([FORMAT, analysisCode(workerScript), root, cfg.exclude, cfg.maxFileBytes, cfg.wholeFile, cfg.extraWrappers]))
       .digest('hex');
     const mapKey = `${key}\0${file}`;
+    const inside = file ? null : `cache folder ${dir} is inside the scanned tree: nothing is stored`;
     let c = ScanCache.byTree.get(mapKey);
     if (c) {
       c.source = c.entries.size > 0 ? 'memory' : 'none';
-      c.problem = null;
+      c.problem = inside;
     } else {
       c = new ScanCache(cfg.root, file, key);
+      c.problem = inside;
       if (file) c.load(file);
-      else c.problem = `cache folder ${dir} is inside the scanned tree: nothing is stored`;
       ScanCache.byTree.set(mapKey, c);
     }
     c.checked.clear();

@@ -123,6 +123,9 @@ describe('scan cache on disk', () => {
     const inside = await scan({ cacheDir: path.join(tree, '.cache') });
     assert.equal(inside.report?.file, null);
     assert.equal(inside.report?.saved, false);
+    assert.equal(inside.report?.problem, `cache folder ${path.join(tree, '.cache')} is inside the scanned tree: nothing is stored`);
+    const again = await scan({ cacheDir: path.join(tree, '.cache') });
+    assert.equal(again.report?.problem, inside.report?.problem);
     assert.equal(fs.existsSync(path.join(tree, '.cache')), false);
   });
 
