@@ -1,12 +1,19 @@
 /**
  * Splits input into lines without ever holding more than one chunk plus one partial line. Each chunk of bytes is
  * cut at its last newline (a newline byte is never inside a UTF-8 sequence, so no character is split) and that
- * part is decoded in one call, invalid UTF-8 becoming U+FFFD: decoding line by line costs four times as much.
+ * part is decoded in a few calls of whole lines, invalid UTF-8 becoming U+FFFD: decoding line by line costs four
+ * times as much.
  * Lines longer than MAX_LINE_LENGTH characters are not parsed, only their start is looked at.
  */
 import type { TraceLineReader } from './lineReader';
 
 export const CHUNK_BYTES = 1 << 20;
+/**
+ * A chunk is decoded in pieces of about this many bytes: a megabyte string is a large object that the young
+ * generation's collector promotes in place whenever it is in use, filling the old generation with dead chunks;
+ * a piece this size is copied and dies young.
+ */
+const DECODE_BYTES = 16 * 1024;
 /** Twice the kernel's limit for one printed event (a page); module event lines are under 300 characters. */
 const MAX_LINE_LENGTH = 8192;
 /**
@@ -62,10 +69,16 @@ export class ChunkedLineSplitter {
       pos = nl + 1;
     }
     const lastNl = data.lastIndexOf(NL);
-    if (lastNl >= pos) {
-      const text = data.toString('utf8', pos, lastNl + 1);
+    while (pos <= lastNl) {
+      // A piece ends at the last newline within DECODE_BYTES (or at the end of a line longer than that).
+      let cut = lastNl;
+      if (cut - pos >= DECODE_BYTES) {
+        cut = data.lastIndexOf(NL, pos + DECODE_BYTES - 1);
+        if (cut < pos) cut = data.indexOf(NL, pos + DECODE_BYTES);
+      }
+      const text = data.toString('utf8', pos, cut + 1);
       splitLines(text, 0, text.length - 1, reader);
-      pos = lastNl + 1;
+      pos = cut + 1;
     }
     const rest = end - pos;
     if (rest > MAX_CARRY_BYTES) {
