@@ -154,7 +154,7 @@ class ReplaySession {
         requests: this.replayer.requests,
         loads: this.replayer.loads,
         frees: this.replayer.frees,
-        distinctNames: this.replayer.distinctNames.size,
+        distinctNames: this.replayer.distinctNames,
         findings: counts,
       },
       requests: this.requests,

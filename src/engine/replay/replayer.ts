@@ -35,7 +35,6 @@ export class Replayer {
   requests = 0;
   loads = 0;
   frees = 0;
-  readonly distinctNames = new Set<string>();
 
   private readonly loaded = new Set<string>();
   private readonly awaitingByModule = new Map<string, Set<RequestState>>();
@@ -43,6 +42,11 @@ export class Replayer {
   private readonly pendingByPid = new Map<number, RequestState>();
   private readonly pendingInOrder: RequestState[] = [];
   private pendingHead = 0;
+  /** Names requested so far (each has its resolution). */
+  get distinctNames(): number {
+    return this.resolutions.size;
+  }
+
   /** Per requested name: its resolution and its providers' normalised names (the keys module_load events use). */
   private readonly resolutions = new Map<string, { resolution: Resolution; providers: string[] }>();
   /** symbol → module ('' for none) → the shared call-site object. */
@@ -97,7 +101,6 @@ export class Replayer {
 
   private request(event: ModuleRequestEvent, time: number): void {
     const index = this.requests++;
-    this.distinctNames.add(event.name);
     const { resolution, providers } = this.resolve(event.name);
     const record: RequestRecord = {
       index,
@@ -124,7 +127,7 @@ export class Replayer {
       state.staleAnchor =
         !anchor.first.pending &&
         (first.outcome === 'loaded' || first.outcome === 'already-loaded') &&
-        providers.some((m) => !this.loaded.has(m));
+        !this.allLoaded(providers);
     }
 
     const immediate = this.immediateOutcome(resolution.kind, providers);
@@ -153,8 +156,13 @@ export class Replayer {
         return 'builtin';
       default:
         if (providers.length === 0) return 'nothing-loaded';
-        return providers.every((m) => this.loaded.has(m)) ? 'already-loaded' : null;
+        return this.allLoaded(providers) ? 'already-loaded' : null;
     }
+  }
+
+  private allLoaded(modules: string[]): boolean {
+    for (const m of modules) if (!this.loaded.has(m)) return false;
+    return true;
   }
 
   private load(event: ModuleLoadEvent, time: number): void {
