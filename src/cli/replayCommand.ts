@@ -24,7 +24,7 @@ import { EXIT_FINDINGS, EXIT_OK, type CliContext } from './context';
 import { writeReport } from './output';
 import { megabytes, progressLine } from './progress';
 import { REPLAY_USAGE } from './usage';
-import { scanSources } from './sourceScan';
+import { scanSources, type ScanChoices } from './sourceScan';
 
 const TRACE_FORMATS: readonly TraceFormat[] = ['ftrace', 'trace-cmd', 'perf', 'dmesg'];
 
@@ -33,6 +33,7 @@ const OPTIONS = {
   loaded: { type: 'string' },
   src: { type: 'string' },
   wrapper: { type: 'string', multiple: true },
+  'no-cache': { type: 'boolean' },
   'trace-format': { type: 'string' },
   'dups-window': { type: 'string' },
   format: { type: 'string' },
@@ -47,7 +48,7 @@ interface ReplayArgs {
   modules?: string;
   loaded?: string;
   src?: string;
-  wrappers: string[];
+  scan: ScanChoices;
   traceFormat?: TraceFormat;
   dupsWindow?: number;
   format: ReportFormat;
@@ -81,7 +82,7 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
     // A whole-tree scan takes a while: learn first that the trace can be opened at all.
     const readable = await checkReadable(a.trace);
     if (!readable.ok) return readable;
-    const scanned = await scanSources(ctx, a.src, a.wrappers, progress, moduleDb);
+    const scanned = await scanSources(ctx, a.src, a.scan, progress, moduleDb);
     if (!scanned.ok) return scanned;
     source = scanned.value;
   }
@@ -144,6 +145,8 @@ function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {
   const wrappers = listOption(p, 'wrapper');
   const src = stringOption(p, 'src');
   if (wrappers.length > 0 && src === undefined) return err(usageError('replay', '--wrapper only applies with --src DIR'));
+  const noCache = p.values['no-cache'] === true;
+  if (noCache && src === undefined) return err(usageError('replay', '--no-cache only applies with --src DIR'));
   const modules = stringOption(p, 'modules');
   const loaded = stringOption(p, 'loaded');
   const output = stringOption(p, 'output');
@@ -152,7 +155,7 @@ function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {
     ...(modules !== undefined && { modules }),
     ...(loaded !== undefined && { loaded }),
     ...(src !== undefined && { src }),
-    wrappers,
+    scan: { wrappers, cache: !noCache },
     ...(traceFormat !== undefined && { traceFormat: traceFormat as TraceFormat }),
     ...(dupsWindow.value !== undefined && { dupsWindow: dupsWindow.value }),
     format: format.value,

@@ -10,6 +10,7 @@ import { SCAN_USAGE } from './usage';
 
 const OPTIONS = {
   wrapper: { type: 'string', multiple: true },
+  'no-cache': { type: 'boolean' },
   format: { type: 'string' },
   output: { type: 'string' },
   'fail-on': { type: 'string' },
@@ -33,7 +34,12 @@ export async function scanCommand(argv: string[], ctx: CliContext): Promise<Resu
   const failOn = choiceOption('scan', p, 'fail-on', FAIL_ON_CHOICES, 'warning');
   if (!failOn.ok) return failOn;
 
-  const index = await scanTreeWithProgress(ctx, p.positionals[0] as string, listOption(p, 'wrapper'), progressLine(ctx));
+  const index = await scanTreeWithProgress(
+    ctx,
+    p.positionals[0] as string,
+    { wrappers: listOption(p, 'wrapper'), cache: p.values['no-cache'] !== true },
+    progressLine(ctx),
+  );
   if (!index.ok) return index;
   const chunks =
     format.value === 'json'

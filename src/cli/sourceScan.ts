@@ -9,15 +9,22 @@ import type { SourceIndex } from '../engine/sourceIndex';
 import type { CliContext } from './context';
 import type { Progress } from './progress';
 
+/** What the command line says about scanning: extra wrapper names, and whether the on-disk scan cache is used. */
+export interface ScanChoices {
+  wrappers: string[];
+  cache: boolean;
+}
+
 export async function scanTreeWithProgress(
   ctx: CliContext,
   root: string,
-  wrappers: string[],
+  choices: ScanChoices,
   progress: Progress,
 ): Promise<Result<SourceIndex>> {
   const { scanTree } = await import('../analysis/index');
   const index = await scanTree(root, {
-    extraWrappers: wrappers,
+    extraWrappers: choices.wrappers,
+    cache: choices.cache,
     signal: ctx.signal,
     onProgress: (done: number, total: number) => progress.update(`scanning ${root}: ${done} of ${total} files`),
   });
@@ -29,11 +36,11 @@ export async function scanTreeWithProgress(
 export async function scanSources(
   ctx: CliContext,
   root: string,
-  wrappers: string[],
+  choices: ScanChoices,
   progress: Progress,
   modules: ModuleDb | undefined,
 ): Promise<Result<SourceLinker>> {
-  const index = await scanTreeWithProgress(ctx, root, wrappers, progress);
+  const index = await scanTreeWithProgress(ctx, root, choices, progress);
   if (!index.ok) return index;
   const { linkCallSite } = await import('../analysis/index');
   const value = index.value;

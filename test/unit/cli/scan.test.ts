@@ -161,3 +161,21 @@ test('replay --src checks the trace can be read before it scans the tree', () =>
     stderr: 'autoload-lens: no/such/trace.txt: cannot read the trace (ENOENT)\n  hint: check the path and its permissions\n',
   });
 });
+
+test('the scan cache lives outside the tree, in XDG_CACHE_HOME, and --no-cache neither reads nor writes it', () => {
+  const cacheHome = mkdtempSync(path.join(tmpdir(), 'autoload-lens-cli-cache-'));
+  const scan = (...extra: string[]) =>
+    spawnSync(process.execPath, [cli, 'scan', src, '--format', 'json', ...extra], {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, XDG_CACHE_HOME: cacheHome },
+    });
+  const uncached = scan('--no-cache');
+  assert.equal(uncached.status, 1);
+  assert.deepEqual(readdirSync(cacheHome), []);
+  const first = scan();
+  const second = scan();
+  assert.equal(first.stdout, uncached.stdout);
+  assert.equal(second.stdout, uncached.stdout);
+  assert.deepEqual(readdirSync(path.join(cacheHome, 'autoload-lens')), ['scan']);
+});
