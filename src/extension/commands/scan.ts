@@ -66,6 +66,10 @@ export class Scanner implements vscode.Disposable {
           extraWrappers: settings.extraWrappers,
           signal: abort.signal,
           onProgress: percentReporter(progress, (done, total) => `${done} / ${total} files`),
+          onCache: (c) =>
+            this.s.log.info(
+              `scan cache ${c.file ?? "(none: no writable place outside the tree)"}: ${c.source === 'none' ? 'not used' : `from ${c.source}`}, ${c.hits} files reused, ${c.misses} analysed${c.saved ? ', saved' : ''}${c.problem ? ` (${c.problem})` : ''}`,
+            ),
         });
       },
     );
