@@ -68,7 +68,7 @@ export class Scanner implements vscode.Disposable {
           onProgress: percentReporter(progress, (done, total) => `${done} / ${total} files`),
           onCache: (c) =>
             this.s.log.info(
-              `scan cache ${c.file ?? "(none: no writable place outside the tree)"}: ${c.source === 'none' ? 'not used' : `from ${c.source}`}, ${c.hits} files reused, ${c.misses} analysed${c.saved ? ', saved' : ''}${c.problem ? ` (${c.problem})` : ''}`,
+              `scan cache ${c.file ?? '(none: no writable place outside the tree)'}: ${c.source === 'none' ? 'not used' : `from ${c.source}`}, ${c.hits} files reused, ${c.misses} analysed${c.saved ? ', saved' : ''}${c.problem ? ` (${c.problem})` : ''}`,
             ),
         });
       },
