@@ -31,6 +31,26 @@ const UNKNOWN: Resolution = { kind: 'unknown', modules: [], patterns: [] };
 /** Shared by every record that loaded nothing; replaced, never mutated, when a provider loads. */
 const NOTHING_LOADED: string[] = [];
 
+/** A requested name: one copy of it for the records, its resolution, and its providers' normalised names. */
+interface NameInfo {
+  name: string;
+  resolution: Resolution;
+  providers: string[];
+}
+
+/** Distinct task and module names copied once each; past this (random names) each record gets its own copy. */
+const MAX_KEPT_STRINGS = 65536;
+
+/**
+ * A copy of `s` that does not share the characters of the text it was cut from. The reader's strings are cut out
+ * of pieces of the trace; a record that kept them would keep its whole piece alive (16 KB for a 13-character task
+ * name), which made retaining a long trace's records cost more than the trace itself.
+ */
+function detached(s: string): string {
+  // V8 flattens the concatenation into a new string; the slice then points into that one.
+  return (' ' + s).slice(1);
+}
+
 export class Replayer {
   requests = 0;
   loads = 0;
@@ -48,7 +68,9 @@ export class Replayer {
   }
 
   /** Per requested name: its resolution and its providers' normalised names (the keys module_load events use). */
-  private readonly resolutions = new Map<string, { resolution: Resolution; providers: string[] }>();
+  private readonly resolutions = new Map<string, NameInfo>();
+  /** One copy of each task and loaded module name the records keep (see `detached`); a trace has few distinct ones. */
+  private readonly kept = new Map<string, string>();
   /** symbol → module ('' for none) → the shared call-site object. */
   private readonly callSites = new Map<string, Map<string, NonNullable<RequestRecord['callSite']>>>();
   private readonly dups: DupsModel<RequestState>;
@@ -101,15 +123,15 @@ export class Replayer {
 
   private request(event: ModuleRequestEvent, time: number): void {
     const index = this.requests++;
-    const { resolution, providers } = this.resolve(event.name);
+    const { name, resolution, providers } = this.resolve(event.name);
     const record: RequestRecord = {
       index,
       line: event.line,
       time: event.time,
-      task: event.task,
+      task: this.keep(event.task),
       pid: event.pid,
       cpu: event.cpu,
-      name: event.name,
+      name,
       wait: event.wait,
       callSite: event.callSite ? this.callSite(event.callSite.symbol, event.callSite.module) : null,
       resolution,
@@ -175,7 +197,8 @@ export class Replayer {
     for (const state of waiting) {
       state.awaiting.splice(state.awaiting.indexOf(key), 1);
       const record = state.record;
-      record.loadedModules = record.loadedModules === NOTHING_LOADED ? [event.name] : [...record.loadedModules, event.name];
+      const name = this.keep(event.name);
+      record.loadedModules = record.loadedModules === NOTHING_LOADED ? [name] : [...record.loadedModules, name];
       // modprobe loads every provider it lists; the request returns once the last one is in.
       if (state.awaiting.length === 0) this.finalize(state, time, 'loaded');
     }
@@ -221,14 +244,23 @@ export class Replayer {
     }
   }
 
-  private resolve(name: string): { resolution: Resolution; providers: string[] } {
+  private resolve(name: string): NameInfo {
     let r = this.resolutions.get(name);
     if (!r) {
       const resolution = this.opts.resolver ? this.opts.resolver.resolve(name) : UNKNOWN;
-      r = { resolution, providers: [...new Set(resolution.modules.map(modnameNormalize))] };
-      this.resolutions.set(name, r);
+      r = { name: detached(name), resolution, providers: [...new Set(resolution.modules.map(modnameNormalize))] };
+      this.resolutions.set(r.name, r);
     }
     return r;
+  }
+
+  private keep(s: string): string {
+    let copy = this.kept.get(s);
+    if (copy === undefined) {
+      copy = detached(s);
+      if (this.kept.size < MAX_KEPT_STRINGS) this.kept.set(copy, copy);
+    }
+    return copy;
   }
 
   /** Call sites are shared between the records that name them (and linked to source once). */
