@@ -1,5 +1,5 @@
 /** The replay report as JSON (schemaVersion 1). Field names are a public contract: add fields, never rename. */
-import { RULE_IDS, type Finding, type Report, type RequestRecord, type RuleId } from '../report';
+import { RULE_IDS, type Finding, type Report, type ReportSummary, type RequestRecord, type RuleId } from '../report';
 import type { SourceLocation } from '../sourceIndex';
 import { mapped, sortKeys, stringify, stringifyChunks } from './jsonValue';
 
@@ -30,19 +30,18 @@ function jsonDocument(report: Report): Record<string, unknown> {
       : null,
     modulesDir: report.modulesDir,
     sourceRoot: report.sourceRoot,
-    summary: {
-      requests: report.summary.requests,
-      loads: report.summary.loads,
-      frees: report.summary.frees,
-      distinctNames: report.summary.distinctNames,
-      findings: ruleCounts(report.summary.findings),
-    },
+    summary: summaryJson(report.summary),
     requests: mapped(report.requests, requestJson),
     findings: mapped(report.findings, findingJson),
   };
 }
 
 /** One entry per rule, in RULES order, zero when the rule found nothing. */
+/** The replay summary as JSON and SARIF print it, with a count for every rule. */
+export function summaryJson(s: ReportSummary): Record<string, unknown> {
+  return { requests: s.requests, loads: s.loads, frees: s.frees, distinctNames: s.distinctNames, findings: ruleCounts(s.findings) };
+}
+
 export function ruleCounts(counts: Partial<Record<RuleId, number>>): Record<RuleId, number> {
   const out = {} as Record<RuleId, number>;
   for (const rule of RULE_IDS) out[rule] = counts[rule] ?? 0;

@@ -1,7 +1,7 @@
 /** The replay report as SARIF 2.1.0: results located on the trace lines, and on source lines when the sources were linked. */
 import * as path from 'node:path';
 import type { Finding, Report, RequestRecord } from '../report';
-import { ruleCounts } from './json';
+import { summaryJson } from './json';
 import { mapped, stringify, stringifyChunks } from './jsonValue';
 import { ruleIndex, sarifLevel, SarifLocator, sarifLog, type SarifLocation, type SarifResult } from './sarifCommon';
 
@@ -32,13 +32,7 @@ function sarifDocument(report: Report, opts: SarifOptions): Record<string, unkno
     originalUriBaseIds: locator.bases,
     results: mapped(report.findings, (f) => result(f, byIndex, locator)),
     properties: {
-      summary: {
-        requests: report.summary.requests,
-        loads: report.summary.loads,
-        frees: report.summary.frees,
-        distinctNames: report.summary.distinctNames,
-        findings: ruleCounts(report.summary.findings),
-      },
+      summary: summaryJson(report.summary),
     },
   });
 }
