@@ -65,6 +65,20 @@ export function secondsOption(command: string, p: Parsed, name: string): Result<
   return ok(n);
 }
 
+/** Options of the commands that scan sources and write a report (`scan`, and `replay` with --src). */
+export const SCAN_OPTIONS = {
+  wrapper: { type: 'string', multiple: true },
+  'no-cache': { type: 'boolean' },
+} as const;
+
+export const REPORT_OPTIONS = {
+  format: { type: 'string' },
+  output: { type: 'string' },
+  'fail-on': { type: 'string' },
+  color: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 

@@ -14,6 +14,8 @@ import {
   listOption,
   parseCommandArgs,
   REPORT_FORMATS,
+  REPORT_OPTIONS,
+  SCAN_OPTIONS,
   secondsOption,
   stringOption,
   usageError,
@@ -32,15 +34,10 @@ const OPTIONS = {
   modules: { type: 'string' },
   loaded: { type: 'string' },
   src: { type: 'string' },
-  wrapper: { type: 'string', multiple: true },
-  'no-cache': { type: 'boolean' },
+  ...SCAN_OPTIONS,
   'trace-format': { type: 'string' },
   'dups-window': { type: 'string' },
-  format: { type: 'string' },
-  output: { type: 'string' },
-  'fail-on': { type: 'string' },
-  color: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
+  ...REPORT_OPTIONS,
 } as const;
 
 interface ReplayArgs {

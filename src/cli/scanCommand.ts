@@ -1,22 +1,14 @@
 /** `autoload-lens scan DIR ...`: index a source tree and print its call sites' findings in text, JSON or SARIF. */
 import { renderScanJsonChunks, renderScanSarifChunks, renderScanText } from '../engine/report/index';
 import { err, ok, type Result } from '../engine/result';
-import { choiceOption, FAIL_ON_CHOICES, failsOn, listOption, parseCommandArgs, REPORT_FORMATS, stringOption, usageError } from './args';
+import { choiceOption, FAIL_ON_CHOICES, failsOn, listOption, parseCommandArgs, REPORT_FORMATS, REPORT_OPTIONS, SCAN_OPTIONS, stringOption, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_OK, type CliContext } from './context';
 import { writeReport } from './output';
 import { progressLine } from './progress';
 import { scanTreeWithProgress } from './sourceScan';
 import { SCAN_USAGE } from './usage';
 
-const OPTIONS = {
-  wrapper: { type: 'string', multiple: true },
-  'no-cache': { type: 'boolean' },
-  format: { type: 'string' },
-  output: { type: 'string' },
-  'fail-on': { type: 'string' },
-  color: { type: 'boolean' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
+const OPTIONS = { ...SCAN_OPTIONS, ...REPORT_OPTIONS } as const;
 
 export async function scanCommand(argv: string[], ctx: CliContext): Promise<Result<number>> {
   const parsed = parseCommandArgs('scan', argv, OPTIONS);
