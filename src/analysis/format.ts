@@ -93,6 +93,8 @@ export interface RenderedName {
   family: string;
   /** Longest possible output in bytes, without the NUL; Infinity when a `%s` is unbounded. */
   maxLength: number;
+  /** Shortest possible output in bytes, without the NUL (what even an unbounded format always produces). */
+  minLength: number;
 }
 
 /** Renders `format` with the values of its arguments (missing entries are unknown). */
@@ -101,12 +103,14 @@ export function renderFormat(format: string, values: FormatValue[]): RenderedNam
   let pattern = '';
   let name: string | null = '';
   let maxLength = 0;
+  let minLength = 0;
   let next = 0;
   for (const p of pieces) {
     if ('literal' in p) {
       pattern += escapePattern(p.literal);
       if (name !== null) name += p.literal;
       maxLength += Buffer.byteLength(p.literal);
+      minLength += Buffer.byteLength(p.literal);
       continue;
     }
     const width = p.width === '*' ? values[next++] : null;
@@ -126,6 +130,7 @@ export function renderFormat(format: string, values: FormatValue[]): RenderedNam
         pattern += value.value;
         name = null;
         maxLength += Math.max(widest, fixedWidth);
+        minLength += fixedWidth;
         continue;
       } else {
         widest = precision ?? Infinity;
@@ -137,9 +142,11 @@ export function renderFormat(format: string, values: FormatValue[]): RenderedNam
       widest = Infinity;
     } else {
       text = value?.kind === 'integer' ? renderInteger(p, value.value) : null;
-      widest = integerWidth(p);
+      widest = text === null ? integerWidth(p) : Buffer.byteLength(text);
     }
     maxLength += Math.max(widest, fixedWidth);
+    // An unknown conversion prints at least its field width, and a number at least one digit.
+    minLength += text !== null ? Math.max(Buffer.byteLength(text), fixedWidth) : Math.max(p.conversion === 's' || p.conversion === 'p' ? 0 : 1, fixedWidth);
     if (text !== null) {
       pattern += escapePattern(text);
       if (name !== null) name += text;
@@ -150,7 +157,7 @@ export function renderFormat(format: string, values: FormatValue[]): RenderedNam
   }
   const wildcard = pattern.search(/(?<!\\)[*?[]/);
   const familyPattern = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
-  return { pattern, name, family: familyPattern.replace(/\\(.)/g, '$1'), maxLength };
+  return { pattern, name, family: familyPattern.replace(/\\(.)/g, '$1'), maxLength, minLength };
 }
 
 const compiled = new Map<string, RegExp>();

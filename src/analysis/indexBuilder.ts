@@ -30,7 +30,7 @@ export interface IndexModel {
   extraWrappers: readonly string[];
 }
 
-type SiteWithRaw = { site: CallSiteInfo; raw: RawCall; maxLength: number };
+type SiteWithRaw = { site: CallSiteInfo; raw: RawCall; maxLength: number; minLength: number };
 
 function sitesOf(f: FileFacts, wrappers: WrapperIndex, extraWrappers: readonly string[]): SiteWithRaw[] {
   const out: SiteWithRaw[] = [];
@@ -59,7 +59,7 @@ function sitesOf(f: FileFacts, wrappers: WrapperIndex, extraWrappers: readonly s
       endLine: raw.endLine,
       endColumn: raw.endColumn,
     };
-    out.push({ site, raw, maxLength: ev?.maxLength ?? Infinity });
+    out.push({ site, raw, maxLength: ev?.maxLength ?? Infinity, minLength: ev?.minLength ?? 0 });
   }
   return out;
 }
@@ -79,7 +79,7 @@ function functionsOf(defs: readonly Definition[], holders: ReadonlySet<string>, 
 }
 
 const findingsOf = (sites: readonly SiteWithRaw[], catalog: AliasCatalog): SourceFinding[] =>
-  sites.flatMap(({ site, raw, maxLength }) => [uncheckedZeroReturn(site, raw), nameTooLong(site, maxLength), undocumentedAlias(site, catalog)].filter((f): f is SourceFinding => f !== null));
+  sites.flatMap(({ site, raw, maxLength, minLength }) => [uncheckedZeroReturn(site, raw), nameTooLong(site, maxLength, minLength), undocumentedAlias(site, catalog)].filter((f): f is SourceFinding => f !== null));
 
 const holderKey = (s: CallSiteInfo) => `${s.file}\0${s.function}`;
 

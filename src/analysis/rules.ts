@@ -27,9 +27,18 @@ export function uncheckedZeroReturn(site: CallSiteInfo, raw: RawCall): SourceFin
   return { rule: 'unchecked-zero-return', severity: 'warning', message, name: site.name, location, related };
 }
 
-export function nameTooLong(site: CallSiteInfo, maxLength: number): SourceFinding | null {
-  if (!Number.isFinite(maxLength) || maxLength + 1 <= MODULE_NAME_LEN) return null;
-  const what = site.name !== null ? `"${site.name}" is ${maxLength} bytes` : `format "${site.format}" can produce ${maxLength} bytes`;
+/**
+ * A bounded format whose longest name does not fit, or an unbounded one (`%s` without precision) whose shortest name
+ * already does not: an unbounded `%s` alone is not flagged, or every `request_module("%s", name)` would be.
+ */
+export function nameTooLong(site: CallSiteInfo, maxLength: number, minLength: number): SourceFinding | null {
+  const what =
+    site.name !== null
+      ? `"${site.name}" is ${maxLength} bytes`
+      : Number.isFinite(maxLength)
+        ? `format "${site.format}" can produce ${maxLength} bytes`
+        : `every name format "${site.format}" produces is at least ${minLength} bytes`;
+  if ((Number.isFinite(maxLength) ? maxLength : minLength) + 1 <= MODULE_NAME_LEN) return null;
   return {
     rule: 'name-too-long',
     severity: 'error',

@@ -151,9 +151,9 @@ export class WrapperIndex {
     const api = REQUEST_FUNCTIONS.get(callee);
     if (api) {
       if (api.symbol) {
-        if (!values[0] || values[0].unboundParam) return { format: null, via: [], pattern: 'symbol:*', name: null, family: 'symbol:', maxLength: Infinity };
+        if (!values[0] || values[0].unboundParam) return { format: null, via: [], pattern: 'symbol:*', name: null, family: 'symbol:', maxLength: Infinity, minLength: 'symbol:'.length };
         const name = `symbol:${values[0].text.trim()}`;
-        return { format: null, via: [], pattern: name.replace(/[\\*?[\]]/g, (c) => `\\${c}`), name, family: name, maxLength: Buffer.byteLength(name) };
+        return { format: null, via: [], pattern: name.replace(/[\\*?[\]]/g, (c) => `\\${c}`), name, family: name, maxLength: Buffer.byteLength(name), minLength: Buffer.byteLength(name) };
       }
       const fmt = values[api.formatAt];
       if (fmt?.value?.kind !== 'string') return null;
