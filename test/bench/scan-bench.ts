@@ -11,9 +11,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadParser, scanTree, updateFile } from '../../src/analysis/index';
+import { filesUnder, KERNEL_TREE, KERNEL_TREE_INSTALL } from '../fixtures/kernelTree';
 
-const DEFAULT_TREE = '/root/.cache/autoload-lens/linux-source-6.12';
-const tree = process.env.AUTOLOAD_LENS_KERNEL_TREE ?? DEFAULT_TREE;
+const tree = KERNEL_TREE;
 const RUNS = 3;
 /** The warm runs' cache folder (filled by the warm-up); each cold run gets an empty one. */
 const warmCache = path.join(os.tmpdir(), 'autoload-lens-bench-cache');
@@ -40,16 +40,7 @@ async function child(action: string): Promise<void> {
 
 /** Reads every .c/.h byte of the tree with two worker threads (the floor any exact scan pays). */
 async function readEverything(): Promise<void> {
-  const files: string[] = [];
-  const stack = [tree];
-  while (stack.length > 0) {
-    const dir = stack.pop() as string;
-    for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, d.name);
-      if (d.isDirectory()) stack.push(p);
-      else if (d.isFile() && /\.[ch]$/.test(d.name)) files.push(p);
-    }
-  }
+  const files = filesUnder(tree, (name) => /\.[ch]$/.test(name));
   const code = `const { parentPort, workerData } = require('node:worker_threads'); const fs = require('node:fs');
     let n = 0; for (const f of workerData) n += fs.readFileSync(f).length; parentPort.postMessage(n);`;
   await Promise.all([0, 1].map((w) => new Promise((resolve, reject) => {
@@ -90,7 +81,7 @@ async function main(): Promise<void> {
     return;
   }
   if (!fs.existsSync(tree)) {
-    process.stderr.write(`kernel tree not found at ${tree}\n  install it: apt-get install -y linux-source-6.12 && mkdir -p ${path.dirname(DEFAULT_TREE)} && tar -xf /usr/src/linux-source-6.12.tar.xz -C ${path.dirname(DEFAULT_TREE)}\n  or set AUTOLOAD_LENS_KERNEL_TREE\n`);
+    process.stderr.write(`kernel tree not found at ${tree}\n  install it: ${KERNEL_TREE_INSTALL}\n`);
     process.exit(1);
   }
   process.stdout.write(`tree: ${tree}\nwarm-up...\n`);

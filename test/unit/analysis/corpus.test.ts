@@ -9,10 +9,10 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { scanTree } from '../../../src/analysis/index';
 import type { CallSiteInfo, SourceIndex } from '../../../src/engine/sourceIndex';
+import { filesUnder, KERNEL_TREE, KERNEL_TREE_INSTALL } from '../../fixtures/kernelTree';
 
-const DEFAULT_TREE = '/root/.cache/autoload-lens/linux-source-6.12';
-const tree = process.env.AUTOLOAD_LENS_KERNEL_TREE ?? DEFAULT_TREE;
-const INSTALL = `apt-get install -y linux-source-6.12 && mkdir -p ${path.dirname(DEFAULT_TREE)} && tar -xf /usr/src/linux-source-6.12.tar.xz -C ${path.dirname(DEFAULT_TREE)} (or set AUTOLOAD_LENS_KERNEL_TREE)`;
+const tree = KERNEL_TREE;
+const INSTALL = KERNEL_TREE_INSTALL;
 
 const count = <T>(xs: T[], key: (x: T) => string) => {
   const out: Record<string, number> = {};
@@ -23,16 +23,8 @@ const count = <T>(xs: T[], key: (x: T) => string) => {
 /** `#define MODULE_ALIAS*` names in the tree's headers, found with a regex of our own (not the tool's scan). */
 function aliasMacrosDefined(): Set<string> {
   const names = new Set<string>();
-  const stack = [tree];
-  while (stack.length > 0) {
-    const dir = stack.pop() as string;
-    for (const d of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, d.name);
-      if (d.isDirectory()) stack.push(p);
-      else if (d.isFile() && d.name.endsWith('.h')) {
-        for (const m of fs.readFileSync(p, 'latin1').matchAll(/^[ \t]*#[ \t]*define[ \t]+(MODULE_ALIAS\w*)/gm)) names.add(m[1]);
-      }
-    }
+  for (const p of filesUnder(tree, (name) => name.endsWith('.h'))) {
+    for (const m of fs.readFileSync(p, 'latin1').matchAll(/^[ \t]*#[ \t]*define[ \t]+(MODULE_ALIAS\w*)/gm)) names.add(m[1]!);
   }
   return names;
 }
