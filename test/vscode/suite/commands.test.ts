@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { Report } from '../../../src/engine/report';
 import type { AliasDeclaration } from '../../../src/engine/sourceIndex';
 import type { Resolution } from '../../../src/engine/resolution';
-import { allDiagnostics, clearResults, codeLenses, extensionApi, fixture, waitFor } from './helpers';
+import { allDiagnostics, clearResults, codeLenses, extensionApi, fixture, scanAndReplay, waitFor } from './helpers';
 
 interface AliasAnswer { name: string; resolution: Resolution | null; declarations: AliasDeclaration[] }
 
@@ -72,9 +72,7 @@ describe('Export Report', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'autoload-lens-export-'));
-    await clearResults();
-    await vscode.commands.executeCommand('autoloadLens.scanWorkspace');
-    report = await vscode.commands.executeCommand<Report>('autoloadLens.replayTrace', fixture('traces/trace.txt'));
+    report = await scanAndReplay('traces/trace.txt');
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -1,5 +1,6 @@
 // Shared by the suites that run inside VS Code: the fixture workspace, the extension's test API, and small waits.
 import * as vscode from 'vscode';
+import type { Report } from '../../../src/engine/report';
 import type { ResultsApi } from '../../../src/extension/results';
 
 export const EXTENSION_ID = 'autoload-lens.autoload-lens';
@@ -74,6 +75,15 @@ export async function positionOf(uri: vscode.Uri, line: number, needle: string):
 
 export async function clearResults(): Promise<void> {
   await vscode.commands.executeCommand('autoloadLens.clearResults');
+}
+
+/** From a clean slate: scans the fixture workspace, then replays one of its traces and returns the report. */
+export async function scanAndReplay(trace: string): Promise<Report> {
+  await clearResults();
+  await vscode.commands.executeCommand('autoloadLens.scanWorkspace');
+  const report = await vscode.commands.executeCommand<Report | undefined>('autoloadLens.replayTrace', fixture(trace));
+  if (report === undefined) throw new Error(`replayTrace returned no report for ${trace}`);
+  return report;
 }
 
 /** CodeLenses of a workspace file (the provider command needs the document open). */

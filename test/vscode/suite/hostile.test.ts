@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { Report } from '../../../src/engine/report';
-import { clearResults, diagnosticsOf, fixture, positionOf, ruleLines } from './helpers';
+import { diagnosticsOf, fixture, positionOf, ruleLines, scanAndReplay } from './helpers';
 
 const TRACE = 'traces/hostile-trace.txt';
 const SCRIPT = '<script>alert(1)</script>';
@@ -13,10 +13,7 @@ describe('hostile trace', () => {
   let report: Report;
 
   before(async () => {
-    await clearResults();
-    await vscode.commands.executeCommand('autoloadLens.scanWorkspace');
-    report = (await vscode.commands.executeCommand<Report | undefined>('autoloadLens.replayTrace', fixture(TRACE)))!;
-    assert.ok(report, 'replayTrace returned no report');
+    report = await scanAndReplay(TRACE);
   });
 
   it('reads the names exactly as the kernel wrote them', () => {

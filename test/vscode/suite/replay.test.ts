@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { Report } from '../../../src/engine/report';
-import { clearResults, codeLenses, diagnosticsOf, extensionApi, fixture, hoverText, positionOf, ruleOf, waitFor } from './helpers';
+import { codeLenses, diagnosticsOf, extensionApi, fixture, hoverText, positionOf, ruleOf, scanAndReplay, waitFor } from './helpers';
 
 const TRACE = 'traces/trace.txt';
 
@@ -12,10 +12,7 @@ describe('Replay Trace', () => {
   let report: Report;
 
   before(async () => {
-    await clearResults();
-    await vscode.commands.executeCommand('autoloadLens.scanWorkspace');
-    report = (await vscode.commands.executeCommand<Report | undefined>('autoloadLens.replayTrace', fixture(TRACE)))!;
-    assert.ok(report, 'replayTrace returned no report');
+    report = await scanAndReplay(TRACE);
   });
 
   it('reads the whole boot trace with the modules metadata from the workspace setting', async () => {
