@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import { type AnalysisSets, analyzeFile } from './fileAnalysis';
 import { DefineMatcher, MultiMatcher } from './matcher';
+import { type FileNames, fileNames } from './nameIndex';
 import type { CParser } from './parser';
 
 /** The names one pass looks for (strings: they cross thread boundaries). */
@@ -20,6 +21,8 @@ export interface PassSets {
   callees: string[];
   constants: string[];
   wholeFile: boolean;
+  /** Index the names of every file read (the first pass), so later passes can leave out files without them. */
+  indexNames: boolean;
 }
 
 export interface BatchResult {
@@ -29,6 +32,8 @@ export interface BatchResult {
   unreadable: Array<{ file: string; reason: string }>;
   /** Size and mtime of each file read, index-aligned with the batch (null when unreadable), for the scan cache. */
   stats: Array<{ size: number; mtimeMs: number; skipped: boolean } | null>;
+  /** With `indexNames`: the names of each file scanned, index-aligned with the batch (null when not scanned). */
+  names: Array<FileNames | null>;
 }
 
 export interface PreparedPass {
@@ -37,6 +42,7 @@ export interface PreparedPass {
   sets: AnalysisSets;
   /** The analysis of a header matched only by constants. */
   definesOnly: AnalysisSets;
+  indexNames: boolean;
 }
 
 export function preparePass(p: PassSets): PreparedPass {
@@ -45,6 +51,7 @@ export function preparePass(p: PassSets): PreparedPass {
     searchHeaders: new DefineMatcher(p.searchHeaders),
     sets: { tokens: p.tokens.map((s) => Buffer.from(s)), callees: new Set(p.callees), constants: new Set(p.constants), wholeFile: p.wholeFile },
     definesOnly: { tokens: p.searchHeaders.map((s) => Buffer.from(s)), callees: new Set(), constants: new Set(p.constants), wholeFile: false },
+    indexNames: p.indexNames,
   };
 }
 
@@ -76,7 +83,7 @@ function readInto(file: string, maxBytes: number): Read {
 const BINARY_PROBE = 8192;
 
 export function runBatch(parser: CParser, root: string, files: readonly string[], pass: PreparedPass, maxBytes: number): BatchResult {
-  const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [], stats: [] };
+  const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [], stats: [], names: [] };
   for (const rel of files) {
     let read: Read;
     try {
@@ -84,16 +91,19 @@ export function runBatch(parser: CParser, root: string, files: readonly string[]
     } catch (e) {
       result.unreadable.push({ file: rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
       result.stats.push(null);
+      result.names.push(null);
       continue;
     }
     if ('skipped' in read || read.buf.subarray(0, BINARY_PROBE).includes(0)) {
       result.skipped++;
       result.stats.push({ size: read.size, mtimeMs: read.mtimeMs, skipped: true });
+      result.names.push(null);
       continue;
     }
     result.scanned++;
     result.stats.push({ size: read.size, mtimeMs: read.mtimeMs, skipped: false });
     const buf = read.buf;
+    result.names.push(pass.indexNames ? fileNames(buf, rel.endsWith('.h')) : null);
     if (pass.search.test(buf)) {
       const facts = analyzeFile(parser, rel, buf, pass.sets);
       if (facts) result.facts.push(facts);

@@ -96,6 +96,7 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
       callees: [...REQUEST_FUNCTIONS.keys(), ...index.wrappers.map((w) => w.name)],
       constants: [],
       wholeFile: false,
+      indexNames: false,
     },
     counts: index.files,
     extraWrappers: [],

@@ -60,6 +60,22 @@ export class MultiMatcher {
 const DEFINE = Buffer.from('define');
 const isIdent = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 
+/** Calls `visit(start, end)` with the name of each `#define` directive in `b`, until it returns true. */
+export function someDefine(b: Buffer, visit: (start: number, end: number) => boolean): boolean {
+  for (let at = b.indexOf(DEFINE); at >= 0; at = b.indexOf(DEFINE, at + 6)) {
+    let p = at - 1;
+    while (p >= 0 && (b[p] === 32 || b[p] === 9)) p--;
+    if (p < 0 || b[p] !== 35 /* # */) continue;
+    let s = at + 6;
+    if (b[s] !== 32 && b[s] !== 9) continue;
+    while (b[s] === 32 || b[s] === 9) s++;
+    let e = s;
+    while (e < b.length && isIdent(b[e])) e++;
+    if (e > s && visit(s, e)) return true;
+  }
+  return false;
+}
+
 /** Does a buffer `#define` any of these names? Walks the `define` directives (native search) instead of all text. */
 export class DefineMatcher {
   private readonly names: Set<string>;
@@ -68,18 +84,6 @@ export class DefineMatcher {
   }
 
   test(b: Buffer): boolean {
-    if (this.names.size === 0) return false;
-    for (let at = b.indexOf(DEFINE); at >= 0; at = b.indexOf(DEFINE, at + 6)) {
-      let p = at - 1;
-      while (p >= 0 && (b[p] === 32 || b[p] === 9)) p--;
-      if (p < 0 || b[p] !== 35 /* # */) continue;
-      let s = at + 6;
-      if (b[s] !== 32 && b[s] !== 9) continue;
-      while (b[s] === 32 || b[s] === 9) s++;
-      let e = s;
-      while (e < b.length && isIdent(b[e])) e++;
-      if (e > s && this.names.has(b.toString('latin1', s, e))) return true;
-    }
-    return false;
+    return this.names.size > 0 && someDefine(b, (s, e) => this.names.has(b.toString('latin1', s, e)));
   }
 }

@@ -13,6 +13,7 @@ import { type MacroLookup, tokenize } from './cpp';
 import type { FileFacts, RawCall } from './facts';
 import { buildIndex, type FileCounts, type IndexModel, macroTableOf } from './indexBuilder';
 import type { MacroTable } from './macroTable';
+import { type FileNames, hashName, mayHold } from './nameIndex';
 import { getParser, type ParserBackend } from './parser';
 import { passSignature, ScanCache, type ScanCacheReport } from './scanCache';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
@@ -121,7 +122,7 @@ async function inProcessRunner(cfg: ScanConfig): Promise<Result<Runner>> {
   const loaded = await getParser(cfg.backend);
   if (!loaded.ok) return loaded;
   const parser = loaded.value;
-  let pass = preparePass({ search: [], searchHeaders: [], tokens: [], callees: [], constants: [], wholeFile: cfg.wholeFile });
+  let pass = preparePass({ search: [], searchHeaders: [], tokens: [], callees: [], constants: [], wholeFile: cfg.wholeFile, indexNames: false });
   return ok({
     backend: parser.backend,
     setPass: (p) => {
@@ -266,7 +267,10 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       callees: [...apiNames, ...cfg.extraWrappers],
       constants: [],
       wholeFile: cfg.wholeFile,
+      indexNames: true,
     };
+    // What the first pass read of each file: later passes read only the files that can hold their names.
+    const names = new Map<string, FileNames>();
     let done = 0;
     let passes = 1;
     const cache = cfg.cache ? ScanCache.for(cfg, workerScript()) : null;
@@ -287,6 +291,14 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
         }
       };
       const signature = cache ? passSignature(sets) : '';
+      const callHashes = new Set(sets.search.map(hashName));
+      const defineHashes = new Set(sets.searchHeaders.map(hashName));
+      const unread = (rel: string) => {
+        const known = first ? undefined : names.get(rel);
+        if (!known || mayHold(known, callHashes, defineHashes)) return false;
+        cache?.recordNothing(rel, signature);
+        return true;
+      };
       while (!walker.done || next < walker.files.length) {
         if (cfg.signal?.aborted) return false;
         if (!walker.done && walker.files.length - next < BATCH) {
@@ -295,10 +307,11 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
         }
         const slice = walker.files.slice(next, next + BATCH);
         next += slice.length;
-        const batch = cache ? slice.filter((rel) => !cache.replay(rel, signature, first, take)) : slice;
+        const batch = slice.filter((rel) => !cache?.replay(rel, signature, first, take) && !unread(rel));
         done += slice.length - batch.length;
         if (batch.length === 0) continue;
         const p = runner.run(batch).then((r) => {
+          r.names.forEach((n, i) => n && names.set(batch[i], n));
           take(r);
           cache?.record(batch, r, signature, first);
           done += batch.length;
@@ -333,6 +346,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
         callees: sorted([...apiNames, ...cfg.extraWrappers, ...wrappers.wrapperNames()]),
         constants: sorted([...sets.constants, ...constants]),
         wholeFile: cfg.wholeFile,
+        indexNames: false,
       };
       passes++;
       if (!(await runPass(false))) return cancelled();

@@ -218,7 +218,7 @@ export class ScanCache {
     const scanned = e.status === 'scanned' ? 1 : 0;
     const skipped = e.status === 'skipped' ? 1 : 0;
     const unreadable = scanned || skipped ? [] : [{ file: rel, reason: e.status }];
-    take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: first ? unreadable : [], stats: [] });
+    take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: first ? unreadable : [], stats: [], names: [] });
     return true;
   }
 
@@ -247,6 +247,14 @@ export class ScanCache {
       e.outcomes.set(signature, byFile.get(rel) ?? null);
       this.stored = false;
     });
+  }
+
+  /** A file this pass left unread because the first pass's name index shows it holds none of the pass's names. */
+  recordNothing(rel: string, signature: string): void {
+    const e = this.entries.get(rel);
+    if (!e) return;
+    e.outcomes.set(signature, null);
+    this.stored = false;
   }
 
   /**

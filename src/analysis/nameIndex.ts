@@ -1,0 +1,144 @@
+/**
+ * What the first scan pass remembers of every file it reads, so that the later passes (which look for wrappers and
+ * constants discovered meanwhile) read only the files that can hold them instead of the whole tree again:
+ * - `calls`: hashes of every identifier written directly before a `(`, the only place a wrapper's call can be
+ *   (tree-sitter's callee of a call_expression is an identifier followed by blanks and the argument list);
+ * - `defines`: hashes of the names a header `#define`s, for the constants alias declarations need.
+ * Hashes can collide: a collision only makes a later pass read one file too many. A `(` that a comment separates
+ * from the name before it cannot be attributed, so the file is marked `opaque` and read in every pass.
+ */
+import { someDefine } from './matcher';
+
+export interface FileNames {
+  calls: Int32Array;
+  defines: Int32Array;
+  opaque: boolean;
+}
+
+const IDENT = new Uint8Array(256);
+for (let c = 0; c < 256; c++) IDENT[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ? 1 : 0;
+
+/** FNV-1a over the identifier's bytes (the same function hashes the names searched for). */
+function hashBytes(b: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  return h;
+}
+
+export function hashName(name: string): number {
+  return hashBytes(Buffer.from(name, 'latin1'), 0, name.length);
+}
+
+/** An open-addressing set of hashes, reused across files: clearing touches only the slots in use. */
+class HashSet {
+  private table = new Int32Array(1024);
+  /** Members in insertion order (the table cannot hold 0, so it is kept as a flag). */
+  private members = new Int32Array(512);
+  private count = 0;
+  private hasZero = false;
+
+  clear(): void {
+    const mask = this.table.length - 1;
+    for (let k = 0; k < this.count; k++) {
+      let i = this.members[k] & mask;
+      while (this.table[i] !== 0) {
+        this.table[i] = 0;
+        i = (i + 1) & mask;
+      }
+    }
+    this.count = 0;
+    this.hasZero = false;
+  }
+
+  add(h: number): void {
+    if (h === 0) {
+      this.hasZero = true;
+      return;
+    }
+    const mask = this.table.length - 1;
+    let i = h & mask;
+    for (;;) {
+      const v = this.table[i];
+      if (v === h) return;
+      if (v === 0) break;
+      i = (i + 1) & mask;
+    }
+    this.table[i] = h;
+    if (this.count === this.members.length) {
+      const more = new Int32Array(this.members.length * 2);
+      more.set(this.members);
+      this.members = more;
+    }
+    this.members[this.count++] = h;
+    if (this.count * 2 > this.table.length) this.grow();
+  }
+
+  private grow(): void {
+    this.table = new Int32Array(this.table.length * 2);
+    const mask = this.table.length - 1;
+    for (let k = 0; k < this.count; k++) {
+      const h = this.members[k];
+      let i = h & mask;
+      while (this.table[i] !== 0) i = (i + 1) & mask;
+      this.table[i] = h;
+    }
+  }
+
+  /** A copy of the members. */
+  values(): Int32Array {
+    const out = new Int32Array(this.count + (this.hasZero ? 1 : 0));
+    out.set(this.members.subarray(0, this.count));
+    return out;
+  }
+}
+
+const calls = new HashSet();
+const defines = new HashSet();
+const OPEN = 40; /* ( */
+const NL = 10;
+const isBlank = (c: number) => c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === NL || c === 92; /* \ */
+
+/** Whether the line holding `at` has `//` before it (a blank skip that crossed a newline may have left a comment). */
+function lineCommentBefore(b: Buffer, at: number): boolean {
+  return b.subarray(b.lastIndexOf(NL, at) + 1, at).includes('//');
+}
+
+export function fileNames(buf: Uint8Array, header: boolean): FileNames {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  calls.clear();
+  let opaque = false;
+  for (let at = b.indexOf(OPEN); at >= 0; at = b.indexOf(OPEN, at + 1)) {
+    let e = at;
+    let crossed = false;
+    while (e > 0 && isBlank(b[e - 1])) {
+      if (b[e - 1] === NL) crossed = true;
+      e--;
+    }
+    if (e === 0) continue;
+    const last = b[e - 1];
+    if (last === 47 /* / */) {
+      opaque = true;
+      continue;
+    }
+    if (!IDENT[last]) continue;
+    if (crossed && lineCommentBefore(b, e - 1)) opaque = true;
+    let s = e - 1;
+    while (s > 0 && IDENT[b[s - 1]]) s--;
+    calls.add(hashBytes(b, s, e));
+  }
+  defines.clear();
+  if (header) {
+    someDefine(b, (s, e) => {
+      defines.add(hashBytes(b, s, e));
+      return false;
+    });
+  }
+  return { calls: calls.values(), defines: defines.values(), opaque };
+}
+
+const anyIn = (hashes: Int32Array, wanted: ReadonlySet<number>) => hashes.some((h) => wanted.has(h));
+
+/** Whether a pass looking for these names (as callees) and these constants (as `#define`s) must read the file. */
+export function mayHold(names: FileNames, callHashes: ReadonlySet<number>, defineHashes: ReadonlySet<number>): boolean {
+  return names.opaque || anyIn(names.calls, callHashes) || anyIn(names.defines, defineHashes);
+}
