@@ -91,15 +91,16 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   let wholeFile = sets.wholeFile === true;
 
   const readItems = (root: CNode): boolean => {
-    const items = new Set<CNode>();
+    // Keyed by position: the native binding may hand out a new object for the same node.
+    const items = new Map<number, CNode>();
     for (const h of codeHits) {
       const item = topLevelItemAt(root, h.line, h.column);
       if (!item) return false;
       if (item.type === 'comment') continue;
       if (!wholeFile && !trusted(item, h, lines)) return false;
-      items.add(item);
+      items.set(item.startIndex, item);
     }
-    for (const item of items) readItem(parser, item, callees, calls, definitions, aliases);
+    for (const item of items.values()) readItem(parser, item, callees, calls, definitions, aliases);
     return true;
   };
 
@@ -306,7 +307,8 @@ function functionScope(parser: CParser, fn: CNode): { scope: Scope; def: RawDefi
 }
 
 function readItem(parser: CParser, item: CNode, callees: ReadonlySet<string>, calls: RawCall[], definitions: Map<string, RawDefinition>, aliases: RawAlias[]): void {
-  const scopes = new Map<CNode, { scope: Scope; def: RawDefinition } | null>();
+  // By start offset (function definitions do not nest): node objects are not stable identities.
+  const scopes = new Map<number, { scope: Scope; def: RawDefinition } | null>();
   for (const cap of parser.captures('calls', item)) {
     if (cap.name !== 'callee') continue;
     const name = cap.node.text;
@@ -319,10 +321,10 @@ function readItem(parser: CParser, item: CNode, callees: ReadonlySet<string>, ca
     }
     if (!callees.has(name)) continue;
     const fn = enclosing(call, 'function_definition');
-    let entry = fn ? scopes.get(fn) : null;
+    let entry = fn ? scopes.get(fn.startIndex) : null;
     if (fn && entry === undefined) {
       entry = functionScope(parser, fn);
-      scopes.set(fn, entry);
+      scopes.set(fn.startIndex, entry);
     }
     if (entry) definitions.set(`${entry.def.name}:${entry.def.line}`, entry.def);
     const scope: Scope = entry?.scope ?? { name: null, isMacro: false, params: [], variadic: false, body: null, parser };
@@ -553,6 +555,8 @@ function testedAfter(name: string, from: CNode, scope: Scope): number | null {
   return null;
 }
 
+const isBody = (n: CNode, scope: Scope) => scope.body !== null && n.startIndex === scope.body.startIndex && n.endIndex === scope.body.endIndex && n.type === scope.body.type;
+
 function zeroPath(parser: CParser, call: CNode, scope: Scope, testLine: number | null): ZeroPath {
   const result: ZeroPath = { testLine, lookups: [], retry: null };
   if (!scope.body) return result;
@@ -565,7 +569,7 @@ function zeroPath(parser: CParser, call: CNode, scope: Scope, testLine: number |
   }
   result.lookups = after.filter((a) => before.has(a.callee));
   // The guard idiom: `if (!hook) request_module(...);` then `hook` is read again (net_families, br_ioctl_hook).
-  for (let p = call.parent; p && p !== scope.body; p = p.parent) {
+  for (let p = call.parent; p && !isBody(p, scope); p = p.parent) {
     const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : null;
     if (!cond) continue;
     for (const c of scope.parser.captures('flow', cond)) {
@@ -574,7 +578,7 @@ function zeroPath(parser: CParser, call: CNode, scope: Scope, testLine: number |
       if (again) result.lookups.push({ line: again.startPosition.row + 1, callee: c.node.text });
     }
   }
-  for (let p = call.parent; p && p !== scope.body; p = p.parent) {
+  for (let p = call.parent; p && !isBody(p, scope); p = p.parent) {
     if (p.type === 'while_statement' || p.type === 'for_statement' || p.type === 'do_statement') {
       result.retry = { line: p.startPosition.row + 1, how: `${p.type.replace('_statement', '')} loop` };
       break;

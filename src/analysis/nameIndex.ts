@@ -117,7 +117,8 @@ export function fileNames(buf: Uint8Array, header: boolean): FileNames {
     if (e === 0) continue;
     const last = b[e - 1];
     if (last === 47 /* / */) {
-      opaque = true;
+      // `*/ (`: a comment between a name and its arguments; a lone `/` divides.
+      if (e > 1 && b[e - 2] === 42 /* * */) opaque = true;
       continue;
     }
     if (!IDENT[last]) continue;
