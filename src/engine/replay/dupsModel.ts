@@ -19,9 +19,39 @@ export interface DupsGroup<T> {
   repeats: T[];
 }
 
+/**
+ * One requested name's open groups. The caller keeps it with its other per-name state (one lookup per request
+ * serves all of it) and passes it for every request of that exact name.
+ */
+export interface DupsSlot<T> {
+  readonly name: string;
+  anchoredGroup: OpenGroup<T> | null;
+  unanchoredGroup: OpenGroup<T> | null;
+}
+
+interface OpenGroup<T> extends DupsGroup<T> {
+  /** Opening order: groups close in it when the window sweeps them. */
+  opened: number;
+  slot: DupsSlot<T>;
+}
+
+/** The `repeats` of a group that has none yet; replaced, never mutated, by the first repeat. */
+const NO_REPEATS: never[] = [];
+
+/**
+ * Reports each closed group that has repeats to `onClose`. A group without repeats reports nothing, so it is
+ * not tracked beyond its slot: it closes silently when its name is requested after its window.
+ */
 export class DupsModel<T> {
-  private readonly anchored = new OpenGroups<T>();
-  private readonly unanchored = new OpenGroups<T>();
+  /**
+   * Groups with repeats, which a sweep must close and report; a group joins at its first repeat and is dropped
+   * at the first sweep after it closed. Arrays rebuilt by each sweep, not Sets: a Set that adds and deletes a
+   * group per request keeps replacing its table, and the discarded tables, once old, keep young groups and their
+   * records alive through every scavenge (the heap then grows with the trace).
+   */
+  private anchored: OpenGroup<T>[] = [];
+  private unanchored: OpenGroup<T>[] = [];
+  private openings = 0;
 
   constructor(private readonly windowSeconds: number, private readonly onClose: (group: DupsGroup<T>) => void) {}
 
@@ -29,46 +59,66 @@ export class DupsModel<T> {
    * Replays one request. Returns the dups.c entry it duplicates (the kernel would converge it), or null.
    * A wait=1 request that duplicates nothing anchors a new entry.
    */
-  request(name: string, wait: boolean, time: number, item: T): DupsGroup<T> | null {
-    const entry = this.live(this.anchored, name, time);
+  request(slot: DupsSlot<T>, wait: boolean, time: number, item: T): DupsGroup<T> | null {
+    const entry = this.liveAnchored(slot, time);
     if (entry) {
-      entry.repeats.push(item);
+      this.addRepeat(this.anchored, entry, item);
       return entry;
     }
-    const nowaitFirst = this.live(this.unanchored, name, time);
-    if (nowaitFirst) nowaitFirst.repeats.push(item);
+    const nowaitFirst = this.liveUnanchored(slot, time);
+    if (nowaitFirst) this.addRepeat(this.unanchored, nowaitFirst, item);
     if (wait) {
-      this.anchored.open({ name, anchored: true, first: item, firstTime: time, completedAt: null, repeats: [] });
+      slot.anchoredGroup = this.open(slot, true, item, time, null);
     } else if (!nowaitFirst) {
       // request_module_nowait() only waits for the exec: it completes as it is made.
-      this.unanchored.open({ name, anchored: false, first: item, firstTime: time, completedAt: time, repeats: [] });
+      slot.unanchoredGroup = this.open(slot, false, item, time, time);
     }
     return null;
   }
 
   /** The request `item` completed at `time` (its provider's module_load, or the request itself). */
-  complete(name: string, item: T, time: number): void {
-    const entry = this.anchored.get(name);
+  complete(slot: DupsSlot<T>, item: T, time: number): void {
+    const entry = slot.anchoredGroup;
     if (entry && entry.first === item && entry.completedAt === null) entry.completedAt = time;
   }
 
   /** Closes groups whose window has passed by `time`, so that memory stays bounded by the live names. */
   sweep(time: number): void {
-    for (const table of [this.anchored, this.unanchored]) {
-      for (const group of table.inOrder((g) => this.expired(g, time))) this.close(table, group);
-    }
+    this.anchored = this.closeInOrder(this.anchored, (g) => this.expired(g, time));
+    this.unanchored = this.closeInOrder(this.unanchored, (g) => this.expired(g, time));
   }
 
   /** End of the trace: every remaining group is closed. */
   flush(): void {
-    for (const table of [this.anchored, this.unanchored]) for (const group of table.inOrder(() => true)) this.close(table, group);
+    this.anchored = this.closeInOrder(this.anchored, () => true);
+    this.unanchored = this.closeInOrder(this.unanchored, () => true);
   }
 
-  private live(table: OpenGroups<T>, name: string, time: number): DupsGroup<T> | null {
-    const group = table.get(name);
-    if (!group) return null;
-    if (!this.expired(group, time)) return group;
-    this.close(table, group);
+  private open(slot: DupsSlot<T>, anchored: boolean, first: T, firstTime: number, completedAt: number | null): OpenGroup<T> {
+    return { name: slot.name, anchored, first, firstTime, completedAt, repeats: NO_REPEATS, opened: this.openings++, slot };
+  }
+
+  private addRepeat(table: OpenGroup<T>[], group: OpenGroup<T>, item: T): void {
+    if (group.repeats === NO_REPEATS) {
+      group.repeats = [item];
+      table.push(group);
+    } else {
+      group.repeats.push(item);
+    }
+  }
+
+  /** The slot's anchored group if it is still live at `time`; an expired one is closed. */
+  private liveAnchored(slot: DupsSlot<T>, time: number): OpenGroup<T> | null {
+    const group = slot.anchoredGroup;
+    if (!group || !this.expired(group, time)) return group;
+    this.close(group);
+    return null;
+  }
+
+  private liveUnanchored(slot: DupsSlot<T>, time: number): OpenGroup<T> | null {
+    const group = slot.unanchoredGroup;
+    if (!group || !this.expired(group, time)) return group;
+    this.close(group);
     return null;
   }
 
@@ -76,56 +126,29 @@ export class DupsModel<T> {
     return group.completedAt !== null && time > group.completedAt + this.windowSeconds;
   }
 
-  private close(table: OpenGroups<T>, group: DupsGroup<T>): void {
-    table.close(group.name);
-    this.onClose(group);
+  /** Closes the open groups of `table` that `select` picks, in the order they were opened; returns the rest. */
+  private closeInOrder(table: OpenGroup<T>[], select: (group: OpenGroup<T>) => boolean): OpenGroup<T>[] {
+    const picked: OpenGroup<T>[] = [];
+    const rest: OpenGroup<T>[] = [];
+    for (const group of table) {
+      if (!isOpen(group)) continue;
+      if (select(group)) picked.push(group);
+      else rest.push(group);
+    }
+    picked.sort((a, b) => a.opened - b.opened);
+    for (const group of picked) this.close(group);
+    return rest;
+  }
+
+  /** Takes the group out of its slot; reports it when it has repeats. */
+  private close(group: OpenGroup<T>): void {
+    if (group.anchored) group.slot.anchoredGroup = null;
+    else group.slot.unanchoredGroup = null;
+    if (group.repeats !== NO_REPEATS) this.onClose(group);
   }
 }
 
-/**
- * The open groups by name, at most one per name. A name keeps its entry (null) when its group closes: deleting
- * and re-adding a Map entry for every group made V8 replace the Map's table again and again, and the discarded
- * tables, already in the old generation, kept young groups and their records alive through every scavenge
- * (a third of the replay's time went to garbage collection).
- */
-class OpenGroups<T> {
-  private readonly groups = new Map<string, DupsGroup<T> | null>();
-  /** When each name's group was opened: Map order is a name's first group, not its current one. */
-  private readonly opened = new Map<string, number>();
-  private openings = 0;
-  private openCount = 0;
-
-  get(name: string): DupsGroup<T> | null {
-    return this.groups.get(name) ?? null;
-  }
-
-  open(group: DupsGroup<T>): void {
-    this.groups.set(group.name, group);
-    this.opened.set(group.name, this.openings++);
-    this.openCount++;
-  }
-
-  close(name: string): void {
-    this.groups.set(name, null);
-    this.openCount--;
-  }
-
-  /** The open groups that `select` picks, in the order they were opened. */
-  inOrder(select: (group: DupsGroup<T>) => boolean): DupsGroup<T>[] {
-    const picked: { opened: number; group: DupsGroup<T> }[] = [];
-    // Names with no open group are dropped once they far outnumber the open ones, so that a trace of many
-    // distinct names does not make every sweep walk all of them.
-    const prune = this.groups.size > 2 * this.openCount + 1024;
-    for (const [name, group] of this.groups) {
-      if (group === null) {
-        if (prune) {
-          this.groups.delete(name);
-          this.opened.delete(name);
-        }
-      } else if (select(group)) {
-        picked.push({ opened: this.opened.get(name)!, group });
-      }
-    }
-    return picked.sort((a, b) => a.opened - b.opened).map((p) => p.group);
-  }
+/** A group is open while its slot still holds it. */
+function isOpen<T>(group: OpenGroup<T>): boolean {
+  return (group.anchored ? group.slot.anchoredGroup : group.slot.unanchoredGroup) === group;
 }

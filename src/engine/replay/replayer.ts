@@ -8,7 +8,7 @@ import type { Outcome, RequestRecord } from '../report';
 import { modnameNormalize } from '../modules/names';
 import type { ModuleResolver, Resolution } from '../resolution';
 import type { CallSiteLink, SourceIndex } from '../sourceIndex';
-import { DupsModel, type DupsGroup } from './dupsModel';
+import { DupsModel, type DupsGroup, type DupsSlot } from './dupsModel';
 import type { RequestState } from './requestState';
 
 export interface SourceLinker {
@@ -23,6 +23,7 @@ export interface ReplayerOptions {
   /** A request whose provider has not loaded this long after it loaded nothing. */
   settleSeconds: number;
   onRecord: (record: RequestRecord) => void;
+  /** Called when a dups group that has repeats closes. */
   onDupsGroup: (group: DupsGroup<RequestState>) => void;
   onLogEvent: (event: KernelLogEvent) => void;
 }
@@ -31,12 +32,17 @@ const UNKNOWN: Resolution = { kind: 'unknown', modules: [], patterns: [] };
 /** Shared by every record that loaded nothing; replaced, never mutated, when a provider loads. */
 const NOTHING_LOADED: string[] = [];
 
-/** A requested name: one copy of it for the records, its resolution, and its providers' normalised names. */
-interface NameInfo {
-  name: string;
+/**
+ * A requested name: one copy of it for the records, its resolution, its providers' normalised names, and its
+ * dups.c groups, all found with one lookup.
+ */
+interface NameInfo extends DupsSlot<RequestState> {
   resolution: Resolution;
   providers: string[];
 }
+
+/** The `awaiting` of a request that awaits nothing; replaced, never mutated. */
+const AWAITING_NOTHING: string[] = [];
 
 /** Distinct task and module names copied once each; past this (random names) each record gets its own copy. */
 const MAX_KEPT_STRINGS = 65536;
@@ -123,7 +129,8 @@ export class Replayer {
 
   private request(event: ModuleRequestEvent, time: number): void {
     const index = this.requests++;
-    const { name, resolution, providers } = this.resolve(event.name);
+    const info = this.resolve(event.name);
+    const { name, resolution, providers } = info;
     const record: RequestRecord = {
       index,
       line: event.line,
@@ -140,9 +147,9 @@ export class Replayer {
       duplicateOf: null,
       completedAt: event.time,
     };
-    const state: RequestState = { record, awaiting: [], pending: true, staleAnchor: false };
+    const state: RequestState = { record, info, awaiting: AWAITING_NOTHING, pending: true, staleAnchor: false };
 
-    const anchor = this.dups.request(event.name, event.wait, time, state);
+    const anchor = this.dups.request(info, event.wait, time, state);
     if (anchor) {
       record.duplicateOf = anchor.first.record.index;
       const first = anchor.first.record;
@@ -157,6 +164,7 @@ export class Replayer {
       this.finalize(state, time, immediate);
       return;
     }
+    state.awaiting = [];
     for (const key of providers) {
       if (this.loaded.has(key)) continue;
       state.awaiting.push(key);
@@ -209,19 +217,21 @@ export class Replayer {
     if (!state.pending) return;
     state.pending = false;
     const record = state.record;
-    for (const key of state.awaiting) {
-      const set = this.awaitingByModule.get(key);
-      if (set) {
-        set.delete(state);
-        if (set.size === 0) this.awaitingByModule.delete(key);
+    if (state.awaiting.length > 0) {
+      for (const key of state.awaiting) {
+        const set = this.awaitingByModule.get(key);
+        if (set) {
+          set.delete(state);
+          if (set.size === 0) this.awaitingByModule.delete(key);
+        }
       }
+      state.awaiting = AWAITING_NOTHING;
     }
-    state.awaiting.length = 0;
     if (this.pendingByPid.get(record.pid) === state) this.pendingByPid.delete(record.pid);
     record.outcome = outcome ?? (record.loadedModules.length > 0 ? 'loaded' : 'nothing-loaded');
     const completedAt = record.outcome === 'loaded' ? time : record.time;
     record.completedAt = completedAt;
-    this.dups.complete(record.name, state, completedAt);
+    this.dups.complete(state.info, state, completedAt);
     this.opts.onRecord(record);
   }
 
@@ -248,7 +258,10 @@ export class Replayer {
     let r = this.resolutions.get(name);
     if (!r) {
       const resolution = this.opts.resolver ? this.opts.resolver.resolve(name) : UNKNOWN;
-      r = { name: detached(name), resolution, providers: [...new Set(resolution.modules.map(modnameNormalize))] };
+      r = {
+        name: detached(name), resolution, providers: [...new Set(resolution.modules.map(modnameNormalize))],
+        anchoredGroup: null, unanchoredGroup: null,
+      };
       this.resolutions.set(r.name, r);
     }
     return r;
