@@ -72,3 +72,20 @@ export interface FileFacts {
   /** Only `macros` was read (a header matched by constants alone): merged into what the file already holds. */
   macrosOnly?: true;
 }
+
+/** Facts of one file from two looks at it (passes, or rounds of one analysis) that searched different names: the union. */
+export function mergeFacts(had: FileFacts, add: FileFacts): FileFacts {
+  const union = <T>(a: T[], b: T[], key: (x: T) => string) => {
+    const seen = new Set(a.map(key));
+    return [...a, ...b.filter((x) => !seen.has(key(x)))];
+  };
+  const byPlace = (a: RawCall, b: RawCall) => a.line - b.line || a.column - b.column;
+  return {
+    file: had.file,
+    calls: union(had.calls, add.calls, (c) => `${c.line}:${c.column}:${c.callee}`).sort(byPlace),
+    definitions: union(had.definitions, add.definitions, (d) => `${d.name}:${d.line}`),
+    aliases: union(had.aliases, add.aliases, (a) => `${a.line}:${a.column}`),
+    macros: union(had.macros, add.macros, (m) => `${m.name}:${m.line}`),
+    wholeFile: had.wholeFile || add.wholeFile,
+  };
+}

@@ -4,7 +4,7 @@
  */
 import type { ReturnUse } from '../engine/sourceIndex';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString } from './cpp';
-import type { ArgExpr, FileFacts, RawAlias, RawCall, RawDefinition, ZeroPath } from './facts';
+import { type ArgExpr, type FileFacts, mergeFacts, type RawAlias, type RawCall, type RawDefinition, type ZeroPath } from './facts';
 import type { CNode, CParser } from './parser';
 import { Boundaries, findHits, type Hit, Lines, lineOf, logicalLine, sparseText } from './regions';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
@@ -39,13 +39,14 @@ const SUBSTRING_TOKENS = new Set([...REQUEST_TOKENS, ALIAS_TOKEN]);
 export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: AnalysisSets): FileFacts | null {
   const substrings = sets.tokens.filter((t) => SUBSTRING_TOKENS.has(t.toString('latin1')));
   const names = new Set(sets.tokens.filter((t) => !SUBSTRING_TOKENS.has(t.toString('latin1'))).map((t) => t.toString('latin1')));
-  let hits = findHits(buf, substrings, names);
+  const hits = findHits(buf, substrings, names);
   if (hits.length === 0) return null;
   const lines = new Lines(buf);
   let callees = new Set(sets.callees);
   const boundaries = new Boundaries(lines);
   let facts = extract(parser, file, lines, boundaries, hits, callees, sets);
   // Helpers defined here that hold call sites: their callers in this file matter (static inlining, local wrappers).
+  // Each round looks only for the new helpers; what earlier rounds found stands, so the rounds' union is the whole.
   const searched = new Set(sets.tokens.map((t) => t.toString('latin1')));
   for (;;) {
     // File-local definitions only: callers of global ones are found by the tree-wide passes.
@@ -54,8 +55,7 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
     if (local.length === 0) break;
     local.forEach((n) => searched.add(n));
     callees = new Set([...callees, ...local]);
-    hits = findHits(buf, substrings, new Set([...names, ...local, ...searched].filter((n) => !SUBSTRING_TOKENS.has(n))));
-    facts = extract(parser, file, lines, boundaries, hits, callees, sets);
+    facts = mergeFacts(facts, extract(parser, file, lines, boundaries, findHits(buf, [], new Set(local)), callees, sets));
   }
   return facts;
 }
@@ -85,6 +85,8 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
     codeHits.push({ hit, line, column: hit.offset - lines.starts[line] });
   }
 
+  // Calls of the names hit here: calls of other callees in the same constructs belong to the look that hit them.
+  const recorded = new Set(codeHits.filter((h) => callees.has(h.hit.name)).map((h) => h.hit.name));
   const calls: RawCall[] = [];
   const definitions = new Map<string, RawDefinition>();
   const aliases: RawAlias[] = [];
@@ -100,7 +102,7 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
       if (!wholeFile && !trusted(item, h, lines)) return false;
       items.set(item.startIndex, item);
     }
-    for (const item of items.values()) readItem(parser, item, callees, calls, definitions, aliases);
+    for (const item of items.values()) readItem(parser, item, recorded, calls, definitions, aliases);
     return true;
   };
 

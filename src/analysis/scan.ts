@@ -10,7 +10,7 @@ import { err, ok, type Result } from '../engine/result';
 import type { SourceIndex } from '../engine/sourceIndex';
 import { type BatchResult, type PassSets, preparePass, runBatch } from './batch';
 import { type MacroLookup, tokenize } from './cpp';
-import type { FileFacts, RawCall } from './facts';
+import { type FileFacts, mergeFacts } from './facts';
 import { buildIndex, type FileCounts, type IndexModel, macroTableOf } from './indexBuilder';
 import type { MacroTable } from './macroTable';
 import { type FileNames, hashName, mayHold } from './nameIndex';
@@ -202,23 +202,6 @@ async function workerRunner(cfg: ScanConfig, script: string): Promise<Result<Run
 }
 
 const C_WORDS = new Set(['sizeof', 'typeof', 'unsigned', 'signed', 'long', 'short', 'char', 'void', 'const', 'volatile', 'struct', 'union', 'enum', 'static', 'inline', 'extern', 'return', 'while', 'break', 'continue', 'switch', 'case', 'default', 'else', 'float', 'double', 'bool', 'true', 'false', 'NULL', '__VA_ARGS__']);
-
-/** Facts of one file from two passes: the later pass looked only for new names, so the union is the whole. */
-function mergeFacts(had: FileFacts, add: FileFacts): FileFacts {
-  const union = <T>(a: T[], b: T[], key: (x: T) => string) => {
-    const seen = new Set(a.map(key));
-    return [...a, ...b.filter((x) => !seen.has(key(x)))];
-  };
-  const byPlace = (a: RawCall, b: RawCall) => a.line - b.line || a.column - b.column;
-  return {
-    file: had.file,
-    calls: union(had.calls, add.calls, (c) => `${c.line}:${c.column}:${c.callee}`).sort(byPlace),
-    definitions: union(had.definitions, add.definitions, (d) => `${d.name}:${d.line}`),
-    aliases: union(had.aliases, add.aliases, (a) => `${a.line}:${a.column}`),
-    macros: union(had.macros, add.macros, (m) => `${m.name}:${m.line}`),
-    wholeFile: had.wholeFile || add.wholeFile,
-  };
-}
 
 const cancelled = () => err({ code: 'cancelled', message: 'the scan was cancelled' });
 
