@@ -1,6 +1,7 @@
 /** Which text format a trace is in, and which inputs are refused outright (binary files, latency format). */
 import type { TraceFormat } from '../events';
 import type { AutoloadError } from '../result';
+import { asciiCodes } from './asciiCodes';
 import { parseFtraceLine, parsePerfLine } from './eventLine';
 import { looksLikeKernelLogEvent } from './kernelLog';
 
@@ -29,9 +30,10 @@ export function detectTraceFormat(firstLines: string[]): TraceFormat | null {
     }
     if (TRACE_CMD_PREAMBLE.test(line)) return 'trace-cmd';
     if (KERNEL_LOG.test(line)) return 'dmesg';
-    const ftrace = parseFtraceLine(line, 0, line.length, line.indexOf('['));
+    const codes = asciiCodes(line);
+    const ftrace = parseFtraceLine(line, codes, 0, line.length, line.indexOf('['));
     if (ftrace !== null) return ftrace.hasFlags ? 'ftrace' : 'trace-cmd';
-    if (parsePerfLine(line, 0, line.length, line.indexOf('[')) !== null) return 'perf';
+    if (parsePerfLine(line, codes, 0, line.length, line.indexOf('[')) !== null) return 'perf';
     if (looksLikeKernelLogEvent(line)) return 'dmesg';
   }
   return null;

@@ -8,6 +8,7 @@
  * traces with millions of lines, and the backtracking over the task name was the reader's main cost.
  */
 
+import { NOT_ASCII, type Codes } from './asciiCodes';
 import type { ModuleEventName } from './payload';
 
 export interface EventLineHead {
@@ -24,135 +25,160 @@ export interface EventLineHead {
 }
 
 /**
- * Parses the line `s[start, end)` in place: `s` may be a whole chunk of the trace, which saves cutting every line
- * out of it. The character at `end` is the line's `\n` or `\r` (or past the end), which stops every scan.
- * `bracket` is the position of the line's first `[`, or any position from `end` on when it has none.
+ * Parses the line `s[start, end)` in place, reading its characters from `b`, the codes of `s` (see asciiCodes):
+ * `s` may be a whole chunk of the trace, which saves cutting every line out of it. The character at `end` is the
+ * line's `\n` or `\r` (or past the end), which stops every scan. `bracket` is the position of the line's first
+ * `[`, or any position from `end` on when it has none.
  */
-export type EventLineParser = (s: string, start: number, end: number, bracket: number) => EventLineHead | null;
+export type EventLineParser = (s: string, b: Codes, start: number, end: number, bracket: number) => EventLineHead | null;
 
 /** ftrace and trace-cmd report share one layout; trace-cmd just omits the flags column by default. */
-export function parseFtraceLine(s: string, start: number, end: number, bracket: number): EventLineHead | null {
-  return parseHead(s, start, end, bracket, false);
+export function parseFtraceLine(s: string, b: Codes, start: number, end: number, bracket: number): EventLineHead | null {
+  return parseHead(s, b, start, end, bracket, false);
 }
 
-export function parsePerfLine(s: string, start: number, end: number, bracket: number): EventLineHead | null {
-  return parseHead(s, start, end, bracket, true);
+export function parsePerfLine(s: string, b: Codes, start: number, end: number, bracket: number): EventLineHead | null {
+  return parseHead(s, b, start, end, bracket, true);
 }
 
 const SPACE = 0x20;
 const TAB = 0x09;
+const COLON = 0x3a;
 const ZERO = 0x30;
 const NINE = 0x39;
 const MAX_FLAGS = 6;
 const MAX_TGID = 12;
 
-function isDigit(c: number): boolean {
-  return c >= ZERO && c <= NINE;
+/** `c` may be undefined (a position before or past the codes), which is neither. */
+function isDigit(c: number | undefined): boolean {
+  return c! >= ZERO && c! <= NINE;
 }
 
-function isBlank(c: number): boolean {
+function isBlank(c: number | undefined): boolean {
   return c === SPACE || c === TAB;
 }
 
-function parseHead(s: string, start: number, end: number, bracket: number, perf: boolean): EventLineHead | null {
+function parseHead(s: string, b: Codes, start: number, end: number, bracket: number, perf: boolean): EventLineHead | null {
   // The CPU column is the first `[DIGITS]` that the pid column precedes; earlier brackets belong to the task.
   for (let open = bracket; open < end; open = s.indexOf('[', open + 1)) {
     if (open < 0) return null;
-    const head = parseHeadAt(s, start, end, open, perf);
+    const head = parseHeadAt(s, b, start, end, open, perf);
     if (head !== null) return head;
   }
   return null;
 }
 
-function parseHeadAt(s: string, start: number, end: number, open: number, perf: boolean): EventLineHead | null {
+function parseHeadAt(s: string, b: Codes, start: number, end: number, open: number, perf: boolean): EventLineHead | null {
   let i = open + 1;
   let cpu = 0;
-  if (!isDigit(s.charCodeAt(i))) return null;
-  for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) cpu = cpu * 10 + (c - ZERO);
-  if (s.charCodeAt(i) !== 0x5d /* ] */) return null;
+  if (!isDigit(b[i])) return null;
+  for (let c = b[i]; isDigit(c); c = b[++i]) cpu = cpu * 10 + (c! - ZERO);
+  if (b[i] !== 0x5d /* ] */) return null;
   const afterCpu = i + 1;
 
   // Leftwards from `[`: blanks, ftrace's optional `(TGID)`, blanks, the pid, and its separator from the task.
   let j = open - 1;
-  if (!isBlank(s.charCodeAt(j))) return null;
-  while (isBlank(s.charCodeAt(j))) j--;
-  if (!perf && s.charCodeAt(j) === 0x29 /* ) */) {
+  if (!isBlank(b[j])) return null;
+  while (isBlank(b[j])) j--;
+  if (!perf && b[j] === 0x29 /* ) */) {
     // `(TGID)` is `(%7d)`: look back a few characters only, never into earlier lines.
     let tgidOpen = j - 1;
-    while (tgidOpen > start && j - tgidOpen <= MAX_TGID && s.charCodeAt(tgidOpen) !== 0x28 /* ( */) tgidOpen--;
-    if (s.charCodeAt(tgidOpen) !== 0x28 || !/^\(\s*(?:\d+|-+)\)$/.test(s.slice(tgidOpen, j + 1))) return null;
+    while (tgidOpen > start && j - tgidOpen <= MAX_TGID && b[tgidOpen] !== 0x28 /* ( */) tgidOpen--;
+    if (b[tgidOpen] !== 0x28 || !/^\(\s*(?:\d+|-+)\)$/.test(s.slice(tgidOpen, j + 1))) return null;
     j = tgidOpen - 1;
-    if (!isBlank(s.charCodeAt(j))) return null;
-    while (isBlank(s.charCodeAt(j))) j--;
+    if (!isBlank(b[j])) return null;
+    while (isBlank(b[j])) j--;
   }
   let pidEnd = j + 1;
   let pid = 0;
-  for (let scale = 1, c = s.charCodeAt(j); isDigit(c); c = s.charCodeAt(--j), scale *= 10) pid += (c - ZERO) * scale;
+  for (let scale = 1, c = b[j]; isDigit(c); c = b[--j], scale *= 10) pid += (c! - ZERO) * scale;
   if (j + 1 === pidEnd) return null;
   // perf prints PID/TID with `-F pid,tid`; ftrace's pid is the thread's, so keep the TID.
-  if (perf && s.charCodeAt(j) === 0x2f /* / */) {
+  if (perf && b[j] === 0x2f /* / */) {
     pidEnd = j;
     j--;
-    while (isDigit(s.charCodeAt(j))) j--;
+    while (isDigit(b[j])) j--;
     if (j + 1 === pidEnd) return null;
   }
   let taskEnd: number;
   if (perf) {
-    if (!isBlank(s.charCodeAt(j))) return null;
-    while (j >= start && isBlank(s.charCodeAt(j))) j--;
+    if (!isBlank(b[j])) return null;
+    while (j >= start && isBlank(b[j])) j--;
     taskEnd = j + 1;
   } else {
-    if (s.charCodeAt(j) !== 0x2d /* - */) return null;
+    if (b[j] !== 0x2d /* - */) return null;
     taskEnd = j;
   }
-  // The task column is right-aligned: trimStart skips its padding faster than a loop over characters.
-  const task = s.slice(start, taskEnd).trimStart();
+  const task = taskName(s, b, start, taskEnd);
   if (task === '') return null;
 
   // Rightwards from `]`: blanks, optional flags, blanks, TIMESTAMP:, blanks, EVENT:, blanks.
   i = afterCpu;
-  if (!isBlank(s.charCodeAt(i))) return null;
-  while (isBlank(s.charCodeAt(i))) i++;
+  if (!isBlank(b[i])) return null;
+  while (isBlank(b[i])) i++;
   let hasFlags = false;
-  let time = parseTimestamp(s, i);
+  let time = parseTimestamp(s, b, i);
   if (time < 0) {
     if (perf) return null;
     const flagsStart = i;
-    i = s.indexOf(' ', i);
-    if (i < 0 || i >= end || i - flagsStart > MAX_FLAGS) return null;
-    while (isBlank(s.charCodeAt(i))) i++;
+    while (i < end && i - flagsStart <= MAX_FLAGS && b[i] !== SPACE) i++;
+    if (i >= end || i - flagsStart > MAX_FLAGS || b[i] !== SPACE) return null;
+    while (isBlank(b[i])) i++;
     hasFlags = true;
-    time = parseTimestamp(s, i);
+    time = parseTimestamp(s, b, i);
     if (time < 0) return null;
   }
   i = timestampEnd + 1;
-  if (!isBlank(s.charCodeAt(i))) return null;
-  while (isBlank(s.charCodeAt(i))) i++;
+  if (!isBlank(b[i])) return null;
+  while (isBlank(b[i])) i++;
   let eventStart = i;
-  i = s.indexOf(':', i);
+  i = indexOfColon(b, i, end);
   // perf prefixes the event with its system (`module:module_request`).
-  if (perf && i >= 0 && !isBlank(s.charCodeAt(i + 1))) {
+  if (perf && i < end && !isBlank(b[i + 1])) {
     eventStart = i + 1;
-    i = s.indexOf(':', eventStart);
+    i = indexOfColon(b, eventStart, end);
   }
   if (i <= eventStart || i >= end) return null;
-  const event = moduleEvent(s, eventStart, i);
+  const event = moduleEvent(b, eventStart, i);
   i++;
-  while (isBlank(s.charCodeAt(i))) i++;
+  while (isBlank(b[i])) i++;
   return { task, pid, cpu, time, hasFlags, event, payloadStart: i };
 }
 
-/** The module event named by `s[start, end)`, or null for any other event. */
-function moduleEvent(s: string, start: number, end: number): ModuleEventName | null {
-  // Lengths differ from most other events' names, so most comparisons stop there.
-  switch (s.slice(start, end)) {
-    case 'module_request': return 'module_request';
-    case 'module_load': return 'module_load';
-    case 'module_free': return 'module_free';
-    case 'module_get': return 'module_get';
-    case 'module_put': return 'module_put';
-    default: return null;
+/** The first `:` in `b[start, end)`, or `end`. */
+function indexOfColon(b: Codes, start: number, end: number): number {
+  let i = start;
+  while (i < end && b[i] !== COLON) i++;
+  return i;
+}
+
+/**
+ * The task column `s[start, end)` without its padding, as `trimStart` gives it. The column is right-aligned with
+ * spaces; only a name that starts with another blank or a character beyond ASCII (which may be a Unicode space)
+ * needs `trimStart` itself.
+ */
+function taskName(s: string, b: Codes, start: number, end: number): string {
+  let i = start;
+  while (i < end && b[i] === SPACE) i++;
+  const c = b[i]!;
+  return c > SPACE && c < NOT_ASCII ? s.slice(i, end) : s.slice(i, end).trimStart();
+}
+
+const MODULE_EVENTS: ModuleEventName[] = ['module_request', 'module_load', 'module_free', 'module_get', 'module_put'];
+const MODULE_EVENT_CODES = MODULE_EVENTS.map((e) => Buffer.from(e, 'latin1'));
+
+/** The module event named by `b[start, end)`, or null for any other event. */
+function moduleEvent(b: Codes, start: number, end: number): ModuleEventName | null {
+  const length = end - start;
+  for (let e = 0; e < MODULE_EVENT_CODES.length; e++) {
+    // Lengths differ from most other events' names, so most comparisons stop there.
+    const name = MODULE_EVENT_CODES[e]!;
+    if (name.length !== length) continue;
+    let k = 0;
+    while (k < length && b[start + k] === name[k]) k++;
+    if (k === length) return MODULE_EVENTS[e]!;
   }
+  return null;
 }
 
 /** Where the last timestamp parsed by `parseTimestamp` ends (its `:`); module state keeps the parser allocation-free. */
@@ -163,22 +189,22 @@ let timestampEnd = 0;
  * integers, `seconds * scale + fraction` is exact, and one correctly rounded division by a power of ten gives the
  * nearest double, as parsing the decimal does. Longer numbers fall back to `Number`.
  */
-function parseTimestamp(s: string, start: number): number {
+function parseTimestamp(s: string, b: Codes, start: number): number {
   let i = start;
   let seconds = 0;
-  for (let c = s.charCodeAt(i); isDigit(c); c = s.charCodeAt(++i)) seconds = seconds * 10 + (c - ZERO) | 0;
+  for (let c = b[i]; isDigit(c); c = b[++i]) seconds = seconds * 10 + (c! - ZERO) | 0;
   const secondsEnd = i;
   if (secondsEnd === start) return -1;
   let fraction = 0;
   let scale = 1;
-  if (s.charCodeAt(i) === 0x2e /* . */) {
-    for (let c = s.charCodeAt(++i); isDigit(c); c = s.charCodeAt(++i)) {
-      fraction = fraction * 10 + (c - ZERO) | 0;
+  if (b[i] === 0x2e /* . */) {
+    for (let c = b[++i]; isDigit(c); c = b[++i]) {
+      fraction = fraction * 10 + (c! - ZERO) | 0;
       scale *= 10;
     }
     if (scale === 1) return -1;
   }
-  if (s.charCodeAt(i) !== 0x3a /* : */) return -1;
+  if (b[i] !== COLON) return -1;
   timestampEnd = i;
   // Up to 9 digits each the int32 arithmetic cannot have wrapped; up to 15 in all the sum below is exact.
   if (secondsEnd - start > 9 || scale > 1e9 || i - start > 16) return Number(s.slice(start, i));

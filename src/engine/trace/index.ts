@@ -8,6 +8,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { TraceEvent, TraceFormat, TraceReadSummary } from '../events';
 import { err, ok, type AutoloadError, type Result } from '../result';
+import { asciiCodes } from './asciiCodes';
 import { detectTraceFormat, DETECT_LINES, HEAD_BYTES, refuseTraceHead } from './detect';
 import { TraceLineReader } from './lineReader';
 import { CHUNK_BYTES, ChunkedLineSplitter, splitLines } from './lineSplitter';
@@ -123,7 +124,7 @@ export function readTraceText(
   if (format === null) return err(unknownFormat(file, lines));
   const reader = new TraceLineReader(format, sink);
   const unterminated = !text.endsWith('\n');
-  splitLines(text, 0, unterminated ? text.length : text.length - 1, reader);
+  splitLines(text, asciiCodes(text), 0, unterminated ? text.length : text.length - 1, reader);
   reader.finish(unterminated);
   return ok(summary(file, format, Buffer.byteLength(text), reader));
 }

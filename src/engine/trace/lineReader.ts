@@ -3,6 +3,7 @@
  * the text reader; it never sees more than one event's lines at once.
  */
 import type { TraceEvent, TraceFormat, TraceWarning } from '../events';
+import { asciiCodes, type Codes } from './asciiCodes';
 import { parseFtraceLine, parsePerfLine, type EventLineHead, type EventLineParser } from './eventLine';
 import { looksLikeKernelLogEvent, parseKernelLogLine } from './kernelLog';
 import { parseFreePayload, parseLoadPayload, parseRefPayload, parseRequestPayload } from './payload';
@@ -47,17 +48,17 @@ export class TraceLineReader {
 
   /**
    * One line, `text[start, end)`, without its `\n` (a trailing CR is tolerated), and the position of its first
-   * `[` (`end` or beyond when it has none). `text` may hold many lines: the line is read in place and only the
-   * fields of its event are copied out.
+   * `[` (`end` or beyond when it has none); `codes` are the codes of `text` (see asciiCodes). `text` may hold many
+   * lines: the line is read in place and only the fields of its event are copied out.
    */
-  line(text: string, start: number, end: number, bracket: number): void {
+  line(text: string, codes: Codes, start: number, end: number, bracket: number): void {
     const number = ++this.counts.lines;
-    if (end > start && text.charCodeAt(end - 1) === 0x0d /* CR */) end--;
+    if (end > start && codes[end - 1] === 0x0d /* CR */) end--;
     if (this.parseHead === null) {
       this.kernelLogLine(text.slice(start, end), number);
       return;
     }
-    const head = this.parseHead(text, start, end, bracket);
+    const head = this.parseHead(text, codes, start, end, bracket);
     if (this.pending !== null) {
       if (head === null) {
         this.continueRequest(text.slice(start, end));
@@ -71,7 +72,7 @@ export class TraceLineReader {
       else if (!this.lostEvents(line, number)) this.counts.skippedLines++;
       return;
     }
-    this.eventLine(text, end, head, number);
+    this.eventLine(text, codes, end, head, number);
   }
 
   /** A line longer than `limit` characters, not held in full; `start` is its beginning. */
@@ -99,7 +100,7 @@ export class TraceLineReader {
     }
   }
 
-  private eventLine(text: string, end: number, head: EventLineHead, number: number): void {
+  private eventLine(text: string, codes: Codes, end: number, head: EventLineHead, number: number): void {
     const { event, payloadStart } = head;
     if (event === null) {
       this.counts.skippedLines++;
@@ -108,7 +109,7 @@ export class TraceLineReader {
     const { time, task, pid, cpu } = head;
     switch (event) {
       case 'module_request': {
-        const p = parseRequestPayload(text, payloadStart, end);
+        const p = parseRequestPayload(text, codes, payloadStart, end);
         const payload = p === null ? text.slice(payloadStart, end) : '';
         if (p !== null) this.emit({ kind: 'module_request', line: number, time, task, pid, cpu, name: p.name, wait: p.wait, callSite: p.callSite });
         else if (payload.includes(' wait=')) this.warn(number, 'module_request with an unreadable `wait=` or `call_site=` field; not read');
@@ -117,20 +118,20 @@ export class TraceLineReader {
         return;
       }
       case 'module_load': {
-        const p = parseLoadPayload(text, payloadStart, end);
+        const p = parseLoadPayload(text, codes, payloadStart, end);
         if (p !== null) this.emit({ kind: 'module_load', line: number, time, task, pid, cpu, name: p.name, taints: p.taints });
         else this.warn(number, 'module_load without a readable module name and taint letters; not read');
         return;
       }
       case 'module_free': {
-        const name = parseFreePayload(text, payloadStart, end);
+        const name = parseFreePayload(text, codes, payloadStart, end);
         if (name !== null) this.emit({ kind: 'module_free', line: number, time, task, pid, cpu, name });
         else this.warn(number, 'module_free without a readable module name; not read');
         return;
       }
       case 'module_get':
       case 'module_put': {
-        const p = parseRefPayload(text, payloadStart, end);
+        const p = parseRefPayload(text, codes, payloadStart, end);
         if (p !== null) this.emit({ kind: event, line: number, time, task, pid, cpu, name: p.name, callSite: p.callSite, refcnt: p.refcnt });
         else this.warn(number, `${event} without readable \`call_site=\` and \`refcnt=\` fields; not read`);
         return;
@@ -142,7 +143,7 @@ export class TraceLineReader {
     const pending = this.pending!;
     pending.payload += '\n' + line;
     pending.lines++;
-    const p = parseRequestPayload(pending.payload, 0, pending.payload.length);
+    const p = parseRequestPayload(pending.payload, asciiCodes(pending.payload), 0, pending.payload.length);
     if (p !== null) {
       const { head } = pending;
       this.pending = null;

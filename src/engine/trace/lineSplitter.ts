@@ -5,6 +5,8 @@
  * times as much.
  * Lines longer than MAX_LINE_LENGTH characters are not parsed, only their start is looked at.
  */
+import { isAscii } from 'node:buffer';
+import { asciiCodes, type Codes } from './asciiCodes';
 import type { TraceLineReader } from './lineReader';
 
 export const CHUNK_BYTES = 1 << 20;
@@ -29,9 +31,9 @@ const NL = 0x0a;
  * Feeds the lines of `text` between `start` and `end` (a newline or the end of the text) to the reader, each
  * with the position of its first `[` (the anchor of the ftrace and perf CPU column; beyond the line if it has
  * none). One forward search serves all lines: a search per line would run through the rest of the text on every
- * line that has no `[`.
+ * line that has no `[`. `codes` are the codes of `text` (see asciiCodes).
  */
-export function splitLines(text: string, start: number, end: number, reader: TraceLineReader): void {
+export function splitLines(text: string, codes: Codes, start: number, end: number, reader: TraceLineReader): void {
   let pos = start;
   let bracket = -1;
   while (pos <= end) {
@@ -42,7 +44,7 @@ export function splitLines(text: string, start: number, end: number, reader: Tra
       if (bracket < 0) bracket = text.length;
     }
     if (nl - pos > MAX_LINE_LENGTH) reader.overlongLine(text.slice(pos, pos + OVERLONG_START), MAX_LINE_LENGTH);
-    else reader.line(text, pos, nl, bracket);
+    else reader.line(text, codes, pos, nl, bracket);
     pos = nl + 1;
   }
 }
@@ -76,8 +78,8 @@ export class ChunkedLineSplitter {
         cut = data.lastIndexOf(NL, pos + DECODE_BYTES - 1);
         if (cut < pos) cut = data.indexOf(NL, pos + DECODE_BYTES);
       }
-      const text = data.toString('utf8', pos, cut + 1);
-      splitLines(text, 0, text.length - 1, reader);
+      const { text, codes } = decode(data, pos, cut + 1);
+      splitLines(text, codes, 0, text.length - 1, reader);
       pos = cut + 1;
     }
     const rest = end - pos;
@@ -97,8 +99,8 @@ export class ChunkedLineSplitter {
       return true;
     }
     if (this.filled === 0) return false;
-    const text = this.buffer.toString('utf8', 0, this.filled);
-    splitLines(text, 0, text.length, reader);
+    const { text, codes } = decode(this.buffer, 0, this.filled);
+    splitLines(text, codes, 0, text.length, reader);
     this.filled = 0;
     return true;
   }
@@ -108,4 +110,15 @@ export class ChunkedLineSplitter {
     this.overlong = null;
     reader.overlongLine(start, MAX_LINE_LENGTH);
   }
+}
+
+/**
+ * The text of `data[start, end)` and its codes. An ASCII piece (nearly every one) is its own codes, since its
+ * characters are its bytes; any other is decoded as UTF-8, invalid sequences becoming U+FFFD.
+ */
+function decode(data: Buffer, start: number, end: number): { text: string; codes: Codes } {
+  const bytes = data.subarray(start, end);
+  if (isAscii(bytes)) return { text: bytes.toString('latin1'), codes: bytes };
+  const text = bytes.toString('utf8');
+  return { text, codes: asciiCodes(text) };
 }

@@ -4,39 +4,52 @@
  *   module_load:    NAME TAINTS          (TAINTS may be empty: the line then ends with a space)
  *   module_free:    NAME
  *   module_get/put: NAME call_site=SYMBOL[+0xOFF/0xLEN][ [MODULE]] refcnt=N
- * Payload parsers read `text[start, end)` in place (the payload is the end of a line, not copied out of it) and
- * return null when it is not a complete payload; callers decide whether that is an error.
+ * Payload parsers read `text[start, end)` in place (the payload is the end of a line, not copied out of it), its
+ * characters from `b`, the codes of `text` (see asciiCodes), and return null when it is not a complete payload;
+ * callers decide whether that is an error. `text` may go on past `end` (a chunk of the trace): searches stop there.
  */
 import type { CallSite } from '../events';
+import { asciiCodes, type Codes } from './asciiCodes';
 
 export type ModuleEventName = 'module_request' | 'module_load' | 'module_free' | 'module_get' | 'module_put';
 
 const OFFSET = /^\+0x([0-9a-fA-F]+)\/0x([0-9a-fA-F]+)$/;
+const SPACE = 0x20;
+
+/** The first `code` in `b[start, end)`, or `end`. */
+function indexOfCode(b: Codes, code: number, start: number, end: number): number {
+  let i = start;
+  while (i < end && b[i] !== code) i++;
+  return i;
+}
+
+/** `end` without trailing spaces (module_load lines end with a space). */
+function trimmedEnd(b: Codes, start: number, end: number): number {
+  while (end > start && b[end - 1] === SPACE) end--;
+  return end;
+}
 
 /**
  * The call site printed between `start` and `end` (trailing blanks allowed): `SYMBOL[+0xOFF/0xLEN][ [MODULE]]`.
  * Symbols contain no `+` or space, so both parts are found by position.
  */
-function parseCallSite(text: string, start: number, end: number): CallSite | null {
-  while (end > start && text.charCodeAt(end - 1) === 0x20) end--;
-  let symbolEnd = text.indexOf(' ', start);
-  if (symbolEnd < 0 || symbolEnd > end) symbolEnd = end;
+function parseCallSite(text: string, b: Codes, start: number, lineEnd: number): CallSite | null {
+  const end = trimmedEnd(b, start, lineEnd);
+  const symbolEnd = indexOfCode(b, SPACE, start, end);
   let module: string | null = null;
   if (symbolEnd < end) {
-    if (!text.startsWith(' [', symbolEnd) || text.charCodeAt(end - 1) !== 0x5d /* ] */ || end - symbolEnd < 4) return null;
+    if (end - symbolEnd < 4 || b[symbolEnd + 1] !== 0x5b /* [ */ || b[end - 1] !== 0x5d /* ] */) return null;
     module = text.slice(symbolEnd + 2, end - 1);
     if (/[\s\[\]]/.test(module)) return null;
   }
   let offset: number | null = null;
   let length: number | null = null;
-  let plus = text.indexOf('+', start);
-  if (plus >= 0 && plus < symbolEnd) {
+  const plus = indexOfCode(b, 0x2b /* + */, start, symbolEnd);
+  if (plus < symbolEnd) {
     const m = OFFSET.exec(text.slice(plus, symbolEnd));
     if (m === null) return null;
     offset = parseInt(m[1]!, 16);
     length = parseInt(m[2]!, 16);
-  } else {
-    plus = symbolEnd;
   }
   return { symbol: text.slice(start, plus), offset, length, module };
 }
@@ -49,18 +62,28 @@ interface RequestPayload {
 
 const WAIT = ' wait=';
 const CALL_SITE = ' call_site=';
+const WAIT_CODES = asciiCodes(WAIT);
+const CALL_SITE_CODES = asciiCodes(CALL_SITE);
+
+/** Whether `word` is at `at` in `b[0, end)`. */
+function codesAt(b: Codes, at: number, end: number, word: Codes): boolean {
+  if (at + word.length > end) return false;
+  for (let k = 0; k < word.length; k++) if (b[at + k] !== word[k]) return false;
+  return true;
+}
 
 /** The name is everything before the last ` wait=`: a requested name may contain spaces or a newline. */
-export function parseRequestPayload(text: string, start: number, end: number): RequestPayload | null {
-  // Searches run in the payload alone: in a whole chunk they could run far past the line.
-  const payload = text.slice(start, end);
-  const at = payload.lastIndexOf(WAIT);
-  if (at < 0) return null;
-  const flag = payload.charCodeAt(at + WAIT.length);
-  if ((flag !== 0x30 && flag !== 0x31) || !payload.startsWith(CALL_SITE, at + WAIT.length + 1)) return null;
-  const callSite = parseCallSite(payload, at + WAIT.length + 1 + CALL_SITE.length, payload.length);
+export function parseRequestPayload(text: string, b: Codes, start: number, end: number): RequestPayload | null {
+  // From the end: the call site after the last ` wait=` is a few characters long.
+  let at = end - WAIT.length;
+  while (at >= start && !(b[at + 1] === 0x77 /* w */ && codesAt(b, at, end, WAIT_CODES))) at--;
+  if (at < start) return null;
+  const flagAt = at + WAIT.length;
+  const flag = flagAt < end ? b[flagAt] : undefined;
+  if ((flag !== 0x30 && flag !== 0x31) || !codesAt(b, flagAt + 1, end, CALL_SITE_CODES)) return null;
+  const callSite = parseCallSite(text, b, flagAt + 1 + CALL_SITE.length, end);
   if (callSite === null) return null;
-  return { name: payload.slice(0, at), wait: flag === 0x31, callSite };
+  return { name: text.slice(start, at), wait: flag === 0x31, callSite };
 }
 
 interface LoadPayload {
@@ -70,26 +93,19 @@ interface LoadPayload {
 
 const TAINTS = /^[A-Z]+$/;
 
-/** `end` without trailing blanks (module_load lines end with a space). */
-function trimmedEnd(text: string, start: number, end: number): number {
-  while (end > start && text.charCodeAt(end - 1) === 0x20) end--;
-  return end;
-}
-
-export function parseLoadPayload(text: string, start: number, lineEnd: number): LoadPayload | null {
-  const end = trimmedEnd(text, start, lineEnd);
+export function parseLoadPayload(text: string, b: Codes, start: number, lineEnd: number): LoadPayload | null {
+  const end = trimmedEnd(b, start, lineEnd);
   if (end === start) return null;
-  const space = text.indexOf(' ', start);
-  if (space < 0 || space >= end) return { name: text.slice(start, end), taints: '' };
+  const space = indexOfCode(b, SPACE, start, end);
+  if (space === end) return { name: text.slice(start, end), taints: '' };
   const taints = text.slice(space + 1, end);
   return TAINTS.test(taints) ? { name: text.slice(start, space), taints } : null;
 }
 
-export function parseFreePayload(text: string, start: number, lineEnd: number): string | null {
-  const end = trimmedEnd(text, start, lineEnd);
+export function parseFreePayload(text: string, b: Codes, start: number, lineEnd: number): string | null {
+  const end = trimmedEnd(b, start, lineEnd);
   if (end === start) return null;
-  const space = text.indexOf(' ', start);
-  return space >= 0 && space < end ? null : text.slice(start, end);
+  return indexOfCode(b, SPACE, start, end) < end ? null : text.slice(start, end);
 }
 
 interface RefPayload {
@@ -100,12 +116,11 @@ interface RefPayload {
 
 const REF = /^(\S+) call_site=(.*?) refcnt=(-?\d+)\s*$/;
 
-export function parseRefPayload(text: string, start: number, end: number): RefPayload | null {
-  const payload = text.slice(start, end);
-  const m = REF.exec(payload);
+export function parseRefPayload(text: string, b: Codes, start: number, end: number): RefPayload | null {
+  const m = REF.exec(text.slice(start, end));
   if (m === null) return null;
-  const callSiteStart = m[1]!.length + CALL_SITE.length;
-  const callSite = parseCallSite(payload, callSiteStart, callSiteStart + m[2]!.length);
+  const callSiteStart = start + m[1]!.length + CALL_SITE.length;
+  const callSite = parseCallSite(text, b, callSiteStart, callSiteStart + m[2]!.length);
   if (callSite === null) return null;
   return { name: m[1]!, callSite, refcnt: Number(m[3]) };
 }
