@@ -7,7 +7,7 @@ import { ok, type Result } from '../engine/result';
 import type { CallSiteLink, SourceIndex } from '../engine/sourceIndex';
 import { preparePass } from './batch';
 import { analyzeFile } from './fileAnalysis';
-import { buildIndex, updateIndex } from './indexBuilder';
+import { buildIndex, indexModel, updateIndex } from './indexBuilder';
 import { linkCallSite as link } from './link';
 import { type CParser, getParser, type ParserBackend } from './parser';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
@@ -104,6 +104,7 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
     model: null,
   };
   const before = state.facts.get(file);
+  prepareUpdates(index);
   const result = analyzeFile(loadedParser, file, Buffer.from(text, 'utf8'), preparePass(state.sets).sets);
   const facts = new Map(state.facts);
   if (result) facts.set(file, result);
@@ -128,6 +129,15 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
   }
   states.set(next, { ...state, facts, model });
   return next;
+}
+
+/**
+ * Readies `updateFile` for an index that a scan took whole from its cache (it then holds no update model yet), so
+ * that the first edit does not pay for it. Cheap when the model exists.
+ */
+export function prepareUpdates(index: SourceIndex): void {
+  const state = states.get(index);
+  if (state) state.model ??= indexModel(state.facts, index.aliases, state.extraWrappers, state.sourceFiles);
 }
 
 export function linkCallSite(index: SourceIndex, symbol: string, module: string | null, modulePaths?: (module: string) => string | null): CallSiteLink {

@@ -83,10 +83,19 @@ const findingsOf = (sites: readonly SiteWithRaw[], catalog: AliasCatalog): Sourc
 
 const holderKey = (s: CallSiteInfo) => `${s.file}\0${s.function}`;
 
+const macrosAndWrappers = (all: readonly FileFacts[], extraWrappers: readonly string[]) => {
+  const macros = macroTableOf(all);
+  return { macros, wrappers: new WrapperIndex(all, macros, extraWrappers) };
+};
+
+/** The model of an index built earlier from these facts (its alias declarations already expanded), for updates. */
+export function indexModel(facts: ReadonlyMap<string, FileFacts>, aliases: readonly AliasDeclaration[], extraWrappers: readonly string[], sourceFiles: readonly string[]): IndexModel {
+  return { ...macrosAndWrappers([...facts.values()], extraWrappers), catalog: new AliasCatalog(aliases, sourceFiles), extraWrappers };
+}
+
 export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, counts: FileCounts, extraWrappers: readonly string[], sourceFiles: readonly string[]): { index: SourceIndex; model: IndexModel } {
   const all = [...facts.values()];
-  const macros = macroTableOf(all);
-  const wrappers = new WrapperIndex(all, macros, extraWrappers);
+  const { macros, wrappers } = macrosAndWrappers(all, extraWrappers);
 
   const sites = all.flatMap((f) => sitesOf(f, wrappers, extraWrappers));
   const callSites = sites.map((s) => s.site).sort(byPosition);

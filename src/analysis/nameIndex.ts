@@ -137,7 +137,11 @@ export function fileNames(buf: Uint8Array, header: boolean): FileNames {
   return { calls: calls.values(), defines: defines.values(), opaque };
 }
 
-const anyIn = (hashes: Int32Array, wanted: ReadonlySet<number>) => hashes.some((h) => wanted.has(h));
+function anyIn(hashes: Int32Array, wanted: ReadonlySet<number>): boolean {
+  if (wanted.size === 0) return false;
+  for (let i = 0; i < hashes.length; i++) if (wanted.has(hashes[i])) return true;
+  return false;
+}
 
 /** Whether a pass looking for these names (as callees) and these constants (as `#define`s) must read the file. */
 export function mayHold(names: FileNames, callHashes: ReadonlySet<number>, defineHashes: ReadonlySet<number>): boolean {

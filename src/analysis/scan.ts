@@ -106,7 +106,6 @@ class Walker {
 
 /** Runs batches on worker threads, or in this thread when no worker script or thread is available. */
 interface Runner {
-  backend: ParserBackend;
   setPass(pass: PassSets): void;
   run(files: string[]): Promise<BatchResult>;
   close(): Promise<void>;
@@ -124,7 +123,6 @@ async function inProcessRunner(cfg: ScanConfig): Promise<Result<Runner>> {
   const parser = loaded.value;
   let pass = preparePass({ search: [], searchHeaders: [], tokens: [], callees: [], constants: [], wholeFile: cfg.wholeFile, indexNames: false });
   return ok({
-    backend: parser.backend,
     setPass: (p) => {
       pass = preparePass(p);
     },
@@ -144,7 +142,6 @@ async function workerRunner(cfg: ScanConfig, script: string): Promise<Result<Run
   const pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let failure: Error | null = null;
-  let backend: ParserBackend = 'native';
   const release = (w: Worker) => {
     const next = waiting.shift();
     if (next) next(w);
@@ -155,7 +152,6 @@ async function workerRunner(cfg: ScanConfig, script: string): Promise<Result<Run
       const w = new Worker(script, { workerData: init });
       w.on('message', (m: FromWorker) => {
         if (m.type === 'ready') {
-          backend = m.backend;
           resolve(ok(w));
         } else if (m.type === 'failed') {
           resolve(err({ code: 'parser-unavailable', message: m.message }));
@@ -182,7 +178,6 @@ async function workerRunner(cfg: ScanConfig, script: string): Promise<Result<Run
   }
   idle.push(...workers);
   return ok({
-    backend,
     setPass: (p) => {
       for (const w of workers) w.postMessage({ type: 'pass', pass: p } satisfies ToWorker);
     },
@@ -230,16 +225,57 @@ function wantedConstants(facts: Iterable<FileFacts>, known: ReadonlySet<string>,
   return wanted;
 }
 
-export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex; state: ScanState; backend: ParserBackend }>> {
+/** Facts of a file from one more pass, merged with what the file gave the earlier ones. */
+function takeFacts(facts: Map<string, FileFacts>, f: FileFacts): void {
+  const had = facts.get(f.file);
+  facts.set(f.file, had ? mergeFacts(had, f) : { ...f, macrosOnly: undefined });
+}
+
+const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * A tree whose files are exactly those of the cache's last complete scan, each with its recorded size and mtime,
+ * gives that scan's result: no file is read and nothing is rebuilt. Null when anything differs.
+ */
+async function unchangedTree(cfg: ScanConfig, walker: Walker, cache: ScanCache): Promise<{ index: SourceIndex; state: ScanState } | null | 'cancelled'> {
+  // In slices, yielding between them: the editor's event loop stays responsive and cancellation is seen.
+  while (!walker.done) {
+    if (cfg.signal?.aborted) return 'cancelled';
+    walker.step(256);
+    await yieldToEvents();
+  }
+  const snap = cache.snapshotOf(walker.files);
+  if (!snap) return null;
+  const files = walker.files;
+  for (let i = 0; i < files.length; i += 2048) {
+    if (cfg.signal?.aborted) return 'cancelled';
+    for (let j = i; j < Math.min(files.length, i + 2048); j++) if (!cache.unchanged(files[j])) return null;
+    cfg.onProgress?.(Math.min(files.length, i + 2048), files.length);
+    await yieldToEvents();
+  }
+  const facts = new Map<string, FileFacts>();
+  const report = cache.replaySnapshot(snap, files, (f) => takeFacts(facts, f));
+  cfg.onCache?.(report);
+  const state: ScanState = { facts, sets: snap.sets, counts: snap.index.files, extraWrappers: cfg.extraWrappers, sourceFiles: files, model: null };
+  return { index: snap.index, state };
+}
+
+export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex; state: ScanState }>> {
   if (!fs.existsSync(cfg.root) || !fs.statSync(cfg.root).isDirectory()) {
     return err({ code: 'not-a-directory', message: `${cfg.root} is not a directory`, file: cfg.root, hint: 'pass the root of a C source tree' });
+  }
+  const cache = cfg.cache ? ScanCache.for(cfg, workerScript()) : null;
+  const walker = new Walker(cfg.root, cfg.exclude);
+  if (cache) {
+    const warm = await unchangedTree(cfg, walker, cache);
+    if (warm === 'cancelled') return cancelled();
+    if (warm) return ok(warm);
   }
   const script = cfg.threads > 0 ? workerScript() : null;
   const started = script ? await workerRunner(cfg, script) : await inProcessRunner(cfg);
   if (!started.ok) return started;
   const runner = started.value;
   try {
-    const walker = new Walker(cfg.root, cfg.exclude);
     const facts = new Map<string, FileFacts>();
     const counts: FileCounts = { scanned: 0, skipped: 0, unreadable: walker.unreadable };
     const apiNames = [...REQUEST_FUNCTIONS.keys()];
@@ -254,26 +290,23 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     };
     // What the first pass read of each file: later passes read only the files that can hold their names.
     const names = new Map<string, FileNames>();
+    const signatures: string[] = [];
     let done = 0;
-    let passes = 1;
-    const cache = cfg.cache ? ScanCache.for(cfg, workerScript()) : null;
     const runPass = async (first: boolean): Promise<boolean> => {
       runner.setPass(sets);
       // Batches in flight; waiting for whichever finishes first keeps every worker fed (no head-of-line blocking).
       const inFlight = new Set<Promise<void>>();
       let next = 0;
       const take = (r: BatchResult) => {
-        for (const f of r.facts) {
-          const had = facts.get(f.file);
-          facts.set(f.file, had ? mergeFacts(had, f) : { ...f, macrosOnly: undefined });
-        }
+        for (const f of r.facts) takeFacts(facts, f);
         if (first) {
           counts.scanned += r.scanned;
           counts.skipped += r.skipped;
           counts.unreadable.push(...r.unreadable);
         }
       };
-      const signature = cache ? passSignature(sets) : '';
+      const signature = passSignature(sets);
+      signatures.push(signature);
       const callHashes = new Set(sets.search.map(hashName));
       const defineHashes = new Set(sets.searchHeaders.map(hashName));
       const unread = (rel: string) => {
@@ -298,7 +331,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
           take(r);
           cache?.record(batch, r, signature, first);
           done += batch.length;
-          cfg.onProgress?.(done, walker.done ? walker.files.length * passes : walker.files.length);
+          cfg.onProgress?.(done, walker.done ? walker.files.length * signatures.length : walker.files.length);
         });
         inFlight.add(p);
         const settle = () => inFlight.delete(p);
@@ -331,16 +364,16 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
         wholeFile: cfg.wholeFile,
         indexNames: false,
       };
-      passes++;
       if (!(await runPass(false))) return cancelled();
     }
+    const { index, model } = buildIndex(cfg.root, facts, counts, cfg.extraWrappers, walker.files);
+    const finalSets = { ...sets, tokens: allTokens };
     if (cache) {
       // Not inside `onCache?.(...)`: an optional call skips its arguments when there is no hook.
-      const report = cache.save();
+      const report = cache.save({ passes: signatures, sets: finalSets, index, files: walker.files });
       cfg.onCache?.(report);
     }
-    const { index, model } = buildIndex(cfg.root, facts, counts, cfg.extraWrappers, walker.files);
-    return ok({ index, state: { facts, sets: { ...sets, tokens: allTokens }, counts, extraWrappers: cfg.extraWrappers, sourceFiles: walker.files, model }, backend: runner.backend });
+    return ok({ index, state: { facts, sets: finalSets, counts, extraWrappers: cfg.extraWrappers, sourceFiles: walker.files, model } });
   } finally {
     await runner.close();
   }

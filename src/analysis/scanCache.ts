@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { version } from '../../package.json';
+import type { SourceIndex } from '../engine/sourceIndex';
 import type { BatchResult, PassSets } from './batch';
 import type { FileFacts } from './facts';
 import callsQuery from './queries/calls.scm';
@@ -47,8 +48,18 @@ interface CacheEntry {
   outcomes: Map<string, FileFacts | null>;
 }
 
+/**
+ * The outcome of a whole scan: its passes (signatures, in order), the last pass's names and the index it built.
+ * A scan of the same files, all unchanged, is this scan again: it needs neither the passes nor the index build.
+ */
+export interface ScanSnapshot {
+  passes: string[];
+  sets: PassSets;
+  index: SourceIndex;
+}
+
 /** Bumped when the file layout below changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 const FILE_NAME = 'scan-cache.json';
 
 /**
@@ -67,6 +78,8 @@ interface StoredCache {
   statuses: Array<[number, string]>;
   facts: Array<[number, number, FileFacts]>;
   absent: Array<[number, number]>;
+  /** The last complete scan, whose files (in walk order) are the first `files` of `paths`; null when not kept. */
+  snapshot: (ScanSnapshot & { files: number }) | null;
 }
 
 export function passSignature(sets: PassSets): string {
@@ -115,6 +128,7 @@ export class ScanCache {
   private stored = false;
   /** The root with a trailing separator: joined to relative paths without path.join's normalising. */
   private readonly prefix: string;
+  private snapshot: (ScanSnapshot & { files: readonly string[] }) | null = null;
 
   private constructor(
     root: string,
@@ -187,6 +201,7 @@ export class ScanCache {
     });
     for (const [f, i, facts] of stored.facts) entries[f][1].outcomes.set(stored.signatures[i], facts);
     for (const [rel, e] of entries) this.entries.set(rel, e);
+    if (stored.snapshot) this.snapshot = { ...stored.snapshot, files: paths.slice(0, stored.snapshot.files) };
     this.source = this.entries.size > 0 ? 'disk' : 'none';
     this.stored = true;
   }
@@ -195,22 +210,7 @@ export class ScanCache {
   replay(rel: string, signature: string, first: boolean, take: (r: BatchResult) => void): boolean {
     this.signatures.add(signature);
     const e = this.entries.get(rel);
-    if (!e) return this.miss();
-    if (!this.checked.has(rel)) {
-      let st: fs.Stats;
-      try {
-        st = fs.statSync(this.prefix + rel);
-      } catch {
-        this.forget(rel);
-        return this.miss();
-      }
-      if (st.size !== e.size || st.mtimeMs !== e.mtimeMs) {
-        this.forget(rel);
-        return this.miss();
-      }
-      this.checked.add(rel);
-    }
-    if (!e.outcomes.has(signature)) return this.miss();
+    if (!e || !this.unchanged(rel) || !e.outcomes.has(signature)) return this.miss();
     const facts = e.outcomes.get(signature);
     this.hits++;
     // Most files give nothing to most passes: then only the first pass has something (the file counts) to take.
@@ -220,6 +220,43 @@ export class ScanCache {
     const unreadable = scanned || skipped ? [] : [{ file: rel, reason: e.status }];
     take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: first ? unreadable : [], stats: [], names: [] });
     return true;
+  }
+
+  /** Whether the file is known and its size and mtime are as recorded (checked once per scan). */
+  unchanged(rel: string): boolean {
+    if (this.checked.has(rel)) return true;
+    const e = this.entries.get(rel);
+    if (!e) return false;
+    const st = fs.statSync(this.prefix + rel, { throwIfNoEntry: false });
+    if (!st || st.size !== e.size || st.mtimeMs !== e.mtimeMs) {
+      this.forget(rel);
+      return false;
+    }
+    this.checked.add(rel);
+    return true;
+  }
+
+  /** The last complete scan, if it walked exactly these files (still to be checked with `unchanged`). */
+  snapshotOf(files: readonly string[]): ScanSnapshot | null {
+    const snap = this.snapshot;
+    if (!snap || snap.files.length !== files.length || snap.files.some((f, i) => f !== files[i])) return null;
+    return snap;
+  }
+
+  /**
+   * A scan that found every file unchanged: the facts each file gave the snapshot's passes, in pass order, and the
+   * report of a scan that replayed them all.
+   */
+  replaySnapshot(snap: ScanSnapshot, files: readonly string[], take: (facts: FileFacts) => void): ScanCacheReport {
+    for (const rel of files) {
+      const e = this.entries.get(rel) as CacheEntry;
+      for (const sig of snap.passes) {
+        const facts = e.outcomes.get(sig);
+        if (facts) take(facts);
+      }
+    }
+    this.hits = files.length * snap.passes.length;
+    return { file: this.file, source: this.source, hits: this.hits, misses: 0, saved: false, problem: this.problem };
   }
 
   private miss(): false {
@@ -261,14 +298,22 @@ export class ScanCache {
    * After a complete scan: writes what this scan used (files seen, its passes) to the cache file, atomically (temp
    * file + rename), unless the file already holds it. A write error is reported, not fatal.
    */
-  save(): ScanCacheReport {
+  save(snapshot: ScanSnapshot & { files: readonly string[] }): ScanCacheReport {
     const report = (saved: boolean): ScanCacheReport => ({ file: this.file, source: this.source, hits: this.hits, misses: this.misses, saved, problem: this.problem });
-    const stale = [...this.entries].some(([rel, e]) => !this.checked.has(rel) || [...e.outcomes.keys()].some((s) => !this.signatures.has(s)));
+    // Kept only when every file the walk found has an entry (an unreadable file has none): it lists them by entry.
+    const complete = snapshot.files.every((rel) => this.entries.has(rel));
+    const same = this.snapshot !== null && complete && JSON.stringify(this.snapshot.passes) === JSON.stringify(snapshot.passes) && this.snapshotOf(snapshot.files) !== null;
+    this.snapshot = complete ? snapshot : null;
+    const stale = !same || [...this.entries].some(([rel, e]) => !this.checked.has(rel) || [...e.outcomes.keys()].some((s) => !this.signatures.has(s)));
     if (!this.file || (this.stored && !stale)) return report(false);
     const signatures = [...this.signatures];
-    const stored: StoredCache = { format: FORMAT, key: this.key, signatures, paths: '', sizes: [], mtimes: [], statuses: [], facts: [], absent: [] };
+    const stored: StoredCache = { format: FORMAT, key: this.key, signatures, paths: '', sizes: [], mtimes: [], statuses: [], facts: [], absent: [], snapshot: null };
     const paths: string[] = [];
-    for (const [rel, e] of this.entries) {
+    // The snapshot's files first, in walk order, then the rest.
+    const walked = new Set(snapshot.files);
+    const order = complete ? [...snapshot.files, ...[...this.entries.keys()].filter((rel) => !walked.has(rel))] : [...this.entries.keys()];
+    for (const rel of order) {
+      const e = this.entries.get(rel) as CacheEntry;
       if (!this.checked.has(rel)) continue;
       const f = paths.push(rel) - 1;
       stored.sizes.push(e.size);
@@ -281,6 +326,7 @@ export class ScanCache {
       });
     }
     stored.paths = paths.join('\n');
+    if (complete) stored.snapshot = { passes: snapshot.passes, sets: snapshot.sets, index: snapshot.index, files: snapshot.files.length };
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
@@ -310,5 +356,13 @@ function isStoredCache(x: unknown): x is StoredCache {
     (s.sizes as unknown[]).every((n) => typeof n === 'number') && (s.mtimes as unknown[]).every((n) => typeof n === 'number') &&
     (s.statuses as unknown[]).every((t) => Array.isArray(t) && t.length === 2 && file(t[0]) && typeof t[1] === 'string') &&
     (s.facts as unknown[]).every((t) => Array.isArray(t) && t.length === 3 && file(t[0]) && sig(t[1]) && typeof t[2] === 'object' && t[2] !== null) &&
-    (s.absent as unknown[]).every((t) => Array.isArray(t) && t.length === 2 && file(t[0]) && sig(t[1]));
+    (s.absent as unknown[]).every((t) => Array.isArray(t) && t.length === 2 && file(t[0]) && sig(t[1])) &&
+    (s.snapshot === null || isStoredSnapshot(s.snapshot, files, s.signatures as string[]));
+}
+
+function isStoredSnapshot(x: unknown, files: number, signatures: string[]): boolean {
+  if (typeof x !== 'object' || x === null) return false;
+  const s = x as Partial<ScanSnapshot & { files: number }>;
+  return Number.isInteger(s.files) && (s.files as number) <= files && Array.isArray(s.passes) && s.passes.every((p) => signatures.includes(p)) &&
+    typeof s.sets === 'object' && s.sets !== null && typeof s.index === 'object' && s.index !== null;
 }

@@ -11,7 +11,7 @@ export interface WorkerInit {
 
 export type ToWorker = { type: 'pass'; pass: PassSets } | { type: 'batch'; id: number; files: string[] };
 export type FromWorker =
-  | { type: 'ready'; backend: ParserBackend }
+  | { type: 'ready' }
   | { type: 'failed'; message: string }
   | { type: 'done'; id: number; result: BatchResult };
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     if (m.type === 'pass') pass = preparePass(m.pass);
     else if (pass) port.postMessage({ type: 'done', id: m.id, result: runBatch(parser, init.root, m.files, pass, init.maxFileBytes) } satisfies FromWorker);
   });
-  port.postMessage({ type: 'ready', backend: parser.backend } satisfies FromWorker);
+  port.postMessage({ type: 'ready' } satisfies FromWorker);
 }
 
 void main();

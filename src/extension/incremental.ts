@@ -25,6 +25,10 @@ export class IncrementalUpdates implements vscode.Disposable {
       vscode.workspace.onDidSaveTextDocument(schedule),
     ];
     this.s.log.info(`watching C files under ${root.fsPath} for changes`);
+    // After the scan has been shown: an index the scan took from its cache readies its update model now, not at
+    // the first edit.
+    const index = this.s.results.index;
+    setTimeout(() => index && loadedLayers()?.prepareUpdates(index), 0);
   }
 
   private update(doc: vscode.TextDocument): void {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type ScanCacheReport, type ScanOptions, scanTree } from '../../../src/analysis/index';
+import { loadParser, type ScanCacheReport, type ScanOptions, scanTree, updateFile } from '../../../src/analysis/index';
 import type { SourceIndex } from '../../../src/engine/sourceIndex';
 
 const repo = path.resolve(__dirname, '../../../..');
@@ -84,6 +84,31 @@ describe('scan cache on disk', () => {
     const again = await scan({ cacheDir: copyOf('d', 'e') });
     assert.deepEqual(again.index, expected);
     assert.equal(again.report?.misses, 0);
+  });
+
+  it('takes an unchanged tree whole from the last scan, scans again when files come or go, and updates either index alike', async () => {
+    const expected = await reference();
+    const whole = await scan({ cacheDir: copyOf('e', 'w1') });
+    assert.deepEqual(whole.index, expected);
+    assert.equal(whole.report?.misses, 0);
+
+    const added = path.join(tree, 'drivers/misc/added.c');
+    fs.writeFileSync(added, 'static int added_probe(void)\n{\n\treturn request_module("cache-added");\n}\n');
+    const withAdded = await reference();
+    assert.equal(withAdded.callSites.filter((c) => c.name === 'cache-added').length, 1);
+    const grown = await scan({ cacheDir: copyOf('e', 'w2') });
+    assert.deepEqual(grown.index, withAdded);
+    assert.ok((grown.report?.misses ?? 0) > 0);
+    fs.rmSync(added);
+    const shrunk = await scan({ cacheDir: copyOf('w2', 'w3') });
+    assert.deepEqual(shrunk.index, expected);
+
+    assert.equal((await loadParser('native')).ok, true);
+    const file = 'drivers/misc/demo.c';
+    const edited = fs.readFileSync(path.join(tree, file), 'utf8').replace('request_module("demo-arg")', 'request_module_nowait("demo-arg2")');
+    const fromSnapshot = await scan({ cacheDir: copyOf('w3', 'w4') });
+    assert.equal(fromSnapshot.report?.misses, 0);
+    assert.deepEqual(updateFile(fromSnapshot.index, file, edited), updateFile(expected, file, edited));
   });
 
   it('ignores a corrupt or truncated cache file and rewrites it', async () => {
