@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import { type AnalysisSets, analyzeFile } from './fileAnalysis';
 import { DefineMatcher, MultiMatcher } from './matcher';
-import { type FileNames, fileNames } from './nameIndex';
+import { type FileNames, fileNames, packNames } from './nameIndex';
 import type { CParser } from './parser';
 
 /** The names one pass looks for (strings: they cross thread boundaries). */
@@ -32,8 +32,8 @@ export interface BatchResult {
   unreadable: Array<{ file: string; reason: string }>;
   /** Size and mtime of each file read, index-aligned with the batch (null when unreadable), for the scan cache. */
   stats: Array<{ size: number; mtimeMs: number; skipped: boolean } | null>;
-  /** With `indexNames`: the names of each file scanned, index-aligned with the batch (null when not scanned). */
-  names: Array<FileNames | null>;
+  /** With `indexNames`: the names of each file scanned, index-aligned with the batch, packed (see packNames). */
+  names: Int32Array;
 }
 
 export interface PreparedPass {
@@ -83,7 +83,8 @@ function readInto(file: string, maxBytes: number): Read {
 const BINARY_PROBE = 8192;
 
 export function runBatch(parser: CParser, root: string, files: readonly string[], pass: PreparedPass, maxBytes: number): BatchResult {
-  const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [], stats: [], names: [] };
+  const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [], stats: [], names: new Int32Array(0) };
+  const names: Array<FileNames | null> = [];
   for (const rel of files) {
     let read: Read;
     try {
@@ -91,19 +92,19 @@ export function runBatch(parser: CParser, root: string, files: readonly string[]
     } catch (e) {
       result.unreadable.push({ file: rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
       result.stats.push(null);
-      result.names.push(null);
+      names.push(null);
       continue;
     }
     if ('skipped' in read || read.buf.subarray(0, BINARY_PROBE).includes(0)) {
       result.skipped++;
       result.stats.push({ size: read.size, mtimeMs: read.mtimeMs, skipped: true });
-      result.names.push(null);
+      names.push(null);
       continue;
     }
     result.scanned++;
     result.stats.push({ size: read.size, mtimeMs: read.mtimeMs, skipped: false });
     const buf = read.buf;
-    result.names.push(pass.indexNames ? fileNames(buf, rel.endsWith('.h')) : null);
+    names.push(pass.indexNames ? fileNames(buf, rel.endsWith('.h')) : null);
     if (pass.search.test(buf)) {
       const facts = analyzeFile(parser, rel, buf, pass.sets);
       if (facts) result.facts.push(facts);
@@ -113,5 +114,6 @@ export function runBatch(parser: CParser, root: string, files: readonly string[]
       if (facts && facts.macros.length > 0) result.facts.push({ ...facts, macrosOnly: true });
     }
   }
+  result.names = packNames(names);
   return result;
 }

@@ -13,7 +13,7 @@ import { type MacroLookup, tokenize } from './cpp';
 import { type FileFacts, mergeFacts } from './facts';
 import { buildIndex, type FileCounts, type IndexModel, macroTableOf } from './indexBuilder';
 import type { MacroTable } from './macroTable';
-import { type FileNames, hashName, mayHold } from './nameIndex';
+import { type FileNames, hashName, mayHold, unpackNames } from './nameIndex';
 import { getParser, type ParserBackend } from './parser';
 import { passSignature, ScanCache, type ScanCacheReport } from './scanCache';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
@@ -327,7 +327,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
         done += slice.length - batch.length;
         if (batch.length === 0) continue;
         const p = runner.run(batch).then((r) => {
-          r.names.forEach((n, i) => n && names.set(batch[i], n));
+          unpackNames(r.names).forEach((n, i) => n && names.set(batch[i], n));
           take(r);
           cache?.record(batch, r, signature, first);
           done += batch.length;

@@ -218,7 +218,7 @@ export class ScanCache {
     const scanned = e.status === 'scanned' ? 1 : 0;
     const skipped = e.status === 'skipped' ? 1 : 0;
     const unreadable = scanned || skipped ? [] : [{ file: rel, reason: e.status }];
-    take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: first ? unreadable : [], stats: [], names: [] });
+    take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: first ? unreadable : [], stats: [], names: new Int32Array(0) });
     return true;
   }
 

@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   let pass: PreparedPass | null = null;
   port.on('message', (m: ToWorker) => {
     if (m.type === 'pass') pass = preparePass(m.pass);
-    else if (pass) port.postMessage({ type: 'done', id: m.id, result: runBatch(parser, init.root, m.files, pass, init.maxFileBytes) } satisfies FromWorker);
+    else if (pass) {
+      const result = runBatch(parser, init.root, m.files, pass, init.maxFileBytes);
+      port.postMessage({ type: 'done', id: m.id, result } satisfies FromWorker, [result.names.buffer as ArrayBuffer]);
+    }
   });
   port.postMessage({ type: 'ready' } satisfies FromWorker);
 }
