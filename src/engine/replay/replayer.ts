@@ -9,7 +9,7 @@ import { modnameNormalize } from '../modules/names';
 import type { ModuleResolver, Resolution } from '../resolution';
 import type { CallSiteLink, SourceIndex } from '../sourceIndex';
 import { DupsModel, type DupsGroup, type DupsSlot } from './dupsModel';
-import type { RequestState } from './requestState';
+import type { ModuleState, RequestState } from './requestState';
 
 export interface SourceLinker {
   index: SourceIndex;
@@ -38,11 +38,11 @@ const NOTHING_LOADED: string[] = [];
  */
 interface NameInfo extends DupsSlot<RequestState> {
   resolution: Resolution;
-  providers: string[];
+  providers: ModuleState[];
 }
 
 /** The `awaiting` of a request that awaits nothing; replaced, never mutated. */
-const AWAITING_NOTHING: string[] = [];
+const AWAITING_NOTHING: ModuleState[] = [];
 
 /** Distinct task and module names copied once each; past this (random names) each record gets its own copy. */
 const MAX_KEPT_STRINGS = 65536;
@@ -62,8 +62,11 @@ export class Replayer {
   loads = 0;
   frees = 0;
 
-  private readonly loaded = new Set<string>();
-  private readonly awaitingByModule = new Map<string, Set<RequestState>>();
+  /**
+   * Per normalised module name (the key module_load events use): whether it is loaded, and the requests awaiting
+   * it. Names keep the states of their providers, so a request reads them without a lookup.
+   */
+  private readonly modules = new Map<string, ModuleState>();
   /** wait=1 requests block their task: the task's next event means the request has returned. */
   private readonly pendingByPid = new Map<number, RequestState>();
   private readonly pendingInOrder: RequestState[] = [];
@@ -93,7 +96,7 @@ export class Replayer {
     const time = Math.max(this.lastTime, event.time);
     if (time >= this.nextSettle) this.advance(time);
     this.lastTime = time;
-    if (event.pid >= 0) {
+    if (event.pid >= 0 && this.pendingByPid.size > 0) {
       const blocked = this.pendingByPid.get(event.pid);
       if (blocked) this.finalize(blocked, time, null);
     }
@@ -104,10 +107,12 @@ export class Replayer {
       case 'module_load':
         this.load(event, time);
         break;
-      case 'module_free':
+      case 'module_free': {
         this.frees++;
-        this.loaded.delete(modnameNormalize(event.name));
+        const module = this.modules.get(modnameNormalize(event.name));
+        if (module) module.loaded = false;
         break;
+      }
       case 'module_get':
       case 'module_put':
         break;
@@ -165,18 +170,16 @@ export class Replayer {
       return;
     }
     state.awaiting = [];
-    for (const key of providers) {
-      if (this.loaded.has(key)) continue;
-      state.awaiting.push(key);
-      let set = this.awaitingByModule.get(key);
-      if (!set) this.awaitingByModule.set(key, (set = new Set()));
-      set.add(state);
+    for (const module of providers) {
+      if (module.loaded) continue;
+      state.awaiting.push(module);
+      (module.waiting ??= new Set()).add(state);
     }
     if (event.wait && event.pid >= 0) this.pendingByPid.set(event.pid, state);
     this.pendingInOrder.push(state);
   }
 
-  private immediateOutcome(kind: Resolution['kind'], providers: string[]): Outcome | null {
+  private immediateOutcome(kind: Resolution['kind'], providers: ModuleState[]): Outcome | null {
     switch (kind) {
       case 'unknown':
         return 'unknown';
@@ -190,20 +193,20 @@ export class Replayer {
     }
   }
 
-  private allLoaded(modules: string[]): boolean {
-    for (const m of modules) if (!this.loaded.has(m)) return false;
+  private allLoaded(modules: ModuleState[]): boolean {
+    for (const m of modules) if (!m.loaded) return false;
     return true;
   }
 
   private load(event: ModuleLoadEvent, time: number): void {
     this.loads++;
-    const key = modnameNormalize(event.name);
-    this.loaded.add(key);
-    const waiting = this.awaitingByModule.get(key);
+    const module = this.module(modnameNormalize(event.name));
+    module.loaded = true;
+    const waiting = module.waiting;
     if (!waiting) return;
-    this.awaitingByModule.delete(key);
+    module.waiting = null;
     for (const state of waiting) {
-      state.awaiting.splice(state.awaiting.indexOf(key), 1);
+      state.awaiting.splice(state.awaiting.indexOf(module), 1);
       const record = state.record;
       const name = this.keep(event.name);
       record.loadedModules = record.loadedModules === NOTHING_LOADED ? [name] : [...record.loadedModules, name];
@@ -218,16 +221,16 @@ export class Replayer {
     state.pending = false;
     const record = state.record;
     if (state.awaiting.length > 0) {
-      for (const key of state.awaiting) {
-        const set = this.awaitingByModule.get(key);
+      for (const module of state.awaiting) {
+        const set = module.waiting;
         if (set) {
           set.delete(state);
-          if (set.size === 0) this.awaitingByModule.delete(key);
+          if (set.size === 0) module.waiting = null;
         }
       }
       state.awaiting = AWAITING_NOTHING;
     }
-    if (this.pendingByPid.get(record.pid) === state) this.pendingByPid.delete(record.pid);
+    if (this.pendingByPid.size > 0 && this.pendingByPid.get(record.pid) === state) this.pendingByPid.delete(record.pid);
     record.outcome = outcome ?? (record.loadedModules.length > 0 ? 'loaded' : 'nothing-loaded');
     const completedAt = record.outcome === 'loaded' ? time : record.time;
     record.completedAt = completedAt;
@@ -259,12 +262,19 @@ export class Replayer {
     if (!r) {
       const resolution = this.opts.resolver ? this.opts.resolver.resolve(name) : UNKNOWN;
       r = {
-        name: detached(name), resolution, providers: [...new Set(resolution.modules.map(modnameNormalize))],
+        name: detached(name), resolution,
+        providers: [...new Set(resolution.modules.map(modnameNormalize))].map((key) => this.module(key)),
         anchoredGroup: null, unanchoredGroup: null,
       };
       this.resolutions.set(r.name, r);
     }
     return r;
+  }
+
+  private module(key: string): ModuleState {
+    let module = this.modules.get(key);
+    if (!module) this.modules.set(key, (module = { loaded: false, waiting: null }));
+    return module;
   }
 
   private keep(s: string): string {

@@ -6,9 +6,15 @@ export interface RequestState {
   record: RequestRecord;
   /** The requested name's dups.c groups. */
   info: DupsSlot<RequestState>;
-  /** Normalised provider names still expected to load (empty once complete). */
-  awaiting: string[];
+  /** Providers still expected to load (empty once complete). */
+  awaiting: ModuleState[];
   pending: boolean;
   /** A dups.c duplicate whose anchor's providers were freed since: the kernel would share a stale 0. */
   staleAnchor: boolean;
+}
+
+/** A module, by its normalised name: whether it is loaded, and the requests awaiting its module_load. */
+export interface ModuleState {
+  loaded: boolean;
+  waiting: Set<RequestState> | null;
 }
