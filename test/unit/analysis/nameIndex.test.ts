@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type FileNames, fileNames, hashName, mayHold, packNames, unpackNames } from '../../../src/analysis/nameIndex';
+
+const names = (text: string, header = false) => fileNames(Buffer.from(text, 'latin1'), header);
+const holds = (n: FileNames, calls: string[], defines: string[] = []) => mayHold(n, new Set(calls.map(hashName)), new Set(defines.map(hashName)));
+/** The call names of a file among `candidates` (the index holds hashes, so it is asked name by name). */
+const callNames = (n: FileNames, candidates: string[]) => candidates.filter((c) => holds({ ...n, opaque: false }, [c]));
+
+describe('name index of the first scan pass', () => {
+  it('holds every name written before a "(", across blanks, newlines and line continuations, and nothing else', () => {
+    const n = names(
+      [
+        'static int probe(void)',
+        '{',
+        '\tint (*fn)(int) = other;',
+        '\tif (get_fs_type ("ext4"))',
+        '\t\treturn sock_create_kern',
+        '\t\t\t(net, 1);',
+        '#define WRAP(x) dvb_attach \\',
+        '\t(x)',
+        '\treturn a / (b + used_later);',
+        '}',
+      ].join('\n'),
+    );
+    const all = ['probe', 'if', 'get_fs_type', 'sock_create_kern', 'WRAP', 'dvb_attach', 'fn', 'other', 'used_later', 'net', 'b', 'ext4', 'int'];
+    assert.deepEqual(callNames(n, all), ['probe', 'if', 'get_fs_type', 'sock_create_kern', 'WRAP', 'dvb_attach', 'int']);
+    assert.equal(n.opaque, false);
+    assert.equal(n.defines.length, 0);
+  });
+
+  it('marks a file opaque when a comment stands between a name and its arguments', () => {
+    assert.equal(names('x = get_fs_type /* the type */ ("ext4");').opaque, true);
+    assert.equal(names('x = get_fs_type // the type\n\t("ext4");').opaque, true);
+    assert.equal(names('x = a / (b);\n/* note */\ny = f(1);').opaque, false);
+    assert.equal(holds(names('x = f /* c */ (1);'), ['not_there']), true);
+  });
+
+  it("indexes the names a header #defines, and only in headers", () => {
+    const text = '#define PF_INET6 10\n# define  NET_ALIAS(x) x\n#ifdef define_me\n#undef OTHER\nint define_not;\n';
+    const h = names(text, true);
+    assert.equal(holds(h, [], ['PF_INET6']), true);
+    assert.equal(holds(h, [], ['NET_ALIAS']), true);
+    assert.equal(holds(h, [], ['OTHER']), false);
+    assert.equal(holds(h, [], ['define_me']), false);
+    assert.equal(holds(names(text, false), [], ['PF_INET6']), false);
+  });
+
+  it('answers a pass by any of its names, and keeps its answers through packing', () => {
+    const a = names('void f(void) { load_nls(x); }');
+    const b = names('#define PF_X 3\n', true);
+    assert.equal(holds(a, ['dev_load', 'load_nls']), true);
+    assert.equal(holds(a, ['dev_load']), false);
+    assert.equal(holds(a, []), false);
+    const packed = unpackNames(packNames([a, null, b]));
+    assert.equal(packed.length, 3);
+    assert.equal(packed[1], null);
+    assert.deepEqual([...(packed[0]?.calls ?? [])].sort(), [...a.calls].sort());
+    assert.deepEqual([...(packed[2]?.defines ?? [])], [...b.defines]);
+    assert.equal(holds(packed[2] as FileNames, [], ['PF_X']), true);
+  });
+});
