@@ -127,26 +127,40 @@ function endsTopLevelStatement(text: string): boolean {
   return /;\s*(\/\*.*\*\/\s*|\/\/.*)?$/.test(text);
 }
 
-/** Kernel-style top-level boundaries of a file, computed once from bytes: `}` or a `;`-ended statement at column 0. */
+/**
+ * Kernel-style top-level boundaries of a file, from bytes: a line closes a construct when it starts with `}`, or is a
+ * `;`-ended statement at column 0. Worked out per line on first use: a region needs only the lines around its hit.
+ */
 export class Boundaries {
-  /** Line ends a top-level construct. */
-  private readonly closes: Uint8Array;
+  /** Per line: -1 not yet known, else whether it closes a top-level construct. */
+  private readonly known: Int8Array;
   constructor(private readonly lines: Lines) {
-    const { buf, starts } = lines;
-    this.closes = new Uint8Array(lines.count);
-    let previousContinues = false;
-    for (let l = 0; l < lines.count; l++) {
-      const s = starts[l];
-      const e = l + 1 < lines.count ? starts[l + 1] - 1 : buf.length;
-      let last = e - 1;
-      while (last >= s && (buf[last] === 32 || buf[last] === 9 || buf[last] === 13)) last--;
-      const c = s < buf.length ? buf[s] : 10;
-      if (c === 125 /* } */) this.closes[l] = 1;
-      else if (!previousContinues && last >= s && !isSpace(c) && c !== 35 /* # */ && c !== 47 /* / */ && c !== 42 /* * */) {
-        this.closes[l] = endsTopLevelStatement(buf.toString('latin1', s, e)) ? 1 : 0;
-      }
-      previousContinues = last >= s && buf[last] === 92; /* \\ */
-    }
+    this.known = new Int8Array(lines.count).fill(-1);
+  }
+
+  private closes(l: number): boolean {
+    if (this.known[l] < 0) this.known[l] = this.computeCloses(l) ? 1 : 0;
+    return this.known[l] === 1;
+  }
+
+  /** Offset of the last byte of line `l` that is not a space, tab or CR (below the line start when blank). */
+  private lastNonBlank(l: number): number {
+    const { buf, starts } = this.lines;
+    let last = (l + 1 < starts.length ? starts[l + 1] - 1 : buf.length) - 1;
+    while (last >= starts[l] && (buf[last] === 32 || buf[last] === 9 || buf[last] === 13)) last--;
+    return last;
+  }
+
+  private computeCloses(l: number): boolean {
+    const { buf, starts } = this.lines;
+    const s = starts[l];
+    const c = s < buf.length ? buf[s] : 10;
+    if (c === 125 /* } */) return true;
+    const last = this.lastNonBlank(l);
+    if (last < s || isSpace(c) || c === 35 /* # */ || c === 47 /* / */ || c === 42 /* * */) return false;
+    // A continued line (`\` at the end of the previous one) is inside a macro, not at top level.
+    if (l > 0 && this.lastNonBlank(l - 1) >= starts[l - 1] && buf[this.lastNonBlank(l - 1)] === 92) return false;
+    return endsTopLevelStatement(buf.toString('latin1', s, last + 1));
   }
 
   /** The region of the construct holding `line` (0-based). */
@@ -156,7 +170,7 @@ export class Boundaries {
     if (logical.directive) return { start: logical.start, end: logical.end, kind: 'directive' };
     let start = 0;
     for (let l = line - 1; l >= 0; l--) {
-      if (this.closes[l]) {
+      if (this.closes(l)) {
         start = l + 1;
         break;
       }
@@ -170,7 +184,7 @@ export class Boundaries {
     }
     let end = lines.count - 1;
     for (let l = line; l < lines.count; l++) {
-      if (this.closes[l]) {
+      if (this.closes(l)) {
         end = l;
         break;
       }
