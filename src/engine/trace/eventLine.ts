@@ -132,14 +132,20 @@ function parseHeadAt(s: string, b: Codes, start: number, end: number, open: numb
   if (!isBlank(b[i])) return null;
   while (isBlank(b[i])) i++;
   let eventStart = i;
-  i = indexOfColon(b, i, end);
-  // perf prefixes the event with its system (`module:module_request`).
-  if (perf && i < end && !isBlank(b[i + 1])) {
-    eventStart = i + 1;
-    i = indexOfColon(b, eventStart, end);
+  // A module event's name and colon are checked where they would be, with no search.
+  let event = moduleEventAt(b, eventStart, end, perf);
+  if (event !== null) {
+    i = eventStart + event.length;
+  } else {
+    i = indexOfColon(b, i, end);
+    // perf prefixes the event with its system (`module:module_request`).
+    if (perf && i < end && !isBlank(b[i + 1])) {
+      eventStart = i + 1;
+      i = indexOfColon(b, eventStart, end);
+    }
+    if (i <= eventStart || i >= end) return null;
+    event = moduleEvent(b, eventStart, i);
   }
-  if (i <= eventStart || i >= end) return null;
-  const event = moduleEvent(b, eventStart, i);
   i++;
   while (isBlank(b[i])) i++;
   return { task, pid, cpu, time, hasFlags, event, payloadStart: i };
@@ -166,6 +172,27 @@ function taskName(s: string, b: Codes, start: number, end: number): string {
 
 const MODULE_EVENTS: ModuleEventName[] = ['module_request', 'module_load', 'module_free', 'module_get', 'module_put'];
 const MODULE_EVENT_CODES = MODULE_EVENTS.map((e) => Buffer.from(e, 'latin1'));
+
+/**
+ * The module event whose name and colon start at `start` (in perf output, a blank follows the colon, or the
+ * name is a system's), or null. The letter after `module_` picks the one name to compare.
+ */
+function moduleEventAt(b: Codes, start: number, end: number, perf: boolean): ModuleEventName | null {
+  let e: number;
+  switch (b[start + 7]) {
+    case 0x72 /* r */: e = 0; break;
+    case 0x6c /* l */: e = 1; break;
+    case 0x66 /* f */: e = 2; break;
+    case 0x67 /* g */: e = 3; break;
+    case 0x70 /* p */: e = 4; break;
+    default: return null;
+  }
+  const name = MODULE_EVENT_CODES[e]!;
+  const colon = start + name.length;
+  if (colon >= end || b[colon] !== COLON || (perf && !isBlank(b[colon + 1]))) return null;
+  for (let k = 0; k < name.length; k++) if (b[start + k] !== name[k]) return null;
+  return MODULE_EVENTS[e]!;
+}
 
 /** The module event named by `b[start, end)`, or null for any other event. */
 function moduleEvent(b: Codes, start: number, end: number): ModuleEventName | null {

@@ -35,7 +35,11 @@ function trimmedEnd(b: Codes, start: number, end: number): number {
  */
 function parseCallSite(text: string, b: Codes, start: number, lineEnd: number): CallSite | null {
   const end = trimmedEnd(b, start, lineEnd);
-  const symbolEnd = indexOfCode(b, SPACE, start, end);
+  // The symbol ends at the first space; its offset starts at its first `+`.
+  let symbolEnd = start;
+  let plus = -1;
+  for (let c = b[symbolEnd]; symbolEnd < end && c !== SPACE; c = b[++symbolEnd]) if (c === 0x2b /* + */ && plus < 0) plus = symbolEnd;
+  if (plus < 0) plus = symbolEnd;
   let module: string | null = null;
   if (symbolEnd < end) {
     if (end - symbolEnd < 4 || b[symbolEnd + 1] !== 0x5b /* [ */ || b[end - 1] !== 0x5d /* ] */) return null;
@@ -44,7 +48,6 @@ function parseCallSite(text: string, b: Codes, start: number, lineEnd: number): 
   }
   let offset: number | null = null;
   let length: number | null = null;
-  const plus = indexOfCode(b, 0x2b /* + */, start, symbolEnd);
   if (plus < symbolEnd) {
     const m = OFFSET.exec(text.slice(plus, symbolEnd));
     if (m === null) return null;
