@@ -41,6 +41,13 @@ interface NameInfo extends DupsSlot<RequestState> {
   providers: ModuleState[];
 }
 
+type CallSite = NonNullable<RequestRecord['callSite']>;
+
+interface CallSitesOfSymbol {
+  plain: CallSite | null;
+  byModule: Map<string, CallSite> | null;
+}
+
 /** The `awaiting` of a request that awaits nothing; replaced, never mutated. */
 const AWAITING_NOTHING: ModuleState[] = [];
 
@@ -80,8 +87,8 @@ export class Replayer {
   private readonly resolutions = new Map<string, NameInfo>();
   /** One copy of each task and loaded module name the records keep (see `detached`); a trace has few distinct ones. */
   private readonly kept = new Map<string, string>();
-  /** symbol → module ('' for none) → the shared call-site object. */
-  private readonly callSites = new Map<string, Map<string, NonNullable<RequestRecord['callSite']>>>();
+  /** symbol → its shared call-site objects: the one without a module (one lookup for most), and the others by module. */
+  private readonly callSites = new Map<string, CallSitesOfSymbol>();
   private readonly dups: DupsModel<RequestState>;
   private lastTime = 0;
   /** Pending requests are settled, and expired dups groups closed, at most once per second of trace time. */
@@ -288,14 +295,19 @@ export class Replayer {
 
   /** Call sites are shared between the records that name them (and linked to source once). */
   private callSite(symbol: string, module: string | null): RequestRecord['callSite'] {
-    let byModule = this.callSites.get(symbol);
-    if (!byModule) this.callSites.set(symbol, (byModule = new Map()));
-    let site = byModule.get(module ?? '');
-    if (!site) {
-      const link = this.opts.source?.link(symbol, module);
-      site = link ? { symbol, module, link: link.link, locations: link.locations } : { symbol, module };
-      byModule.set(module ?? '', site);
-    }
+    let sites = this.callSites.get(symbol);
+    if (!sites) this.callSites.set(symbol, (sites = { plain: null, byModule: null }));
+    // No module and an empty one are one key, as they always were.
+    if (module === null || module === '') return (sites.plain ??= this.newCallSite(symbol, module));
+    sites.byModule ??= new Map();
+    let site = sites.byModule.get(module);
+    if (!site) sites.byModule.set(module, (site = this.newCallSite(symbol, module)));
     return site;
   }
+
+  private newCallSite(symbol: string, module: string | null): CallSite {
+    const link = this.opts.source?.link(symbol, module);
+    return link ? { symbol, module, link: link.link, locations: link.locations } : { symbol, module };
+  }
+
 }

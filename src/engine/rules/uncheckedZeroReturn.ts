@@ -15,6 +15,8 @@ interface SiteStats {
 
 export class UncheckedZeroReturnRule {
   private readonly sites = new Map<string, SiteStats>();
+  /** The stats of each call-site object seen: the replay shares one object per call site, whose text is then built once. */
+  private readonly statsOfSite = new Map<RequestRecord['callSite'], SiteStats>();
   private readonly staticByLocation: Map<string, SourceFinding>;
 
   constructor(staticFindings: SourceFinding[] | null) {
@@ -27,9 +29,13 @@ export class UncheckedZeroReturnRule {
 
   add(r: RequestRecord): void {
     if (r.outcome !== 'already-loaded' && r.outcome !== 'builtin') return;
-    const key = callSiteText(r);
-    let s = this.sites.get(key);
-    if (!s) this.sites.set(key, (s = { first: r, list: new RequestList(), names: new Map() }));
+    let s = this.statsOfSite.get(r.callSite);
+    if (!s) {
+      const key = callSiteText(r);
+      s = this.sites.get(key);
+      if (!s) this.sites.set(key, (s = { first: r, list: new RequestList(), names: new Map() }));
+      this.statsOfSite.set(r.callSite, s);
+    }
     s.list.add(r);
     if (!s.names.has(r.name)) s.names.set(r.name, r.outcome === 'builtin' ? 'built in' : `${r.resolution.modules.join(', ')} already loaded`);
   }
