@@ -48,6 +48,7 @@ export interface ScanState {
 }
 
 const BATCH = 96;
+const LATER_BATCH = 8;
 const SOURCE = /\.[ch]$/;
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.svn', '.hg']);
 
@@ -315,17 +316,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
         cache?.recordNothing(rel, signature);
         return true;
       };
-      while (!walker.done || next < walker.files.length) {
-        if (cfg.signal?.aborted) return false;
-        if (!walker.done && walker.files.length - next < BATCH) {
-          walker.step(64);
-          continue;
-        }
-        const slice = walker.files.slice(next, next + BATCH);
-        next += slice.length;
-        const batch = slice.filter((rel) => !cache?.replay(rel, signature, first, take) && !unread(rel));
-        done += slice.length - batch.length;
-        if (batch.length === 0) continue;
+      const dispatch = async (batch: string[]) => {
         const p = runner.run(batch).then((r) => {
           unpackNames(r.names).forEach((n, i) => n && names.set(batch[i], n));
           take(r);
@@ -337,7 +328,24 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
         const settle = () => inFlight.delete(p);
         p.then(settle, settle);
         if (inFlight.size >= cfg.threads * 2 + 1) await Promise.race(inFlight);
+      };
+      // Later passes read few files, some slow to analyse: small batches keep both workers busy to the pass's end.
+      const size = first ? BATCH : LATER_BATCH;
+      const pending: string[] = [];
+      while (!walker.done || next < walker.files.length) {
+        if (cfg.signal?.aborted) return false;
+        if (!walker.done && walker.files.length - next < BATCH) {
+          walker.step(64);
+          continue;
+        }
+        for (const rel of walker.files.slice(next, next + BATCH)) {
+          if (cache?.replay(rel, signature, first, take) || unread(rel)) done++;
+          else pending.push(rel);
+        }
+        next = Math.min(walker.files.length, next + BATCH);
+        while (pending.length >= size) await dispatch(pending.splice(0, size));
       }
+      if (pending.length > 0) await dispatch(pending);
       await Promise.all(inFlight);
       return !cfg.signal?.aborted;
     };
