@@ -11,7 +11,7 @@ import { err, ok, type AutoloadError, type Result } from '../result';
 import { asciiCodes } from './asciiCodes';
 import { detectTraceFormat, DETECT_LINES, HEAD_BYTES, refuseTraceHead } from './detect';
 import { TraceLineReader } from './lineReader';
-import { CHUNK_BYTES, ChunkedLineSplitter, splitLines } from './lineSplitter';
+import { CHUNK_BYTES, ChunkedLineSplitter, DATA_START, splitLines } from './lineSplitter';
 
 export { detectTraceFormat } from './detect';
 
@@ -63,10 +63,11 @@ async function readOpenTrace(
   }
 
   const splitter = new ChunkedLineSplitter();
-  const read = async (offset: number, length: number): Promise<Result<number>> => {
+  /** Reads into `buffer` at DATA_START + `offset`; a pending read is never abandoned, so the handle can close. */
+  const read = async (buffer: Buffer, offset: number, length: number): Promise<Result<number>> => {
     if (opts.signal?.aborted) return err(cancelled(file));
     try {
-      const { bytesRead } = await handle.read(splitter.buffer, offset, length, null);
+      const { bytesRead } = await handle.read(buffer, DATA_START + offset, length, null);
       return opts.signal?.aborted ? err(cancelled(file)) : ok(bytesRead);
     } catch (e) {
       return err(unreadable(file, e));
@@ -77,13 +78,13 @@ async function readOpenTrace(
   // (trace_pipe) may deliver it in small reads, so gather enough of it first.
   let bytes = 0;
   while (bytes < DETECT_BYTES) {
-    const r = await read(bytes, CHUNK_BYTES - bytes);
+    const r = await read(splitter.buffer, bytes, CHUNK_BYTES - bytes);
     if (!r.ok) return r;
     if (r.value === 0) break;
     bytes += r.value;
   }
   if (bytes === 0) return err(emptyTrace(file));
-  const head = splitter.buffer.subarray(0, bytes);
+  const head = splitter.buffer.subarray(DATA_START, DATA_START + bytes);
   const refused = refuseTraceHead(head.toString('latin1', 0, HEAD_BYTES), file);
   if (refused !== null) return err(refused);
   const lines = leadingLines(head.toString('utf8', 0, DETECT_BYTES));
@@ -91,10 +92,12 @@ async function readOpenTrace(
   if (format === null) return err(unknownFormat(file, lines));
 
   const reader = new TraceLineReader(format, sink);
+  // Each chunk is parsed while the next one is read.
   for (let bytesRead = bytes; bytesRead > 0;) {
+    const ahead = read(splitter.nextBuffer, 0, CHUNK_BYTES);
     splitter.consume(bytesRead, reader);
     opts.onProgress?.(bytes, totalBytes);
-    const r = await read(splitter.filled, CHUNK_BYTES);
+    const r = await ahead;
     if (!r.ok) return r;
     bytesRead = r.value;
     bytes += bytesRead;

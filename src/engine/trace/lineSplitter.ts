@@ -1,5 +1,5 @@
 /**
- * Splits input into lines without ever holding more than one chunk plus one partial line. Each chunk of bytes is
+ * Splits input into lines without ever holding more than two chunks plus one partial line. Each chunk of bytes is
  * cut at its last newline (a newline byte is never inside a UTF-8 sequence, so no character is split) and that
  * part is decoded in a few calls of whole lines, invalid UTF-8 becoming U+FFFD: decoding line by line costs four
  * times as much.
@@ -49,24 +49,41 @@ export function splitLines(text: string, codes: Codes, start: number, end: numbe
   }
 }
 
+/** Where chunks are read into a buffer: the partial line carried over from the previous chunk goes just before. */
+export const DATA_START = MAX_CARRY_BYTES;
+
+/**
+ * Two buffers in turn: while the lines of one chunk are parsed, the next chunk is read into the other buffer, so
+ * the parser does not wait for the disk between chunks.
+ */
 export class ChunkedLineSplitter {
-  /** Read the next chunk into `buffer` at offset `filled`, at most CHUNK_BYTES, then call `consume`. */
-  readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES + MAX_CARRY_BYTES);
-  /** Bytes of the current partial line at the start of `buffer`. */
-  filled = 0;
+  private readonly buffers = [Buffer.allocUnsafe(DATA_START + CHUNK_BYTES), Buffer.allocUnsafe(DATA_START + CHUNK_BYTES)];
+  private current = 0;
+  /** Bytes of the partial line just before DATA_START in the current buffer. */
+  private carried = 0;
   /** The start of an overlong line being skipped. */
   private overlong: string | null = null;
 
+  /** The buffer `consume` reads next: read a chunk (at most CHUNK_BYTES) into it at DATA_START. */
+  get buffer(): Buffer {
+    return this.buffers[this.current]!;
+  }
+
+  /** The buffer after it, free to read the following chunk into while this one is consumed. */
+  get nextBuffer(): Buffer {
+    return this.buffers[this.current ^ 1]!;
+  }
+
+  /** Splits the `bytesRead` bytes at DATA_START of `buffer`; `nextBuffer` then becomes `buffer`. */
   consume(bytesRead: number, reader: TraceLineReader): void {
-    const end = this.filled + bytesRead;
-    const data = this.buffer.subarray(0, end);
+    const data = this.buffer.subarray(DATA_START - this.carried, DATA_START + bytesRead);
+    const next = this.nextBuffer;
+    this.current ^= 1;
+    this.carried = 0;
     let pos = 0;
     if (this.overlong !== null) {
       const nl = data.indexOf(NL);
-      if (nl < 0) {
-        this.filled = 0;
-        return;
-      }
+      if (nl < 0) return;
       this.endOverlong(reader);
       pos = nl + 1;
     }
@@ -82,13 +99,12 @@ export class ChunkedLineSplitter {
       splitLines(text, codes, 0, text.length - 1, reader);
       pos = cut + 1;
     }
-    const rest = end - pos;
+    const rest = data.length - pos;
     if (rest > MAX_CARRY_BYTES) {
       this.overlong = data.toString('utf8', pos, pos + OVERLONG_START);
-      this.filled = 0;
     } else {
-      this.buffer.copy(this.buffer, 0, pos, end);
-      this.filled = rest;
+      data.copy(next, DATA_START - rest, pos);
+      this.carried = rest;
     }
   }
 
@@ -98,10 +114,10 @@ export class ChunkedLineSplitter {
       this.endOverlong(reader);
       return true;
     }
-    if (this.filled === 0) return false;
-    const { text, codes } = decode(this.buffer, 0, this.filled);
+    if (this.carried === 0) return false;
+    const { text, codes } = decode(this.buffer, DATA_START - this.carried, DATA_START);
     splitLines(text, codes, 0, text.length, reader);
-    this.filled = 0;
+    this.carried = 0;
     return true;
   }
 
