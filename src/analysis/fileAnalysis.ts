@@ -32,35 +32,45 @@ function blankAnnotations(text: string): string {
 
 const isAliasMacro = (name: string) => name.startsWith(ALIAS_PREFIX);
 
-/** Analyses one file; null when none of the tokens occurs in it. */
 /** Tokens searched as substrings (they find every request function and MODULE_ALIAS* macro); others are names. */
 const SUBSTRING_TOKENS = new Set([...REQUEST_TOKENS, ALIAS_TOKEN]);
 
+/** Analyses one file; null when none of the tokens occurs in it. */
 export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: AnalysisSets): FileFacts | null {
   const substrings = sets.tokens.filter((t) => SUBSTRING_TOKENS.has(t.toString('latin1')));
   const names = new Set(sets.tokens.filter((t) => !SUBSTRING_TOKENS.has(t.toString('latin1'))).map((t) => t.toString('latin1')));
   const hits = findHits(buf, substrings, names);
   if (hits.length === 0) return null;
   const lines = new Lines(buf);
-  let callees = new Set(sets.callees);
   const boundaries = new Boundaries(lines);
-  let facts = extract(parser, file, lines, boundaries, hits, callees, sets);
-  // Helpers defined here that hold call sites: their callers in this file matter (static inlining, local wrappers).
-  // Each round looks only for the new helpers; what earlier rounds found stands, so the rounds' union is the whole.
-  const searched = new Set(sets.tokens.map((t) => t.toString('latin1')));
-  for (;;) {
-    // File-local definitions only: callers of global ones are found by the tree-wide passes.
-    const fileLocal = facts.definitions.filter((d) => (d.kind === 'function' ? d.isStatic : !file.endsWith('.h')));
-    const local = [...new Set(fileLocal.map((d) => d.name))].filter((n) => !searched.has(n) && !REQUEST_FUNCTIONS.has(n));
-    if (local.length === 0) break;
-    local.forEach((n) => searched.add(n));
-    callees = new Set([...callees, ...local]);
-    facts = mergeFacts(facts, extract(parser, file, lines, boundaries, findHits(buf, [], new Set(local)), callees, sets));
-  }
-  return facts;
+  // Rounds of reading: the hits, then helpers defined here that hold call sites (their callers in this file matter:
+  // static inlining, local wrappers). Each round looks only for the new helpers; what earlier rounds found stands,
+  // so the rounds' union is the whole. Null when a region parse cannot be trusted.
+  const rounds = (whole: CNode | null): FileFacts | null => {
+    let callees = new Set(sets.callees);
+    let facts = extract(parser, file, lines, boundaries, hits, callees, sets, whole);
+    const searched = new Set(sets.tokens.map((t) => t.toString('latin1')));
+    while (facts) {
+      // File-local definitions only: callers of global ones are found by the tree-wide passes.
+      const fileLocal = facts.definitions.filter((d) => (d.kind === 'function' ? d.isStatic : !file.endsWith('.h')));
+      const local = [...new Set(fileLocal.map((d) => d.name))].filter((n) => !searched.has(n) && !REQUEST_FUNCTIONS.has(n));
+      if (local.length === 0) return facts;
+      local.forEach((n) => searched.add(n));
+      callees = new Set([...callees, ...local]);
+      const more = extract(parser, file, lines, boundaries, findHits(buf, [], new Set(local)), callees, sets, whole);
+      facts = more && mergeFacts(facts, more);
+    }
+    return null;
+  };
+  // Regions first; when one cannot be trusted, all rounds again on one parse of the whole file.
+  return (sets.wholeFile ? null : rounds(null)) ?? parser.withTree(blankAnnotations(buf.toString('utf8')), rounds);
 }
 
-function extract(parser: CParser, file: string, lines: Lines, boundaries: Boundaries, hits: Hit[], callees: ReadonlySet<string>, sets: AnalysisSets): FileFacts {
+/**
+ * What the hits give: calls, definitions, alias declarations, macros. `whole` is the parse of the whole file to read
+ * them from; without it the constructs around the hits are parsed alone, and null means that parse is not trusted.
+ */
+function extract(parser: CParser, file: string, lines: Lines, boundaries: Boundaries, hits: Hit[], callees: ReadonlySet<string>, sets: AnalysisSets, whole: CNode | null): FileFacts | null {
   const macros: MacroDefinition[] = [];
   const directiveLines = new Set<number>();
   const keep = new Uint8Array(lines.count);
@@ -90,7 +100,7 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   const calls: RawCall[] = [];
   const definitions = new Map<string, RawDefinition>();
   const aliases: RawAlias[] = [];
-  let wholeFile = sets.wholeFile === true;
+  const wholeFile = whole !== null;
 
   const readItems = (root: CNode): boolean => {
     // Keyed by position: the native binding may hand out a new object for the same node.
@@ -107,15 +117,8 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   };
 
   if (codeHits.length > 0) {
-    const text = blankAnnotations(wholeFile ? lines.buf.toString('utf8') : sparseText(lines, keep));
-    let ok = parser.withTree(text, readItems);
-    if (!ok && !wholeFile) {
-      calls.length = 0;
-      definitions.clear();
-      aliases.length = 0;
-      wholeFile = true;
-      ok = parser.withTree(blankAnnotations(lines.buf.toString('utf8')), readItems);
-    }
+    if (whole) readItems(whole);
+    else if (!parser.withTree(blankAnnotations(sparseText(lines, keep)), readItems)) return null;
   }
 
   // Wrapper macros: #define bodies that call request functions or wrappers.
@@ -180,10 +183,13 @@ function topLevelItemAt(root: CNode, line: number, column: number): CNode | null
 }
 
 /** A region parse is trusted when the hit sits in a well-formed construct of the kind its indentation implies. */
-function trusted(item: CNode, h: { line: number }, lines: Lines): boolean {
+function trusted(item: CNode, h: { hit: Hit; line: number; column: number }, lines: Lines): boolean {
   if (item.type === 'ERROR') return false;
   const indented = lines.first(h.line) === 32 || lines.first(h.line) === 9;
   if (indented) return item.type === 'function_definition' || item.type === 'declaration';
+  // A declaration at column 0 starts its own construct: one that begins earlier took in a line the boundary scan
+  // could not end (`module_init(x)` without `;`), and the parse of that pair is not the file's.
+  if (isAliasMacro(h.hit.name) && h.column === 0) return item.startPosition.row === h.line && item.startPosition.column === 0;
   return true;
 }
 

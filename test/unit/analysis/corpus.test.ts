@@ -40,6 +40,14 @@ describe('analysis on the linux-6.12 tree', { timeout: 30 * 60 * 1000 }, () => {
     direct = index.callSites.filter((c) => c.kind === 'direct');
   });
 
+  it('gives exactly what parsing every whole file gives (the regions around hits stand for the files)', async () => {
+    const whole = await scanTree(tree, { wholeFile: true, cache: false });
+    if (!whole.ok) assert.fail(whole.error.message);
+    assert.deepEqual(whole.value, index);
+    // Found by that comparison: `module_init(floppy_init)` without `;` before this declaration once hid it.
+    assert.deepEqual(index.aliases.filter((a) => a.file === 'drivers/block/floppy.c').map((a) => a.value), ['block-major-2-*']);
+  });
+
   it('finds every direct call site, per callee', () => {
     assert.deepEqual(count(direct, (c) => c.callee), { request_module: 294, request_module_nowait: 17, try_then_request_module: 13, symbol_request: 7 });
   });
