@@ -104,15 +104,17 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
 
   const readItems = (root: CNode): boolean => {
     // Keyed by position: the native binding may hand out a new object for the same node.
-    const items = new Map<number, CNode>();
+    const items = new Map<number, { item: CNode; hits: typeof codeHits }>();
     for (const h of codeHits) {
       const item = topLevelItemAt(root, h.line, h.column);
       if (!item) return false;
       if (item.type === 'comment') continue;
       if (!wholeFile && !trusted(item, h, lines)) return false;
-      items.set(item.startIndex, item);
+      const entry = items.get(item.startIndex);
+      if (entry) entry.hits.push(h);
+      else items.set(item.startIndex, { item, hits: [h] });
     }
-    for (const item of items.values()) readItem(parser, item, recorded, calls, definitions, aliases);
+    for (const { item, hits } of items.values()) readItem(parser, item, hits, recorded, calls, definitions, aliases);
     return true;
   };
 
@@ -220,8 +222,10 @@ interface Scope {
   variadic: boolean;
   /** The function body (or the macro body's parse) for flow look-ups. */
   body: CNode | null;
-  /** Flow captures of the body and the locals they declare, computed on first use. */
-  flowCache?: { flow: Array<{ name: string; node: CNode }>; locals: Set<string> };
+  /** Flow captures of the body, computed on first use. */
+  flowCache?: Array<{ name: string; node: CNode }>;
+  /** Names the body declares, computed on first use (a query of its own: most calls need only this). */
+  locals?: Set<string>;
   parser: CParser;
   /** Computed once per scope: every call in the body, and identifiers by name. */
   bodyCalls?: Array<{ callee: string; node: CNode; used: boolean }>;
@@ -234,7 +238,7 @@ interface Scope {
 function assignedValues(scope: Scope, name: string): CNode[] {
   if (!scope.assignments) {
     scope.assignments = new Map();
-    for (const c of flowOf(scope).flow) {
+    for (const c of flowOf(scope)) {
       if (c.name !== 'assign.left' && c.name !== 'init.left') continue;
       const value = c.node.parent?.childForFieldName(c.name === 'assign.left' ? 'right' : 'value');
       if (!value) continue;
@@ -246,21 +250,23 @@ function assignedValues(scope: Scope, name: string): CNode[] {
   return scope.assignments.get(name) ?? [];
 }
 
-function flowOf(scope: Scope): { flow: Array<{ name: string; node: CNode }>; locals: Set<string> } {
-  if (!scope.flowCache) {
-    const flow = scope.body ? scope.parser.captures('flow', scope.body) : [];
-    const locals = new Set<string>();
-    for (const c of flow) {
-      if (c.name !== 'local') continue;
-      const n = declaratorName(c.node);
-      if (n) locals.add(n);
-    }
-    scope.flowCache = { flow, locals };
-  }
+function flowOf(scope: Scope): Array<{ name: string; node: CNode }> {
+  scope.flowCache ??= scope.body ? scope.parser.captures('flow', scope.body) : [];
   return scope.flowCache;
 }
 
-const isLocal = (scope: Scope, name: string) => flowOf(scope).locals.has(name);
+function localsOf(scope: Scope): Set<string> {
+  if (!scope.locals) {
+    scope.locals = new Set();
+    for (const c of scope.body ? scope.parser.captures('locals', scope.body) : []) {
+      const n = declaratorName(c.node);
+      if (n) scope.locals.add(n);
+    }
+  }
+  return scope.locals;
+}
+
+const isLocal = (scope: Scope, name: string) => localsOf(scope).has(name);
 
 function bodyCalls(parser: CParser, scope: Scope): Array<{ callee: string; node: CNode; used: boolean }> {
   if (!scope.bodyCalls) {
@@ -280,7 +286,7 @@ function bodyCalls(parser: CParser, scope: Scope): Array<{ callee: string; node:
 function identifiersNamed(scope: Scope, name: string): CNode[] {
   if (!scope.identifiers) {
     scope.identifiers = new Map();
-    for (const c of flowOf(scope).flow) {
+    for (const c of flowOf(scope)) {
       if (c.name !== 'identifier' && c.name !== 'field') continue;
       const list = scope.identifiers.get(c.node.text);
       if (list) list.push(c.node);
@@ -314,13 +320,32 @@ function functionScope(parser: CParser, fn: CNode): { scope: Scope; def: RawDefi
   return { scope: { name, isMacro: false, params, variadic, body, parser }, def };
 }
 
-function readItem(parser: CParser, item: CNode, callees: ReadonlySet<string>, calls: RawCall[], definitions: Map<string, RawDefinition>, aliases: RawAlias[]): void {
+/**
+ * The callee nodes of the calls the hits make, found from the hits' positions. Null when a hit's position does not
+ * name its identifier in the parse (columns count differently after non-ASCII text on the line): then the item's
+ * calls are read with the query instead.
+ */
+function calleesAtHits(item: CNode, hits: ReadonlyArray<{ hit: Hit; line: number; column: number }>): CNode[] | null {
+  const found: CNode[] = [];
+  for (const h of hits) {
+    const at = { row: h.line, column: h.column };
+    const node = item.descendantForPosition(at, { row: h.line, column: h.column + h.hit.name.length });
+    if (node.type !== 'identifier' || node.startPosition.row !== h.line || node.startPosition.column !== h.column || node.text !== h.hit.name) return null;
+    const call = node.parent;
+    if (call?.type === 'call_expression' && call.childForFieldName('function')?.startIndex === node.startIndex && call.childForFieldName('arguments')?.type === 'argument_list') {
+      found.push(node);
+    }
+  }
+  return found;
+}
+
+function readItem(parser: CParser, item: CNode, hits: ReadonlyArray<{ hit: Hit; line: number; column: number }>, callees: ReadonlySet<string>, calls: RawCall[], definitions: Map<string, RawDefinition>, aliases: RawAlias[]): void {
   // By start offset (function definitions do not nest): node objects are not stable identities.
   const scopes = new Map<number, { scope: Scope; def: RawDefinition } | null>();
-  for (const cap of parser.captures('calls', item)) {
-    if (cap.name !== 'callee') continue;
-    const name = cap.node.text;
-    const call = cap.node.parent as CNode;
+  const calleeNodes = calleesAtHits(item, hits) ?? parser.captures('calls', item).filter((c) => c.name === 'callee').map((c) => c.node);
+  for (const calleeNode of calleeNodes) {
+    const name = calleeNode.text;
+    const call = calleeNode.parent as CNode;
     if (isAliasMacro(name) && !callees.has(name)) {
       if (enclosing(call, 'function_definition') === null) {
         aliases.push({ macro: name, line: call.startPosition.row + 1, column: call.startPosition.column + 1, text: call.text });
@@ -336,7 +361,7 @@ function readItem(parser: CParser, item: CNode, callees: ReadonlySet<string>, ca
     }
     if (entry) definitions.set(`${entry.def.name}:${entry.def.line}`, entry.def);
     const scope: Scope = entry?.scope ?? { name: null, isMacro: false, params: [], variadic: false, body: null, parser };
-    calls.push(rawCall(parser, call, cap.node, name, scope, 0));
+    calls.push(rawCall(parser, call, calleeNode, name, scope, 0));
   }
 }
 
@@ -594,8 +619,8 @@ function zeroPath(parser: CParser, call: CNode, scope: Scope, testLine: number |
   }
   if (!result.retry) {
     const labels = new Map<string, number>();
-    for (const c of flowOf(scope).flow) if (c.name === 'label' && c.node.startIndex < call.startIndex) labels.set(c.node.text, c.node.startPosition.row + 1);
-    for (const c of flowOf(scope).flow) {
+    for (const c of flowOf(scope)) if (c.name === 'label' && c.node.startIndex < call.startIndex) labels.set(c.node.text, c.node.startPosition.row + 1);
+    for (const c of flowOf(scope)) {
       if (c.name === 'goto' && c.node.startIndex > call.endIndex && labels.has(c.node.text)) {
         result.retry = { line: c.node.startPosition.row + 1, how: `goto ${c.node.text}` };
         break;

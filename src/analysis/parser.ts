@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { err, ok, type Result } from '../engine/result';
 import callsQuery from './queries/calls.scm';
 import flowQuery from './queries/flow.scm';
+import localsQuery from './queries/locals.scm';
 
 export type ParserBackend = 'native' | 'wasm';
 
@@ -28,6 +29,7 @@ export interface CNode {
   readonly hasError: boolean;
   readonly isMissing: boolean;
   childForFieldName(name: string): CNode | null;
+  descendantForPosition(start: Point, end?: Point): CNode;
 }
 
 export interface Capture {
@@ -35,7 +37,7 @@ export interface Capture {
   node: CNode;
 }
 
-export type QueryName = 'calls' | 'flow';
+export type QueryName = 'calls' | 'flow' | 'locals';
 
 export interface CParser {
   readonly backend: ParserBackend;
@@ -44,7 +46,7 @@ export interface CParser {
   captures(query: QueryName, node: CNode): Capture[];
 }
 
-const querySources: Record<QueryName, string> = { calls: callsQuery, flow: flowQuery };
+const querySources: Record<QueryName, string> = { calls: callsQuery, flow: flowQuery, locals: localsQuery };
 
 interface QueryLike {
   captures(node: never): Capture[];

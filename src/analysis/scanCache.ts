@@ -13,6 +13,7 @@ import type { BatchResult, PassSets } from './batch';
 import type { FileFacts } from './facts';
 import callsQuery from './queries/calls.scm';
 import flowQuery from './queries/flow.scm';
+import localsQuery from './queries/locals.scm';
 
 /** What the scan cache did in one scan (ScanOptions.onCache). */
 export interface ScanCacheReport {
@@ -95,7 +96,7 @@ let codeHash: string | null = null;
  */
 function analysisCode(workerScript: string | null): string {
   if (codeHash === null) {
-    const h = createHash('sha1').update(version).update(callsQuery).update(flowQuery);
+    const h = createHash('sha1').update(version).update(callsQuery).update(flowQuery).update(localsQuery);
     h.update(fs.readFileSync(workerScript ?? __filename));
     codeHash = h.digest('hex');
   }

@@ -5,5 +5,4 @@
 [(while_statement) (for_statement) (do_statement)] @loop
 (assignment_expression left: (identifier) @assign.left right: (_) @assign.right)
 (init_declarator declarator: (identifier) @init.left value: (_) @init.right)
-(declaration declarator: (_) @local)
 (field_expression) @field
