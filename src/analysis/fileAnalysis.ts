@@ -5,7 +5,7 @@
 import type { ReturnUse } from '../engine/sourceIndex';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString } from './cpp';
 import { type ArgExpr, type FileFacts, mergeFacts, type RawAlias, type RawCall, type RawDefinition, type ZeroPath } from './facts';
-import type { CNode, CParser } from './parser';
+import type { CNode, CParser, Point } from './parser';
 import { Boundaries, findHits, type Hit, Lines, lineOf, logicalLine, sparseText } from './regions';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 
@@ -105,8 +105,10 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   const readItems = (root: CNode): boolean => {
     // Keyed by position: the native binding may hand out a new object for the same node.
     const items = new Map<number, { item: CNode; hits: typeof codeHits }>();
+    // Read once: each access to a node's children or positions crosses into the parser.
+    const top = root.children.map((node) => ({ node, start: node.startPosition, end: node.endPosition }));
     for (const h of codeHits) {
-      const item = topLevelItemAt(root, h.line, h.column);
+      const item = topLevelItemAt(top, h.line, h.column);
       if (!item) return false;
       if (item.type === 'comment') continue;
       if (!wholeFile && !trusted(item, h, lines)) return false;
@@ -173,13 +175,12 @@ function localDefines(lines: Lines, file: string, wanted: Set<string>, already: 
   return found;
 }
 
-function topLevelItemAt(root: CNode, line: number, column: number): CNode | null {
-  for (const child of root.children) {
-    const s = child.startPosition;
-    const e = child.endPosition;
+/** The top-level item (of `items`, the root's children with their extents) holding a position. */
+function topLevelItemAt(items: ReadonlyArray<{ node: CNode; start: Point; end: Point }>, line: number, column: number): CNode | null {
+  for (const { node, start: s, end: e } of items) {
     const afterStart = s.row < line || (s.row === line && s.column <= column);
     const beforeEnd = e.row > line || (e.row === line && e.column > column);
-    if (afterStart && beforeEnd) return child;
+    if (afterStart && beforeEnd) return node;
   }
   return null;
 }
@@ -226,6 +227,7 @@ interface Scope {
   flowCache?: Array<{ name: string; node: CNode }>;
   /** Names the body declares, computed on first use (a query of its own: most calls need only this). */
   locals?: Set<string>;
+  mentionsPrintf?: boolean;
   parser: CParser;
   /** Computed once per scope: every call in the body, and identifiers by name. */
   bodyCalls?: Array<{ callee: string; node: CNode; used: boolean }>;
@@ -238,8 +240,7 @@ interface Scope {
 function assignedValues(scope: Scope, name: string): CNode[] {
   if (!scope.assignments) {
     scope.assignments = new Map();
-    for (const c of flowOf(scope)) {
-      if (c.name !== 'assign.left' && c.name !== 'init.left') continue;
+    for (const c of scope.body ? scope.parser.captures('assigns', scope.body) : []) {
       const value = c.node.parent?.childForFieldName(c.name === 'assign.left' ? 'right' : 'value');
       if (!value) continue;
       const list = scope.assignments.get(c.node.text);
@@ -483,7 +484,9 @@ function localValue(parser: CParser, name: string, text: string, scope: Scope, d
 
 function computeLocalValue(parser: CParser, name: string, text: string, scope: Scope, depth: number): ArgExpr {
   if (depth > 3 || !scope.body) return { kind: 'expr', text, deps: [] };
-  for (const bc of bodyCalls(parser, scope)) {
+  // Every printf-like callee has `printf` in its name: a body without it needs no look at its calls.
+  scope.mentionsPrintf ??= scope.body.text.includes('printf');
+  for (const bc of scope.mentionsPrintf ? bodyCalls(parser, scope) : []) {
     if (!PRINTF_INTO.has(bc.callee)) continue;
     const args = bc.node.childForFieldName('arguments')?.namedChildren ?? [];
     if (args.length < 2 || unwrap(args[0]).text !== name) continue;

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { err, ok, type Result } from '../engine/result';
+import assignsQuery from './queries/assigns.scm';
 import callsQuery from './queries/calls.scm';
 import flowQuery from './queries/flow.scm';
 import localsQuery from './queries/locals.scm';
@@ -37,7 +38,7 @@ export interface Capture {
   node: CNode;
 }
 
-export type QueryName = 'calls' | 'flow' | 'locals';
+export type QueryName = 'calls' | 'flow' | 'locals' | 'assigns';
 
 export interface CParser {
   readonly backend: ParserBackend;
@@ -46,7 +47,7 @@ export interface CParser {
   captures(query: QueryName, node: CNode): Capture[];
 }
 
-const querySources: Record<QueryName, string> = { calls: callsQuery, flow: flowQuery, locals: localsQuery };
+const querySources: Record<QueryName, string> = { calls: callsQuery, flow: flowQuery, locals: localsQuery, assigns: assignsQuery };
 
 interface QueryLike {
   captures(node: never): Capture[];

@@ -11,6 +11,7 @@ import { version } from '../../package.json';
 import type { SourceIndex } from '../engine/sourceIndex';
 import type { BatchResult, PassSets } from './batch';
 import type { FileFacts } from './facts';
+import assignsQuery from './queries/assigns.scm';
 import callsQuery from './queries/calls.scm';
 import flowQuery from './queries/flow.scm';
 import localsQuery from './queries/locals.scm';
@@ -96,7 +97,7 @@ let codeHash: string | null = null;
  */
 function analysisCode(workerScript: string | null): string {
   if (codeHash === null) {
-    const h = createHash('sha1').update(version).update(callsQuery).update(flowQuery).update(localsQuery);
+    const h = createHash('sha1').update(version).update(callsQuery).update(flowQuery).update(localsQuery).update(assignsQuery);
     h.update(fs.readFileSync(workerScript ?? __filename));
     codeHash = h.digest('hex');
   }
