@@ -8,10 +8,9 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import type { TraceEvent, TraceFormat, TraceReadSummary } from '../events';
 import { err, ok, type AutoloadError, type Result } from '../result';
-import { asciiCodes } from './asciiCodes';
 import { detectTraceFormat, DETECT_LINES, HEAD_BYTES, refuseTraceHead } from './detect';
 import { TraceLineReader } from './lineReader';
-import { CHUNK_BYTES, ChunkedLineSplitter, DATA_START, splitLines } from './lineSplitter';
+import { CHUNK_BYTES, ChunkedLineSplitter, DATA_START, splitText } from './lineSplitter';
 
 export { detectTraceFormat } from './detect';
 
@@ -126,9 +125,7 @@ export function readTraceText(
   const format = opts.format ?? detectTraceFormat(lines);
   if (format === null) return err(unknownFormat(file, lines));
   const reader = new TraceLineReader(format, sink);
-  const unterminated = !text.endsWith('\n');
-  splitLines(text, asciiCodes(text), 0, unterminated ? text.length : text.length - 1, reader);
-  reader.finish(unterminated);
+  reader.finish(splitText(text, reader));
   return ok(summary(file, format, Buffer.byteLength(text), reader));
 }
 

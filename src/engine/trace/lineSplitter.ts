@@ -56,6 +56,24 @@ export const DATA_START = MAX_CARRY_BYTES;
  * Two buffers in turn: while the lines of one chunk are parsed, the next chunk is read into the other buffer, so
  * the parser does not wait for the disk between chunks.
  */
+/**
+ * Feeds the lines of a whole text to the reader, in pieces of whole lines of about DECODE_BYTES characters, so
+ * that codes are made for one piece at a time, never for the whole text. Returns whether the last line had no
+ * newline.
+ */
+export function splitText(text: string, reader: TraceLineReader): boolean {
+  const unterminated = !text.endsWith('\n');
+  let pos = 0;
+  while (pos < text.length) {
+    let cut = text.lastIndexOf('\n', pos + DECODE_BYTES - 1);
+    if (cut < pos) cut = text.indexOf('\n', pos + DECODE_BYTES);
+    const piece = cut < 0 ? text.slice(pos) : text.slice(pos, cut + 1);
+    splitLines(piece, asciiCodes(piece), 0, cut < 0 ? piece.length : piece.length - 1, reader);
+    pos += piece.length;
+  }
+  return unterminated;
+}
+
 export class ChunkedLineSplitter {
   private readonly buffers = [Buffer.allocUnsafe(DATA_START + CHUNK_BYTES), Buffer.allocUnsafe(DATA_START + CHUNK_BYTES)];
   private current = 0;
