@@ -521,6 +521,9 @@ function depsOf(parser: CParser, node: CNode, scope: Scope, depth: number): numb
   return [...deps].sort((a, b) => a - b);
 }
 
+/** Walks over a kernel list of registered entries (`list_for_each_entry`, `hlist_for_each_entry_rcu`...). */
+const FOR_EACH = /^h?list_for_each_entry/;
+
 const COMPARISON = new Set(['==', '!=', '<', '>', '<=', '>=', '&&', '||']);
 
 function isConditionContext(node: CNode): boolean {
@@ -604,6 +607,9 @@ function zeroPath(parser: CParser, call: CNode, scope: Scope, testLine: number |
     else if (bc.node.startIndex >= call.endIndex) after.push({ line: bc.node.startPosition.row + 1, callee: bc.callee });
   }
   result.lookups = after.filter((a) => before.has(a.callee));
+  // Walking a registry after the request (`list_for_each_entry` over the registered drivers) looks the service up.
+  const walk = bodyCalls(parser, scope).find((bc) => bc.node.startIndex >= call.endIndex && FOR_EACH.test(bc.callee));
+  if (walk) result.lookups.push({ line: walk.node.startPosition.row + 1, callee: walk.callee });
   // The guard idiom: `if (!hook) request_module(...);` then `hook` is read again (net_families, br_ioctl_hook).
   for (let p = call.parent; p && !isBody(p, scope); p = p.parent) {
     const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : null;

@@ -45,6 +45,8 @@ const expectedSites = [
   'drivers/net/team.c:5:2-5:38 request_module direct in team_mode_load fmt=team-mode-%s pat=team-mode-* name=null fam=team-mode- discarded',
   'fs/ext4/super.c:6:31-6:50 get_fs_type wrapper>request_module in ext4_init_fs fmt=fs-%.*s pat=fs-ext4 name=fs-ext4 fam=fs-ext4 assigned+tested',
   'fs/filesystems.c:18:14-18:50 request_module direct in get_fs_type fmt=fs-%.*s pat=fs-* name=null fam=fs- condition',
+  'net/dsa/tag.c:13:2-13:36 request_module direct in dsa_tag_driver_get_by_name fmt=dsa_tag:%s pat=dsa_tag:* name=null fam=dsa_tag: discarded',
+  'net/dsa/tag.c:29:2-29:36 request_module direct in dsa_tag_driver_preload fmt=dsa_tag:%s pat=dsa_tag:* name=null fam=dsa_tag: discarded',
   'net/ipv6/af_inet6.c:7:9-7:70 sock_create_kern wrapper>__sock_create>request_module in inet6_create_ctl fmt=net-pf-%d pat=net-pf-10 name=net-pf-10 fam=net-pf-10 returned',
   'net/socket.c:12:3-12:38 request_module direct in __sock_create fmt=net-pf-%d pat=net-pf-* name=null fam=net-pf- discarded',
   'net/socket.c:22:9-22:59 __sock_create wrapper>request_module in sock_create_kern fmt=net-pf-%d pat=net-pf-* name=null fam=net-pf- returned',
@@ -86,6 +88,8 @@ describe('analysis on the fixture tree', () => {
       'team_mode_load function drivers/net/team.c:3 team-mode-* via request_module',
       'get_fs_type function fs/filesystems.c:11 fs-* via request_module',
       'dvb_attach macro include/media/dvbdev.h:1 symbol:* via symbol_request',
+      'dsa_tag_driver_get_by_name function net/dsa/tag.c:8 dsa_tag:* via request_module',
+      'dsa_tag_driver_preload function net/dsa/tag.c:23 dsa_tag:* via request_module',
       '__sock_create function net/socket.c:4 net-pf-* via request_module',
       'sock_create_kern function net/socket.c:20 net-pf-* via __sock_create',
     ]);
@@ -112,7 +116,7 @@ describe('analysis on the fixture tree', () => {
     ]);
   });
 
-  it('flags unchecked zero returns, but not the look-up-again idiom, try_then_request_module, guards or retries', () => {
+  it('flags unchecked zero returns, but not the look-up-again idiom, a registry walked after the request, try_then_request_module, guards or retries', () => {
     const f = index.findings.filter((x) => x.rule === 'unchecked-zero-return').map((x) => `${x.location.file}:${x.location.line} ${x.related.map((r) => r.line).join(',')}`);
     assert.deepEqual(f, [
       'drivers/misc/demo.c:16 ',
@@ -125,6 +129,7 @@ describe('analysis on the fixture tree', () => {
       'drivers/misc/demo.c:80 ',
       'drivers/misc/demo.c:87 ',
       'drivers/net/team.c:5 ',
+      'net/dsa/tag.c:29 ',
     ]);
   });
 
@@ -147,6 +152,8 @@ describe('analysis on the fixture tree', () => {
       'drivers/misc/demo.c:78',
       'drivers/misc/demo.c:80',
       'drivers/misc/demo.c:96',
+      'net/dsa/tag.c:13',
+      'net/dsa/tag.c:29',
     ]);
   });
 
