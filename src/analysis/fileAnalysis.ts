@@ -223,8 +223,6 @@ interface Scope {
   variadic: boolean;
   /** The function body (or the macro body's parse) for flow look-ups. */
   body: CNode | null;
-  /** Flow captures of the body, computed on first use. */
-  flowCache?: Array<{ name: string; node: CNode }>;
   /** Names the body declares, computed on first use (a query of its own: most calls need only this). */
   locals?: Set<string>;
   mentionsPrintf?: boolean;
@@ -232,6 +230,7 @@ interface Scope {
   /** Computed once per scope: every call in the body, and identifiers by name. */
   bodyCalls?: Array<{ callee: string; node: CNode; used: boolean }>;
   identifiers?: Map<string, CNode[]>;
+  bodyText?: string;
   assignments?: Map<string, CNode[]>;
   localValues?: Map<string, ArgExpr>;
 }
@@ -249,11 +248,6 @@ function assignedValues(scope: Scope, name: string): CNode[] {
     }
   }
   return scope.assignments.get(name) ?? [];
-}
-
-function flowOf(scope: Scope): Array<{ name: string; node: CNode }> {
-  scope.flowCache ??= scope.body ? scope.parser.captures('flow', scope.body) : [];
-  return scope.flowCache;
 }
 
 function localsOf(scope: Scope): Set<string> {
@@ -283,18 +277,27 @@ function bodyCalls(parser: CParser, scope: Scope): Array<{ callee: string; node:
   return scope.bodyCalls;
 }
 
-/** Identifiers (or `a->b` field expressions, by their text) of the body with that name. */
+/**
+ * Identifiers (or `a->b` field expressions, by their text) of the body with that name, in order: the places the
+ * name is written, each taken when the parse has exactly that node there (not a longer name, a comment, a string).
+ */
 function identifiersNamed(scope: Scope, name: string): CNode[] {
-  if (!scope.identifiers) {
-    scope.identifiers = new Map();
-    for (const c of flowOf(scope)) {
-      if (c.name !== 'identifier' && c.name !== 'field') continue;
-      const list = scope.identifiers.get(c.node.text);
-      if (list) list.push(c.node);
-      else scope.identifiers.set(c.node.text, [c.node]);
+  scope.identifiers ??= new Map();
+  let found = scope.identifiers.get(name);
+  if (!found) {
+    found = [];
+    const body = scope.body;
+    if (body && name.length > 0) {
+      scope.bodyText ??= body.text;
+      for (let at = scope.bodyText.indexOf(name); at >= 0; at = scope.bodyText.indexOf(name, at + 1)) {
+        const start = body.startIndex + at;
+        const node = body.descendantForIndex(start, start + name.length);
+        if (node && (node.type === 'identifier' || node.type === 'field_expression') && node.startIndex === start && node.endIndex === start + name.length) found.push(node);
+      }
     }
+    scope.identifiers.set(name, found);
   }
-  return scope.identifiers.get(name) ?? [];
+  return found;
 }
 
 /** A call whose value nobody reads (a statement of its own, or cast to void). */
@@ -628,8 +631,9 @@ function zeroPath(parser: CParser, call: CNode, scope: Scope, testLine: number |
   }
   if (!result.retry) {
     const labels = new Map<string, number>();
-    for (const c of flowOf(scope)) if (c.name === 'label' && c.node.startIndex < call.startIndex) labels.set(c.node.text, c.node.startPosition.row + 1);
-    for (const c of flowOf(scope)) {
+    const jumps = scope.parser.captures('jumps', scope.body);
+    for (const c of jumps) if (c.name === 'label' && c.node.startIndex < call.startIndex) labels.set(c.node.text, c.node.startPosition.row + 1);
+    for (const c of jumps) {
       if (c.name === 'goto' && c.node.startIndex > call.endIndex && labels.has(c.node.text)) {
         result.retry = { line: c.node.startPosition.row + 1, how: `goto ${c.node.text}` };
         break;

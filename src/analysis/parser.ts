@@ -7,6 +7,7 @@ import { err, ok, type Result } from '../engine/result';
 import assignsQuery from './queries/assigns.scm';
 import callsQuery from './queries/calls.scm';
 import flowQuery from './queries/flow.scm';
+import jumpsQuery from './queries/jumps.scm';
 import localsQuery from './queries/locals.scm';
 
 export type ParserBackend = 'native' | 'wasm';
@@ -31,6 +32,7 @@ export interface CNode {
   readonly isMissing: boolean;
   childForFieldName(name: string): CNode | null;
   descendantForPosition(start: Point, end?: Point): CNode;
+  descendantForIndex(start: number, end?: number): CNode | null;
 }
 
 export interface Capture {
@@ -38,7 +40,7 @@ export interface Capture {
   node: CNode;
 }
 
-export type QueryName = 'calls' | 'flow' | 'locals' | 'assigns';
+export type QueryName = 'calls' | 'flow' | 'locals' | 'assigns' | 'jumps';
 
 export interface CParser {
   readonly backend: ParserBackend;
@@ -47,7 +49,7 @@ export interface CParser {
   captures(query: QueryName, node: CNode): Capture[];
 }
 
-const querySources: Record<QueryName, string> = { calls: callsQuery, flow: flowQuery, locals: localsQuery, assigns: assignsQuery };
+const querySources: Record<QueryName, string> = { calls: callsQuery, flow: flowQuery, locals: localsQuery, assigns: assignsQuery, jumps: jumpsQuery };
 
 interface QueryLike {
   captures(node: never): Capture[];

@@ -14,6 +14,7 @@ import type { FileFacts } from './facts';
 import assignsQuery from './queries/assigns.scm';
 import callsQuery from './queries/calls.scm';
 import flowQuery from './queries/flow.scm';
+import jumpsQuery from './queries/jumps.scm';
 import localsQuery from './queries/locals.scm';
 
 /** What the scan cache did in one scan (ScanOptions.onCache). */
@@ -97,7 +98,7 @@ let codeHash: string | null = null;
  */
 function analysisCode(workerScript: string | null): string {
   if (codeHash === null) {
-    const h = createHash('sha1').update(version).update(callsQuery).update(flowQuery).update(localsQuery).update(assignsQuery);
+    const h = createHash('sha1').update(version).update(callsQuery).update(flowQuery).update(localsQuery).update(assignsQuery).update(jumpsQuery);
     h.update(fs.readFileSync(workerScript ?? __filename));
     codeHash = h.digest('hex');
   }

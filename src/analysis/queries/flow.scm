@@ -1,5 +1,2 @@
-; What the use and zero-return analysis look at inside one function body.
+; Names an expression reads: the parameters and locals a value depends on, the variables a guard tests.
 (identifier) @identifier
-(goto_statement label: (statement_identifier) @goto)
-(labeled_statement label: (statement_identifier) @label)
-(field_expression) @field
