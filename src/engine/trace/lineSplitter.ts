@@ -2,7 +2,7 @@
  * Splits input into lines without ever holding more than two chunks plus one partial line. Each chunk of bytes is
  * cut at its last newline (a newline byte is never inside a UTF-8 sequence, so no character is split) and that
  * part is decoded in a few calls of whole lines, invalid UTF-8 becoming U+FFFD: decoding line by line costs four
- * times as much.
+ * times as much. Each piece comes with its codes (see asciiCodes); an ASCII piece, nearly every one, is its own.
  * Lines longer than MAX_LINE_LENGTH characters are not parsed, only their start is looked at.
  */
 import { isAscii } from 'node:buffer';
@@ -49,13 +49,6 @@ export function splitLines(text: string, codes: Codes, start: number, end: numbe
   }
 }
 
-/** Where chunks are read into a buffer: the partial line carried over from the previous chunk goes just before. */
-export const DATA_START = MAX_CARRY_BYTES;
-
-/**
- * Two buffers in turn: while the lines of one chunk are parsed, the next chunk is read into the other buffer, so
- * the parser does not wait for the disk between chunks.
- */
 /**
  * Feeds the lines of a whole text to the reader, in pieces of whole lines of about DECODE_BYTES characters, so
  * that codes are made for one piece at a time, never for the whole text. Returns whether the last line had no
@@ -74,6 +67,13 @@ export function splitText(text: string, reader: TraceLineReader): boolean {
   return unterminated;
 }
 
+/** Where chunks are read into a buffer: the partial line carried over from the previous chunk goes just before. */
+export const DATA_START = MAX_CARRY_BYTES;
+
+/**
+ * Two buffers in turn: while the lines of one chunk are parsed, the next chunk is read into the other buffer, so
+ * the parser does not wait for the disk between chunks.
+ */
 export class ChunkedLineSplitter {
   private readonly buffers = [Buffer.allocUnsafe(DATA_START + CHUNK_BYTES), Buffer.allocUnsafe(DATA_START + CHUNK_BYTES)];
   private current = 0;
