@@ -90,6 +90,8 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
       continue;
     }
     if (sets.constants.has(hit.name) && !callees.has(hit.name) && !isAliasMacro(hit.name)) continue;
+    // Only a call is read from code: a name with no argument list after it (a function pointer in a table) is not.
+    if (!opensArguments(lines.buf, hit.offset + hit.name.length)) continue;
     const region = boundaries.around(line);
     keep.fill(1, region.start, region.end + 1);
     codeHits.push({ hit, line, column: hit.offset - lines.starts[line] });
@@ -142,6 +144,13 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
 }
 
 const lineIndex = (lines: Lines, offset: number) => lineOf(lines.starts, offset);
+
+/** Whether `(` follows `at` after blanks and line continuations, or a `/` that may start a comment before it. */
+function opensArguments(buf: Buffer, at: number): boolean {
+  let i = at;
+  while (i < buf.length && (buf[i] === 32 || buf[i] === 9 || buf[i] === 10 || buf[i] === 13 || buf[i] === 12 || buf[i] === 11 || buf[i] === 92)) i++;
+  return buf[i] === 40 /* ( */ || buf[i] === 47 /* / */;
+}
 
 function defineAt(lines: Lines, start: number, end: number, file: string): MacroDefinition | null {
   let text = '';
