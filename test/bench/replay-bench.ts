@@ -57,7 +57,9 @@ async function main(): Promise<void> {
     console.log(`  replay (read+resolve+dups+rules): ${replay.toFixed(3)} s = ${Math.round(events / replay).toLocaleString('en-US')} events/s, ${(mb / replay).toFixed(1)} MB/s, peak RSS ${peakRssMb.toFixed(0)} MB; CPU ${replayCpu.toFixed(3)} s = ${Math.round(events / replayCpu).toLocaleString('en-US')} events per CPU-second (steadier on a loaded machine)`);
     console.log(`  wc -l:                  ${wc.toFixed(3)} s  (replay/wc = ${(replay / wc).toFixed(2)}x)`);
     console.log(`  grep -c module_request: ${grep.toFixed(3)} s  (replay/grep = ${(replay / grep).toFixed(2)}x)`);
-    console.log(`  targets: >= 1,000,000 events/s ${events / replay >= 1e6 ? 'MET' : 'MISSED'}; peak RSS < 200 MB ${peakRssMb < 200 ? 'MET' : 'MISSED'}`);
+    // The speed target is set on the >= 200 MB trace; a smaller run shows that memory does not grow with the trace.
+    const speed = mb >= 200 ? `>= 1,000,000 events/s ${events / replay >= 1e6 ? 'MET' : 'MISSED'}` : 'speed judged at >= 200 MB (fixed costs such as opening the modules metadata weigh more here)';
+    console.log(`  targets: ${speed}; peak RSS < 200 MB ${peakRssMb < 200 ? 'MET' : 'MISSED'}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
