@@ -4,8 +4,8 @@
  * - `calls`: hashes of every identifier written directly before a `(`, the only place a wrapper's call can be
  *   (tree-sitter's callee of a call_expression is an identifier followed by blanks and the argument list);
  * - `defines`: hashes of the names a header `#define`s, for the constants alias declarations need.
- * Hashes can collide: a collision only makes a later pass read one file too many. A `(` that a comment separates
- * from the name before it cannot be attributed, so the file is marked `opaque` and read in every pass.
+ * Hashes can collide: a collision only makes a later pass read one file too many. A block comment between a name and
+ * its `(` is skipped; a `(` whose name a comment leaves uncertain marks the file `opaque`: it is read in every pass.
  */
 import { someDefine } from './matcher';
 
@@ -114,26 +114,41 @@ function lineCommentBefore(b: Buffer, at: number): boolean {
   return b.subarray(b.lastIndexOf(NL, at) + 1, at).includes('//');
 }
 
-export function fileNames(buf: Uint8Array, header: boolean): FileNames {
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  calls.clear();
-  let opaque = false;
-  for (let at = b.indexOf(OPEN); at >= 0; at = b.indexOf(OPEN, at + 1)) {
-    let e = at;
+const OPAQUE = -2;
+
+/**
+ * Where the identifier written before `at` ends, across blanks, line continuations and block comments: -1 when no
+ * identifier is there, OPAQUE when a comment leaves it uncertain (a line comment, or a `/*` that may sit inside an
+ * earlier comment or a string: only a full lex could tell).
+ */
+function identifierEndBefore(b: Buffer, at: number): number {
+  let e = at;
+  for (;;) {
     let crossed = false;
     while (e > 0 && isBlank(b[e - 1])) {
       if (b[e - 1] === NL) crossed = true;
       e--;
     }
-    if (e === 0) continue;
-    const last = b[e - 1];
-    if (last === 47 /* / */) {
-      // `*/ (`: a comment between a name and its arguments; a lone `/` divides.
-      if (e > 1 && b[e - 2] === 42 /* * */) opaque = true;
+    if (e === 0) return -1;
+    if (crossed && lineCommentBefore(b, e - 1)) return OPAQUE;
+    if (b[e - 1] === 47 /* / */ && e > 1 && b[e - 2] === 42 /* * */) {
+      const start = b.lastIndexOf('/*', e - 4);
+      if (start < 0 || (start > 0 && b.lastIndexOf('/*', start - 1) > b.lastIndexOf('*/', start - 1))) return OPAQUE;
+      e = start;
       continue;
     }
-    if (!IDENT[last]) continue;
-    if (crossed && lineCommentBefore(b, e - 1)) opaque = true;
+    return IDENT[b[e - 1]] ? e : -1;
+  }
+}
+
+export function fileNames(buf: Uint8Array, header: boolean): FileNames {
+  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  calls.clear();
+  let opaque = false;
+  for (let at = b.indexOf(OPEN); at >= 0; at = b.indexOf(OPEN, at + 1)) {
+    const e = identifierEndBefore(b, at);
+    if (e === OPAQUE) opaque = true;
+    if (e < 0) continue;
     let s = e - 1;
     while (s > 0 && IDENT[b[s - 1]]) s--;
     calls.add(hashBytes(b, s, e));

@@ -29,11 +29,17 @@ describe('name index of the first scan pass', () => {
     assert.equal(n.defines.length, 0);
   });
 
-  it('marks a file opaque when a comment stands between a name and its arguments', () => {
-    assert.equal(names('x = get_fs_type /* the type */ ("ext4");').opaque, true);
+  it('reads a name across a block comment before its arguments, and marks the file opaque only when a comment leaves it uncertain', () => {
+    const across = names('x = get_fs_type /* the type */ ("ext4");\ny = sock_create /* a */ /* b */\n\t(1);');
+    assert.deepEqual(callNames(across, ['get_fs_type', 'sock_create', 'the', 'type', 'a', 'b']), ['get_fs_type', 'sock_create']);
+    assert.equal(across.opaque, false);
     assert.equal(names('x = get_fs_type // the type\n\t("ext4");').opaque, true);
+    assert.equal(names('x = get_fs_type // a path a/b/\n\t("ext4");').opaque, true);
+    // The `/*` before `(` may be inside the comment that the first `/*` opens, or inside a string: not decidable here.
+    assert.equal(names('/* outer /* inner */ (1);').opaque, true);
+    assert.equal(names('s = "/*"; f /* c */ (1);').opaque, true);
     assert.equal(names('x = a / (b);\n/* note */\ny = f(1);').opaque, false);
-    assert.equal(holds(names('x = f /* c */ (1);'), ['not_there']), true);
+    assert.equal(holds(names('x = f // c\n (1);'), ['not_there']), true);
   });
 
   it("indexes the names a header #defines, and only in headers", () => {
