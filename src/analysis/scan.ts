@@ -258,7 +258,8 @@ async function unchangedTree(cfg: ScanConfig, walker: Walker, cache: ScanCache):
   const report = cache.replaySnapshot(snap, files, (f) => takeFacts(facts, f));
   cfg.onCache?.(report);
   const state: ScanState = { facts, sets: snap.sets, counts: snap.index.files, extraWrappers: cfg.extraWrappers, sourceFiles: files, model: null };
-  return { index: snap.index, state };
+  // A copy of its own (the root as this scan names it): each scan's index carries its own update state.
+  return { index: { ...snap.index, root: cfg.root }, state };
 }
 
 export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex; state: ScanState }>> {
