@@ -23,6 +23,8 @@ export interface PassSets {
   wholeFile: boolean;
   /** Index the names of every file read (the first pass), so later passes can leave out files without them. */
   indexNames: boolean;
+  /** Macros not named MODULE_ALIAS* found to declare aliases (their top-level calls are declarations). */
+  aliasMacros: string[];
 }
 
 export interface BatchResult {
@@ -49,7 +51,7 @@ export function preparePass(p: PassSets): PreparedPass {
   return {
     search: new MultiMatcher(p.search),
     searchHeaders: new DefineMatcher(p.searchHeaders),
-    sets: { tokens: p.tokens.map((s) => Buffer.from(s)), callees: new Set(p.callees), constants: new Set(p.constants), wholeFile: p.wholeFile },
+    sets: { tokens: p.tokens.map((s) => Buffer.from(s)), callees: new Set(p.callees), constants: new Set(p.constants), wholeFile: p.wholeFile, aliasMacros: new Set(p.aliasMacros) },
     definesOnly: { tokens: p.searchHeaders.map((s) => Buffer.from(s)), callees: new Set(), constants: new Set(p.constants), wholeFile: false },
     indexNames: p.indexNames,
   };

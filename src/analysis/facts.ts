@@ -71,6 +71,8 @@ export interface FileFacts {
   wholeFile: boolean;
   /** Only `macros` was read (a header matched by constants alone): merged into what the file already holds. */
   macrosOnly?: true;
+  /** Macros defined here, not named MODULE_ALIAS*, whose body declares an alias (their calls declare aliases). */
+  aliasMacros?: string[];
 }
 
 /** Facts of one file from two looks at it (passes, or rounds of one analysis) that searched different names: the union. */
@@ -87,5 +89,6 @@ export function mergeFacts(had: FileFacts, add: FileFacts): FileFacts {
     aliases: union(had.aliases, add.aliases, (a) => `${a.line}:${a.column}`),
     macros: union(had.macros, add.macros, (m) => `${m.name}:${m.line}`),
     wholeFile: had.wholeFile || add.wholeFile,
+    ...((had.aliasMacros || add.aliasMacros) && { aliasMacros: [...new Set([...(had.aliasMacros ?? []), ...(add.aliasMacros ?? [])])] }),
   };
 }

@@ -18,6 +18,8 @@ export interface AnalysisSets {
   constants: ReadonlySet<string>;
   /** Parse whole files instead of regions (the reference the region parse must equal). */
   wholeFile?: boolean;
+  /** Macros not named MODULE_ALIAS* whose expansion declares an alias (DECLARE_USB_FUNCTION): found so far. */
+  aliasMacros?: ReadonlySet<string>;
 }
 
 const ALIAS_PREFIX = 'MODULE_ALIAS';
@@ -31,6 +33,8 @@ function blankAnnotations(text: string): string {
 }
 
 const isAliasMacro = (name: string) => name.startsWith(ALIAS_PREFIX);
+/** Whether a call of `name` at top level declares a module alias: a MODULE_ALIAS* macro, or one found to expand to it. */
+const declaresAlias = (sets: AnalysisSets) => (name: string) => isAliasMacro(name) || sets.aliasMacros?.has(name) === true;
 
 /** Tokens searched as substrings (they find every request function and MODULE_ALIAS* macro); others are names. */
 const SUBSTRING_TOKENS = new Set([...REQUEST_TOKENS, ALIAS_TOKEN]);
@@ -76,8 +80,10 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   const keep = new Uint8Array(lines.count);
   const codeHits: Array<{ hit: Hit; line: number; column: number }> = [];
   const wanted = new Set<string>();
+  const declares = declaresAlias(sets);
+  const aliasMacros: string[] = [];
   for (const hit of hits) {
-    const relevant = callees.has(hit.name) || isAliasMacro(hit.name) || sets.constants.has(hit.name);
+    const relevant = callees.has(hit.name) || declares(hit.name) || sets.constants.has(hit.name);
     if (!relevant) continue;
     const line = lineIndex(lines, hit.offset);
     const logical = logicalLine(lines, line);
@@ -87,9 +93,14 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
       if (!def) continue;
       directiveLines.add(logical.start);
       if (def.name === hit.name && (isAliasMacro(def.name) || sets.constants.has(def.name))) macros.push(def);
+      else if (def.params !== null && !declares(def.name) && tokenize(def.body).some((t) => t.kind === 'ident' && declares(t.text))) {
+        // A macro whose body declares an alias: its calls at top level are alias declarations too.
+        macros.push(def);
+        aliasMacros.push(def.name);
+      }
       continue;
     }
-    if (sets.constants.has(hit.name) && !callees.has(hit.name) && !isAliasMacro(hit.name)) continue;
+    if (sets.constants.has(hit.name) && !callees.has(hit.name) && !declares(hit.name)) continue;
     // Only a call is read from code: a name with no argument list after it (a function pointer in a table) is not.
     if (!opensArguments(lines.buf, hit.offset + hit.name.length)) continue;
     const region = boundaries.around(line);
@@ -113,12 +124,12 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
       const item = topLevelItemAt(top, h.line, h.column);
       if (!item) return false;
       if (item.type === 'comment') continue;
-      if (!wholeFile && !trusted(item, h, lines)) return false;
+      if (!wholeFile && !trusted(item, h, lines, declares)) return false;
       const entry = items.get(item.startIndex);
       if (entry) entry.hits.push(h);
       else items.set(item.startIndex, { item, hits: [h] });
     }
-    for (const { item, hits } of items.values()) readItem(parser, item, hits, recorded, calls, definitions, aliases);
+    for (const { item, hits } of items.values()) readItem(parser, item, hits, recorded, declares, calls, definitions, aliases);
     return true;
   };
 
@@ -131,7 +142,7 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   for (const start of directiveLines) {
     const logical = logicalLine(lines, start);
     const def = defineAt(lines, logical.start, logical.end, file);
-    if (!def || def.params === null || REQUEST_FUNCTIONS.has(def.name) || isAliasMacro(def.name)) continue;
+    if (!def || def.params === null || REQUEST_FUNCTIONS.has(def.name) || declares(def.name)) continue;
     readMacro(parser, lines, logical.start, logical.end, def, callees, calls, definitions);
   }
 
@@ -140,7 +151,7 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   for (const c of calls) for (const a of c.args) if (a.kind === 'tokens') a.idents.forEach((i) => wanted.add(i));
   macros.push(...localDefines(lines, file, wanted, macros));
 
-  return { file, calls, definitions: [...definitions.values()], aliases, macros, wholeFile };
+  return { file, calls, definitions: [...definitions.values()], aliases, macros, wholeFile, ...(aliasMacros.length > 0 && { aliasMacros }) };
 }
 
 const lineIndex = (lines: Lines, offset: number) => lineOf(lines.starts, offset);
@@ -195,13 +206,13 @@ function topLevelItemAt(items: ReadonlyArray<{ node: CNode; start: Point; end: P
 }
 
 /** A region parse is trusted when the hit sits in a well-formed construct of the kind its indentation implies. */
-function trusted(item: CNode, h: { hit: Hit; line: number; column: number }, lines: Lines): boolean {
+function trusted(item: CNode, h: { hit: Hit; line: number; column: number }, lines: Lines, declares: (name: string) => boolean): boolean {
   if (item.type === 'ERROR') return false;
   const indented = lines.first(h.line) === 32 || lines.first(h.line) === 9;
   if (indented) return item.type === 'function_definition' || item.type === 'declaration';
   // A declaration at column 0 starts its own construct: one that begins earlier took in a line the boundary scan
   // could not end (`module_init(x)` without `;`), and the parse of that pair is not the file's.
-  if (isAliasMacro(h.hit.name) && h.column === 0) return item.startPosition.row === h.line && item.startPosition.column === 0;
+  if (declares(h.hit.name) && h.column === 0) return item.startPosition.row === h.line && item.startPosition.column === 0;
   return true;
 }
 
@@ -352,14 +363,14 @@ function calleesAtHits(item: CNode, hits: ReadonlyArray<{ hit: Hit; line: number
   return found;
 }
 
-function readItem(parser: CParser, item: CNode, hits: ReadonlyArray<{ hit: Hit; line: number; column: number }>, callees: ReadonlySet<string>, calls: RawCall[], definitions: Map<string, RawDefinition>, aliases: RawAlias[]): void {
+function readItem(parser: CParser, item: CNode, hits: ReadonlyArray<{ hit: Hit; line: number; column: number }>, callees: ReadonlySet<string>, declares: (name: string) => boolean, calls: RawCall[], definitions: Map<string, RawDefinition>, aliases: RawAlias[]): void {
   // By start offset (function definitions do not nest): node objects are not stable identities.
   const scopes = new Map<number, { scope: Scope; def: RawDefinition } | null>();
   const calleeNodes = calleesAtHits(item, hits) ?? parser.captures('calls', item).filter((c) => c.name === 'callee').map((c) => c.node);
   for (const calleeNode of calleeNodes) {
     const name = calleeNode.text;
     const call = calleeNode.parent as CNode;
-    if (isAliasMacro(name) && !callees.has(name)) {
+    if (declares(name) && !callees.has(name)) {
       if (enclosing(call, 'function_definition') === null) {
         aliases.push({ macro: name, line: call.startPosition.row + 1, column: call.startPosition.column + 1, text: call.text });
       }

@@ -97,6 +97,7 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
       constants: [],
       wholeFile: false,
       indexNames: false,
+      aliasMacros: [],
     },
     counts: index.files,
     extraWrappers: [],

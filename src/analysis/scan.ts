@@ -122,7 +122,7 @@ async function inProcessRunner(cfg: ScanConfig): Promise<Result<Runner>> {
   const loaded = await getParser(cfg.backend);
   if (!loaded.ok) return loaded;
   const parser = loaded.value;
-  let pass = preparePass({ search: [], searchHeaders: [], tokens: [], callees: [], constants: [], wholeFile: cfg.wholeFile, indexNames: false });
+  let pass = preparePass({ search: [], searchHeaders: [], tokens: [], callees: [], constants: [], wholeFile: cfg.wholeFile, indexNames: false, aliasMacros: [] });
   return ok({
     setPass: (p) => {
       pass = preparePass(p);
@@ -289,6 +289,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       constants: [],
       wholeFile: cfg.wholeFile,
       indexNames: true,
+      aliasMacros: [],
     };
     // What the first pass read of each file: later passes read only the files that can hold their names.
     const names = new Map<string, FileNames>();
@@ -356,12 +357,13 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     for (;;) {
       const table = macroTableOf(facts.values());
       const wrappers = new WrapperIndex(facts.values(), table, cfg.extraWrappers);
-      const names = wrappers.globalNames().filter((n) => !searched.has(n));
+      // Sorted: batches complete in any order, and the pass (and its cache signature) must not depend on it.
+      const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+      const aliasMacros = sorted([...facts.values()].flatMap((f) => f.aliasMacros ?? []));
+      const names = [...wrappers.globalNames(), ...aliasMacros].filter((n) => !searched.has(n));
       const constants = [...wantedConstants(facts.values(), searched, table, wrappers)];
       if (names.length === 0 && constants.length === 0) break;
       [...names, ...constants].forEach((n) => searched.add(n));
-      // Sorted: batches complete in any order, and the pass (and its cache signature) must not depend on it.
-      const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
       allTokens = sorted([...allTokens, ...names, ...constants]);
       // A file selected now is analysed for the new names only; what earlier passes found in it is merged with it.
       sets = {
@@ -372,6 +374,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
         constants: sorted([...sets.constants, ...constants]),
         wholeFile: cfg.wholeFile,
         indexNames: false,
+        aliasMacros,
       };
       if (!(await runPass(false))) return cancelled();
     }

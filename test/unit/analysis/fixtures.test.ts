@@ -43,6 +43,7 @@ const expectedSites = [
   'drivers/misc/demo.c:87:2-87:31 request_module direct in demo_broken fmt=demo-broken pat=demo-broken name=demo-broken fam=demo-broken discarded',
   'drivers/misc/demo.c:96:7-96:42 request_module direct in demo_retry fmt=demo-retry-%d pat=demo-retry-* name=null fam=demo-retry- condition',
   'drivers/net/team.c:5:2-5:38 request_module direct in team_mode_load fmt=team-mode-%s pat=team-mode-* name=null fam=team-mode- discarded',
+  'drivers/usb/gadget/functions.c:12:2-12:36 request_module direct in usb_get_function_instance fmt=usbfunc:%s pat=usbfunc:* name=null fam=usbfunc: discarded',
   'fs/ext4/super.c:6:31-6:50 get_fs_type wrapper>request_module in ext4_init_fs fmt=fs-%.*s pat=fs-ext4 name=fs-ext4 fam=fs-ext4 assigned+tested',
   'fs/filesystems.c:18:14-18:50 request_module direct in get_fs_type fmt=fs-%.*s pat=fs-* name=null fam=fs- condition',
   'net/dsa/tag.c:13:2-13:36 request_module direct in dsa_tag_driver_get_by_name fmt=dsa_tag:%s pat=dsa_tag:* name=null fam=dsa_tag: discarded',
@@ -86,6 +87,7 @@ describe('analysis on the fixture tree', () => {
       'demo_unknown_family function drivers/misc/demo.c:75 foo-* via request_module',
       'demo_retry function drivers/misc/demo.c:90 demo-retry-* via request_module',
       'team_mode_load function drivers/net/team.c:3 team-mode-* via request_module',
+      'usb_get_function_instance function drivers/usb/gadget/functions.c:5 usbfunc:* via request_module',
       'get_fs_type function fs/filesystems.c:11 fs-* via request_module',
       'dvb_attach macro include/media/dvbdev.h:1 symbol:* via symbol_request',
       'dsa_tag_driver_get_by_name function net/dsa/tag.c:8 dsa_tag:* via request_module',
@@ -95,7 +97,7 @@ describe('analysis on the fixture tree', () => {
     ]);
   });
 
-  it('expands MODULE_ALIAS* through macros, __stringify and #define constants like cpp and depmod', () => {
+  it('expands MODULE_ALIAS* through macros, __stringify and #define constants like cpp and depmod, also from macros of other names that expand to one', () => {
     const a = index.aliases.map((x) => `${x.file}:${x.line} ${x.macro} ${x.value ?? `null (${x.reason})`}`);
     assert.deepEqual(a, [
       'crypto/aes.c:2 MODULE_ALIAS_CRYPTO aes',
@@ -108,6 +110,7 @@ describe('analysis on the fixture tree', () => {
       'drivers/net/tun.c:10 MODULE_ALIAS null (does not expand to a string: NO_SUCH_NAME is not a macro found in the tree)',
       // Not a macro: cpp stringifies the name itself, and so does depmod's input (as for nd:tND_DEVICE_BTT*).
       'drivers/net/tun.c:11 MODULE_ALIAS_MISCDEV char-major-10-NOT_A_MACRO_MINOR',
+      'drivers/usb/gadget/function/f_acm.c:7 DECLARE_USB_FUNCTION_INIT usbfunc:acm',
       'fs/ext4/super.c:10 MODULE_ALIAS_FS fs-ext4',
       'fs/ext4/super.c:11 MODULE_ALIAS_FS fs-ext3',
       'fs/ext4/super.c:12 MODULE_ALIAS ext3',
