@@ -24,7 +24,7 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
   });
 
   step('Replay Trace… replays the trace open in the editor, and Problems lists its findings', async () => {
-    await wb().openFile('traces/trace.txt');
+    await wb().openFileAs('traces/trace.txt', 'Autoload Trace');
     await wb().runCommand('Autoload Lens: Replay Trace…');
     const status = wb().page.locator('.statusbar-item', { hasText: /Autoload \d+/ });
     await status.waitFor({ timeout: 30_000 });
@@ -122,7 +122,7 @@ describe('a hostile trace', () => {
   const IMG = '<img src=x onerror=alert(1)>';
 
   step('is replayed and its names appear in Problems as text', async () => {
-    await wb().openFile('traces/hostile-trace.txt');
+    await wb().openFileAs('traces/hostile-trace.txt', 'Autoload Trace');
     await wb().runCommand('Autoload Lens: Replay Trace…');
     const rows = await wb().problemsRows(5);
     assert.ok(rows.some((r) => r.includes(SCRIPT)), rows.join(' | '));

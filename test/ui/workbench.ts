@@ -209,6 +209,15 @@ export class Workbench {
     await this.page.locator(`.tabs-container .tab[aria-label^="${name}"]`).first().waitFor({ timeout: 15_000 });
   }
 
+  /**
+   * Opens a file and waits until the status bar shows its language mode: a workbench that has just started may show
+   * a file as plain text before the extensions' languages are in, and a command run then sees plain text.
+   */
+  async openFileAs(relPath: string, languageLabel: string): Promise<void> {
+    await this.openFile(relPath);
+    await this.page.locator('[id="status.editor.mode"]', { hasText: languageLabel }).waitFor({ timeout: 30_000 });
+  }
+
   /** The Problems panel's rows as the screen shows them (file rows and marker rows; the list only renders the rows in
    * view), after typing `filter` into the panel's filter box as a person would. */
   async problemsRows(minRows: number, filter = '', timeoutMs = 30_000): Promise<string[]> {
