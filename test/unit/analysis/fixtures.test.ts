@@ -200,20 +200,23 @@ describe('analysis on the fixture tree', () => {
   });
 
   it('gives the same index from the scan cache, and sees a changed file', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-cache-'));
+    const work = fs.mkdtempSync(path.join(os.tmpdir(), 'al-cache-'));
+    const dir = path.join(work, 'tree');
     fs.cpSync(tree, dir, { recursive: true });
-    const first = await scanTree(dir, { threads: 0 });
-    const second = await scanTree(dir, { threads: 0 });
+    // The cache file goes with the temporary tree, not into the user's cache folder.
+    const cached = { threads: 0, cacheDir: path.join(work, 'cache') };
+    const first = await scanTree(dir, cached);
+    const second = await scanTree(dir, cached);
     if (!first.ok || !second.ok) assert.fail('scan failed');
     assert.deepEqual({ ...second.value, root: tree }, index);
     assert.deepEqual(second.value, first.value);
     const file = path.join(dir, 'drivers/misc/demo.c');
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"demo-arg"', '"demo-arg-changed"'));
     fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
-    const third = await scanTree(dir, { threads: 0 });
+    const third = await scanTree(dir, cached);
     if (!third.ok) assert.fail('scan failed');
     assert.equal(third.value.callSites.find((c) => c.line === 57 && c.file === 'drivers/misc/demo.c')?.name, 'demo-arg-changed');
-    fs.rmSync(dir, { recursive: true });
+    fs.rmSync(work, { recursive: true });
   });
 
   it('re-analyses one edited file', async () => {
