@@ -3,6 +3,7 @@
  * a region cannot be trusted), and reads call sites, definitions and MODULE_ALIAS* declarations from the captures.
  */
 import type { ReturnUse } from '../engine/sourceIndex';
+import { isBlankOrContinuation } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString } from './cpp';
 import { type ArgExpr, type FileFacts, mergeFacts, type RawAlias, type RawCall, type RawDefinition, type ZeroPath } from './facts';
 import type { CNode, CParser, Point } from './parser';
@@ -22,7 +23,6 @@ export interface AnalysisSets {
   aliasMacros?: ReadonlySet<string>;
 }
 
-const ALIAS_PREFIX = 'MODULE_ALIAS';
 const PRINTF_INTO = new Set(['snprintf', 'vsnprintf', 'sprintf', 'vsprintf', 'scnprintf', 'vscnprintf']);
 // Kernel annotations tree-sitter cannot know are macros; blanked (same length) so declarators parse.
 const ANNOTATIONS =
@@ -32,7 +32,7 @@ function blankAnnotations(text: string): string {
   return text.replace(ANNOTATIONS, (m) => m.replace(/[^\n]/g, ' '));
 }
 
-const isAliasMacro = (name: string) => name.startsWith(ALIAS_PREFIX);
+const isAliasMacro = (name: string) => name.startsWith(ALIAS_TOKEN);
 /** Whether a call of `name` at top level declares a module alias: a MODULE_ALIAS* macro, or one found to expand to it. */
 const declaresAlias = (sets: AnalysisSets) => (name: string) => isAliasMacro(name) || sets.aliasMacros?.has(name) === true;
 
@@ -159,7 +159,7 @@ const lineIndex = (lines: Lines, offset: number) => lineOf(lines.starts, offset)
 /** Whether `(` follows `at` after blanks and line continuations, or a `/` that may start a comment before it. */
 function opensArguments(buf: Buffer, at: number): boolean {
   let i = at;
-  while (i < buf.length && (buf[i] === 32 || buf[i] === 9 || buf[i] === 10 || buf[i] === 13 || buf[i] === 12 || buf[i] === 11 || buf[i] === 92)) i++;
+  while (i < buf.length && isBlankOrContinuation(buf[i])) i++;
   return buf[i] === 40 /* ( */ || buf[i] === 47 /* / */;
 }
 

@@ -2,6 +2,8 @@
  * Does a buffer contain any of many tokens? One left-to-right pass (Wu-Manber with 2-byte blocks) instead of one
  * Buffer.indexOf per token, for the later passes that look for dozens of discovered names at once.
  */
+import { IDENT } from './chars';
+
 export class MultiMatcher {
   private readonly min: number;
   private readonly shift: Uint8Array;
@@ -58,7 +60,6 @@ export class MultiMatcher {
 }
 
 const DEFINE = Buffer.from('define');
-const isIdent = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 
 /** Calls `visit(start, end)` with the name of each `#define` directive in `b`, until it returns true. */
 export function someDefine(b: Buffer, visit: (start: number, end: number) => boolean): boolean {
@@ -70,7 +71,7 @@ export function someDefine(b: Buffer, visit: (start: number, end: number) => boo
     if (b[s] !== 32 && b[s] !== 9) continue;
     while (b[s] === 32 || b[s] === 9) s++;
     let e = s;
-    while (e < b.length && isIdent(b[e])) e++;
+    while (e < b.length && IDENT[b[e]]) e++;
     if (e > s && visit(s, e)) return true;
   }
   return false;

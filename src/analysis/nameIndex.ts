@@ -7,6 +7,7 @@
  * Hashes can collide: a collision only makes a later pass read one file too many. A block comment between a name and
  * its `(` is skipped; a `(` whose name a comment leaves uncertain marks the file `opaque`: it is read in every pass.
  */
+import { IDENT, isBlankOrContinuation } from './chars';
 import { someDefine } from './matcher';
 
 export interface FileNames {
@@ -15,8 +16,6 @@ export interface FileNames {
   opaque: boolean;
 }
 
-const IDENT = new Uint8Array(256);
-for (let c = 0; c < 256; c++) IDENT[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ? 1 : 0;
 
 /**
  * A hash of an identifier's bytes: FNV-1a for short names, else its length and three 4-byte windows (start, middle,
@@ -107,7 +106,6 @@ const calls = new HashSet();
 const defines = new HashSet();
 const OPEN = 40; /* ( */
 const NL = 10;
-const isBlank = (c: number) => c === 32 || c === 9 || c === 13 || c === 12 || c === 11 || c === NL || c === 92; /* \ */
 
 /** Whether the line holding `at` has `//` before it (a blank skip that crossed a newline may have left a comment). */
 function lineCommentBefore(b: Buffer, at: number): boolean {
@@ -125,7 +123,7 @@ function identifierEndBefore(b: Buffer, at: number): number {
   let e = at;
   for (;;) {
     let crossed = false;
-    while (e > 0 && isBlank(b[e - 1])) {
+    while (e > 0 && isBlankOrContinuation(b[e - 1])) {
       if (b[e - 1] === NL) crossed = true;
       e--;
     }

@@ -49,7 +49,8 @@ export interface CParser {
   captures(query: QueryName, node: CNode): Capture[];
 }
 
-const querySources: Record<QueryName, string> = { calls: callsQuery, flow: flowQuery, locals: localsQuery, assigns: assignsQuery, jumps: jumpsQuery };
+/** The queries' sources (also part of what keys the scan cache). */
+export const querySources: Record<QueryName, string> = { calls: callsQuery, flow: flowQuery, locals: localsQuery, assigns: assignsQuery, jumps: jumpsQuery };
 
 interface QueryLike {
   captures(node: never): Capture[];

@@ -3,6 +3,7 @@
  * must see (the enclosing top-level function, declaration statement or #define), found by a cheap scan for
  * kernel-style top-level boundaries. Everything else is blanked, keeping line numbers, so one small parse serves a file.
  */
+import { IDENT } from './chars';
 
 export interface Hit {
   /** The whole identifier the token occurred in. */
@@ -10,11 +11,6 @@ export interface Hit {
   offset: number;
 }
 
-const IDENT = new Uint8Array(256);
-for (let c = 0; c < 256; c++) {
-  const ch = String.fromCharCode(c);
-  IDENT[c] = /[A-Za-z0-9_]/.test(ch) ? 1 : 0;
-}
 
 const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 const MANY = 8;

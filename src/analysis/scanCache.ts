@@ -11,11 +11,7 @@ import { version } from '../../package.json';
 import type { SourceIndex } from '../engine/sourceIndex';
 import type { BatchResult, PassSets } from './batch';
 import type { FileFacts } from './facts';
-import assignsQuery from './queries/assigns.scm';
-import callsQuery from './queries/calls.scm';
-import flowQuery from './queries/flow.scm';
-import jumpsQuery from './queries/jumps.scm';
-import localsQuery from './queries/locals.scm';
+import { querySources } from './parser';
 
 /** What the scan cache did in one scan (ScanOptions.onCache). */
 export interface ScanCacheReport {
@@ -98,7 +94,8 @@ let codeHash: string | null = null;
  */
 function analysisCode(workerScript: string | null): string {
   if (codeHash === null) {
-    const h = createHash('sha1').update(version).update(callsQuery).update(flowQuery).update(localsQuery).update(assignsQuery).update(jumpsQuery);
+    const h = createHash('sha1').update(version);
+    for (const source of Object.values(querySources)) h.update(source);
     h.update(fs.readFileSync(workerScript ?? __filename));
     codeHash = h.digest('hex');
   }
