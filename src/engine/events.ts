@@ -51,9 +51,12 @@ export interface ModuleRefEvent extends EventBase {
   refcnt: number;
 }
 
-/** Lines of the kernel log that the autoloader prints (dmesg input). */
+/**
+ * Lines of the kernel log that the autoloader prints (dmesg input): a dups.c duplicate, kmod busy (-ETIME), the
+ * 2.6-era runaway loop (-ENOMEM), a filesystem still missing after its request returned 0.
+ */
 export interface KernelLogEvent extends EventBase {
-  kind: 'log_duplicate' | 'log_throttled' | 'log_no_fs';
+  kind: 'log_duplicate' | 'log_throttled' | 'log_runaway' | 'log_no_fs';
   /** The module / filesystem name the line is about. */
   name: string;
   text: string;

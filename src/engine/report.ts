@@ -106,7 +106,7 @@ export const RULES: Record<RuleId, { title: string; description: string; default
   'throttled-request': {
     title: 'Throttled module request',
     description:
-      'Replayed against the 50 concurrent kmod slots, the request would have waited for a slot or failed with -ETIME after 5 s.',
+      'Replayed against the 50 concurrent kmod slots, the request would have waited for a slot or failed with -ETIME after 5 s; in a kernel log, the kernel said so itself (kmod busy: -ETIME; on 2.6-era kernels, "runaway loop": -ENOMEM).',
     defaultSeverity: 'warning',
   },
 };

@@ -3,17 +3,23 @@ import type { TraceFormat } from '../events';
 import type { AutoloadError } from '../result';
 import { asciiCodes } from './asciiCodes';
 import { parseFtraceLine, parsePerfLine } from './eventLine';
-import { looksLikeKernelLogEvent } from './kernelLog';
+import { looksLikeKernelLogEvent, readKernelLogPrefix } from './kernelLog';
 
 /** How many non-empty lines detection looks at before giving up. */
 export const DETECT_LINES = 200;
 
 const TRACE_CMD_PREAMBLE = /^(?:version = \d+|cpus=\d+|CPU \d+ is empty)\s*$/;
+const LINUX_VERSION = /Linux version \d/y;
+
 /**
- * Kernel log lines: `dmesg` (`[   12.345678]`, `-T`'s `[Mon Nov 23 01:00:00 2026]`, `-r`'s `<4>`), `--notime`'s
- * first line, and `journalctl -k` (`Nov 23 01:00:00 host kernel: `).
+ * Kernel log lines, quoted in a mail or not: `dmesg` (`[   12.345678]`, `-T`'s `[Mon Nov 23 01:00:00 2026]`, `-r`'s
+ * `<4>`), `--notime`'s first line, `journalctl -k` (`Nov 23 01:00:00 host kernel: `), CI logs with a host clock.
  */
-const KERNEL_LOG = /^\s*(?:<\d+>)?(?:\[\s*\d+\.\d+\]|\[\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}\]|Linux version \d)|^\w{3} [ \d]\d \d\d:\d\d:\d\d \S+ kernel: /;
+function isKernelLogLine(line: string): boolean {
+  const p = readKernelLogPrefix(line);
+  LINUX_VERSION.lastIndex = p.messageStart;
+  return p.stamped || LINUX_VERSION.test(line);
+}
 
 /**
  * Decides the format from the first non-empty lines: headers and preambles first, then the shape of event lines
@@ -29,7 +35,7 @@ export function detectTraceFormat(firstLines: string[]): TraceFormat | null {
       continue;
     }
     if (TRACE_CMD_PREAMBLE.test(line)) return 'trace-cmd';
-    if (KERNEL_LOG.test(line)) return 'dmesg';
+    if (isKernelLogLine(line)) return 'dmesg';
     const codes = asciiCodes(line);
     const ftrace = parseFtraceLine(line, codes, 0, line.length, line.indexOf('['));
     if (ftrace !== null) return ftrace.hasFlags ? 'ftrace' : 'trace-cmd';

@@ -183,9 +183,9 @@ export class TraceLineReader {
 
   private kernelLogLine(line: string, number: number): void {
     const e = parseKernelLogLine(line, number);
-    if (e !== null) this.emit(e);
-    else if (looksLikeKernelLogEvent(line)) this.warn(number, 'looks like an autoloader kernel message but its module name cannot be read');
-    else this.counts.skippedLines++;
+    if (e === null) this.counts.skippedLines++;
+    else if ('warning' in e) this.warn(number, e.warning);
+    else this.emit(e);
   }
 
   private emit(e: TraceEvent): void {
