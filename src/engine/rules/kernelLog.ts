@@ -47,8 +47,8 @@ export class KernelLogRule {
         evidence.runawayLines = this.runawayLines;
         evidence.printLimitReached = limitReached;
         if (limitReached) {
-          message += ` The kernel prints this line for the first ${RUNAWAY_LOOP_LINES_PRINTED} such failures of a boot only, ` +
-            `and the log holds ${this.runawayLines}: more requests may have failed with -ENOMEM than the log shows.`;
+          message += ` The kernel prints this line only for the first ${RUNAWAY_LOOP_LINES_PRINTED} such failures of a boot, ` +
+            `and the log holds ${this.runawayLines}: more requests may have failed with -ENOMEM than it shows.`;
         }
       }
       return {

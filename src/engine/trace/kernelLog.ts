@@ -106,7 +106,7 @@ export function parseKernelLogLine(line: string, lineNumber: number): KernelLogE
   if (name === '') {
     return sticky(MESSAGE_HEAD, line, p.messageStart) !== null
       ? { warning: 'looks like an autoloader kernel message but its module name cannot be read' }
-      : { warning: 'mentions an autoloader kernel message, but what precedes it is not a kernel log prefix (quote marks, host clock, <level>, [seconds], [caller id]); not read' };
+      : { warning: 'an autoloader kernel message after text that is not a kernel log prefix; not read' };
   }
   return {
     kind: KINDS[i]!,

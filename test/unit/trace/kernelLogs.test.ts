@@ -87,7 +87,7 @@ test("dups.c: pr_warn's `module: ` prefix, and WARN's line without it (enable_du
 test('a bug report mail with oops dumps between the log lines: mail text and dumps skipped, a prose mention warned', async () => {
   await readsAs('mail-oops.txt', 33, [dup(10, 58.201736, 'fs-hfs'), dup(28, 58.202311, 'fs-hfs')], [{
     line: 7,
-    message: 'mentions an autoloader kernel message, but what precedes it is not a kernel log prefix (quote marks, host clock, <level>, [seconds], [caller id]); not read',
+    message: 'an autoloader kernel message after text that is not a kernel log prefix; not read',
   }]);
   const report = await replay('mail-oops.txt');
   assert.equal(report.trace!.skippedLines, 30);
@@ -100,7 +100,7 @@ test('a bug report mail with oops dumps between the log lines: mail text and dum
 
 const RUNAWAY = 'the request failed with -ENOMEM: more than min(max_threads/2, 50) requests were in flight (the 2.6-era kmod limit, "runaway loop")';
 const UNPRINTED = (n: number): string =>
-  ` The kernel prints this line for the first 5 such failures of a boot only, and the log holds ${n}: more requests may have failed with -ENOMEM than the log shows.`;
+  ` The kernel prints this line only for the first 5 such failures of a boot, and the log holds ${n}: more requests may have failed with -ENOMEM than it shows.`;
 
 function runawayFinding(name: string, lines: number[], first: string, total: number): Finding {
   return {
