@@ -12,7 +12,7 @@ import { replayText, replayTrace } from '../../../src/engine/replay';
 import type { Finding, Report } from '../../../src/engine/report';
 import { readKernelLogPrefix } from '../../../src/engine/trace/kernelLog';
 import { detectTraceFormat } from '../../../src/engine/trace/index';
-import { collectFile, ROOT, summaryOf } from './collect';
+import { collectFile, collectText, ROOT, summaryOf } from './collect';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/kernel-logs');
 const DUP = 'module-autoload: duplicate request for module ';
@@ -78,6 +78,12 @@ test('journalctl -k: short-iso-precise, short-iso, short-precise, short, syslog 
     dup(7, 16.204511, 'fs-jfs'),
     dup(8, 17.309412, 'fs-udf'),
   ]);
+});
+
+test("dmesg -T: the host's clock in brackets is no time since boot", () => {
+  const c = collectText('[Wed May  1 08:55:31 2024] module: module-autoload: duplicate request for module fs-hfs\n');
+  assert.equal(summaryOf(c).format, 'dmesg');
+  assert.deepEqual(c.events, [{ task: '', pid: -1, cpu: -1, ...dup(1, -1, 'fs-hfs') }]);
 });
 
 test("dups.c: pr_warn's `module: ` prefix, and WARN's line without it (enable_dups_trace turned on at run time)", async () => {
