@@ -38,7 +38,7 @@ const LEVEL = /<\d{1,3}>[ \t]*/y;
 const SECONDS = /\[ *(\d+\.\d+)\][ \t]*/y;
 const CALLER = /\[ *([TC])(\d+)\][ \t]*/y;
 
-/** The autoloader's messages, read where the prefix ends; each group is the name the line is about. */
+/** The autoloader's messages, read where the prefix ends; each alternative captures its text and the name it is about. */
 const MESSAGE = new RegExp([
   /(?:module: )?(module-autoload: duplicate request for module (.*))/.source,
   /(request_module: modprobe (.+) cannot be processed, kmod busy with \d+ threads for more than \d+ seconds now)/.source,
