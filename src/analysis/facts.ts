@@ -36,6 +36,8 @@ export interface RawCall {
   args: ArgExpr[];
   returnUse: ReturnUse;
   assignedTested: boolean | null;
+  /** The function ends with this call (`return f(...)`, or the last statement of a void function). */
+  tail: boolean;
   /** Enclosing function or macro. */
   definition: string | null;
   inMacro: boolean;

@@ -151,9 +151,9 @@ export class WrapperIndex {
     const api = REQUEST_FUNCTIONS.get(callee);
     if (api) {
       if (api.symbol) {
-        if (!values[0] || values[0].unboundParam) return { format: null, via: [], pattern: 'symbol:*', name: null, family: 'symbol:', maxLength: Infinity, minLength: 'symbol:'.length };
-        const name = `symbol:${values[0].text.trim()}`;
-        return { format: null, via: [], pattern: name.replace(/[\\*?[\]]/g, (c) => `\\${c}`), name, family: name, maxLength: Buffer.byteLength(name), minLength: Buffer.byteLength(name) };
+        // symbol_request(x) asks for "symbol:" #x: the symbol's own spelling, or any when a macro passes it on.
+        const symbol = !values[0] || values[0].unboundParam ? null : values[0].text.trim();
+        return { ...renderFormat('symbol:%s', symbol === null ? [] : [{ kind: 'string', value: symbol }]), format: null, via: [] };
       }
       const fmt = values[api.formatAt];
       if (fmt?.value?.kind !== 'string') return null;
@@ -205,7 +205,7 @@ export class WrapperIndex {
         const fmt = this.value(a.format, env, file);
         if (fmt.value?.kind !== 'string') return { text: a.text, value: null };
         const r = renderFormat(fmt.value.value, this.values(a.args, env, file).map((v) => v.value));
-        const value: FormatValue = r.name !== null ? { kind: 'string', value: r.name } : { kind: 'pattern', value: r.pattern, maxLength: r.maxLength };
+        const value: FormatValue = r.name !== null ? { kind: 'string', value: r.name } : { kind: 'shape', shape: r.shape, maxLength: r.maxLength };
         return { text: a.text, value, format: fmt.value.value };
       }
       default:
