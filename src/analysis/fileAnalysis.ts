@@ -565,9 +565,21 @@ function computeLocalValue(parser: CParser, name: string, text: string, scope: S
     });
     if (args[fmtAt]) return { kind: 'printed', text, format: argExpr(parser, args[fmtAt], scope, depth + 1), args: rest };
   }
+  const assigned = assignedValues(scope, name);
+  // Only literals (and buffers printed with a format) reach it: the name is one of them.
+  const options = assigned.filter((v) => !isNullConstant(v)).map((v) => argExpr(parser, v, scope, depth + 1));
+  if (options.length > 0 && options.every((o) => o.kind === 'string' || o.kind === 'printed' || o.kind === 'choice')) {
+    return { kind: 'choice', text, options: options.flatMap((o) => (o.kind === 'choice' ? o.options : [o])) };
+  }
   const deps = new Set<number>();
-  for (const value of assignedValues(scope, name)) depsOf(parser, value, scope, depth + 1).forEach((d) => deps.add(d));
+  for (const value of assigned) depsOf(parser, value, scope, depth + 1).forEach((d) => deps.add(d));
   return { kind: 'expr', text, deps: [...deps].sort((a, b) => a - b) };
+}
+
+/** `NULL` or `0`: a pointer a request never uses (the code tests it first). */
+function isNullConstant(node: CNode): boolean {
+  const n = unwrap(node);
+  return n.type === 'null' || n.text === 'NULL' || n.text === '0';
 }
 
 function depsOf(parser: CParser, node: CNode, scope: Scope, depth: number): number[] {
@@ -579,7 +591,7 @@ function depsOf(parser: CParser, node: CNode, scope: Scope, depth: number): numb
     else if (isLocal(scope, c.node.text) && depth < 3) {
       const v = localValue(parser, c.node.text, c.node.text, scope, depth + 1);
       if (v.kind === 'expr') v.deps.forEach((d) => deps.add(d));
-      else if (v.kind === 'printed') deps.add(-1);
+      else if (v.kind === 'printed' || v.kind === 'choice') deps.add(-1);
     }
   }
   return [...deps].sort((a, b) => a - b);

@@ -40,7 +40,6 @@ function sitesOf(f: FileFacts, wrappers: WrapperIndex, extraWrappers: readonly s
     const wrapper = api ? null : wrappers.wrapperFor(raw.callee, f.file);
     if (!api && !wrapper && !extraWrappers.includes(raw.callee)) continue;
     const ev = wrappers.evaluate(raw, f.file);
-    const shapes = ev === null ? null : [ev.shape];
     const site: CallSiteInfo = {
       file: f.file,
       line: raw.line,
@@ -53,7 +52,7 @@ function sitesOf(f: FileFacts, wrappers: WrapperIndex, extraWrappers: readonly s
       pattern: ev?.pattern ?? null,
       name: ev?.name ?? null,
       family: ev ? ev.family : null,
-      shapes,
+      shapes: ev && ev.shapes,
       arguments: raw.args.map((a) => a.text),
       returnUse: raw.returnUse,
       assignedTested: raw.assignedTested,

@@ -179,8 +179,14 @@ describe('analysis on the fixture tree', () => {
       link: 'direct',
       locations: [{ file: 'drivers/dupb/helper.c', line: 8, column: 3, link: 'direct', via: ['load_helper'] }],
     });
+    // A module whose folder was scanned but holds no such function: stale, and the name fits dupb's call.
+    assert.deepEqual(new CallSiteLinker(index, () => 'kernel/net/other.ko').link('load_helper', 'other', 'dupb-helper'), {
+      link: 'stale',
+      locations: [],
+      fits: [{ file: 'drivers/dupb/helper.c', line: 8, column: 3 }],
+    });
     // A module whose folder holds no scanned source: nothing to say.
-    assert.deepEqual(new CallSiteLinker(index, () => 'kernel/net/other.ko').link('load_helper', 'other', 'dupb-helper'), { link: 'none', locations: [] });
+    assert.deepEqual(new CallSiteLinker(index, () => 'kernel/sound/other.ko').link('load_helper', 'other', 'dupb-helper'), { link: 'none', locations: [] });
     assert.deepEqual(plain.link('aarp_send_ddp', 'appletalk', 'can-proto-1'), { link: 'none', locations: [] });
   });
 
