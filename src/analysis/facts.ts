@@ -16,6 +16,8 @@ export type ArgExpr =
   | { kind: 'variadic'; text: string; index: number }
   /** A local buffer filled by a printf-like call (`vsnprintf(buf, n, fmt, args)`). */
   | { kind: 'printed'; text: string; format: ArgExpr; args: ArgExpr[] }
+  /** A local assigned only literals and printed buffers: it holds one of them (NULL assignments are left out). */
+  | { kind: 'choice'; text: string; options: ArgExpr[] }
   | { kind: 'expr'; text: string; deps: number[] };
 
 export interface ZeroPath {
@@ -36,6 +38,8 @@ export interface RawCall {
   args: ArgExpr[];
   returnUse: ReturnUse;
   assignedTested: boolean | null;
+  /** The function ends with this call (`return f(...)`, or the last statement of a void function). */
+  tail: boolean;
   /** Enclosing function or macro. */
   definition: string | null;
   inMacro: boolean;

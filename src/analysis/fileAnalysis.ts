@@ -55,8 +55,9 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
     let facts = extract(parser, file, lines, boundaries, hits, callees, sets, whole);
     const searched = new Set(sets.tokens.map((t) => t.toString('latin1')));
     while (facts) {
-      // File-local definitions only: callers of global ones are found by the tree-wide passes.
-      const fileLocal = facts.definitions.filter((d) => (d.kind === 'function' ? d.isStatic : !file.endsWith('.h')));
+      // Definitions of this file: their callers here matter for linking (static helpers are inlined, and GCC inlines
+      // global functions of the same file too); callers elsewhere of global ones are found by the tree-wide passes.
+      const fileLocal = file.endsWith('.h') ? facts.definitions.filter((d) => d.kind === 'function' && d.isStatic) : facts.definitions;
       const local = [...new Set(fileLocal.map((d) => d.name))].filter((n) => !searched.has(n) && !REQUEST_FUNCTIONS.has(n));
       if (local.length === 0) return facts;
       local.forEach((n) => searched.add(n));
@@ -239,6 +240,8 @@ function functionDeclarator(node: CNode | null): CNode | null {
 interface Scope {
   name: string | null;
   isMacro: boolean;
+  /** A function declared `void` (not a pointer to void): its last statement is a tail position. */
+  returnsVoid?: boolean;
   params: string[];
   variadic: boolean;
   /** The function body (or the macro body's parse) for flow look-ups. */
@@ -341,7 +344,9 @@ function functionScope(parser: CParser, fn: CNode): { scope: Scope; def: RawDefi
   const body = fn.childForFieldName('body');
   const isStatic = fn.children.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
   const def: RawDefinition = { name, kind: 'function', line: fn.startPosition.row + 1, endLine: fn.endPosition.row + 1, isStatic, params, variadic };
-  return { scope: { name, isMacro: false, params, variadic, body, parser }, def };
+  const type = fn.childForFieldName('type');
+  const returnsVoid = type?.type === 'primitive_type' && type.text === 'void' && fn.childForFieldName('declarator')?.type === 'function_declarator';
+  return { scope: { name, isMacro: false, returnsVoid, params, variadic, body, parser }, def };
 }
 
 /**
@@ -431,10 +436,46 @@ function rawCall(parser: CParser, call: CNode, calleeNode: CNode, callee: string
     args: argNodes.map((a) => argExpr(parser, a, scope, 0)),
     returnUse: use.use,
     assignedTested: use.tested,
+    tail: inTailPosition(call, scope),
     definition: scope.name,
     inMacro: scope.isMacro,
     zeroPath: scope.isMacro || !REQUEST_FUNCTIONS.has(callee) ? { testLine: use.testLine, lookups: [], retry: null } : zeroPath(parser, call, scope, use.testLine),
   };
+}
+
+/** Statements after which nothing of the function runs when they are last in them. */
+const PASS_THROUGH = new Set(['if_statement', 'else_clause', 'labeled_statement', 'compound_statement', 'preproc_ifdef', 'preproc_if', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
+const PREPROC_BRANCH = new Set(['preproc_else', 'preproc_elif', 'preproc_elifdef']);
+
+/** Whether `node` is the last thing its parent runs: no statement follows it in the parent (other #if branches aside). */
+function lastIn(node: CNode, parent: CNode): boolean {
+  if (parent.type === 'if_statement' || parent.type === 'else_clause' || parent.type === 'labeled_statement') {
+    return parent.childForFieldName('condition')?.startIndex !== node.startIndex;
+  }
+  for (const sibling of parent.namedChildren) {
+    if (sibling.startIndex <= node.startIndex || sibling.type === 'comment' || PREPROC_BRANCH.has(sibling.type)) continue;
+    return false;
+  }
+  return true;
+}
+
+/**
+ * A call the function ends with — `return f(...)`, or the last statement of a void function — which the compiler may
+ * emit as a jump: then the callee's `_RET_IP_` is in the caller's caller, and traces name that function.
+ */
+function inTailPosition(call: CNode, scope: Scope): boolean {
+  if (!scope.body || scope.isMacro) return false;
+  let n = call;
+  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
+  const statement = n.parent;
+  if (statement?.type === 'return_statement') return true;
+  if (statement?.type !== 'expression_statement' || !scope.returnsVoid) return false;
+  for (let s: CNode = statement; ; ) {
+    const parent = s.parent;
+    if (!parent || !PASS_THROUGH.has(parent.type) || !lastIn(s, parent)) return false;
+    if (isBody(parent, scope)) return true;
+    s = parent;
+  }
 }
 
 function unwrap(node: CNode): CNode {
@@ -524,9 +565,21 @@ function computeLocalValue(parser: CParser, name: string, text: string, scope: S
     });
     if (args[fmtAt]) return { kind: 'printed', text, format: argExpr(parser, args[fmtAt], scope, depth + 1), args: rest };
   }
+  const assigned = assignedValues(scope, name);
+  // Only literals (and buffers printed with a format) reach it: the name is one of them.
+  const options = assigned.filter((v) => !isNullConstant(v)).map((v) => argExpr(parser, v, scope, depth + 1));
+  if (options.length > 0 && options.every((o) => o.kind === 'string' || o.kind === 'printed' || o.kind === 'choice')) {
+    return { kind: 'choice', text, options: options.flatMap((o) => (o.kind === 'choice' ? o.options : [o])) };
+  }
   const deps = new Set<number>();
-  for (const value of assignedValues(scope, name)) depsOf(parser, value, scope, depth + 1).forEach((d) => deps.add(d));
+  for (const value of assigned) depsOf(parser, value, scope, depth + 1).forEach((d) => deps.add(d));
   return { kind: 'expr', text, deps: [...deps].sort((a, b) => a - b) };
+}
+
+/** `NULL` or `0`: a pointer a request never uses (the code tests it first). */
+function isNullConstant(node: CNode): boolean {
+  const n = unwrap(node);
+  return n.type === 'null' || n.text === 'NULL' || n.text === '0';
 }
 
 function depsOf(parser: CParser, node: CNode, scope: Scope, depth: number): number[] {
@@ -538,7 +591,7 @@ function depsOf(parser: CParser, node: CNode, scope: Scope, depth: number): numb
     else if (isLocal(scope, c.node.text) && depth < 3) {
       const v = localValue(parser, c.node.text, c.node.text, scope, depth + 1);
       if (v.kind === 'expr') v.deps.forEach((d) => deps.add(d));
-      else if (v.kind === 'printed') deps.add(-1);
+      else if (v.kind === 'printed' || v.kind === 'choice') deps.add(-1);
     }
   }
   return [...deps].sort((a, b) => a - b);

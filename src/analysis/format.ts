@@ -1,7 +1,9 @@
 /**
- * printf-style name formats: the fnmatch pattern a request can produce, the concrete name when every argument is
- * known, its literal family prefix, and the longest name it can produce (for MODULE_NAME_LEN).
+ * printf-style name formats: the shape of the names a request can produce (and its fnmatch pattern), the concrete
+ * name when every argument is known, its literal family prefix, and the longest name it can produce (MODULE_NAME_LEN).
  */
+import { type NameConversion, type NamePiece, type NameShape, shapePattern } from '../engine/nameShape';
+
 
 export interface Conversion {
   text: string;
@@ -14,11 +16,11 @@ export interface Conversion {
 
 export type FormatPiece = { literal: string } | Conversion;
 
-/** A value fed to a conversion: known string or integer, a sub-pattern (a name printed elsewhere), or unknown. */
+/** A value fed to a conversion: known string or integer, the shape of a name printed elsewhere, or unknown. */
 export type FormatValue =
   | { kind: 'string'; value: string }
   | { kind: 'integer'; value: bigint }
-  | { kind: 'pattern'; value: string; maxLength: number }
+  | { kind: 'shape'; shape: NameShape; maxLength: number }
   | null;
 
 const conversionRe = /%([-+ #0']*)(\*|\d+)?(?:\.(\*|\d*))?(hh|h|ll|l|L|z|Z|j|t)?([diouxXcsp%])/y;
@@ -52,10 +54,6 @@ export function parseFormat(format: string): FormatPiece[] {
   return pieces;
 }
 
-export function escapePattern(literal: string): string {
-  return literal.replace(/[\\*?[\]]/g, (c) => `\\${c}`);
-}
-
 /** Widest output of an integer conversion on a 64-bit kernel. */
 function integerWidth(c: Conversion): number {
   const wide = c.length === 'l' || c.length === 'll' || c.length === 'L' || c.length === 'z' || c.length === 'Z' || c.length === 'j' || c.length === 't';
@@ -85,7 +83,9 @@ function renderInteger(c: Conversion, v: bigint): string {
 }
 
 export interface RenderedName {
-  /** fnmatch pattern (`fs-*`). */
+  /** What the names look like: literal text and the conversions whose values are unknown. */
+  shape: NamePiece[];
+  /** fnmatch pattern (`fs-*`), from the shape. */
   pattern: string;
   /** The concrete name when every consumed argument is known. */
   name: string | null;
@@ -97,17 +97,31 @@ export interface RenderedName {
   minLength: number;
 }
 
+/** Appends to a shape, joining adjacent literal text. */
+function append(shape: NamePiece[], piece: NamePiece): void {
+  const last = shape.length - 1;
+  if (typeof piece === 'string' && last >= 0 && typeof shape[last] === 'string') shape[last] = `${shape[last] as string}${piece}`;
+  else if (piece !== '') shape.push(piece);
+}
+
+const unknownConversion = (c: Conversion, precision: number | null): NameConversion => ({
+  conversion: c.conversion,
+  flags: c.flags,
+  width: typeof c.width === 'number' ? c.width : null,
+  precision,
+});
+
 /** Renders `format` with the values of its arguments (missing entries are unknown). */
 export function renderFormat(format: string, values: FormatValue[]): RenderedName {
   const pieces = parseFormat(format);
-  let pattern = '';
+  const shape: NamePiece[] = [];
   let name: string | null = '';
   let maxLength = 0;
   let minLength = 0;
   let next = 0;
   for (const p of pieces) {
     if ('literal' in p) {
-      pattern += escapePattern(p.literal);
+      append(shape, p.literal);
       if (name !== null) name += p.literal;
       maxLength += Buffer.byteLength(p.literal);
       minLength += Buffer.byteLength(p.literal);
@@ -125,9 +139,11 @@ export function renderFormat(format: string, values: FormatValue[]): RenderedNam
         // An unknown `.*` precision on a known string is taken as the whole string (get_fs_type's cut at '.').
         text = precision === null ? value.value : value.value.slice(0, precision);
         widest = Buffer.byteLength(text);
-      } else if (value?.kind === 'pattern') {
+      } else if (value?.kind === 'shape') {
         widest = precision ?? value.maxLength;
-        pattern += value.value;
+        // A precision cuts the printed name at an unknown place: only its length is known then.
+        if (precision === null && fixedWidth === 0) for (const piece of value.shape) append(shape, piece);
+        else append(shape, unknownConversion(p, precision));
         name = null;
         maxLength += Math.max(widest, fixedWidth);
         minLength += fixedWidth;
@@ -148,47 +164,13 @@ export function renderFormat(format: string, values: FormatValue[]): RenderedNam
     // An unknown conversion prints at least its field width, and a number at least one digit.
     minLength += text !== null ? Math.max(Buffer.byteLength(text), fixedWidth) : Math.max(p.conversion === 's' || p.conversion === 'p' ? 0 : 1, fixedWidth);
     if (text !== null) {
-      pattern += escapePattern(text);
+      append(shape, text);
       if (name !== null) name += text;
     } else {
-      if (!pattern.endsWith('*') || pattern.endsWith('\\*')) pattern += '*';
+      append(shape, unknownConversion(p, precision));
       name = null;
     }
   }
-  const wildcard = pattern.search(/(?<!\\)[*?[]/);
-  const familyPattern = wildcard < 0 ? pattern : pattern.slice(0, wildcard);
-  return { pattern, name, family: familyPattern.replace(/\\(.)/g, '$1'), maxLength, minLength };
-}
-
-const compiled = new Map<string, RegExp>();
-
-/** fnmatch(3) without flags, as kmod uses it for modules.alias patterns. */
-export function fnmatch(pattern: string, text: string): boolean {
-  let r = compiled.get(pattern);
-  if (!r) {
-    r = fnmatchRegExp(pattern);
-    compiled.set(pattern, r);
-  }
-  return r.test(text);
-}
-
-function fnmatchRegExp(pattern: string): RegExp {
-  let re = '^';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '\\' && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    else if (c === '*') re += '[\\s\\S]*';
-    else if (c === '?') re += '[\\s\\S]';
-    else if (c === '[') {
-      const close = pattern.indexOf(']', i + 2);
-      if (close < 0) re += '\\[';
-      else {
-        let set = pattern.slice(i + 1, close);
-        if (set[0] === '!') set = `^${set.slice(1)}`;
-        re += `[${set.replace(/\\/g, '\\\\')}]`;
-        i = close;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  return new RegExp(`${re}$`);
+  const family = typeof shape[0] === 'string' ? shape[0] : '';
+  return { shape, pattern: shapePattern(shape), name, family: shape.length === 0 ? '' : family, maxLength, minLength };
 }

@@ -1,14 +1,13 @@
 /**
- * The C analysis layer's public API: scan a tree into a SourceIndex, re-analyse one edited file, link trace call
- * sites back to source. Knows tree-sitter and C; nothing of VS Code.
+ * The C analysis layer's public API: scan a tree into a SourceIndex, re-analyse one edited file. Knows tree-sitter
+ * and C; nothing of VS Code.
  */
 import * as os from 'node:os';
 import { ok, type Result } from '../engine/result';
-import type { CallSiteLink, SourceIndex } from '../engine/sourceIndex';
+import type { SourceIndex } from '../engine/sourceIndex';
 import { preparePass } from './batch';
 import { analyzeFile } from './fileAnalysis';
 import { buildIndex, indexModel, updateIndex } from './indexBuilder';
-import { linkCallSite as link } from './link';
 import { type CParser, getParser, type ParserBackend } from './parser';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 import { scan, type ScanState } from './scan';
@@ -139,8 +138,4 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
 export function prepareUpdates(index: SourceIndex): void {
   const state = states.get(index);
   if (state) state.model ??= indexModel(state.facts, index.aliases, state.extraWrappers, state.sourceFiles);
-}
-
-export function linkCallSite(index: SourceIndex, symbol: string, module: string | null, modulePaths?: (module: string) => string | null): CallSiteLink {
-  return link(index, symbol, module, modulePaths);
 }

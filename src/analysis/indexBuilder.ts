@@ -52,9 +52,12 @@ function sitesOf(f: FileFacts, wrappers: WrapperIndex, extraWrappers: readonly s
       pattern: ev?.pattern ?? null,
       name: ev?.name ?? null,
       family: ev ? ev.family : null,
+      shapes: ev && ev.shapes,
       arguments: raw.args.map((a) => a.text),
       returnUse: raw.returnUse,
       assignedTested: raw.assignedTested,
+      tail: raw.tail,
+      requestsHere: api !== undefined || wrapper?.def.kind === 'macro',
       wait: api ? api.wait : (ev?.via.at(-1) ?? 'request_module') !== 'request_module_nowait',
       endLine: raw.endLine,
       endColumn: raw.endColumn,
@@ -64,16 +67,38 @@ function sitesOf(f: FileFacts, wrappers: WrapperIndex, extraWrappers: readonly s
   return out;
 }
 
-/** Functions holding recorded calls; `callers` lists the helpers they call that hold call sites (inlining links). */
+/**
+ * Functions holding recorded calls, each with its calls of functions that reach request call sites (holding sites
+ * themselves, or calling such functions, at any depth): the paths the linker follows from a traced symbol.
+ */
 function functionsOf(defs: readonly Definition[], holders: ReadonlySet<string>, wrappers: WrapperIndex): FunctionInfo[] {
-  const functions: FunctionInfo[] = [];
+  // `holders`: functions (file NUL name) known to reach call sites, from these definitions' sites or from elsewhere.
+  const key = (d: Definition) => `${d.file}\0${d.name}`;
+  const targets = new Map<Definition, Array<{ call: RawCall; target: Definition }>>();
   for (const d of defs) {
     if (d.kind !== 'function') continue;
-    const helpers = [...new Set(d.calls.map((c) => c.callee).filter((n) => n !== d.name && !REQUEST_FUNCTIONS.has(n)))].filter((n) => {
-      const target = wrappers.resolve(n, d.file);
-      return target !== null && holders.has(`${target.file}\0${n}`);
-    });
-    functions.push({ name: d.name, file: d.file, line: d.line, endLine: d.endLine, isStatic: d.isStatic, callers: helpers });
+    const out: Array<{ call: RawCall; target: Definition }> = [];
+    for (const call of d.calls) {
+      if (call.callee === d.name || REQUEST_FUNCTIONS.has(call.callee)) continue;
+      const target = wrappers.resolve(call.callee, d.file);
+      if (target && target.kind === 'function') out.push({ call, target });
+    }
+    targets.set(d, out);
+  }
+  const reaching = new Set<string>(holders);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [d, out] of targets) {
+      if (!reaching.has(key(d)) && out.some((o) => reaching.has(key(o.target)))) {
+        reaching.add(key(d));
+        changed = true;
+      }
+    }
+  }
+  const functions: FunctionInfo[] = [];
+  for (const [d, out] of targets) {
+    const calls = out.filter((o) => reaching.has(key(o.target))).map(({ call, target }) => ({ name: target.name, file: target.file, line: call.line, tail: call.tail }));
+    functions.push({ name: d.name, file: d.file, line: d.line, endLine: d.endLine, isStatic: d.isStatic, calls });
   }
   return functions;
 }
@@ -138,7 +163,9 @@ export function updateIndex(prev: SourceIndex, model: IndexModel, before: FileFa
   const sites = after ? sitesOf(after, model.wrappers, model.extraWrappers) : [];
   const callSites = [...others(prev.callSites), ...sites.map((s) => s.site)].sort(byPosition);
   const defs: Definition[] = (after?.definitions ?? []).map((d) => ({ ...d, file, calls: after?.calls.filter((c) => c.definition === d.name && c.line >= d.line && c.line <= d.endLine) ?? [] }));
-  const functions = [...others(prev.functions), ...functionsOf(defs, new Set(callSites.map(holderKey)), model.wrappers)].sort(byPosition);
+  // Functions elsewhere reach call sites as before: an edit that keeps the file's shape changes no call.
+  const reachingElsewhere = others(prev.functions).filter((fn) => fn.calls.length > 0).map((fn) => `${fn.file}\0${fn.name}`);
+  const functions = [...others(prev.functions), ...functionsOf(defs, new Set([...callSites.map(holderKey), ...reachingElsewhere]), model.wrappers)].sort(byPosition);
   const lineOf = new Map(defs.map((d) => [`${d.kind}\0${d.name}`, d.line]));
   const wrappers = prev.wrappers.map((w) => (w.file === file ? { ...w, line: lineOf.get(`${w.kind}\0${w.name}`) ?? w.line } : w)).sort(byPosition);
   const findings = [...prev.findings.filter((f) => f.location.file !== file), ...findingsOf(sites, model.catalog)];

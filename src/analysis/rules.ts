@@ -1,7 +1,7 @@
 /** The findings the source alone supports: unchecked-zero-return, name-too-long, undocumented-alias (static half). */
 import type { AliasDeclaration, CallSiteInfo, SourceFinding } from '../engine/sourceIndex';
 import type { RawCall } from './facts';
-import { fnmatch } from './format';
+import { fnmatch } from '../engine/modules/fnmatch';
 
 /** MODULE_NAME_LEN on 64-bit kernels: 64 - sizeof(unsigned long), NUL included. */
 export const MODULE_NAME_LEN = 56;

@@ -4,6 +4,7 @@
  */
 import { concatenatedString, expand, tokenize } from './cpp';
 import type { ArgExpr, FileFacts, RawCall, RawDefinition } from './facts';
+import type { NamePiece } from '../engine/nameShape';
 import { type FormatValue, type RenderedName, renderFormat } from './format';
 import type { MacroTable } from './macroTable';
 import { REQUEST_FUNCTIONS } from './requestFunctions';
@@ -22,7 +23,12 @@ export interface Wrapper {
   requests: RawCall[];
 }
 
-export interface Evaluated extends RenderedName {
+export interface Evaluated extends Omit<RenderedName, 'shape' | 'pattern' | 'family'> {
+  /** Every shape the request can have: one per alternative value (`str` is "snd-seq" or "snd-timer"). */
+  shapes: NamePiece[][];
+  /** fnmatch pattern and literal prefix, when every alternative has the same. */
+  pattern: string | null;
+  family: string | null;
   format: string | null;
   /** The chain from the called wrapper down to the request function (`['__sock_create', 'request_module']`). */
   via: string[];
@@ -31,6 +37,8 @@ export interface Evaluated extends RenderedName {
 interface Value {
   text: string;
   value: FormatValue;
+  /** A local that holds one of several values: each is evaluated on its own. */
+  options?: Value[];
   /** For a printed buffer: the format it was printed with. */
   format?: string;
   /** A parameter of the definition being evaluated on its own (no caller to say what it is). */
@@ -38,6 +46,8 @@ interface Value {
 }
 
 const MAX_CHAIN = 16;
+/** Alternatives evaluated for one request before its name counts as unknown. */
+const MAX_ALTERNATIVES = 16;
 const isHeader = (file: string) => file.endsWith('.h');
 
 export class WrapperIndex {
@@ -148,19 +158,26 @@ export class WrapperIndex {
   }
 
   private request(callee: string, values: Value[], file: string, depth: number): Evaluated | null {
+    const choice = values.findIndex((v) => v.options !== undefined);
+    if (choice >= 0) {
+      const options = values[choice]!.options!;
+      if (options.length > MAX_ALTERNATIVES) return this.request(callee, values.map((v, i) => (i === choice ? { text: v.text, value: null } : v)), file, depth);
+      const each = options.map((o) => this.request(callee, values.map((v, i) => (i === choice ? o : v)), file, depth));
+      return each.includes(null) ? null : alternatives(each as Evaluated[]);
+    }
     const api = REQUEST_FUNCTIONS.get(callee);
     if (api) {
       if (api.symbol) {
-        if (!values[0] || values[0].unboundParam) return { format: null, via: [], pattern: 'symbol:*', name: null, family: 'symbol:', maxLength: Infinity, minLength: 'symbol:'.length };
-        const name = `symbol:${values[0].text.trim()}`;
-        return { format: null, via: [], pattern: name.replace(/[\\*?[\]]/g, (c) => `\\${c}`), name, family: name, maxLength: Buffer.byteLength(name), minLength: Buffer.byteLength(name) };
+        // symbol_request(x) asks for "symbol:" #x: the symbol's own spelling, or any when a macro passes it on.
+        const symbol = !values[0] || values[0].unboundParam ? null : values[0].text.trim();
+        return evaluated(renderFormat('symbol:%s', symbol === null ? [] : [{ kind: 'string', value: symbol }]), null);
       }
       const fmt = values[api.formatAt];
       if (fmt?.value?.kind !== 'string') return null;
       const args = values.slice(api.formatAt + 1);
       const rendered = renderFormat(fmt.value.value, args.map((a) => a.value));
       const format = fmt.value.value === '%s' && args[0]?.format ? args[0].format : fmt.value.value;
-      return { ...rendered, format, via: [] };
+      return evaluated(rendered, format);
     }
     if (depth > MAX_CHAIN) return null;
     const wrapper = this.wrapperFor(callee, file);
@@ -171,7 +188,7 @@ export class WrapperIndex {
       const at = values.findIndex((v) => v.value?.kind === 'string');
       if (at < 0) return null;
       const fmt = (values[at].value as { value: string }).value;
-      return { ...renderFormat(fmt, values.slice(at + 1).map((v) => v.value)), format: fmt, via: [] };
+      return evaluated(renderFormat(fmt, values.slice(at + 1).map((v) => v.value)), fmt);
     }
     if (!wrapper || !first) return null;
     const inner = this.request(first.callee, this.values(first.args, values, wrapper.def.file), wrapper.def.file, depth + 1);
@@ -201,17 +218,44 @@ export class WrapperIndex {
         return { text: a.text, value: constantValue(a.text, this.macros, file) };
       case 'param':
         return env ? (env[a.index] ?? { text: a.text, value: null }) : { text: a.text, value: null, unboundParam: true };
+      case 'choice':
+        return { text: a.text, value: null, options: a.options.map((o) => this.value(o, env, file)) };
       case 'printed': {
         const fmt = this.value(a.format, env, file);
         if (fmt.value?.kind !== 'string') return { text: a.text, value: null };
         const r = renderFormat(fmt.value.value, this.values(a.args, env, file).map((v) => v.value));
-        const value: FormatValue = r.name !== null ? { kind: 'string', value: r.name } : { kind: 'pattern', value: r.pattern, maxLength: r.maxLength };
+        const value: FormatValue = r.name !== null ? { kind: 'string', value: r.name } : { kind: 'shape', shape: r.shape, maxLength: r.maxLength };
         return { text: a.text, value, format: fmt.value.value };
       }
       default:
         return { text: a.text, value: null };
     }
   }
+}
+
+function evaluated(r: RenderedName, format: string | null): Evaluated {
+  const { shape, ...rest } = r;
+  return { ...rest, shapes: [shape], format, via: [] };
+}
+
+/** One request whose argument holds one of several values: every shape, and what all alternatives share. */
+function alternatives(each: Evaluated[]): Evaluated {
+  const same = <T>(pick: (e: Evaluated) => T): T | null => (each.every((e) => pick(e) === pick(each[0]!)) ? pick(each[0]!) : null);
+  const seen = new Set<string>();
+  const shapes = each.flatMap((e) => e.shapes).filter((sh) => {
+    const key = JSON.stringify(sh);
+    return !seen.has(key) && seen.add(key) !== undefined;
+  });
+  return {
+    shapes,
+    pattern: same((e) => e.pattern),
+    family: same((e) => e.family),
+    name: same((e) => e.name),
+    format: same((e) => e.format),
+    via: each[0]!.via,
+    maxLength: Math.max(...each.map((e) => e.maxLength)),
+    minLength: Math.min(...each.map((e) => e.minLength)),
+  };
 }
 
 /** A function's variadic rest maps to index `params.length`; a macro's to its last (named) parameter. */
@@ -228,6 +272,8 @@ function argDeps(a: ArgExpr | undefined): number[] {
       return [a.index];
     case 'printed':
       return [...argDeps(a.format), ...a.args.flatMap(argDeps)];
+    case 'choice':
+      return a.options.flatMap(argDeps);
     case 'expr':
       return a.deps.filter((d) => d >= 0);
     default:

@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import type { TraceFormat } from '../engine/events';
 import { renderJsonChunks, renderSarifChunks, renderText } from '../engine/report/index';
 import { openModuleDb, type ModuleDb } from '../engine/modules/index';
-import { replayTrace, type SourceLinker } from '../engine/replay/index';
+import { replayTrace } from '../engine/replay/index';
 import { err, ok, type Result } from '../engine/result';
+import type { SourceIndex } from '../engine/sourceIndex';
 import {
   choiceOption,
   FAIL_ON_CHOICES,
@@ -26,7 +27,7 @@ import { EXIT_FINDINGS, EXIT_OK, type CliContext } from './context';
 import { writeReport } from './output';
 import { megabytes, progressLine } from './progress';
 import { REPLAY_USAGE } from './usage';
-import { scanSources, type ScanChoices } from './sourceScan';
+import { scanTreeWithProgress, type ScanChoices } from './sourceScan';
 
 const TRACE_FORMATS: readonly TraceFormat[] = ['ftrace', 'trace-cmd', 'perf', 'dmesg'];
 
@@ -67,19 +68,19 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
   const a = args.value;
 
   const progress = progressLine(ctx);
-  // Opened here rather than by the replay: the source linker also needs it (module paths from modules.dep).
+  // Opened before a long scan so that a bad modules directory is said at once; the replay reuses it.
   let moduleDb: ModuleDb | undefined;
   if (a.modules !== undefined) {
     const db = await openModuleDb(a.modules);
     if (!db.ok) return db;
     moduleDb = db.value;
   }
-  let source: SourceLinker | undefined;
+  let source: SourceIndex | undefined;
   if (a.src !== undefined) {
     // A whole-tree scan takes a while: learn first that the trace can be opened at all.
     const readable = await checkReadable(a.trace);
     if (!readable.ok) return readable;
-    const scanned = await scanSources(ctx, a.src, a.scan, progress, moduleDb);
+    const scanned = await scanTreeWithProgress(ctx, a.src, a.scan, progress);
     if (!scanned.ok) return scanned;
     source = scanned.value;
   }

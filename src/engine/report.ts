@@ -1,7 +1,7 @@
 /** The engine's report: what the CLI prints (text, JSON, SARIF) and what the extension shows. */
 import type { TraceFormat, TraceWarning } from './events';
 import type { Resolution } from './resolution';
-import type { CallSiteLinkKind, SourceLocation } from './sourceIndex';
+import type { CallSiteLinkKind, LinkedLocation, NameOrigin, SourceLocation } from './sourceIndex';
 
 export type RuleId = 'duplicate-request' | 'undocumented-alias' | 'unchecked-zero-return' | 'name-too-long' | 'throttled-request';
 export type Severity = 'error' | 'warning' | 'info';
@@ -21,9 +21,14 @@ export interface RequestRecord {
   callSite: {
     symbol: string;
     module: string | null;
-    /** Present when a source index was given. */
+    /** Present when a source index was given: how the symbol and the requested name link to source (sourceIndex.ts). */
     link?: CallSiteLinkKind;
-    locations?: SourceLocation[];
+    /** The call sites that can have made this name, each with how it was reached. */
+    locations?: LinkedLocation[];
+    /** For a name queued by a deferred wrapper and requested later: the calls that made the name. */
+    origins?: NameOrigin[];
+    /** For a `stale` link: call sites elsewhere whose name shapes this name fits. */
+    fits?: SourceLocation[];
   } | null;
   resolution: Resolution;
   outcome: Outcome;

@@ -1,3 +1,5 @@
+import type { NameShape } from './nameShape';
+
 /**
  * The plain interface between the analysis layer (tree-sitter) and the engine.
  * The analysis layer produces a SourceIndex; the engine and the extension consume it.
@@ -28,6 +30,15 @@ export interface CallSiteInfo extends SourceLocation {
   name: string | null;
   /** Literal prefix of the pattern (`fs-`), the alias family. */
   family: string | null;
+  /**
+   * Every shape of name the site can request, as the kernel prints it (`char-major-%d`; each literal that reaches a
+   * variable argument is a shape of its own), or null when nothing is known of the name (any name).
+   */
+  shapes: NameShape[] | null;
+  /** The function ends with this call (`return f(...)`, or the last statement of a void function): see FunctionCall. */
+  tail: boolean;
+  /** The request is compiled at this line, in `function`: a request function, or a wrapper macro expanded here. */
+  requestsHere: boolean;
   /** Raw argument texts. */
   arguments: string[];
   returnUse: ReturnUse;
@@ -62,14 +73,27 @@ export interface AliasDeclaration {
   reason: string | null;
 }
 
+/** A call from one function of the index to another that reaches request call sites. */
+export interface FunctionCall {
+  /** The function called, and the file of the definition the call reaches (its own file's first, else a global one). */
+  name: string;
+  file: string;
+  line: number;
+  /**
+   * The caller ends with this call: the compiler may emit it as a jump, and requests made in the callee's own tail
+   * position then carry the caller's symbol in traces.
+   */
+  tail: boolean;
+}
+
 export interface FunctionInfo {
   name: string;
   file: string;
   line: number;
   endLine: number;
   isStatic: boolean;
-  /** Functions this one calls that hold request call sites (for linking through inlining). */
-  callers?: string[];
+  /** Calls of functions that hold request call sites, directly or through further calls (for linking). */
+  calls: FunctionCall[];
 }
 
 /** A finding computed from source alone (unchecked-zero-return, name-too-long, static undocumented-alias). */
@@ -94,10 +118,40 @@ export interface SourceIndex {
   files: { scanned: number; skipped: number; unreadable: Array<{ file: string; reason: string }> };
 }
 
-/** How a trace `call_site=SYMBOL [module]` links back to source. */
-export type CallSiteLinkKind = 'direct' | 'inlined' | 'ambiguous' | 'stale' | 'none';
+/**
+ * How a location was reached from a trace's `call_site` symbol: in that function itself, in a static helper inlined
+ * into it (any depth), in a global function of the same file that GCC inlined, or in a function it called whose
+ * request, in tail position, was emitted as a jump (the event then carries the caller's symbol).
+ */
+export type LocationLinkKind = 'direct' | 'inlined' | 'inlined-global' | 'tail-call';
+
+/**
+ * How a trace `call_site=SYMBOL [module]` with its requested name links back to source: one of the location kinds
+ * when every location was reached that way; `ambiguous` when several functions of that name hold sites that can make
+ * the name; `stale` when the symbol's code cannot make the name (its module was unloaded before the trace was read
+ * and the address reused); `none` when the sources do not hold the symbol.
+ */
+export type CallSiteLinkKind = LocationLinkKind | 'ambiguous' | 'stale' | 'none';
+
+export interface LinkedLocation extends SourceLocation {
+  link: LocationLinkKind;
+  /** Functions from the traced symbol to the one holding the call (`bpf_fill_super → populate_bpffs → bpf_preload_mod_get`). */
+  via: string[];
+}
+
+/** Where a name requested later from a queue was made: a deferred wrapper's call (`nft_request_module(...)`). */
+export interface NameOrigin extends SourceLocation {
+  /** The deferred wrapper called. */
+  callee: string;
+  /** Functions from the wrapper to the code that queues the name. */
+  via: string[];
+}
 
 export interface CallSiteLink {
   link: CallSiteLinkKind;
-  locations: SourceLocation[];
+  locations: LinkedLocation[];
+  /** For a name made by a deferred wrapper and requested later: the calls that made it. */
+  origins?: NameOrigin[];
+  /** For `stale`: call sites elsewhere whose names the requested one fits (what really asked, most likely). */
+  fits?: SourceLocation[];
 }

@@ -1,66 +1,84 @@
 /**
- * Links and Go to Definition between a trace and the sources: from `call_site=SYMBOL [module]` to the call site,
- * as the analysis layer links it (through inlining; ambiguous symbols offer every candidate), and from a call site
- * to its requests in the replayed trace.
+ * Links and Go to Definition between a trace and the sources: from `call_site=SYMBOL [module]` to the call sites
+ * that can have made the line's name, as the engine's linker links them (the replay's own records for the replayed
+ * trace; ambiguous symbols offer every candidate), and from a call site to its requests in the replayed trace.
  */
 import * as vscode from 'vscode';
+import type { CallSiteLinker } from '../engine/callSiteLinker';
 import type { CallSiteLink } from '../engine/sourceIndex';
 import { loadedLayers } from './engine';
 import type { Results } from './results';
 import { callSiteRange, traceLineRange } from './results';
 
-/** Where the call-site symbol and its optional `[module]` sit on a trace line (positions only; the engine reads events). */
-const CALL_SITE_TOKEN = /\bcall_site=([^\s+]+)(?:\+0x[0-9a-fA-F]+\/0x[0-9a-fA-F]+)?(?: \[([^\]\s]+)\])?/;
+/** Where the call-site symbol sits on a trace line (a position only: the engine reads the events). */
+const CALL_SITE_TOKEN = /\bcall_site=([^\s+]+)/;
 
-interface CallSiteToken {
-  range: vscode.Range;
-  symbol: string;
-  module: string | null;
-}
-
-function tokenAt(document: vscode.TextDocument, line: number): CallSiteToken | undefined {
-  const text = document.lineAt(line).text;
-  const m = CALL_SITE_TOKEN.exec(text);
+function symbolRange(document: vscode.TextDocument, line: number): vscode.Range | undefined {
+  const m = CALL_SITE_TOKEN.exec(document.lineAt(line).text);
   if (m === null) return undefined;
   const start = m.index + 'call_site='.length;
-  return { range: new vscode.Range(line, start, line, start + m[1]!.length), symbol: m[1]!, module: m[2] ?? null };
+  return new vscode.Range(line, start, line, start + m[1]!.length);
+}
+
+interface LinkedLine {
+  range: vscode.Range;
+  symbol: string;
+  link: CallSiteLink;
 }
 
 export class TraceLinks implements vscode.DocumentLinkProvider, vscode.DefinitionProvider {
-  /** Links are computed once per (symbol, module) and index. */
-  private cache = new Map<string, CallSiteLink>();
+  /** Per trace document version: its request lines, linked. */
+  private byDocument = new Map<string, { version: number; lines: Map<number, LinkedLine> }>();
+  private linker: CallSiteLinker | undefined;
 
   constructor(private readonly results: Results) {
-    results.onDidChange(() => (this.cache = new Map()));
+    results.onDidChange(() => {
+      this.byDocument = new Map();
+      this.linker = undefined;
+    });
   }
 
-  private link(symbol: string, module: string | null): CallSiteLink | undefined {
+  /** 0-based line → its linked request. The replayed trace's links are the replay's; another trace is read here. */
+  private linkedLines(document: vscode.TextDocument): Map<number, LinkedLine> {
+    const key = document.uri.toString();
+    const known = this.byDocument.get(key);
+    if (known?.version === document.version) return known.lines;
+    const lines = new Map<number, LinkedLine>();
+    const add = (line: number, symbol: string, link: CallSiteLink) => {
+      const range = line <= document.lineCount ? symbolRange(document, line - 1) : undefined;
+      if (range) lines.set(line - 1, { range, symbol, link });
+    };
     const index = this.results.index;
-    const analysis = loadedLayers();
-    if (index === undefined || analysis === undefined) return undefined;
-    const key = `${symbol} ${module ?? ''}`;
-    let found: CallSiteLink | undefined = this.cache.get(key);
-    if (found === undefined) {
-      found = analysis.linkCallSite(index, symbol, module);
-      this.cache.set(key, found);
+    const layers = loadedLayers();
+    if (index !== undefined && layers !== undefined) {
+      if (this.results.traceUri?.toString() === key && !document.isDirty) {
+        for (const r of this.results.report?.requests ?? []) {
+          const cs = r.callSite;
+          if (cs?.link !== undefined) add(r.line, cs.symbol, { link: cs.link, locations: cs.locations ?? [] });
+        }
+      } else {
+        const linker = (this.linker ??= new layers.CallSiteLinker(index));
+        layers.readTraceText(document.getText(), (e) => {
+          if (e.kind === 'module_request' && e.callSite) add(e.line, e.callSite.symbol, linker.link(e.callSite.symbol, e.callSite.module, e.name));
+        });
+      }
     }
-    return found;
+    this.byDocument.set(key, { version: document.version, lines });
+    return lines;
   }
 
   provideDocumentLinks(document: vscode.TextDocument, token: vscode.CancellationToken): vscode.DocumentLink[] {
     if (this.results.index === undefined) return [];
     const links: vscode.DocumentLink[] = [];
-    for (let line = 0; line < document.lineCount && !token.isCancellationRequested; line++) {
-      const t = tokenAt(document, line);
-      if (t === undefined) continue;
-      const linked = this.link(t.symbol, t.module);
-      const first = linked?.locations[0];
+    for (const { range, symbol, link: linked } of this.linkedLines(document).values()) {
+      if (token.isCancellationRequested) break;
+      const first = linked.locations[0];
       const uri = first && this.results.sourceUri(first.file);
-      if (linked === undefined || first === undefined || uri === undefined) continue;
-      const link = new vscode.DocumentLink(t.range, uri.with({ fragment: `L${first.line},${first.column}` }));
-      link.tooltip = linked.link === 'ambiguous'
-        ? `${t.symbol}: ambiguous, ${linked.locations.length} candidates (Go to Definition lists them all)`
-        : `${t.symbol}: ${linked.link} call site ${first.file}:${first.line}`;
+      if (first === undefined || uri === undefined) continue;
+      const link = new vscode.DocumentLink(range, uri.with({ fragment: `L${first.line},${first.column}` }));
+      link.tooltip = linked.locations.length > 1
+        ? `${symbol}: ${linked.link}, ${linked.locations.length} call sites can make this name (Go to Definition lists them all)`
+        : `${symbol}: ${linked.link} call site ${first.file}:${first.line}`;
       links.push(link);
     }
     return links;
@@ -68,9 +86,9 @@ export class TraceLinks implements vscode.DocumentLinkProvider, vscode.Definitio
 
   provideDefinition(document: vscode.TextDocument, position: vscode.Position): vscode.Location[] | undefined {
     if (document.languageId === 'autoload-trace') {
-      const t = tokenAt(document, position.line);
+      const t = this.linkedLines(document).get(position.line);
       if (t === undefined || !t.range.contains(position)) return undefined;
-      return this.link(t.symbol, t.module)?.locations.flatMap((l) => {
+      return t.link.locations.flatMap((l) => {
         const loc = this.results.sourceLocation(l);
         return loc === undefined ? [] : [loc];
       });

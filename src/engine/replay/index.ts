@@ -14,9 +14,9 @@ import { UncheckedZeroReturnRule } from '../rules/uncheckedZeroReturn';
 import { UndocumentedAliasRule } from '../rules/undocumentedAlias';
 import { readTraceFile, readTraceText } from '../trace';
 import { version } from '../../../package.json';
-import { Replayer, type SourceLinker } from './replayer';
-
-export type { SourceLinker } from './replayer';
+import { CallSiteLinker } from '../callSiteLinker';
+import type { SourceIndex } from '../sourceIndex';
+import { Replayer } from './replayer';
 
 export const DEFAULT_DUPS_WINDOW_SECONDS = 60;
 /** A request whose provider has not loaded this long after it is taken to have loaded nothing. */
@@ -29,7 +29,8 @@ export interface ReplayOptions {
   /** The module database already opened from `modulesDir` (saves opening it twice when the caller needs it too). */
   moduleDb?: ModuleDb;
   loadedPath?: string;
-  source?: SourceLinker;
+  /** The scanned sources: each request is linked to the lines that can have made its name. */
+  source?: SourceIndex;
   dupsWindowSeconds?: number;
   settleSeconds?: number;
   /** Keep every request record in `report.requests` (default true; findings never need it). */
@@ -97,13 +98,15 @@ class ReplaySession {
   private readonly kernelLog = new KernelLogRule();
 
   constructor(private readonly opts: ReplayOptions, private readonly inputs: ReplayInputs) {
-    const index = opts.source?.index ?? null;
+    const index = opts.source ?? null;
+    const modules = inputs.modules;
     this.undocumented = new UndocumentedAliasRule(index && index.aliases);
     this.zeroReturn = new UncheckedZeroReturnRule(index && index.findings);
     const retain = opts.retainRequests !== false;
     this.replayer = new Replayer({
       resolver: inputs.modules,
-      source: opts.source ?? null,
+      // Module paths from modules.dep pick which of several same-named static functions a module's symbol is.
+      linker: index && new CallSiteLinker(index, modules && ((m: string) => modules.modulePath(m))),
       dupsWindowSeconds: opts.dupsWindowSeconds ?? DEFAULT_DUPS_WINDOW_SECONDS,
       settleSeconds: opts.settleSeconds ?? DEFAULT_SETTLE_SECONDS,
       onRecord: (record) => {
@@ -149,7 +152,7 @@ class ReplaySession {
         warningCount: read.warningCount,
       },
       modulesDir: this.inputs.modules?.dir ?? null,
-      sourceRoot: this.opts.source?.index.root ?? null,
+      sourceRoot: this.opts.source?.root ?? null,
       summary: {
         requests: this.replayer.requests,
         loads: this.replayer.loads,

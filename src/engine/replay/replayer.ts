@@ -7,18 +7,14 @@ import type { KernelLogEvent, ModuleLoadEvent, ModuleRequestEvent, TraceEvent } 
 import type { Outcome, RequestRecord } from '../report';
 import { modnameNormalize } from '../modules/names';
 import type { ModuleResolver, Resolution } from '../resolution';
-import type { CallSiteLink, SourceIndex } from '../sourceIndex';
+import type { CallSiteLinker } from '../callSiteLinker';
 import { DupsModel, type DupsGroup, type DupsSlot } from './dupsModel';
 import type { ModuleState, RequestState } from './requestState';
 
-export interface SourceLinker {
-  index: SourceIndex;
-  link(symbol: string, module: string | null): CallSiteLink;
-}
-
 export interface ReplayerOptions {
   resolver: ModuleResolver | null;
-  source: SourceLinker | null;
+  /** Links each request to the source lines that can have made its name, when sources were scanned. */
+  linker: CallSiteLinker | null;
   dupsWindowSeconds: number;
   /** A request whose provider has not loaded this long after it loaded nothing. */
   settleSeconds: number;
@@ -46,6 +42,8 @@ type CallSite = NonNullable<RequestRecord['callSite']>;
 interface CallSitesOfSymbol {
   plain: CallSite | null;
   byModule: Map<string, CallSite> | null;
+  /** With sources, a call site's links depend on the name too: by module and name. */
+  linked: Map<string, CallSite> | null;
 }
 
 /** The `awaiting` of a request that awaits nothing; replaced, never mutated. */
@@ -152,7 +150,7 @@ export class Replayer {
       cpu: event.cpu,
       name,
       wait: event.wait,
-      callSite: event.callSite ? this.callSite(event.callSite.symbol, event.callSite.module) : null,
+      callSite: event.callSite ? this.callSite(event.callSite.symbol, event.callSite.module, name) : null,
       resolution,
       outcome: 'unknown',
       loadedModules: NOTHING_LOADED,
@@ -293,21 +291,29 @@ export class Replayer {
     return copy;
   }
 
-  /** Call sites are shared between the records that name them (and linked to source once). */
-  private callSite(symbol: string, module: string | null): RequestRecord['callSite'] {
+  /** Call sites are shared between the records that name them (and linked to source once per name). */
+  private callSite(symbol: string, module: string | null, name: string): RequestRecord['callSite'] {
     let sites = this.callSites.get(symbol);
-    if (!sites) this.callSites.set(symbol, (sites = { plain: null, byModule: null }));
+    if (!sites) this.callSites.set(symbol, (sites = { plain: null, byModule: null, linked: null }));
+    if (this.opts.linker) {
+      sites.linked ??= new Map();
+      const key = `${module ?? ''}\0${name}`;
+      let site = sites.linked.get(key);
+      if (!site) sites.linked.set(key, (site = this.linkedCallSite(this.opts.linker, symbol, module, name)));
+      return site;
+    }
     // No module and an empty one are one key, as they always were.
-    if (module === null || module === '') return (sites.plain ??= this.newCallSite(symbol, module));
+    if (module === null || module === '') return (sites.plain ??= { symbol, module });
     sites.byModule ??= new Map();
     let site = sites.byModule.get(module);
-    if (!site) sites.byModule.set(module, (site = this.newCallSite(symbol, module)));
+    if (!site) sites.byModule.set(module, (site = { symbol, module }));
     return site;
   }
 
-  private newCallSite(symbol: string, module: string | null): CallSite {
-    const link = this.opts.source?.link(symbol, module);
-    return link ? { symbol, module, link: link.link, locations: link.locations } : { symbol, module };
+  private linkedCallSite(linker: CallSiteLinker, symbol: string, module: string | null, name: string): CallSite {
+    const { link, locations, origins, fits } = linker.link(symbol, module, name);
+    return { symbol, module, link, locations, ...(origins && { origins }), ...(fits && { fits }) };
   }
+
 
 }

@@ -67,7 +67,12 @@ function requestJson(r: RequestRecord): unknown {
       ? {
           symbol: cs.symbol,
           module: cs.module,
-          ...(cs.link !== undefined ? { link: cs.link, locations: (cs.locations ?? []).map(locationJson) } : {}),
+          ...(cs.link !== undefined && {
+            link: cs.link,
+            locations: (cs.locations ?? []).map((l) => ({ ...locationJson(l), link: l.link, via: l.via })),
+            ...(cs.origins && { origins: cs.origins.map((o) => ({ ...locationJson(o), callee: o.callee, via: o.via })) }),
+            ...(cs.fits && { fits: cs.fits.map(locationJson) }),
+          }),
         }
       : null,
     resolution: { kind: r.resolution.kind, modules: r.resolution.modules, patterns: r.resolution.patterns },

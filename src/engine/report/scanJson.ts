@@ -1,4 +1,5 @@
 /** The source index as JSON (schemaVersion 1). Field names are a public contract: add fields, never rename. */
+import { shapeText } from '../nameShape';
 import type { SourceFinding, SourceIndex } from '../sourceIndex';
 import { locationJson } from './json';
 import { mapped, stringify, stringifyChunks } from './jsonValue';
@@ -33,6 +34,8 @@ function scanDocument(index: SourceIndex): Record<string, unknown> {
       returnUse: c.returnUse,
       name: c.name,
       family: c.family,
+      shapes: c.shapes && c.shapes.map(shapeText),
+      tail: c.tail,
       arguments: c.arguments,
       assignedTested: c.assignedTested,
       wait: c.wait,
@@ -61,7 +64,7 @@ function scanDocument(index: SourceIndex): Record<string, unknown> {
       line: f.line,
       endLine: f.endLine,
       isStatic: f.isStatic,
-      callers: f.callers ?? [],
+      calls: f.calls,
     })),
     findings: mapped(index.findings, sourceFindingJson),
     files: {

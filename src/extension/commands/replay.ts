@@ -38,10 +38,7 @@ export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Prom
   const settings = readSettings(s.context.workspaceState);
   const index = s.results.index;
   const layers = loadLayers();
-  const source = index === undefined ? undefined : {
-    index,
-    link: (symbol: string, module: string | null) => layers.linkCallSite(index, symbol, module),
-  };
+  const source = index;
   const dirty = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.isDirty);
   if (uri.scheme !== 'file' && dirty === undefined) {
     showEngineError(s, { code: 'unsupported-uri', message: `${uri.toString()} is not a local file`, hint: 'open a trace on this machine\'s file system' });

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { linkCallSite, loadParser, scanTree, updateFile } from '../../../src/analysis/index';
+import { loadParser, scanTree, updateFile } from '../../../src/analysis/index';
+import { CallSiteLinker } from '../../../src/engine/callSiteLinker';
 import type { CallSiteInfo, SourceIndex } from '../../../src/engine/sourceIndex';
 
 const repo = path.resolve(__dirname, '../../../..');
@@ -161,19 +162,32 @@ describe('analysis on the fixture tree', () => {
   });
 
   it('links trace call sites directly, through inlining, and reports ambiguity', () => {
-    assert.deepEqual(linkCallSite(index, 'get_fs_type+0x1c/0x120', null), { link: 'direct', locations: [{ file: 'fs/filesystems.c', line: 18, column: 14 }] });
-    assert.deepEqual(linkCallSite(index, 'get_fs_type.part.0', null).link, 'direct');
-    assert.deepEqual(linkCallSite(index, 'crypto_alg_mod_lookup', null), {
-      link: 'inlined',
-      locations: [{ file: 'crypto/api.c', line: 10, column: 3 }, { file: 'crypto/api.c', line: 14, column: 4 }],
-    });
-    assert.equal(linkCallSite(index, 'load_helper', 'dupb').link, 'ambiguous');
-    assert.deepEqual(linkCallSite(index, 'load_helper', 'dupb', () => 'kernel/drivers/dupb/dupb.ko'), {
+    const plain = new CallSiteLinker(index);
+    assert.deepEqual(plain.link('get_fs_type+0x1c/0x120', null, 'fs-ext4'), {
       link: 'direct',
-      locations: [{ file: 'drivers/dupb/helper.c', line: 8, column: 3 }],
+      locations: [{ file: 'fs/filesystems.c', line: 18, column: 14, link: 'direct', via: ['get_fs_type'] }],
     });
-    assert.deepEqual(linkCallSite(index, 'load_helper', 'other', () => 'kernel/net/other.ko'), { link: 'stale', locations: [] });
-    assert.deepEqual(linkCallSite(index, 'aarp_send_ddp', 'appletalk'), { link: 'none', locations: [] });
+    assert.deepEqual(plain.link('get_fs_type.part.0', null, 'fs-ext4').link, 'direct');
+    // crypto-aes: only crypto-%s can print it; crypto-aes-all: both crypto-%s and crypto-%s-all can.
+    const inlined = (line: number, column: number) => ({ file: 'crypto/api.c', line, column, link: 'inlined', via: ['crypto_alg_mod_lookup', 'crypto_larval_lookup'] });
+    assert.deepEqual(plain.link('crypto_alg_mod_lookup', null, 'crypto-aes'), { link: 'inlined', locations: [inlined(10, 3)] });
+    assert.deepEqual(plain.link('crypto_alg_mod_lookup', null, 'crypto-aes-all'), { link: 'inlined', locations: [inlined(10, 3), inlined(14, 4)] });
+    assert.equal(plain.link('load_helper', 'dupb', 'dupb-helper').link, 'direct');
+    assert.equal(plain.link('load_helper', 'dupb', 'helper').link, 'stale');
+    const byModule = new CallSiteLinker(index, () => 'kernel/drivers/dupb/dupb.ko');
+    assert.deepEqual(byModule.link('load_helper', 'dupb', 'dupb-helper'), {
+      link: 'direct',
+      locations: [{ file: 'drivers/dupb/helper.c', line: 8, column: 3, link: 'direct', via: ['load_helper'] }],
+    });
+    // A module whose folder was scanned but holds no such function: stale, and the name fits dupb's call.
+    assert.deepEqual(new CallSiteLinker(index, () => 'kernel/net/other.ko').link('load_helper', 'other', 'dupb-helper'), {
+      link: 'stale',
+      locations: [],
+      fits: [{ file: 'drivers/dupb/helper.c', line: 8, column: 3 }],
+    });
+    // A module whose folder holds no scanned source: nothing to say.
+    assert.deepEqual(new CallSiteLinker(index, () => 'kernel/sound/other.ko').link('load_helper', 'other', 'dupb-helper'), { link: 'none', locations: [] });
+    assert.deepEqual(plain.link('aarp_send_ddp', 'appletalk', 'can-proto-1'), { link: 'none', locations: [] });
   });
 
   it('takes wrapper names from the options when the code cannot show them', async () => {

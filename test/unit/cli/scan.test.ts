@@ -127,10 +127,10 @@ test('replay --src links every request to the call site that made it', () => {
   assert.deepEqual(
     doc.requests.map((q: { name: string; callSite: unknown }) => [q.name, q.callSite]),
     [
-      ['fs-ext4', { symbol: 'get_fs_type', module: null, link: 'direct', locations: [{ file: 'fs/filesystems.c', line: 14, column: 14 }] }],
-      ['foo-3', { symbol: 'foo_attach', module: 'foo', link: 'direct', locations: [{ file: 'drivers/foo/foo.c', line: 8, column: 2 }] }],
-      ['foo-3', { symbol: 'foo_attach', module: 'foo', link: 'direct', locations: [{ file: 'drivers/foo/foo.c', line: 8, column: 2 }] }],
-      ['fs-nosuchfs', { symbol: 'get_fs_type', module: null, link: 'direct', locations: [{ file: 'fs/filesystems.c', line: 14, column: 14 }] }],
+      ['fs-ext4', { symbol: 'get_fs_type', module: null, link: 'direct', locations: [{ file: 'fs/filesystems.c', line: 14, column: 14, link: 'direct', via: ['get_fs_type'] }] }],
+      ['foo-3', { symbol: 'foo_attach', module: 'foo', link: 'direct', locations: [{ file: 'drivers/foo/foo.c', line: 8, column: 2, link: 'direct', via: ['foo_attach'] }] }],
+      ['foo-3', { symbol: 'foo_attach', module: 'foo', link: 'direct', locations: [{ file: 'drivers/foo/foo.c', line: 8, column: 2, link: 'direct', via: ['foo_attach'] }] }],
+      ['fs-nosuchfs', { symbol: 'get_fs_type', module: null, link: 'direct', locations: [{ file: 'fs/filesystems.c', line: 14, column: 14, link: 'direct', via: ['get_fs_type'] }] }],
       ['crypto-aes', { symbol: 'crypto_alg_mod_lookup', module: null, link: 'none', locations: [] }],
     ],
   );

@@ -43,7 +43,7 @@ function replay(events: TraceEvent[], resolver: ModuleResolver | null = fakeReso
   const groups: DupsGroup<RequestState>[] = [];
   const r = new Replayer({
     resolver,
-    source: null,
+    linker: null,
     dupsWindowSeconds: 60,
     settleSeconds: 10,
     onRecord: (rec) => records.push(rec),

@@ -103,7 +103,7 @@ export function linkedReport(): Report {
   for (const q of r.requests) {
     if (q.callSite?.symbol === 'get_fs_type') {
       q.callSite.link = 'direct';
-      q.callSite.locations = [{ file: 'fs/filesystems.c', line: 274, column: 9 }];
+      q.callSite.locations = [{ file: 'fs/filesystems.c', line: 274, column: 9, link: 'direct', via: ['get_fs_type'] }];
     } else if (q.callSite) {
       q.callSite.link = 'stale';
       q.callSite.locations = [];
@@ -119,18 +119,21 @@ export function sampleIndex(): SourceIndex {
       {
         file: 'fs/filesystems.c', line: 274, column: 9, callee: 'request_module', kind: 'direct', via: [],
         function: 'get_fs_type', format: 'fs-%.*s', pattern: 'fs-*', name: null, family: 'fs-',
+        shapes: [['fs-', { conversion: 's', flags: '', width: null, precision: null }]],
         arguments: ['"fs-%.*s"', 'len', 'name'], returnUse: 'condition', assignedTested: null, wait: true,
-        endLine: 274, endColumn: 45,
+        endLine: 274, endColumn: 45, tail: false, requestsHere: true,
       },
       {
         file: 'fs/super.c', line: 80, column: 7, callee: 'get_fs_type', kind: 'wrapper', via: ['request_module'],
         function: 'mount_thing', format: null, pattern: 'fs-ext4', name: 'fs-ext4', family: 'fs-',
-        arguments: ['"ext4"'], returnUse: 'assigned', assignedTested: true, wait: true, endLine: 80, endColumn: 26,
+        shapes: [['fs-ext4']],
+        arguments: ['"ext4"'], returnUse: 'assigned', assignedTested: true, wait: true, endLine: 80, endColumn: 26, tail: false, requestsHere: false,
       },
       {
         file: 'drivers/foo/foo.c', line: 12, column: 2, callee: 'request_module', kind: 'direct', via: [],
         function: 'foo_init', format: 'foo-%d', pattern: 'foo-*', name: null, family: 'foo-',
-        arguments: ['"foo-%d"', 'n'], returnUse: 'discarded', assignedTested: null, wait: true, endLine: 12, endColumn: 30,
+        shapes: [['foo-', { conversion: 'd', flags: '', width: null, precision: null }]],
+        arguments: ['"foo-%d"', 'n'], returnUse: 'discarded', assignedTested: null, wait: true, endLine: 12, endColumn: 30, tail: false, requestsHere: true,
       },
     ],
     wrappers: [{ name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 265, pattern: 'fs-*', calls: 'request_module' }],
@@ -139,8 +142,8 @@ export function sampleIndex(): SourceIndex {
       { file: 'drivers/bar.c', line: 3, column: 1, macro: 'MODULE_ALIAS', value: null, reason: 'BAR_NAME is not defined in the tree' },
     ],
     functions: [
-      { name: 'get_fs_type', file: 'fs/filesystems.c', line: 265, endLine: 283, isStatic: false },
-      { name: 'foo_init', file: 'drivers/foo/foo.c', line: 8, endLine: 20, isStatic: true, callers: ['foo_probe'] },
+      { name: 'get_fs_type', file: 'fs/filesystems.c', line: 265, endLine: 283, isStatic: false, calls: [] },
+      { name: 'foo_init', file: 'drivers/foo/foo.c', line: 8, endLine: 20, isStatic: true, calls: [{ name: 'foo_probe', file: 'drivers/foo/foo.c', line: 10, tail: false }] },
     ],
     findings: [
       {

@@ -81,7 +81,7 @@ test('replay JSON: call sites gain link and locations only when a source index w
     symbol: 'get_fs_type',
     module: null,
     link: 'direct',
-    locations: [{ file: 'fs/filesystems.c', line: 274, column: 9 }],
+    locations: [{ file: 'fs/filesystems.c', line: 274, column: 9, link: 'direct', via: ['get_fs_type'] }],
   });
   assert.deepEqual(linked.requests[4].callSite, { symbol: 'aarp_send_ddp', module: 'appletalk', link: 'stale', locations: [] });
 });

@@ -81,12 +81,12 @@ test('scan JSON: schemaVersion 1 with the fixed fields of call sites, wrappers, 
   assert.deepEqual(doc.callSites[1], {
     file: 'fs/super.c', line: 80, column: 7, callee: 'get_fs_type', kind: 'wrapper', via: ['request_module'],
     function: 'mount_thing', format: null, pattern: 'fs-ext4', returnUse: 'assigned', name: 'fs-ext4', family: 'fs-',
-    arguments: ['"ext4"'], assignedTested: true, wait: true, endLine: 80, endColumn: 26,
+    shapes: ['fs-ext4'], tail: false, arguments: ['"ext4"'], assignedTested: true, wait: true, endLine: 80, endColumn: 26,
   });
   assert.deepEqual(Object.keys(doc.callSites[0]).slice(0, 10), ['file', 'line', 'column', 'callee', 'kind', 'via', 'function', 'format', 'pattern', 'returnUse']);
   assert.deepEqual(doc.wrappers, [{ name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 265, pattern: 'fs-*', calls: 'request_module' }]);
   assert.deepEqual(doc.aliases[1], { file: 'drivers/bar.c', line: 3, macro: 'MODULE_ALIAS', value: null, reason: 'BAR_NAME is not defined in the tree', column: 1 });
-  assert.deepEqual(doc.functions[0], { name: 'get_fs_type', file: 'fs/filesystems.c', line: 265, endLine: 283, isStatic: false, callers: [] });
+  assert.deepEqual(doc.functions[0], { name: 'get_fs_type', file: 'fs/filesystems.c', line: 265, endLine: 283, isStatic: false, calls: [] });
   assert.deepEqual(doc.findings[0], {
     rule: 'unchecked-zero-return',
     severity: 'warning',
