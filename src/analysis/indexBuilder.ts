@@ -4,7 +4,8 @@ import { expandAlias } from './aliases';
 import type { FileFacts, RawCall } from './facts';
 import { MacroTable } from './macroTable';
 import { REQUEST_FUNCTIONS } from './requestFunctions';
-import { AliasCatalog, nameTooLong, uncheckedZeroReturn, undocumentedAlias } from './rules';
+import { AliasCatalog } from '../engine/aliasDeclarations';
+import { nameTooLong, uncheckedZeroReturn, undocumentedAlias } from './rules';
 import { type Definition, WrapperIndex } from './wrappers';
 
 export interface FileCounts {
@@ -17,6 +18,13 @@ export function macroTableOf(facts: Iterable<FileFacts>): MacroTable {
   const table = new MacroTable();
   for (const f of facts) for (const m of f.macros) table.add(m);
   return table;
+}
+
+/** Module names as kbuild gives single-file modules: each `.c` file's base name, `-` as `_`, sorted and distinct. */
+function moduleNamesOf(sourceFiles: readonly string[]): string[] {
+  const names = new Set<string>();
+  for (const f of sourceFiles) if (f.endsWith('.c')) names.add(f.slice(f.lastIndexOf('/') + 1, -2).replace(/-/g, '_'));
+  return [...names].sort();
 }
 
 const byPosition = <T extends { file: string; line: number; column?: number }>(a: T, b: T) =>
@@ -115,7 +123,7 @@ const macrosAndWrappers = (all: readonly FileFacts[], extraWrappers: readonly st
 
 /** The model of an index built earlier from these facts (its alias declarations already expanded), for updates. */
 export function indexModel(facts: ReadonlyMap<string, FileFacts>, aliases: readonly AliasDeclaration[], extraWrappers: readonly string[], sourceFiles: readonly string[]): IndexModel {
-  return { ...macrosAndWrappers([...facts.values()], extraWrappers), catalog: new AliasCatalog(aliases, sourceFiles), extraWrappers };
+  return { ...macrosAndWrappers([...facts.values()], extraWrappers), catalog: new AliasCatalog(aliases, moduleNamesOf(sourceFiles)), extraWrappers };
 }
 
 export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, counts: FileCounts, extraWrappers: readonly string[], sourceFiles: readonly string[]): { index: SourceIndex; model: IndexModel } {
@@ -134,10 +142,11 @@ export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, 
 
   const aliases: AliasDeclaration[] = all.flatMap((f) => f.aliases.flatMap((a) => expandAlias(a, f.file, macros))).sort(byPosition);
   const functions = functionsOf(wrappers.definitions, new Set(callSites.map(holderKey)), wrappers).sort(byPosition);
-  const catalog = new AliasCatalog(aliases, sourceFiles);
+  const moduleNames = moduleNamesOf(sourceFiles);
+  const catalog = new AliasCatalog(aliases, moduleNames);
   const findings = findingsOf([...sites].sort((a, b) => byPosition(a.site, b.site)), catalog);
 
-  return { index: { root, callSites, wrappers: wrapperInfos, aliases, functions, findings, files: counts }, model: { wrappers, macros, catalog, extraWrappers } };
+  return { index: { root, callSites, wrappers: wrapperInfos, aliases, functions, findings, moduleNames, files: counts }, model: { wrappers, macros, catalog, extraWrappers } };
 }
 
 /** What wrapper discovery and macro lookup see of a file: everything but positions. */

@@ -1,7 +1,7 @@
 /** The findings the source alone supports: unchecked-zero-return, name-too-long, undocumented-alias (static half). */
-import type { AliasDeclaration, CallSiteInfo, SourceFinding } from '../engine/sourceIndex';
+import type { CallSiteInfo, SourceFinding } from '../engine/sourceIndex';
 import type { RawCall } from './facts';
-import { fnmatch } from '../engine/modules/fnmatch';
+import type { AliasCatalog } from '../engine/aliasDeclarations';
 
 /** MODULE_NAME_LEN on 64-bit kernels: 64 - sizeof(unsigned long), NUL included. */
 export const MODULE_NAME_LEN = 56;
@@ -49,68 +49,9 @@ export function nameTooLong(site: CallSiteInfo, maxLength: number, minLength: nu
   };
 }
 
-/** Sorted strings starting with `prefix`. */
-function* withPrefix(sorted: readonly string[], prefix: string): Generator<string> {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < prefix) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < sorted.length && sorted[i].startsWith(prefix); i++) yield sorted[i];
-}
-
-const underscored = (s: string) => s.replace(/-/g, '_');
-
-// The file list of a scan does not change between re-analyses of one file: sort its base names once.
-const moduleNameCache = new WeakMap<readonly string[], string[]>();
-function moduleNamesOf(sourceFiles: readonly string[]): string[] {
-  let names = moduleNameCache.get(sourceFiles);
-  if (!names) {
-    names = [...new Set(sourceFiles.filter((f) => f.endsWith('.c')).map((f) => underscored(f.slice(f.lastIndexOf('/') + 1, -2))))].sort();
-    moduleNameCache.set(sourceFiles, names);
-  }
-  return names;
-}
-
-/**
- * Declared alias values indexed by their literal prefix, so each family is matched against a few candidates.
- * Module names (a source file's base name, as Kbuild names single-file modules) satisfy requests too: modprobe
- * treats `-` and `_` alike, so a `tcp_%s` family is documented by tcp_bbr.c and friends.
- */
-export class AliasCatalog {
-  private readonly values: string[];
-  private readonly patterns: string[];
-  private readonly moduleNames: string[];
-
-  constructor(aliases: readonly AliasDeclaration[], sourceFiles: readonly string[]) {
-    this.moduleNames = moduleNamesOf(sourceFiles);
-    const values = new Set<string>();
-    const patterns = new Set<string>();
-    for (const a of aliases) {
-      if (a.value === null) continue;
-      if (/[*?[]/.test(a.value)) patterns.add(a.value);
-      else values.add(a.value);
-    }
-    this.values = [...values].sort();
-    this.patterns = [...patterns];
-  }
-
-  /** Whether some declared alias can be requested by a site with this pattern and literal family. */
-  covers(pattern: string, family: string): boolean {
-    for (const v of withPrefix(this.values, family)) if (fnmatch(pattern, v)) return true;
-    for (const m of withPrefix(this.moduleNames, underscored(family))) if (fnmatch(underscored(pattern), m)) return true;
-    return this.patterns.some((p) => {
-      const literal = p.slice(0, p.search(/[*?[]/));
-      return (family.startsWith(literal) || literal.startsWith(family));
-    });
-  }
-}
-
 export function undocumentedAlias(site: CallSiteInfo, catalog: AliasCatalog): SourceFinding | null {
   if (site.pattern === null || site.family === null || site.name !== null || site.family === '') return null;
-  if (catalog.covers(site.pattern, site.family)) return null;
+  if (catalog.documents(site.pattern)) return null;
   return {
     rule: 'undocumented-alias',
     severity: 'warning',

@@ -15,7 +15,7 @@ import { buildIndex, type FileCounts, type IndexModel, macroTableOf } from './in
 import type { MacroTable } from './macroTable';
 import { type FileNames, hashName, mayHold, unpackNames } from './nameIndex';
 import { getParser, type ParserBackend } from './parser';
-import { passSignature, ScanCache, type ScanCacheReport } from './scanCache';
+import { builderCode, passSignature, ScanCache, type ScanCacheReport } from './scanCache';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 import type { FromWorker, ToWorker, WorkerInit } from './scanWorker';
 import { WrapperIndex } from './wrappers';
@@ -382,7 +382,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     const finalSets = { ...sets, tokens: allTokens };
     if (cache) {
       // Not inside `onCache?.(...)`: an optional call skips its arguments when there is no hook.
-      const report = cache.save({ passes: signatures, sets: finalSets, index, files: walker.files });
+      const report = cache.save({ passes: signatures, sets: finalSets, index, builder: builderCode(), files: walker.files });
       cfg.onCache?.(report);
     }
     return ok({ index, state: { facts, sets: finalSets, counts, extraWrappers: cfg.extraWrappers, sourceFiles: walker.files, model } });

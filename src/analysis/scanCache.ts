@@ -55,6 +55,8 @@ export interface ScanSnapshot {
   passes: string[];
   sets: PassSets;
   index: SourceIndex;
+  /** The code that built the index (see builderCode): another build rebuilds it from the cached facts. */
+  builder: string;
 }
 
 /** Bumped when the file layout below changes. */
@@ -100,6 +102,17 @@ function analysisCode(workerScript: string | null): string {
     codeHash = h.digest('hex');
   }
   return codeHash;
+}
+
+let builderHash: string | null = null;
+
+/**
+ * The code that turned the facts into the index: this bundle. The facts are keyed on the worker's code; the index a
+ * snapshot keeps was built here, and a CLI or an extension of another build must not take it for its own.
+ */
+export function builderCode(): string {
+  builderHash ??= createHash('sha1').update(version).update(fs.readFileSync(__filename)).digest('hex');
+  return builderHash;
 }
 
 function defaultCacheDir(root: string): string {
@@ -239,7 +252,7 @@ export class ScanCache {
   /** The last complete scan, if it walked exactly these files (still to be checked with `unchanged`). */
   snapshotOf(files: readonly string[]): ScanSnapshot | null {
     const snap = this.snapshot;
-    if (!snap || snap.files.length !== files.length || snap.files.some((f, i) => f !== files[i])) return null;
+    if (!snap || snap.builder !== builderCode() || snap.files.length !== files.length || snap.files.some((f, i) => f !== files[i])) return null;
     return snap;
   }
 
@@ -326,7 +339,7 @@ export class ScanCache {
       });
     }
     stored.paths = paths.join('\n');
-    if (complete) stored.snapshot = { passes: snapshot.passes, sets: snapshot.sets, index: snapshot.index, files: snapshot.files.length };
+    if (complete) stored.snapshot = { passes: snapshot.passes, sets: snapshot.sets, index: snapshot.index, builder: snapshot.builder, files: snapshot.files.length };
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
@@ -364,5 +377,5 @@ function isStoredSnapshot(x: unknown, files: number, signatures: string[]): bool
   if (typeof x !== 'object' || x === null) return false;
   const s = x as Partial<ScanSnapshot & { files: number }>;
   return Number.isInteger(s.files) && (s.files as number) <= files && Array.isArray(s.passes) && s.passes.every((p) => signatures.includes(p)) &&
-    typeof s.sets === 'object' && s.sets !== null && typeof s.index === 'object' && s.index !== null;
+    typeof s.sets === 'object' && s.sets !== null && typeof s.index === 'object' && s.index !== null && typeof s.builder === 'string';
 }

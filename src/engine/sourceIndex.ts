@@ -114,6 +114,11 @@ export interface SourceIndex {
   aliases: AliasDeclaration[];
   functions: FunctionInfo[];
   findings: SourceFinding[];
+  /**
+   * The tree's module names as kbuild names single-file modules (each `.c` file's base name, `-` as `_`), sorted:
+   * a request by plain module name finds them (see AliasCatalog).
+   */
+  moduleNames: string[];
   /** Files read, skipped (size, binary), and unreadable (with reason). */
   files: { scanned: number; skipped: number; unreadable: Array<{ file: string; reason: string }> };
 }

@@ -1,6 +1,6 @@
 /** Hovers: on a call site (pattern, documenting declarations, providing modules); on a trace line (resolution, outcome, call site). */
 import * as vscode from 'vscode';
-import { declarationsMatchingPattern } from '../engine/aliasDeclarations';
+import { AliasCatalog } from '../engine/aliasDeclarations';
 import { RULES, type Finding, type RequestRecord } from '../engine/report';
 import type { CallSiteInfo, SourceLocation } from '../engine/sourceIndex';
 import { ruleHelpUri } from './diagnostics';
@@ -50,8 +50,8 @@ export class AutoloadHovers implements vscode.HoverProvider {
     md.appendMarkdown(`- pattern: ${site.pattern !== null ? code(site.pattern) : 'unknown (the name is not built from a literal format)'}\n`);
     if (site.format !== null) md.appendMarkdown(`- format: ${code(site.format)}\n`);
     md.appendMarkdown(`- return value: ${site.returnUse}${site.assignedTested === false ? ' (never tested)' : ''}\n`);
-    const aliases = this.results.index?.aliases ?? [];
-    const documented = site.name !== null || site.pattern !== null ? declarationsMatchingPattern(aliases, site.name ?? site.pattern!) : [];
+    const index = this.results.index;
+    const documented = index !== undefined && (site.name !== null || site.pattern !== null) ? AliasCatalog.of(index).declarations(site.name ?? site.pattern!) : [];
     md.appendMarkdown(`\n**Declarations that document it** (${documented.length})\n\n`);
     for (const d of documented.slice(0, LISTED)) {
       md.appendMarkdown(`- ${code(d.value ?? '')} — ${code(d.macro)} at ${link(`${d.file}:${d.line}`, this.results.sourceUri(d.file), d.line)}\n`);

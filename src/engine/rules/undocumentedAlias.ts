@@ -4,8 +4,7 @@
  * declaration in the sources documents (info when modules.alias still knows them).
  */
 import type { Finding, RequestRecord } from '../report';
-import { declarationsDocumenting } from '../aliasDeclarations';
-import type { AliasDeclaration } from '../sourceIndex';
+import type { AliasCatalog } from '../aliasDeclarations';
 import { callSiteText, certainLocation, plural, RequestList } from './findingText';
 
 interface NameStats {
@@ -17,11 +16,11 @@ interface NameStats {
 
 export class UndocumentedAliasRule {
   private readonly names = new Map<string, NameStats>();
-  /** Whether a MODULE_ALIAS* declaration in the sources documents a name, per name; null without a source index. */
+  /** Whether the sources document a name (a MODULE_ALIAS* declaration or a module's name), per name; null without them. */
   private readonly declared: Map<string, boolean> | null;
 
-  constructor(private readonly aliases: AliasDeclaration[] | null) {
-    this.declared = aliases && new Map();
+  constructor(private readonly catalog: AliasCatalog | null) {
+    this.declared = catalog && new Map();
   }
 
   add(r: RequestRecord): void {
@@ -58,9 +57,9 @@ export class UndocumentedAliasRule {
   }
 
   private isDeclared(name: string): boolean | null {
-    if (this.declared === null || this.aliases === null) return null;
+    if (this.declared === null || this.catalog === null) return null;
     let known = this.declared.get(name);
-    if (known === undefined) this.declared.set(name, (known = declarationsDocumenting(this.aliases, name).length > 0));
+    if (known === undefined) this.declared.set(name, (known = this.catalog.documents(name)));
     return known;
   }
 

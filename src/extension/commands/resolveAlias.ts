@@ -1,6 +1,6 @@
 /** Resolve Alias…: what a requested name resolves to (as `modprobe -R` answers) and which declarations document it. */
 import * as vscode from 'vscode';
-import { declarationsDocumenting } from '../../engine/aliasDeclarations';
+import { AliasCatalog } from '../../engine/aliasDeclarations';
 import type { Resolution } from '../../engine/resolution';
 import type { AliasDeclaration } from '../../engine/sourceIndex';
 import { loadLayers } from '../engine';
@@ -34,7 +34,8 @@ export async function resolveAliasCommand(s: Services, nameArg?: unknown): Promi
     });
   if (name === undefined) return undefined;
   const wanted = name.trim();
-  const declarations = declarationsDocumenting(s.results.index?.aliases ?? [], wanted);
+  const index = s.results.index;
+  const declarations = index === undefined ? [] : AliasCatalog.of(index).declarations(wanted);
   const dir = readSettings(s.context.workspaceState).modulesDirectory;
   let resolution: Resolution | null = null;
   if (dir !== undefined) {

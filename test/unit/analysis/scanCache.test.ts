@@ -166,5 +166,14 @@ describe('scan cache on disk', () => {
     assert.equal(warm.stdout, cold.stdout);
     assert.equal(warm.status, cold.status);
     assert.equal(fs.statSync(file).mtimeMs, written);
+    // An index built by another build of the tool is not taken whole: it is built again from the cached facts.
+    const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const builder = stored.snapshot.builder;
+    stored.snapshot.builder = 'another build';
+    stored.snapshot.index.callSites = [];
+    fs.writeFileSync(file, JSON.stringify(stored));
+    const rebuilt = run();
+    assert.equal(rebuilt.stdout, cold.stdout);
+    assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).snapshot.builder, builder);
   });
 });

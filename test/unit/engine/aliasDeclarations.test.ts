@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { declarationsDocumenting, declarationsMatchingPattern } from '../../../src/engine/aliasDeclarations';
+import { AliasCatalog } from '../../../src/engine/aliasDeclarations';
 import type { AliasDeclaration } from '../../../src/engine/sourceIndex';
 
 function decl(file: string, line: number, macro: string, value: string | null): AliasDeclaration {
@@ -18,8 +18,11 @@ const aliases: AliasDeclaration[] = [
 ];
 
 const where = (list: AliasDeclaration[]) => list.map((a) => `${a.file}:${a.line}`);
+const catalog = new AliasCatalog(aliases, ['tcp_bbr', 'nls_cp850']);
+const declarationsDocumenting = (_: AliasDeclaration[], name: string) => catalog.declarations(name);
+const declarationsMatchingPattern = declarationsDocumenting;
 
-describe('declarationsDocumenting', () => {
+describe('the declarations documenting a requested name', () => {
   it('finds the declaration of a concrete name', () => {
     assert.deepEqual(where(declarationsDocumenting(aliases, 'fs-ext4')), ['fs/ext4/super.c:7123']);
   });
@@ -38,7 +41,7 @@ describe('declarationsDocumenting', () => {
   });
 });
 
-describe('declarationsMatchingPattern', () => {
+describe('the declarations a call site\'s name pattern can request', () => {
   it('lists the declarations a call site pattern can request', () => {
     assert.deepEqual(where(declarationsMatchingPattern(aliases, 'fs-*')), ['fs/ext4/super.c:7123', 'fs/ext4/super.c:7124']);
     assert.deepEqual(where(declarationsMatchingPattern(aliases, 'nft-expr-*')), ['net/netfilter/nft_masq.c:150']);
@@ -47,5 +50,29 @@ describe('declarationsMatchingPattern', () => {
   it('takes a concrete name as a pattern that matches only itself', () => {
     assert.deepEqual(where(declarationsMatchingPattern(aliases, 'tty-ldisc-13')), ['drivers/tty/n_hdlc.c:900']);
     assert.deepEqual(declarationsMatchingPattern(aliases, 'tty-ldisc-1'), []);
+  });
+});
+
+describe('whether the sources document a name or a pattern: one rule for the scan, the replay and the editor', () => {
+  it('folds - and _ in patterns as in names (net-pf-* is documented by MODULE_ALIAS("net_pf_10"))', () => {
+    const underscored = new AliasCatalog([decl('net/x.c', 1, 'MODULE_ALIAS', 'net_pf_10')], []);
+    assert.equal(underscored.documents('net-pf-*'), true);
+    assert.equal(underscored.documents('net-pf-10'), true);
+    assert.equal(underscored.documents('net-pf-1'), false);
+  });
+
+  it('counts a module name: a request by plain module name finds the module, and tcp_%s finds tcp_bbr', () => {
+    assert.equal(catalog.documents('tcp_*'), true);
+    assert.equal(catalog.documents('tcp-bbr'), true);
+    assert.equal(catalog.documents('nls_cp850'), true);
+    assert.equal(catalog.documents('nls_cp437'), false);
+    assert.equal(catalog.documents('udp_*'), false);
+  });
+
+  it('takes declared patterns whose literal prefix agrees with a call site pattern, and matches them exactly for a name', () => {
+    assert.equal(catalog.documents('char-major-10-*'), true);
+    assert.equal(catalog.documents('char-major-*'), true);
+    assert.equal(catalog.documents('char-major-10-200'), true);
+    assert.equal(catalog.documents('char-major-11-200'), false);
   });
 });

@@ -145,6 +145,7 @@ export function sampleIndex(): SourceIndex {
       { name: 'get_fs_type', file: 'fs/filesystems.c', line: 265, endLine: 283, isStatic: false, calls: [] },
       { name: 'foo_init', file: 'drivers/foo/foo.c', line: 8, endLine: 20, isStatic: true, calls: [{ name: 'foo_probe', file: 'drivers/foo/foo.c', line: 10, tail: false }] },
     ],
+    moduleNames: ['ext4', 'filesystems', 'foo'],
     findings: [
       {
         rule: 'unchecked-zero-return', severity: 'warning',
