@@ -20,6 +20,16 @@ export function macroTableOf(facts: Iterable<FileFacts>): MacroTable {
   return table;
 }
 
+/** How the code around a request finds out whether the service came (see CallSiteInfo.recheck). */
+function recheckOf(raw: RawCall): CallSiteInfo['recheck'] {
+  // try_then_request_module(x, ...) evaluates x again; symbol_request(x) is try_then_request_module(symbol_get(x), ...).
+  if (raw.callee === 'try_then_request_module' || raw.callee === 'symbol_request') return { line: raw.line, how: `${raw.callee} looks the service up again` };
+  const lookup = raw.zeroPath.lookups[0];
+  if (lookup) return { line: lookup.line, how: `${lookup.callee} looks the service up again` };
+  const retry = raw.zeroPath.retry;
+  return retry ? { line: retry.line, how: `the request is retried (${retry.how})` } : null;
+}
+
 /** Module names as kbuild gives single-file modules: each `.c` file's base name, `-` as `_`, sorted and distinct. */
 function moduleNamesOf(sourceFiles: readonly string[]): string[] {
   const names = new Set<string>();
@@ -66,6 +76,7 @@ function sitesOf(f: FileFacts, wrappers: WrapperIndex, extraWrappers: readonly s
       assignedTested: raw.assignedTested,
       tail: raw.tail,
       requestsHere: api !== undefined || wrapper?.def.kind === 'macro',
+      recheck: recheckOf(raw),
       wait: api ? api.wait : (ev?.via.at(-1) ?? 'request_module') !== 'request_module_nowait',
       endLine: raw.endLine,
       endColumn: raw.endColumn,

@@ -39,6 +39,11 @@ export interface CallSiteInfo extends SourceLocation {
   tail: boolean;
   /** The request is compiled at this line, in `function`: a request function, or a wrapper macro expanded here. */
   requestsHere: boolean;
+  /**
+   * How the code finds out whether the service came (a look-up made before the request and again after it, a guard
+   * read again, a registry walked, a retry, or try_then_request_module / symbol_request doing it), or null.
+   */
+  recheck: { line: number; how: string } | null;
   /** Raw argument texts. */
   arguments: string[];
   returnUse: ReturnUse;

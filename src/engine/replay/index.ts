@@ -14,7 +14,6 @@ import { UncheckedZeroReturnRule } from '../rules/uncheckedZeroReturn';
 import { UndocumentedAliasRule } from '../rules/undocumentedAlias';
 import { readTraceFile, readTraceText } from '../trace';
 import { version } from '../../../package.json';
-import { AliasCatalog } from '../aliasDeclarations';
 import { CallSiteLinker } from '../callSiteLinker';
 import type { SourceIndex } from '../sourceIndex';
 import { Replayer } from './replayer';
@@ -101,7 +100,7 @@ class ReplaySession {
   constructor(private readonly opts: ReplayOptions, private readonly inputs: ReplayInputs) {
     const index = opts.source ?? null;
     const modules = inputs.modules;
-    this.undocumented = new UndocumentedAliasRule(index && AliasCatalog.of(index));
+    this.undocumented = new UndocumentedAliasRule(index);
     this.zeroReturn = new UncheckedZeroReturnRule(index && index.findings);
     const retain = opts.retainRequests !== false;
     this.replayer = new Replayer({

@@ -4,7 +4,8 @@
  * declaration in the sources documents (info when modules.alias still knows them).
  */
 import type { Finding, RequestRecord } from '../report';
-import type { AliasCatalog } from '../aliasDeclarations';
+import { AliasCatalog } from '../aliasDeclarations';
+import type { CallSiteInfo, SourceIndex } from '../sourceIndex';
 import { callSiteText, certainLocation, plural, RequestList } from './findingText';
 
 interface NameStats {
@@ -18,9 +19,14 @@ export class UndocumentedAliasRule {
   private readonly names = new Map<string, NameStats>();
   /** Whether the sources document a name (a MODULE_ALIAS* declaration or a module's name), per name; null without them. */
   private readonly declared: Map<string, boolean> | null;
+  private readonly catalog: AliasCatalog | null;
+  /** Request call sites by place, to read how a linked call finds out whether the service came. */
+  private readonly sites = new Map<string, CallSiteInfo>();
 
-  constructor(private readonly catalog: AliasCatalog | null) {
-    this.declared = catalog && new Map();
+  constructor(index: SourceIndex | null) {
+    this.catalog = index && AliasCatalog.of(index);
+    this.declared = index && new Map();
+    for (const site of index?.callSites ?? []) this.sites.set(`${site.file}:${site.line}:${site.column}`, site);
   }
 
   add(r: RequestRecord): void {
@@ -34,7 +40,11 @@ export class UndocumentedAliasRule {
   findings(): Finding[] {
     const out: Finding[] = [];
     for (const [name, s] of this.names) {
-      const { severity, why } = this.classify(s.first);
+      const base = this.classify(s.first);
+      // A miss the calling code handles (it looks the service up again) is worth knowing, not a warning.
+      const handled = base.severity === 'warning' ? this.handledBy(s.callers) : null;
+      const severity = handled === null ? base.severity : 'info';
+      const why = handled === null ? base.why : `${base.why} The caller finds out for itself: ${handled}; the miss is handled, so this is information, not a warning.`;
       out.push({
         rule: 'undocumented-alias',
         severity,
@@ -43,10 +53,28 @@ export class UndocumentedAliasRule {
         requests: s.list.indexes,
         location: certainLocation(s.first),
         traceLines: s.list.lines,
-        evidence: { resolution: s.first.resolution, requestCount: s.list.count, declaredInSource: this.isDeclared(name) },
+        evidence: { resolution: s.first.resolution, requestCount: s.list.count, declaredInSource: this.isDeclared(name), handledBy: handled },
       });
     }
     return out;
+  }
+
+  /**
+   * For a name nothing provides: how the code that asked finds out, when every request was linked to call sites that
+   * all look the service up again afterwards (crypto_larval_lookup's crypto_alg_lookup), else null.
+   */
+  private handledBy(callers: Set<RequestRecord['callSite']>): string | null {
+    const ways: string[] = [];
+    for (const cs of callers) {
+      const locations = cs?.locations ?? [];
+      if (locations.length === 0) return null;
+      for (const l of locations) {
+        const recheck = this.sites.get(`${l.file}:${l.line}:${l.column}`)?.recheck;
+        if (!recheck) return null;
+        ways.push(`${recheck.how} at ${l.file}:${recheck.line}`);
+      }
+    }
+    return ways.length === 0 ? null : [...new Set(ways)].join(', ');
   }
 
   private concerns(r: RequestRecord): boolean {

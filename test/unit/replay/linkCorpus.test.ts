@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { scanTree } from '../../../src/analysis/index';
-import type { RequestRecord } from '../../../src/engine/report';
+import type { Finding, RequestRecord } from '../../../src/engine/report';
 import { replayTrace } from '../../../src/engine/replay/index';
 import { KERNEL_TREE_6_1, requireKernelTree } from '../../fixtures/kernelTree';
 
@@ -70,6 +70,7 @@ function actual(r: RequestRecord): string {
 
 describe('the real 6.1 boot linked to the traced kernel\'s exact source', { timeout: 10 * 60 * 1000 }, () => {
   let requests: RequestRecord[];
+  let findings: Finding[];
   before(async () => {
     requireKernelTree(KERNEL_TREE_6_1, '6.1.176-1');
     const index = await scanTree(KERNEL_TREE_6_1);
@@ -77,6 +78,7 @@ describe('the real 6.1 boot linked to the traced kernel\'s exact source', { time
     const report = await replayTrace({ tracePath: path.join(sample, 'trace.txt'), modulesDir: path.join(sample, 'modules'), source: index.value });
     if (!report.ok) assert.fail(report.error.message);
     requests = report.value.requests;
+    findings = report.value.findings;
   });
 
   it('links every request to exactly the call sites that can make its name', () => {
@@ -89,6 +91,19 @@ describe('the real 6.1 boot linked to the traced kernel\'s exact source', { time
     assert.deepEqual(requests.filter((r) => r.callSite?.link === 'stale').map((r) => `${r.line} ${r.callSite!.symbol} ${r.name}`), [
       '309 aarp_send_ddp can-proto-1',
       '311 aarp_send_ddp can-proto-2',
+    ]);
+  });
+
+  it('takes a miss the linked code handles (it looks the service up again) as information, and keeps the others as warnings', () => {
+    const misses = findings.filter((f) => f.rule === 'undocumented-alias' && f.evidence.resolution && (f.evidence.resolution as { kind: string }).kind === 'none');
+    // crypto_larval_lookup calls crypto_alg_lookup before and again after both requests (crypto/api.c:283, :291).
+    const crypto = misses.find((f) => f.name === 'crypto-nosuchhash-all');
+    assert.equal(crypto?.severity, 'info');
+    assert.equal(crypto?.evidence.handledBy, 'crypto_alg_lookup looks the service up again at crypto/api.c:291');
+    // base_probe, blk_request_module, dev_load and nf_tables_module_autoload do not look again: these stay warnings.
+    assert.deepEqual(misses.filter((f) => f.severity === 'warning').map((f) => f.name).sort(), [
+      'block-major-60-0', 'char-major-60', 'char-major-60-0', 'hdaudio:v1AF40022r00100101a01\n', 'nft-expr-1-ct', 'nft-expr-1-limit',
+      'nft-expr-1-log', 'nft-expr-1-queue', 'nft-expr-1-socket', 'nft-expr-2-masq', 'nosuchdev0',
     ]);
   });
 });
