@@ -16,6 +16,11 @@ export type ArgExpr =
   | { kind: 'variadic'; text: string; index: number }
   /** A local buffer filled by a printf-like call (`vsnprintf(buf, n, fmt, args)`). */
   | { kind: 'printed'; text: string; format: ArgExpr; args: ArgExpr[] }
+  /**
+   * A field of a struct-typed local or parameter (`req->module`): a place a name can be queued in and read from
+   * later. `storage` is `struct.field` (`nft_module_request.module`).
+   */
+  | { kind: 'stored'; text: string; storage: string; deps: number[] }
   /** A local assigned only literals and printed buffers: it holds one of them (NULL assignments are left out). */
   | { kind: 'choice'; text: string; options: ArgExpr[] }
   | { kind: 'expr'; text: string; deps: number[] };

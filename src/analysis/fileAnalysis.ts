@@ -8,7 +8,7 @@ import { parseDefine, type MacroDefinition, tokenize, concatenatedString } from 
 import { type ArgExpr, type FileFacts, mergeFacts, type RawAlias, type RawCall, type RawDefinition, type ZeroPath } from './facts';
 import type { CNode, CParser, Point } from './parser';
 import { Boundaries, findHits, type Hit, Lines, lineOf, logicalLine, sparseText } from './regions';
-import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
+import { ALIAS_TOKEN, FILL_CALLS, PRINT_INTO, queueRead, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 
 export interface AnalysisSets {
   /** Substrings that select the file and the places to parse. */
@@ -23,7 +23,25 @@ export interface AnalysisSets {
   aliasMacros?: ReadonlySet<string>;
 }
 
-const PRINTF_INTO = new Set(['snprintf', 'vsnprintf', 'sprintf', 'vsprintf', 'scnprintf', 'vscnprintf']);
+
+/** The struct fields whose value this file's requests ask for as it is (`request_module("%s", req->module)`), or null. */
+function queuesOf(facts: FileFacts): Set<string> | null {
+  const queues = new Set<string>();
+  for (const c of facts.calls) {
+    const queue = queueRead(c);
+    if (queue !== null) queues.add(queue);
+  }
+  return queues.size > 0 ? queues : null;
+}
+
+/** Of the copies read for `queues`, only those that fill one of them, and the definitions that make them. */
+function keepQueueFills(merged: FileFacts, before: FileFacts, queues: ReadonlySet<string>): FileFacts {
+  const fills = (c: RawCall) => !FILL_CALLS.has(c.callee) || (c.args[0]?.kind === 'stored' && queues.has(c.args[0].storage));
+  const calls = merged.calls.filter(fills);
+  const holders = new Set(calls.map((c) => c.definition));
+  const known = new Set(before.definitions.map((d) => `${d.name}:${d.line}`));
+  return { ...merged, calls, definitions: merged.definitions.filter((d) => known.has(`${d.name}:${d.line}`) || holders.has(d.name)) };
+}
 // Kernel annotations tree-sitter cannot know are macros; blanked (same length) so declarators parse.
 const ANNOTATIONS =
   /\b(?:__init|__exit|__cold|__ref|__maybe_unused|__always_unused|__always_inline|noinline|__noinline|__must_check|asmlinkage|__sched|__net_init|__net_exit|__weak|notrace|__visible|__used|__flatten|__latent_entropy|__init_or_module|__meminit|__noreturn|__attribute_const__|__pure|__printf\s*\(\s*\d+\s*,\s*\d+\s*\)|__acquires\s*\([^()\n]*\)|__releases\s*\([^()\n]*\)|__must_hold\s*\([^()\n]*\))/g;
@@ -54,12 +72,21 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
     let callees = new Set(sets.callees);
     let facts = extract(parser, file, lines, boundaries, hits, callees, sets, whole);
     const searched = new Set(sets.tokens.map((t) => t.toString('latin1')));
+    let queuesRead = false;
     while (facts) {
       // Definitions of this file: their callers here matter for linking (static helpers are inlined, and GCC inlines
       // global functions of the same file too); callers elsewhere of global ones are found by the tree-wide passes.
       const fileLocal = file.endsWith('.h') ? facts.definitions.filter((d) => d.kind === 'function' && d.isStatic) : facts.definitions;
       const local = [...new Set(fileLocal.map((d) => d.name))].filter((n) => !searched.has(n) && !REQUEST_FUNCTIONS.has(n));
-      if (local.length === 0) return facts;
+      if (local.length === 0) {
+        // A name requested from a struct field (`req->module`) was queued there: read how this file fills that field.
+        const queues = queuesRead ? null : queuesOf(facts);
+        if (queues === null) return facts;
+        queuesRead = true;
+        const copies = extract(parser, file, lines, boundaries, findHits(buf, [], FILL_CALLS), new Set([...callees, ...FILL_CALLS]), sets, whole);
+        facts = copies && keepQueueFills(mergeFacts(facts, copies), facts, queues);
+        continue;
+      }
       local.forEach((n) => searched.add(n));
       callees = new Set([...callees, ...local]);
       const more = extract(parser, file, lines, boundaries, findHits(buf, [], new Set(local)), callees, sets, whole);
@@ -242,6 +269,10 @@ interface Scope {
   isMacro: boolean;
   /** A function declared `void` (not a pointer to void): its last statement is a tail position. */
   returnsVoid?: boolean;
+  /** The struct tag of each parameter's type (`struct nft_module_request *req` → `nft_module_request`), else null. */
+  paramStructs?: Array<string | null>;
+  /** The struct tag of each local declared with one, computed on first use. */
+  localStructs?: Map<string, string>;
   params: string[];
   variadic: boolean;
   /** The function body (or the macro body's parse) for flow look-ups. */
@@ -271,6 +302,31 @@ function assignedValues(scope: Scope, name: string): CNode[] {
     }
   }
   return scope.assignments.get(name) ?? [];
+}
+
+function structName(type: CNode | null): string | null {
+  return type?.type === 'struct_specifier' ? (type.childForFieldName('name')?.text ?? null) : null;
+}
+
+/** `struct.field` of `x->field` / `x.field` when `x` is a local or parameter declared with a struct type. */
+function storageOf(field: CNode, scope: Scope): string | null {
+  const base = field.childForFieldName('argument');
+  const name = field.childForFieldName('field')?.text;
+  if (base?.type !== 'identifier' || !name) return null;
+  const p = scope.params.indexOf(base.text);
+  let struct = p >= 0 ? (scope.paramStructs?.[p] ?? null) : null;
+  if (p < 0) {
+    if (!scope.localStructs) {
+      scope.localStructs = new Map();
+      for (const c of scope.body ? scope.parser.captures('locals', scope.body) : []) {
+        const local = declaratorName(c.node);
+        const tag = structName(c.node.parent?.childForFieldName('type') ?? null);
+        if (local && tag) scope.localStructs.set(local, tag);
+      }
+    }
+    struct = scope.localStructs.get(base.text) ?? null;
+  }
+  return struct === null ? null : `${struct}.${name}`;
 }
 
 function localsOf(scope: Scope): Set<string> {
@@ -344,9 +400,10 @@ function functionScope(parser: CParser, fn: CNode): { scope: Scope; def: RawDefi
   const body = fn.childForFieldName('body');
   const isStatic = fn.children.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
   const def: RawDefinition = { name, kind: 'function', line: fn.startPosition.row + 1, endLine: fn.endPosition.row + 1, isStatic, params, variadic };
+  const paramStructs = (decl.childForFieldName('parameters')?.namedChildren ?? []).filter((p) => p.type === 'parameter_declaration').map((p) => structName(p.childForFieldName('type')));
   const type = fn.childForFieldName('type');
   const returnsVoid = type?.type === 'primitive_type' && type.text === 'void' && fn.childForFieldName('declarator')?.type === 'function_declarator';
-  return { scope: { name, isMacro: false, returnsVoid, params, variadic, body, parser }, def };
+  return { scope: { name, isMacro: false, returnsVoid, params, paramStructs, variadic, body, parser }, def };
 }
 
 /**
@@ -522,6 +579,10 @@ function argExpr(parser: CParser, raw: CNode, scope: Scope, depth: number): ArgE
       const v = body.length === 1 ? body.charCodeAt(0) : null;
       return v === null ? { kind: 'expr', text, deps: [] } : { kind: 'integer', text, value: String(v) };
     }
+    case 'field_expression': {
+      const storage = storageOf(node, scope);
+      return storage === null ? { kind: 'expr', text, deps: depsOf(parser, node, scope, depth) } : { kind: 'stored', text, storage, deps: depsOf(parser, node, scope, depth) };
+    }
     case 'identifier': {
       const name = node.text;
       const p = paramIndex(scope, name);
@@ -551,10 +612,10 @@ function computeLocalValue(parser: CParser, name: string, text: string, scope: S
   // Every printf-like callee has `printf` in its name: a body without it needs no look at its calls.
   scope.mentionsPrintf ??= scope.body.text.includes('printf');
   for (const bc of scope.mentionsPrintf ? bodyCalls(parser, scope) : []) {
-    if (!PRINTF_INTO.has(bc.callee)) continue;
+    const fmtAt = PRINT_INTO.get(bc.callee);
+    if (fmtAt === undefined) continue;
     const args = bc.node.childForFieldName('arguments')?.namedChildren ?? [];
     if (args.length < 2 || unwrap(args[0]).text !== name) continue;
-    const fmtAt = bc.callee.includes('snprintf') ? 2 : 1;
     const rest = args.slice(fmtAt + 1).map((a): ArgExpr => {
       const inner = unwrap(a);
       // A va_list forwards the function's own variadic arguments.

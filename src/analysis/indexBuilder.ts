@@ -77,6 +77,7 @@ function sitesOf(f: FileFacts, wrappers: WrapperIndex, extraWrappers: readonly s
       tail: raw.tail,
       requestsHere: api !== undefined || wrapper?.def.kind === 'macro',
       recheck: recheckOf(raw),
+      queue: ev?.queue ?? null,
       wait: api ? api.wait : (ev?.via.at(-1) ?? 'request_module') !== 'request_module_nowait',
       endLine: raw.endLine,
       endColumn: raw.endColumn,
@@ -147,7 +148,7 @@ export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, 
   const wrapperInfos: WrapperInfo[] = [...wrappers.wrappers.values()].map((w) => {
     const first = w.requests[0];
     const ev = first ? wrappers.evaluate(first, w.def.file) : null;
-    return { name: w.def.name, kind: w.def.kind, file: w.def.file, line: w.def.line, pattern: ev?.pattern ?? null, calls: first?.callee ?? '' };
+    return { name: w.def.name, kind: w.def.kind, file: w.def.file, line: w.def.line, pattern: ev?.pattern ?? null, calls: first?.callee ?? '', queue: w.queue };
   });
   wrapperInfos.sort(byPosition);
 

@@ -7,7 +7,7 @@ import type { ArgExpr, FileFacts, RawCall, RawDefinition } from './facts';
 import type { NamePiece } from '../engine/nameShape';
 import { type FormatValue, type RenderedName, renderFormat } from './format';
 import type { MacroTable } from './macroTable';
-import { REQUEST_FUNCTIONS } from './requestFunctions';
+import { FILL_CALLS, PRINT_INTO, queueRead, REQUEST_FUNCTIONS } from './requestFunctions';
 
 export interface Definition extends RawDefinition {
   file: string;
@@ -21,6 +21,11 @@ export interface Wrapper {
   nameParams: Set<number>;
   /** The calls inside it that make the request (first one gives the pattern). */
   requests: RawCall[];
+  /**
+   * A deferred wrapper (`nft_request_module`) makes no request: it formats the name into a struct field that a later
+   * `request_module("%s", x->field)` reads. This is that field (`nft_module_request.module`), inherited by wrappers of it.
+   */
+  queue: string | null;
 }
 
 export interface Evaluated extends Omit<RenderedName, 'shape' | 'pattern' | 'family'> {
@@ -32,11 +37,15 @@ export interface Evaluated extends Omit<RenderedName, 'shape' | 'pattern' | 'fam
   format: string | null;
   /** The chain from the called wrapper down to the request function (`['__sock_create', 'request_module']`). */
   via: string[];
+  /** The struct field the name is queued in (a deferred wrapper's), or read from (a request of `x->field`), else null. */
+  queue: string | null;
 }
 
 interface Value {
   text: string;
   value: FormatValue;
+  /** A struct field (`nft_module_request.module`) the value is read from. */
+  storage?: string;
   /** A local that holds one of several values: each is evaluated on its own. */
   options?: Value[];
   /** For a printed buffer: the format it was printed with. */
@@ -55,12 +64,18 @@ export class WrapperIndex {
   private readonly byName = new Map<string, Definition[]>();
   readonly wrappers = new Map<Definition, Wrapper>();
   private readonly extra: Set<string>;
+  /** Struct fields requests read their names from as they are: a fill of one of them queues a name (see Wrapper.queue). */
+  private readonly queues = new Set<string>();
 
   constructor(facts: Iterable<FileFacts>, private readonly macros: MacroTable, extraWrappers: readonly string[] = []) {
     this.extra = new Set(extraWrappers);
     for (const f of facts) {
       for (const d of f.definitions) {
         const def: Definition = { ...d, file: f.file, calls: f.calls.filter((c) => c.definition === d.name && c.line >= d.line && c.line <= d.endLine) };
+        for (const c of def.calls) {
+          const queue = queueRead(c);
+          if (queue !== null) this.queues.add(queue);
+        }
         this.definitions.push(def);
         const list = this.byName.get(d.name);
         if (list) list.push(def);
@@ -122,7 +137,8 @@ export class WrapperIndex {
           requests.push(call);
         }
         if (nameParams.size > 0) {
-          this.wrappers.set(def, { def, nameParams, requests });
+          const queue = requests[0] === undefined ? null : FILL_CALLS.has(requests[0].callee) ? storageFilled(requests[0]) : (this.wrapperFor(requests[0].callee, def.file)?.queue ?? null);
+          this.wrappers.set(def, { def, nameParams, requests, queue });
           changed = true;
         }
       }
@@ -132,6 +148,13 @@ export class WrapperIndex {
   /** Which of `def`'s parameters the name requested by `call` depends on. */
   private nameDependencies(call: RawCall, def: Definition): Set<number> {
     const deps = new Set<number>();
+    if (FILL_CALLS.has(call.callee)) {
+      // A name built from the parameters and queued in a struct field, for a request that reads the field later.
+      const storage = storageFilled(call);
+      const filled = storage !== null && this.queues.has(storage) ? filledValue(call) : null;
+      if (filled) argDeps(filled).forEach((d) => deps.add(d));
+      return deps;
+    }
     const api = REQUEST_FUNCTIONS.get(call.callee);
     if (api) {
       if (api.symbol) {
@@ -177,7 +200,9 @@ export class WrapperIndex {
       const args = values.slice(api.formatAt + 1);
       const rendered = renderFormat(fmt.value.value, args.map((a) => a.value));
       const format = fmt.value.value === '%s' && args[0]?.format ? args[0].format : fmt.value.value;
-      return evaluated(rendered, format);
+      // request_module("%s", req->module): the name was queued in that field by a deferred wrapper.
+      const queue = fmt.value.value === '%s' ? (args[0]?.storage ?? null) : null;
+      return { ...evaluated(rendered, format), queue };
     }
     if (depth > MAX_CHAIN) return null;
     const wrapper = this.wrapperFor(callee, file);
@@ -191,6 +216,12 @@ export class WrapperIndex {
       return evaluated(renderFormat(fmt, values.slice(at + 1).map((v) => v.value)), fmt);
     }
     if (!wrapper || !first) return null;
+    if (FILL_CALLS.has(first.callee)) {
+      const filled = filledValue(first);
+      const v = filled && this.value(filled, values, wrapper.def.file);
+      if (!v) return null;
+      return { ...evaluated(renderFormat('%s', [v.value]), v.format ?? null), queue: wrapper.queue };
+    }
     const inner = this.request(first.callee, this.values(first.args, values, wrapper.def.file), wrapper.def.file, depth + 1);
     return inner ? { ...inner, via: [first.callee, ...inner.via] } : null;
   }
@@ -220,6 +251,8 @@ export class WrapperIndex {
         return env ? (env[a.index] ?? { text: a.text, value: null }) : { text: a.text, value: null, unboundParam: true };
       case 'choice':
         return { text: a.text, value: null, options: a.options.map((o) => this.value(o, env, file)) };
+      case 'stored':
+        return { text: a.text, value: null, storage: a.storage };
       case 'printed': {
         const fmt = this.value(a.format, env, file);
         if (fmt.value?.kind !== 'string') return { text: a.text, value: null };
@@ -235,7 +268,21 @@ export class WrapperIndex {
 
 function evaluated(r: RenderedName, format: string | null): Evaluated {
   const { shape, ...rest } = r;
-  return { ...rest, shapes: [shape], format, via: [] };
+  return { ...rest, shapes: [shape], format, via: [], queue: null };
+}
+
+/** The struct field a fill call writes (`strscpy(req->module, ...)`), or null. */
+function storageFilled(call: RawCall): string | null {
+  const dest = call.args[0];
+  return dest?.kind === 'stored' ? dest.storage : null;
+}
+
+/** What a fill call puts in its first argument: what it prints, or what it copies. */
+function filledValue(call: RawCall): ArgExpr | null {
+  const at = PRINT_INTO.get(call.callee);
+  if (at === undefined) return call.args[1] ?? null;
+  const format = call.args[at];
+  return format ? { kind: 'printed', text: call.args[0]?.text ?? '', format, args: call.args.slice(at + 1) } : null;
 }
 
 /** One request whose argument holds one of several values: every shape, and what all alternatives share. */
@@ -253,6 +300,7 @@ function alternatives(each: Evaluated[]): Evaluated {
     name: same((e) => e.name),
     format: same((e) => e.format),
     via: each[0]!.via,
+    queue: same((e) => e.queue),
     maxLength: Math.max(...each.map((e) => e.maxLength)),
     minLength: Math.min(...each.map((e) => e.minLength)),
   };
@@ -274,6 +322,7 @@ function argDeps(a: ArgExpr | undefined): number[] {
       return [...argDeps(a.format), ...a.args.flatMap(argDeps)];
     case 'choice':
       return a.options.flatMap(argDeps);
+    case 'stored':
     case 'expr':
       return a.deps.filter((d) => d >= 0);
     default:

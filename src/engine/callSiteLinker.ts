@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import { shapeMatches } from './nameShape';
-import type { CallSiteInfo, CallSiteLink, CallSiteLinkKind, FunctionInfo, LinkedLocation, LocationLinkKind, SourceIndex, SourceLocation } from './sourceIndex';
+import type { CallSiteInfo, CallSiteLink, CallSiteLinkKind, FunctionInfo, LinkedLocation, LocationLinkKind, NameOrigin, SourceIndex, SourceLocation } from './sourceIndex';
 
 /** Where a module's object lives in the tree, from its modules.dep path (`kernel/fs/ext4/ext4.ko` → `fs/ext4`). */
 export function moduleDirectory(depPath: string): string {
@@ -37,6 +37,7 @@ const MAX_FITS = 8;
 const MAX_CACHED = 65536;
 
 const keyOf = (file: string, name: string) => `${file}\0${name}`;
+const placeOf = (l: SourceLocation) => `${l.file}:${l.line}:${l.column}`;
 const location = (s: CallSiteInfo): SourceLocation => ({ file: s.file, line: s.line, column: s.column });
 
 export class CallSiteLinker {
@@ -47,6 +48,9 @@ export class CallSiteLinker {
   /** Folders holding scanned sources: a module's folder among them means its code was scanned. */
   private readonly folders = new Set<string>();
   private readonly cache = new Map<string, CallSiteLink>();
+  /** Request sites by place, and the calls of deferred wrappers by the struct field they queue names in. */
+  private readonly siteAt = new Map<string, CallSiteInfo>();
+  private readonly queuedBy = new Map<string, CallSiteInfo[]>();
 
   /** `modulePath` gives a module's modules.dep path (to pick a static function's file), when a modules directory is known. */
   constructor(readonly index: SourceIndex, private readonly modulePath: ((module: string) => string | null) | null = null) {
@@ -57,7 +61,14 @@ export class CallSiteLinker {
       this.byKey.set(keyOf(f.file, f.name), f);
     }
     for (const s of index.callSites) {
+      // Calls of the deferred wrapper itself (nothing between it and the queue), not of functions that call it.
+      if (s.queue !== null && !s.requestsHere && s.via.length === 0) {
+        const list = this.queuedBy.get(s.queue);
+        if (list) list.push(s);
+        else this.queuedBy.set(s.queue, [s]);
+      }
       if (!s.requestsHere || s.function === null) continue;
+      this.siteAt.set(placeOf(s), s);
       const key = keyOf(s.file, s.function);
       const list = this.sitesIn.get(key);
       if (list) list.push(s);
@@ -99,10 +110,26 @@ export class CallSiteLinker {
     }
     if (best.length === 0) return this.stale(name);
     const locations = best.flatMap((b) => b.locations);
-    if (best.length > 1) return { link: 'ambiguous', locations };
+    const origins = this.origins(locations, name);
+    if (best.length > 1) return { link: 'ambiguous', locations, ...(origins && { origins }) };
     const kinds = new Set(locations.map((l) => l.link));
     const link: CallSiteLinkKind = LEVEL_ORDER.find((k) => kinds.has(k)) ?? 'direct';
-    return { link, locations };
+    return { link, locations, ...(origins && { origins }) };
+  }
+
+  /**
+   * A request that reads its name from a queue (`request_module("%s", req->module)`): the deferred wrappers' calls
+   * whose formats make that name (`nft-expr-1-ct` ← `nft_request_module(net, "nft-expr-%u-%.*s", ...)`). Undefined
+   * when no location reads a queue.
+   */
+  private origins(locations: readonly LinkedLocation[], name: string): NameOrigin[] | undefined {
+    const queues = new Set(locations.map((l) => this.siteAt.get(placeOf(l))?.queue).filter((q): q is string => typeof q === 'string'));
+    if (queues.size === 0) return undefined;
+    const origins: NameOrigin[] = [];
+    for (const q of queues) {
+      for (const s of this.queuedBy.get(q) ?? []) if (canMake(s, name)) origins.push({ ...location(s), callee: s.callee, via: [s.callee] });
+    }
+    return origins;
   }
 
   /** The locations in `f`'s reach that can make `name`, at the most certain level that has any. */

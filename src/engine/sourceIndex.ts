@@ -18,7 +18,7 @@ export interface CallSiteInfo extends SourceLocation {
   /** `request_module`, `__request_module`, ... for direct sites; the wrapper's name for wrapper sites. */
   callee: string;
   kind: 'direct' | 'wrapper';
-  /** For wrapper sites: the chain down to the direct request (`['__sock_create']`), else []. */
+  /** For wrapper sites: the chain down to the direct request (`['__sock_create']`), else [] (also for a deferred wrapper's call). */
   via: string[];
   /** Enclosing function (or macro for sites inside #define bodies of wrappers), null at file scope. */
   function: string | null;
@@ -44,6 +44,11 @@ export interface CallSiteInfo extends SourceLocation {
    * read again, a registry walked, a retry, or try_then_request_module / symbol_request doing it), or null.
    */
   recheck: { line: number; how: string } | null;
+  /**
+   * A name that passes through a queue: the struct field (`nft_module_request.module`) a request reads its name from
+   * (`request_module("%s", req->module)`), or a deferred wrapper's call formats its name into; else null.
+   */
+  queue: string | null;
   /** Raw argument texts. */
   arguments: string[];
   returnUse: ReturnUse;
@@ -64,6 +69,8 @@ export interface WrapperInfo {
   pattern: string | null;
   /** The function/macro it calls to make the request. */
   calls: string;
+  /** A deferred wrapper: the struct field it queues names in, for a request that reads the field later; else null. */
+  queue: string | null;
 }
 
 export interface AliasDeclaration {
@@ -153,7 +160,7 @@ export interface LinkedLocation extends SourceLocation {
 export interface NameOrigin extends SourceLocation {
   /** The deferred wrapper called. */
   callee: string;
-  /** Functions from the wrapper to the code that queues the name. */
+  /** The functions from the call to the code that queues the name: the deferred wrapper. */
   via: string[];
 }
 

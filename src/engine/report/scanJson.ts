@@ -36,6 +36,7 @@ function scanDocument(index: SourceIndex): Record<string, unknown> {
       family: c.family,
       shapes: c.shapes && c.shapes.map(shapeText),
       tail: c.tail,
+      queue: c.queue,
       arguments: c.arguments,
       assignedTested: c.assignedTested,
       wait: c.wait,
@@ -49,6 +50,7 @@ function scanDocument(index: SourceIndex): Record<string, unknown> {
       line: w.line,
       pattern: w.pattern,
       calls: w.calls,
+      queue: w.queue,
     })),
     aliases: mapped(index.aliases, (a) => ({
       file: a.file,

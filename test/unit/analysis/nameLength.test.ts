@@ -8,7 +8,7 @@ function site(format: string, name: string | null): CallSiteInfo {
   return {
     file: 'a.c', line: 3, column: 2, callee: 'request_module', kind: 'direct', via: [], function: 'f', format,
     pattern: null, name, family: null, shapes: null, arguments: [], returnUse: 'discarded', assignedTested: null, wait: true, endLine: 3, endColumn: 40,
-    tail: false, requestsHere: true, recheck: null,
+    tail: false, requestsHere: true, recheck: null, queue: null,
   };
 }
 

@@ -85,4 +85,14 @@ describe('linking a traced request to the lines that can make its name', () => {
     assert.deepEqual(linker.link('bpf_fill_super', null, 'fs-ext4'), { link: 'stale', locations: [], fits: [] });
     assert.deepEqual(linker.link('ext4_fill_super', null, 'fs-ext4'), { link: 'none', locations: [] });
   });
+
+  it('links a name queued by a deferred wrapper to where it was requested, and to the calls that made it', () => {
+    const autoload = at('net/netfilter/nf_tables_api.c', 63, 3, 'inlined', 'nf_tables_abort', 'nf_tables_module_autoload');
+    const made = (line: number) => ({ file: 'net/netfilter/nf_tables_api.c', line, column: 6, callee: 'nft_request_module', via: ['nft_request_module'] });
+    assert.deepEqual(linker.link('nf_tables_abort', 'nf_tables', 'nft-expr-1-ct'), { link: 'inlined', locations: [autoload], origins: [made(47)] });
+    assert.deepEqual(linker.link('nf_tables_abort', 'nf_tables', 'nft-chain-2-nat'), { link: 'inlined', locations: [autoload], origins: [made(38)] });
+    assert.deepEqual(linker.link('nf_tables_abort', 'nf_tables', 'nft-set-bitmap'), { link: 'inlined', locations: [autoload], origins: [] });
+    const wrapper = index.wrappers.find((w) => w.name === 'nft_request_module');
+    assert.deepEqual([wrapper?.kind, wrapper?.queue], ['function', 'nft_module_request.module']);
+  });
 });

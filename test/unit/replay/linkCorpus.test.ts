@@ -44,7 +44,7 @@ function expected(symbol: string, name: string): string {
     case 'load_nls': return direct('fs/nls/nls_base.c:304');
     case 'misc_open': return direct('drivers/char/misc.c:120');
     case 'netlink_create': return direct('net/netlink/af_netlink.c:675');
-    case 'nf_tables_abort': return one('inlined', 'net/netfilter/nf_tables_api.c:9995', 'nf_tables_abort', 'nf_tables_module_autoload');
+    case 'nf_tables_abort': return `${one('inlined', 'net/netfilter/nf_tables_api.c:9995', 'nf_tables_abort', 'nf_tables_module_autoload')} made at ${nftOrigins(name)}`;
     case 'nfnetlink_bind': return direct('net/netfilter/nfnetlink.c:714');
     case 'nfnetlink_rcv_msg': return direct('net/netfilter/nfnetlink.c:236');
     case 'pppox_create': return direct('drivers/net/ppp/pppox.c:124');
@@ -65,7 +65,19 @@ function expected(symbol: string, name: string): string {
 function actual(r: RequestRecord): string {
   const cs = r.callSite!;
   if (cs.link === 'stale') return `stale fits ${(cs.fits ?? []).map((f) => `${f.file}:${f.line}`).join(',')}`;
-  return (cs.locations ?? []).map((l) => `${l.link} ${l.file}:${l.line} via ${l.via.join('>')}`).join('; ');
+  const locations = (cs.locations ?? []).map((l) => `${l.link} ${l.file}:${l.line} via ${l.via.join('>')}`).join('; ');
+  return cs.origins === undefined ? locations : `${locations} made at ${cs.origins.map((o) => `${o.file}:${o.line}`).join(',')}`;
+}
+
+/**
+ * nft_request_module formats the name into a queued nft_module_request; nf_tables_module_autoload requests it later.
+ * Its calls in nf_tables_api.c: "nft-chain-%u-%.*s" (939), "nft-expr-%u-%.*s" (2918), "nft-expr-%.*s" (2949): a name
+ * nft-expr-1-x fits both expression formats, since "%.*s" may print "1-x".
+ */
+function nftOrigins(name: string): string {
+  const at = (...lines: number[]) => lines.map((l) => `net/netfilter/nf_tables_api.c:${l}`).join(',');
+  if (name.startsWith('nft-chain-')) return at(939);
+  return /^nft-expr-\d+-/.test(name) ? at(2918, 2949) : at(2949);
 }
 
 describe('the real 6.1 boot linked to the traced kernel\'s exact source', { timeout: 10 * 60 * 1000 }, () => {

@@ -81,10 +81,10 @@ test('scan JSON: schemaVersion 1 with the fixed fields of call sites, wrappers, 
   assert.deepEqual(doc.callSites[1], {
     file: 'fs/super.c', line: 80, column: 7, callee: 'get_fs_type', kind: 'wrapper', via: ['request_module'],
     function: 'mount_thing', format: null, pattern: 'fs-ext4', returnUse: 'assigned', name: 'fs-ext4', family: 'fs-',
-    shapes: ['fs-ext4'], tail: false, arguments: ['"ext4"'], assignedTested: true, wait: true, endLine: 80, endColumn: 26,
+    shapes: ['fs-ext4'], tail: false, queue: null, arguments: ['"ext4"'], assignedTested: true, wait: true, endLine: 80, endColumn: 26,
   });
   assert.deepEqual(Object.keys(doc.callSites[0]).slice(0, 10), ['file', 'line', 'column', 'callee', 'kind', 'via', 'function', 'format', 'pattern', 'returnUse']);
-  assert.deepEqual(doc.wrappers, [{ name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 265, pattern: 'fs-*', calls: 'request_module' }]);
+  assert.deepEqual(doc.wrappers, [{ name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 265, pattern: 'fs-*', calls: 'request_module', queue: null }]);
   assert.deepEqual(doc.aliases[1], { file: 'drivers/bar.c', line: 3, macro: 'MODULE_ALIAS', value: null, reason: 'BAR_NAME is not defined in the tree', column: 1 });
   assert.deepEqual(doc.functions[0], { name: 'get_fs_type', file: 'fs/filesystems.c', line: 265, endLine: 283, isStatic: false, calls: [] });
   assert.deepEqual(doc.findings[0], {
@@ -137,7 +137,7 @@ test('the chunked scan SARIF is the same text as the one-string scan SARIF', () 
 
 test('scan text lists the most used wrappers first and cuts the list at maxWrappers', () => {
   const index = sampleIndex();
-  index.wrappers.push({ name: 'load_nls', kind: 'function', file: 'fs/nls/nls_base.c', line: 275, pattern: 'nls_*', calls: 'request_module' });
+  index.wrappers.push({ name: 'load_nls', kind: 'function', file: 'fs/nls/nls_base.c', line: 275, pattern: 'nls_*', calls: 'request_module', queue: null });
   index.callSites.push({ ...(index.callSites[1] as (typeof index.callSites)[number]), callee: 'load_nls', line: 90 });
   index.callSites.push({ ...(index.callSites[1] as (typeof index.callSites)[number]), callee: 'load_nls', line: 91 });
   const lines = renderScanText(index, { maxWrappers: 1 }).split('\n');
