@@ -42,8 +42,8 @@ test('scan JSON: every call site, wrapper, alias and finding of the fixture tree
     ],
   );
   assert.deepEqual(doc.wrappers, [
-    { name: 'foo_attach', kind: 'function', file: 'drivers/foo/foo.c', line: 6, pattern: 'foo-*', calls: 'request_module' },
-    { name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 7, pattern: 'fs-*', calls: 'request_module' },
+    { name: 'foo_attach', kind: 'function', file: 'drivers/foo/foo.c', line: 6, pattern: 'foo-*', calls: 'request_module', queue: null },
+    { name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 7, pattern: 'fs-*', calls: 'request_module', queue: null },
   ]);
   assert.deepEqual(doc.aliases, [{ file: 'fs/ext4/super.c', line: 3, macro: 'MODULE_ALIAS_FS', value: 'fs-ext4', reason: null, column: 1 }]);
   assert.deepEqual(
