@@ -1,13 +1,17 @@
 /**
- * Parsers for the text files depmod writes into /lib/modules/VERSION. Each takes the file's text and name and
- * returns what it read plus located warnings for the lines it could not read; none of them throws.
+ * Parsers for the text files depmod writes into /lib/modules/VERSION (and for modules.dep.bin, whose values are
+ * modules.dep lines). Each takes the file's content and name and returns what it read plus located warnings for the
+ * lines it could not read; none of them throws.
  */
+import type { IndexEntry } from './kmodIndex';
 import { modnameFromPath } from './names';
 
 export interface DbWarning {
   file: string;
-  /** 1-based line (for modules.builtin.modinfo: 1-based NUL-separated record). */
-  line: number;
+  /** 1-based line (for modules.builtin.modinfo: 1-based NUL-separated record); absent for a binary index. */
+  line?: number;
+  /** For a binary index: byte offset of the node concerned. */
+  offset?: number;
   message: string;
 }
 
@@ -102,26 +106,50 @@ export function scanAliasFile(
   }
 }
 
+/** One modules.dep line, `PATH: DEP...`, or null when it has no path. */
+function parseDepLine(l: string): DepEntry | null {
+  const colon = l.indexOf(':');
+  const path = colon < 0 ? '' : l.slice(0, colon).trim();
+  if (path === '') return null;
+  const rest = l.slice(colon + 1).trim();
+  return { path, deps: rest === '' ? [] : splitFields(rest) };
+}
+
 /** modules.dep (`PATH: DEP...`), keyed by module name in file order; a repeated name keeps its first entry, as kmod does. */
 export function parseModulesDep(text: string, file: string): Parsed<Map<string, DepEntry>> {
   const value = new Map<string, DepEntry>();
   const warnings: DbWarning[] = [];
   forEachContentLine(text, (l, line) => {
-    const colon = l.indexOf(':');
-    const path = colon < 0 ? '' : l.slice(0, colon).trim();
-    if (path === '') {
+    const entry = parseDepLine(l);
+    if (entry === null) {
       warnings.push({ file, line, message: `expected \`PATH: DEPENDENCIES\`, found \`${l}\`` });
       return;
     }
-    const name = modnameFromPath(path);
+    const name = modnameFromPath(entry.path);
     if (value.has(name)) {
       warnings.push({ file, line, message: `module ${name} listed again (first at ${value.get(name)!.path}); keeping the first` });
       return;
     }
-    const rest = l.slice(colon + 1).trim();
-    value.set(name, { path, deps: rest === '' ? [] : splitFields(rest) });
+    value.set(name, entry);
   });
   return { value, warnings };
+}
+
+/**
+ * modules.dep.bin: the module name maps to its modules.dep line, with the module's position in modules.dep as the
+ * priority. Returned in that order, as parseModulesDep returns it; kmod reads only a key's first value.
+ */
+export function parseModulesDepIndex(entries: IndexEntry[], file: string): Parsed<Map<string, DepEntry>> {
+  const read: Array<{ name: string; entry: DepEntry; priority: number }> = [];
+  const warnings: DbWarning[] = [];
+  for (const { key, values, offset } of entries) {
+    const entry = parseDepLine(values[0].value);
+    if (entry === null) warnings.push({ file, offset, message: `module ${key}: expected \`PATH: DEPENDENCIES\`, found \`${values[0].value}\`` });
+    else read.push({ name: key, entry, priority: values[0].priority });
+    if (values.length > 1) warnings.push({ file, offset, message: `module ${key} has ${values.length} entries; kmod uses the first` });
+  }
+  read.sort((a, b) => a.priority - b.priority);
+  return { value: new Map(read.map((r) => [r.name, r.entry])), warnings };
 }
 
 /** modules.builtin: one path per line; returns the module names. */

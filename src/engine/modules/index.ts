@@ -3,13 +3,13 @@ import type { ModuleResolver } from '../resolution';
 import type { DbWarning, Softdep } from './depmodFiles';
 
 export interface ModuleDbStats {
-  /** modules.alias entries kmod can use (lines with a valid pattern). */
+  /** modules.alias entries kmod can use (lines with a valid pattern, or the values of modules.alias.bin). */
   aliases: number;
   /** Modules in modules.dep. */
   modules: number;
   /** Modules in modules.builtin. */
   builtins: number;
-  /** `alias` records in modules.builtin.modinfo. */
+  /** `alias` records in modules.builtin.modinfo (or values of modules.builtin.alias.bin). */
   builtinAliases: number;
   /** modules.symbols entries. */
   symbols: number;
@@ -20,7 +20,10 @@ export interface ModuleDb extends ModuleResolver {
   dir: string;
   /** Kernel version when the path says it (`lib/modules/VERSION`), else null. */
   version: string | null;
-  /** How the directory was chosen and what the resolver does not model, for reports. */
+  /**
+   * How the directory was chosen, which binary indexes stood in for missing text files, and what the resolver does
+   * not model, for reports.
+   */
   notes: string[];
   /** Loadable module names (modules.dep), normalised. */
   moduleNames(): Iterable<string>;
@@ -29,7 +32,7 @@ export interface ModuleDb extends ModuleResolver {
   /** The module's soft dependencies from modules.softdep, or null. */
   softdeps(name: string): Softdep | null;
   stats: ModuleDbStats;
-  /** Lines of the files that could not be read, with their location. */
+  /** Lines (or binary index entries) of the files that could not be read, with their location. */
   warnings: DbWarning[];
 }
 

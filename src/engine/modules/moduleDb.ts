@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Resolution } from '../resolution';
-import { err, ok, type Result } from '../result';
+import { err, ok, type AutoloadError, type Result } from '../result';
 import {
   parseBuiltinModinfo,
   parseModulesBuiltin,
   parseModulesDep,
+  parseModulesDepIndex,
   parseModulesSoftdep,
   scanAliasFile,
   type DbWarning,
@@ -13,7 +14,8 @@ import {
   type Parsed,
   type Softdep,
 } from './depmodFiles';
-import { DEPMOD_TEXT_FILES, locateModulesDir } from './modulesDir';
+import { readKmodIndex, type IndexEntry } from './kmodIndex';
+import { DEPMOD_FILES, locateModulesDir } from './modulesDir';
 import { aliasNormalize, modnameNormalize } from './names';
 import { PatternIndex, type PatternValue } from './patternIndex';
 import type { ModuleDb } from './index';
@@ -22,56 +24,76 @@ import type { ModuleDb } from './index';
 export const NOT_MODELLED =
   'modprobe.d configuration (alias and install lines) is not read: names resolve as `modprobe -C /dev/null -R NAME` would';
 
-/** Reads the depmod text files of a modules directory (any of them may be missing) into a ModuleDb. */
+/**
+ * Reads the depmod files of a modules directory (any of them may be missing) into a ModuleDb: each text file, or,
+ * when it is missing, the binary index depmod writes from the same data.
+ */
 export async function openModuleDb(given: string): Promise<Result<ModuleDb>> {
   const located = await locateModulesDir(given);
   if (!located.ok) return located;
   const { dir, version, note } = located.value;
 
-  const texts = new Map<string, string>();
-  const read = await Promise.all(DEPMOD_TEXT_FILES.map((name) => readFile(join(dir, name), 'utf8').catch((e: NodeJS.ErrnoException) => e)));
-  for (const [i, name] of DEPMOD_TEXT_FILES.entries()) {
-    const text = read[i];
-    if (!(text instanceof Error)) texts.set(name, text);
-    else if (text.code !== 'ENOENT') {
-      return err({ code: 'unreadable-file', message: `cannot read ${name}: ${text.message}`, file: join(dir, name), hint: 'check the file permissions' });
-    }
+  const sources = new Map<string, Source>();
+  const read = await Promise.all(DEPMOD_FILES.map((names) => readSource(dir, names)));
+  for (const [i, names] of DEPMOD_FILES.entries()) {
+    const source = read[i];
+    if (!source.ok) return source;
+    if (source.value !== null) sources.set(names.text, source.value);
   }
   const warnings: DbWarning[] = [];
-  const parse = <T>(name: string, parser: (text: string, file: string) => Parsed<T>, empty: T): T => {
-    const text = texts.get(name);
-    if (text === undefined) return empty;
-    const parsed = parser(text, join(dir, name));
+  /** A file read through its text parser, or its binary index through `fromIndex` (null for a file without one). */
+  const parse = <T>(
+    name: string,
+    fromText: (text: string, file: string) => Parsed<T>,
+    fromIndex: ((entries: IndexEntry[], file: string) => Parsed<T>) | null,
+    empty: T,
+  ): T => {
+    const source = sources.get(name);
+    if (source === undefined) return empty;
+    const parsed = source.text !== null ? fromText(source.text, source.file) : fromIndex?.(source.index, source.file);
+    if (parsed === undefined) return empty;
     warnings.push(...parsed.warnings);
     return parsed.value;
   };
-  const scan = (name: string, prefix: string, each: (pattern: string, module: string, line: number) => void): void => {
-    const text = texts.get(name);
-    if (text !== undefined) scanAliasFile(text, join(dir, name), prefix, warnings, each);
+  /** Fills `index` from a pattern file: its text lines through `fromText`, or the binary index's entries as stored. */
+  const patterns = (name: string, index: PatternIndex, fromText: (text: string, file: string) => void): void => {
+    const source = sources.get(name);
+    if (source === undefined) return;
+    if (source.text !== null) fromText(source.text, source.file);
+    else insertIndexEntries(index, source.index);
   };
 
-  const dep = parse('modules.dep', parseModulesDep, new Map<string, DepEntry>());
+  const dep = parse('modules.dep', parseModulesDep, parseModulesDepIndex, new Map<string, DepEntry>());
   const rank = moduleRanks(dep);
   const aliases = new PatternIndex();
-  scan('modules.alias', '', (pattern, module, line) => {
-    const key = aliasNormalize(pattern);
-    if (key === null) warnings.push(unmatchedBracket(join(dir, 'modules.alias'), line, pattern));
-    else aliases.insert(key, { value: module, priority: rank(module), pattern });
+  patterns('modules.alias', aliases, (text, file) => {
+    scanAliasFile(text, file, '', warnings, (pattern, module, line) => {
+      const key = aliasNormalize(pattern);
+      if (key === null) warnings.push(unmatchedBracket(file, line, pattern));
+      else aliases.insert(key, { value: module, priority: rank(module), pattern });
+    });
   });
   const symbols = new PatternIndex();
   // depmod indexes symbol names as they are (no normalisation).
-  scan('modules.symbols', 'symbol:', (pattern, module) => symbols.insert(pattern, { value: module, priority: rank(module), pattern }));
-  const builtins = parse('modules.builtin', parseModulesBuiltin, new Set<string>());
+  patterns('modules.symbols', symbols, (text, file) => {
+    scanAliasFile(text, file, 'symbol:', warnings, (pattern, module) => symbols.insert(pattern, { value: module, priority: rank(module), pattern }));
+  });
+  const builtins = parse('modules.builtin', parseModulesBuiltin, (entries) => ({ value: new Set(entries.map((e) => e.key)), warnings: [] }), new Set<string>());
   const builtinAliases = new PatternIndex();
-  for (const b of parse('modules.builtin.modinfo', parseBuiltinModinfo, [])) {
-    const key = aliasNormalize(b.pattern);
-    if (key === null) warnings.push(unmatchedBracket(join(dir, 'modules.builtin.modinfo'), b.record, b.pattern));
-    // depmod gives every built-in alias priority 0.
-    else builtinAliases.insert(key, { value: b.module, priority: 0, pattern: b.pattern });
-  }
-  const softdeps = parse('modules.softdep', parseModulesSoftdep, new Map<string, Softdep>());
+  patterns('modules.builtin.modinfo', builtinAliases, (text, file) => {
+    const parsed = parseBuiltinModinfo(text, file);
+    warnings.push(...parsed.warnings);
+    for (const b of parsed.value) {
+      const key = aliasNormalize(b.pattern);
+      if (key === null) warnings.push(unmatchedBracket(file, b.record, b.pattern));
+      // depmod gives every built-in alias priority 0.
+      else builtinAliases.insert(key, { value: b.module, priority: 0, pattern: b.pattern });
+    }
+  });
+  const softdeps = parse('modules.softdep', parseModulesSoftdep, null, new Map<string, Softdep>());
 
-  const notes = [...(note === null ? [] : [note]), NOT_MODELLED];
+  const fromIndexes = DEPMOD_FILES.filter((f) => sources.get(f.text)?.text === null).map((f) => `${f.text} read from ${f.index} (there is no ${f.text})`);
+  const notes = [...(note === null ? [] : [note]), ...fromIndexes, NOT_MODELLED];
   const resolver = new DepmodResolver(dep, aliases, symbols, builtins, builtinAliases);
   return ok({
     dir,
@@ -86,6 +108,38 @@ export async function openModuleDb(given: string): Promise<Result<ModuleDb>> {
     modulePath: (name) => dep.get(modnameNormalize(name))?.path ?? null,
     softdeps: (name) => softdeps.get(modnameNormalize(name)) ?? null,
   });
+}
+
+/** One of depmod's files as read: the text file, or the entries of the binary index that stands in for it. */
+type Source = { file: string; text: string; index: null } | { file: string; text: null; index: IndexEntry[] };
+
+/** The text file when it exists, else its binary index when that exists, else null. */
+async function readSource(dir: string, names: { text: string; index: string | null }): Promise<Result<Source | null>> {
+  const textFile = join(dir, names.text);
+  const text = await readFile(textFile, 'utf8').catch((e: NodeJS.ErrnoException) => e);
+  if (!(text instanceof Error)) return ok({ file: textFile, text, index: null });
+  if (text.code !== 'ENOENT') return err(unreadable(names.text, textFile, text));
+  if (names.index === null) return ok(null);
+  const indexFile = join(dir, names.index);
+  const data = await readFile(indexFile).catch((e: NodeJS.ErrnoException) => e);
+  if (data instanceof Error) return data.code === 'ENOENT' ? ok(null) : err(unreadable(names.index, indexFile, data));
+  const entries = readKmodIndex(data, indexFile);
+  return entries.ok ? ok({ file: indexFile, text: null, index: entries.value }) : entries;
+}
+
+function unreadable(name: string, file: string, e: Error): AutoloadError {
+  return { code: 'unreadable-file', message: `cannot read ${name}: ${e.message}`, file, hint: 'check the file permissions' };
+}
+
+/**
+ * A binary index's keys go in as depmod stored them (already normalised, patterns with an unmatched bracket already
+ * left out), with the stored priorities. Each key's values are inserted last to first: insert() puts a value before
+ * those of equal priority, so the key ends up holding them in the stored order, the order kmod reads.
+ */
+function insertIndexEntries(index: PatternIndex, entries: IndexEntry[]): void {
+  for (const { key, values } of entries) {
+    for (let i = values.length - 1; i >= 0; i--) index.insert(key, { value: values[i].value, priority: values[i].priority, pattern: key });
+  }
 }
 
 /** depmod leaves such patterns out of its indexes ("Unmatched bracket"), so modprobe never matches them. */

@@ -2,15 +2,21 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { err, ok, type Result } from '../result';
 
-/** The text files depmod writes that the module database reads; any one of them makes a modules directory. */
-export const DEPMOD_TEXT_FILES = [
-  'modules.alias',
-  'modules.dep',
-  'modules.builtin',
-  'modules.builtin.modinfo',
-  'modules.symbols',
-  'modules.softdep',
-] as const;
+/**
+ * The text files depmod writes that the module database reads, each with the binary index depmod writes from the
+ * same data (null: none), which is read when the text file is missing (embedded images often keep only the indexes,
+ * the files modprobe reads). Any one of these files makes a modules directory.
+ */
+export const DEPMOD_FILES: ReadonlyArray<{ text: string; index: string | null }> = [
+  { text: 'modules.alias', index: 'modules.alias.bin' },
+  { text: 'modules.dep', index: 'modules.dep.bin' },
+  { text: 'modules.builtin', index: 'modules.builtin.bin' },
+  { text: 'modules.builtin.modinfo', index: 'modules.builtin.alias.bin' },
+  { text: 'modules.symbols', index: 'modules.symbols.bin' },
+  { text: 'modules.softdep', index: null },
+];
+
+const METADATA_NAMES = DEPMOD_FILES.flatMap((f) => (f.index === null ? [f.text] : [f.text, f.index]));
 
 export interface ModulesDirLocation {
   /** The directory that holds modules.alias & co. */
@@ -21,7 +27,7 @@ export interface ModulesDirLocation {
   note: string | null;
 }
 
-const HINT = 'point --modules at /lib/modules/$(uname -r), or at a copy of the directory holding modules.alias and modules.dep';
+const HINT = 'point --modules at /lib/modules/$(uname -r), or at a copy of the directory holding modules.alias and modules.dep (or modules.alias.bin and modules.dep.bin)';
 
 /**
  * Accepts the directory holding the files, a `lib/modules/VERSION` directory, a system root that has exactly one
@@ -57,7 +63,7 @@ export async function locateModulesDir(given: string): Promise<Result<ModulesDir
   }
   return err({
     code: 'no-module-metadata',
-    message: `no module metadata (${DEPMOD_TEXT_FILES.join(', ')}) in this directory`,
+    message: `no module metadata (${METADATA_NAMES.join(', ')}) in this directory`,
     file: given,
     hint: HINT,
   });
@@ -65,7 +71,7 @@ export async function locateModulesDir(given: string): Promise<Result<ModulesDir
 
 async function holdsDepmodFiles(dir: string): Promise<boolean> {
   const names = await readdir(dir).catch(() => [] as string[]);
-  return names.some((n) => (DEPMOD_TEXT_FILES as readonly string[]).includes(n));
+  return names.some((n) => METADATA_NAMES.includes(n));
 }
 
 /** Subdirectories of `parent` that hold depmod files, sorted. */

@@ -14,7 +14,7 @@ const TEXT = [
   'alias last-line demo_two',
 ].join('\n');
 
-function scan(text: string, prefix: string): { entries: Array<[string, string, number]>; warnings: Array<[number, string]> } {
+function scan(text: string, prefix: string): { entries: Array<[string, string, number]>; warnings: Array<[number | undefined, string]> } {
   const entries: Array<[string, string, number]> = [];
   const warnings: DbWarning[] = [];
   scanAliasFile(text, 'f', prefix, warnings, (p, m, line) => entries.push([p, m, line]));

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NOT_MODELLED, openModuleDb, type ModuleDb } from '../../../src/engine/modules';
@@ -137,4 +137,60 @@ test('unusable directories are error values with the path and a hint', withTemp(
     assert.equal(two.error.message, `${root} holds module metadata for several kernels: 6.1.0-a, 6.1.0-b`);
     assert.equal(two.error.hint, `pick one: --modules ${join(root, 'lib/modules/6.1.0-a')}`);
   }
+}));
+
+test('binary indexes stand in for missing text files; text files win when both are there', withTemp(async (root) => {
+  const dir = join(root, 'lib/modules/6.1.0-50-amd64');
+  mkdirSync(dir, { recursive: true });
+  for (const f of ['modules.dep.bin', 'modules.alias.bin']) cpSync(join(SAMPLE, f), join(dir, f));
+  cpSync(join(SAMPLE, 'modules.builtin'), join(dir, 'modules.builtin'));
+  const db = await open(root);
+  assert.equal(db.dir, dir);
+  assert.deepEqual(db.notes, [
+    `using kernel version 6.1.0-50-amd64 (${dir}), the only one under ${root}`,
+    'modules.alias read from modules.alias.bin (there is no modules.alias)',
+    'modules.dep read from modules.dep.bin (there is no modules.dep)',
+    NOT_MODELLED,
+  ]);
+  assert.deepEqual(db.stats, { aliases: 26183, modules: 4022, builtins: 186, builtinAliases: 0, symbols: 0 });
+  assert.deepEqual(db.resolve('fs-ext4'), { kind: 'alias', modules: ['ext4'], patterns: ['fs_ext4'] });
+  assert.deepEqual(db.resolve('snd-hda-codec'), { kind: 'module', modules: ['snd_hda_codec'], patterns: [] });
+  assert.deepEqual(db.resolve('cryptomgr'), { kind: 'builtin', modules: ['cryptomgr'], patterns: [] });
+  assert.deepEqual(db.softdeps('ext4'), null);
+
+  // A damaged index beside its text file is never read.
+  writeFileSync(join(dir, 'modules.builtin.bin'), 'not an index');
+  assert.equal((await open(root)).stats.builtins, 186);
+}));
+
+test('a damaged or truncated binary index is an error value with the file, the byte and a hint', withTemp(async (root) => {
+  cpSync(join(SAMPLE, 'modules.alias.bin'), join(root, 'modules.alias.bin'));
+  writeFileSync(join(root, 'modules.dep.bin'), readFileSync(join(SAMPLE, 'modules.dep.bin')).subarray(0, 1000));
+  const r = await openModuleDb(root);
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.equal(r.error.code, 'corrupt-index');
+    assert.equal(r.error.file, join(root, 'modules.dep.bin'));
+    // The root node reference (bytes 8-11, 0x200abba1 in the real file) points past the cut.
+    assert.equal(r.error.message, 'not a readable kmod index: a node reference points at byte 703393, outside the nodes (12..999) (byte 8)');
+    assert.match(r.error.hint ?? '', /depmod -b ROOT VERSION/);
+  }
+
+  // A modules.dep.bin value that is not a modules.dep line is a warning located by the node's byte offset.
+  const depIndex = Buffer.alloc(12 + 5 + 4 + 4 + 9);
+  depIndex.writeUInt32BE(0xb007f457, 0);
+  depIndex.writeUInt32BE(0x00020001, 4);
+  depIndex.writeUInt32BE((0x80000000 | 0x40000000 | 12) >>> 0, 8);
+  depIndex.write('demo\0', 12, 'latin1');
+  depIndex.writeUInt32BE(1, 17);
+  depIndex.writeUInt32BE(0, 21);
+  depIndex.write('no colon\0', 25, 'latin1');
+  writeFileSync(join(root, 'modules.dep.bin'), depIndex);
+  const db = await open(root);
+  assert.deepEqual(db.warnings, [{ file: join(root, 'modules.dep.bin'), offset: 12, message: 'module demo: expected `PATH: DEPENDENCIES`, found `no colon`' }]);
+  assert.equal(db.stats.modules, 0);
+
+  mkdirSync(join(root, 'modules.symbols.bin'));
+  const unreadable = await openModuleDb(root);
+  assert.deepEqual(unreadable.ok ? null : [unreadable.error.code, unreadable.error.file], ['unreadable-file', join(root, 'modules.symbols.bin')]);
 }));

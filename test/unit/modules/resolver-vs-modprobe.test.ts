@@ -1,15 +1,17 @@
 /**
  * Differential test: for every name the real traces request, names chosen to reach each look-up of kmod's resolver,
  * and names derived from the patterns themselves, our resolve(name).modules must equal what `modprobe -R` prints on
- * the same depmod files (same modules, same order, same repetitions).
+ * the same depmod files (same modules, same order, same repetitions): once reading the text files, once reading only
+ * the binary indexes.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { openModuleDb, type ModuleDb } from '../../../src/engine/modules';
-import { inBatches, kmodTool, modprobeResolve } from './kmod';
+import { NOT_MODELLED, openModuleDb, type ModuleDb } from '../../../src/engine/modules';
+import { inBatches, kmodTool, modprobeResolve, run } from './kmod';
+import { writeModuleTree } from './moduleTree';
 
 const repo = resolve(__dirname, '../../../..');
 const sample = join(repo, 'samples/boot-6.1-qemu');
@@ -79,38 +81,112 @@ function derivedNames(): string[] {
   return names;
 }
 
-test('resolve() agrees with modprobe -R on every requested name and on chosen names', async () => {
+/** Every name the tests ask both resolvers about. */
+function allNames(): string[] {
+  const traced = requestedNames();
+  assert.equal(traced.length, 250, 'distinct names requested across the four traces');
+  assert.ok(traced.includes('hdaudio:v1AF40022r00100101a01\n'), 'the name printed with a newline is kept whole');
+  const names = [...new Set([...traced, ...CHOSEN, ...derivedNames()])];
+  assert.equal(names.length, 592);
+  return names;
+}
+
+/** The names on which db.resolve() and `modprobe -R` on the same root disagree, with both answers. */
+async function disagreements(db: ModuleDb, root: string, names: string[]): Promise<Array<{ name: string; ours: string[]; modprobe: string[] }>> {
   const modprobe = kmodTool('modprobe');
-  const root = mkdtempSync(join(tmpdir(), 'autoload-lens-modprobe-'));
-  try {
-    const dir = join(root, 'lib/modules', VERSION);
-    mkdirSync(dir, { recursive: true });
-    for (const f of readdirSync(join(sample, 'modules'))) copyFileSync(join(sample, 'modules', f), join(dir, f));
-    const config = join(root, 'modprobe.d');
-    mkdirSync(config);
+  const config = join(root, 'modprobe.d');
+  mkdirSync(config, { recursive: true });
+  const expected = await inBatches(names, 24, (name) => modprobeResolve(modprobe, config, root, VERSION, name));
+  return names
+    .map((name, i) => ({ name, ours: db.resolve(name).modules, modprobe: expected[i] }))
+    .filter((d) => JSON.stringify(d.ours) !== JSON.stringify(d.modprobe));
+}
 
-    const opened = await openModuleDb(root);
-    assert.ok(opened.ok, 'the copied modules directory opens');
-    const db: ModuleDb = opened.value;
-    assert.equal(db.version, VERSION);
+async function open(dir: string): Promise<ModuleDb> {
+  const opened = await openModuleDb(dir);
+  if (!opened.ok) assert.fail(`${dir}: ${opened.error.message}`);
+  return opened.value;
+}
 
-    const traced = requestedNames();
-    assert.equal(traced.length, 250, 'distinct names requested across the four traces');
-    assert.ok(traced.includes('hdaudio:v1AF40022r00100101a01\n'), 'the name printed with a newline is kept whole');
-    const names = [...new Set([...traced, ...CHOSEN, ...derivedNames()])];
-    assert.equal(names.length, 592);
-    const expected = await inBatches(names, 24, (name) => modprobeResolve(modprobe, config, root, VERSION, name));
+function withRoot(fn: (root: string, dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const root = mkdtempSync(join(tmpdir(), 'autoload-lens-modprobe-'));
+    try {
+      const dir = join(root, 'lib/modules', VERSION);
+      mkdirSync(dir, { recursive: true });
+      await fn(root, dir);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  };
+}
 
-    const disagreements = names
-      .map((name, i) => ({ name, ours: db.resolve(name).modules, modprobe: expected[i] }))
-      .filter((d) => JSON.stringify(d.ours) !== JSON.stringify(d.modprobe));
-    assert.deepEqual(disagreements, []);
-    // The comparison is not vacuous: names resolve through every kind of look-up.
-    assert.deepEqual(db.resolve('acpi*:INTC1071:*').modules, ['pinctrl_emmitsburg', 'pinctrl_emmitsburg']);
-    assert.deepEqual(db.resolve('pci:v00001D97d00002263sv00001234sd00005678bc01sc08i02').modules, ['nvme', 'nvme', 'nvme']);
-    const kinds = new Set(names.map((n) => db.resolve(n).kind));
-    assert.deepEqual([...kinds].sort(), ['alias', 'builtin', 'module', 'none', 'symbol']);
-  } finally {
-    rmSync(root, { recursive: true, force: true });
+/** The depmod text files of the sample, and every other file depmod writes as text. */
+const TEXT_FILES = ['modules.alias', 'modules.dep', 'modules.builtin', 'modules.builtin.modinfo', 'modules.symbols', 'modules.softdep', 'modules.devname', 'modules.order'];
+const INDEXES = ['modules.alias.bin', 'modules.dep.bin', 'modules.builtin.bin', 'modules.builtin.alias.bin', 'modules.symbols.bin'];
+
+test('resolve() agrees with modprobe -R on every requested name and on chosen names', withRoot(async (root, dir) => {
+  for (const f of readdirSync(join(sample, 'modules'))) copyFileSync(join(sample, 'modules', f), join(dir, f));
+  const db = await open(root);
+  assert.equal(db.version, VERSION);
+  const names = allNames();
+  assert.deepEqual(await disagreements(db, root, names), []);
+  // The comparison is not vacuous: names resolve through every kind of look-up.
+  assert.deepEqual(db.resolve('acpi*:INTC1071:*').modules, ['pinctrl_emmitsburg', 'pinctrl_emmitsburg']);
+  assert.deepEqual(db.resolve('pci:v00001D97d00002263sv00001234sd00005678bc01sc08i02').modules, ['nvme', 'nvme', 'nvme']);
+  const kinds = new Set(names.map((n) => db.resolve(n).kind));
+  assert.deepEqual([...kinds].sort(), ['alias', 'builtin', 'module', 'none', 'symbol']);
+
+  // With the text files present the indexes beside them are not read: the same answers as from the text alone.
+  const textOnly = join(root, 'text-only');
+  mkdirSync(textOnly);
+  for (const f of TEXT_FILES) copyFileSync(join(dir, f), join(textOnly, f));
+  const fromText = await open(textOnly);
+  assert.deepEqual(db.notes, [`using kernel version ${VERSION} (${dir}), the only one under ${root}`, NOT_MODELLED], 'no index read');
+  assert.deepEqual(fromText.notes, [NOT_MODELLED]);
+  assert.deepEqual(db.stats, fromText.stats);
+  assert.deepEqual(names.filter((n) => JSON.stringify(db.resolve(n)) !== JSON.stringify(fromText.resolve(n))), []);
+}));
+
+test('on binary indexes alone, written by depmod -b from the same metadata, resolve() agrees with modprobe -R', withRoot(async (root, dir) => {
+  writeModuleTree(join(sample, 'modules'), dir);
+  await run(kmodTool('depmod'), ['-b', root, VERSION]);
+  // The fixture is the real metadata: depmod writes these indexes byte for byte as the traced system's depmod did.
+  // (modules.dep.bin lists each module's dependencies in another order: the modules hold one import per dependency,
+  // not the symbols the real ones use. Resolution never looks at dependencies.)
+  for (const f of ['modules.alias.bin', 'modules.symbols.bin', 'modules.builtin.bin', 'modules.builtin.alias.bin']) {
+    assert.ok(readFileSync(join(dir, f)).equals(readFileSync(join(sample, 'modules', f))), `${f} as on the traced system`);
   }
-});
+  // What an embedded image keeps: the indexes only.
+  for (const f of [...TEXT_FILES, 'kernel']) rmSync(join(dir, f), { recursive: true });
+  assert.deepEqual(readdirSync(dir).sort(), [...INDEXES].sort());
+
+  const db = await open(root);
+  assert.deepEqual(db.notes, [
+    `using kernel version ${VERSION} (${dir}), the only one under ${root}`,
+    'modules.alias read from modules.alias.bin (there is no modules.alias)',
+    'modules.dep read from modules.dep.bin (there is no modules.dep)',
+    'modules.builtin read from modules.builtin.bin (there is no modules.builtin)',
+    'modules.builtin.modinfo read from modules.builtin.alias.bin (there is no modules.builtin.modinfo)',
+    'modules.symbols read from modules.symbols.bin (there is no modules.symbols)',
+    NOT_MODELLED,
+  ]);
+  // The counts of the text files (moduleDb.test.ts): the indexes hold the same entries.
+  assert.deepEqual(db.stats, { aliases: 26183, modules: 4022, builtins: 186, builtinAliases: 62, symbols: 14135 });
+  assert.deepEqual(db.warnings, []);
+  assert.equal(db.modulePath('ext4'), 'kernel/fs/ext4/ext4.ko');
+  assert.deepEqual([...db.moduleNames()].slice(0, 3), ['power', 'intel_uncore', 'intel_cstate'], 'modules.dep order');
+
+  const names = allNames();
+  assert.deepEqual(await disagreements(db, root, names), []);
+  // Every kind of look-up is reached, and each name gets the kind and modules the text files give it; the patterns
+  // are the index's keys, normalised as depmod stored them.
+  const fromText = await open(join(sample, 'modules'));
+  const summary = (d: ModuleDb, n: string): string => JSON.stringify([d.resolve(n).kind, d.resolve(n).modules]);
+  assert.deepEqual(names.filter((n) => summary(db, n) !== summary(fromText, n)), []);
+  assert.deepEqual([...new Set(names.map((n) => db.resolve(n).kind))].sort(), ['alias', 'builtin', 'module', 'none', 'symbol']);
+  assert.deepEqual(db.resolve('fs-ext4'), { kind: 'alias', modules: ['ext4'], patterns: ['fs_ext4'] });
+  assert.deepEqual(db.resolve('char-major-4-64'), { kind: 'builtin', modules: ['8250'], patterns: ['char_major_4_*'] });
+  assert.deepEqual(db.resolve('pci:v00001D97d00002263sv00001234sd00005678bc01sc08i02').modules, ['nvme', 'nvme', 'nvme']);
+  assert.deepEqual(db.resolve('cpu:type:x86,ven0000fam0006mod006A:feature:,0001').modules.length, 7);
+}));
