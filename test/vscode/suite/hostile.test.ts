@@ -55,6 +55,7 @@ describe('hostile trace', () => {
     assert.deepEqual(symbols.map((s) => s.name), [SCRIPT, IMG, 'fs-ext4', 'fs-"quoted\'&amp;']);
     const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', uri);
     assert.deepEqual(links.map((l) => [l.range.start.line + 1, vscode.workspace.asRelativePath(l.target!.with({ fragment: '' }), false)]),
-      [[13, 'fs/filesystems.c'], [14, 'fs/filesystems.c'], [17, 'fs/filesystems.c'], [19, 'fs/filesystems.c']]);
+      // get_fs_type's request_module("fs-%.*s", ...) cannot make the <script> names of lines 13-14: only fs-* lines link.
+      [[17, 'fs/filesystems.c'], [19, 'fs/filesystems.c']]);
   });
 });
