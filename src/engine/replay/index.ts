@@ -150,6 +150,7 @@ class ReplaySession {
       },
       modulesDir: this.inputs.modules?.dir ?? null,
       sourceRoot: this.opts.source?.index.root ?? null,
+      kernelDirectory: this.opts.source?.index.kernelDirectory ?? null,
       summary: {
         requests: this.replayer.requests,
         loads: this.replayer.loads,

@@ -45,7 +45,10 @@ test('scan JSON: every call site, wrapper, alias and finding of the fixture tree
     { name: 'foo_attach', kind: 'function', file: 'drivers/foo/foo.c', line: 6, pattern: 'foo-*', calls: 'request_module' },
     { name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 7, pattern: 'fs-*', calls: 'request_module' },
   ]);
-  assert.deepEqual(doc.aliases, [{ file: 'fs/ext4/super.c', line: 3, macro: 'MODULE_ALIAS_FS', value: 'fs-ext4', reason: null, column: 1 }]);
+  // No Kbuild or Makefile in the fixture: the declaring file's module is not known.
+  assert.deepEqual(doc.aliases, [{ file: 'fs/ext4/super.c', line: 3, macro: 'MODULE_ALIAS_FS', value: 'fs-ext4', reason: null, column: 1, module: null }]);
+  // The fixture holds include/linux/module.h: a kernel tree, its own kernel directory.
+  assert.deepEqual(doc.kernelDirectory, { path: src, source: 'tree', includeDirs: [], headers: 0 });
   assert.deepEqual(
     doc.findings.map((f: { rule: string; severity: string; location: unknown }) => [f.rule, f.severity, f.location]),
     [
