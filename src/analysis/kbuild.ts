@@ -23,6 +23,9 @@ interface KbuildLists {
   objects: Set<string>;
   /** Composite NAME → the objects of its NAME-y, NAME-objs, NAME-m and NAME-$(CONFIG_…) lists. */
   parts: Map<string, Set<string>>;
+  /** `-I` folders (relative to the root) of ccflags-…, for the files this one builds, and of subdir-ccflags-…, for its subfolders too. */
+  includeDirs: string[];
+  subdirIncludeDirs: string[];
 }
 
 const KBUILD_FILES = ['Kbuild', 'Makefile'];
@@ -47,6 +50,37 @@ export class KbuildModules {
     return m;
   }
 
+  /**
+   * The `-I` folders (relative to the root) kbuild adds when it compiles `file`, in command-line order: the
+   * subdir-ccflags of the folders above the one that builds it, then that folder's ccflags.
+   */
+  includeDirsOf(file: string): string[] {
+    const dirs: string[] = [];
+    const builder = this.builderOf(file);
+    const chain: string[] = [];
+    for (let dir = builder; ; dir = path.posix.dirname(dir)) {
+      const here = dir === '.' ? '' : dir;
+      chain.unshift(here);
+      if (here === '') break;
+    }
+    for (const d of chain) dirs.push(...(this.listsOf(d)?.subdirIncludeDirs ?? []));
+    dirs.push(...(this.listsOf(builder)?.includeDirs ?? []));
+    return [...new Set(dirs)];
+  }
+
+  /** The folder whose kbuild file lists `file` (else the file's own folder). */
+  private builderOf(file: string): string {
+    for (let dir = path.posix.dirname(file); ; dir = path.posix.dirname(dir)) {
+      const here = dir === '.' ? '' : dir;
+      const lists = this.listsOf(here);
+      const object = objectOf(file, here);
+      if (lists && (lists.objects.has(object) || [...lists.parts.values()].some((objs) => objs.has(object)))) return here;
+      if (here === '') break;
+    }
+    const own = path.posix.dirname(file);
+    return own === '.' ? '' : own;
+  }
+
   /** Every Kbuild and Makefile the answers so far depended on. */
   inputs(): KbuildInput[] {
     return [...this.consulted].map(([file, stat]) => ({ file, stat }));
@@ -61,7 +95,7 @@ export class KbuildModules {
       const lists = this.listsOf(here);
       if (lists) {
         listed = true;
-        const object = `${here === '' ? file.slice(0, -2) : file.slice(here.length + 1, -2)}.o`;
+        const object = objectOf(file, here);
         const composites = [...lists.parts].filter(([name, objs]) => objs.has(object) && lists.objects.has(`${name}.o`)).map(([name]) => name).sort();
         if (composites.length === 1) return { name: nameFix(composites[0] as string), reason: null };
         if (composites.length > 1) {
@@ -96,7 +130,7 @@ export class KbuildModules {
       }
       this.consulted.set(rel, stat);
       if (text !== null) {
-        found = parseKbuild(rel, text);
+        found = parseKbuild(rel, text, dir);
         break;
       }
     }
@@ -104,6 +138,9 @@ export class KbuildModules {
     return found;
   }
 }
+
+/** The object kbuild makes of a .c (or .h) file, named as the kbuild file of `dir` (an ancestor folder) lists it. */
+const objectOf = (file: string, dir: string): string => `${(dir === '' ? file : file.slice(dir.length + 1)).replace(/\.[ch]$/, '')}.o`;
 
 /** Whether every consulted Kbuild and Makefile is as it was (same size and mtime, still absent). */
 export function kbuildUnchanged(root: string, inputs: readonly KbuildInput[]): boolean {
@@ -114,18 +151,36 @@ export function kbuildUnchanged(root: string, inputs: readonly KbuildInput[]): b
   });
 }
 
-const ASSIGNMENT = /^(?:override\s+|export\s+)?([^\s=:+?!#]+)\s*(?:\+|:{1,3}|\?|!)?=\s*(.*)$/;
+const ASSIGNMENT_OPERATOR = /^\s*(\+|:{1,3}|\?|!)?=\s*/;
 const OBJECT_LIST = /^(obj|lib)-(y|m|\$\(.*\))$/;
 const COMPOSITE_LIST = /^(.+)-(objs|y|m|\$\(CONFIG_[A-Za-z0-9_]+\))$/;
+const CONFIG_SUFFIX = /-\$\(CONFIG_[A-Za-z0-9_]+\)$/;
+const CFLAGS = /^(subdir-)?ccflags-|^EXTRA_CFLAGS$/;
 const MAX_NESTING = 8;
 
-/** The object lists of one Kbuild or Makefile (text as latin1: make itself does not decode). */
-export function parseKbuild(file: string, text: string): KbuildLists {
+/** `NAME op value` of a make line, NAME possibly holding `$(…)` with blanks (`obj-$(subst y,$(CONFIG_A),$(CONFIG_B))`). */
+function assignment(line: string): [string, string] | null {
+  let depth = 0;
+  let i = 0;
+  for (; i < line.length; i++) {
+    const c = line[i];
+    if (c === '(' || c === '{') depth++;
+    else if (c === ')' || c === '}') depth--;
+    else if (depth === 0 && /[\s=:+?!#]/.test(c as string)) break;
+  }
+  const name = line.slice(0, i);
+  const op = ASSIGNMENT_OPERATOR.exec(line.slice(i));
+  return name === '' || !op ? null : [name, line.slice(i + op[0].length)];
+}
+
+/** The object lists and `-I` folders of one Kbuild or Makefile of folder `dir` (text as latin1: make does not decode). */
+export function parseKbuild(file: string, text: string, dir: string): KbuildLists {
   const vars = new Map<string, string[]>();
   const assignments: Array<[string, string]> = [];
+  const define = (name: string, value: string) => vars.set(name, [...(vars.get(name) ?? []), value]);
   let inDefine = false;
   for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
-    const line = raw.replace(/(^|[^\\])#.*$/, '$1').trim();
+    const line = raw.replace(/(^|[^\\])#.*$/, '$1').trim().replace(/^(?:override|export)\s+/, '');
     if (inDefine) {
       if (/^endef\b/.test(line)) inDefine = false;
       continue;
@@ -134,12 +189,17 @@ export function parseKbuild(file: string, text: string): KbuildLists {
       inDefine = true;
       continue;
     }
-    const m = ASSIGNMENT.exec(line);
-    if (!m) continue;
-    const value = m[2] as string;
-    assignments.push([m[1] as string, value]);
-    const name = m[1] as string;
-    if (!name.includes('$')) vars.set(name, [...(vars.get(name) ?? []), value]);
+    const a = assignment(line);
+    if (!a) continue;
+    assignments.push(a);
+    const [name, value] = a;
+    if (!name.includes('$')) define(name, value);
+    // The configuration is unknown: NAME-$(CONFIG_X) may be NAME-y or NAME-m where $(NAME-y) is used.
+    else if (CONFIG_SUFFIX.test(name) && !name.slice(0, name.lastIndexOf('-$(')).includes('$')) {
+      const stem = name.slice(0, name.lastIndexOf('-$('));
+      define(`${stem}-y`, value);
+      define(`${stem}-m`, value);
+    }
   }
   const expandText = (s: string, depth: number): string => {
     if (depth > MAX_NESTING) return '';
@@ -150,10 +210,17 @@ export function parseKbuild(file: string, text: string): KbuildLists {
       return v ? expandText(v.join(' '), depth + 1) : `$(${inner})`;
     });
   };
-  const lists: KbuildLists = { file, objects: new Set(), parts: new Map() };
+  const lists: KbuildLists = { file, objects: new Set(), parts: new Map(), includeDirs: [], subdirIncludeDirs: [] };
   for (const [rawName, value] of assignments) {
     const name = expandText(rawName, 0);
-    const objects = words(expandText(value, 0)).filter((w) => w.endsWith('.o') && !w.includes('$')).map((w) => path.posix.normalize(w));
+    const expanded = expandText(value, 0);
+    const cflags = CFLAGS.exec(name);
+    if (cflags) {
+      const dirs = [...expanded.matchAll(/-I\s*(\S+)/g)].map((m) => includeDir(m[1] as string, dir)).filter((d): d is string => d !== null);
+      (cflags[1] ? lists.subdirIncludeDirs : lists.includeDirs).push(...dirs);
+      continue;
+    }
+    const objects = words(expanded).filter((w) => w.endsWith('.o') && !w.includes('$')).map((w) => path.posix.normalize(w));
     if (OBJECT_LIST.test(name)) {
       objects.forEach((o) => lists.objects.add(o));
       continue;
@@ -166,6 +233,15 @@ export function parseKbuild(file: string, text: string): KbuildLists {
     lists.parts.set(composite, set);
   }
   return lists;
+}
+
+/** A `-I` folder relative to the root: `$(srctree)/X` is X, `$(src)/X` and `$(obj)/X` are X in the kbuild file's folder. */
+function includeDir(arg: string, dir: string): string | null {
+  const m = /^\$[({](srctree|src|obj)[)}](\/.*)?$/.exec(arg);
+  if (!m && path.posix.isAbsolute(arg)) return null;
+  const rel = m ? path.posix.join(m[1] === 'srctree' ? '.' : dir || '.', m[2] ?? '.') : path.posix.normalize(arg);
+  if (rel.includes('$') || rel === '..' || rel.startsWith('../')) return null;
+  return rel === '.' ? '' : rel.replace(/\/$/, '');
 }
 
 const words = (s: string): string[] => s.split(/\s+/).filter((w) => w !== '');

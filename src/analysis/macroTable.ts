@@ -38,6 +38,8 @@ export class MacroTable {
   private readonly includes = new Map<string, readonly string[]>();
   /** Per file: the files it includes, directly or through headers that are not general ones, in cpp's order. */
   private readonly visibleFrom = new Map<string, Map<string, number>>();
+  /** Per file: the architecture it is built for, when its includes show it (an `asm/` header only one has). */
+  private readonly archFrom = new Map<string, string>();
 
   constructor(readonly tree: SourceTree) {}
 
@@ -95,7 +97,8 @@ export class MacroTable {
         problems?.set(name, `${name} is the module name kbuild passes, and ${m.reason}`);
         return null;
       }
-      const arch = this.tree.archOf(file);
+      // The visible headers were worked out above (there are definitions elsewhere), and with them the architecture.
+      const arch = this.archFrom.get(file) ?? this.tree.archOf(file);
       for (let rank = 0; rank < 4; rank++) {
         const candidates = others.filter((d) => this.tree.generalRank(d.file, arch) === rank);
         const first = candidates[0];
@@ -131,7 +134,10 @@ export class MacroTable {
       const directives = this.includes.get(f) ?? this.tree.includesOnDisk(f);
       const targets: string[] = [];
       for (const d of directives) {
-        const target = this.tree.resolveInclude(d, f);
+        const target = this.tree.resolveInclude(d, f, file);
+        const arch = target === null ? undefined : /^arch\/([^/]+)\/include\/(?:uapi\/)?asm\//.exec(target)?.[1];
+        // Only architecture ARCH has this asm/ header: the file is built for ARCH alone.
+        if (arch !== undefined && arch !== this.tree.archOf(file)) this.archFrom.set(file, arch);
         if (target !== null && !seen.has(target)) {
           seen.add(target);
           targets.push(target);

@@ -11,6 +11,7 @@ import { KbuildModules } from './kbuild';
 import { diskPath, isKernelHeader, type KernelDirectory } from './kernelDir';
 
 const ARCH_FILE = /^arch\/([^/]+)\//;
+const ARCH_INCLUDE = /^arch\/([^/]+)\/include\//;
 const GENERAL_HEADER = /^(?:include|arch\/[^/]+\/include)\//;
 
 export class SourceTree {
@@ -21,6 +22,8 @@ export class SourceTree {
   readonly kernelDirectory: KernelDirectoryInfo;
   private readonly resolved = new Map<string, string | null>();
   private readonly onDisk = new Map<string, readonly string[]>();
+  private readonly unitDirs = new Map<string, string[]>();
+  private arches: string[] | undefined;
   /** The kernel directory's header folders with a trailing `/`: `include/`, then `arch/ARCH/include/`. */
   private readonly kernelInclude: string | null;
   private readonly kernelArchInclude: string | null;
@@ -79,32 +82,52 @@ export class SourceTree {
   }
 
   /**
-   * The file an `#include` directive of `from` reads (`"x.h"` or `<linux/x.h>` as written), null when it is not among
-   * the scan's files: a quoted name next to `from` first, then, as for `<...>`, kbuild's search path
-   * (arch/ARCH/include, include, their uapi/ folders) in the tree, then in the kernel directory; `asm/` falls back to
-   * asm-generic as kbuild's generated wrappers do.
+   * The file an `#include` directive of `from` reads (`"x.h"` or `<linux/x.h>` as written) when `unit` is compiled,
+   * null when it is not among the scan's files. As kbuild's command line has it: a quoted name next to `from` first,
+   * then LINUXINCLUDE (arch/ARCH/include, include, their uapi/ folders) in the tree and then in the kernel directory,
+   * then the `-I` folders of the unit's Kbuild/Makefile; `asm/` falls back to asm-generic as kbuild's generated
+   * wrappers do, and, for a file only one architecture can build, to that architecture's.
    */
-  resolveInclude(directive: string, from: string): string | null {
+  resolveInclude(directive: string, from: string, unit: string): string | null {
     const quoted = directive.startsWith('"');
     const target = directive.slice(1, -1);
-    const arch = this.archOf(from);
-    const key = quoted ? `${path.posix.dirname(from)}\0${target}\0${arch}` : `\0${target}\0${arch}`;
+    const arch = this.archOf(unit);
+    const extra = this.unitIncludeDirs(unit);
+    const key = `${quoted ? path.posix.dirname(from) : ''}\0${target}\0${arch}\0${extra.join('\0')}`;
     let hit = this.resolved.get(key);
     if (hit === undefined) {
       const candidates: string[] = [];
       if (quoted) candidates.push(path.posix.normalize(`${path.posix.dirname(from)}/${target}`));
-      const dirs = [`arch/${arch}/include`, 'include', `arch/${arch}/include/uapi`, 'include/uapi'];
       const src = this.kernel.sourceTree;
-      const kernelDirs = src === null ? [] : [path.join(src, 'arch', this.kernel.arch, 'include'), path.join(src, 'include'), path.join(src, 'arch', this.kernel.arch, 'include', 'uapi'), path.join(src, 'include', 'uapi')];
-      for (const d of [...dirs, ...kernelDirs]) candidates.push(`${d}/${target}`);
+      const linuxInclude = (base: string, a: string) => [`${base}arch/${a}/include`, `${base}include`, `${base}arch/${a}/include/uapi`, `${base}include/uapi`];
+      const dirs = [...linuxInclude('', arch), ...(src === null ? [] : linuxInclude(`${src}/`, this.kernel.arch)), ...extra.map((d) => d || '.')];
+      for (const d of dirs) candidates.push(d === '.' ? target : `${d}/${target}`);
       if (target.startsWith('asm/')) {
         const generic = `asm-generic/${target.slice(4)}`;
         candidates.push(`include/${generic}`);
-        if (src !== null) candidates.push(path.join(src, 'include', generic));
+        if (src !== null) candidates.push(`${src}/include/${generic}`);
       }
-      hit = candidates.find((c) => this.files.has(c)) ?? null;
+      hit = candidates.find((c) => this.files.has(c)) ?? (target.startsWith('asm/') ? this.onlyArchHeader(target) : null);
       this.resolved.set(key, hit);
     }
     return hit;
+  }
+
+  /** `-I` folders of a file of the tree, from the Kbuild/Makefile that builds it. */
+  private unitIncludeDirs(unit: string): string[] {
+    if (isKernelHeader(unit)) return [];
+    let dirs = this.unitDirs.get(unit);
+    if (!dirs) {
+      dirs = this.modules.includeDirsOf(unit);
+      this.unitDirs.set(unit, dirs);
+    }
+    return dirs;
+  }
+
+  /** The `asm/` header of the one architecture that has it (a driver only that architecture builds), else null. */
+  private onlyArchHeader(target: string): string | null {
+    this.arches ??= [...new Set([...this.files].map((f) => ARCH_INCLUDE.exec(f)?.[1]).filter((a): a is string => a !== undefined))].sort();
+    const found = this.arches.map((a) => [`arch/${a}/include/${target}`, `arch/${a}/include/uapi/${target}`].find((c) => this.files.has(c))).filter((c) => c !== undefined);
+    return found.length === 1 ? (found[0] as string) : null;
   }
 }

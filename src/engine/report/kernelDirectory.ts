@@ -4,7 +4,7 @@ import type { KernelDirectoryInfo } from '../sourceIndex';
 export function describeKernelDirectory(k: KernelDirectoryInfo): string {
   switch (k.source) {
     case 'none':
-      return 'none (the tree is not a kernel tree and /lib/modules/$(uname -r)/build does not exist: pass --kdir DIR)';
+      return 'none (the tree is not a kernel tree and /lib/modules/$(uname -r)/build does not exist; name one with --kdir or the autoloadLens.kernelDirectory setting)';
     case 'tree':
       return `${k.path} (the scanned tree itself)`;
     case 'given':
