@@ -225,7 +225,7 @@ export class ScanCache {
     const counted = !isKernelHeader(rel);
     const scanned = counted && e.status === 'scanned' ? 1 : 0;
     const skipped = counted && e.status === 'skipped' ? 1 : 0;
-    const unreadable = scanned || skipped ? [] : [{ file: rel, reason: e.status }];
+    const unreadable = e.status === 'scanned' || e.status === 'skipped' ? [] : [{ file: rel, reason: e.status }];
     take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: first ? unreadable : [], stats: [], names: new Int32Array(0) });
     return true;
   }
