@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { err, ok, type Result } from '../engine/result';
 import type { SourceIndex } from '../engine/sourceIndex';
 import { type BatchResult, type PassSets, preparePass, runBatch } from './batch';
-import { type MacroLookup, tokenize } from './cpp';
+import { tokenize } from './cpp';
 import { type FileFacts, mergeFacts } from './facts';
 import { buildIndex, type FileCounts, type IndexModel, macroTableOf } from './indexBuilder';
 import { kbuildUnchanged } from './kbuild';
@@ -216,23 +216,25 @@ const cancelled = () => err({ code: 'cancelled', message: 'the scan was cancelle
 function wantedConstants(facts: Iterable<FileFacts>, known: ReadonlySet<string>, table: MacroTable, wrappers: WrapperIndex): Set<string> {
   const wanted = new Set<string>();
   const constantLike = /^_*[A-Z][A-Z0-9_]{2,}$/;
-  const want = (name: string, anyCase: boolean, visible: MacroLookup) => {
+  // A name some header defines was searched for already (that search reads every header defining it) or came with one
+  // read for another name: searching it again finds nothing new, whether or not `file` sees that header.
+  const found = (name: string, file: string) => table.definitions(name).some((d) => d.file === file || !d.file.endsWith('.c'));
+  const want = (name: string, anyCase: boolean, file: string) => {
     // KBUILD_MODNAME is kbuild's, not a #define of some header.
-    if (known.has(name) || name.startsWith(ALIAS_TOKEN) || C_WORDS.has(name) || name === KBUILD_MODNAME || visible(name)) return;
+    if (known.has(name) || name.startsWith(ALIAS_TOKEN) || C_WORDS.has(name) || name === KBUILD_MODNAME || found(name, file)) return;
+    if (table.lookupFrom(file)(name)) return;
     if (constantLike.test(name) || (anyCase && name.length >= 4)) wanted.add(name);
   };
   for (const f of facts) {
-    const visible = table.lookupFrom(f.file);
-    for (const a of f.aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') want(t.text, false, visible);
+    for (const a of f.aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') want(t.text, false, f.file);
     for (const c of f.calls) {
       c.args.forEach((a, j) => {
-        if (a.kind === 'tokens' && wrappers.feedsName(c.callee, f.file, j)) a.idents.forEach((i) => want(i, false, visible));
+        if (a.kind === 'tokens' && wrappers.feedsName(c.callee, f.file, j)) a.idents.forEach((i) => want(i, false, f.file));
       });
     }
     for (const m of f.macros) {
       const params = new Set(m.params ?? []);
-      const fromMacro = table.lookupFrom(m.file);
-      for (const t of tokenize(m.body)) if (t.kind === 'ident' && !params.has(t.text)) want(t.text, true, fromMacro);
+      for (const t of tokenize(m.body)) if (t.kind === 'ident' && !params.has(t.text)) want(t.text, true, m.file);
     }
   }
   return wanted;
