@@ -20,7 +20,7 @@ export function renderScanText(index: SourceIndex, opts: ScanTextOptions = {}): 
   const out: string[] = [
     style.bold(`${TOOL_NAME} ${TOOL_VERSION}: scan of ${escapeControl(index.root)}`),
     `  files  ${s.files} scanned, ${s.skippedFiles} skipped, ${s.unreadableFiles} unreadable`,
-    `  kernel directory  ${escapeControl(describeKernelDirectory(index.kernelDirectory))}`,
+    `  kernel ${escapeControl(describeKernelDirectory(index.kernelDirectory))}`,
     '',
     style.bold('Summary'),
     ...table(

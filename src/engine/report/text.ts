@@ -67,7 +67,7 @@ function header(report: Report, style: Style): string[] {
   }
   lines.push(`  modules  ${report.modulesDir === null ? '(none: resolutions unknown)' : escapeControl(report.modulesDir)}`);
   lines.push(`  sources  ${report.sourceRoot === null ? '(none)' : escapeControl(report.sourceRoot)}`);
-  if (report.kernelDirectory) lines.push(`  kernel directory  ${escapeControl(describeKernelDirectory(report.kernelDirectory))}`);
+  if (report.kernelDirectory) lines.push(`  kernel   ${escapeControl(describeKernelDirectory(report.kernelDirectory))}`);
   return lines;
 }
 

@@ -81,7 +81,7 @@ test('scan text and SARIF; --output writes the file and nothing else', () => {
   const text = run('scan', src);
   assert.equal(text.code, 1);
   const lines = text.stdout.split('\n');
-  assert.deepEqual(lines.slice(0, 3), [`autoload-lens 0.1.0: scan of ${src}`, '  files  5 scanned, 0 skipped, 0 unreadable', `  kernel directory  ${src} (the scanned tree itself)`]);
+  assert.deepEqual(lines.slice(0, 3), [`autoload-lens 0.1.0: scan of ${src}`, '  files  5 scanned, 0 skipped, 0 unreadable', `  kernel ${src} (the scanned tree itself)`]);
   const wrappers = lines.indexOf('Wrappers (2)');
   assert.deepEqual(lines.slice(wrappers + 1, wrappers + 4), [
     '  name         kind      sites  pattern  defined at',

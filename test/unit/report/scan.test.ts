@@ -10,7 +10,7 @@ test('scan text: totals, callees, return uses, rules, wrappers, findings with re
     [
       'autoload-lens 0.1.0: scan of /src/linux',
       '  files  3 scanned, 1 skipped, 1 unreadable',
-      '  kernel directory  /src/linux (the scanned tree itself)',
+      '  kernel /src/linux (the scanned tree itself)',
       '',
       'Summary',
       '  indexed                     count',
