@@ -1,16 +1,19 @@
-/** MODULE_ALIAS* declarations expanded to the strings depmod writes, with the macros the tree defines. */
+/** MODULE_ALIAS* declarations expanded to the strings depmod writes, with the macros the declaring file sees. */
 import type { AliasDeclaration } from '../engine/sourceIndex';
-import { concatenatedString, expand, splitArguments, stringLiteralValue, tokenize } from './cpp';
+import { concatenatedString, expand, expansionBudget, splitArguments, stringLiteralValue, tokenize } from './cpp';
 import type { RawAlias } from './facts';
 import { MODINFO_SINK, type MacroTable } from './macroTable';
 
 export function expandAlias(raw: RawAlias, file: string, macros: MacroTable): AliasDeclaration[] {
-  const base = { file, line: raw.line, column: raw.column, macro: raw.macro };
+  const base = { file, line: raw.line, column: raw.column, macro: raw.macro, module: macros.tree.modules.moduleOf(file).name };
   if (!macros.has(raw.macro)) {
-    return [{ ...base, value: null, reason: `${raw.macro} is not defined anywhere in the tree` }];
+    const where = macros.tree.kernelDirectory.includeDirs.length > 0 ? 'in the tree nor in the kernel directory' : 'anywhere in the tree';
+    return [{ ...base, value: null, reason: `${raw.macro} is not defined ${where}` }];
   }
   const problems = new Map<string, string>();
-  const tokens = expand(tokenize(raw.text), macros.lookupFrom(file, problems));
+  const budget = expansionBudget();
+  const tokens = expand(tokenize(raw.text), macros.lookupFrom(file, problems, raw.line), budget);
+  if (budget.limit !== null) return [{ ...base, value: null, reason: budget.limit }];
   const out: AliasDeclaration[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].text !== MODINFO_SINK || tokens[i + 1]?.text !== '(') continue;

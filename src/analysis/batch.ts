@@ -3,9 +3,9 @@
  * Files are read whole with plain syscalls into a reused buffer; only files holding a searched token are analysed.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { FileFacts } from './facts';
 import { type AnalysisSets, analyzeFile } from './fileAnalysis';
+import { diskPath, isKernelHeader } from './kernelDir';
 import { DefineMatcher, MultiMatcher } from './matcher';
 import { type FileNames, fileNames, packNames } from './nameIndex';
 import type { CParser } from './parser';
@@ -29,6 +29,7 @@ export interface PassSets {
 
 export interface BatchResult {
   facts: FileFacts[];
+  /** Files of the scanned tree read and skipped (the kernel directory's headers are not counted). */
   scanned: number;
   skipped: number;
   unreadable: Array<{ file: string; reason: string }>;
@@ -90,26 +91,27 @@ export function runBatch(parser: CParser, root: string, files: readonly string[]
   for (const rel of files) {
     let read: Read;
     try {
-      read = readInto(path.join(root, rel), maxBytes);
+      read = readInto(diskPath(root, rel), maxBytes);
     } catch (e) {
       result.unreadable.push({ file: rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
       result.stats.push(null);
       names.push(null);
       continue;
     }
+    const counted = !isKernelHeader(rel);
     if ('skipped' in read || read.buf.subarray(0, BINARY_PROBE).includes(0)) {
-      result.skipped++;
+      if (counted) result.skipped++;
       result.stats.push({ size: read.size, mtimeMs: read.mtimeMs, skipped: true });
       names.push(null);
       continue;
     }
-    result.scanned++;
+    if (counted) result.scanned++;
     result.stats.push({ size: read.size, mtimeMs: read.mtimeMs, skipped: false });
     const buf = read.buf;
     names.push(pass.indexNames ? fileNames(buf, rel.endsWith('.h')) : null);
     if (pass.search.test(buf)) {
       const facts = analyzeFile(parser, rel, buf, pass.sets);
-      if (facts) result.facts.push(facts);
+      if (facts) result.facts.push(counted ? facts : macrosOf(facts));
     } else if (rel.endsWith('.h') && pass.searchHeaders.test(buf)) {
       // Only constants matched: their #define lines are all that is needed, no parse.
       const facts = analyzeFile(parser, rel, buf, pass.definesOnly);
@@ -118,4 +120,9 @@ export function runBatch(parser: CParser, root: string, files: readonly string[]
   }
   result.names = packNames(names);
   return result;
+}
+
+/** What a header of the kernel directory gives: its macros and includes; its calls and declarations are not the tree's. */
+function macrosOf(f: FileFacts): FileFacts {
+  return { ...f, calls: [], definitions: [], aliases: [] };
 }

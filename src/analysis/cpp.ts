@@ -157,33 +157,70 @@ export function splitArguments(tokens: Token[], open: number): { args: Token[][]
   return null;
 }
 
-const MAX_DEPTH = 64;
+/** Macros nested deeper than this are not expanded further (cpp has no such limit; real code never comes near). */
+export const MAX_EXPANSION_DEPTH = 64;
+/**
+ * Tokens one expansion may produce, counted at every level: far above any real declaration (a few dozen), and low
+ * enough that a macro bomb (`#define M0 M1 M1`, `#define M1 M2 M2`, ...) stops long before it costs time or memory.
+ */
+export const MAX_EXPANSION_TOKENS = 10_000;
 
-/** Expands macros in `tokens`; names in `hidden` are not expanded (cpp's rule against self-reference). */
-export function expand(tokens: Token[], lookup: MacroLookup, hidden: ReadonlySet<string> = new Set(), depth = 0): Token[] {
-  if (depth > MAX_DEPTH) return tokens;
+/** What bounds one expansion; `limit` says why it stopped short (null while it has not). */
+export interface ExpansionBudget {
+  produced: number;
+  limit: string | null;
+}
+
+export const expansionBudget = (): ExpansionBudget => ({ produced: 0, limit: null });
+
+/**
+ * Expands macros in `tokens`. An expansion that exceeds the budget's bounds gives no tokens (nothing can be read from
+ * a partial expansion) and `budget.limit` says which bound it hit.
+ */
+export function expand(tokens: Token[], lookup: MacroLookup, budget: ExpansionBudget = expansionBudget()): Token[] {
+  const out = expandLevel(tokens, lookup, new Set(), 0, budget);
+  return budget.limit === null ? out : [];
+}
+
+/** Appends without spreading (`push(...xs)` overflows the stack for long lists). */
+function append(out: Token[], xs: readonly Token[], budget: ExpansionBudget): void {
+  for (const x of xs) {
+    if (++budget.produced > MAX_EXPANSION_TOKENS) {
+      budget.limit = `expansion exceeds ${MAX_EXPANSION_TOKENS} tokens`;
+      return;
+    }
+    out.push(x);
+  }
+}
+
+/** One level of expansion; names in `hidden` are not expanded (cpp's rule against self-reference). */
+function expandLevel(tokens: Token[], lookup: MacroLookup, hidden: ReadonlySet<string>, depth: number, budget: ExpansionBudget): Token[] {
+  if (depth > MAX_EXPANSION_DEPTH) {
+    budget.limit = `expansion nests more than ${MAX_EXPANSION_DEPTH} macros deep`;
+    return [];
+  }
   const out: Token[] = [];
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = 0; i < tokens.length && budget.limit === null; i++) {
     const t = tokens[i];
     const def = t.kind === 'ident' && !hidden.has(t.text) ? lookup(t.text) : null;
     if (!def) {
-      out.push(t);
+      append(out, [t], budget);
       continue;
     }
     const inner = new Set(hidden).add(def.name);
     if (def.params === null) {
       const body = tokenize(def.body);
       if (body.length > 0) body[0] = { ...body[0], space: t.space };
-      out.push(...expand(body, lookup, inner, depth + 1));
+      append(out, expandLevel(body, lookup, inner, depth + 1, budget), budget);
       continue;
     }
     if (tokens[i + 1]?.text !== '(') {
-      out.push(t);
+      append(out, [t], budget);
       continue;
     }
     const split = splitArguments(tokens, i + 1);
     if (!split) {
-      out.push(t);
+      append(out, [t], budget);
       continue;
     }
     const params = def.params;
@@ -193,7 +230,7 @@ export function expand(tokens: Token[], lookup: MacroLookup, hidden: ReadonlySet
       const rest: Token[] = [];
       args.slice(params.length - 1).forEach((a, k) => {
         if (k > 0) rest.push({ kind: 'punct', text: ',', space: false });
-        rest.push(...a);
+        for (const x of a) rest.push(x);
       });
       args = [...fixed, rest];
     }
@@ -203,7 +240,7 @@ export function expand(tokens: Token[], lookup: MacroLookup, hidden: ReadonlySet
     };
     const body = tokenize(def.body);
     const substituted: Token[] = [];
-    for (let b = 0; b < body.length; b++) {
+    for (let b = 0; b < body.length && budget.limit === null; b++) {
       const bt = body[b];
       if (bt.text === '#' && body[b + 1]?.kind === 'ident' && argOf(body[b + 1].text)) {
         substituted.push({ kind: 'string', text: stringify(argOf(body[b + 1].text) as Token[]), space: bt.space });
@@ -213,13 +250,13 @@ export function expand(tokens: Token[], lookup: MacroLookup, hidden: ReadonlySet
       const arg = bt.kind === 'ident' ? argOf(bt.text) : null;
       if (arg) {
         const pasted = body[b - 1]?.text === '##' || body[b + 1]?.text === '##';
-        const value = pasted ? arg : expand(arg, lookup, hidden, depth + 1);
+        const value = pasted ? arg : expandLevel(arg, lookup, hidden, depth + 1, budget);
         value.forEach((v, k) => substituted.push(k === 0 ? { ...v, space: bt.space } : v));
         continue;
       }
       substituted.push(bt);
     }
-    out.push(...expand(paste(substituted), lookup, inner, depth + 1));
+    append(out, expandLevel(paste(substituted), lookup, inner, depth + 1, budget), budget);
     i = split.end;
   }
   return out;
@@ -259,4 +296,11 @@ export function concatenatedString(tokens: Token[]): string | null {
     s += stringLiteralValue(t.text);
   }
   return s;
+}
+
+const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*([<"][^<>"\n]+[>"])/gm;
+
+/** The `#include` directives of a file, as written (`"x.h"`, `<linux/x.h>`), in order. */
+export function includesOf(text: string): string[] {
+  return [...text.matchAll(INCLUDE)].map((m) => m[1] as string);
 }

@@ -82,6 +82,8 @@ export interface FileFacts {
   macrosOnly?: true;
   /** Macros defined here, not named MODULE_ALIAS*, whose body declares an alias (their calls declare aliases). */
   aliasMacros?: string[];
+  /** The file's `#include` directives as written (`"x.h"`, `<linux/x.h>`): which headers' macros it sees. */
+  includes?: string[];
 }
 
 /** Facts of one file from two looks at it (passes, or rounds of one analysis) that searched different names: the union. */
@@ -99,5 +101,6 @@ export function mergeFacts(had: FileFacts, add: FileFacts): FileFacts {
     macros: union(had.macros, add.macros, (m) => `${m.name}:${m.line}`),
     wholeFile: had.wholeFile || add.wholeFile,
     ...((had.aliasMacros || add.aliasMacros) && { aliasMacros: [...new Set([...(had.aliasMacros ?? []), ...(add.aliasMacros ?? [])])] }),
+    ...((had.includes ?? add.includes) && { includes: had.includes ?? add.includes }),
   };
 }

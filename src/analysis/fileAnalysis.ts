@@ -4,7 +4,7 @@
  */
 import type { ReturnUse } from '../engine/sourceIndex';
 import { isBlankOrContinuation } from './chars';
-import { parseDefine, type MacroDefinition, tokenize, concatenatedString } from './cpp';
+import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
 import { type ArgExpr, type FileFacts, mergeFacts, type RawAlias, type RawCall, type RawDefinition, type ZeroPath } from './facts';
 import type { CNode, CParser, Point } from './parser';
 import { Boundaries, findHits, type Hit, Lines, lineOf, logicalLine, sparseText } from './regions';
@@ -95,7 +95,8 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
     return null;
   };
   // Regions first; when one cannot be trusted, all rounds again on one parse of the whole file.
-  return (sets.wholeFile ? null : rounds(null)) ?? parser.withTree(blankAnnotations(buf.toString('utf8')), rounds);
+  const facts = (sets.wholeFile ? null : rounds(null)) ?? parser.withTree(blankAnnotations(buf.toString('utf8')), rounds);
+  return facts && { ...facts, includes: includesOf(buf.toString('latin1')) };
 }
 
 /**

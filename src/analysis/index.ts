@@ -8,10 +8,12 @@ import type { SourceIndex } from '../engine/sourceIndex';
 import { preparePass } from './batch';
 import { analyzeFile } from './fileAnalysis';
 import { buildIndex, indexModel, updateIndex } from './indexBuilder';
+import { noKernelDirectory } from './kernelDir';
 import { type CParser, getParser, type ParserBackend } from './parser';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 import { scan, type ScanState } from './scan';
 import type { ScanCacheReport } from './scanCache';
+import { SourceTree } from './sourceTree';
 
 export type { ScanCacheReport } from './scanCache';
 
@@ -39,6 +41,12 @@ export interface ScanOptions {
   cacheDir?: string;
   /** Told, after a complete scan, what the cache did: hits, misses, whether the file was used or written, problems. */
   onCache?: (report: ScanCacheReport) => void;
+  /**
+   * The kernel tree the code builds against (`make -C $KDIR`), whose headers supply the macros and constants the tree
+   * lacks. Default: the tree itself when it is a kernel tree, else /lib/modules/$(uname -r)/build when it exists;
+   * null: none. The index's `kernelDirectory` says which was used.
+   */
+  kernelDirectory?: string | null;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
@@ -59,6 +67,7 @@ export async function scanTree(root: string, opts: ScanOptions = {}): Promise<Re
     cache: opts.cache ?? true,
     cacheDir: opts.cacheDir,
     onCache: opts.onCache,
+    kernelDirectory: opts.kernelDirectory,
   });
   if (!r.ok) return r;
   states.set(r.value.index, r.value.state);
@@ -102,6 +111,7 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
     extraWrappers: [],
     sourceFiles: [],
     model: null,
+    tree: noTree(index.root),
   };
   const before = state.facts.get(file);
   prepareUpdates(index);
@@ -115,7 +125,7 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
     return quick;
   }
   const sources = state.sourceFiles.includes(file) ? state.sourceFiles : [...state.sourceFiles, file];
-  const { index: next, model } = buildIndex(index.root, facts, state.counts, state.extraWrappers, sources);
+  const { index: next, model } = buildIndex(state.tree, facts, state.counts, state.extraWrappers, sources);
   if (!known) {
     // Without the scan's facts, keep the other files' entries as they were.
     const others = <T extends { file: string }>(xs: T[], mine: T[]) => [...xs.filter((x) => x.file !== file), ...mine];
@@ -137,5 +147,8 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
  */
 export function prepareUpdates(index: SourceIndex): void {
   const state = states.get(index);
-  if (state) state.model ??= indexModel(state.facts, index.aliases, state.extraWrappers, state.sourceFiles);
+  if (state) state.model ??= indexModel(state.facts, index.aliases, state.extraWrappers, state.sourceFiles, state.tree);
 }
+
+/** What an index's update knows of its tree without the scan that made it: no files, no kernel directory. */
+const noTree = (root: string) => new SourceTree(root, noKernelDirectory(), []);

@@ -6,6 +6,7 @@ import { MacroTable } from './macroTable';
 import { REQUEST_FUNCTIONS } from './requestFunctions';
 import { AliasCatalog } from '../engine/aliasDeclarations';
 import { nameTooLong, uncheckedZeroReturn, undocumentedAlias } from './rules';
+import type { SourceTree } from './sourceTree';
 import { type Definition, WrapperIndex } from './wrappers';
 
 export interface FileCounts {
@@ -14,9 +15,12 @@ export interface FileCounts {
   unreadable: Array<{ file: string; reason: string }>;
 }
 
-export function macroTableOf(facts: Iterable<FileFacts>): MacroTable {
-  const table = new MacroTable();
-  for (const f of facts) for (const m of f.macros) table.add(m);
+export function macroTableOf(facts: Iterable<FileFacts>, tree: SourceTree): MacroTable {
+  const table = new MacroTable(tree);
+  for (const f of facts) {
+    for (const m of f.macros) table.add(m);
+    if (f.includes) table.setIncludes(f.file, f.includes);
+  }
   return table;
 }
 
@@ -128,19 +132,19 @@ const findingsOf = (sites: readonly SiteWithRaw[], catalog: AliasCatalog): Sourc
 
 const holderKey = (s: CallSiteInfo) => `${s.file}\0${s.function}`;
 
-const macrosAndWrappers = (all: readonly FileFacts[], extraWrappers: readonly string[]) => {
-  const macros = macroTableOf(all);
+const macrosAndWrappers = (all: readonly FileFacts[], extraWrappers: readonly string[], tree: SourceTree) => {
+  const macros = macroTableOf(all, tree);
   return { macros, wrappers: new WrapperIndex(all, macros, extraWrappers) };
 };
 
 /** The model of an index built earlier from these facts (its alias declarations already expanded), for updates. */
-export function indexModel(facts: ReadonlyMap<string, FileFacts>, aliases: readonly AliasDeclaration[], extraWrappers: readonly string[], sourceFiles: readonly string[]): IndexModel {
-  return { ...macrosAndWrappers([...facts.values()], extraWrappers), catalog: new AliasCatalog(aliases, moduleNamesOf(sourceFiles)), extraWrappers };
+export function indexModel(facts: ReadonlyMap<string, FileFacts>, aliases: readonly AliasDeclaration[], extraWrappers: readonly string[], sourceFiles: readonly string[], tree: SourceTree): IndexModel {
+  return { ...macrosAndWrappers([...facts.values()], extraWrappers, tree), catalog: new AliasCatalog(aliases, moduleNamesOf(sourceFiles)), extraWrappers };
 }
 
-export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, counts: FileCounts, extraWrappers: readonly string[], sourceFiles: readonly string[]): { index: SourceIndex; model: IndexModel } {
+export function buildIndex(tree: SourceTree, facts: ReadonlyMap<string, FileFacts>, counts: FileCounts, extraWrappers: readonly string[], sourceFiles: readonly string[]): { index: SourceIndex; model: IndexModel } {
   const all = [...facts.values()];
-  const { macros, wrappers } = macrosAndWrappers(all, extraWrappers);
+  const { macros, wrappers } = macrosAndWrappers(all, extraWrappers, tree);
 
   const sites = all.flatMap((f) => sitesOf(f, wrappers, extraWrappers));
   const callSites = sites.map((s) => s.site).sort(byPosition);
@@ -158,7 +162,7 @@ export function buildIndex(root: string, facts: ReadonlyMap<string, FileFacts>, 
   const catalog = new AliasCatalog(aliases, moduleNames);
   const findings = findingsOf([...sites].sort((a, b) => byPosition(a.site, b.site)), catalog);
 
-  return { index: { root, callSites, wrappers: wrapperInfos, aliases, functions, findings, moduleNames, files: counts }, model: { wrappers, macros, catalog, extraWrappers } };
+  return { index: { root: tree.root, kernelDirectory: tree.kernelDirectory, callSites, wrappers: wrapperInfos, aliases, functions, findings, moduleNames, files: counts }, model: { wrappers, macros, catalog, extraWrappers } };
 }
 
 /** What wrapper discovery and macro lookup see of a file: everything but positions. */
@@ -168,6 +172,7 @@ function shapeOf(f: FileFacts | undefined): string {
     f.definitions.map((d) => [d.name, d.kind, d.isStatic, d.params, d.variadic]),
     f.calls.map((c) => [c.callee, c.definition, c.inMacro, c.args]),
     f.macros.map((m) => [m.name, m.params, m.variadic, m.body]),
+    f.includes ?? [],
   ]);
 }
 

@@ -1,9 +1,12 @@
 /**
- * The `#define`s found in the tree, looked up the way a file would see them: its own definition first, then one in
- * its directory, then the kernel's include/ trees. A name defined differently at the same level is ambiguous.
+ * The `#define`s found in the scan, looked up the way the compiler sees them from one file: the file's own (the last
+ * before the use), then those of the headers it includes (in the order cpp reads them), then, for `KBUILD_MODNAME`,
+ * the module name kbuild passes; then the general headers (the tree's include/ and arch/ARCH/include/, then the
+ * kernel directory's). A definition in any other file (another driver's header, samples/, tools/) is not visible.
+ * A name defined differently in two general headers the file does not include is ambiguous.
  */
-import * as path from 'node:path';
 import type { MacroDefinition, MacroLookup } from './cpp';
+import type { SourceTree } from './sourceTree';
 
 /** `__MODULE_INFO(tag, name, info)` ends in a section attribute; for aliases only `info` matters, so it is a sink. */
 export const MODINFO_SINK = '__autoload_lens_modinfo__';
@@ -16,31 +19,39 @@ const moduleInfo: MacroDefinition = {
   line: 0,
 };
 
-// Used only when the scanned tree does not define them (a code base outside the kernel, a fixture).
+// Used only when neither the scanned tree nor the kernel directory defines them (a code base outside the kernel).
 const fallbacks = new Map<string, MacroDefinition>([
   ['MODULE_ALIAS', { name: 'MODULE_ALIAS', params: ['_alias'], variadic: false, body: 'MODULE_INFO(alias, _alias)', file: '<builtin>', line: 0 }],
   ['MODULE_INFO', { name: 'MODULE_INFO', params: ['tag', 'info'], variadic: false, body: '__MODULE_INFO(tag, tag, info)', file: '<builtin>', line: 0 }],
 ]);
 
-function tier(def: MacroDefinition, from: string): number {
-  if (def.file === from) return 0;
-  if (path.posix.dirname(def.file) === path.posix.dirname(from)) return 1;
-  if (def.file.startsWith('include/')) return 2;
-  if (/^arch\/[^/]+\/include\//.test(def.file)) return 3;
-  if (/^(tools|samples|Documentation|scripts)\//.test(def.file)) return 5;
-  return 4;
-}
+/** Macros kbuild defines on the compiler's command line for each file (scripts/Makefile.lib, modname_flags). */
+export const KBUILD_MODNAME = 'KBUILD_MODNAME';
 
 const sameDefinition = (a: MacroDefinition, b: MacroDefinition) =>
   a.body.replace(/\s+/g, ' ') === b.body.replace(/\s+/g, ' ') && JSON.stringify(a.params) === JSON.stringify(b.params);
 
+const byLine = (a: MacroDefinition, b: MacroDefinition) => a.line - b.line;
+
 export class MacroTable {
   private readonly byName = new Map<string, MacroDefinition[]>();
+  private readonly includes = new Map<string, readonly string[]>();
+  /** Per file: the files it includes, directly or through headers that are not general ones, in cpp's order. */
+  private readonly visibleFrom = new Map<string, Map<string, number>>();
+  /** Per file: the architecture it is built for, when its includes show it (an `asm/` header only one has). */
+  private readonly archFrom = new Map<string, string>();
+
+  constructor(readonly tree: SourceTree) {}
 
   add(def: MacroDefinition): void {
     const list = this.byName.get(def.name);
     if (!list) this.byName.set(def.name, [def]);
     else if (!list.some((d) => d.file === def.file && d.line === def.line)) list.push(def);
+  }
+
+  /** The `#include` directives of a file, as its facts recorded them. */
+  setIncludes(file: string, includes: readonly string[]): void {
+    this.includes.set(file, includes);
   }
 
   has(name: string): boolean {
@@ -51,22 +62,90 @@ export class MacroTable {
     return this.byName.get(name) ?? [];
   }
 
-  /** A lookup for one file; names it could not settle are recorded in `problems`. */
-  lookupFrom(file: string, problems?: Map<string, string>): MacroLookup {
+  /**
+   * A lookup for one file, at `line` when known (a file's own definitions after it are not seen); names it could
+   * not settle are recorded in `problems` with the reason.
+   */
+  lookupFrom(file: string, problems?: Map<string, string>, line?: number): MacroLookup {
     return (name) => {
       if (name === '__MODULE_INFO') return moduleInfo;
-      const defs = this.byName.get(name);
-      if (!defs) return fallbacks.get(name) ?? null;
-      // A .c file's own #defines are visible to nobody else.
-      const visible = defs.filter((d) => d.file === file || !d.file.endsWith('.c'));
-      if (visible.length === 0) return fallbacks.get(name) ?? null;
-      let best = Infinity;
-      for (const d of visible) best = Math.min(best, tier(d, file));
-      const candidates = visible.filter((d) => tier(d, file) === best);
-      // A file's own definitions: the first one before use wins, as cpp would see it for the common case.
-      if (best === 0 || candidates.every((d) => sameDefinition(d, candidates[0]))) return candidates[0];
-      problems?.set(name, `${name} is defined differently in ${candidates.map((d) => `${d.file}:${d.line}`).slice(0, 3).join(', ')}`);
+      const defs = this.byName.get(name) ?? [];
+      const own = defs.filter((d) => d.file === file).sort(byLine);
+      if (own.length > 0) {
+        const before = line === undefined ? own.slice(0, 1) : own.filter((d) => d.line < line);
+        const seen = before.at(-1);
+        if (seen) return seen;
+      }
+      const others = defs.filter((d) => d.file !== file);
+      if (others.length > 0) {
+        const visible = this.visible(file);
+        let best: MacroDefinition | null = null;
+        let bestOrder = Infinity;
+        for (const d of others) {
+          const order = visible.get(d.file);
+          // The whole of an included header precedes the use: its last definition stands.
+          if (order !== undefined && (order < bestOrder || (order === bestOrder && best !== null && d.line > best.line))) {
+            best = d;
+            bestOrder = order;
+          }
+        }
+        if (best) return best;
+      }
+      if (name === KBUILD_MODNAME) {
+        const m = this.tree.modules.moduleOf(file);
+        if (m.name !== null) return { name, params: null, variadic: false, body: `"${m.name}"`, file: '<kbuild>', line: 0 };
+        problems?.set(name, `${name} is the module name kbuild passes, and ${m.reason}`);
+        return null;
+      }
+      // The visible headers were worked out above (there are definitions elsewhere), and with them the architecture.
+      const arch = this.archFrom.get(file) ?? this.tree.archOf(file);
+      for (let rank = 0; rank < 4; rank++) {
+        const candidates = others.filter((d) => this.tree.generalRank(d.file, arch) === rank);
+        const first = candidates[0];
+        if (!first) continue;
+        if (candidates.every((d) => sameDefinition(d, first))) return first;
+        problems?.set(name, `${name} is defined differently in ${candidates.map((d) => `${d.file}:${d.line}`).slice(0, 3).join(', ')}, none of which ${file} includes`);
+        return null;
+      }
+      const fallback = fallbacks.get(name);
+      if (fallback) return fallback;
+      if (others.length > 0) {
+        problems?.set(name, `${name} is defined only in ${others.map((d) => `${d.file}:${d.line}`).slice(0, 3).join(', ')}, which ${file} does not include`);
+      }
       return null;
     };
+  }
+
+  /**
+   * The files `file` includes, in the order cpp reads them: followed through the tree's own headers (a driver's
+   * local ones), not through general headers, whose definitions are seen in any case.
+   */
+  private visible(file: string): Map<string, number> {
+    let order = this.visibleFrom.get(file);
+    if (order) return order;
+    order = new Map();
+    const stack: string[] = [file];
+    const seen = new Set<string>([file]);
+    // Depth first, children in reverse on the stack: a header's own includes come before its next sibling.
+    while (stack.length > 0) {
+      const f = stack.pop() as string;
+      if (f !== file) order.set(f, order.size);
+      if (f !== file && this.tree.isGeneralHeader(f)) continue;
+      const directives = this.includes.get(f) ?? this.tree.includesOnDisk(f);
+      const targets: string[] = [];
+      for (const d of directives) {
+        const target = this.tree.resolveInclude(d, f, file);
+        const arch = target === null ? undefined : /^arch\/([^/]+)\/include\/(?:uapi\/)?asm\//.exec(target)?.[1];
+        // Only architecture ARCH has this asm/ header: the file is built for ARCH alone.
+        if (arch !== undefined && arch !== this.tree.archOf(file)) this.archFrom.set(file, arch);
+        if (target !== null && !seen.has(target)) {
+          seen.add(target);
+          targets.push(target);
+        }
+      }
+      for (let i = targets.length - 1; i >= 0; i--) stack.push(targets[i] as string);
+    }
+    this.visibleFrom.set(file, order);
+    return order;
   }
 }

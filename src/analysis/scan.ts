@@ -9,15 +9,18 @@ import { Worker } from 'node:worker_threads';
 import { err, ok, type Result } from '../engine/result';
 import type { SourceIndex } from '../engine/sourceIndex';
 import { type BatchResult, type PassSets, preparePass, runBatch } from './batch';
-import { type MacroLookup, tokenize } from './cpp';
+import { tokenize } from './cpp';
 import { type FileFacts, mergeFacts } from './facts';
 import { buildIndex, type FileCounts, type IndexModel, macroTableOf } from './indexBuilder';
-import type { MacroTable } from './macroTable';
+import { kbuildUnchanged } from './kbuild';
+import { isKernelHeader, type KernelDirectory, resolveKernelDirectory } from './kernelDir';
+import { KBUILD_MODNAME, type MacroTable } from './macroTable';
 import { type FileNames, hashName, mayHold, unpackNames } from './nameIndex';
 import { getParser, type ParserBackend } from './parser';
 import { builderCode, passSignature, ScanCache, type ScanCacheReport } from './scanCache';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 import type { FromWorker, ToWorker, WorkerInit } from './scanWorker';
+import { SourceTree } from './sourceTree';
 import { WrapperIndex } from './wrappers';
 
 export interface ScanConfig {
@@ -35,6 +38,8 @@ export interface ScanConfig {
   /** Folder of the on-disk scan cache (default under XDG_CACHE_HOME). */
   cacheDir?: string;
   onCache?: (report: ScanCacheReport) => void;
+  /** The kernel directory whose headers supply what the tree lacks; undefined: the default; null: none. */
+  kernelDirectory?: string | null;
 }
 
 /** What updateFile needs to re-analyse one file against the rest of the tree. */
@@ -45,6 +50,7 @@ export interface ScanState {
   extraWrappers: string[];
   sourceFiles: string[];
   model: IndexModel | null;
+  tree: SourceTree;
 }
 
 const BATCH = 96;
@@ -66,15 +72,19 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}(?:/.*)?$`);
 }
 
-/** Directory walk in slices; symlinks are not followed (no loops), generated files are left out. */
+/**
+ * Directory walk in slices; symlinks are not followed (no loops), generated files are left out. The tree first (paths
+ * relative to its root), then the kernel directory's header folders (headers only, absolute paths).
+ */
 class Walker {
   readonly files: string[] = [];
   readonly unreadable: Array<{ file: string; reason: string }> = [];
-  private readonly stack: string[] = [''];
+  private readonly stack: string[];
   private readonly exclude: RegExp[];
 
-  constructor(private readonly root: string, exclude: string[]) {
+  constructor(private readonly root: string, exclude: string[], kernelIncludeDirs: readonly string[]) {
     this.exclude = exclude.map(globToRegExp);
+    this.stack = [...kernelIncludeDirs, ''];
   }
 
   get done(): boolean {
@@ -85,19 +95,20 @@ class Walker {
   step(dirs: number): void {
     for (let n = 0; n < dirs && this.stack.length > 0; n++) {
       const rel = this.stack.pop() as string;
+      const kernel = isKernelHeader(rel);
       let entries: fs.Dirent[];
       try {
-        entries = fs.readdirSync(path.join(this.root, rel), { withFileTypes: true });
+        entries = fs.readdirSync(kernel ? rel : path.join(this.root, rel), { withFileTypes: true });
       } catch (e) {
         this.unreadable.push({ file: rel || '.', reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
         continue;
       }
       for (const d of entries) {
         const child = rel ? `${rel}/${d.name}` : d.name;
-        if (this.exclude.some((r) => r.test(child))) continue;
+        if (!kernel && this.exclude.some((r) => r.test(child))) continue;
         if (d.isDirectory()) {
           if (!SKIPPED_DIRS.has(d.name) && d.name !== 'generated') this.stack.push(child);
-        } else if (d.isFile() && SOURCE.test(d.name) && !d.name.endsWith('.mod.c')) {
+        } else if (d.isFile() && (kernel ? d.name.endsWith('.h') : SOURCE.test(d.name) && !d.name.endsWith('.mod.c'))) {
           this.files.push(child);
         }
       }
@@ -205,22 +216,25 @@ const cancelled = () => err({ code: 'cancelled', message: 'the scan was cancelle
 function wantedConstants(facts: Iterable<FileFacts>, known: ReadonlySet<string>, table: MacroTable, wrappers: WrapperIndex): Set<string> {
   const wanted = new Set<string>();
   const constantLike = /^_*[A-Z][A-Z0-9_]{2,}$/;
-  const want = (name: string, anyCase: boolean, visible: MacroLookup) => {
-    if (known.has(name) || name.startsWith(ALIAS_TOKEN) || C_WORDS.has(name) || visible(name)) return;
+  // A name some header defines was searched for already (that search reads every header defining it) or came with one
+  // read for another name: searching it again finds nothing new, whether or not `file` sees that header.
+  const found = (name: string, file: string) => table.definitions(name).some((d) => d.file === file || !d.file.endsWith('.c'));
+  const want = (name: string, anyCase: boolean, file: string) => {
+    // KBUILD_MODNAME is kbuild's, not a #define of some header.
+    if (known.has(name) || name.startsWith(ALIAS_TOKEN) || C_WORDS.has(name) || name === KBUILD_MODNAME || found(name, file)) return;
+    if (table.lookupFrom(file)(name)) return;
     if (constantLike.test(name) || (anyCase && name.length >= 4)) wanted.add(name);
   };
   for (const f of facts) {
-    const visible = table.lookupFrom(f.file);
-    for (const a of f.aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') want(t.text, false, visible);
+    for (const a of f.aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') want(t.text, false, f.file);
     for (const c of f.calls) {
       c.args.forEach((a, j) => {
-        if (a.kind === 'tokens' && wrappers.feedsName(c.callee, f.file, j)) a.idents.forEach((i) => want(i, false, visible));
+        if (a.kind === 'tokens' && wrappers.feedsName(c.callee, f.file, j)) a.idents.forEach((i) => want(i, false, f.file));
       });
     }
     for (const m of f.macros) {
       const params = new Set(m.params ?? []);
-      const fromMacro = table.lookupFrom(m.file);
-      for (const t of tokenize(m.body)) if (t.kind === 'ident' && !params.has(t.text)) want(t.text, true, fromMacro);
+      for (const t of tokenize(m.body)) if (t.kind === 'ident' && !params.has(t.text)) want(t.text, true, m.file);
     }
   }
   return wanted;
@@ -238,7 +252,7 @@ const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
  * A tree whose files are exactly those of the cache's last complete scan, each with its recorded size and mtime,
  * gives that scan's result: no file is read and nothing is rebuilt. Null when anything differs.
  */
-async function unchangedTree(cfg: ScanConfig, walker: Walker, cache: ScanCache): Promise<{ index: SourceIndex; state: ScanState } | null | 'cancelled'> {
+async function unchangedTree(cfg: ScanConfig, walker: Walker, cache: ScanCache, kernel: KernelDirectory): Promise<{ index: SourceIndex; state: ScanState } | null | 'cancelled'> {
   // In slices, yielding between them: the editor's event loop stays responsive and cancellation is seen.
   while (!walker.done) {
     if (cfg.signal?.aborted) return 'cancelled';
@@ -254,10 +268,12 @@ async function unchangedTree(cfg: ScanConfig, walker: Walker, cache: ScanCache):
     cfg.onProgress?.(Math.min(files.length, i + 2048), files.length);
     await yieldToEvents();
   }
+  if (!kbuildUnchanged(cfg.root, snap.kbuild)) return null;
   const facts = new Map<string, FileFacts>();
   const report = cache.replaySnapshot(snap, files, (f) => takeFacts(facts, f));
   cfg.onCache?.(report);
-  const state: ScanState = { facts, sets: snap.sets, counts: snap.index.files, extraWrappers: cfg.extraWrappers, sourceFiles: files, model: null };
+  const tree = new SourceTree(cfg.root, kernel, files);
+  const state: ScanState = { facts, sets: snap.sets, counts: snap.index.files, extraWrappers: cfg.extraWrappers, sourceFiles: [...tree.sourceFiles], model: null, tree };
   // A copy of its own (the root as this scan names it): each scan's index carries its own update state.
   return { index: { ...snap.index, root: cfg.root }, state };
 }
@@ -266,10 +282,14 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
   if (!fs.existsSync(cfg.root) || !fs.statSync(cfg.root).isDirectory()) {
     return err({ code: 'not-a-directory', message: `${cfg.root} is not a directory`, file: cfg.root, hint: 'pass the root of a C source tree' });
   }
-  const cache = cfg.cache ? ScanCache.for(cfg, workerScript()) : null;
-  const walker = new Walker(cfg.root, cfg.exclude);
+  const resolved = resolveKernelDirectory(cfg.root, cfg.kernelDirectory);
+  if (!resolved.ok) return resolved;
+  const kernel = resolved.value;
+  const kernelIncludeDirs = kernel.info.includeDirs;
+  const cache = cfg.cache ? ScanCache.for({ ...cfg, kernelIncludeDirs }, workerScript()) : null;
+  const walker = new Walker(cfg.root, cfg.exclude, kernelIncludeDirs);
   if (cache) {
-    const warm = await unchangedTree(cfg, walker, cache);
+    const warm = await unchangedTree(cfg, walker, cache, kernel);
     if (warm === 'cancelled') return cancelled();
     if (warm) return ok(warm);
   }
@@ -354,8 +374,9 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     if (!(await runPass(true))) return cancelled();
     const searched = new Set(sets.search);
     let allTokens = sets.tokens;
+    const tree = new SourceTree(cfg.root, kernel, walker.files);
     for (;;) {
-      const table = macroTableOf(facts.values());
+      const table = macroTableOf(facts.values(), tree);
       const wrappers = new WrapperIndex(facts.values(), table, cfg.extraWrappers);
       // Sorted: batches complete in any order, and the pass (and its cache signature) must not depend on it.
       const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
@@ -378,14 +399,15 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       };
       if (!(await runPass(false))) return cancelled();
     }
-    const { index, model } = buildIndex(cfg.root, facts, counts, cfg.extraWrappers, walker.files);
+    const sourceFiles = [...tree.sourceFiles];
+    const { index, model } = buildIndex(tree, facts, counts, cfg.extraWrappers, sourceFiles);
     const finalSets = { ...sets, tokens: allTokens };
     if (cache) {
       // Not inside `onCache?.(...)`: an optional call skips its arguments when there is no hook.
-      const report = cache.save({ passes: signatures, sets: finalSets, index, builder: builderCode(), files: walker.files });
+      const report = cache.save({ passes: signatures, sets: finalSets, index, builder: builderCode(), kbuild: tree.modules.inputs(), files: walker.files });
       cfg.onCache?.(report);
     }
-    return ok({ index, state: { facts, sets: finalSets, counts, extraWrappers: cfg.extraWrappers, sourceFiles: walker.files, model } });
+    return ok({ index, state: { facts, sets: finalSets, counts, extraWrappers: cfg.extraWrappers, sourceFiles, model, tree } });
   } finally {
     await runner.close();
   }

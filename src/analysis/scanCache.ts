@@ -11,6 +11,8 @@ import { version } from '../../package.json';
 import type { SourceIndex } from '../engine/sourceIndex';
 import type { BatchResult, PassSets } from './batch';
 import type { FileFacts } from './facts';
+import type { KbuildInput } from './kbuild';
+import { isKernelHeader } from './kernelDir';
 import { querySources } from './parser';
 
 /** What the scan cache did in one scan (ScanOptions.onCache). */
@@ -35,6 +37,8 @@ export interface ScanCacheConfig {
   exclude: string[];
   maxFileBytes: number;
   wholeFile: boolean;
+  /** The kernel directory's header folders read with the tree (absolute): their files are in the cache too. */
+  kernelIncludeDirs: string[];
   /** Folder of the cache file; default `${XDG_CACHE_HOME:-~/.cache}/autoload-lens/scan/<hash of the root>`. */
   cacheDir?: string;
 }
@@ -57,10 +61,12 @@ export interface ScanSnapshot {
   index: SourceIndex;
   /** The code that built the index (see builderCode): another build rebuilds it from the cached facts. */
   builder: string;
+  /** The Kbuild and Makefile files the index's module names came from: the snapshot holds while they are unchanged. */
+  kbuild: KbuildInput[];
 }
 
 /** Bumped when the file layout below changes. */
-const FORMAT = 2;
+const FORMAT = 3;
 const FILE_NAME = 'scan-cache.json';
 
 /**
@@ -157,7 +163,7 @@ export class ScanCache {
     const dir = path.resolve(cfg.cacheDir ?? defaultCacheDir(root));
     const file = isInside(dir, root) ? null : path.join(dir, FILE_NAME);
     const key = createHash('sha1')
-      .update(JSON.stringify([FORMAT, analysisCode(workerScript), root, cfg.exclude, cfg.maxFileBytes, cfg.wholeFile, cfg.extraWrappers]))
+      .update(JSON.stringify([FORMAT, analysisCode(workerScript), root, cfg.exclude, cfg.maxFileBytes, cfg.wholeFile, cfg.extraWrappers, cfg.kernelIncludeDirs]))
       .digest('hex');
     const mapKey = `${key}\0${file}`;
     const inside = file ? null : `cache folder ${dir} is inside the scanned tree: nothing is stored`;
@@ -228,9 +234,11 @@ export class ScanCache {
     this.hits++;
     // Most files give nothing to most passes: then only the first pass has something (the file counts) to take.
     if (!facts && !first) return true;
-    const scanned = e.status === 'scanned' ? 1 : 0;
-    const skipped = e.status === 'skipped' ? 1 : 0;
-    const unreadable = scanned || skipped ? [] : [{ file: rel, reason: e.status }];
+    // The kernel directory's headers are not among the tree's counted files.
+    const counted = !isKernelHeader(rel);
+    const scanned = counted && e.status === 'scanned' ? 1 : 0;
+    const skipped = counted && e.status === 'skipped' ? 1 : 0;
+    const unreadable = e.status === 'scanned' || e.status === 'skipped' ? [] : [{ file: rel, reason: e.status }];
     take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: first ? unreadable : [], stats: [], names: new Int32Array(0) });
     return true;
   }
@@ -240,7 +248,7 @@ export class ScanCache {
     if (this.checked.has(rel)) return true;
     const e = this.entries.get(rel);
     if (!e) return false;
-    const st = fs.statSync(this.prefix + rel, { throwIfNoEntry: false });
+    const st = fs.statSync(isKernelHeader(rel) ? rel : this.prefix + rel, { throwIfNoEntry: false });
     if (!st || st.size !== e.size || st.mtimeMs !== e.mtimeMs) {
       this.forget(rel);
       return false;
@@ -315,7 +323,9 @@ export class ScanCache {
     const report = (saved: boolean): ScanCacheReport => ({ file: this.file, source: this.source, hits: this.hits, misses: this.misses, saved, problem: this.problem });
     // Kept only when every file the walk found has an entry (an unreadable file has none): it lists them by entry.
     const complete = snapshot.files.every((rel) => this.entries.has(rel));
-    const same = this.snapshot !== null && complete && JSON.stringify(this.snapshot.passes) === JSON.stringify(snapshot.passes) && this.snapshotOf(snapshot.files) !== null;
+    const same =
+      this.snapshot !== null && complete && JSON.stringify(this.snapshot.passes) === JSON.stringify(snapshot.passes) &&
+      JSON.stringify(this.snapshot.kbuild) === JSON.stringify(snapshot.kbuild) && this.snapshotOf(snapshot.files) !== null;
     this.snapshot = complete ? snapshot : null;
     const stale = !same || [...this.entries].some(([rel, e]) => !this.checked.has(rel) || [...e.outcomes.keys()].some((s) => !this.signatures.has(s)));
     if (!this.file || (this.stored && !stale)) return report(false);
@@ -339,7 +349,7 @@ export class ScanCache {
       });
     }
     stored.paths = paths.join('\n');
-    if (complete) stored.snapshot = { passes: snapshot.passes, sets: snapshot.sets, index: snapshot.index, builder: snapshot.builder, files: snapshot.files.length };
+    if (complete) stored.snapshot = { passes: snapshot.passes, sets: snapshot.sets, index: snapshot.index, builder: snapshot.builder, kbuild: snapshot.kbuild, files: snapshot.files.length };
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
@@ -377,5 +387,6 @@ function isStoredSnapshot(x: unknown, files: number, signatures: string[]): bool
   if (typeof x !== 'object' || x === null) return false;
   const s = x as Partial<ScanSnapshot & { files: number }>;
   return Number.isInteger(s.files) && (s.files as number) <= files && Array.isArray(s.passes) && s.passes.every((p) => signatures.includes(p)) &&
-    typeof s.sets === 'object' && s.sets !== null && typeof s.index === 'object' && s.index !== null && typeof s.builder === 'string';
+    typeof s.sets === 'object' && s.sets !== null && typeof s.index === 'object' && s.index !== null && typeof s.builder === 'string' &&
+    Array.isArray(s.kbuild) && s.kbuild.every((k) => typeof k === 'object' && k !== null && typeof k.file === 'string' && (k.stat === null || (typeof k.stat === 'object' && typeof k.stat.size === 'number' && typeof k.stat.mtimeMs === 'number')));
 }

@@ -68,6 +68,7 @@ export function secondsOption(command: string, p: Parsed, name: string): Result<
 /** Options of the commands that scan sources and write a report (`scan`, and `replay` with --src). */
 export const SCAN_OPTIONS = {
   wrapper: { type: 'string', multiple: true },
+  kdir: { type: 'string' },
   'no-cache': { type: 'boolean' },
 } as const;
 

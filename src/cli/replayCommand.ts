@@ -145,6 +145,8 @@ function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {
   if (wrappers.length > 0 && src === undefined) return err(usageError('replay', '--wrapper only applies with --src DIR'));
   const noCache = p.values['no-cache'] === true;
   if (noCache && src === undefined) return err(usageError('replay', '--no-cache only applies with --src DIR'));
+  const kernelDirectory = stringOption(p, 'kdir');
+  if (kernelDirectory !== undefined && src === undefined) return err(usageError('replay', '--kdir only applies with --src DIR'));
   const modules = stringOption(p, 'modules');
   const loaded = stringOption(p, 'loaded');
   const output = stringOption(p, 'output');
@@ -153,7 +155,7 @@ function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {
     ...(modules !== undefined && { modules }),
     ...(loaded !== undefined && { loaded }),
     ...(src !== undefined && { src }),
-    scan: { wrappers, cache: !noCache },
+    scan: { wrappers, kernelDirectory, cache: !noCache },
     ...(traceFormat !== undefined && { traceFormat: traceFormat as TraceFormat }),
     ...(dupsWindow.value !== undefined && { dupsWindow: dupsWindow.value }),
     format: format.value,

@@ -29,7 +29,7 @@ export async function scanCommand(argv: string[], ctx: CliContext): Promise<Resu
   const index = await scanTreeWithProgress(
     ctx,
     p.positionals[0] as string,
-    { wrappers: listOption(p, 'wrapper'), cache: p.values['no-cache'] !== true },
+    { wrappers: listOption(p, 'wrapper'), kernelDirectory: stringOption(p, 'kdir'), cache: p.values['no-cache'] !== true },
     progressLine(ctx),
   );
   if (!index.ok) return index;

@@ -7,9 +7,11 @@ import type { SourceIndex } from '../engine/sourceIndex';
 import type { CliContext } from './context';
 import type { Progress } from './progress';
 
-/** What the command line says about scanning: extra wrapper names, and whether the on-disk scan cache is used. */
+/** What the command line says about scanning: extra wrapper names, the kernel directory, the on-disk scan cache. */
 export interface ScanChoices {
   wrappers: string[];
+  /** --kdir: undefined for the default (the tree itself when it is a kernel tree, else the running kernel's). */
+  kernelDirectory: string | undefined;
   cache: boolean;
 }
 
@@ -22,6 +24,7 @@ export async function scanTreeWithProgress(
   const { scanTree } = await import('../analysis/index');
   const index = await scanTree(root, {
     extraWrappers: choices.wrappers,
+    kernelDirectory: choices.kernelDirectory,
     cache: choices.cache,
     signal: ctx.signal,
     onProgress: (done: number, total: number) => progress.update(`scanning ${root}: ${done} of ${total} files`),

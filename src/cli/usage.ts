@@ -35,6 +35,7 @@ Options:
                           against its MODULE_ALIAS declarations
   --wrapper NAME          with --src: also treat function or macro NAME as a request_module wrapper
                           (repeatable)
+  --kdir DIR              with --src: the kernel tree the sources build against (see 'scan --help')
   --no-cache              with --src: neither read nor write the scan cache (see 'scan --help')
   --trace-format F        ftrace | trace-cmd | perf | dmesg (default: detected from the content)
   --dups-window SECONDS   how long dups.c keeps a name after its first request completes
@@ -72,12 +73,18 @@ names that can exceed MODULE_NAME_LEN, and alias families nothing declares.
 
 Options:
   --wrapper NAME          also treat function or macro NAME as a request_module wrapper (repeatable)
+  --kdir DIR              the kernel tree the code builds against (make -C DIR M=$PWD), whose
+                          headers supply the macros and constants the scanned tree lacks (default:
+                          the scanned tree when it is a kernel tree, else
+                          /lib/modules/$(uname -r)/build when it exists)
   --no-cache              neither read nor write the scan cache
   --format F              text | json | sarif (default text)
   --output FILE           write the report to FILE (atomically) instead of standard output
 ${FAIL_ON_HELP}
   --color                 colour the text report
   -h, --help              show this help
+
+KBUILD_MODNAME is the module name kbuild derives from each folder's Kbuild or Makefile.
 
 Per-file results are cached outside the tree, in $XDG_CACHE_HOME/autoload-lens/scan (default
 ~/.cache/autoload-lens/scan), keyed by each file's path, size and mtime and by the scan's settings

@@ -1,7 +1,7 @@
 /** The engine's report: what the CLI prints (text, JSON, SARIF) and what the extension shows. */
 import type { TraceFormat, TraceWarning } from './events';
 import type { Resolution } from './resolution';
-import type { CallSiteLinkKind, LinkedLocation, NameOrigin, SourceLocation } from './sourceIndex';
+import type { CallSiteLinkKind, KernelDirectoryInfo, LinkedLocation, NameOrigin, SourceLocation } from './sourceIndex';
 
 export type RuleId = 'duplicate-request' | 'undocumented-alias' | 'unchecked-zero-return' | 'name-too-long' | 'throttled-request';
 export type Severity = 'error' | 'warning' | 'info';
@@ -78,6 +78,8 @@ export interface Report {
   } | null;
   modulesDir: string | null;
   sourceRoot: string | null;
+  /** The kernel directory the source scan read macros from (present with a source index). */
+  kernelDirectory: KernelDirectoryInfo | null;
   summary: ReportSummary;
   requests: RequestRecord[];
   findings: Finding[];

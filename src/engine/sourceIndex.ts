@@ -83,6 +83,13 @@ export interface AliasDeclaration {
   value: string | null;
   /** Why `value` is null. */
   reason: string | null;
+  /**
+   * The module the declaring file is built into, as kbuild names it from the directory's Kbuild or Makefile: the
+   * composite whose `NAME-y`/`NAME-objs` list holds the file's object, else the file's own name when `obj-…` lists
+   * it; `-` and `,` become `_`, as in modules.alias. It is what `KBUILD_MODNAME` expands to. null when no Kbuild or
+   * Makefile lists the file, several modules do, or the file is a header.
+   */
+  module: string | null;
 }
 
 /** A call from one function of the index to another that reaches request call sites. */
@@ -119,8 +126,24 @@ export interface SourceFinding {
   related: Array<SourceLocation & { message: string }>;
 }
 
+/** The kernel tree whose headers supply the macros and constants the scanned tree lacks (`make -C $KDIR M=$PWD`). */
+export interface KernelDirectoryInfo {
+  /** The directory as given or found (a kernel source tree, or a build directory such as /lib/modules/VERSION/build); null when none. */
+  path: string | null;
+  /**
+   * How it was chosen: `given` (the --kdir option, the kernelDirectory setting), `tree` (the scanned tree is itself a
+   * kernel tree), `running-kernel` (/lib/modules/$(uname -r)/build), `none` (neither exists).
+   */
+  source: 'given' | 'tree' | 'running-kernel' | 'none';
+  /** Header folders read from it (absolute); empty when it is the scanned tree itself, whose files are read anyway. */
+  includeDirs: string[];
+  /** Headers (.h files) found under includeDirs. */
+  headers: number;
+}
+
 export interface SourceIndex {
   root: string;
+  kernelDirectory: KernelDirectoryInfo;
   callSites: CallSiteInfo[];
   wrappers: WrapperInfo[];
   aliases: AliasDeclaration[];

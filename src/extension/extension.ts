@@ -88,7 +88,7 @@ async function onSettingsChanged(s: Services, scanner: Scanner, e: vscode.Config
   if (affects('modulesDirectory')) await forgetModulesDirectory(s.context.workspaceState);
   const trace = s.results.traceUri;
   if (trace !== undefined && (affects('modulesDirectory') || affects('dupsWindowSeconds'))) await replay(s, trace, true);
-  if (s.results.index !== undefined && (affects('extraWrappers') || affects('exclude') || affects('maxFileSize'))) {
+  if (s.results.index !== undefined && (affects('extraWrappers') || affects('exclude') || affects('maxFileSize') || affects('kernelDirectory'))) {
     const choice = await vscode.window.showInformationMessage('Autoload Lens: the scan settings changed.', 'Scan Again');
     if (choice === 'Scan Again') await scanner.scanCommand(s.results.sourceRoot);
   }

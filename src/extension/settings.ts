@@ -13,18 +13,20 @@ export interface Settings {
   dupsWindowSeconds: number;
   exclude: string[];
   maxFileSize: number;
+  /** Absolute path of the kernel tree the sources build against; undefined: the scan's default. */
+  kernelDirectory: string | undefined;
 }
 
 export function readSettings(workspaceState: vscode.Memento): Settings {
   const config = vscode.workspace.getConfiguration(SECTION);
   const remembered = workspaceState.get<string>(REMEMBERED_MODULES_DIR);
-  const configured = config.get<string>('modulesDirectory', '').trim();
   return {
-    modulesDirectory: remembered ?? (configured === '' ? undefined : resolveUserPath(configured)),
+    modulesDirectory: remembered ?? optionalPath(config.get<string>('modulesDirectory', '')),
     extraWrappers: config.get<string[]>('extraWrappers', []),
     dupsWindowSeconds: config.get<number>('dupsWindowSeconds', 60),
     exclude: config.get<string[]>('exclude', []),
     maxFileSize: config.get<number>('maxFileSize', 2 * 1024 * 1024),
+    kernelDirectory: optionalPath(config.get<string>('kernelDirectory', '')),
   };
 }
 
@@ -36,6 +38,8 @@ export function rememberModulesDirectory(workspaceState: vscode.Memento, dir: st
 export function forgetModulesDirectory(workspaceState: vscode.Memento): Thenable<void> {
   return workspaceState.update(REMEMBERED_MODULES_DIR, undefined);
 }
+
+const optionalPath = (value: string): string | undefined => (value.trim() === '' ? undefined : resolveUserPath(value.trim()));
 
 function resolveUserPath(value: string): string {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;

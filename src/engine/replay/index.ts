@@ -153,6 +153,7 @@ class ReplaySession {
       },
       modulesDir: this.inputs.modules?.dir ?? null,
       sourceRoot: this.opts.source?.root ?? null,
+      kernelDirectory: this.opts.source?.kernelDirectory ?? null,
       summary: {
         requests: this.replayer.requests,
         loads: this.replayer.loads,

@@ -1,6 +1,6 @@
 /** The replay report as JSON (schemaVersion 1). Field names are a public contract: add fields, never rename. */
 import { RULE_IDS, type Finding, type Report, type ReportSummary, type RequestRecord, type RuleId } from '../report';
-import type { SourceLocation } from '../sourceIndex';
+import type { KernelDirectoryInfo, SourceLocation } from '../sourceIndex';
 import { mapped, sortKeys, stringify, stringifyChunks } from './jsonValue';
 
 export function renderJson(report: Report): string {
@@ -30,10 +30,16 @@ function jsonDocument(report: Report): Record<string, unknown> {
       : null,
     modulesDir: report.modulesDir,
     sourceRoot: report.sourceRoot,
+    kernelDirectory: report.kernelDirectory && kernelDirectoryJson(report.kernelDirectory),
     summary: summaryJson(report.summary),
     requests: mapped(report.requests, requestJson),
     findings: mapped(report.findings, findingJson),
   };
+}
+
+/** The kernel directory of a source scan, as both the scan and the replay report give it. */
+export function kernelDirectoryJson(k: KernelDirectoryInfo): Record<string, unknown> {
+  return { path: k.path, source: k.source, includeDirs: k.includeDirs, headers: k.headers };
 }
 
 /** One entry per rule, in RULES order, zero when the rule found nothing. */

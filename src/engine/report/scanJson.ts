@@ -1,7 +1,7 @@
 /** The source index as JSON (schemaVersion 1). Field names are a public contract: add fields, never rename. */
 import { shapeText } from '../nameShape';
 import type { SourceFinding, SourceIndex } from '../sourceIndex';
-import { locationJson } from './json';
+import { kernelDirectoryJson, locationJson } from './json';
 import { mapped, stringify, stringifyChunks } from './jsonValue';
 import { scanSummary } from './scanSummary';
 import { TOOL_NAME, TOOL_VERSION } from './tool';
@@ -20,6 +20,7 @@ function scanDocument(index: SourceIndex): Record<string, unknown> {
     schemaVersion: 1,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
     root: index.root,
+    kernelDirectory: kernelDirectoryJson(index.kernelDirectory),
     summary: scanSummary(index),
     callSites: mapped(index.callSites, (c) => ({
       file: c.file,
@@ -59,6 +60,7 @@ function scanDocument(index: SourceIndex): Record<string, unknown> {
       value: a.value,
       reason: a.reason,
       column: a.column,
+      module: a.module,
     })),
     functions: mapped(index.functions, (f) => ({
       name: f.name,

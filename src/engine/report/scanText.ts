@@ -1,6 +1,7 @@
 /** The source index as a person reads it: totals, the wrappers discovered, then source findings grouped by rule. */
 import { RULE_IDS, RULES, type Severity } from '../report';
 import type { SourceFinding, SourceIndex } from '../sourceIndex';
+import { describeKernelDirectory } from './kernelDirectory';
 import { scanSummary, tally } from './scanSummary';
 import { append, escapeControl, makeStyle, SEVERITIES, table, truncate, wrap, type Column, type Style } from './textFormat';
 import { TOOL_NAME, TOOL_VERSION } from './tool';
@@ -19,6 +20,7 @@ export function renderScanText(index: SourceIndex, opts: ScanTextOptions = {}): 
   const out: string[] = [
     style.bold(`${TOOL_NAME} ${TOOL_VERSION}: scan of ${escapeControl(index.root)}`),
     `  files  ${s.files} scanned, ${s.skippedFiles} skipped, ${s.unreadableFiles} unreadable`,
+    `  kernel ${escapeControl(describeKernelDirectory(index.kernelDirectory))}`,
     '',
     style.bold('Summary'),
     ...table(

@@ -1,5 +1,6 @@
 /** The replay report as a person reads it in a terminal: a summary table, then the findings grouped by rule. */
 import { RULE_IDS, RULES, type Finding, type Report, type RequestRecord, type RuleId, type Severity } from '../report';
+import { describeKernelDirectory } from './kernelDirectory';
 import {
   append,
   columnWidths,
@@ -66,6 +67,7 @@ function header(report: Report, style: Style): string[] {
   }
   lines.push(`  modules  ${report.modulesDir === null ? '(none: resolutions unknown)' : escapeControl(report.modulesDir)}`);
   lines.push(`  sources  ${report.sourceRoot === null ? '(none)' : escapeControl(report.sourceRoot)}`);
+  if (report.kernelDirectory) lines.push(`  kernel   ${escapeControl(describeKernelDirectory(report.kernelDirectory))}`);
   return lines;
 }
 

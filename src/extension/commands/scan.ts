@@ -1,5 +1,6 @@
 /** Scan Workspace: indexes a folder's C sources, then keeps the index current as files are edited. */
 import * as vscode from 'vscode';
+import { describeKernelDirectory } from '../../engine/report/kernelDirectory';
 import type { SourceIndex } from '../../engine/sourceIndex';
 import { loadLayers } from '../engine';
 import { IncrementalUpdates } from '../incremental';
@@ -52,7 +53,7 @@ export class Scanner implements vscode.Disposable {
       showEngineError(this.s, parser.error);
       return undefined;
     }
-    this.s.log.info(`scanning ${root.fsPath} with the ${parser.value.backend} parser (max file size ${settings.maxFileSize} bytes, exclude [${settings.exclude.join(', ')}], extra wrappers [${settings.extraWrappers.join(', ')}])`);
+    this.s.log.info(`scanning ${root.fsPath} with the ${parser.value.backend} parser (max file size ${settings.maxFileSize} bytes, exclude [${settings.exclude.join(', ')}], extra wrappers [${settings.extraWrappers.join(', ')}], kernel directory ${settings.kernelDirectory ?? 'automatic'})`);
     const started = Date.now();
     const epoch = this.s.results.epoch;
     const result = await vscode.window.withProgress(
@@ -64,6 +65,7 @@ export class Scanner implements vscode.Disposable {
           exclude: settings.exclude,
           maxFileBytes: settings.maxFileSize,
           extraWrappers: settings.extraWrappers,
+          kernelDirectory: settings.kernelDirectory,
           signal: abort.signal,
           onProgress: percentReporter(progress, (done, total) => `${done} / ${total} files`),
           onCache: (c) =>
@@ -100,7 +102,7 @@ export class Scanner implements vscode.Disposable {
     this.s.log.info(
       `scanned ${index.root} in ${ms} ms: ${f.scanned} files read, ${f.skipped} skipped (size, generated, binary, excluded), ` +
         `${f.unreadable.length} unreadable; ${index.callSites.length} call sites, ${index.wrappers.length} wrappers, ` +
-        `${index.aliases.length} alias declarations, ${index.findings.length} findings`,
+        `${index.aliases.length} alias declarations, ${index.findings.length} findings; kernel directory ${describeKernelDirectory(index.kernelDirectory)}`,
     );
     for (const u of f.unreadable.slice(0, LOGGED_UNREADABLE)) this.s.log.warn(`${u.file}: ${u.reason}`);
     if (f.unreadable.length > LOGGED_UNREADABLE) this.s.log.warn(`… and ${f.unreadable.length - LOGGED_UNREADABLE} more unreadable files`);

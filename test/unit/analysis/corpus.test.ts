@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { scanTree } from '../../../src/analysis/index';
 import type { CallSiteInfo, SourceIndex } from '../../../src/engine/sourceIndex';
@@ -26,6 +27,57 @@ function aliasMacrosDefined(): Set<string> {
     for (const m of fs.readFileSync(p, 'latin1').matchAll(/^[ \t]*#[ \t]*define[ \t]+(MODULE_ALIAS\w*)/gm)) names.add(m[1]!);
   }
   return names;
+}
+
+/** Declarations that pass KBUILD_MODNAME, found with a regex of our own: `[file, line, macro, arguments]`. */
+function kbuildModnameDeclarations(): Array<[string, number, string, string]> {
+  const found: Array<[string, number, string, string]> = [];
+  for (const p of filesUnder(tree, (name) => name.endsWith('.c'))) {
+    fs.readFileSync(p, 'latin1').split('\n').forEach((line, i) => {
+      const m = /^\s*(MODULE_ALIAS\w*)\s*\((.*KBUILD_MODNAME.*)\)\s*;/.exec(line);
+      if (m) found.push([path.relative(tree, p), i + 1, m[1] as string, m[2] as string]);
+    });
+  }
+  return found.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+}
+
+/** Each of those files' module, read by hand in its folder's Makefile of 6.12 (`-` is `_` in module names). */
+const MODULE_OF: Record<string, string> = {
+  'drivers/crypto/qce/core.c': 'qcrypto', // qcrypto-objs := core.o …
+  'drivers/crypto/qcom-rng.c': 'qcom_rng',
+  'drivers/leds/simple/simatic-ipc-leds-gpio-apollolake.c': 'simatic_ipc_leds_gpio_apollolake',
+  'drivers/leds/simple/simatic-ipc-leds-gpio-elkhartlake.c': 'simatic_ipc_leds_gpio_elkhartlake',
+  'drivers/leds/simple/simatic-ipc-leds-gpio-f7188x.c': 'simatic_ipc_leds_gpio_f7188x',
+  'drivers/leds/simple/simatic-ipc-leds.c': 'simatic_ipc_leds',
+  'drivers/memory/ti-aemif.c': 'ti_aemif',
+  'drivers/net/wireguard/main.c': 'wireguard', // wireguard-y := main.o …
+  'drivers/platform/x86/siemens/simatic-ipc-batt-apollolake.c': 'simatic_ipc_batt_apollolake',
+  'drivers/platform/x86/siemens/simatic-ipc-batt-elkhartlake.c': 'simatic_ipc_batt_elkhartlake',
+  'drivers/platform/x86/siemens/simatic-ipc-batt-f7188x.c': 'simatic_ipc_batt_f7188x',
+  'drivers/platform/x86/siemens/simatic-ipc-batt.c': 'simatic_ipc_batt',
+  'drivers/power/reset/keystone-reset.c': 'keystone_reset',
+  'drivers/rpmsg/rpmsg_ctrl.c': 'rpmsg_ctrl',
+  'drivers/rpmsg/rpmsg_ns.c': 'rpmsg_ns',
+  'drivers/watchdog/simatic-ipc-wdt.c': 'simatic_ipc_wdt',
+  'fs/fuse/virtio_fs.c': 'virtiofs', // virtiofs-y := virtio_fs.o
+};
+
+/** What each macro puts before its argument (include/linux/fs.h:2619, include/net/rtnetlink.h:218). */
+const PREFIX: Record<string, string> = { MODULE_ALIAS_FS: 'fs-', MODULE_ALIAS_RTNL_LINK: 'rtnl-link-' };
+
+/** `alias PATTERN MODULE` lines of the real modules.alias of the 6.1 boot, and the modules its modules.dep lists. */
+function bootModules(): { aliases: Map<string, Set<string>>; modules: Set<string> } {
+  const dir = path.resolve(__dirname, '../../../../samples/boot-6.1-qemu/modules');
+  const aliases = new Map<string, Set<string>>();
+  for (const line of fs.readFileSync(path.join(dir, 'modules.alias'), 'utf8').split('\n')) {
+    const [word, pattern, module] = line.split(' ');
+    if (word !== 'alias' || !pattern || !module) continue;
+    aliases.set(pattern, (aliases.get(pattern) ?? new Set()).add(module));
+  }
+  const modules = new Set(
+    fs.readFileSync(path.join(dir, 'modules.dep'), 'utf8').split('\n').filter((l) => l !== '').map((l) => path.basename(l.split(':')[0] as string).replace(/\.ko(\.\w+)?$/, '').replace(/-/g, '_')),
+  );
+  return { aliases, modules };
 }
 
 describe('analysis on the linux-6.12 tree', { timeout: 30 * 60 * 1000 }, () => {
@@ -103,6 +155,37 @@ describe('analysis on the linux-6.12 tree', { timeout: 30 * 60 * 1000 }, () => {
     // Defined in include/ but used by no declaration in 6.12.
     assert.deepEqual([...defined].filter((m) => !used.has(m)).sort(), ['MODULE_ALIAS_BLOCKDEV', 'MODULE_ALIAS_FCOE_PCI', 'MODULE_ALIAS_NET_PF_PROTO_NAME', 'MODULE_ALIAS_XFRM_MODE']);
     assert.deepEqual(index.aliases.filter((a) => a.value === null).map((a) => `${a.file}:${a.line} ${a.reason}`), []);
+  });
+
+  it('expands KBUILD_MODNAME to the module its Makefile builds, never to a #define of samples/ or tools/', () => {
+    const declarations = kbuildModnameDeclarations();
+    assert.equal(declarations.length, 17);
+    for (const [file, line, macro, args] of declarations) {
+      const module = MODULE_OF[file];
+      assert.ok(module, `${file}:${line} not read by hand`);
+      const prefix = macro === 'MODULE_ALIAS' ? (/^"([^"]*)"\s*KBUILD_MODNAME$/.exec(args)?.[1] ?? null) : (PREFIX[macro] ?? null);
+      assert.ok(prefix !== null, `${file}:${line} ${macro}(${args}): prefix not known`);
+      const found = index.aliases.filter((a) => a.file === file && a.line === line).map((a) => [a.macro, a.value, a.module]);
+      assert.deepEqual(found, [[macro, `${prefix}${module}`, module]], `${file}:${line}`);
+    }
+    assert.deepEqual(index.aliases.filter((a) => a.value !== null && /(^|[-:])foo$/.test(a.value)).map((a) => `${a.file}:${a.line}`), []);
+  });
+
+  it("names the module of each declaration as depmod did where the 6.1 boot's modules.alias lists it", () => {
+    const valuesIn = (file: string) => index.aliases.filter((a) => a.file === file).map((a) => `${a.value} ${a.module}`);
+    // Lines of the real modules.alias: `alias fs-virtiofs virtiofs`, `alias rtnl-link-wireguard wireguard`, ….
+    assert.deepEqual(valuesIn('fs/fuse/virtio_fs.c'), ['fs-virtiofs virtiofs']);
+    assert.deepEqual(valuesIn('drivers/net/wireguard/main.c'), ['rtnl-link-wireguard wireguard', 'net-pf-16-proto-16-family-wireguard wireguard']);
+    assert.deepEqual(valuesIn('drivers/watchdog/simatic-ipc-wdt.c'), ['platform:simatic_ipc_wdt simatic_ipc_wdt']);
+    assert.deepEqual(valuesIn('drivers/leds/simple/simatic-ipc-leds.c'), ['platform:simatic_ipc_leds simatic_ipc_leds']);
+    const boot = bootModules();
+    // Every declaration of a module 6.1 also builds, whose alias 6.1 lists, is listed there for that module, but two:
+    // ipt_icmp and ip6t_icmp6 moved from ip_tables.c and ip6_tables.c (6.1's ip_tables.c:34) to xt_tcpudp.c since.
+    const disagree = index.aliases
+      .filter((a) => a.value !== null && a.module !== null && boot.modules.has(a.module) && boot.aliases.has(a.value))
+      .filter((a) => !boot.aliases.get(a.value as string)?.has(a.module as string))
+      .map((a) => `${a.file}:${a.line} ${a.value} ${a.module}`);
+    assert.deepEqual(disagree, ['net/netfilter/xt_tcpudp.c:24 ipt_icmp xt_tcpudp', 'net/netfilter/xt_tcpudp.c:25 ip6t_icmp6 xt_tcpudp']);
   });
 
   it('expands aliases to what depmod writes', () => {

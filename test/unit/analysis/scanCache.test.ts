@@ -177,3 +177,62 @@ describe('scan cache on disk', () => {
     assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).snapshot.builder, builder);
   });
 });
+
+describe('scan cache and what besides the C files the index depends on', () => {
+  let work: string;
+  let tree: string;
+  let kdir: string;
+
+  before(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'autoload-lens-cache-oot-'));
+    tree = path.join(work, 'tree');
+    fs.cpSync(path.join(repo, 'test/fixtures/out-of-tree'), tree, { recursive: true });
+    // A kernel directory of a few lines: module.h for MODULE_ALIAS, fs.h for MODULE_ALIAS_FS.
+    kdir = path.join(work, 'kdir');
+    fs.mkdirSync(path.join(kdir, 'include/linux'), { recursive: true });
+    fs.writeFileSync(path.join(kdir, 'include/linux/module.h'), '#define MODULE_INFO(tag, info) __MODULE_INFO(tag, tag, info)\n#define MODULE_ALIAS(_alias) MODULE_INFO(alias, _alias)\n');
+    fs.writeFileSync(path.join(kdir, 'include/linux/fs.h'), '#define MODULE_ALIAS_FS(NAME) MODULE_ALIAS("fs-" NAME)\n');
+  });
+  after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+  async function scan(cacheDir: string | undefined): Promise<{ index: SourceIndex; report: ScanCacheReport | null }> {
+    let report: ScanCacheReport | null = null;
+    const r = await scanTree(tree, { threads: 0, kernelDirectory: kdir, ...(cacheDir ? { cacheDir } : { cache: false }), onCache: (c) => (report = c) });
+    if (!r.ok) assert.fail(r.error.message);
+    return { index: r.value, report };
+  }
+  const valuesIn = (index: SourceIndex, file: string) => index.aliases.filter((a) => a.file === file).map((a) => `${a.module} ${a.value}`);
+
+  it('sees a changed Makefile though every C file is unchanged', async () => {
+    const cache = path.join(work, 'cache');
+    const first = await scan(cache);
+    assert.deepEqual(valuesIn(first.index, 'sub/x_util.c'), ['mydrv_x mydrv-x:mydrv_x', 'mydrv_x null']);
+    assert.deepEqual(valuesIn(first.index, 'main.c').slice(1, 2), ['mydrv fs-mydrv']);
+    fs.writeFileSync(path.join(tree, 'sub/Makefile'), 'obj-m += renamed.o\nrenamed-y := x_main.o x_util.o\n');
+    const second = await scan(cache);
+    assert.equal(second.report?.misses, 0);
+    assert.deepEqual(second.index, (await scan(undefined)).index);
+    assert.deepEqual(valuesIn(second.index, 'sub/x_util.c'), ['renamed mydrv-x:renamed', 'renamed null']);
+    // A Kbuild file next to the Makefile takes its place.
+    fs.writeFileSync(path.join(tree, 'sub/Kbuild'), 'obj-m += via-kbuild.o\nvia-kbuild-objs := x_util.o\n');
+    const third = await scan(cache);
+    assert.deepEqual(valuesIn(third.index, 'sub/x_util.c'), ['via_kbuild mydrv-x:via_kbuild', 'via_kbuild null']);
+  });
+
+  it("reads a changed header of the kernel directory again, and keys the cache on the kernel directory", async () => {
+    const cache = path.join(work, 'cache-k');
+    const first = await scan(cache);
+    fs.writeFileSync(path.join(kdir, 'include/linux/fs.h'), '#define MODULE_ALIAS_FS(NAME) MODULE_ALIAS("fs2-" NAME)\n');
+    const changed = await scan(cache);
+    assert.deepEqual(valuesIn(changed.index, 'main.c').slice(1, 2), ['mydrv fs2-mydrv']);
+    assert.deepEqual(changed.index, (await scan(undefined)).index);
+    // Only the changed header is read again (in each pass that selects it).
+    const total = (first.report?.misses ?? 0) + (first.report?.hits ?? 0);
+    assert.ok(changed.report && changed.report.misses > 0 && changed.report.misses < total, JSON.stringify(changed.report));
+    let report: ScanCacheReport | null = null;
+    const none = await scanTree(tree, { threads: 0, kernelDirectory: null, cacheDir: cache, onCache: (c) => (report = c) });
+    assert.ok(none.ok);
+    assert.equal((report as ScanCacheReport | null)?.source, 'none');
+    assert.match((report as ScanCacheReport | null)?.problem ?? '', /from another version or other scan settings/);
+  });
+});

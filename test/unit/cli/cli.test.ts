@@ -71,6 +71,12 @@ test('bad usage exits 2 with the problem and where to read the usage', () => {
   assert.equal(run('replay', trace, '--trace-format', 'etl').stderr.split('\n')[0], "autoload-lens: --trace-format must be one of ftrace, trace-cmd, perf, dmesg (got 'etl')");
   assert.equal(run('replay', trace, '--fail-on', 'sometimes').code, 2);
   assert.equal(run('replay', trace, '--wrapper', 'x').stderr.split('\n')[0], 'autoload-lens: --wrapper only applies with --src DIR');
+  assert.equal(run('replay', trace, '--kdir', '/usr/src/linux').stderr.split('\n')[0], 'autoload-lens: --kdir only applies with --src DIR');
+  assert.deepEqual(run('scan', 'test/unit/cli/fixtures/src', '--kdir', 'no/such/kdir'), {
+    code: 2,
+    stdout: '',
+    stderr: 'autoload-lens: no/such/kdir: kernel directory no/such/kdir is not a directory\n  hint: pass the kernel tree the code builds against (make -C $KDIR), e.g. /lib/modules/$(uname -r)/build\n',
+  });
   assert.equal(run('resolve', 'fs-ext4').stderr.split('\n')[0], 'autoload-lens: --modules DIR is required: the directory holding modules.alias');
   assert.equal(run('scan').stderr.split('\n')[0], 'autoload-lens: give the source directory to scan');
 });

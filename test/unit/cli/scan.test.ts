@@ -45,7 +45,10 @@ test('scan JSON: every call site, wrapper, alias and finding of the fixture tree
     { name: 'foo_attach', kind: 'function', file: 'drivers/foo/foo.c', line: 6, pattern: 'foo-*', calls: 'request_module', queue: null },
     { name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 7, pattern: 'fs-*', calls: 'request_module', queue: null },
   ]);
-  assert.deepEqual(doc.aliases, [{ file: 'fs/ext4/super.c', line: 3, macro: 'MODULE_ALIAS_FS', value: 'fs-ext4', reason: null, column: 1 }]);
+  // No Kbuild or Makefile in the fixture: the declaring file's module is not known.
+  assert.deepEqual(doc.aliases, [{ file: 'fs/ext4/super.c', line: 3, macro: 'MODULE_ALIAS_FS', value: 'fs-ext4', reason: null, column: 1, module: null }]);
+  // The fixture holds include/linux/module.h: a kernel tree, its own kernel directory.
+  assert.deepEqual(doc.kernelDirectory, { path: src, source: 'tree', includeDirs: [], headers: 0 });
   assert.deepEqual(
     doc.findings.map((f: { rule: string; severity: string; location: unknown }) => [f.rule, f.severity, f.location]),
     [
@@ -78,7 +81,7 @@ test('scan text and SARIF; --output writes the file and nothing else', () => {
   const text = run('scan', src);
   assert.equal(text.code, 1);
   const lines = text.stdout.split('\n');
-  assert.deepEqual(lines.slice(0, 2), [`autoload-lens 0.1.0: scan of ${src}`, '  files  5 scanned, 0 skipped, 0 unreadable']);
+  assert.deepEqual(lines.slice(0, 3), [`autoload-lens 0.1.0: scan of ${src}`, '  files  5 scanned, 0 skipped, 0 unreadable', `  kernel ${src} (the scanned tree itself)`]);
   const wrappers = lines.indexOf('Wrappers (2)');
   assert.deepEqual(lines.slice(wrappers + 1, wrappers + 4), [
     '  name         kind      sites  pattern  defined at',
@@ -124,6 +127,7 @@ test('replay --src links every request to the call site that made it', () => {
   assert.equal(r.stderr, '');
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.sourceRoot, src);
+  assert.deepEqual(doc.kernelDirectory, { path: src, source: 'tree', includeDirs: [], headers: 0 });
   assert.deepEqual(
     doc.requests.map((q: { name: string; callSite: unknown }) => [q.name, q.callSite]),
     [

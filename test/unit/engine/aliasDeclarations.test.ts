@@ -4,7 +4,7 @@ import { AliasCatalog } from '../../../src/engine/aliasDeclarations';
 import type { AliasDeclaration } from '../../../src/engine/sourceIndex';
 
 function decl(file: string, line: number, macro: string, value: string | null): AliasDeclaration {
-  return { file, line, column: 1, macro, value, reason: value === null ? 'not expandable' : null };
+  return { file, line, column: 1, macro, value, reason: value === null ? 'not expandable' : null, module: null };
 }
 
 const aliases: AliasDeclaration[] = [

@@ -32,6 +32,7 @@ export function sampleReport(): Report {
     },
     modulesDir: 'samples/boot-6.1-qemu/modules',
     sourceRoot: null,
+    kernelDirectory: null,
     summary: {
       requests: 6,
       loads: 2,
@@ -115,6 +116,7 @@ export function linkedReport(): Report {
 export function sampleIndex(): SourceIndex {
   return {
     root: '/src/linux',
+    kernelDirectory: { path: '/src/linux', source: 'tree', includeDirs: [], headers: 0 },
     callSites: [
       {
         file: 'fs/filesystems.c', line: 274, column: 9, callee: 'request_module', kind: 'direct', via: [],
@@ -138,8 +140,8 @@ export function sampleIndex(): SourceIndex {
     ],
     wrappers: [{ name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 265, pattern: 'fs-*', calls: 'request_module', queue: null }],
     aliases: [
-      { file: 'fs/ext4/super.c', line: 7436, column: 1, macro: 'MODULE_ALIAS_FS', value: 'fs-ext4', reason: null },
-      { file: 'drivers/bar.c', line: 3, column: 1, macro: 'MODULE_ALIAS', value: null, reason: 'BAR_NAME is not defined in the tree' },
+      { file: 'fs/ext4/super.c', line: 7436, column: 1, macro: 'MODULE_ALIAS_FS', value: 'fs-ext4', reason: null, module: 'ext4' },
+      { file: 'drivers/bar.c', line: 3, column: 1, macro: 'MODULE_ALIAS', value: null, reason: 'BAR_NAME is not defined in the tree', module: null },
     ],
     functions: [
       { name: 'get_fs_type', file: 'fs/filesystems.c', line: 265, endLine: 283, isStatic: false, calls: [] },

@@ -7,7 +7,7 @@ test('replay JSON: schemaVersion 1, fixed top-level and summary fields, newline 
   const text = renderJson(sampleReport());
   assert.ok(text.endsWith('}\n'));
   const doc = JSON.parse(text);
-  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'trace', 'modulesDir', 'sourceRoot', 'summary', 'requests', 'findings']);
+  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'trace', 'modulesDir', 'sourceRoot', 'kernelDirectory', 'summary', 'requests', 'findings']);
   assert.equal(doc.schemaVersion, 1);
   assert.deepEqual(doc.summary, {
     requests: 6,

@@ -10,6 +10,7 @@ test('scan text: totals, callees, return uses, rules, wrappers, findings with re
     [
       'autoload-lens 0.1.0: scan of /src/linux',
       '  files  3 scanned, 1 skipped, 1 unreadable',
+      '  kernel /src/linux (the scanned tree itself)',
       '',
       'Summary',
       '  indexed                     count',
@@ -63,7 +64,7 @@ test('scan JSON: schemaVersion 1 with the fixed fields of call sites, wrappers, 
   const text = renderScanJson(sampleIndex());
   assert.ok(text.endsWith('}\n'));
   const doc = JSON.parse(text);
-  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'root', 'summary', 'callSites', 'wrappers', 'aliases', 'functions', 'findings', 'files']);
+  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'root', 'kernelDirectory', 'summary', 'callSites', 'wrappers', 'aliases', 'functions', 'findings', 'files']);
   assert.equal(doc.schemaVersion, 1);
   assert.deepEqual(doc.summary, {
     files: 3,
@@ -85,7 +86,8 @@ test('scan JSON: schemaVersion 1 with the fixed fields of call sites, wrappers, 
   });
   assert.deepEqual(Object.keys(doc.callSites[0]).slice(0, 10), ['file', 'line', 'column', 'callee', 'kind', 'via', 'function', 'format', 'pattern', 'returnUse']);
   assert.deepEqual(doc.wrappers, [{ name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 265, pattern: 'fs-*', calls: 'request_module', queue: null }]);
-  assert.deepEqual(doc.aliases[1], { file: 'drivers/bar.c', line: 3, macro: 'MODULE_ALIAS', value: null, reason: 'BAR_NAME is not defined in the tree', column: 1 });
+  assert.deepEqual(doc.aliases[1], { file: 'drivers/bar.c', line: 3, macro: 'MODULE_ALIAS', value: null, reason: 'BAR_NAME is not defined in the tree', column: 1, module: null });
+  assert.deepEqual(doc.kernelDirectory, { path: '/src/linux', source: 'tree', includeDirs: [], headers: 0 });
   assert.deepEqual(doc.functions[0], { name: 'get_fs_type', file: 'fs/filesystems.c', line: 265, endLine: 283, isStatic: false, calls: [] });
   assert.deepEqual(doc.findings[0], {
     rule: 'unchecked-zero-return',
