@@ -25,6 +25,8 @@ export interface PassSets {
   indexNames: boolean;
   /** Macros not named MODULE_ALIAS* found to declare aliases (their top-level calls are declarations). */
   aliasMacros: string[];
+  /** Functions that fill a buffer a request's name is read from: their definitions are read for what they print. */
+  fillers: string[];
 }
 
 export interface BatchResult {
@@ -52,7 +54,7 @@ export function preparePass(p: PassSets): PreparedPass {
   return {
     search: new MultiMatcher(p.search),
     searchHeaders: new DefineMatcher(p.searchHeaders),
-    sets: { tokens: p.tokens.map((s) => Buffer.from(s)), callees: new Set(p.callees), constants: new Set(p.constants), wholeFile: p.wholeFile, aliasMacros: new Set(p.aliasMacros) },
+    sets: { tokens: p.tokens.map((s) => Buffer.from(s)), callees: new Set(p.callees), constants: new Set(p.constants), wholeFile: p.wholeFile, aliasMacros: new Set(p.aliasMacros), fillers: new Set(p.fillers) },
     definesOnly: { tokens: p.searchHeaders.map((s) => Buffer.from(s)), callees: new Set(), constants: new Set(p.constants), wholeFile: false },
     indexNames: p.indexNames,
   };

@@ -21,6 +21,8 @@ export type ArgExpr =
    * later. `storage` is `struct.field` (`nft_module_request.module`).
    */
   | { kind: 'stored'; text: string; storage: string; deps: number[] }
+  /** A local buffer passed to a function that fills it (`snd_hdac_codec_modalias(codec, buf, size)`): argument `index`. */
+  | { kind: 'filled'; text: string; callee: string; index: number }
   /** A local assigned only literals and printed buffers: it holds one of them (NULL assignments are left out). */
   | { kind: 'choice'; text: string; options: ArgExpr[] }
   | { kind: 'expr'; text: string; deps: number[] };
@@ -103,4 +105,16 @@ export function mergeFacts(had: FileFacts, add: FileFacts): FileFacts {
     ...((had.aliasMacros || add.aliasMacros) && { aliasMacros: [...new Set([...(had.aliasMacros ?? []), ...(add.aliasMacros ?? [])])] }),
     ...((had.includes ?? add.includes) && { includes: had.includes ?? add.includes }),
   };
+}
+
+/** Functions whose definitions must be read to know what they fill a request's buffer with (see ArgExpr `filled`). */
+export function fillersWanted(f: FileFacts): string[] {
+  const out: string[] = [];
+  const visit = (a: ArgExpr): void => {
+    if (a.kind === 'filled') out.push(a.callee);
+    else if (a.kind === 'choice') a.options.forEach(visit);
+    else if (a.kind === 'printed') [a.format, ...a.args].forEach(visit);
+  };
+  for (const c of f.calls) c.args.forEach(visit);
+  return out;
 }

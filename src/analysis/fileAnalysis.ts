@@ -21,6 +21,8 @@ export interface AnalysisSets {
   wholeFile?: boolean;
   /** Macros not named MODULE_ALIAS* whose expansion declares an alias (DECLARE_USB_FUNCTION): found so far. */
   aliasMacros?: ReadonlySet<string>;
+  /** Functions that fill a request's buffer: their definitions' fills of a parameter are recorded. */
+  fillers?: ReadonlySet<string>;
 }
 
 
@@ -112,7 +114,7 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   const declares = declaresAlias(sets);
   const aliasMacros: string[] = [];
   for (const hit of hits) {
-    const relevant = callees.has(hit.name) || declares(hit.name) || sets.constants.has(hit.name);
+    const relevant = callees.has(hit.name) || declares(hit.name) || sets.constants.has(hit.name) || sets.fillers?.has(hit.name) === true;
     if (!relevant) continue;
     const line = lineIndex(lines, hit.offset);
     const logical = logicalLine(lines, line);
@@ -129,7 +131,7 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
       }
       continue;
     }
-    if (sets.constants.has(hit.name) && !callees.has(hit.name) && !declares(hit.name)) continue;
+    if (sets.constants.has(hit.name) && !callees.has(hit.name) && !declares(hit.name) && sets.fillers?.has(hit.name) !== true) continue;
     // Only a call is read from code: a name with no argument list after it (a function pointer in a table) is not.
     if (!opensArguments(lines.buf, hit.offset + hit.name.length)) continue;
     const region = boundaries.around(line);
@@ -158,7 +160,10 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
       if (entry) entry.hits.push(h);
       else items.set(item.startIndex, { item, hits: [h] });
     }
-    for (const { item, hits } of items.values()) readItem(parser, item, hits, recorded, declares, calls, definitions, aliases);
+    for (const { item, hits } of items.values()) {
+      readItem(parser, item, hits, recorded, declares, calls, definitions, aliases);
+      if (sets.fillers && item.type === 'function_definition') readFiller(parser, item, sets.fillers, calls, definitions);
+    }
     return true;
   };
 
@@ -457,6 +462,27 @@ function enclosing(node: CNode, type: string): CNode | null {
   return null;
 }
 
+/**
+ * A function that fills a buffer a request's name is read from (`int snd_hdac_codec_modalias(..., char *buf, ...)`):
+ * its prints or copies into a parameter are recorded as calls of it, so the tree-wide step knows what it writes.
+ */
+function readFiller(parser: CParser, fn: CNode, fillers: ReadonlySet<string>, calls: RawCall[], definitions: Map<string, RawDefinition>): void {
+  const entry = functionScope(parser, fn);
+  if (!entry || !fillers.has(entry.def.name)) return;
+  const { scope, def } = entry;
+  let fills = false;
+  for (const bc of bodyCalls(parser, scope)) {
+    if (!FILL_CALLS.has(bc.callee)) continue;
+    const dest = bc.node.childForFieldName('arguments')?.namedChildren[0];
+    if (!dest || paramIndex(scope, unwrap(dest).text) === null) continue;
+    const calleeNode = bc.node.childForFieldName('function');
+    if (!calleeNode) continue;
+    calls.push(rawCall(parser, bc.node, calleeNode, bc.callee, scope, 0));
+    fills = true;
+  }
+  if (fills) definitions.set(`${def.name}:${def.line}`, def);
+}
+
 /** Macro bodies are parsed as a function body (continuations, `#` and `##` blanked) so the same capture code reads them. */
 function readMacro(parser: CParser, lines: Lines, start: number, end: number, def: MacroDefinition, callees: ReadonlySet<string>, calls: RawCall[], definitions: Map<string, RawDefinition>): void {
   const first = lines.text(start);
@@ -628,14 +654,32 @@ function computeLocalValue(parser: CParser, name: string, text: string, scope: S
     if (args[fmtAt]) return { kind: 'printed', text, format: argExpr(parser, args[fmtAt], scope, depth + 1), args: rest };
   }
   const assigned = assignedValues(scope, name);
+  // A buffer nothing is assigned to, handed to one function: that function fills it.
+  if (assigned.length === 0) {
+    const fill = filledBy(parser, name, scope);
+    if (fill) return { kind: 'filled', text, ...fill };
+  }
   // Only literals (and buffers printed with a format) reach it: the name is one of them.
   const options = assigned.filter((v) => !isNullConstant(v)).map((v) => argExpr(parser, v, scope, depth + 1));
-  if (options.length > 0 && options.every((o) => o.kind === 'string' || o.kind === 'printed' || o.kind === 'choice')) {
+  if (options.length > 0 && options.every((o) => o.kind === 'string' || o.kind === 'printed' || o.kind === 'choice' || o.kind === 'filled')) {
     return { kind: 'choice', text, options: options.flatMap((o) => (o.kind === 'choice' ? o.options : [o])) };
   }
   const deps = new Set<number>();
   for (const value of assigned) depsOf(parser, value, scope, depth + 1).forEach((d) => deps.add(d));
   return { kind: 'expr', text, deps: [...deps].sort((a, b) => a - b) };
+}
+
+/** The one call that receives the local `name` as an argument (not a request, not a known print or copy), if one. */
+function filledBy(parser: CParser, name: string, scope: Scope): { callee: string; index: number } | null {
+  let found: { callee: string; index: number } | null = null;
+  for (const bc of bodyCalls(parser, scope)) {
+    const args = bc.node.childForFieldName('arguments')?.namedChildren ?? [];
+    const index = args.findIndex((a) => unwrap(a).text === name);
+    if (index < 0) continue;
+    if (found || REQUEST_FUNCTIONS.has(bc.callee) || FILL_CALLS.has(bc.callee)) return null;
+    found = { callee: bc.callee, index };
+  }
+  return found;
 }
 
 /** `NULL` or `0`: a pointer a request never uses (the code tests it first). */

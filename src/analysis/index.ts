@@ -106,6 +106,7 @@ export function updateFile(index: SourceIndex, relPath: string, text: string): S
       wholeFile: false,
       indexNames: false,
       aliasMacros: [],
+      fillers: [],
     },
     counts: index.files,
     extraWrappers: [],

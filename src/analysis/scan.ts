@@ -10,7 +10,7 @@ import { err, ok, type Result } from '../engine/result';
 import type { SourceIndex } from '../engine/sourceIndex';
 import { type BatchResult, type PassSets, preparePass, runBatch } from './batch';
 import { tokenize } from './cpp';
-import { type FileFacts, mergeFacts } from './facts';
+import { type FileFacts, fillersWanted, mergeFacts } from './facts';
 import { buildIndex, type FileCounts, type IndexModel, macroTableOf } from './indexBuilder';
 import { kbuildUnchanged } from './kbuild';
 import { isKernelHeader, type KernelDirectory, resolveKernelDirectory } from './kernelDir';
@@ -133,7 +133,7 @@ async function inProcessRunner(cfg: ScanConfig): Promise<Result<Runner>> {
   const loaded = await getParser(cfg.backend);
   if (!loaded.ok) return loaded;
   const parser = loaded.value;
-  let pass = preparePass({ search: [], searchHeaders: [], tokens: [], callees: [], constants: [], wholeFile: cfg.wholeFile, indexNames: false, aliasMacros: [] });
+  let pass = preparePass({ search: [], searchHeaders: [], tokens: [], callees: [], constants: [], wholeFile: cfg.wholeFile, indexNames: false, aliasMacros: [], fillers: [] });
   return ok({
     setPass: (p) => {
       pass = preparePass(p);
@@ -310,6 +310,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       wholeFile: cfg.wholeFile,
       indexNames: true,
       aliasMacros: [],
+      fillers: [],
     };
     // What the first pass read of each file: later passes read only the files that can hold their names.
     const names = new Map<string, FileNames>();
@@ -381,7 +382,8 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       // Sorted: batches complete in any order, and the pass (and its cache signature) must not depend on it.
       const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
       const aliasMacros = sorted([...facts.values()].flatMap((f) => f.aliasMacros ?? []));
-      const names = [...wrappers.globalNames(), ...aliasMacros].filter((n) => !searched.has(n));
+      const fillers = sorted([...facts.values()].flatMap(fillersWanted));
+      const names = [...wrappers.globalNames(), ...aliasMacros, ...fillers].filter((n) => !searched.has(n));
       const constants = [...wantedConstants(facts.values(), searched, table, wrappers)];
       if (names.length === 0 && constants.length === 0) break;
       [...names, ...constants].forEach((n) => searched.add(n));
@@ -396,6 +398,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
         wholeFile: cfg.wholeFile,
         indexNames: false,
         aliasMacros,
+        fillers,
       };
       if (!(await runPass(false))) return cancelled();
     }

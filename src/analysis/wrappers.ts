@@ -196,6 +196,8 @@ export class WrapperIndex {
         return evaluated(renderFormat('symbol:%s', symbol === null ? [] : [{ kind: 'string', value: symbol }]), null);
       }
       const fmt = values[api.formatAt];
+      // request_module(buf) of a buffer printed elsewhere: the name is what was printed (vsnprintf keeps it as it is).
+      if (fmt?.value?.kind === 'shape' && values.length === api.formatAt + 1) return evaluated(renderFormat('%s', [fmt.value]), fmt.format ?? null);
       if (fmt?.value?.kind !== 'string') return null;
       const args = values.slice(api.formatAt + 1);
       const rendered = renderFormat(fmt.value.value, args.map((a) => a.value));
@@ -253,6 +255,13 @@ export class WrapperIndex {
         return { text: a.text, value: null, options: a.options.map((o) => this.value(o, env, file)) };
       case 'stored':
         return { text: a.text, value: null, storage: a.storage };
+      case 'filled': {
+        // What the filling function prints or copies into that parameter (its own arguments are not known here).
+        const def = this.resolve(a.callee, file);
+        const fill = def?.calls.find((c) => FILL_CALLS.has(c.callee) && c.args[0]?.kind === 'param' && c.args[0].index === a.index);
+        const filled = fill && filledValue(fill);
+        return filled && def ? { ...this.value(filled, null, def.file), text: a.text } : { text: a.text, value: null };
+      }
       case 'printed': {
         const fmt = this.value(a.format, env, file);
         if (fmt.value?.kind !== 'string') return { text: a.text, value: null };

@@ -68,15 +68,20 @@ describe('linking a traced request to the lines that can make its name', () => {
     });
   });
 
-  it('narrows a variable name to the literals assigned to it (snd_request_other: snd-seq or snd-timer)', () => {
+  it('narrows a variable name to the literals assigned to it and to what the function that fills it prints', () => {
     assert.deepEqual(linker.link('snd_open', 'snd', 'snd-seq'), {
       link: 'inlined',
       locations: [at('sound/core/sound.c', 22, 2, 'inlined', 'snd_open', 'autoload_device', 'snd_request_other')],
     });
     const other = index.callSites.find((s) => s.function === 'snd_request_other');
     assert.deepEqual(other?.shapes, [['snd-seq'], ['snd-timer']]);
-    // hda_bind's mod may also be a buffer filled elsewhere: nothing narrows it, and any name matches.
-    assert.equal(index.callSites.find((s) => s.function === 'request_codec_module')?.shapes, null);
+    // hda_bind's mod is one of two literals, or the buffer snd_hdac_codec_modalias() fills with its format (in another
+    // file, sound/hda/hdac_device.c), newline included.
+    const codec = index.callSites.find((s) => s.function === 'request_codec_module');
+    const hex = (width: number) => ({ conversion: 'X', flags: '0', width, precision: null });
+    assert.deepEqual(codec?.shapes, [['snd-hda-codec-hdmi'], ['snd-hda-codec-generic'], ['hdaudio:v', hex(8), 'r', hex(8), 'a', hex(2), '\n']]);
+    assert.equal(linker.link('snd_hda_codec_configure', null, 'hdaudio:v1AF40022r00100101a01\n').link, 'inlined');
+    assert.equal(linker.link('snd_hda_codec_configure', null, 'hdaudio:v1AF40022r00100101a01').link, 'stale');
   });
 
   it('says stale, with the call sites the name fits, when the symbol cannot make the name; none when its sources were not scanned', () => {
