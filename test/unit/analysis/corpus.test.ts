@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { scanTree } from '../../../src/analysis/index';
+import { shapeText } from '../../../src/engine/nameShape';
 import type { CallSiteInfo, SourceIndex } from '../../../src/engine/sourceIndex';
 import { filesUnder, KERNEL_TREE, requireKernelTree } from '../../fixtures/kernelTree';
 
@@ -130,6 +131,30 @@ describe('analysis on the linux-6.12 tree', { timeout: 30 * 60 * 1000 }, () => {
     assert.equal(wrappers.get('dvb_attach')?.pattern, 'symbol:*');
     assert.equal(wrappers.get('blk_request_module')?.pattern, 'block-major-*-*');
     assert.equal(wrappers.get('tty_ldisc_get')?.pattern, 'tty-ldisc-*');
+  });
+
+  it('discovers the deferred wrapper nft_request_module from the code, and its calls (read with grep, net/netfilter)', () => {
+    const nft = index.wrappers.find((w) => w.name === 'nft_request_module');
+    assert.deepEqual([nft?.kind, nft?.file, nft?.queue], ['function', 'net/netfilter/nf_tables_api.c', 'nft_module_request.module']);
+    const calls = index.callSites.filter((c) => c.callee === 'nft_request_module').map((c) => `${c.file}:${c.line} ${(c.shapes ?? []).map(shapeText).join(' | ')}`);
+    assert.deepEqual(calls, [
+      'net/netfilter/nf_tables_api.c:973 nft-chain-%u-%s',
+      'net/netfilter/nf_tables_api.c:3135 nft-expr-%u-%s',
+      'net/netfilter/nf_tables_api.c:3166 nft-expr-%s',
+      'net/netfilter/nf_tables_api.c:7884 nft-obj-%u',
+      'net/netfilter/nf_tables_api.c:8595 nf-flowtable-%u',
+      // modname is "nf_log_syslog" or "nfnetlink_log", by the target's name.
+      'net/netfilter/nft_compat.c:279 nf_log_syslog | nfnetlink_log',
+      'net/netfilter/nft_log.c:135 nf_log_syslog',
+      'net/netfilter/nft_log.c:137 nfnetlink_log',
+    ]);
+    // The request that reads the queue: nf_tables_module_autoload's request_module("%s", req->module).
+    assert.deepEqual(direct.filter((c) => c.queue === 'nft_module_request.module').map((c) => `${c.file} ${c.function}`), ['net/netfilter/nf_tables_api.c nf_tables_module_autoload']);
+  });
+
+  it('narrows a name to the literals assigned to it and to what the function filling its buffer prints', () => {
+    const codec = direct.find((c) => c.file === 'sound/pci/hda/hda_bind.c' && c.function === 'request_codec_module');
+    assert.deepEqual(codec?.shapes?.map(shapeText), ['snd-hda-codec-hdmi', 'snd-hda-codec-generic', 'hdaudio:v%08Xr%08Xa%02X\n']);
   });
 
   it('computes concrete names at wrapper call sites with constant arguments', () => {
