@@ -1,8 +1,21 @@
 // Bundles the CLI, the extension and the tests with esbuild (tsc only type-checks).
 // Tree-sitter's native bindings locate their prebuilds relative to their own package, so they stay external.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+
+function filesUnder(dir, suffix) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && d.name.endsWith(suffix))
+    .map((d) => join(d.parentPath ?? d.path, d.name));
+}
+
+// The scan cache keeps whole indexes (with their findings' messages), which the code of every bundle builds: a hash
+// of the sources that build them, the same in every bundle of one build, tells the cache when they changed.
+const indexCode = createHash('sha1');
+for (const file of ['src/analysis', 'src/engine'].flatMap((dir) => filesUnder(dir, '')).sort()) indexCode.update(file).update(readFileSync(file));
 
 const nativeExternals = ['vscode', 'tree-sitter', 'tree-sitter-c', 'web-tree-sitter'];
 const common = {
@@ -13,14 +26,8 @@ const common = {
   sourcemap: true,
   loader: { '.scm': 'text' },
   logLevel: 'warning',
+  define: { AUTOLOAD_LENS_INDEX_CODE: JSON.stringify(indexCode.digest('hex')) },
 };
-
-function filesUnder(dir, suffix) {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile() && d.name.endsWith(suffix))
-    .map((d) => join(d.parentPath ?? d.path, d.name));
-}
 
 const production = process.argv.includes('--production');
 const builds = [];
