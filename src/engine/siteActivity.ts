@@ -10,8 +10,6 @@ export interface NameActivity {
   requests: RequestRecord[];
   /** How many of them dups.c took as duplicates of an earlier request. */
   duplicates: number;
-  /** Modules these requests loaded, in the order they loaded. */
-  loaded: string[];
 }
 
 export interface SiteActivity {
@@ -21,31 +19,24 @@ export interface SiteActivity {
   names: NameActivity[];
   /** Modules the call site's requests loaded, each once, in the order they first loaded. */
   loaded: string[];
-  /** Modules the requested names resolve to (modprobe -R), each once. */
-  providers: string[];
 }
 
 /** `requests` are the trace requests linked to one call site, in trace order. */
 export function siteActivity(requests: readonly RequestRecord[]): SiteActivity {
   const byName = new Map<string, NameActivity>();
   const loaded = new Set<string>();
-  const providers = new Set<string>();
   let duplicates = 0;
   for (const r of requests) {
     let n = byName.get(r.name);
-    if (n === undefined) byName.set(r.name, (n = { name: r.name, requests: [], duplicates: 0, loaded: [] }));
+    if (n === undefined) byName.set(r.name, (n = { name: r.name, requests: [], duplicates: 0 }));
     n.requests.push(r);
     if (r.duplicateOf !== null) {
       n.duplicates++;
       duplicates++;
     }
-    for (const m of r.loadedModules) {
-      if (!n.loaded.includes(m)) n.loaded.push(m);
-      loaded.add(m);
-    }
-    for (const m of r.resolution.modules) providers.add(m);
+    for (const m of r.loadedModules) loaded.add(m);
   }
-  return { requests: requests.length, duplicates, names: [...byName.values()], loaded: [...loaded], providers: [...providers] };
+  return { requests: requests.length, duplicates, names: [...byName.values()], loaded: [...loaded] };
 }
 
 /** The first `max` items joined with `, `, and `+N` for the rest: `ext4, binfmt_misc +8`. */

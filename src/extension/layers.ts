@@ -3,7 +3,7 @@
  * (tree-sitter is required only when a parser is loaded) and the engine's entry points. One module, so a build can
  * emit it as a bundle of its own that activation never reads.
  */
-export { linkCallSite, loadParser, prepareUpdates, scanTree, updateFile } from '../analysis/index';
+export { describeScanProgress, linkCallSite, loadParser, prepareUpdates, scanFraction, scanTree, updateFile } from '../analysis/index';
 export { openModuleDb } from '../engine/modules/index';
 export { openInputs, replayText, replayTrace } from '../engine/replay/index';
 export { renderJson, renderSarif, renderScanJson, renderScanSarif } from '../engine/report/index';

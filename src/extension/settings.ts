@@ -13,6 +13,8 @@ export interface Settings {
   dupsWindowSeconds: number;
   exclude: string[];
   maxFileSize: number;
+  /** Whether activation restores the scan and the replay this workspace had before a window reload. */
+  restoreOnStartup: boolean;
 }
 
 export function readSettings(workspaceState: vscode.Memento): Settings {
@@ -25,6 +27,7 @@ export function readSettings(workspaceState: vscode.Memento): Settings {
     dupsWindowSeconds: config.get<number>('dupsWindowSeconds', 60),
     exclude: config.get<string[]>('exclude', []),
     maxFileSize: config.get<number>('maxFileSize', 2 * 1024 * 1024),
+    restoreOnStartup: config.get<boolean>('restoreOnStartup', true),
   };
 }
 

@@ -154,3 +154,45 @@ describe('a hostile trace', () => {
     assert.deepEqual(wb().dialogs, []);
   });
 });
+
+describe('a window reload', () => {
+  const { wb, step } = sharedWorkbench('reload', () => ({ vsix: packagedVsix(), folder: fixtureWorkspace }));
+  let before: { status: string; problems: string };
+
+  /** The Autoload Lens item and the Problems counts of the status bar, once the results are in. */
+  async function statusBar(): Promise<{ status: string; problems: string }> {
+    const status = await wb().page.locator('.statusbar-item', { hasText: /Autoload \d+/ }).first().innerText({ timeout: 30_000 });
+    const problems = await wb().page.locator('[id="status.problems"]').first().innerText({ timeout: 10_000 });
+    return { status: status.trim(), problems: problems.replace(/\s+/g, ' ').trim() };
+  }
+
+  step('scan, replay and the report, as before a reload', async () => {
+    await wb().runCommand('Autoload Lens: Scan Workspace');
+    await wb().openFileAs('traces/trace.txt', 'Autoload Trace');
+    await wb().runCommand('Autoload Lens: Replay Trace…');
+    await wb().runCommand('Autoload Lens: Open Report');
+    await wb().webviewFrame('section.summary');
+    before = await statusBar();
+    assert.match(before.status, /Autoload \d+/);
+  });
+
+  step('Developer: Reload Window brings back Problems, the views and the report tab, without scanning the tree again', async () => {
+    await wb().runCommand('Developer: Reload Window');
+    await wb().page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await eventually(async () => assert.deepEqual(await statusBar(), before), 60_000);
+    const tab = wb().page.locator('.tabs-container .tab', { hasText: 'Autoload Lens Report' });
+    await tab.first().waitFor({ timeout: 30_000 });
+    await tab.first().click();
+    const frame = await wb().webviewFrame('section.summary');
+    assert.match(await frame.locator('section.summary').innerText(), /264/);
+    await wb().page.locator('.activitybar .action-item a[aria-label^="Autoload Lens"]').click();
+    const sites = await wb().viewRows('Call Sites', 8);
+    assert.ok(sites.some((r) => r.label === 'fs-*'), JSON.stringify(sites));
+    await wb().screenshot('reload.png');
+    const restored = await wb().outputLines('Autoload Lens', 'restored the scan');
+    assert.match(restored[restored.length - 1]!, /restored the scan of .* and the replay of .*trace\.txt in \d+ ms$/);
+    const cache = await wb().outputLines('Autoload Lens', 'scan cache');
+    assert.match(cache[cache.length - 1]!, /files unchanged, none read/);
+  });
+});
+
