@@ -1,7 +1,7 @@
 /**
  * Findings as a source line shows them: one entry per rule and call site. A busy call site (get_fs_type asks for every
  * fs-* name) takes part in many trace findings, one per name; on its source line they become one entry that counts
- * them, joined with the scan's own finding of the same rule there, with the requests from that call site listed.
+ * them, joined with the scan's own finding of the same rule there, with a line per name that points at its requests.
  */
 import type { Finding, Report, RequestRecord, RuleId, Severity } from './report';
 import { RULE_IDS } from './report';
@@ -12,8 +12,17 @@ import type { SourceFinding, SourceLocation } from './sourceIndex';
 type SiteRule = Exclude<RuleId, 'throttled-request' | 'name-too-long'>;
 const SITE_RULES: ReadonlySet<RuleId> = new Set<SiteRule>(['duplicate-request', 'undocumented-alias', 'unchecked-zero-return']);
 
-/** How many names a message lists before saying how many more there are. */
-const LISTED_NAMES = 8;
+/** How many names a message lists before saying how many more there are (and how many name lines an editor shows). */
+export const LISTED_NAMES = 8;
+
+/** One requested name of a call site's entry: where its requests are in the trace, in a line. */
+export interface SiteName {
+  name: string;
+  /** The trace line to go to: its first duplicate for duplicate-request, else its first request. */
+  line: number;
+  /** `fs-hfs: 3 duplicates of line 582 (lines 583, 584, 585): loaded hfs`. */
+  text: string;
+}
 
 export interface SiteFindings {
   rule: RuleId;
@@ -27,6 +36,8 @@ export interface SiteFindings {
   trace: Finding[];
   /** Indexes (into the report's requests) of those findings' requests made from this call site, in trace order. */
   requests: number[];
+  /** The names of those requests, in the order the message lists them. */
+  names: SiteName[];
   message: string;
 }
 
@@ -93,59 +104,111 @@ function finish(g: Group, requests: readonly RequestRecord[]): SiteFindings {
   const indexes = [...g.requests].sort((a, b) => a - b);
   const fromSite = indexes.flatMap((i) => (requests[i] === undefined ? [] : [requests[i]!]));
   const sourceText = g.source.map((f) => f.message).join('. ');
+  const rule = g.rule as SiteRule;
+  const groups = g.trace.length === 0 ? [] : nameGroups(rule, fromSite);
   let message: string;
   if (g.trace.length === 0) message = sourceText;
   else if (g.trace.length === 1 && g.source.length === 0) message = g.trace[0]!.message;
   else {
     message = sourceText === ''
-      ? describeTrace(g.rule as SiteRule, fromSite, ' in the trace')
-      : `${sourceText}. In the trace: ${describeTrace(g.rule as SiteRule, fromSite, '')}`;
+      ? describeTrace(rule, groups, fromSite, ' in the trace')
+      : `${sourceText}. In the trace: ${describeTrace(rule, groups, fromSite, '')}`;
   }
-  return { rule: g.rule, severity, location: g.location, source: g.source, trace: g.trace, requests: indexes, message };
+  const names = groups.map((n) => ({ name: n.name, line: n.counted[0]!.line, text: nameText(rule, n, requests) }));
+  return { rule: g.rule, severity, location: g.location, source: g.source, trace: g.trace, requests: indexes, names, message };
 }
 
-/** Names with how often they were requested: `fs-hfs ×3, fs-ext4`, the most requested first, at most LISTED_NAMES. */
-function namesText(requests: readonly RequestRecord[], detail?: (r: RequestRecord) => string): string {
-  const counts = new Map<string, { n: number; first: RequestRecord }>();
+/** A name's requests from the call site, and those of them the entry counts (for duplicate-request, the duplicates). */
+interface NameGroup {
+  name: string;
+  all: RequestRecord[];
+  counted: RequestRecord[];
+}
+
+/** How undocumented a name is, most serious first (the order the message gives them in). */
+const UNDOCUMENTED_ORDER: Record<string, number> = { none: 0, module: 1, alias: 2, unknown: 3 };
+
+/** The names in the order a message lists them: by how they are undocumented, then the most counted first, then trace order. */
+function nameGroups(rule: SiteRule, requests: readonly RequestRecord[]): NameGroup[] {
+  const anyDuplicate = requests.some((r) => r.duplicateOf !== null);
+  const counts = (r: RequestRecord) => rule !== 'duplicate-request' || !anyDuplicate || r.duplicateOf !== null;
+  const byName = new Map<string, NameGroup>();
   for (const r of requests) {
-    const c = counts.get(r.name);
-    if (c === undefined) counts.set(r.name, { n: 1, first: r });
-    else c.n++;
+    let n = byName.get(r.name);
+    if (n === undefined) byName.set(r.name, (n = { name: r.name, all: [], counted: [] }));
+    n.all.push(r);
+    if (counts(r)) n.counted.push(r);
   }
-  const sorted = [...counts].sort((a, b) => b[1].n - a[1].n);
-  const shown = sorted.slice(0, LISTED_NAMES).map(([name, c]) => `${name}${c.n > 1 ? ` ×${c.n}` : ''}${detail ? ` (${detail(c.first)})` : ''}`);
-  const more = sorted.length - LISTED_NAMES;
+  const kind = (n: NameGroup) => (rule === 'undocumented-alias' ? UNDOCUMENTED_ORDER[n.all[0]!.resolution.kind] ?? 4 : 0);
+  return [...byName.values()].filter((n) => n.counted.length > 0).sort((a, b) => kind(a) - kind(b) || b.counted.length - a.counted.length);
+}
+
+/** `fs-hfs ×3, fs-ext4`, at most LISTED_NAMES. */
+function namesText(groups: readonly NameGroup[], detail?: (r: RequestRecord) => string): string {
+  const shown = groups.slice(0, LISTED_NAMES).map((n) => `${n.name}${n.counted.length > 1 ? ` ×${n.counted.length}` : ''}${detail ? ` (${detail(n.counted[0]!)})` : ''}`);
+  const more = groups.length - LISTED_NAMES;
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
-const distinctNames = (requests: readonly RequestRecord[]) => new Set(requests.map((r) => r.name)).size;
+const zeroAnswer = (r: RequestRecord) => (r.outcome === 'builtin' ? 'built in' : `${r.resolution.modules.join(', ')} already loaded`);
 
 /** `where` follows "from this call site": ` in the trace`, or nothing when the message already says so. */
-function describeTrace(rule: SiteRule, requests: readonly RequestRecord[], where: string): string {
+function describeTrace(rule: SiteRule, groups: readonly NameGroup[], requests: readonly RequestRecord[], where: string): string {
+  const counted = groups.reduce((n, g) => n + g.counted.length, 0);
   switch (rule) {
     case 'duplicate-request': {
-      const duplicates = requests.filter((r) => r.duplicateOf !== null);
-      if (duplicates.length === 0) {
-        return `${plural(requests.length, 'request')} from this call site${where} (${namesText(requests)}) ${requests.length === 1 ? 'was' : 'were'} requested again by other call sites while dups.c still tracked ${requests.length === 1 ? 'it' : 'them'}.`;
+      if (requests.every((r) => r.duplicateOf === null)) {
+        return `${plural(counted, 'request')} from this call site${where} (${namesText(groups)}) ${counted === 1 ? 'was' : 'were'} requested again by other call sites while dups.c still tracked ${counted === 1 ? 'it' : 'them'}.`;
       }
-      return `${plural(duplicates.length, 'duplicate request')} of ${plural(distinctNames(duplicates), 'name')} from this call site${where}: ${namesText(duplicates)}.`;
+      return `${plural(counted, 'duplicate request')} of ${plural(groups.length, 'name')} from this call site${where}: ${namesText(groups)}.`;
     }
     case 'undocumented-alias': {
-      const parts: string[] = [];
-      const of = (kinds: string[]) => requests.filter((r) => kinds.includes(r.resolution.kind));
-      const none = of(['none']);
-      const module = of(['module']);
-      const alias = of(['alias']);
-      const undeclared = of(['unknown']);
-      if (none.length > 0) parts.push(`nothing documents ${namesText(none)}, so modprobe fails with "not found"`);
-      if (module.length > 0) parts.push(`${namesText(module)} ${distinctNames(module) === 1 ? 'is' : 'are'} requested by plain module name`);
-      if (alias.length > 0) parts.push(`only modules.alias documents ${namesText(alias)}`);
-      if (undeclared.length > 0) parts.push(`no MODULE_ALIAS* declaration in the sources documents ${namesText(undeclared)}`);
-      const n = distinctNames(requests);
-      return `${plural(n, 'undocumented name')} requested from this call site${where} (${plural(requests.length, 'request')}): ${parts.join('; ')}.`;
+      const of = (kind: string) => groups.filter((n) => n.all[0]!.resolution.kind === kind);
+      // The names modprobe cannot load, or loads by module name, by name; the names that only lack a declaration in the
+      // sources (information) by name only when they are all there is: the related lines name them.
+      const serious = of('none').length + of('module').length > 0;
+      const infos = (list: NameGroup[]) => (serious ? plural(list.length, 'other name') : namesText(list));
+      const parts = [
+        of('none').length > 0 && `nothing documents ${namesText(of('none'))}, so modprobe fails with "not found"`,
+        of('module').length > 0 && `${namesText(of('module'))} ${of('module').length === 1 ? 'is' : 'are'} requested by plain module name`,
+        of('alias').length > 0 && `only modules.alias documents ${infos(of('alias'))}`,
+        of('unknown').length > 0 && `no MODULE_ALIAS* declaration in the sources documents ${infos(of('unknown'))}`,
+      ].filter((p): p is string => typeof p === 'string');
+      return `${plural(groups.length, 'undocumented name')} requested from this call site${where} (${plural(counted, 'request')}): ${parts.join('; ')}.`;
     }
     case 'unchecked-zero-return':
-      return `${plural(requests.length, 'request')} from this call site${where} that modprobe answered with 0 while loading nothing new: ${namesText(requests, (r) => (r.outcome === 'builtin' ? 'built in' : `${r.resolution.modules.join(', ')} already loaded`))}.`;
+      return `${plural(counted, 'request')} from this call site${where} that modprobe answered with 0 while loading nothing new: ${namesText(groups, zeroAnswer)}.`;
+  }
+}
+
+/** `line 70`, `lines 583, 584, 585`, `lines 1, 2, 3, 4, 5 and 20 more`. */
+function linesText(requests: readonly RequestRecord[]): string {
+  if (requests.length === 1) return `line ${requests[0]!.line}`;
+  const shown = requests.slice(0, 5).map((r) => r.line).join(', ');
+  return `lines ${shown}${requests.length > 5 ? ` and ${requests.length - 5} more` : ''}`;
+}
+
+const outcomeText = (r: RequestRecord) => (r.loadedModules.length > 0 ? `loaded ${r.loadedModules.join(', ')}` : r.outcome.replace(/-/g, ' '));
+
+const UNDOCUMENTED_WHY: Record<string, string> = {
+  none: 'nothing documents it',
+  module: 'a plain module name',
+  alias: 'only modules.alias documents it',
+  unknown: 'no MODULE_ALIAS* declaration documents it',
+};
+
+function nameText(rule: SiteRule, n: NameGroup, requests: readonly RequestRecord[]): string {
+  const first = n.counted[0]!;
+  switch (rule) {
+    case 'duplicate-request': {
+      if (first.duplicateOf === null) return `${n.name}: ${linesText(n.counted)}, requested again by other call sites`;
+      const anchors = [...new Set(n.counted.map((r) => requests[r.duplicateOf!]?.line))].filter((l): l is number => l !== undefined);
+      return `${n.name}: ${plural(n.counted.length, 'duplicate')} of ${anchors.length === 1 ? 'line' : 'lines'} ${anchors.join(', ')} (${linesText(n.counted)}): ${outcomeText(first)}`;
+    }
+    case 'undocumented-alias':
+      return `${n.name}: ${plural(n.counted.length, 'request')} (${linesText(n.counted)}): ${UNDOCUMENTED_WHY[first.resolution.kind] ?? first.resolution.kind}`;
+    case 'unchecked-zero-return':
+      return `${n.name}: ${plural(n.counted.length, 'request')} (${linesText(n.counted)}): ${zeroAnswer(first)}`;
   }
 }
 
@@ -153,6 +216,5 @@ function describeTrace(rule: SiteRule, requests: readonly RequestRecord[], where
 export function requestText(r: RequestRecord, requests: readonly RequestRecord[]): string {
   const anchor = r.duplicateOf === null ? undefined : requests[r.duplicateOf];
   const duplicate = anchor === undefined ? '' : `, duplicate of line ${anchor.line}`;
-  const outcome = r.loadedModules.length > 0 ? `loaded ${r.loadedModules.join(', ')}` : r.outcome.replace(/-/g, ' ');
-  return `${r.name}${r.wait ? '' : ' (nowait)'} by ${who(r)} at ${r.time.toFixed(6)} s${duplicate}: ${outcome}`;
+  return `${r.name}${r.wait ? '' : ' (nowait)'} by ${who(r)} at ${r.time.toFixed(6)} s${duplicate}: ${outcomeText(r)}`;
 }

@@ -1,18 +1,16 @@
 /**
  * Problems: on a source line, one entry per rule and call site (the engine's siteFindings: the scan's finding and the
- * trace's findings of that call site, counted, with the requests as related information); on a trace line, each trace
- * finding. Updated per file, and only for files whose entries changed: an edit never empties the panel on the way.
+ * trace's findings of that call site, counted, with a related line per name that goes to its requests); on a trace
+ * line, each trace finding. Updated per file, and only for files whose entries changed: an edit never empties the
+ * panel on the way.
  */
 import * as vscode from 'vscode';
 import { traceLineOf } from '../engine/findingCounts';
 import type { Finding, RuleId, Severity } from '../engine/report';
-import { requestText, type SiteFindings } from '../engine/siteFindings';
+import { LISTED_NAMES, requestText, type SiteFindings } from '../engine/siteFindings';
 import type { Results } from './results';
 
 const DIAGNOSTIC_SOURCE = 'Autoload Lens';
-
-/** Requests listed as related information of one call site's entry (the message counts them all). */
-const MAX_RELATED_REQUESTS = 50;
 
 const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,
@@ -78,16 +76,15 @@ export class Diagnostics implements vscode.Disposable {
     const where = this.results.sourceLocation(site.location);
     if (where === undefined) return undefined;
     const d = diagnostic(where.range, site.message, site.rule, site.severity, this.extensionUri);
-    const requests = this.results.report?.requests ?? [];
+    // A line per name, as many as the message lists: VS Code shows related information in the hover of the line too.
     d.relatedInformation = [
       ...site.source.flatMap((f) => f.related.flatMap((r) => {
         const loc = this.results.sourceLocation(r);
         return loc === undefined ? [] : [new vscode.DiagnosticRelatedInformation(loc, r.message)];
       })),
-      ...site.requests.slice(0, MAX_RELATED_REQUESTS).flatMap((i) => {
-        const r = requests[i];
-        const loc = r === undefined ? undefined : this.results.traceLocation(r.line);
-        return r === undefined || loc === undefined ? [] : [new vscode.DiagnosticRelatedInformation(loc, requestText(r, requests))];
+      ...site.names.slice(0, LISTED_NAMES).flatMap((n) => {
+        const loc = this.results.traceLocation(n.line);
+        return loc === undefined ? [] : [new vscode.DiagnosticRelatedInformation(loc, n.text)];
       }),
     ];
     return { uri: where.uri, diagnostic: d };

@@ -33,5 +33,5 @@ export async function restoreResults(s: Services, scanner: Scanner, session: Ses
   });
   const what = [s.results.index && `the scan of ${s.results.index.root}`, s.results.report && `the replay of ${trace?.fsPath ?? ''}`]
     .filter((w): w is string => typeof w === 'string');
-  s.log.info(`restored ${what.length > 0 ? what.join(' and ') : 'nothing'} in ${Date.now() - started} ms`);
+  s.log.info(`restored in ${Date.now() - started} ms: ${what.length > 0 ? what.join(' and ') : 'nothing'}`);
 }

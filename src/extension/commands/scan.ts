@@ -25,14 +25,14 @@ async function pickFolder(arg: unknown): Promise<vscode.Uri | undefined> {
   return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Folder to scan for request_module() call sites' }))?.uri;
 }
 
-/** The scan cache's part, in files: `55,442 files unchanged, none read` or `12 of 55,442 files read (new or changed)`. */
+/** What the scan cache did, in files: `55,442 files unchanged, none read` or `12 of 55,442 files read (new or changed)…`. */
 function cacheText(c: ScanCacheReport): string {
-  const where = c.file ?? '(none: no writable place outside the tree)';
-  const from = c.source === 'none' ? 'empty' : `from ${c.source}`;
+  const where = c.file ?? 'no cache file: no writable place outside the tree';
+  const from = { disk: 'read from disk', memory: 'held in memory', none: 'empty' }[c.source];
   const files = c.filesRead === 0
     ? `${number(c.files)} files unchanged, none read`
     : c.filesRead === c.files ? `all ${number(c.files)} files read` : `${number(c.filesRead)} of ${number(c.files)} files read (new or changed), the others unchanged`;
-  return `scan cache ${where} (${from}): ${files}${c.saved ? '; saved' : ''}${c.problem ? ` (${c.problem})` : ''}`;
+  return `scan cache: ${files}${c.saved ? '; saved' : ''} (${from}; ${where})${c.problem ? `; ${c.problem}` : ''}`;
 }
 
 export class Scanner implements vscode.Disposable {

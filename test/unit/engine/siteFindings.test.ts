@@ -40,18 +40,62 @@ test('get_fs_type in the real boot: one entry per rule on its line, counting the
     ['undocumented-alias', 284, 'warning'],
   ]);
   const [dups, undocumented] = atSite as [typeof atSite[0], typeof atSite[0]];
-  // The six fs-* groups of the boot (see realTrace.test.ts): fs-nosuchfs2 and fs-hfs repeated 3 times, fs-nosuchfs,
-  // fs-minix, fs-squashfs and fs-iso9660 once: 10 duplicates of 6 names, listed by count, then in trace order.
+  // The six fs-* groups of the boot (see realTrace.test.ts): fs-nosuchfs2 and fs-hfs repeated 3 times, fs-squashfs,
+  // fs-iso9660, fs-minix and fs-nosuchfs once: 10 duplicates of 6 names, listed by count, then by first request.
   assert.equal(dups.trace.length, 6);
   assert.equal(dups.message,
-    '10 duplicate requests of 6 names from this call site in the trace: fs-nosuchfs2 ×3, fs-hfs ×3, fs-nosuchfs, fs-minix, fs-squashfs, fs-iso9660.');
-  // Every request of the six groups (anchors and duplicates), as related information.
+    '10 duplicate requests of 6 names from this call site in the trace: fs-nosuchfs2 ×3, fs-hfs ×3, fs-squashfs, fs-iso9660, fs-minix, fs-nosuchfs.');
+  // Every request of the six groups (anchors and duplicates).
   assert.deepEqual(dups.requests, [30, 31, 36, 44, 45, 243, 244, 245, 246, 247, 248, 249, 250, 257, 258, 259]);
+  // A line per name, at its first duplicate (trace lines 579, 583, 604, 606, 602, 222).
+  assert.deepEqual(dups.names.map((n) => [n.line, n.text]), [
+    [579, 'fs-nosuchfs2: 3 duplicates of line 578 (lines 579, 580, 581): nothing loaded'],
+    [583, 'fs-hfs: 3 duplicates of line 582 (lines 583, 584, 585): loaded hfs'],
+    [604, 'fs-squashfs: 1 duplicate of line 185 (line 604): loaded squashfs'],
+    [606, 'fs-iso9660: 1 duplicate of line 187 (line 606): loaded isofs'],
+    [602, 'fs-minix: 1 duplicate of line 198 (line 602): loaded minix'],
+    [222, 'fs-nosuchfs: 1 duplicate of line 221 (line 222): nothing loaded'],
+  ]);
   // fs-cramfs (line 200), fs-ntfs3 (206), fs-nosuchfs (221, 222) and fs-nosuchfs2 (578-581): no module provides them.
   assert.equal(undocumented.trace.length, 4);
   assert.equal(undocumented.message,
     '4 undocumented names requested from this call site in the trace (8 requests): nothing documents fs-nosuchfs2 ×4, fs-nosuchfs ×2, fs-cramfs, fs-ntfs3, so modprobe fails with "not found".');
   assert.deepEqual(undocumented.requests.map((i) => report.requests[i]!.line), [200, 206, 221, 222, 578, 579, 580, 581]);
+  assert.deepEqual(undocumented.names.map((n) => n.text), [
+    'fs-nosuchfs2: 4 requests (lines 578, 579, 580, 581): nothing documents it',
+    'fs-nosuchfs: 2 requests (lines 221, 222): nothing documents it',
+    'fs-cramfs: 1 request (line 200): nothing documents it',
+    'fs-ntfs3: 1 request (line 206): nothing documents it',
+  ]);
+});
+
+test('undocumented names a module provides are counted after the ones nothing provides, and named when they are all', async () => {
+  const report = await bootReport();
+  // Without declarations in the sources, the 12 fs-* names modules.alias documents are undocumented too.
+  const undeclared = await (async () => {
+    const r = await replayTrace({
+      tracePath: path.join(sample, 'trace.txt'),
+      modulesDir: path.join(sample, 'modules'),
+      source: {
+        index: { root: '/src', callSites: [], wrappers: [], aliases: [], functions: [], findings: [], files: { scanned: 0, skipped: 0, unreadable: [] } },
+        link: (symbol) => (symbol === 'get_fs_type' ? { link: 'direct', locations: [GET_FS_TYPE] } : { link: 'none', locations: [] }),
+      },
+    });
+    assert.ok(r.ok);
+    return r.value;
+  })();
+  const at = (r: Report) => siteFindings([], r).find((s) => s.rule === 'undocumented-alias' && s.location.file === 'fs/filesystems.c')!;
+  assert.equal(at(undeclared).message,
+    '16 undocumented names requested from this call site in the trace (26 requests): nothing documents fs-nosuchfs2 ×4, fs-nosuchfs ×2, fs-cramfs, fs-ntfs3, so modprobe fails with "not found"; only modules.alias documents 12 other names.');
+  assert.deepEqual(at(undeclared).names.slice(4, 6).map((n) => n.text), [
+    'fs-hfs: 4 requests (lines 582, 583, 584, 585): only modules.alias documents it',
+    'fs-squashfs: 2 requests (lines 185, 604): only modules.alias documents it',
+  ]);
+  // Only names modules.alias documents: named.
+  const onlyAlias = { ...undeclared, findings: undeclared.findings.filter((f) => f.name === 'fs-hfs' || f.name === 'fs-ext4') };
+  assert.equal(at(onlyAlias).message,
+    '2 undocumented names requested from this call site in the trace (5 requests): only modules.alias documents fs-hfs ×4, fs-ext4.');
+  assert.equal(at(report).trace.length, 4);
 });
 
 test('what get_fs_type did in the boot: 26 requests of 16 names, 10 duplicates, what they loaded', async () => {
@@ -111,6 +155,7 @@ test('a duplicate group spread over two call sites: each line counts the request
   ]);
   // Two findings at dev.c: counted; one at socket.c: its own message.
   assert.equal(sites[0]!.message, '1 duplicate request of 1 name from this call site in the trace: net-pf-5.');
+  assert.deepEqual(sites[0]!.names, [{ name: 'net-pf-5', line: 101, text: 'net-pf-5: 1 duplicate of line 100 (line 101): loaded' }]);
   assert.equal(sites[1]!.message, 'duplicate-request of 0,1,2');
 });
 
@@ -118,6 +163,7 @@ test('a call site whose requests only anchored groups says other call sites repe
   const report = handReport([finding('duplicate-request', [0, 1]), finding('duplicate-request', [0, 1, 4])]);
   const a = siteFindings([], report).find((s) => s.location.file === 'net/socket.c')!;
   assert.equal(a.message, '1 request from this call site in the trace (net-pf-5) was requested again by other call sites while dups.c still tracked it.');
+  assert.deepEqual(a.names.map((n) => n.text), ['net-pf-5: line 100, requested again by other call sites']);
 });
 
 test('the scan\'s finding and the trace\'s findings of one rule on one line are one entry, the most severe', () => {
@@ -137,6 +183,7 @@ test('the scan\'s finding and the trace\'s findings of one rule on one line are 
   assert.deepEqual(sites[0]!.source, [staticFinding]);
   assert.equal(sites[0]!.message,
     'request_module("net-pf-%d", family) ignores the return value. In the trace: 3 requests from this call site that modprobe answered with 0 while loading nothing new: net-pf-5 ×2 (m already loaded), netdev-x (built in).');
+  assert.deepEqual(sites[0]!.names.map((n) => n.text), ['net-pf-5: 2 requests (lines 100, 102): m already loaded', 'netdev-x: 1 request (line 103): built in']);
 });
 
 test('throttling concerns the whole boot, not a call site; requests without a certain link stay on the trace', () => {
