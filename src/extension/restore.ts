@@ -22,10 +22,13 @@ export async function restoreResults(s: Services, scanner: Scanner, session: Ses
       scanner.stop();
       s.results.clear();
     }
+    const epoch = s.results.epoch;
     if (scanned !== undefined) {
       if (exists(scanned)) await scanner.restore(scanned);
       else s.log.warn(`not restoring the scan of ${scanned.fsPath}: the folder is gone`);
     }
+    // Clear Results while the scan was restored: the replay is not wanted either.
+    if (s.results.epoch !== epoch) return;
     if (trace !== undefined) {
       if (exists(trace)) await replay(s, trace, true);
       else s.log.warn(`not restoring the replay of ${trace.fsPath}: the file is gone`);
