@@ -12,20 +12,26 @@ function filesUnder(dir, suffix) {
     .map((d) => join(d.parentPath ?? d.path, d.name));
 }
 
-// The scan cache keeps whole indexes (with their findings' messages), which the code of every bundle builds: a hash
-// of the sources that build them, the same in every bundle of one build, tells the cache when they changed.
-const indexCode = createHash('sha1');
-for (const file of ['src/analysis', 'src/engine'].flatMap((dir) => filesUnder(dir, '')).sort()) indexCode.update(file).update(readFileSync(file));
-
 const nativeExternals = ['vscode', 'tree-sitter', 'tree-sitter-c', 'web-tree-sitter'];
-const common = {
+const bundling = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: true,
   loader: { '.scm': 'text' },
   logLevel: 'warning',
+};
+
+// The scan cache keeps whole indexes (with their findings' messages), which the code of every bundle builds: a hash of
+// the sources of the analysis layer (what it imports from the engine included), the same in every bundle of one
+// build, tells the cache when they changed.
+const analysis = await esbuild.build({ ...bundling, entryPoints: ['src/analysis/index.ts'], external: nativeExternals, write: false, metafile: true });
+const indexCode = createHash('sha1');
+for (const file of Object.keys(analysis.metafile.inputs).sort()) indexCode.update(file).update(readFileSync(file));
+
+const common = {
+  ...bundling,
+  sourcemap: true,
   define: { AUTOLOAD_LENS_INDEX_CODE: JSON.stringify(indexCode.digest('hex')) },
 };
 
