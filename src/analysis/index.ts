@@ -14,8 +14,10 @@ import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctio
 import { scan, type ScanState } from './scan';
 import type { ScanCacheReport } from './scanCache';
 import { SourceTree } from './sourceTree';
+import type { ScanProgress } from './scanProgress';
 
 export type { ScanCacheReport } from './scanCache';
+export { describeScanProgress, scanFraction, type ScanProgress } from './scanProgress';
 
 export interface ScanOptions {
   /** Extra wrapper names for code bases whose wrappers the discovery cannot see. */
@@ -25,7 +27,8 @@ export interface ScanOptions {
   /** Files larger than this are skipped (default 2 MB). */
   maxFileBytes?: number;
   signal?: AbortSignal;
-  onProgress?: (filesDone: number, filesTotal: number) => void;
+  /** Told what the scan is doing: each pass, with its files done and to do (see scanProgress.ts). */
+  onProgress?: (progress: ScanProgress) => void;
   /** Worker threads (default: up to 2); 0 runs in this thread. */
   threads?: number;
   /** Parser backend (default: native, falling back to wasm). */

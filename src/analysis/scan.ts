@@ -17,7 +17,8 @@ import { isKernelHeader, type KernelDirectory, resolveKernelDirectory } from './
 import { KBUILD_MODNAME, type MacroTable } from './macroTable';
 import { type FileNames, hashName, mayHold, unpackNames } from './nameIndex';
 import { getParser, type ParserBackend } from './parser';
-import { builderCode, passSignature, ScanCache, type ScanCacheReport } from './scanCache';
+import { passSignature, ScanCache, type ScanCacheReport } from './scanCache';
+import type { PassTargets, ScanProgress } from './scanProgress';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 import type { FromWorker, ToWorker, WorkerInit } from './scanWorker';
 import { SourceTree } from './sourceTree';
@@ -29,7 +30,7 @@ export interface ScanConfig {
   exclude: string[];
   maxFileBytes: number;
   signal?: AbortSignal;
-  onProgress?: (filesDone: number, filesTotal: number) => void;
+  onProgress?: (progress: ScanProgress) => void;
   threads: number;
   backend: ParserBackend | 'auto';
   wholeFile: boolean;
@@ -257,6 +258,7 @@ async function unchangedTree(cfg: ScanConfig, walker: Walker, cache: ScanCache, 
   while (!walker.done) {
     if (cfg.signal?.aborted) return 'cancelled';
     walker.step(256);
+    cfg.onProgress?.({ phase: 'walk', files: walker.files.length });
     await yieldToEvents();
   }
   const snap = cache.snapshotOf(walker.files);
@@ -265,7 +267,7 @@ async function unchangedTree(cfg: ScanConfig, walker: Walker, cache: ScanCache, 
   for (let i = 0; i < files.length; i += 2048) {
     if (cfg.signal?.aborted) return 'cancelled';
     for (let j = i; j < Math.min(files.length, i + 2048); j++) if (!cache.unchanged(files[j])) return null;
-    cfg.onProgress?.(Math.min(files.length, i + 2048), files.length);
+    cfg.onProgress?.({ phase: 'check', done: Math.min(files.length, i + 2048), total: files.length });
     await yieldToEvents();
   }
   if (!kbuildUnchanged(cfg.root, snap.kbuild)) return null;
@@ -315,8 +317,15 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     // What the first pass read of each file: later passes read only the files that can hold their names.
     const names = new Map<string, FileNames>();
     const signatures: string[] = [];
-    let done = 0;
-    const runPass = async (first: boolean): Promise<boolean> => {
+    /** Every file the walk finds goes through the first pass; a later pass reads the files that may hold its names. */
+    const runPass = async (targets: PassTargets | null): Promise<boolean> => {
+      const first = targets === null;
+      const pass = signatures.length + 1;
+      let done = 0;
+      let toRead = 0;
+      const progress = () => cfg.onProgress?.({ phase: 'pass', pass, done, total: first ? walker.files.length : toRead, targets });
+      // The first pass starts reading at once; a later one says how many files it reads once it has chosen them.
+      if (first) progress();
       runner.setPass(sets);
       // Batches in flight; waiting for whichever finishes first keeps every worker fed (no head-of-line blocking).
       const inFlight = new Set<Promise<void>>();
@@ -345,7 +354,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
           take(r);
           cache?.record(batch, r, signature, first);
           done += batch.length;
-          cfg.onProgress?.(done, walker.done ? walker.files.length * signatures.length : walker.files.length);
+          progress();
         });
         inFlight.add(p);
         const settle = () => inFlight.delete(p);
@@ -355,6 +364,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       // Later passes read few files, some slow to analyse: small batches keep both workers busy to the pass's end.
       const size = first ? BATCH : LATER_BATCH;
       const pending: string[] = [];
+      let slices = 0;
       while (!walker.done || next < walker.files.length) {
         if (cfg.signal?.aborted) return false;
         if (!walker.done && walker.files.length - next < BATCH) {
@@ -362,17 +372,26 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
           continue;
         }
         for (const rel of walker.files.slice(next, next + BATCH)) {
-          if (cache?.replay(rel, signature, first, take) || unread(rel)) done++;
-          else pending.push(rel);
+          if (cache?.replay(rel, signature, first, take) || unread(rel)) {
+            if (first) done++;
+          } else pending.push(rel);
         }
         next = Math.min(walker.files.length, next + BATCH);
-        while (pending.length >= size) await dispatch(pending.splice(0, size));
+        // The first pass reads files as the walk finds them; a later pass knows first how many it must read.
+        if (first) while (pending.length >= size) await dispatch(pending.splice(0, size));
+        // Files the cache answers cost a stat each, and no batch gives way to the event loop meanwhile.
+        if (first && ++slices % 16 === 0) {
+          progress();
+          await yieldToEvents();
+        }
       }
-      if (pending.length > 0) await dispatch(pending);
+      toRead = pending.length;
+      progress();
+      while (pending.length > 0) await dispatch(pending.splice(0, size));
       await Promise.all(inFlight);
       return !cfg.signal?.aborted;
     };
-    if (!(await runPass(true))) return cancelled();
+    if (!(await runPass(null))) return cancelled();
     const searched = new Set(sets.search);
     let allTokens = sets.tokens;
     const tree = new SourceTree(cfg.root, kernel, walker.files);
@@ -382,8 +401,11 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
       // Sorted: batches complete in any order, and the pass (and its cache signature) must not depend on it.
       const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
       const aliasMacros = sorted([...facts.values()].flatMap((f) => f.aliasMacros ?? []));
+      const newWrappers = wrappers.globalNames().filter((n) => !searched.has(n));
+      const newAliasMacros = aliasMacros.filter((n) => !searched.has(n) && !newWrappers.includes(n));
       const fillers = sorted([...facts.values()].flatMap(fillersWanted));
-      const names = [...wrappers.globalNames(), ...aliasMacros, ...fillers].filter((n) => !searched.has(n));
+      const newFillers = fillers.filter((n) => !searched.has(n) && !newWrappers.includes(n) && !newAliasMacros.includes(n));
+      const names = [...newWrappers, ...newAliasMacros, ...newFillers];
       const constants = [...wantedConstants(facts.values(), searched, table, wrappers)];
       if (names.length === 0 && constants.length === 0) break;
       [...names, ...constants].forEach((n) => searched.add(n));
@@ -400,14 +422,17 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
         aliasMacros,
         fillers,
       };
-      if (!(await runPass(false))) return cancelled();
+      if (!(await runPass({ wrappers: new Set(newWrappers).size, aliasMacros: new Set(newAliasMacros).size, constants: constants.length }))) return cancelled();
     }
+    cfg.onProgress?.({ phase: 'index' });
+    // Let the progress out before building the index blocks this thread.
+    await yieldToEvents();
     const sourceFiles = [...tree.sourceFiles];
     const { index, model } = buildIndex(tree, facts, counts, cfg.extraWrappers, sourceFiles);
     const finalSets = { ...sets, tokens: allTokens };
     if (cache) {
       // Not inside `onCache?.(...)`: an optional call skips its arguments when there is no hook.
-      const report = cache.save({ passes: signatures, sets: finalSets, index, builder: builderCode(), kbuild: tree.modules.inputs(), files: walker.files });
+      const report = cache.save({ passes: signatures, sets: finalSets, index, kbuild: tree.modules.inputs(), files: walker.files });
       cfg.onCache?.(report);
     }
     return ok({ index, state: { facts, sets: finalSets, counts, extraWrappers: cfg.extraWrappers, sourceFiles, model, tree } });

@@ -24,6 +24,9 @@ export interface ScanCacheReport {
   /** Per file and pass: outcomes replayed from the cache, and files read because the cache could not answer. */
   hits: number;
   misses: number;
+  /** Files the scan went through, and how many of them it had to read (new or changed, or a pass the cache lacked). */
+  files: number;
+  filesRead: number;
   /** Whether the cache file was (re)written by this scan. */
   saved: boolean;
   /** Why the cache file was ignored or not written (corrupt, incompatible, I/O error); null when all went well. */
@@ -59,8 +62,6 @@ export interface ScanSnapshot {
   passes: string[];
   sets: PassSets;
   index: SourceIndex;
-  /** The code that built the index (see builderCode): another build rebuilds it from the cached facts. */
-  builder: string;
   /** The Kbuild and Makefile files the index's module names came from: the snapshot holds while they are unchanged. */
   kbuild: KbuildInput[];
 }
@@ -95,30 +96,23 @@ export function passSignature(sets: PassSets): string {
 
 let codeHash: string | null = null;
 
+/** Set by the build (scripts/build.mjs): a hash of the analysis and engine sources, the same in every bundle of a build. */
+declare const AUTOLOAD_LENS_INDEX_CODE: string;
+
 /**
  * The analysis code that produces the facts: the tool version, the queries, and the worker bundle (else this bundle),
  * so a rebuilt analysis never replays facts an older build produced. The worker bundle holds the same analysis code
- * as the in-thread fallback, and is the same file for the CLI and the extension, so they share one cache.
+ * as the in-thread fallback, and is the same file for the CLI and the extension, so they share one cache. And the
+ * sources that build the index a snapshot keeps (this bundle's, which differs between the CLI and the extension).
  */
 function analysisCode(workerScript: string | null): string {
   if (codeHash === null) {
-    const h = createHash('sha1').update(version);
+    const h = createHash('sha1').update(version).update(AUTOLOAD_LENS_INDEX_CODE);
     for (const source of Object.values(querySources)) h.update(source);
     h.update(fs.readFileSync(workerScript ?? __filename));
     codeHash = h.digest('hex');
   }
   return codeHash;
-}
-
-let builderHash: string | null = null;
-
-/**
- * The code that turned the facts into the index: this bundle. The facts are keyed on the worker's code; the index a
- * snapshot keeps was built here, and a CLI or an extension of another build must not take it for its own.
- */
-export function builderCode(): string {
-  builderHash ??= createHash('sha1').update(version).update(fs.readFileSync(__filename)).digest('hex');
-  return builderHash;
 }
 
 function defaultCacheDir(root: string): string {
@@ -141,6 +135,7 @@ export class ScanCache {
   private readonly signatures = new Set<string>();
   private hits = 0;
   private misses = 0;
+  private readonly read = new Set<string>();
   private source: ScanCacheReport['source'] = 'none';
   private problem: string | null = null;
   /** Whether the cache file holds what `entries` holds. */
@@ -181,6 +176,7 @@ export class ScanCache {
     c.signatures.clear();
     c.hits = 0;
     c.misses = 0;
+    c.read.clear();
     return c;
   }
 
@@ -229,7 +225,7 @@ export class ScanCache {
   replay(rel: string, signature: string, first: boolean, take: (r: BatchResult) => void): boolean {
     this.signatures.add(signature);
     const e = this.entries.get(rel);
-    if (!e || !this.unchanged(rel) || !e.outcomes.has(signature)) return this.miss();
+    if (!e || !this.unchanged(rel) || !e.outcomes.has(signature)) return this.miss(rel);
     const facts = e.outcomes.get(signature);
     this.hits++;
     // Most files give nothing to most passes: then only the first pass has something (the file counts) to take.
@@ -260,7 +256,7 @@ export class ScanCache {
   /** The last complete scan, if it walked exactly these files (still to be checked with `unchanged`). */
   snapshotOf(files: readonly string[]): ScanSnapshot | null {
     const snap = this.snapshot;
-    if (!snap || snap.builder !== builderCode() || snap.files.length !== files.length || snap.files.some((f, i) => f !== files[i])) return null;
+    if (!snap || snap.files.length !== files.length || snap.files.some((f, i) => f !== files[i])) return null;
     return snap;
   }
 
@@ -277,11 +273,12 @@ export class ScanCache {
       }
     }
     this.hits = files.length * snap.passes.length;
-    return { file: this.file, source: this.source, hits: this.hits, misses: 0, saved: false, problem: this.problem };
+    return { file: this.file, source: this.source, hits: this.hits, misses: 0, files: files.length, filesRead: 0, saved: false, problem: this.problem };
   }
 
-  private miss(): false {
+  private miss(rel: string): false {
     this.misses++;
+    this.read.add(rel);
     return false;
   }
 
@@ -320,7 +317,9 @@ export class ScanCache {
    * file + rename), unless the file already holds it. A write error is reported, not fatal.
    */
   save(snapshot: ScanSnapshot & { files: readonly string[] }): ScanCacheReport {
-    const report = (saved: boolean): ScanCacheReport => ({ file: this.file, source: this.source, hits: this.hits, misses: this.misses, saved, problem: this.problem });
+    const report = (saved: boolean): ScanCacheReport => ({
+      file: this.file, source: this.source, hits: this.hits, misses: this.misses, files: snapshot.files.length, filesRead: this.read.size, saved, problem: this.problem,
+    });
     // Kept only when every file the walk found has an entry (an unreadable file has none): it lists them by entry.
     const complete = snapshot.files.every((rel) => this.entries.has(rel));
     const same =
@@ -349,7 +348,7 @@ export class ScanCache {
       });
     }
     stored.paths = paths.join('\n');
-    if (complete) stored.snapshot = { passes: snapshot.passes, sets: snapshot.sets, index: snapshot.index, builder: snapshot.builder, kbuild: snapshot.kbuild, files: snapshot.files.length };
+    if (complete) stored.snapshot = { passes: snapshot.passes, sets: snapshot.sets, index: snapshot.index, kbuild: snapshot.kbuild, files: snapshot.files.length };
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
@@ -387,6 +386,6 @@ function isStoredSnapshot(x: unknown, files: number, signatures: string[]): bool
   if (typeof x !== 'object' || x === null) return false;
   const s = x as Partial<ScanSnapshot & { files: number }>;
   return Number.isInteger(s.files) && (s.files as number) <= files && Array.isArray(s.passes) && s.passes.every((p) => signatures.includes(p)) &&
-    typeof s.sets === 'object' && s.sets !== null && typeof s.index === 'object' && s.index !== null && typeof s.builder === 'string' &&
+    typeof s.sets === 'object' && s.sets !== null && typeof s.index === 'object' && s.index !== null &&
     Array.isArray(s.kbuild) && s.kbuild.every((k) => typeof k === 'object' && k !== null && typeof k.file === 'string' && (k.stat === null || (typeof k.stat === 'object' && typeof k.stat.size === 'number' && typeof k.stat.mtimeMs === 'number')));
 }

@@ -21,13 +21,13 @@ export async function scanTreeWithProgress(
   choices: ScanChoices,
   progress: Progress,
 ): Promise<Result<SourceIndex>> {
-  const { scanTree } = await import('../analysis/index');
+  const { describeScanProgress, scanTree } = await import('../analysis/index');
   const index = await scanTree(root, {
     extraWrappers: choices.wrappers,
     kernelDirectory: choices.kernelDirectory,
     cache: choices.cache,
     signal: ctx.signal,
-    onProgress: (done: number, total: number) => progress.update(`scanning ${root}: ${done} of ${total} files`),
+    onProgress: (p) => progress.update(`scanning ${root}: ${describeScanProgress(p)}`),
   });
   progress.done();
   return index;

@@ -1,5 +1,6 @@
 /** CodeLens above each call site: what the replayed trace says about it (requests, duplicates, what loaded). */
 import * as vscode from 'vscode';
+import { listSome, siteActivity } from '../engine/siteActivity';
 import type { CallSiteInfo } from '../engine/sourceIndex';
 import type { Results } from './results';
 import { callSiteRange } from './results';
@@ -24,13 +25,11 @@ export class CallSiteCodeLens implements vscode.CodeLensProvider {
     if (this.results.report === undefined) {
       return { title: `requests ${what}${site.wait ? '' : ' (nowait)'} · no trace replayed`, command: 'autoloadLens.replayTrace' };
     }
-    const requests = this.results.requestsFrom(site);
-    const duplicates = requests.filter((r) => r.duplicateOf !== null).length;
-    const loaded = [...new Set(requests.flatMap((r) => r.loadedModules))];
-    const title = requests.length === 0
+    const a = siteActivity(this.results.requestsFrom(site));
+    const title = a.requests === 0
       ? `no request in the trace · ${what}`
-      : `${plural(requests.length, 'request')} in the trace · ${plural(duplicates, 'duplicate')} · ` +
-        (loaded.length > 0 ? `loaded ${loaded.slice(0, 4).join(', ')}${loaded.length > 4 ? ` +${loaded.length - 4}` : ''}` : 'loaded nothing');
+      : `${plural(a.requests, 'request')} in the trace · ${plural(a.duplicates, 'duplicate')} · ` +
+        (a.loaded.length > 0 ? `loaded ${listSome(a.loaded, 4)}` : 'loaded nothing');
     return { title, command: 'autoloadLens.showCallSiteRequests', arguments: [site.file, site.line], tooltip: 'Show these requests in the trace' };
   }
 

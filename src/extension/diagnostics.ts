@@ -1,7 +1,13 @@
-/** Problems: the scan's findings on C call sites, the replay's findings on trace lines (and on source when linked). */
+/**
+ * Problems: on a source line, one entry per rule and call site (the engine's siteFindings: the scan's finding and the
+ * trace's findings of that call site, counted, with a related line per name that goes to its requests); on a trace
+ * line, each trace finding. Updated per file, and only for files whose entries changed: an edit never empties the
+ * panel on the way.
+ */
 import * as vscode from 'vscode';
+import { traceLineOf } from '../engine/findingCounts';
 import type { Finding, RuleId, Severity } from '../engine/report';
-import type { SourceFinding } from '../engine/sourceIndex';
+import { LISTED_NAMES, requestText, type SiteFindings } from '../engine/siteFindings';
 import type { Results } from './results';
 
 const DIAGNOSTIC_SOURCE = 'Autoload Lens';
@@ -24,13 +30,23 @@ function diagnostic(range: vscode.Range, message: string, rule: RuleId, severity
   return d;
 }
 
+/** What a file shows: equal keys mean equal entries, so the file is left alone. */
+function keyOf(list: readonly vscode.Diagnostic[]): string {
+  const where = (l: vscode.Location) => `${l.uri.toString()}#${l.range.start.line}:${l.range.start.character}`;
+  return JSON.stringify(list.map((d) => [
+    d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.severity, d.message,
+    typeof d.code === 'object' ? d.code.value : d.code, (d.relatedInformation ?? []).map((r) => [where(r.location), r.message]),
+  ]));
+}
+
 export class Diagnostics implements vscode.Disposable {
   private readonly collection = vscode.languages.createDiagnosticCollection('autoloadLens');
+  /** The files that show entries now, by URI, with the key of what they show. */
+  private shown = new Map<string, { uri: vscode.Uri; key: string }>();
 
   constructor(private readonly results: Results, private readonly extensionUri: vscode.Uri) {}
 
   refresh(): void {
-    this.collection.clear();
     const byUri = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
     const add = (uri: vscode.Uri, d: vscode.Diagnostic): void => {
       const key = uri.toString();
@@ -38,56 +54,50 @@ export class Diagnostics implements vscode.Disposable {
       entry.list.push(d);
       byUri.set(key, entry);
     };
-    for (const finding of this.results.index?.findings ?? []) {
-      const placed = this.sourceDiagnostic(finding);
+    for (const site of this.results.siteFindings()) {
+      const placed = this.siteDiagnostic(site);
       if (placed !== undefined) add(placed.uri, placed.diagnostic);
     }
     for (const finding of this.results.report?.findings ?? []) {
-      for (const placed of this.reportDiagnostics(finding)) add(placed.uri, placed.diagnostic);
+      const placed = this.traceDiagnostic(finding);
+      if (placed !== undefined) add(placed.uri, placed.diagnostic);
     }
-    this.collection.set([...byUri.values()].map((e) => [e.uri, e.list]));
+    const next = new Map<string, { uri: vscode.Uri; key: string }>();
+    for (const [k, { uri, list }] of byUri) {
+      const key = keyOf(list);
+      if (this.shown.get(k)?.key !== key) this.collection.set(uri, list);
+      next.set(k, { uri, key });
+    }
+    for (const [k, { uri }] of this.shown) if (!next.has(k)) this.collection.delete(uri);
+    this.shown = next;
   }
 
-  clear(): void {
-    this.collection.clear();
-  }
-
-  private sourceDiagnostic(finding: SourceFinding): { uri: vscode.Uri; diagnostic: vscode.Diagnostic } | undefined {
-    const where = this.results.sourceLocation(finding.location);
+  private siteDiagnostic(site: SiteFindings): { uri: vscode.Uri; diagnostic: vscode.Diagnostic } | undefined {
+    const where = this.results.sourceLocation(site.location);
     if (where === undefined) return undefined;
-    const d = diagnostic(where.range, finding.message, finding.rule, finding.severity, this.extensionUri);
-    d.relatedInformation = finding.related.flatMap((r) => {
-      const loc = this.results.sourceLocation(r);
-      return loc === undefined ? [] : [new vscode.DiagnosticRelatedInformation(loc, r.message)];
-    });
+    const d = diagnostic(where.range, site.message, site.rule, site.severity, this.extensionUri);
+    // A line per name, as many as the message lists: VS Code shows related information in the hover of the line too.
+    d.relatedInformation = [
+      ...site.source.flatMap((f) => f.related.flatMap((r) => {
+        const loc = this.results.sourceLocation(r);
+        return loc === undefined ? [] : [new vscode.DiagnosticRelatedInformation(loc, r.message)];
+      })),
+      ...site.names.slice(0, LISTED_NAMES).flatMap((n) => {
+        const loc = this.results.traceLocation(n.line);
+        return loc === undefined ? [] : [new vscode.DiagnosticRelatedInformation(loc, n.text)];
+      }),
+    ];
     return { uri: where.uri, diagnostic: d };
   }
 
-  /** On the trace line of the finding's subject request, and on its source line when the engine linked one. */
-  private reportDiagnostics(finding: Finding): Array<{ uri: vscode.Uri; diagnostic: vscode.Diagnostic }> {
-    const placed: Array<{ uri: vscode.Uri; diagnostic: vscode.Diagnostic }> = [];
-    const related = this.relatedOf(finding);
-    const subjectLine = this.subjectLine(finding);
-    const traceLoc = subjectLine === undefined ? undefined : this.results.traceLocation(subjectLine);
-    if (traceLoc !== undefined) {
-      const d = diagnostic(traceLoc.range, finding.message, finding.rule, finding.severity, this.extensionUri);
-      d.relatedInformation = related.filter((r) => !sameLocation(r.location, traceLoc));
-      placed.push({ uri: traceLoc.uri, diagnostic: d });
-    }
-    const sourceLoc = finding.location === null ? undefined : this.results.sourceLocation(finding.location);
-    if (sourceLoc !== undefined) {
-      const d = diagnostic(sourceLoc.range, finding.message, finding.rule, finding.severity, this.extensionUri);
-      d.relatedInformation = related.filter((r) => !sameLocation(r.location, sourceLoc));
-      placed.push({ uri: sourceLoc.uri, diagnostic: d });
-    }
-    return placed;
-  }
-
-  /** A duplicate group is reported on its first repeat (the anchor is related); other findings on their first request. */
-  private subjectLine(finding: Finding): number | undefined {
-    const requests = this.results.report?.requests ?? [];
-    const subject = finding.rule === 'duplicate-request' ? finding.requests[1] ?? finding.requests[0] : finding.requests[0];
-    return (subject !== undefined ? requests[subject]?.line : undefined) ?? finding.traceLines[0];
+  /** On the trace line of the finding's subject request, with the other requests and their call sites related. */
+  private traceDiagnostic(finding: Finding): { uri: vscode.Uri; diagnostic: vscode.Diagnostic } | undefined {
+    const line = traceLineOf(finding, this.results.report?.requests ?? []);
+    const traceLoc = line === undefined ? undefined : this.results.traceLocation(line);
+    if (traceLoc === undefined) return undefined;
+    const d = diagnostic(traceLoc.range, finding.message, finding.rule, finding.severity, this.extensionUri);
+    d.relatedInformation = this.relatedOf(finding).filter((r) => !sameLocation(r.location, traceLoc));
+    return { uri: traceLoc.uri, diagnostic: d };
   }
 
   /** The other requests of the finding (a duplicate group) and the call sites they came from. */
@@ -105,7 +115,7 @@ export class Diagnostics implements vscode.Disposable {
     for (const i of finding.requests) {
       const r = requests[i];
       if (r === undefined) continue;
-      push(this.results.traceLocation(r.line), `request ${r.name} (wait=${r.wait ? 1 : 0}) at ${r.time.toFixed(6)} s by ${r.task}-${r.pid}`);
+      push(this.results.traceLocation(r.line), requestText(r, requests));
       for (const loc of r.callSite?.locations ?? []) {
         push(this.results.sourceLocation(loc), `call site ${r.callSite?.symbol ?? ''} (${r.callSite?.link ?? 'linked'})`);
       }

@@ -1,7 +1,8 @@
 /**
  * Autoload Lens in VS Code: registers commands, Problems, CodeLens, hovers, links, the tree, the trace-log outline,
  * the report webview and the status bar. Registration only: the analysis layer and the engine are loaded by the
- * first command that needs them (see engine.ts), so activation stays well under 50 ms.
+ * first command that needs them (see engine.ts), so activation stays well under 50 ms. What the workspace had before
+ * a window reload is restored after activation, not during it.
  */
 import * as vscode from 'vscode';
 import { CallSiteCodeLens } from './codeLens';
@@ -13,11 +14,13 @@ import { revealRequestCommand, showCallSiteRequestsCommand } from './commands/re
 import { Scanner } from './commands/scan';
 import { Diagnostics } from './diagnostics';
 import { AutoloadHovers } from './hovers';
-import { ReportPanel } from './reportPanel';
+import { REPORT_VIEW_TYPE, ReportPanel } from './reportPanel';
+import { restoreResults } from './restore';
 import { Results, type ResultsApi } from './results';
 import type { Services } from './services';
-import { forgetModulesDirectory, SECTION } from './settings';
-import { createStatusBar } from './statusBar';
+import { Session } from './session';
+import { forgetModulesDirectory, readSettings, SECTION } from './settings';
+import { FindingsStatus } from './statusBar';
 import { TraceLinks } from './traceLinks';
 import { TraceSymbols } from './traceSymbols';
 import { registerTrees } from './tree';
@@ -35,12 +38,14 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
   const panel = new ReportPanel(s);
   const links = new TraceLinks(results);
   const codeLens = new CallSiteCodeLens(results);
+  const status = new FindingsStatus(results);
+  const session = new Session(context.workspaceState, results);
 
   const command = (id: string, run: (...args: unknown[]) => unknown): vscode.Disposable =>
     vscode.commands.registerCommand(`autoloadLens.${id}`, run);
 
   context.subscriptions.push(
-    log, results, diagnostics, scanner, panel, codeLens,
+    log, results, diagnostics, scanner, panel, codeLens, status, session,
     results.onDidChange(() => {
       diagnostics.refresh();
       void vscode.commands.executeCommand('setContext', 'autoloadLens.hasResults', results.hasResults());
@@ -64,11 +69,12 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
     vscode.languages.registerDefinitionProvider([C_SOURCES, TRACES], links),
     vscode.languages.registerDocumentSymbolProvider(TRACES, new TraceSymbols(results), { label: 'Autoload requests' }),
     ...registerTrees(results),
-    ...createStatusBar(results),
+    vscode.window.registerWebviewPanelSerializer(REPORT_VIEW_TYPE, panel),
     vscode.workspace.onDidChangeConfiguration((e) => void onSettingsChanged(s, scanner, e)),
   );
 
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
+  if (readSettings(context.workspaceState).restoreOnStartup) setTimeout(() => void restoreResults(s, scanner, session), 0);
   return {
     get index() {
       return results.index;
@@ -79,6 +85,10 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
     get parserBackend() {
       return results.parserBackend;
     },
+    get status() {
+      return status.shown;
+    },
+    restore: () => restoreResults(s, scanner, session, true),
   };
 }
 

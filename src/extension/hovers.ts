@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { AliasCatalog } from '../engine/aliasDeclarations';
 import { RULES, type Finding, type RequestRecord } from '../engine/report';
+import { listSome, siteActivity } from '../engine/siteActivity';
 import type { CallSiteInfo, SourceLocation } from '../engine/sourceIndex';
 import { ruleHelpUri } from './diagnostics';
 import type { Results } from './results';
@@ -42,35 +43,47 @@ export class AutoloadHovers implements vscode.HoverProvider {
     return site && new vscode.Hover(this.siteMarkdown(site), callSiteRange(site));
   }
 
+  /** What the call site did in the trace first (the reason to hover it while triaging), then what it is. */
   private siteMarkdown(site: CallSiteInfo): vscode.MarkdownString {
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**Autoload Lens** — ${site.kind === 'wrapper' ? `wrapper call (via ${site.via.map(code).join(' → ')})` : 'module request'}`);
-    md.appendMarkdown(`${site.wait ? '' : ', nowait'}\n\n`);
-    if (site.name !== null) md.appendMarkdown(`- name: ${code(site.name)}\n`);
-    md.appendMarkdown(`- pattern: ${site.pattern !== null ? code(site.pattern) : 'unknown (the name is not built from a literal format)'}\n`);
-    if (site.format !== null) md.appendMarkdown(`- format: ${code(site.format)}\n`);
-    md.appendMarkdown(`- return value: ${site.returnUse}${site.assignedTested === false ? ' (never tested)' : ''}\n`);
+    md.appendMarkdown(`**Autoload Lens** — ${this.traceSummary(site)}\n\n`);
+    const kind = site.kind === 'wrapper' ? `wrapper call via ${site.via.map(code).join(' → ')}` : 'module request';
+    const facts = [
+      `${kind}${site.wait ? '' : ' (nowait)'}`,
+      ...(site.name !== null ? [`name: ${code(site.name)}`] : []),
+      `pattern: ${site.pattern !== null ? code(site.pattern) : 'unknown (not a literal format)'}`,
+      ...(site.format !== null ? [`format: ${code(site.format)}`] : []),
+      `return value: ${site.returnUse}${site.assignedTested === false ? ' (never tested)' : ''}`,
+    ];
+    md.appendMarkdown(`${facts.join(' · ')}\n\n`);
     const index = this.results.index;
     const documented = index !== undefined && (site.name !== null || site.pattern !== null) ? AliasCatalog.of(index).declarations(site.name ?? site.pattern!) : [];
-    md.appendMarkdown(`\n**Declarations that document it** (${documented.length})\n\n`);
+    md.appendMarkdown(`**Declarations that document it** (${documented.length})\n\n`);
     for (const d of documented.slice(0, LISTED)) {
       md.appendMarkdown(`- ${code(d.value ?? '')} — ${code(d.macro)} at ${link(`${d.file}:${d.line}`, this.results.sourceUri(d.file), d.line)}\n`);
     }
     if (documented.length > LISTED) md.appendMarkdown(`- … and ${documented.length - LISTED} more\n`);
-    const requests = this.results.requestsFrom(site);
-    const modules = [...new Set(requests.flatMap((r) => r.resolution.modules))];
-    if (this.results.report !== undefined) {
-      md.appendMarkdown(`\n**In the trace**: ${plural(requests.length, 'request')}`);
-      md.appendMarkdown(modules.length > 0 ? `, provided by ${modules.map(code).join(', ')}\n` : '\n');
-      for (const r of requests.slice(0, LISTED)) md.appendMarkdown(`- ${this.requestLine(r)}\n`);
-      if (requests.length > LISTED) md.appendMarkdown(`- … and ${requests.length - LISTED} more\n`);
-    }
     return md;
   }
 
-  private requestLine(r: RequestRecord): string {
-    return `${link(`line ${r.line}`, this.results.traceUri, r.line)} ${code(r.name)} at ${r.time.toFixed(6)} s: ${r.outcome}` +
-      (r.loadedModules.length > 0 ? ` (${r.loadedModules.map(code).join(', ')})` : '') + (r.duplicateOf !== null ? ', duplicate' : '');
+  /**
+   * `in the trace: 26 requests of 16 names, 10 duplicates · loaded ext4, isofs +8`, then the most requested names,
+   * each linked to its first request.
+   */
+  private traceSummary(site: CallSiteInfo): string {
+    if (this.results.report === undefined) return 'no trace replayed';
+    const a = siteActivity(this.results.requestsFrom(site));
+    if (a.requests === 0) return 'no request from this call site in the trace';
+    const counts = `${plural(a.requests, 'request')} of ${plural(a.names.length, 'name')}, ${plural(a.duplicates, 'duplicate')}`;
+    const loaded = a.loaded.length > 0 ? `loaded ${listSome(a.loaded.map(code), 4)}` : 'loaded nothing';
+    const names = [...a.names].sort((x, y) => y.requests.length - x.requests.length).slice(0, LISTED).map((n) => {
+      const first = n.requests[0]!;
+      const times = n.requests.length > 1 ? ` ×${n.requests.length}` : '';
+      const dups = n.duplicates > 0 ? ` (${plural(n.duplicates, 'duplicate')})` : '';
+      return `${code(n.name)}${times}${dups} ${link(`line ${first.line}`, this.results.traceUri, first.line)}`;
+    });
+    const more = a.names.length > LISTED ? ` · … and ${a.names.length - LISTED} more` : '';
+    return `in the trace: ${counts} · ${loaded}\n\n${names.join(' · ')}${more}`;
   }
 
   private requestMarkdown(r: RequestRecord): vscode.MarkdownString {

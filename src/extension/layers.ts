@@ -3,7 +3,7 @@
  * (tree-sitter is required only when a parser is loaded) and the engine's entry points. One module, so a build can
  * emit it as a bundle of its own that activation never reads.
  */
-export { loadParser, prepareUpdates, scanTree, updateFile } from '../analysis/index';
+export { describeScanProgress, loadParser, prepareUpdates, scanFraction, scanTree, updateFile } from '../analysis/index';
 export { CallSiteLinker } from '../engine/callSiteLinker';
 export { openModuleDb } from '../engine/modules/index';
 export { openInputs, replayText, replayTrace } from '../engine/replay/index';

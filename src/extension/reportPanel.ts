@@ -77,7 +77,10 @@ function isFromPage(m: unknown): m is FromPage {
   return msg.type === 'revealSource' && typeof msg.file === 'string' && Number.isInteger(msg.line) && Number.isInteger(msg.column);
 }
 
-export class ReportPanel implements vscode.Disposable {
+/** The webview's type: VS Code restores a report tab after a window reload through the serializer registered for it. */
+export const REPORT_VIEW_TYPE = 'autoloadLens.report';
+
+export class ReportPanel implements vscode.Disposable, vscode.WebviewPanelSerializer {
   private panel: vscode.WebviewPanel | undefined;
   private readonly subscription: vscode.Disposable;
 
@@ -93,11 +96,26 @@ export class ReportPanel implements vscode.Disposable {
       this.panel.reveal();
       return;
     }
+    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'Autoload Lens Report', vscode.ViewColumn.Active, this.options());
+    this.adopt(panel);
+  }
+
+  /** A report tab VS Code kept across a window reload: it shows the results as they are restored. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+    if (this.panel !== undefined) {
+      panel.dispose();
+      return;
+    }
+    panel.webview.options = this.options();
+    this.adopt(panel);
+  }
+
+  private options(): vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.s.context.extensionUri, 'media')] };
+  }
+
+  private adopt(panel: vscode.WebviewPanel): void {
     const media = vscode.Uri.joinPath(this.s.context.extensionUri, 'media');
-    const panel = vscode.window.createWebviewPanel('autoloadLens.report', 'Autoload Lens Report', vscode.ViewColumn.Active, {
-      enableScripts: true,
-      localResourceRoots: [media],
-    });
     panel.iconPath = vscode.Uri.joinPath(media, 'icon.png');
     panel.webview.html = this.html(panel.webview, media);
     panel.webview.onDidReceiveMessage((m: unknown) => {

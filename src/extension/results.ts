@@ -1,19 +1,25 @@
 /** The current scan index and trace report, with the look-ups the editor features share. */
 import * as vscode from 'vscode';
+import { countFindings, type FindingCounts } from '../engine/findingCounts';
 import type { Finding, Report, RequestRecord } from '../engine/report';
+import { siteFindings, type SiteFindings } from '../engine/siteFindings';
 import type { CallSiteInfo, SourceIndex, SourceLocation } from '../engine/sourceIndex';
 
 export interface ResultsApi {
   readonly index: SourceIndex | undefined;
   readonly report: Report | undefined;
   readonly parserBackend: string | undefined;
+  /** The status bar item's text, tooltip and command, undefined while it is hidden. */
+  readonly status: { text: string; tooltip: string; command: string } | undefined;
+  /** Forgets the results in memory (not those remembered for the workspace) and restores the remembered ones, as activation after a window reload does. */
+  restore(): Promise<void>;
 }
 
 function siteKey(file: string, line: number): string {
   return `${file}:${line}`;
 }
 
-export class Results implements ResultsApi, vscode.Disposable {
+export class Results implements vscode.Disposable {
   private currentIndex: SourceIndex | undefined;
   private currentReport: Report | undefined;
   private backend: string | undefined;
@@ -73,9 +79,16 @@ export class Results implements ResultsApi, vscode.Disposable {
     return this.currentIndex !== undefined || this.currentReport !== undefined;
   }
 
-  /** Number of findings shown in Problems: the scan's and the replay's. */
-  findingsCount(): number {
-    return (this.currentIndex?.findings.length ?? 0) + (this.currentReport?.findings.length ?? 0);
+  /** The findings a source line shows: one per rule and call site. */
+  siteFindings(): SiteFindings[] {
+    const l = this.get();
+    l.sites ??= siteFindings(this.currentIndex?.findings ?? [], this.currentReport);
+    return l.sites;
+  }
+
+  /** The scan's and the replay's findings, counted by rule and place. */
+  findingCounts(): FindingCounts {
+    return countFindings(this.currentIndex?.findings ?? [], this.currentReport, this.siteFindings());
   }
 
   isReportTrace(uri: vscode.Uri): boolean {
@@ -145,6 +158,7 @@ interface Lookups {
   requestsBySite: Map<string, RequestRecord[]>;
   requestsByLine: Map<number, RequestRecord>;
   findingsByRequest: Map<number, Finding[]>;
+  sites?: SiteFindings[];
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -15,6 +15,8 @@ export interface Settings {
   maxFileSize: number;
   /** Absolute path of the kernel tree the sources build against; undefined: the scan's default. */
   kernelDirectory: string | undefined;
+  /** Whether activation restores the scan and the replay this workspace had before a window reload. */
+  restoreOnStartup: boolean;
 }
 
 export function readSettings(workspaceState: vscode.Memento): Settings {
@@ -27,6 +29,7 @@ export function readSettings(workspaceState: vscode.Memento): Settings {
     exclude: config.get<string[]>('exclude', []),
     maxFileSize: config.get<number>('maxFileSize', 2 * 1024 * 1024),
     kernelDirectory: optionalPath(config.get<string>('kernelDirectory', '')),
+    restoreOnStartup: config.get<boolean>('restoreOnStartup', true),
   };
 }
 

@@ -29,7 +29,8 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
     const status = wb().page.locator('.statusbar-item', { hasText: /Autoload \d+/ });
     await status.waitFor({ timeout: 30_000 });
     await eventually(async () => {
-      const rows = await wb().problemsRows(4, 'fs-hfs');
+      // The trace entries of the two groups of four (fs-nosuchfs2, fs-hfs); the call site's entry lists every fs-* request.
+      const rows = await wb().problemsRows(4, 'requested 4 times within 0.005 s');
       assert.ok(rows.some((r) => r.startsWith('trace.txt')), `no trace.txt group in Problems: ${rows.join(' | ')}`);
       assert.ok(rows.some((r) => /Autoload Lens\W*duplicate-request\W*\[Ln 583,/.test(r)), rows.join(' | '));
     });
@@ -51,6 +52,35 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
     const lens = wb().page.locator('.codelens-decoration', { hasText: 'requests in the trace' }).first();
     assert.equal(await lens.innerText({ timeout: 15_000 }), '26 requests in the trace · 10 duplicates · loaded ext4, binfmt_misc, squashfs, isofs +8');
     await wb().screenshot('codelens.png');
+  });
+
+  step('on a busy call site, Problems has one entry per rule with the counts, and the hover starts with the trace', async () => {
+    await wb().openFile('fs/filesystems.c');
+    // Each entry lists a line per name below it: one filter per entry.
+    await eventually(async () => {
+      const rows = await wb().problemsRows(3, 'undocumented names requested from this call site');
+      assert.ok(rows.some((r) => r.includes('15 undocumented names requested from this call site in the trace (25 requests)') && r.includes('[Ln 15,')), rows.join(' | '));
+    });
+    await eventually(async () => {
+      const rows = await wb().problemsRows(3, 'duplicate requests of');
+      assert.ok(rows.some((r) => r.includes('10 duplicate requests of 6 names from this call site in the trace') && r.includes('[Ln 15,')), rows.join(' | '));
+    });
+    await wb().screenshot('problems-call-site.png');
+    // The cursor inside request_module, then Ctrl+K Ctrl+I. Go to Line counts columns as shown: the tab is 4 wide, and
+    // with "if (!fs && (" request_module starts at column 17.
+    await wb().page.locator('.editor-group-container.active .monaco-editor textarea').first().focus();
+    await wb().page.keyboard.press('Control+G');
+    await wb().page.locator('.quick-input-widget input').fill(':15:20');
+    await wb().page.keyboard.press('Enter');
+    await wb().page.keyboard.press('Control+K');
+    await wb().page.keyboard.press('Control+I');
+    // The Problems entries of the line come first in VS Code's hover (one per rule now), then the extension's part.
+    const hover = wb().page.locator('.monaco-hover:visible', { hasText: 'requests of 16 names' }).first();
+    const text = (await hover.innerText({ timeout: 15_000 })).replace(/\s+/g, ' ');
+    assert.match(text, /Autoload Lens — in the trace: 26 requests of 16 names, 10 duplicates · loaded ext4, binfmt_misc, squashfs, isofs \+8/);
+    assert.ok(text.length < 4000, `the hover holds ${text.length} characters`);
+    await wb().screenshot('hover-call-site.png');
+    await wb().page.keyboard.press('Escape');
   });
 
   step('the views list call sites by alias family, findings by rule and requests by name', async () => {
@@ -154,3 +184,49 @@ describe('a hostile trace', () => {
     assert.deepEqual(wb().dialogs, []);
   });
 });
+
+describe('a window reload', () => {
+  const { wb, step } = sharedWorkbench('reload', () => ({ vsix: packagedVsix(), folder: fixtureWorkspace }));
+  let before: { status: string; problems: string };
+
+  /** The Autoload Lens item and the Problems counts of the status bar, once the results are in. */
+  async function statusBar(): Promise<{ status: string; problems: string }> {
+    const status = await wb().page.locator('.statusbar-item', { hasText: /Autoload \d+/ }).first().innerText({ timeout: 30_000 });
+    const problems = await wb().page.locator('[id="status.problems"]').first().innerText({ timeout: 10_000 });
+    return { status: status.trim(), problems: problems.replace(/\s+/g, ' ').trim() };
+  }
+
+  step('scan, replay and the report, as before a reload', async () => {
+    await wb().runCommand('Autoload Lens: Scan Workspace');
+    await wb().openFileAs('traces/trace.txt', 'Autoload Trace');
+    await wb().runCommand('Autoload Lens: Replay Trace…');
+    await wb().runCommand('Autoload Lens: Open Report');
+    await wb().webviewFrame('section.summary');
+    before = await statusBar();
+    assert.match(before.status, /Autoload \d+/);
+  });
+
+  step('Developer: Reload Window brings back Problems, the views and the report tab, without scanning the tree again', async () => {
+    await wb().runCommand('Developer: Reload Window');
+    await wb().page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await eventually(async () => assert.deepEqual(await statusBar(), before), 60_000);
+    const tab = wb().page.locator('.tabs-container .tab', { hasText: 'Autoload Lens Report' });
+    await tab.first().waitFor({ timeout: 30_000 });
+    await tab.first().click();
+    const frame = await wb().webviewFrame('section.summary');
+    assert.match(await frame.locator('section.summary').innerText(), /264/);
+    await wb().page.locator('.activitybar .action-item a[aria-label^="Autoload Lens"]').click();
+    const sites = await wb().viewRows('Call Sites', 8);
+    assert.ok(sites.some((r) => r.label === 'fs-*'), JSON.stringify(sites));
+    await wb().screenshot('reload.png');
+    // The Output view wraps long lines: the start of the line says it all.
+    const restored = await wb().outputLines('Autoload Lens', 'restored in');
+    assert.match(restored[restored.length - 1]!, /restored in \d+ ms: the scan of \/\S+ and the replay of \//);
+    const cache = await wb().outputLines('Autoload Lens', 'scan cache:');
+    assert.match(cache[cache.length - 1]!, /scan cache: \d+ files unchanged, none read \(read from disk; /);
+    // The figures the README quotes: activation, and the restore after it.
+    const activated = await wb().outputLines('Autoload Lens', 'activated in');
+    console.log(`[reload] ${activated[activated.length - 1]} | ${restored[restored.length - 1]} | ${cache[cache.length - 1]}`);
+  });
+});
+

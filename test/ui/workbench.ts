@@ -223,7 +223,8 @@ export class Workbench {
   async problemsRows(minRows: number, filter = '', timeoutMs = 30_000): Promise<string[]> {
     await this.page.keyboard.press('Escape');
     await this.page.keyboard.press('Control+Shift+M');
-    const filterBox = this.page.locator('.part.panel .viewpane-filter input').first();
+    // The filter of the view on show: every view the panel has shown keeps its own filter box in the page.
+    const filterBox = this.page.locator('.part.panel .viewpane-filter input:visible').first();
     await filterBox.fill(filter, { timeout: 10_000 });
     const rows = this.page.locator('.markers-panel .monaco-list-row');
     const texts = await settledRows(`at least ${minRows} rows in the Problems panel${filter ? ` filtered by "${filter}"` : ''}`, minRows,
@@ -235,7 +236,7 @@ export class Workbench {
   async outputLines(channel: string, filter: string, minLines = 1): Promise<string[]> {
     await this.runCommand('Output: Show Output Channels');
     await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: new RegExp(`^${channel}$`) }).first().click();
-    await this.page.locator('.part.panel .viewpane-filter input').first().fill(filter, { timeout: 10_000 });
+    await this.page.locator('.part.panel .viewpane-filter input:visible').first().fill(filter, { timeout: 10_000 });
     const lines = this.page.locator('.part.panel .monaco-editor .view-lines .view-line');
     return settledRows(`${minLines} lines with "${filter}" in the ${channel} output`, minLines,
       // Monaco renders spaces as non-breaking spaces.

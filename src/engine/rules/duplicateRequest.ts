@@ -28,7 +28,7 @@ export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: M
     group.anchored
       ? `The first request (line ${first.line}, ${who(first)}) anchors it: dups.c would have converged ${plural(repeats.length, 'duplicate')} into one modprobe.`
       : `The first request (line ${first.line}, ${who(first)}) used request_module_nowait(), which dups.c cannot use as an anchor: not converged.`,
-    loaded.length > 0 ? `Loaded: ${loaded.join(', ')}.` : `Nothing loaded (${first.outcome}).`,
+    loaded.length > 0 ? `Loaded: ${loaded.join(', ')}.` : nothingLoaded(first),
   ];
   if (stale.length > 0) {
     parts.push(
@@ -65,6 +65,21 @@ export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: M
       memoryEstimate: memory && { ...memory, basis: 'finit_module() may take up to 2x the module size per duplicate (kernel/module/dups.c)', sizesFrom: sizes!.source },
     },
   };
+}
+
+/** Why the group loaded nothing, as the anchor's outcome says it. */
+function nothingLoaded(anchor: RequestRecord): string {
+  const modules = anchor.resolution.modules.join(', ');
+  switch (anchor.outcome) {
+    case 'builtin':
+      return `Nothing loaded: ${modules} ${anchor.resolution.modules.length === 1 ? 'is' : 'are'} built in.`;
+    case 'already-loaded':
+      return `Nothing loaded: ${modules} ${anchor.resolution.modules.length === 1 ? 'was' : 'were'} already loaded.`;
+    case 'unknown':
+      return 'What loaded is unknown (no modules metadata given).';
+    default:
+      return modules === '' ? 'Nothing loaded: no module provides the name.' : `Nothing loaded: ${modules} did not load.`;
+  }
 }
 
 function duplicateMemory(first: RequestRecord, duplicates: number, sizes: ModuleSizes) {

@@ -31,8 +31,8 @@ export async function replayTraceCommand(s: Services, arg?: unknown): Promise<Re
 }
 
 /**
- * Replays `uri` and publishes the report. `quiet` re-runs (after a new scan or another modules directory) do not
- * ask questions. An editor buffer with unsaved changes is replayed from its text, a file from disk, streaming.
+ * Replays `uri` and publishes the report. `quiet` re-runs (after a new scan, another modules directory, a window
+ * reload) do not ask questions and show their progress in the status bar. An editor buffer with unsaved changes is replayed from its text, a file from disk, streaming.
  */
 export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Promise<Report | undefined> {
   const settings = readSettings(s.context.workspaceState);
@@ -54,8 +54,10 @@ export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Prom
 
   const started = Date.now();
   const epoch = s.results.epoch;
+  const title = `Autoload Lens: replaying ${vscode.workspace.asRelativePath(uri)}`;
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Autoload Lens: replaying ${vscode.workspace.asRelativePath(uri)}`, cancellable: true },
+    // A re-run nobody asked for (after a scan, a settings change, a window reload) shows in the status bar only.
+    quiet ? { location: vscode.ProgressLocation.Window, title } : { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());

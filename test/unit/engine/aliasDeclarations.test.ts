@@ -19,7 +19,7 @@ const aliases: AliasDeclaration[] = [
 
 const where = (list: AliasDeclaration[]) => list.map((a) => `${a.file}:${a.line}`);
 const catalog = new AliasCatalog(aliases, ['tcp_bbr', 'nls_cp850']);
-const declarationsDocumenting = (_: AliasDeclaration[], name: string) => catalog.declarations(name);
+const declarationsDocumenting = (list: AliasDeclaration[], name: string) => new AliasCatalog(list, []).declarations(name);
 const declarationsMatchingPattern = declarationsDocumenting;
 
 describe('the declarations documenting a requested name', () => {
@@ -33,6 +33,12 @@ describe('the declarations documenting a requested name', () => {
 
   it('matches names against declared patterns, as modules.alias does', () => {
     assert.deepEqual(where(declarationsDocumenting(aliases, 'char-major-10-200')), ['drivers/char/misc.c:10']);
+  });
+
+  it('lists every declaration that documents a name, plain and pattern alike, in the order of the index', () => {
+    const more = [...aliases, decl('drivers/char/misc_demo.c', 4, 'MODULE_ALIAS_MISCDEV', 'char-major-10-200'), decl('fs/ext4/other.c', 2, 'MODULE_ALIAS_FS', 'fs_ext4')];
+    assert.deepEqual(where(declarationsDocumenting(more, 'char-major-10-200')), ['drivers/char/misc.c:10', 'drivers/char/misc_demo.c:4']);
+    assert.deepEqual(where(declarationsDocumenting(more, 'fs-ext4')), ['fs/ext4/super.c:7123', 'fs/ext4/other.c:2']);
   });
 
   it('finds nothing for an undeclared name and ignores declarations that could not be expanded', () => {

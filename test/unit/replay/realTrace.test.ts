@@ -46,6 +46,14 @@ test('the real ftrace boot: counts, and the exact duplicate groups under dups.c 
   }
 });
 
+test('a duplicate group that loaded nothing says why: a built-in provider, or no provider at all', async () => {
+  const report = await replay('trace.txt');
+  const message = (name: string) => report.findings.find((f) => f.rule === 'duplicate-request' && f.name === name)!.message;
+  // cryptomgr is in modules.builtin; nothing in modules.alias provides fs-nosuchfs2.
+  assert.ok(message('cryptomgr').endsWith('Nothing loaded: cryptomgr is built in.'), message('cryptomgr'));
+  assert.ok(message('fs-nosuchfs2').endsWith('Nothing loaded: no module provides the name.'), message('fs-nosuchfs2'));
+});
+
 test('fs-hfs: four requests within 5 ms, one load, three racing duplicates costing up to 2 x 3 x 77,824 bytes', async () => {
   const report = await replay('trace.txt', true);
   const hfs = report.findings.find((f) => f.rule === 'duplicate-request' && f.name === 'fs-hfs')!;

@@ -1,0 +1,40 @@
+/**
+ * After a window reload: the scan and the replay this workspace had, back without reading the tree again. The scan
+ * cache answers an unchanged tree with a walk and a stat per file; the trace and the modules directory are read again
+ * (a boot trace replays in milliseconds).
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { replay } from './commands/replay';
+import type { Scanner } from './commands/scan';
+import type { Services } from './services';
+import type { Session } from './session';
+
+const exists = (uri: vscode.Uri) => uri.scheme === 'file' && fs.existsSync(uri.fsPath);
+
+/** `fresh`: drop the results in memory first (they are remembered still), as a new window starts without them. */
+export async function restoreResults(s: Services, scanner: Scanner, session: Session, fresh = false): Promise<void> {
+  const { scanned, trace } = session.remembered();
+  if (scanned === undefined && trace === undefined) return;
+  const started = Date.now();
+  await session.quietly(async () => {
+    if (fresh) {
+      scanner.stop();
+      s.results.clear();
+    }
+    const epoch = s.results.epoch;
+    if (scanned !== undefined) {
+      if (exists(scanned)) await scanner.restore(scanned);
+      else s.log.warn(`not restoring the scan of ${scanned.fsPath}: the folder is gone`);
+    }
+    // Clear Results while the scan was restored: the replay is not wanted either.
+    if (s.results.epoch !== epoch) return;
+    if (trace !== undefined) {
+      if (exists(trace)) await replay(s, trace, true);
+      else s.log.warn(`not restoring the replay of ${trace.fsPath}: the file is gone`);
+    }
+  });
+  const what = [s.results.index && `the scan of ${s.results.index.root}`, s.results.report && `the replay of ${trace?.fsPath ?? ''}`]
+    .filter((w): w is string => typeof w === 'string');
+  s.log.info(`restored in ${Date.now() - started} ms: ${what.length > 0 ? what.join(' and ') : 'nothing'}`);
+}

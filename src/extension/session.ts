@@ -1,0 +1,65 @@
+/**
+ * What this workspace last scanned and which trace it replayed, remembered in the workspace's state so that a window
+ * reload can restore them (restore.ts). The modules directory is remembered already (settings.ts), or is a setting.
+ */
+import * as vscode from 'vscode';
+import type { Results } from './results';
+
+const KEY = 'autoloadLens.session';
+
+interface Stored {
+  /** URI of the scanned folder. */
+  scanned?: string;
+  /** URI of the replayed trace file. */
+  trace?: string;
+}
+
+export interface Remembered {
+  scanned: vscode.Uri | undefined;
+  trace: vscode.Uri | undefined;
+}
+
+export class Session implements vscode.Disposable {
+  private readonly subscription: vscode.Disposable;
+  /** While restoring, results pass through states not worth remembering (the scan without its trace yet). */
+  private paused = false;
+
+  constructor(private readonly memento: vscode.Memento, private readonly results: Results) {
+    this.subscription = results.onDidChange(() => {
+      if (!this.paused) void this.record();
+    });
+  }
+
+  remembered(): Remembered {
+    const stored = this.memento.get<Stored>(KEY) ?? {};
+    const parse = (uri: string | undefined) => (uri === undefined ? undefined : vscode.Uri.parse(uri));
+    return { scanned: parse(stored.scanned), trace: parse(stored.trace) };
+  }
+
+  /** Runs `work` without remembering the states it goes through, then remembers where it ended. */
+  async quietly<T>(work: () => Promise<T>): Promise<T> {
+    this.paused = true;
+    try {
+      return await work();
+    } finally {
+      this.paused = false;
+      await this.record();
+    }
+  }
+
+  /** The current results: a folder scanned, a trace file replayed (an unsaved buffer cannot be replayed again). */
+  private record(): Thenable<void> {
+    const trace = this.results.traceUri;
+    const next: Stored = {
+      ...(this.results.sourceRoot !== undefined && { scanned: this.results.sourceRoot.toString() }),
+      ...(trace !== undefined && trace.scheme === 'file' && { trace: trace.toString() }),
+    };
+    const now = this.memento.get<Stored>(KEY) ?? {};
+    if (now.scanned === next.scanned && now.trace === next.trace) return Promise.resolve();
+    return this.memento.update(KEY, next.scanned === undefined && next.trace === undefined ? undefined : next);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
+}
