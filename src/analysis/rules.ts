@@ -1,4 +1,5 @@
 /** The findings the source alone supports: unchecked-zero-return, name-too-long, undocumented-alias (static half). */
+import { RULES } from '../engine/rules/catalog';
 import type { AliasDeclaration, CallSiteInfo, SourceFinding } from '../engine/sourceIndex';
 import type { RawCall } from './facts';
 import { fnmatch } from './format';
@@ -24,7 +25,7 @@ export function uncheckedZeroReturn(site: CallSiteInfo, raw: RawCall): SourceFin
     if (z.testLine !== null) related.push({ file: site.file, line: z.testLine, column: 1, message: 'the return value is tested here; on 0 the code goes on as if the module were loaded' });
     message = `${site.callee}(${what}) returning 0 is taken as success, but ${site.function ?? 'the code'} never looks the service up again after it: callers must check the service is now available`;
   }
-  return { rule: 'unchecked-zero-return', severity: 'warning', message, name: site.name, location, related };
+  return { rule: 'unchecked-zero-return', severity: RULES['unchecked-zero-return'].defaultSeverity, message, name: site.name, location, related };
 }
 
 /**
@@ -41,7 +42,7 @@ export function nameTooLong(site: CallSiteInfo, maxLength: number, minLength: nu
   if ((Number.isFinite(maxLength) ? maxLength : minLength) + 1 <= MODULE_NAME_LEN) return null;
   return {
     rule: 'name-too-long',
-    severity: 'error',
+    severity: RULES['name-too-long'].defaultSeverity,
     message: `${what}; with the NUL that exceeds MODULE_NAME_LEN (${MODULE_NAME_LEN} on 64-bit): the kernel returns -ENAMETOOLONG before any trace event`,
     name: site.name,
     location: { file: site.file, line: site.line, column: site.column },
@@ -113,7 +114,7 @@ export function undocumentedAlias(site: CallSiteInfo, catalog: AliasCatalog): So
   if (catalog.covers(site.pattern, site.family)) return null;
   return {
     rule: 'undocumented-alias',
-    severity: 'warning',
+    severity: RULES['undocumented-alias'].defaultSeverity,
     message: `names of the form "${site.pattern}" are requested here, but no MODULE_ALIAS* declaration (nor a module's file name) in the tree matches that pattern`,
     name: null,
     location: { file: site.file, line: site.line, column: site.column },

@@ -1,10 +1,9 @@
 /** The engine's report: what the CLI prints (text, JSON, SARIF) and what the extension shows. */
 import type { TraceFormat, TraceWarning } from './events';
 import type { Resolution } from './resolution';
+import type { RuleId, Severity } from './rules/catalog';
 import type { CallSiteLinkKind, SourceLocation } from './sourceIndex';
 
-export type RuleId = 'duplicate-request' | 'undocumented-alias' | 'unchecked-zero-return' | 'name-too-long' | 'throttled-request';
-export type Severity = 'error' | 'warning' | 'info';
 
 export type Outcome = 'loaded' | 'already-loaded' | 'builtin' | 'nothing-loaded' | 'unknown';
 
@@ -77,38 +76,3 @@ export interface Report {
   requests: RequestRecord[];
   findings: Finding[];
 }
-
-export const RULES: Record<RuleId, { title: string; description: string; defaultSeverity: Severity }> = {
-  'duplicate-request': {
-    title: 'Duplicate module request',
-    description:
-      'The same name was requested again while an earlier request for it was still tracked (kernel/module/dups.c rules: exact name, a wait=1 first request anchors, entries live 60 s after the anchor completes).',
-    defaultSeverity: 'warning',
-  },
-  'undocumented-alias': {
-    title: 'Undocumented alias',
-    description:
-      'A requested name that no MODULE_ALIAS* declaration, modules.alias pattern, module name, symbol or built-in documents.',
-    defaultSeverity: 'warning',
-  },
-  'unchecked-zero-return': {
-    title: 'Zero return taken as "loaded"',
-    description:
-      'request_module() returning 0 only means modprobe ran and exited 0; callers must look the service up again. Flags call sites that use the service on the zero path without looking again, and requests that resolved yet loaded nothing.',
-    defaultSeverity: 'warning',
-  },
-  'name-too-long': {
-    title: 'Module name too long',
-    description:
-      'The format can produce a name that does not fit MODULE_NAME_LEN (56 bytes with the NUL on 64-bit); the kernel rejects it with -ENAMETOOLONG before any trace event.',
-    defaultSeverity: 'error',
-  },
-  'throttled-request': {
-    title: 'Throttled module request',
-    description:
-      'Replayed against the 50 concurrent kmod slots, the request would have waited for a slot or failed with -ETIME after 5 s.',
-    defaultSeverity: 'warning',
-  },
-};
-
-export const RULE_IDS = Object.keys(RULES) as RuleId[];

@@ -1,6 +1,7 @@
 /** Problems: the scan's findings on C call sites, the replay's findings on trace lines (and on source when linked). */
 import * as vscode from 'vscode';
-import type { Finding, RuleId, Severity } from '../engine/report';
+import type { Finding } from '../engine/report';
+import type { RuleId, Severity } from '../engine/rules/catalog';
 import type { SourceFinding } from '../engine/sourceIndex';
 import type { Results } from './results';
 

@@ -1,7 +1,8 @@
 /** Hovers: on a call site (pattern, documenting declarations, providing modules); on a trace line (resolution, outcome, call site). */
 import * as vscode from 'vscode';
 import { declarationsMatchingPattern } from '../engine/aliasDeclarations';
-import { RULES, type Finding, type RequestRecord } from '../engine/report';
+import type { Finding, RequestRecord } from '../engine/report';
+import { RULES } from '../engine/rules/catalog';
 import type { CallSiteInfo, SourceLocation } from '../engine/sourceIndex';
 import { ruleHelpUri } from './diagnostics';
 import type { Results } from './results';

@@ -5,7 +5,7 @@
 import type { TraceFormat, TraceReadSummary } from '../events';
 import { openModuleDb, readLoadedModules, type ModuleDb } from '../modules';
 import type { Finding, Report, RequestRecord } from '../report';
-import { RULE_IDS } from '../report';
+import { RULE_IDS } from '../rules/catalog';
 import { ok, type Result } from '../result';
 import { duplicateRequestFinding, FoldedDuplicates, MAX_DUPLICATE_GROUPS_PER_NAME, type ModuleSizes } from '../rules/duplicateRequest';
 import { KernelLogRule } from '../rules/kernelLog';

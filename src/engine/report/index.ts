@@ -5,4 +5,3 @@ export { renderSarif, renderSarifChunks, type SarifOptions } from './sarif';
 export { renderScanText, type ScanTextOptions } from './scanText';
 export { renderScanJson, renderScanJsonChunks } from './scanJson';
 export { renderScanSarif, renderScanSarifChunks, type ScanSarifOptions } from './scanSarif';
-export { RULE_HELP } from './ruleHelp';

@@ -1,5 +1,6 @@
 /** The replay report as JSON (schemaVersion 1). Field names are a public contract: add fields, never rename. */
-import { RULE_IDS, type Finding, type Report, type ReportSummary, type RequestRecord, type RuleId } from '../report';
+import type { Finding, Report, ReportSummary, RequestRecord } from '../report';
+import { RULE_IDS, type RuleId } from '../rules/catalog';
 import type { SourceLocation } from '../sourceIndex';
 import { mapped, sortKeys, stringify, stringifyChunks } from './jsonValue';
 

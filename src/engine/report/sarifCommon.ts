@@ -1,10 +1,9 @@
 /** SARIF 2.1.0 pieces shared by the replay and scan renderers: the log envelope, the driver with its rules, locations. */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { RULE_IDS, RULES, type RuleId, type Severity } from '../report';
+import { RULE_IDS, RULES, type RuleId, type Severity } from '../rules/catalog';
 import type { SourceLocation } from '../sourceIndex';
 import type { MappedArray } from './jsonValue';
-import { RULE_HELP } from './ruleHelp';
 import { TOOL_NAME, TOOL_VERSION } from './tool';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -52,7 +51,7 @@ function driver(): unknown {
       name: id.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase()),
       shortDescription: { text: RULES[id].title },
       fullDescription: { text: RULES[id].description },
-      help: { text: RULE_HELP[id] },
+      help: { text: RULES[id].help },
       defaultConfiguration: { level: sarifLevel(RULES[id].defaultSeverity) },
     })),
   };

@@ -1,5 +1,5 @@
 /** The source index as a person reads it: totals, the wrappers discovered, then source findings grouped by rule. */
-import { RULE_IDS, RULES, type Severity } from '../report';
+import { RULE_IDS, RULES, type Severity } from '../rules/catalog';
 import type { SourceFinding, SourceIndex } from '../sourceIndex';
 import { scanSummary, tally } from './scanSummary';
 import { append, escapeControl, makeStyle, SEVERITIES, table, truncate, wrap, type Column, type Style } from './textFormat';

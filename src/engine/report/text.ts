@@ -1,5 +1,6 @@
 /** The replay report as a person reads it in a terminal: a summary table, then the findings grouped by rule. */
-import { RULE_IDS, RULES, type Finding, type Report, type RequestRecord, type RuleId, type Severity } from '../report';
+import type { Finding, Report, RequestRecord } from '../report';
+import { RULE_IDS, RULES, type RuleId, type Severity } from '../rules/catalog';
 import {
   append,
   columnWidths,

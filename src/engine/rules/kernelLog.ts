@@ -1,6 +1,7 @@
 /** Findings from lines the kernel itself printed (dmesg input): dups.c warnings, kmod throttling, "still no fs". */
 import type { KernelLogEvent } from '../events';
-import type { Finding, RuleId, Severity } from '../report';
+import type { Finding } from '../report';
+import type { RuleId, Severity } from './catalog';
 import { plural } from './findingText';
 
 const RULE_OF: Record<KernelLogEvent['kind'], { rule: RuleId; severity: Severity; says: string }> = {
