@@ -79,8 +79,10 @@ export const REPORT_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Formats of a scan's report; a replay's can also be JSON Lines. */
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export const REPLAY_FORMATS = ['text', 'json', 'jsonl', 'sarif'] as const;
+export type ReplayFormat = (typeof REPLAY_FORMATS)[number];
 
 export type FailOn = Severity | 'never';
 export const FAIL_ON_CHOICES: readonly FailOn[] = ['error', 'warning', 'info', 'never'];

@@ -1,5 +1,5 @@
 /** The `autoload-lens` executable: wires the process (streams, terminal, Ctrl-C, exit code) to runCli. */
-import { TOOL_NAME } from '../engine/report/tool';
+import { TOOL_NAME } from '../engine/tool';
 import { EXIT_USAGE, type CliContext } from './context';
 import { runCli } from './run';
 

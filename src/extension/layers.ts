@@ -6,5 +6,5 @@
 export { linkCallSite, loadParser, prepareUpdates, scanTree, updateFile } from '../analysis/index';
 export { openModuleDb } from '../engine/modules/index';
 export { openInputs, replayText, replayTrace } from '../engine/replay/index';
-export { renderJson, renderSarif, renderScanJson, renderScanSarif } from '../engine/report/index';
+export { renderJson, renderSarif, renderScanJson, renderScanSarif } from '../engine/render/index';
 export { readTraceText } from '../engine/trace/index';

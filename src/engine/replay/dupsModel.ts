@@ -39,8 +39,9 @@ interface OpenGroup<T> extends DupsGroup<T> {
 const NO_REPEATS: never[] = [];
 
 /**
- * Reports each closed group that has repeats to `onClose`. A group without repeats reports nothing, so it is
- * not tracked beyond its slot: it closes silently when its name is requested after its window.
+ * Reports each closed group that has repeats to `onClose`, in the order the groups were opened (the order of their
+ * first requests), once every group opened before it is closed or can no longer gain a repeat. A group without
+ * repeats reports nothing: it closes silently when its name is requested after its window.
  */
 export class DupsModel<T> {
   /**
@@ -52,6 +53,12 @@ export class DupsModel<T> {
   private anchored: OpenGroup<T>[] = [];
   private unanchored: OpenGroup<T>[] = [];
   private openings = 0;
+  /**
+   * Every group in opening order, from the oldest one not yet reported or dropped: closed groups wait here for the
+   * groups opened before them, which bounds it by the groups of one window (plus the settle time of a pending first).
+   */
+  private readonly inOpeningOrder: OpenGroup<T>[] = [];
+  private reportHead = 0;
 
   constructor(private readonly windowSeconds: number, private readonly onClose: (group: DupsGroup<T>) => void) {}
 
@@ -86,16 +93,40 @@ export class DupsModel<T> {
   sweep(time: number): void {
     this.anchored = this.closeInOrder(this.anchored, (g) => this.expired(g, time));
     this.unanchored = this.closeInOrder(this.unanchored, (g) => this.expired(g, time));
+    this.report(time);
   }
 
   /** End of the trace: every remaining group is closed. */
   flush(): void {
     this.anchored = this.closeInOrder(this.anchored, () => true);
     this.unanchored = this.closeInOrder(this.unanchored, () => true);
+    this.report(Infinity, true);
   }
 
   private open(slot: DupsSlot<T>, anchored: boolean, first: T, firstTime: number, completedAt: number | null): OpenGroup<T> {
-    return { name: slot.name, anchored, first, firstTime, completedAt, repeats: NO_REPEATS, opened: this.openings++, slot };
+    const group = { name: slot.name, anchored, first, firstTime, completedAt, repeats: NO_REPEATS, opened: this.openings++, slot };
+    this.inOpeningOrder.push(group);
+    return group;
+  }
+
+  /**
+   * Reports the closed groups that no earlier group can still precede: an open group stops the walk unless it has
+   * no repeats and can gain none (its window has passed, or the trace has ended).
+   */
+  private report(time: number, ended = false): void {
+    const q = this.inOpeningOrder;
+    for (; this.reportHead < q.length; this.reportHead++) {
+      const group = q[this.reportHead]!;
+      if (isOpen(group)) {
+        if (group.repeats !== NO_REPEATS || !(ended || this.expired(group, time))) break;
+      } else if (group.repeats !== NO_REPEATS) {
+        this.onClose(group);
+      }
+    }
+    if (this.reportHead > 1024 && this.reportHead * 2 > q.length) {
+      q.splice(0, this.reportHead);
+      this.reportHead = 0;
+    }
   }
 
   private addRepeat(table: OpenGroup<T>[], group: OpenGroup<T>, item: T): void {
@@ -140,11 +171,10 @@ export class DupsModel<T> {
     return rest;
   }
 
-  /** Takes the group out of its slot; reports it when it has repeats. */
+  /** Takes the group out of its slot; `report` hands it on in its turn. */
   private close(group: OpenGroup<T>): void {
     if (group.anchored) group.slot.anchoredGroup = null;
     else group.slot.unanchoredGroup = null;
-    if (group.repeats !== NO_REPEATS) this.onClose(group);
   }
 }
 

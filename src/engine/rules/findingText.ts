@@ -1,5 +1,5 @@
 /** Small helpers the rules share to describe requests in messages. */
-import type { RequestRecord } from '../report';
+import type { Finding, RequestRecord } from '../report';
 import type { SourceLocation } from '../sourceIndex';
 
 /** At most this many request indexes are kept per finding; `evidence.requestCount` has the total. */
@@ -31,17 +31,35 @@ export function certainLocation(r: Pick<RequestRecord, 'callSite'>): SourceLocat
   return cs.link === 'direct' || cs.link === 'inlined' ? cs.locations[0]! : null;
 }
 
-/** Collects request indexes and trace lines up to the cap, counting the rest. */
+/**
+ * A finding with the records its rule kept of its requests, and of the anchors of those that are duplicates: what
+ * the reports show of each request (its row, the trace line of its anchor).
+ */
+export interface RecordedFinding {
+  finding: Finding;
+  records: readonly RequestRecord[];
+}
+
+/** Collects requests up to the cap (with their anchors), counting the rest. */
 export class RequestList {
-  readonly indexes: number[] = [];
-  readonly lines: number[] = [];
+  readonly records: RequestRecord[] = [];
+  private readonly anchors: RequestRecord[] = [];
   count = 0;
 
-  add(r: Pick<RequestRecord, 'index' | 'line'>): void {
+  add(r: RequestRecord, anchor: RequestRecord | null): void {
     this.count++;
-    if (this.indexes.length < MAX_REQUESTS_PER_FINDING) {
-      this.indexes.push(r.index);
-      this.lines.push(r.line);
+    if (this.records.length < MAX_REQUESTS_PER_FINDING) {
+      this.records.push(r);
+      if (anchor !== null) this.anchors.push(anchor);
     }
+  }
+
+  /** The finding over these requests: their indexes and trace lines filled in. */
+  finding(f: Omit<Finding, 'requests' | 'traceLines'>): RecordedFinding {
+    const { rule, severity, message, name, location, evidence } = f;
+    return {
+      finding: { rule, severity, message, name, requests: this.records.map((r) => r.index), location, traceLines: this.records.map((r) => r.line), evidence },
+      records: this.anchors.length === 0 ? this.records : [...this.records, ...this.anchors],
+    };
   }
 }

@@ -2,7 +2,7 @@
 import type { KernelLogEvent } from '../events';
 import type { Finding } from '../report';
 import type { RuleId, Severity } from './catalog';
-import { plural } from './findingText';
+import { plural, type RecordedFinding } from './findingText';
 
 const RULE_OF: Record<KernelLogEvent['kind'], { rule: RuleId; severity: Severity; says: string }> = {
   log_duplicate: { rule: 'duplicate-request', severity: 'warning', says: 'the kernel reported a duplicate request (dups.c)' },
@@ -24,10 +24,10 @@ export class KernelLogRule {
     g.lines.push(e.line);
   }
 
-  findings(): Finding[] {
+  findings(): RecordedFinding[] {
     return [...this.groups.values()].map(({ event, lines }) => {
       const r = RULE_OF[event.kind];
-      return {
+      const finding: Finding = {
         rule: r.rule,
         severity: r.severity,
         message: `\`${event.name}\`: ${r.says} (${plural(lines.length, 'log line')}, first: "${event.text}").`,
@@ -37,6 +37,7 @@ export class KernelLogRule {
         traceLines: lines,
         evidence: { kernelLog: event.kind },
       };
+      return { finding, records: [] };
     });
   }
 }

@@ -6,7 +6,7 @@
 import type { Finding, RequestRecord } from '../report';
 import { declarationsDocumenting } from '../aliasDeclarations';
 import type { AliasDeclaration } from '../sourceIndex';
-import { callSiteText, certainLocation, plural, RequestList } from './findingText';
+import { callSiteText, certainLocation, plural, RequestList, type RecordedFinding } from './findingText';
 
 interface NameStats {
   first: RequestRecord;
@@ -24,28 +24,26 @@ export class UndocumentedAliasRule {
     this.declared = aliases && new Map();
   }
 
-  add(r: RequestRecord): void {
+  add(r: RequestRecord, anchor: RequestRecord | null): void {
     if (!this.concerns(r)) return;
     let stats = this.names.get(r.name);
     if (!stats) this.names.set(r.name, (stats = { first: r, list: new RequestList(), callers: new Set() }));
-    stats.list.add(r);
+    stats.list.add(r, anchor);
     stats.callers.add(r.callSite);
   }
 
-  findings(): Finding[] {
-    const out: Finding[] = [];
+  findings(): RecordedFinding[] {
+    const out: RecordedFinding[] = [];
     for (const [name, s] of this.names) {
       const { severity, why } = this.classify(s.first);
-      out.push({
+      out.push(s.list.finding({
         rule: 'undocumented-alias',
         severity,
         message: `\`${name}\` (${plural(s.list.count, 'request')} from ${[...new Set([...s.callers].map((callSite) => callSiteText({ callSite })))].join(', ')}): ${why}`,
         name,
-        requests: s.list.indexes,
         location: certainLocation(s.first),
-        traceLines: s.list.lines,
         evidence: { resolution: s.first.resolution, requestCount: s.list.count, declaredInSource: this.isDeclared(name) },
-      });
+      }));
     }
     return out;
   }

@@ -48,7 +48,7 @@ test('a group without repeats is never reported; its window still ends it', () =
   assert.deepEqual(shown(), [['fs-c', true, 'c1', ['c2', 'c3']]]);
 });
 
-test('nowait first requests: their repeats are reported unanchored, after the anchored groups at the end', () => {
+test('nowait first requests: their repeats are reported unanchored, in the order of the groups\' first requests', () => {
   const { m, shown } = model();
   const d = slot('fs-d');
   const e = slot('fs-e');
@@ -60,8 +60,38 @@ test('nowait first requests: their repeats are reported unanchored, after the an
   assert.equal(m.request(d, true, 5, 'd4')?.first, 'd3');
   m.flush();
   assert.deepEqual(shown(), [
+    ['fs-d', false, 'd1', ['d2', 'd3']],
     ['fs-d', true, 'd3', ['d4']],
     ['fs-e', true, 'e1', ['e2']],
-    ['fs-d', false, 'd1', ['d2', 'd3']],
   ]);
+});
+
+test('a closed group waits for a group opened before it that can still gain a repeat', () => {
+  const { m, shown } = model();
+  const a = slot('fs-a');
+  const b = slot('fs-b');
+  assert.equal(m.request(a, true, 0, 'a1'), null);
+  assert.equal(m.request(b, true, 1, 'b1'), null);
+  m.complete(b, 'b1', 1);
+  assert.equal(m.request(b, true, 2, 'b2')?.first, 'b1');
+  m.complete(a, 'a1', 50);
+  // fs-b's window ended at 61: closed, but fs-a (opened first, window until 110) may still gain a repeat.
+  m.sweep(62);
+  assert.deepEqual(shown(), []);
+  assert.equal(m.request(a, true, 63, 'a2')?.first, 'a1');
+  m.sweep(111);
+  assert.deepEqual(shown(), [['fs-a', true, 'a1', ['a2']], ['fs-b', true, 'b1', ['b2']]]);
+});
+
+test('an earlier group without repeats holds nothing back once its window has passed', () => {
+  const { m, shown } = model();
+  const a = slot('fs-a');
+  const b = slot('fs-b');
+  assert.equal(m.request(a, true, 0, 'a1'), null);
+  m.complete(a, 'a1', 0);
+  assert.equal(m.request(b, true, 1, 'b1'), null);
+  m.complete(b, 'b1', 1);
+  assert.equal(m.request(b, true, 2, 'b2')?.first, 'b1');
+  m.sweep(62);
+  assert.deepEqual(shown(), [['fs-b', true, 'b1', ['b2']]]);
 });
