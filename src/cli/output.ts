@@ -21,8 +21,10 @@ export interface ReportOutput {
 
 class BatchedOutput implements ReportOutput {
   private batch = '';
-  private writing: Promise<void> = Promise.resolve();
+  /** The destination's write still in progress, if it answered with a promise; later batches queue behind it. */
+  private writing: Promise<void> | null = null;
 
+  /** `destination` writes at once and returns nothing, or returns a promise that settles once it took the text. */
   constructor(private readonly destination: (text: string) => void | Promise<void>) {}
 
   write(text: string): void {
@@ -30,19 +32,27 @@ class BatchedOutput implements ReportOutput {
     if (this.batch.length >= BATCH_CHARS) this.flush();
   }
 
-  drain(): Promise<void> {
-    return this.writing;
+  async drain(): Promise<void> {
+    while (this.writing !== null) await this.writing;
   }
 
   async close(): Promise<void> {
     if (this.batch.length > 0) this.flush();
-    await this.writing;
+    await this.drain();
   }
 
+  /** Writes the batch now when nothing is pending, so that a synchronous destination never lets text pile up. */
   private flush(): void {
     const text = this.batch;
     this.batch = '';
-    this.writing = this.writing.then(() => this.destination(text));
+    const write = (): void | Promise<void> => this.destination(text);
+    const pending = this.writing === null ? write() : this.writing.then(write);
+    if (pending instanceof Promise) {
+      const settled: Promise<void> = pending.then(() => {
+        if (this.writing === settled) this.writing = null;
+      });
+      this.writing = settled;
+    }
   }
 }
 

@@ -50,7 +50,7 @@ export interface Finding {
   requests: number[];
   /** Where to show it: a source line when known, else null (the trace lines are in `traceLines`). */
   location: SourceLocation | null;
-  /** 1-based trace lines involved. */
+  /** 1-based trace lines involved: those of `requests`, in the same order, then any others (kernel log lines). */
   traceLines: number[];
   /** Rule-specific evidence (a person reads `message`; tools read this). */
   evidence: Record<string, unknown>;

@@ -41,7 +41,7 @@ export class ReplayJson implements ReportSink {
 
   end(tail: ReportTail): void {
     this.json.end();
-    this.json.begin('array', 'findings');
+    this.json.begin('array', 'findings', 1);
     this.findings.drain((f) => this.json.element(f));
     this.json.end();
     this.json.field('trace', traceJson(tail.trace));
@@ -102,8 +102,8 @@ export function writeScanJson(index: SourceIndex, emit: Emit): void {
   json.field('tool', { name: TOOL_NAME, version: TOOL_VERSION });
   json.field('root', index.root);
   json.field('summary', scanSummary(index));
-  const array = <T>(key: string, items: readonly T[], map: (item: T) => unknown): void => {
-    json.begin('array', key);
+  const array = <T>(key: string, items: readonly T[], map: (item: T) => unknown, batchSize?: number): void => {
+    json.begin('array', key, batchSize);
     for (const item of items) json.element(map(item));
     json.end();
   };
@@ -136,7 +136,7 @@ export function writeScanJson(index: SourceIndex, emit: Emit): void {
     isStatic: f.isStatic,
     callers: f.callers ?? [],
   }));
-  array('findings', index.findings, findingJson);
+  array('findings', index.findings, findingJson, 1);
   json.field('files', {
     scanned: index.files.scanned,
     skipped: index.files.skipped,

@@ -21,11 +21,12 @@ interface Frame {
   /** Indentation of the container's own brackets. */
   pad: string;
   entries: number;
-  /** Array elements waiting to be printed together. */
+  /** Array elements waiting to be printed together, at most `batchSize`. */
   batch: unknown[];
+  batchSize: number;
 }
 
-/** Elements printed per JSON.stringify call: the native printer indents a whole batch at once. */
+/** Small elements printed per JSON.stringify call by default: the native printer indents a whole batch at once. */
 const BATCH = 512;
 
 export class JsonWriter {
@@ -36,7 +37,7 @@ export class JsonWriter {
   /** Opens the document's top-level object. */
   beginDocument(): void {
     this.emit('{');
-    this.stack.push({ close: '}', pad: '', entries: 0, batch: [] });
+    this.stack.push({ close: '}', pad: '', entries: 0, batch: [], batchSize: 1 });
   }
 
   /** A key and its whole value in the current object (a value of undefined is left out, as JSON.stringify does). */
@@ -47,21 +48,24 @@ export class JsonWriter {
     this.emit(`${this.separator(frame)}${pad}${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, `\n${pad}`)}`);
   }
 
-  /** Opens an object or array as the value of `key` in the current object, or as the next element of the current array. */
-  begin(kind: 'object' | 'array', key?: string): void {
+  /**
+   * Opens an object or array as the value of `key` in the current object, or as the next element of the current
+   * array. An array of large elements (findings, SARIF results) takes a small `batchSize`: a batch is held whole.
+   */
+  begin(kind: 'object' | 'array', key?: string, batchSize = BATCH): void {
     const frame = this.top();
     this.flushBatch(frame);
     const pad = `${frame.pad}  `;
     const label = key === undefined ? '' : `${JSON.stringify(key)}: `;
     this.emit(`${this.separator(frame)}${pad}${label}${kind === 'object' ? '{' : '['}`);
-    this.stack.push({ close: kind === 'object' ? '}' : ']', pad, entries: 0, batch: [] });
+    this.stack.push({ close: kind === 'object' ? '}' : ']', pad, entries: 0, batch: [], batchSize });
   }
 
   /** The next element of the current array. */
   element(value: unknown): void {
     const frame = this.top();
     frame.batch.push(value);
-    if (frame.batch.length >= BATCH) this.flushBatch(frame);
+    if (frame.batch.length >= frame.batchSize) this.flushBatch(frame);
   }
 
   /** Closes the innermost open object or array (the document itself last, with its final newline). */

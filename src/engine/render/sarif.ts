@@ -76,7 +76,8 @@ function beginLog(json: JsonWriter, bases: Record<string, { uri: string }>): voi
   json.begin('object');
   json.field('tool', { driver: driver() });
   json.field('originalUriBaseIds', bases);
-  json.begin('array', 'results');
+  // A result can list a thousand locations: each is printed as it comes.
+  json.begin('array', 'results', 1);
 }
 
 /** Closes the results, then the run with its properties, then the log. */

@@ -258,11 +258,10 @@ function findingLines(
   }
   const requests = f.requests.map((i) => byIndex.get(i)).filter((r): r is RequestRecord => r !== undefined);
   if (requests.length > 0) {
-    append(lines, requestTable(requests, requests.length, byIndex, style, width, maxRows));
+    append(lines, requestTable(requests, f.requests.length, byIndex, style, width, maxRows));
     append(lines, sourceLinks(requests).map((l) => truncate(l, width)));
   }
-  const requestLines = new Set(requests.map((r) => r.line));
-  const otherLines = f.traceLines.filter((l) => !requestLines.has(l));
+  const otherLines = f.traceLines.slice(f.requests.length);
   if (otherLines.length > 0) {
     const shown = otherLines.slice(0, maxRows).join(', ');
     const more = otherLines.length > maxRows ? ` … and ${otherLines.length - maxRows} more` : '';

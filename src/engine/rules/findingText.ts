@@ -4,6 +4,12 @@ import type { SourceLocation } from '../sourceIndex';
 
 /** At most this many request indexes are kept per finding; `evidence.requestCount` has the total. */
 export const MAX_REQUESTS_PER_FINDING = 1000;
+/**
+ * Of those, at most this many whole records (with their anchors), which the reports show as request rows and
+ * SARIF describes; the rest are known by index and trace line only. A finding held to the end of a long trace keeps
+ * these, so they are what its memory grows with: 100 records, not 1000.
+ */
+export const MAX_RECORDS_PER_FINDING = 100;
 
 export function who(r: Pick<RequestRecord, 'task' | 'pid'>): string {
   return r.pid >= 0 ? `${r.task}-${r.pid}` : r.task || 'kernel';
@@ -40,17 +46,21 @@ export interface RecordedFinding {
   records: readonly RequestRecord[];
 }
 
-/** Collects requests up to the cap (with their anchors), counting the rest. */
+/** Collects requests up to the caps (the first records whole, with their anchors), counting the rest. */
 export class RequestList {
-  readonly records: RequestRecord[] = [];
-  private readonly anchors: RequestRecord[] = [];
+  private readonly indexes: number[] = [];
+  private readonly lines: number[] = [];
+  private readonly records: RequestRecord[] = [];
   count = 0;
 
   add(r: RequestRecord, anchor: RequestRecord | null): void {
     this.count++;
-    if (this.records.length < MAX_REQUESTS_PER_FINDING) {
+    if (this.indexes.length >= MAX_REQUESTS_PER_FINDING) return;
+    this.indexes.push(r.index);
+    this.lines.push(r.line);
+    if (this.indexes.length <= MAX_RECORDS_PER_FINDING) {
       this.records.push(r);
-      if (anchor !== null) this.anchors.push(anchor);
+      if (anchor !== null) this.records.push(anchor);
     }
   }
 
@@ -58,8 +68,8 @@ export class RequestList {
   finding(f: Omit<Finding, 'requests' | 'traceLines'>): RecordedFinding {
     const { rule, severity, message, name, location, evidence } = f;
     return {
-      finding: { rule, severity, message, name, requests: this.records.map((r) => r.index), location, traceLines: this.records.map((r) => r.line), evidence },
-      records: this.anchors.length === 0 ? this.records : [...this.records, ...this.anchors],
+      finding: { rule, severity, message, name, requests: this.indexes, location, traceLines: this.lines, evidence },
+      records: this.records,
     };
   }
 }
