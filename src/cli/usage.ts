@@ -40,7 +40,7 @@ Options:
   --dups-window SECONDS   how long dups.c keeps a name after its first request completes
                           (default 60)
   --format F              text | json | jsonl | sarif (default text); jsonl: one JSON record per
-                          line (run, request, finding, summary), for loading many boots into one table
+                          line (run, request, finding, summary), to load many boots into one table
   --label KEY=VALUE       with --format jsonl: copied into every record's labels (repeatable), e.g.
                           host=NAME, kernel=VERSION, boot=ID
   --output FILE           write the report to FILE (atomically) instead of standard output
