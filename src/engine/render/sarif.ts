@@ -13,15 +13,15 @@ import { summaryJson } from './json';
 import { JsonWriter, type Emit } from './jsonWriter';
 import { scanSummary } from './scanSummary';
 
-export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** uriBaseId of locations in the scanned source tree. */
-export const SRCROOT = 'SRCROOT';
+const SRCROOT = 'SRCROOT';
 /** uriBaseId of the trace file, relative to the directory the tool ran in. */
-export const PROJECTROOT = 'PROJECTROOT';
+const PROJECTROOT = 'PROJECTROOT';
 
-export type SarifLevel = 'error' | 'warning' | 'note';
+type SarifLevel = 'error' | 'warning' | 'note';
 
-export interface SarifLocation {
+interface SarifLocation {
   id?: number;
   physicalLocation: {
     artifactLocation: { uri: string; uriBaseId?: string };
@@ -30,7 +30,7 @@ export interface SarifLocation {
   message?: { text: string };
 }
 
-export interface SarifResult {
+interface SarifResult {
   ruleId: RuleId;
   ruleIndex: number;
   level: SarifLevel;

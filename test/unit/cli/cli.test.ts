@@ -192,6 +192,11 @@ test('--output writes the file atomically: same bytes as stdout, nothing left be
       '  hint: check that the directory exists and is writable, or leave out --output to print to standard output\n',
   );
   assert.deepEqual(readdirSync(dir), ['report.json']);
+  // A replay that fails once the report has begun leaves the old file as it was and nothing beside it.
+  const failed = run('replay', 'test/fixtures/traces/trace-dat-head.bin', '--format', 'json', '--output', out);
+  assert.equal(failed.code, 2);
+  assert.equal(readFileSync(out, 'utf8'), expected);
+  assert.deepEqual(readdirSync(dir), ['report.json']);
 });
 
 test('resolve prints what modprobe -R prints', () => {
