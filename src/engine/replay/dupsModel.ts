@@ -40,8 +40,8 @@ const NO_REPEATS: never[] = [];
 
 /**
  * Reports each closed group that has repeats to `onClose`, in the order the groups were opened (the order of their
- * first requests), once every group opened before it is closed or can no longer gain a repeat. A group without
- * repeats reports nothing: it closes silently when its name is requested after its window.
+ * first requests), once no group opened before it can still gain a repeat. A group without repeats reports
+ * nothing: it closes silently when its name is requested after its window.
  */
 export class DupsModel<T> {
   /**
@@ -53,14 +53,18 @@ export class DupsModel<T> {
   private anchored: OpenGroup<T>[] = [];
   private unanchored: OpenGroup<T>[] = [];
   private openings = 0;
-  /**
-   * Every group in opening order, from the oldest one not yet reported or dropped: closed groups wait here for the
-   * groups opened before them, which bounds it by the groups of one window (plus the settle time of a pending first).
-   */
-  private readonly inOpeningOrder: OpenGroup<T>[] = [];
-  private reportHead = 0;
+  /** Closed groups with repeats, waiting for their turn to be reported. */
+  private closed: OpenGroup<T>[] = [];
 
-  constructor(private readonly windowSeconds: number, private readonly onClose: (group: DupsGroup<T>) => void) {}
+  /**
+   * `completionSeconds` bounds how long after it was made a first request completes (the replay settles a pending
+   * request then): a group's window has then ended `completionSeconds + windowSeconds` after its first request.
+   */
+  constructor(
+    private readonly windowSeconds: number,
+    private readonly completionSeconds: number,
+    private readonly onClose: (group: DupsGroup<T>) => void,
+  ) {}
 
   /**
    * Replays one request. Returns the dups.c entry it duplicates (the kernel would converge it), or null.
@@ -93,40 +97,32 @@ export class DupsModel<T> {
   sweep(time: number): void {
     this.anchored = this.closeInOrder(this.anchored, (g) => this.expired(g, time));
     this.unanchored = this.closeInOrder(this.unanchored, (g) => this.expired(g, time));
-    this.report(time);
+    this.report(time - this.windowSeconds - this.completionSeconds);
   }
 
-  /** End of the trace: every remaining group is closed. */
+  /** End of the trace: every remaining group is closed and reported. */
   flush(): void {
     this.anchored = this.closeInOrder(this.anchored, () => true);
     this.unanchored = this.closeInOrder(this.unanchored, () => true);
-    this.report(Infinity, true);
+    this.report(Infinity);
   }
 
   private open(slot: DupsSlot<T>, anchored: boolean, first: T, firstTime: number, completedAt: number | null): OpenGroup<T> {
-    const group = { name: slot.name, anchored, first, firstTime, completedAt, repeats: NO_REPEATS, opened: this.openings++, slot };
-    this.inOpeningOrder.push(group);
-    return group;
+    return { name: slot.name, anchored, first, firstTime, completedAt, repeats: NO_REPEATS, opened: this.openings++, slot };
   }
 
   /**
-   * Reports the closed groups that no earlier group can still precede: an open group stops the walk unless it has
-   * no repeats and can gain none (its window has passed, or the trace has ended).
+   * Reports, in opening order, the closed groups whose first request came before `before`: every group opened
+   * before one of them has had its window end by now, so none can gain a repeat and come before it.
    */
-  private report(time: number, ended = false): void {
-    const q = this.inOpeningOrder;
-    for (; this.reportHead < q.length; this.reportHead++) {
-      const group = q[this.reportHead]!;
-      if (isOpen(group)) {
-        if (group.repeats !== NO_REPEATS || !(ended || this.expired(group, time))) break;
-      } else if (group.repeats !== NO_REPEATS) {
-        this.onClose(group);
-      }
-    }
-    if (this.reportHead > 1024 && this.reportHead * 2 > q.length) {
-      q.splice(0, this.reportHead);
-      this.reportHead = 0;
-    }
+  private report(before: number): void {
+    if (this.closed.length === 0) return;
+    this.closed.sort((a, b) => a.opened - b.opened);
+    let n = 0;
+    while (n < this.closed.length && this.closed[n]!.firstTime < before) n++;
+    const due = this.closed.slice(0, n);
+    this.closed = this.closed.slice(n);
+    for (const group of due) this.onClose(group);
   }
 
   private addRepeat(table: OpenGroup<T>[], group: OpenGroup<T>, item: T): void {
@@ -171,10 +167,11 @@ export class DupsModel<T> {
     return rest;
   }
 
-  /** Takes the group out of its slot; `report` hands it on in its turn. */
+  /** Takes the group out of its slot; one with repeats waits for `report` to hand it on in its turn. */
   private close(group: OpenGroup<T>): void {
     if (group.anchored) group.slot.anchoredGroup = null;
     else group.slot.unanchoredGroup = null;
+    if (group.repeats !== NO_REPEATS) this.closed.push(group);
   }
 }
 

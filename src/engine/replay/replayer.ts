@@ -97,7 +97,8 @@ export class Replayer {
   private nextSweep = 0;
 
   constructor(private readonly opts: ReplayerOptions) {
-    this.dups = new DupsModel(opts.dupsWindowSeconds, opts.onDupsGroup);
+    // A pending request is settled at the first advance (once per second) past its settle window.
+    this.dups = new DupsModel(opts.dupsWindowSeconds, opts.settleSeconds + 1, opts.onDupsGroup);
   }
 
   push(event: TraceEvent): void {
