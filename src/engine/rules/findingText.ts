@@ -59,8 +59,10 @@ export class RequestList {
     this.indexes.push(r.index);
     this.lines.push(r.line);
     if (this.indexes.length <= MAX_RECORDS_PER_FINDING) {
-      this.records.push(r);
-      if (anchor !== null) this.records.push(anchor);
+      // Copies: were the replay's own records seen to outlive a collection this often, V8 would allocate every
+      // record of the trace in the old generation (pretenuring), costing a fifth of the replay's time and memory.
+      this.records.push({ ...r });
+      if (anchor !== null) this.records.push({ ...anchor });
     }
   }
 
