@@ -9,7 +9,11 @@ import * as path from 'node:path';
 import { err, type Result } from '../engine/result';
 import type { CliContext } from './context';
 
-const BATCH_CHARS = 1 << 20;
+/**
+ * Text is written in batches of about this many characters: few enough for a batch to be an ordinary young string,
+ * where a megabyte one is a large object that only a full collection frees (a JSON report is hundreds of them).
+ */
+const BATCH_CHARS = 1 << 16;
 
 /** What a command writes its report through. */
 export interface ReportOutput {
