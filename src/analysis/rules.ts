@@ -1,4 +1,5 @@
 /** The findings the source alone supports: unchecked-zero-return, name-too-long, undocumented-alias (static half). */
+import { RULES } from '../engine/rules/catalog';
 import type { CallSiteInfo, SourceFinding } from '../engine/sourceIndex';
 import type { RawCall } from './facts';
 import type { AliasCatalog } from '../engine/aliasDeclarations';
@@ -44,7 +45,7 @@ export function uncheckedZeroReturn(site: CallSiteInfo, raw: RawCall): SourceFin
     if (z.testLine !== null) related.push({ file: site.file, line: z.testLine, column: 1, message: 'the return value is tested here; on 0 the code goes on as if the module were loaded' });
     message = `${call} returning 0 is taken as success, but ${after} never looks the service up again: a 0 return does not mean the module is loaded`;
   }
-  return { rule: 'unchecked-zero-return', severity: 'warning', message, name: site.name, location, related };
+  return { rule: 'unchecked-zero-return', severity: RULES['unchecked-zero-return'].defaultSeverity, message, name: site.name, location, related };
 }
 
 /**
@@ -61,7 +62,7 @@ export function nameTooLong(site: CallSiteInfo, maxLength: number, minLength: nu
         : `every name ${callText(site)} can request is at least ${minLength} bytes long`;
   return {
     rule: 'name-too-long',
-    severity: 'error',
+    severity: RULES['name-too-long'].defaultSeverity,
     message: `${what}; with the NUL that exceeds MODULE_NAME_LEN (${MODULE_NAME_LEN} on 64-bit), so the kernel returns -ENAMETOOLONG before any trace event`,
     name: site.name,
     location: { file: site.file, line: site.line, column: site.column },
@@ -74,7 +75,7 @@ export function undocumentedAlias(site: CallSiteInfo, catalog: AliasCatalog): So
   if (catalog.documents(site.pattern)) return null;
   return {
     rule: 'undocumented-alias',
-    severity: 'warning',
+    severity: RULES['undocumented-alias'].defaultSeverity,
     message: `${callText(site, false)} requests names of the form "${site.pattern}"${site.kind === 'wrapper' ? ` through ${site.via.join(' → ')}` : ''}, but no MODULE_ALIAS* declaration and no module's file name in the tree matches that pattern`,
     name: null,
     location: { file: site.file, line: site.line, column: site.column },

@@ -1,6 +1,6 @@
 /** Command-line parsing on top of node's util.parseArgs, with errors as values that say how to fix the call. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { Severity } from '../engine/report';
+import type { Severity } from '../engine/rules/catalog';
 import { err, ok, type AutoloadError, type Result } from '../engine/result';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -80,8 +80,10 @@ export const REPORT_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** Formats of a scan's report; a replay's can also be JSON Lines. */
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export const REPLAY_FORMATS = ['text', 'json', 'jsonl', 'sarif'] as const;
+export type ReplayFormat = (typeof REPLAY_FORMATS)[number];
 
 export type FailOn = Severity | 'never';
 export const FAIL_ON_CHOICES: readonly FailOn[] = ['error', 'warning', 'info', 'never'];

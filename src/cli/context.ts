@@ -1,6 +1,6 @@
 /** What a command needs from the process, passed in so commands never reach for globals. */
 export interface CliContext {
-  /** Standard output (the report, unless --output names a file); resolves once the stream can take more. */
+  /** Standard output (the report, unless --output names a file); a promise when the stream must drain first. */
   out(text: string): void | Promise<void>;
   /** Standard error (errors, hints, progress). */
   err(text: string): void;

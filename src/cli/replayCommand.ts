@@ -1,11 +1,13 @@
-/** `autoload-lens replay TRACE ...`: replay a trace and print the report in text, JSON or SARIF. */
+/** `autoload-lens replay TRACE ...`: replay a trace and write the report, as it is known, in text, JSON, JSON Lines or SARIF. */
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { TraceFormat } from '../engine/events';
-import { renderJsonChunks, renderSarifChunks, renderText } from '../engine/report/index';
 import { openModuleDb, type ModuleDb } from '../engine/modules/index';
-import { replayTrace } from '../engine/replay/index';
+import { ReplayJson, ReplayJsonLines, ReplaySarif, ReplayText, type Emit } from '../engine/render/index';
+import { streamReplay } from '../engine/replay/index';
+import type { Finding, ReportSink } from '../engine/report';
+import type { Severity } from '../engine/rules/catalog';
 import { err, ok, type Result } from '../engine/result';
 import type { SourceIndex } from '../engine/sourceIndex';
 import {
@@ -14,14 +16,14 @@ import {
   failsOn,
   listOption,
   parseCommandArgs,
-  REPORT_FORMATS,
+  REPLAY_FORMATS,
   REPORT_OPTIONS,
   SCAN_OPTIONS,
   secondsOption,
   stringOption,
   usageError,
   type FailOn,
-  type ReportFormat,
+  type ReplayFormat,
 } from './args';
 import { EXIT_FINDINGS, EXIT_OK, type CliContext } from './context';
 import { writeReport } from './output';
@@ -38,6 +40,7 @@ const OPTIONS = {
   ...SCAN_OPTIONS,
   'trace-format': { type: 'string' },
   'dups-window': { type: 'string' },
+  label: { type: 'string', multiple: true },
   ...REPORT_OPTIONS,
 } as const;
 
@@ -49,7 +52,9 @@ interface ReplayArgs {
   scan: ScanChoices;
   traceFormat?: TraceFormat;
   dupsWindow?: number;
-  format: ReportFormat;
+  format: ReplayFormat;
+  /** --label KEY=VALUE, for JSON Lines records. */
+  labels: Record<string, string>;
   output?: string;
   failOn: FailOn;
   color: boolean;
@@ -85,33 +90,57 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
     source = scanned.value;
   }
   const traceName = path.basename(a.trace);
-  const report = await replayTrace({
-    tracePath: a.trace,
-    ...(a.traceFormat !== undefined && { traceFormat: a.traceFormat }),
-    ...(moduleDb !== undefined && { moduleDb }),
-    ...(a.loaded !== undefined && { loadedPath: a.loaded }),
-    ...(source !== undefined && { source }),
-    ...(a.dupsWindow !== undefined && { dupsWindowSeconds: a.dupsWindow }),
-    signal: ctx.signal,
-    onProgress: (done, total) =>
-      progress.update(
-        total > 0
-          ? `replaying ${traceName}: ${Math.floor((100 * done) / total)}% (${megabytes(done)} of ${megabytes(total)} MB)`
-          : `replaying ${traceName}: ${megabytes(done)} MB`,
-      ),
-  });
+  const severities = new Set<Severity>();
+  const written = await writeReport(ctx, a.output, (out) =>
+    streamReplay(
+      {
+        tracePath: a.trace,
+        ...(a.traceFormat !== undefined && { traceFormat: a.traceFormat }),
+        ...(moduleDb !== undefined && { moduleDb }),
+        ...(a.loaded !== undefined && { loadedPath: a.loaded }),
+        ...(source !== undefined && { source }),
+        ...(a.dupsWindow !== undefined && { dupsWindowSeconds: a.dupsWindow }),
+        signal: ctx.signal,
+        onProgress: (done, total) =>
+          progress.update(
+            total > 0
+              ? `replaying ${traceName}: ${Math.floor((100 * done) / total)}% (${megabytes(done)} of ${megabytes(total)} MB)`
+              : `replaying ${traceName}: ${megabytes(done)} MB`,
+          ),
+        drain: () => out.drain(),
+      },
+      noticingSeverities(renderer(a, ctx, (text) => out.write(text)), severities),
+    ),
+  );
   progress.done();
-  if (!report.ok) return report;
-
-  const chunks =
-    a.format === 'json'
-      ? renderJsonChunks(report.value)
-      : a.format === 'sarif'
-        ? renderSarifChunks(report.value, { baseDir: ctx.cwd })
-        : [renderText(report.value, { color: a.color, width: Math.min(ctx.stdoutColumns ?? 100, 100) })];
-  const written = await writeReport(ctx, chunks, a.output);
   if (!written.ok) return written;
-  return ok(failsOn(a.failOn, report.value.findings.map((f) => f.severity)) ? EXIT_FINDINGS : EXIT_OK);
+  return ok(failsOn(a.failOn, severities) ? EXIT_FINDINGS : EXIT_OK);
+}
+
+function renderer(a: ReplayArgs, ctx: CliContext, emit: Emit): ReportSink {
+  switch (a.format) {
+    case 'json':
+      return new ReplayJson(emit);
+    case 'jsonl':
+      return new ReplayJsonLines(emit, a.labels);
+    case 'sarif':
+      return new ReplaySarif(emit, { baseDir: ctx.cwd });
+    case 'text':
+      return new ReplayText(emit, { color: a.color, width: Math.min(ctx.stdoutColumns ?? 100, 100) });
+  }
+}
+
+/** The sink, noting the severity of each finding on its way (for --fail-on). */
+function noticingSeverities(sink: ReportSink, severities: Set<Severity>): ReportSink {
+  return {
+    begin: (head) => sink.begin(head),
+    request: (record) => sink.request(record),
+    finding: (finding: Finding, requests) => {
+      severities.add(finding.severity);
+      sink.finding(finding, requests);
+    },
+    end: (tail) => sink.end(tail),
+  };
 }
 
 async function checkReadable(file: string): Promise<Result<void>> {
@@ -134,8 +163,17 @@ function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {
   if (traceFormat !== undefined && !(TRACE_FORMATS as readonly string[]).includes(traceFormat)) {
     return err(usageError('replay', `--trace-format must be one of ${TRACE_FORMATS.join(', ')} (got '${traceFormat}')`));
   }
-  const format = choiceOption('replay', p, 'format', REPORT_FORMATS, 'text');
+  const format = choiceOption('replay', p, 'format', REPLAY_FORMATS, 'text');
   if (!format.ok) return format;
+  const labels: Record<string, string> = {};
+  for (const label of listOption(p, 'label')) {
+    const eq = label.indexOf('=');
+    if (eq <= 0) return err(usageError('replay', `--label takes KEY=VALUE (got '${label}')`));
+    labels[label.slice(0, eq)] = label.slice(eq + 1);
+  }
+  if (Object.keys(labels).length > 0 && format.value !== 'jsonl') {
+    return err(usageError('replay', '--label only applies with --format jsonl'));
+  }
   const failOn = choiceOption('replay', p, 'fail-on', FAIL_ON_CHOICES, 'warning');
   if (!failOn.ok) return failOn;
   const dupsWindow = secondsOption('replay', p, 'dups-window');
@@ -159,6 +197,7 @@ function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {
     ...(traceFormat !== undefined && { traceFormat: traceFormat as TraceFormat }),
     ...(dupsWindow.value !== undefined && { dupsWindow: dupsWindow.value }),
     format: format.value,
+    labels,
     ...(output !== undefined && { output }),
     failOn: failOn.value,
     color: p.values.color === true,

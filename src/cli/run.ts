@@ -1,6 +1,6 @@
 /** Dispatches argv to one command per file and turns its result into an exit code (and a message on stderr). */
 import { formatError, type Result } from '../engine/result';
-import { TOOL_NAME, TOOL_VERSION } from '../engine/report/tool';
+import { TOOL_NAME, TOOL_VERSION } from '../engine/tool';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type CliContext } from './context';
 import { replayCommand } from './replayCommand';

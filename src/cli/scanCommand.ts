@@ -1,5 +1,5 @@
-/** `autoload-lens scan DIR ...`: index a source tree and print its call sites' findings in text, JSON or SARIF. */
-import { renderScanJsonChunks, renderScanSarifChunks, renderScanText } from '../engine/report/index';
+/** `autoload-lens scan DIR ...`: index a source tree and print its call sites' findings in text, JSON or SARIF (located relative to DIR). */
+import { writeScanJson, writeScanSarif, writeScanText } from '../engine/render/index';
 import { err, ok, type Result } from '../engine/result';
 import { choiceOption, FAIL_ON_CHOICES, failsOn, listOption, parseCommandArgs, REPORT_FORMATS, REPORT_OPTIONS, SCAN_OPTIONS, stringOption, usageError } from './args';
 import { EXIT_FINDINGS, EXIT_OK, type CliContext } from './context';
@@ -33,13 +33,14 @@ export async function scanCommand(argv: string[], ctx: CliContext): Promise<Resu
     progressLine(ctx),
   );
   if (!index.ok) return index;
-  const chunks =
-    format.value === 'json'
-      ? renderScanJsonChunks(index.value)
-      : format.value === 'sarif'
-        ? renderScanSarifChunks(index.value, { baseDir: ctx.cwd })
-        : [renderScanText(index.value, { color: p.values.color === true, width: Math.min(ctx.stdoutColumns ?? 100, 100) })];
-  const written = await writeReport(ctx, chunks, stringOption(p, 'output'));
+  const color = p.values.color === true;
+  const written = await writeReport(ctx, stringOption(p, 'output'), async (out) => {
+    const emit = (text: string) => out.write(text);
+    if (format.value === 'json') writeScanJson(index.value, emit);
+    else if (format.value === 'sarif') writeScanSarif(index.value, emit);
+    else writeScanText(index.value, emit, { color, width: Math.min(ctx.stdoutColumns ?? 100, 100) });
+    return ok(undefined);
+  });
   if (!written.ok) return written;
   return ok(failsOn(failOn.value, index.value.findings.map((f) => f.severity)) ? EXIT_FINDINGS : EXIT_OK);
 }

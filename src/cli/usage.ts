@@ -40,12 +40,16 @@ Options:
   --trace-format F        ftrace | trace-cmd | perf | dmesg (default: detected from the content)
   --dups-window SECONDS   how long dups.c keeps a name after its first request completes
                           (default 60)
-  --format F              text | json | sarif (default text)
+  --format F              text | json | jsonl | sarif (default text); jsonl: one JSON record per
+                          line (run, request, finding, summary), to load many boots into one table
+  --label KEY=VALUE       with --format jsonl: copied into every record's labels (repeatable), e.g.
+                          host=NAME, kernel=VERSION, boot=ID
   --output FILE           write the report to FILE (atomically) instead of standard output
 ${FAIL_ON_HELP}
   --color                 colour the text report
   -h, --help              show this help
 
+The report is written as the trace is read: memory does not grow with the trace.
 A binary trace.dat is not read: convert it with 'trace-cmd report trace.dat > trace.txt'.
 `;
 

@@ -2,8 +2,8 @@
  * How many findings there are, by rule and by place, and how many entries the Problems panel lists for them: the
  * editor's status bar says one number and its tooltip explains how it adds up.
  */
-import type { Finding, Report, RequestRecord, RuleId } from './report';
-import { RULE_IDS } from './report';
+import type { Finding, Report, RequestRecord } from './report';
+import { RULE_IDS, type RuleId } from './rules/catalog';
 import { plural } from './rules/findingText';
 import type { SiteFindings } from './siteFindings';
 import type { SourceFinding } from './sourceIndex';

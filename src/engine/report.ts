@@ -1,13 +1,19 @@
-/** The engine's report: what the CLI prints (text, JSON, SARIF) and what the extension shows. */
+/**
+ * The engine's report of a replay: what the CLI prints (text, JSON, JSON Lines, SARIF) and what the extension shows.
+ * A replay produces it as a stream (ReportSink: the head, each request and finding once known, the tail), so that
+ * no output needs the whole report in memory; `Report` is the same report collected, for the editor.
+ */
 import type { TraceFormat, TraceWarning } from './events';
 import type { Resolution } from './resolution';
+import type { RuleId, Severity } from './rules/catalog';
 import type { CallSiteLinkKind, KernelDirectoryInfo, LinkedLocation, NameOrigin, SourceLocation } from './sourceIndex';
-
-export type RuleId = 'duplicate-request' | 'undocumented-alias' | 'unchecked-zero-return' | 'name-too-long' | 'throttled-request';
-export type Severity = 'error' | 'warning' | 'info';
 
 export type Outcome = 'loaded' | 'already-loaded' | 'builtin' | 'nothing-loaded' | 'unknown';
 
+/**
+ * One module_request and what became of it. The reports print every field a record has, in the order the replayer
+ * creates them (this order), so a field added here reaches JSON and JSON Lines without a renderer change.
+ */
 export interface RequestRecord {
   /** 0-based position among the trace's module_request events. */
   index: number;
@@ -32,10 +38,10 @@ export interface RequestRecord {
   } | null;
   resolution: Resolution;
   outcome: Outcome;
-  /** Modules whose module_load completed this request. */
-  loadedModules: string[];
   /** Index of the anchor request when this one is a duplicate under dups.c rules. */
   duplicateOf: number | null;
+  /** Modules whose module_load completed this request. */
+  loadedModules: string[];
   /** Time the request completed (the provider's module_load, or the request itself). */
   completedAt: number;
 }
@@ -49,7 +55,7 @@ export interface Finding {
   requests: number[];
   /** Where to show it: a source line when known, else null (the trace lines are in `traceLines`). */
   location: SourceLocation | null;
-  /** 1-based trace lines involved. */
+  /** 1-based trace lines involved: those of `requests`, in the same order, then any others (kernel log lines). */
   traceLines: number[];
   /** Rule-specific evidence (a person reads `message`; tools read this). */
   evidence: Record<string, unknown>;
@@ -64,58 +70,124 @@ export interface ReportSummary {
   findings: Record<RuleId, number>;
 }
 
-export interface Report {
-  schemaVersion: 1;
-  tool: { name: 'autoload-lens'; version: string };
-  trace: {
-    file: string;
-    format: TraceFormat;
-    lines: number;
-    events: number;
-    skippedLines: number;
-    warnings: TraceWarning[];
-    warningCount: number;
-  } | null;
+/** What the trace reader found, known once the whole trace is read. */
+export interface TraceFacts {
+  file: string;
+  format: TraceFormat;
+  lines: number;
+  events: number;
+  skippedLines: number;
+  warnings: TraceWarning[];
+  warningCount: number;
+}
+
+export interface ToolIdentity {
+  name: string;
+  version: string;
+}
+
+/** What is known before the first event: printed first. */
+export interface ReportHead {
+  tool: ToolIdentity;
+  /** The trace file as given, or null (a report built without one). */
+  traceFile: string | null;
   modulesDir: string | null;
   sourceRoot: string | null;
   /** The kernel directory the source scan read macros from (present with a source index). */
   kernelDirectory: KernelDirectoryInfo | null;
+  /** The kernel behaviour the replay modelled (see replay/index.ts). */
+  kernelModel: string;
+}
+
+/** What is known once the trace has been read to its end: printed last. */
+export interface ReportTail {
+  trace: TraceFacts | null;
+  summary: ReportSummary;
+}
+
+/**
+ * A replay report in the order it is known: the head, each request once its outcome is known (in trace order),
+ * each finding once it closes (with the records of its requests that are still at hand, and of their anchors), then
+ * the tail. Findings come grouped by rule, rules in catalog order.
+ */
+export interface ReportSink {
+  begin(head: ReportHead): void;
+  request(record: RequestRecord): void;
+  finding(finding: Finding, requests: ReadonlyMap<number, RequestRecord>): void;
+  end(tail: ReportTail): void;
+}
+
+/** The whole report in memory (the editor's, and a replay of text already in memory). */
+export interface Report {
+  schemaVersion: 1;
+  tool: ToolIdentity;
+  trace: TraceFacts | null;
+  modulesDir: string | null;
+  sourceRoot: string | null;
+  kernelDirectory: KernelDirectoryInfo | null;
+  kernelModel: string;
   summary: ReportSummary;
   requests: RequestRecord[];
   findings: Finding[];
 }
 
-export const RULES: Record<RuleId, { title: string; description: string; defaultSeverity: Severity }> = {
-  'duplicate-request': {
-    title: 'Duplicate module request',
-    description:
-      'The same name was requested again while an earlier request for it was still tracked (kernel/module/dups.c rules: exact name, a wait=1 first request anchors, entries live 60 s after the anchor completes).',
-    defaultSeverity: 'warning',
-  },
-  'undocumented-alias': {
-    title: 'Undocumented alias',
-    description:
-      'A requested name that no MODULE_ALIAS* declaration, modules.alias pattern, module name, symbol or built-in documents.',
-    defaultSeverity: 'warning',
-  },
-  'unchecked-zero-return': {
-    title: 'Zero return taken as "loaded"',
-    description:
-      'request_module() returning 0 only means modprobe ran and exited 0; callers must look the service up again. Flags call sites that use the service on the zero path without looking again, and requests that resolved yet loaded nothing.',
-    defaultSeverity: 'warning',
-  },
-  'name-too-long': {
-    title: 'Module name too long',
-    description:
-      'The format can produce a name that does not fit MODULE_NAME_LEN (56 bytes with the NUL on 64-bit); the kernel rejects it with -ENAMETOOLONG before any trace event.',
-    defaultSeverity: 'error',
-  },
-  'throttled-request': {
-    title: 'Throttled module request',
-    description:
-      'Replayed against the 50 concurrent kmod slots, the request would have waited for a slot or failed with -ETIME after 5 s; in a kernel log, the kernel said so itself (kmod busy: -ETIME; on 2.6-era kernels, "runaway loop": -ENOMEM).',
-    defaultSeverity: 'warning',
-  },
-};
+/** Collects a streamed report into a Report. */
+export class ReportCollector implements ReportSink {
+  private head: ReportHead | null = null;
+  private tail: ReportTail | null = null;
+  private readonly requests: RequestRecord[] = [];
+  private readonly findings: Finding[] = [];
 
-export const RULE_IDS = Object.keys(RULES) as RuleId[];
+  begin(head: ReportHead): void {
+    this.head = head;
+  }
+
+  request(record: RequestRecord): void {
+    this.requests.push(record);
+  }
+
+  finding(finding: Finding): void {
+    this.findings.push(finding);
+  }
+
+  end(tail: ReportTail): void {
+    this.tail = tail;
+  }
+
+  /** The report once `end` was called. */
+  report(): Report {
+    const { head, tail } = this;
+    if (head === null || tail === null) throw new Error('ReportCollector.report() before the report ended');
+    return {
+      schemaVersion: 1,
+      tool: head.tool,
+      trace: tail.trace,
+      modulesDir: head.modulesDir,
+      sourceRoot: head.sourceRoot,
+      kernelDirectory: head.kernelDirectory,
+      kernelModel: head.kernelModel,
+      summary: tail.summary,
+      requests: this.requests,
+      findings: this.findings,
+    };
+  }
+}
+
+/** Streams a report held in memory into a sink (the editor's export goes through the same renderers as the CLI). */
+export function playReport(report: Report, sink: ReportSink): void {
+  sink.begin({
+    tool: report.tool,
+    traceFile: report.trace?.file ?? null,
+    modulesDir: report.modulesDir,
+    sourceRoot: report.sourceRoot,
+    kernelDirectory: report.kernelDirectory,
+    kernelModel: report.kernelModel,
+  });
+  const byIndex = new Map<number, RequestRecord>();
+  for (const r of report.requests) {
+    byIndex.set(r.index, r);
+    sink.request(r);
+  }
+  for (const f of report.findings) sink.finding(f, byIndex);
+  sink.end({ trace: report.trace, summary: report.summary });
+}

@@ -5,6 +5,8 @@ import type { NameShape } from './nameShape';
  * The analysis layer produces a SourceIndex; the engine and the extension consume it.
  * Paths are relative to the scanned root, with `/` separators; lines and columns are 1-based.
  */
+import type { Finding } from './report';
+import type { SourceRuleId } from './rules/catalog';
 
 export type ReturnUse = 'discarded' | 'void-cast' | 'condition' | 'assigned' | 'returned' | 'argument';
 
@@ -115,12 +117,13 @@ export interface FunctionInfo {
   calls: FunctionCall[];
 }
 
-/** A finding computed from source alone (unchecked-zero-return, name-too-long, static undocumented-alias). */
-export interface SourceFinding {
-  rule: 'unchecked-zero-return' | 'name-too-long' | 'undocumented-alias';
-  severity: 'error' | 'warning' | 'info';
-  message: string;
-  name: string | null;
+/**
+ * A finding computed from source alone (unchecked-zero-return, name-too-long, static undocumented-alias): a Finding
+ * of a rule the scan checks, always located in the source, with the other source lines involved instead of trace
+ * requests.
+ */
+export interface SourceFinding extends Pick<Finding, 'severity' | 'message' | 'name'> {
+  rule: SourceRuleId;
   location: SourceLocation;
   /** Other lines involved (the use on the zero path, ...). */
   related: Array<SourceLocation & { message: string }>;

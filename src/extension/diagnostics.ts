@@ -6,7 +6,8 @@
  */
 import * as vscode from 'vscode';
 import { traceLineOf } from '../engine/findingCounts';
-import type { Finding, RuleId, Severity } from '../engine/report';
+import type { Finding } from '../engine/report';
+import type { RuleId, Severity } from '../engine/rules/catalog';
 import { LISTED_NAMES, requestText, type SiteFindings } from '../engine/siteFindings';
 import type { Results } from './results';
 

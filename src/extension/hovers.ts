@@ -1,7 +1,8 @@
 /** Hovers: on a call site (pattern, documenting declarations, providing modules); on a trace line (resolution, outcome, call site). */
 import * as vscode from 'vscode';
 import { AliasCatalog } from '../engine/aliasDeclarations';
-import { RULES, type Finding, type RequestRecord } from '../engine/report';
+import type { Finding, RequestRecord } from '../engine/report';
+import { RULES } from '../engine/rules/catalog';
 import { listSome, siteActivity } from '../engine/siteActivity';
 import type { CallSiteInfo, SourceLocation } from '../engine/sourceIndex';
 import { ruleHelpUri } from './diagnostics';

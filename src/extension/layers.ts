@@ -7,5 +7,5 @@ export { describeScanProgress, loadParser, prepareUpdates, scanFraction, scanTre
 export { CallSiteLinker } from '../engine/callSiteLinker';
 export { openModuleDb } from '../engine/modules/index';
 export { openInputs, replayText, replayTrace } from '../engine/replay/index';
-export { renderJson, renderSarif, renderScanJson, renderScanSarif } from '../engine/report/index';
+export { renderJson, renderSarif, renderScanJson, renderScanSarif } from '../engine/render/index';
 export { readTraceText } from '../engine/trace/index';

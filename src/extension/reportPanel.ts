@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import { RULES, type Report } from '../engine/report';
+import type { Report } from '../engine/report';
+import { RULES } from '../engine/rules/catalog';
 import type { SourceIndex, SourceLocation } from '../engine/sourceIndex';
 import { revealSource } from './commands/reveal';
 import type { Services } from './services';

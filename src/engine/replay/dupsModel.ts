@@ -39,8 +39,9 @@ interface OpenGroup<T> extends DupsGroup<T> {
 const NO_REPEATS: never[] = [];
 
 /**
- * Reports each closed group that has repeats to `onClose`. A group without repeats reports nothing, so it is
- * not tracked beyond its slot: it closes silently when its name is requested after its window.
+ * Reports each closed group that has repeats to `onClose`, in the order the groups were opened (the order of their
+ * first requests), once no group opened before it can still gain a repeat. A group without repeats reports
+ * nothing: it closes silently when its name is requested after its window.
  */
 export class DupsModel<T> {
   /**
@@ -52,8 +53,18 @@ export class DupsModel<T> {
   private anchored: OpenGroup<T>[] = [];
   private unanchored: OpenGroup<T>[] = [];
   private openings = 0;
+  /** Closed groups with repeats, waiting for their turn to be reported. */
+  private closed: OpenGroup<T>[] = [];
 
-  constructor(private readonly windowSeconds: number, private readonly onClose: (group: DupsGroup<T>) => void) {}
+  /**
+   * `completionSeconds` bounds how long after it was made a first request completes (the replay settles a pending
+   * request then): a group's window has then ended `completionSeconds + windowSeconds` after its first request.
+   */
+  constructor(
+    private readonly windowSeconds: number,
+    private readonly completionSeconds: number,
+    private readonly onClose: (group: DupsGroup<T>) => void,
+  ) {}
 
   /**
    * Replays one request. Returns the dups.c entry it duplicates (the kernel would converge it), or null.
@@ -86,16 +97,32 @@ export class DupsModel<T> {
   sweep(time: number): void {
     this.anchored = this.closeInOrder(this.anchored, (g) => this.expired(g, time));
     this.unanchored = this.closeInOrder(this.unanchored, (g) => this.expired(g, time));
+    this.report(time - this.windowSeconds - this.completionSeconds);
   }
 
-  /** End of the trace: every remaining group is closed. */
+  /** End of the trace: every remaining group is closed and reported. */
   flush(): void {
     this.anchored = this.closeInOrder(this.anchored, () => true);
     this.unanchored = this.closeInOrder(this.unanchored, () => true);
+    this.report(Infinity);
   }
 
   private open(slot: DupsSlot<T>, anchored: boolean, first: T, firstTime: number, completedAt: number | null): OpenGroup<T> {
     return { name: slot.name, anchored, first, firstTime, completedAt, repeats: NO_REPEATS, opened: this.openings++, slot };
+  }
+
+  /**
+   * Reports, in opening order, the closed groups whose first request came before `before`: every group opened
+   * before one of them has had its window end by now, so none can gain a repeat and come before it.
+   */
+  private report(before: number): void {
+    if (this.closed.length === 0) return;
+    this.closed.sort((a, b) => a.opened - b.opened);
+    let n = 0;
+    while (n < this.closed.length && this.closed[n]!.firstTime < before) n++;
+    const due = this.closed.slice(0, n);
+    this.closed = this.closed.slice(n);
+    for (const group of due) this.onClose(group);
   }
 
   private addRepeat(table: OpenGroup<T>[], group: OpenGroup<T>, item: T): void {
@@ -140,11 +167,11 @@ export class DupsModel<T> {
     return rest;
   }
 
-  /** Takes the group out of its slot; reports it when it has repeats. */
+  /** Takes the group out of its slot; one with repeats waits for `report` to hand it on in its turn. */
   private close(group: OpenGroup<T>): void {
     if (group.anchored) group.slot.anchoredGroup = null;
     else group.slot.unanchoredGroup = null;
-    if (group.repeats !== NO_REPEATS) this.onClose(group);
+    if (group.repeats !== NO_REPEATS) this.closed.push(group);
   }
 }
 

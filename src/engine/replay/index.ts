@@ -1,26 +1,34 @@
 /**
  * The engine's front door: replay a trace file (streaming) or an editor buffer against the module metadata and,
- * optionally, a source index, and build the Report.
+ * optionally, a source index. The report is streamed to a ReportSink as it becomes known (requests in trace order
+ * once complete, findings once they close), so nothing of it is retained; or collected into a Report.
  */
 import type { TraceFormat, TraceReadSummary } from '../events';
 import { openModuleDb, readLoadedModules, type ModuleDb } from '../modules';
-import type { Finding, Report, RequestRecord } from '../report';
-import { RULE_IDS } from '../report';
+import { ReportCollector, type Report, type ReportHead, type ReportSink, type ReportTail, type RequestRecord } from '../report';
 import { ok, type Result } from '../result';
+import { RULE_IDS } from '../rules/catalog';
 import { duplicateRequestFinding, FoldedDuplicates, MAX_DUPLICATE_GROUPS_PER_NAME, type ModuleSizes } from '../rules/duplicateRequest';
+import type { RecordedFinding } from '../rules/findingText';
 import { KernelLogRule } from '../rules/kernelLog';
 import { ThrottledRequestRule } from '../rules/throttledRequest';
 import { UncheckedZeroReturnRule } from '../rules/uncheckedZeroReturn';
 import { UndocumentedAliasRule } from '../rules/undocumentedAlias';
+import { TOOL_NAME, TOOL_VERSION } from '../tool';
 import { readTraceFile, readTraceText } from '../trace';
-import { version } from '../../../package.json';
 import { CallSiteLinker } from '../callSiteLinker';
 import type { SourceIndex } from '../sourceIndex';
+import { InTraceOrder } from './inTraceOrder';
 import { Replayer } from './replayer';
 
 export const DEFAULT_DUPS_WINDOW_SECONDS = 60;
 /** A request whose provider has not loaded this long after it is taken to have loaded nothing. */
 export const DEFAULT_SETTLE_SECONDS = 10;
+/**
+ * The kernel behaviour the replay models, as the reports name it: today's __request_module (50 kmod slots, a 5 s
+ * wait, then -ETIME) with the duplicate tracking of kernel/module/dups.c.
+ */
+export const KERNEL_MODEL = 'kmod+dups.c';
 
 export interface ReplayOptions {
   tracePath: string;
@@ -33,10 +41,10 @@ export interface ReplayOptions {
   source?: SourceIndex;
   dupsWindowSeconds?: number;
   settleSeconds?: number;
-  /** Keep every request record in `report.requests` (default true; findings never need it). */
-  retainRequests?: boolean;
   signal?: AbortSignal;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Awaited after each chunk of the trace: a sink that writes holds the replay there until its output caught up. */
+  drain?: () => Promise<void>;
 }
 
 export interface ReplayInputs {
@@ -44,28 +52,39 @@ export interface ReplayInputs {
   loaded: ModuleSizes | null;
 }
 
-export async function replayTrace(opts: ReplayOptions): Promise<Result<Report>> {
+/** Replays a trace file into `sink`; returns the tail it ended the report with. */
+export async function streamReplay(opts: ReplayOptions, sink: ReportSink): Promise<Result<ReportTail>> {
   const inputs = await openInputs(opts);
   if (!inputs.ok) return inputs;
-  const session = new ReplaySession(opts, inputs.value);
+  const session = new ReplaySession(opts, inputs.value, sink);
   const read = await readTraceFile(opts.tracePath, (e) => session.replayer.push(e), {
     ...(opts.traceFormat && { format: opts.traceFormat }),
     ...(opts.signal && { signal: opts.signal }),
     ...(opts.onProgress && { onProgress: opts.onProgress }),
+    ...(opts.drain && { drain: opts.drain }),
   });
   if (!read.ok) return read;
-  return ok(session.report(read.value));
+  return ok(session.end(read.value));
+}
+
+/** Replays a trace file and keeps the whole report (the editor's: it shows every request). */
+export async function replayTrace(opts: ReplayOptions): Promise<Result<Report>> {
+  const collector = new ReportCollector();
+  const tail = await streamReplay(opts, collector);
+  return tail.ok ? ok(collector.report()) : tail;
 }
 
 /** Replays text already in memory (an editor buffer), with metadata the caller has opened. */
 export function replayText(
   text: string,
-  opts: Omit<ReplayOptions, 'tracePath' | 'onProgress' | 'signal' | 'modulesDir' | 'moduleDb' | 'loadedPath'> & { file: string } & Partial<ReplayInputs>,
+  opts: Omit<ReplayOptions, 'tracePath' | 'onProgress' | 'signal' | 'drain' | 'modulesDir' | 'moduleDb' | 'loadedPath'> & { file: string } & Partial<ReplayInputs>,
 ): Result<Report> {
-  const session = new ReplaySession({ ...opts, tracePath: opts.file }, { modules: opts.modules ?? null, loaded: opts.loaded ?? null });
+  const collector = new ReportCollector();
+  const session = new ReplaySession({ ...opts, tracePath: opts.file }, { modules: opts.modules ?? null, loaded: opts.loaded ?? null }, collector);
   const read = readTraceText(text, (e) => session.replayer.push(e), { file: opts.file, ...(opts.traceFormat && { format: opts.traceFormat }) });
   if (!read.ok) return read;
-  return ok(session.report(read.value));
+  session.end(read.value);
+  return ok(collector.report());
 }
 
 /** Opens the modules directory and the loaded-modules file named in the options. */
@@ -85,63 +104,81 @@ export async function openInputs(opts: Pick<ReplayOptions, 'modulesDir' | 'modul
   return ok({ modules, loaded });
 }
 
-/** One replay: the replayer wired to the rules, and the report built from what they collected. */
+/**
+ * One replay: the replayer wired to the rules and to the sink. Requests go out in trace order as they complete;
+ * duplicate groups as they close (in the order of their first requests); what the other rules collect per name or
+ * call site goes out at the end, rule by rule.
+ */
 class ReplaySession {
   readonly replayer: Replayer;
-  private readonly requests: RequestRecord[] = [];
-  private readonly duplicateFindings: Finding[] = [];
   private readonly dupGroupsByName = new Map<string, number>();
   private readonly foldedDuplicates = new FoldedDuplicates();
   private readonly undocumented: UndocumentedAliasRule;
   private readonly zeroReturn: UncheckedZeroReturnRule;
   private readonly throttled = new ThrottledRequestRule();
   private readonly kernelLog = new KernelLogRule();
+  private readonly findingCounts = Object.fromEntries(RULE_IDS.map((id) => [id, 0])) as ReportTail['summary']['findings'];
 
-  constructor(private readonly opts: ReplayOptions, private readonly inputs: ReplayInputs) {
+  constructor(opts: ReplayOptions, inputs: ReplayInputs, private readonly sink: ReportSink) {
     const index = opts.source ?? null;
     const modules = inputs.modules;
     this.undocumented = new UndocumentedAliasRule(index);
     this.zeroReturn = new UncheckedZeroReturnRule(index && index.findings);
-    const retain = opts.retainRequests !== false;
+    const inOrder = new InTraceOrder((record, anchor) => {
+      this.throttled.add(record, anchor);
+      sink.request(record);
+    });
     this.replayer = new Replayer({
       resolver: inputs.modules,
       // Module paths from modules.dep pick which of several same-named static functions a module's symbol is.
       linker: index && new CallSiteLinker(index, modules && ((m: string) => modules.modulePath(m))),
       dupsWindowSeconds: opts.dupsWindowSeconds ?? DEFAULT_DUPS_WINDOW_SECONDS,
       settleSeconds: opts.settleSeconds ?? DEFAULT_SETTLE_SECONDS,
-      onRecord: (record) => {
-        if (retain) this.requests.push(record);
-        this.undocumented.add(record);
-        this.zeroReturn.add(record);
-        this.throttled.add(record);
+      onRecord: (record, anchor) => {
+        this.undocumented.add(record, anchor);
+        this.zeroReturn.add(record, anchor);
+        inOrder.add(record, anchor);
       },
       onDupsGroup: (group) => {
         if (group.repeats.length === 0) return;
         const shown = this.dupGroupsByName.get(group.name) ?? 0;
         this.dupGroupsByName.set(group.name, shown + 1);
-        if (shown < MAX_DUPLICATE_GROUPS_PER_NAME) this.duplicateFindings.push(duplicateRequestFinding(group, inputs.loaded));
+        if (shown < MAX_DUPLICATE_GROUPS_PER_NAME) this.emit(duplicateRequestFinding(group, inputs.loaded));
         else this.foldedDuplicates.add(group);
       },
       onLogEvent: (e) => this.kernelLog.add(e),
     });
+    const head: ReportHead = {
+      tool: { name: TOOL_NAME, version: TOOL_VERSION },
+      traceFile: opts.tracePath,
+      modulesDir: inputs.modules?.dir ?? null,
+      sourceRoot: opts.source?.root ?? null,
+      kernelDirectory: opts.source?.kernelDirectory ?? null,
+      kernelModel: KERNEL_MODEL,
+    };
+    sink.begin(head);
   }
 
-  report(read: TraceReadSummary): Report {
+  private emit({ finding, records }: RecordedFinding): void {
+    this.findingCounts[finding.rule]++;
+    const byIndex = new Map<number, RequestRecord>();
+    for (const r of records) byIndex.set(r.index, r);
+    this.sink.finding(finding, byIndex);
+  }
+
+  /** The trace has been read: the rest of the findings, in rule order (as the text report groups them), then the tail. */
+  end(read: TraceReadSummary): ReportTail {
     this.replayer.finish();
-    this.requests.sort((a, b) => a.index - b.index);
-    const findings = [
-      ...this.duplicateFindings.sort((a, b) => a.requests[0]! - b.requests[0]!),
+    const rest = [
       ...this.foldedDuplicates.findings(MAX_DUPLICATE_GROUPS_PER_NAME),
       ...this.undocumented.findings(),
       ...this.zeroReturn.findings(),
       ...this.throttled.findings(),
       ...this.kernelLog.findings(),
     ];
-    const counts = Object.fromEntries(RULE_IDS.map((id) => [id, 0])) as Report['summary']['findings'];
-    for (const f of findings) counts[f.rule]++;
-    return {
-      schemaVersion: 1,
-      tool: { name: 'autoload-lens', version },
+    const rank = (f: RecordedFinding) => RULE_IDS.indexOf(f.finding.rule);
+    for (const f of rest.sort((a, b) => rank(a) - rank(b))) this.emit(f);
+    const tail: ReportTail = {
       trace: {
         file: read.file,
         format: read.format,
@@ -151,18 +188,15 @@ class ReplaySession {
         warnings: read.warnings,
         warningCount: read.warningCount,
       },
-      modulesDir: this.inputs.modules?.dir ?? null,
-      sourceRoot: this.opts.source?.root ?? null,
-      kernelDirectory: this.opts.source?.kernelDirectory ?? null,
       summary: {
         requests: this.replayer.requests,
         loads: this.replayer.loads,
         frees: this.replayer.frees,
         distinctNames: this.replayer.distinctNames,
-        findings: counts,
+        findings: this.findingCounts,
       },
-      requests: this.requests,
-      findings,
     };
+    this.sink.end(tail);
+    return tail;
   }
 }

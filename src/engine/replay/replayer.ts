@@ -18,7 +18,8 @@ export interface ReplayerOptions {
   dupsWindowSeconds: number;
   /** A request whose provider has not loaded this long after it loaded nothing. */
   settleSeconds: number;
-  onRecord: (record: RequestRecord) => void;
+  /** A request is complete; `anchor` is the dups.c anchor it duplicates, if any. */
+  onRecord: (record: RequestRecord, anchor: RequestRecord | null) => void;
   /** Called when a dups group that has repeats closes. */
   onDupsGroup: (group: DupsGroup<RequestState>) => void;
   onLogEvent: (event: KernelLogEvent) => void;
@@ -94,7 +95,8 @@ export class Replayer {
   private nextSweep = 0;
 
   constructor(private readonly opts: ReplayerOptions) {
-    this.dups = new DupsModel(opts.dupsWindowSeconds, opts.onDupsGroup);
+    // A pending request is settled at the first advance (once per second) past its settle window.
+    this.dups = new DupsModel(opts.dupsWindowSeconds, opts.settleSeconds + 1, opts.onDupsGroup);
   }
 
   push(event: TraceEvent): void {
@@ -153,16 +155,17 @@ export class Replayer {
       callSite: event.callSite ? this.callSite(event.callSite.symbol, event.callSite.module, name) : null,
       resolution,
       outcome: 'unknown',
-      loadedModules: NOTHING_LOADED,
       duplicateOf: null,
+      loadedModules: NOTHING_LOADED,
       completedAt: event.time,
     };
-    const state: RequestState = { record, info, awaiting: AWAITING_NOTHING, pending: true, staleAnchor: false };
+    const state: RequestState = { record, info, awaiting: AWAITING_NOTHING, pending: true, anchor: null, staleAnchor: false };
 
     const anchor = this.dups.request(info, event.wait, time, state);
     if (anchor) {
-      record.duplicateOf = anchor.first.record.index;
       const first = anchor.first.record;
+      record.duplicateOf = first.index;
+      state.anchor = first;
       state.staleAnchor =
         !anchor.first.pending &&
         (first.outcome === 'loaded' || first.outcome === 'already-loaded') &&
@@ -240,7 +243,7 @@ export class Replayer {
     const completedAt = record.outcome === 'loaded' ? time : record.time;
     record.completedAt = completedAt;
     this.dups.complete(state.info, state, completedAt);
-    this.opts.onRecord(record);
+    this.opts.onRecord(record, state.anchor);
   }
 
   /** Time moved on: requests past the settle window loaded nothing; expired dups entries close. */

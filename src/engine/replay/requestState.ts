@@ -9,6 +9,8 @@ export interface RequestState {
   /** Providers still expected to load (empty once complete). */
   awaiting: ModuleState[];
   pending: boolean;
+  /** The record of the dups.c anchor this request duplicates (the reports show its trace line), or null. */
+  anchor: RequestRecord | null;
   /** A dups.c duplicate whose anchor's providers were freed since: the kernel would share a stale 0. */
   staleAnchor: boolean;
 }

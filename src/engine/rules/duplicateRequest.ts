@@ -3,7 +3,7 @@ import type { Finding, RequestRecord } from '../report';
 import { modnameNormalize } from '../modules/names';
 import type { DupsGroup } from '../replay/dupsModel';
 import type { RequestState } from '../replay/requestState';
-import { callSiteText, certainLocation, plural, RequestList, thousands, who } from './findingText';
+import { callSiteText, certainLocation, plural, RequestList, thousands, who, type RecordedFinding } from './findingText';
 
 export interface ModuleSizes {
   sizes: Map<string, number>;
@@ -14,7 +14,7 @@ export interface ModuleSizes {
 /** Past this many groups for one name (a long trace repeating itself), further groups fold into one finding. */
 export const MAX_DUPLICATE_GROUPS_PER_NAME = 20;
 
-export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: ModuleSizes | null): Finding {
+export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: ModuleSizes | null): RecordedFinding {
   const first = group.first.record;
   const repeats = group.repeats.map((s) => s.record);
   const all = [first, ...repeats];
@@ -44,7 +44,7 @@ export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: M
     );
   }
 
-  return {
+  const finding: Finding = {
     rule: 'duplicate-request',
     severity: 'warning',
     message: parts.join(' '),
@@ -65,6 +65,8 @@ export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: M
       memoryEstimate: memory && { ...memory, basis: 'finit_module() may take up to 2x the module size per duplicate (kernel/module/dups.c)', sizesFrom: sizes!.source },
     },
   };
+  const anchors = [group.first, ...group.repeats].flatMap((s) => (s.anchor === null ? [] : [s.anchor]));
+  return { finding, records: [...all, ...anchors] };
 }
 
 /** Why the group loaded nothing, as the anchor's outcome says it. */
@@ -98,19 +100,17 @@ export class FoldedDuplicates {
     if (!n) this.names.set(group.name, (n = { groups: 0, converged: 0, list: new RequestList() }));
     n.groups++;
     if (group.anchored) n.converged++;
-    n.list.add(group.first.record);
-    for (const s of group.repeats) n.list.add(s.record);
+    n.list.add(group.first.record, group.first.anchor);
+    for (const s of group.repeats) n.list.add(s.record, s.anchor);
   }
 
-  findings(shownPerName: number): Finding[] {
-    return [...this.names].map(([name, n]) => ({
-      rule: 'duplicate-request' as const,
-      severity: 'warning' as const,
+  findings(shownPerName: number): RecordedFinding[] {
+    return [...this.names].map(([name, n]) => n.list.finding({
+      rule: 'duplicate-request',
+      severity: 'warning',
       message: `\`${name}\`: ${plural(n.groups, 'more duplicate group')} after the first ${shownPerName} (${plural(n.list.count, 'request')}; dups.c would have converged ${n.converged} of the groups).`,
       name,
-      requests: n.list.indexes,
       location: null,
-      traceLines: n.list.lines,
       evidence: { folded: true, groups: n.groups, convergedGroups: n.converged, requestCount: n.list.count },
     }));
   }

@@ -1,9 +1,15 @@
 /** Small helpers the rules share to describe requests in messages. */
-import type { RequestRecord } from '../report';
+import type { Finding, RequestRecord } from '../report';
 import type { SourceLocation } from '../sourceIndex';
 
 /** At most this many request indexes are kept per finding; `evidence.requestCount` has the total. */
 export const MAX_REQUESTS_PER_FINDING = 1000;
+/**
+ * Of those, at most this many whole records (with their anchors), which the reports show as request rows and
+ * SARIF describes; the rest are known by index and trace line only. A finding held to the end of a long trace keeps
+ * these, so they are what its memory grows with: 100 records, not 1000.
+ */
+export const MAX_RECORDS_PER_FINDING = 100;
 
 export function who(r: Pick<RequestRecord, 'task' | 'pid'>): string {
   return r.pid >= 0 ? `${r.task}-${r.pid}` : r.task || 'kernel';
@@ -31,17 +37,41 @@ export function certainLocation(r: Pick<RequestRecord, 'callSite'>): SourceLocat
   return cs.link === 'direct' || cs.link === 'inlined' ? cs.locations[0]! : null;
 }
 
-/** Collects request indexes and trace lines up to the cap, counting the rest. */
+/**
+ * A finding with the records its rule kept of its requests, and of the anchors of those that are duplicates: what
+ * the reports show of each request (its row, the trace line of its anchor).
+ */
+export interface RecordedFinding {
+  finding: Finding;
+  records: readonly RequestRecord[];
+}
+
+/** Collects requests up to the caps (the first records whole, with their anchors), counting the rest. */
 export class RequestList {
-  readonly indexes: number[] = [];
-  readonly lines: number[] = [];
+  private readonly indexes: number[] = [];
+  private readonly lines: number[] = [];
+  private readonly records: RequestRecord[] = [];
   count = 0;
 
-  add(r: Pick<RequestRecord, 'index' | 'line'>): void {
+  add(r: RequestRecord, anchor: RequestRecord | null): void {
     this.count++;
-    if (this.indexes.length < MAX_REQUESTS_PER_FINDING) {
-      this.indexes.push(r.index);
-      this.lines.push(r.line);
+    if (this.indexes.length >= MAX_REQUESTS_PER_FINDING) return;
+    this.indexes.push(r.index);
+    this.lines.push(r.line);
+    if (this.indexes.length <= MAX_RECORDS_PER_FINDING) {
+      // Copies: were the replay's own records seen to outlive a collection this often, V8 would allocate every
+      // record of the trace in the old generation (pretenuring), costing a fifth of the replay's time and memory.
+      this.records.push({ ...r });
+      if (anchor !== null) this.records.push({ ...anchor });
     }
+  }
+
+  /** The finding over these requests: their indexes and trace lines filled in. */
+  finding(f: Omit<Finding, 'requests' | 'traceLines'>): RecordedFinding {
+    const { rule, severity, message, name, location, evidence } = f;
+    return {
+      finding: { rule, severity, message, name, requests: this.indexes, location, traceLines: this.lines, evidence },
+      records: this.records,
+    };
   }
 }

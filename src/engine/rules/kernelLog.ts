@@ -3,8 +3,9 @@
  * loop, "still no fs".
  */
 import type { KernelLogEvent } from '../events';
-import type { Finding, RuleId, Severity } from '../report';
-import { plural } from './findingText';
+import type { Finding } from '../report';
+import type { RuleId, Severity } from './catalog';
+import { plural, type RecordedFinding } from './findingText';
 
 /** 2.6-era kmod.c prints the runaway-loop line only while `kmod_loop_msg++ < 5`: five times a boot at most. */
 const RUNAWAY_LOOP_LINES_PRINTED = 5;
@@ -36,7 +37,7 @@ export class KernelLogRule {
     if (e.kind === 'log_runaway') this.runawayLines++;
   }
 
-  findings(): Finding[] {
+  findings(): RecordedFinding[] {
     return [...this.groups.values()].map(({ event, lines }) => {
       const r = RULE_OF[event.kind];
       let message = `\`${event.name}\`: ${r.says} (${plural(lines.length, 'log line')}, first: "${event.text}").`;
@@ -51,7 +52,7 @@ export class KernelLogRule {
             `and the log holds ${this.runawayLines}: more requests may have failed with -ENOMEM than it shows.`;
         }
       }
-      return {
+      const finding: Finding = {
         rule: r.rule,
         severity: r.severity,
         message,
@@ -61,6 +62,7 @@ export class KernelLogRule {
         traceLines: lines,
         evidence,
       };
+      return { finding, records: [] };
     });
   }
 }

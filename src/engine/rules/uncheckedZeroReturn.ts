@@ -3,9 +3,9 @@
  * new loads — the module was already in, or is built in. Grouped by call site, which is where the static half
  * (call sites that take 0 as "loaded") joins: a static finding at the linked source line makes it a warning.
  */
-import type { Finding, RequestRecord } from '../report';
+import type { RequestRecord } from '../report';
 import type { SourceFinding } from '../sourceIndex';
-import { callSiteText, certainLocation, plural, RequestList } from './findingText';
+import { callSiteText, certainLocation, plural, RequestList, type RecordedFinding } from './findingText';
 
 interface SiteStats {
   first: RequestRecord;
@@ -27,7 +27,7 @@ export class UncheckedZeroReturnRule {
     );
   }
 
-  add(r: RequestRecord): void {
+  add(r: RequestRecord, anchor: RequestRecord | null): void {
     if (r.outcome !== 'already-loaded' && r.outcome !== 'builtin') return;
     let s = this.statsOfSite.get(r.callSite);
     if (!s) {
@@ -36,30 +36,28 @@ export class UncheckedZeroReturnRule {
       if (!s) this.sites.set(key, (s = { first: r, list: new RequestList(), names: new Map() }));
       this.statsOfSite.set(r.callSite, s);
     }
-    s.list.add(r);
+    s.list.add(r, anchor);
     if (!s.names.has(r.name)) s.names.set(r.name, r.outcome === 'builtin' ? 'built in' : `${r.resolution.modules.join(', ')} already loaded`);
   }
 
-  findings(): Finding[] {
-    const out: Finding[] = [];
+  findings(): RecordedFinding[] {
+    const out: RecordedFinding[] = [];
     for (const [site, s] of this.sites) {
       const confirmed = (s.first.callSite?.locations ?? [])
         .map((l) => this.staticByLocation.get(`${l.file}:${l.line}`))
         .find((f) => f !== undefined);
       const names = [...s.names].map(([n, why]) => `${n} (${why})`).join(', ');
       const base = `${site}: ${plural(s.list.count, 'request')} that modprobe answers with 0 while loading nothing new: ${names}.`;
-      out.push({
+      out.push(s.list.finding({
         rule: 'unchecked-zero-return',
         severity: confirmed ? 'warning' : 'info',
         message: confirmed
           ? `${base} The source at ${confirmed.location.file}:${confirmed.location.line} takes 0 as "loaded": ${confirmed.message}`
           : `${base} A caller that takes 0 as "loaded" must look the service up again.`,
         name: s.names.size === 1 ? s.first.name : null,
-        requests: s.list.indexes,
         location: confirmed ? confirmed.location : certainLocation(s.first),
-        traceLines: s.list.lines,
         evidence: { callSite: site, names: Object.fromEntries(s.names), requestCount: s.list.count, confirmedBySource: confirmed ?? null },
-      });
+      }));
     }
     return out;
   }

@@ -6,7 +6,7 @@
 import type { Finding, RequestRecord } from '../report';
 import { AliasCatalog } from '../aliasDeclarations';
 import type { CallSiteInfo, SourceIndex } from '../sourceIndex';
-import { callSiteText, certainLocation, plural, RequestList } from './findingText';
+import { callSiteText, certainLocation, plural, RequestList, type RecordedFinding } from './findingText';
 
 interface NameStats {
   first: RequestRecord;
@@ -29,32 +29,30 @@ export class UndocumentedAliasRule {
     for (const site of index?.callSites ?? []) this.sites.set(`${site.file}:${site.line}:${site.column}`, site);
   }
 
-  add(r: RequestRecord): void {
+  add(r: RequestRecord, anchor: RequestRecord | null): void {
     if (!this.concerns(r)) return;
     let stats = this.names.get(r.name);
     if (!stats) this.names.set(r.name, (stats = { first: r, list: new RequestList(), callers: new Set() }));
-    stats.list.add(r);
+    stats.list.add(r, anchor);
     stats.callers.add(r.callSite);
   }
 
-  findings(): Finding[] {
-    const out: Finding[] = [];
+  findings(): RecordedFinding[] {
+    const out: RecordedFinding[] = [];
     for (const [name, s] of this.names) {
       const base = this.classify(s.first);
       // A miss the calling code handles (it looks the service up again) is worth knowing, not a warning.
       const handled = base.severity === 'warning' ? this.handledBy(s.callers) : null;
       const severity = handled === null ? base.severity : 'info';
       const why = handled === null ? base.why : `${base.why} The caller finds out for itself: ${handled}; the miss is handled, so this is information, not a warning.`;
-      out.push({
+      out.push(s.list.finding({
         rule: 'undocumented-alias',
         severity,
         message: `\`${name}\` (${plural(s.list.count, 'request')} from ${[...new Set([...s.callers].map((callSite) => callSiteText({ callSite })))].join(', ')}): ${why}`,
         name,
-        requests: s.list.indexes,
         location: certainLocation(s.first),
-        traceLines: s.list.lines,
         evidence: { resolution: s.first.resolution, requestCount: s.list.count, declaredInSource: this.isDeclared(name), handledBy: handled },
-      });
+      }));
     }
     return out;
   }

@@ -24,6 +24,8 @@ export interface ReadTraceFileOptions {
   signal?: AbortSignal;
   /** Called after every chunk; `totalBytes` is 0 when the size is unknown (a pipe). */
   onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Awaited after every chunk's events: a sink that writes output holds the reader until its writes caught up. */
+  drain?: () => Promise<void>;
 }
 
 export async function readTraceFile(
@@ -96,6 +98,7 @@ async function readOpenTrace(
     const ahead = read(splitter.nextBuffer, 0, CHUNK_BYTES);
     splitter.consume(bytesRead, reader);
     opts.onProgress?.(bytes, totalBytes);
+    if (opts.drain) await opts.drain();
     const r = await ahead;
     if (!r.ok) return r;
     bytesRead = r.value;

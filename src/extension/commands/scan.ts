@@ -1,6 +1,6 @@
 /** Scan Workspace: indexes a folder's C sources, then keeps the index current as files are edited. */
 import * as vscode from 'vscode';
-import { describeKernelDirectory } from '../../engine/report/kernelDirectory';
+import { describeKernelDirectory } from '../../engine/render/kernelDirectory';
 import type { ScanCacheReport, ScanProgress } from '../../analysis/index';
 import { formatError, type AutoloadError } from '../../engine/result';
 import type { SourceIndex } from '../../engine/sourceIndex';

@@ -98,8 +98,8 @@ test('scan text and SARIF; --output writes the file and nothing else', () => {
   const doc = JSON.parse(readFileSync(out, 'utf8'));
   assert.deepEqual(sarifViolations(doc), []);
   const run0 = doc.runs[0];
-  // The tree is inside the directory the tool ran in: paths relative to it, as code scanning expects.
-  assert.deepEqual(run0.originalUriBaseIds, { PROJECTROOT: { uri: `${pathToFileURL(root).href}/` } });
+  // The tree is inside the directory the tool ran in, but paths are relative to the scanned root all the same.
+  assert.deepEqual(run0.originalUriBaseIds, { SRCROOT: { uri: `${pathToFileURL(path.join(root, src)).href}/` } });
   assert.deepEqual(
     run0.results.map((x: { ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }) => [
       x.ruleId,
@@ -108,9 +108,9 @@ test('scan text and SARIF; --output writes the file and nothing else', () => {
       x.locations[0]?.physicalLocation.region.startLine,
     ]),
     [
-      ['unchecked-zero-return', 'warning', `${src}/drivers/foo/foo.c`, 8],
-      ['undocumented-alias', 'warning', `${src}/drivers/foo/foo.c`, 8],
-      ['name-too-long', 'error', `${src}/drivers/foo/foo.c`, 15],
+      ['unchecked-zero-return', 'warning', 'drivers/foo/foo.c', 8],
+      ['undocumented-alias', 'warning', 'drivers/foo/foo.c', 8],
+      ['name-too-long', 'error', 'drivers/foo/foo.c', 15],
     ],
   );
 });

@@ -135,7 +135,7 @@ function finding(rule: Finding['rule'], requests: number[], p: Partial<Finding> 
 
 function handReport(findings: Finding[]): Report {
   return {
-    schemaVersion: 1, tool: { name: 'autoload-lens', version: '0' }, trace: null, modulesDir: null, sourceRoot: '/src', kernelDirectory: null,
+    schemaVersion: 1, tool: { name: 'autoload-lens', version: '0' }, trace: null, modulesDir: null, sourceRoot: '/src', kernelDirectory: null, kernelModel: 'kmod+dups.c',
     summary: { requests: 5, loads: 0, frees: 0, distinctNames: 3, findings: { 'duplicate-request': 0, 'undocumented-alias': 0, 'unchecked-zero-return': 0, 'name-too-long': 0, 'throttled-request': 0 } },
     requests: [
       request(0, 'net-pf-5', 'a'),

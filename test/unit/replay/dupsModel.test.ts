@@ -9,7 +9,8 @@ function slot(name: string): DupsSlot<string> {
 
 function model() {
   const closed: DupsGroup<string>[] = [];
-  const m = new DupsModel<string>(60, (g) => closed.push(g));
+  // A first request completes within 5 s of being made (every test below keeps to that).
+  const m = new DupsModel<string>(60, 5, (g) => closed.push(g));
   const shown = () => closed.map((g) => [g.name, g.anchored, g.first, g.repeats]);
   return { m, shown };
 }
@@ -48,7 +49,7 @@ test('a group without repeats is never reported; its window still ends it', () =
   assert.deepEqual(shown(), [['fs-c', true, 'c1', ['c2', 'c3']]]);
 });
 
-test('nowait first requests: their repeats are reported unanchored, after the anchored groups at the end', () => {
+test('nowait first requests: their repeats are reported unanchored, in the order of the groups\' first requests', () => {
   const { m, shown } = model();
   const d = slot('fs-d');
   const e = slot('fs-e');
@@ -60,8 +61,28 @@ test('nowait first requests: their repeats are reported unanchored, after the an
   assert.equal(m.request(d, true, 5, 'd4')?.first, 'd3');
   m.flush();
   assert.deepEqual(shown(), [
+    ['fs-d', false, 'd1', ['d2', 'd3']],
     ['fs-d', true, 'd3', ['d4']],
     ['fs-e', true, 'e1', ['e2']],
-    ['fs-d', false, 'd1', ['d2', 'd3']],
   ]);
+});
+
+test('a closed group is reported once no group opened before it can still gain a repeat, in opening order', () => {
+  const { m, shown } = model();
+  const a = slot('fs-a');
+  const b = slot('fs-b');
+  assert.equal(m.request(a, true, 0, 'a1'), null);
+  assert.equal(m.request(b, true, 1, 'b1'), null);
+  m.complete(b, 'b1', 1);
+  assert.equal(m.request(b, true, 2, 'b2')?.first, 'b1');
+  m.complete(a, 'a1', 5);
+  // fs-b's window ended at 61: closed, but fs-a, opened first, may gain a repeat until 65.
+  m.sweep(62);
+  assert.deepEqual(shown(), []);
+  assert.equal(m.request(a, true, 63, 'a2')?.first, 'a1');
+  // At 66 a group opened at 1 or before has had its window end whenever its first request completed.
+  m.sweep(66);
+  assert.deepEqual(shown(), [['fs-a', true, 'a1', ['a2']]]);
+  m.sweep(67);
+  assert.deepEqual(shown(), [['fs-a', true, 'a1', ['a2']], ['fs-b', true, 'b1', ['b2']]]);
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { replayTrace } from '../../../src/engine/replay';
 import type { Report } from '../../../src/engine/report';
+import { DUPLICATE_GROUPS } from '../../fixtures/traces/bootDuplicates';
 
 const sample = path.resolve(__dirname, '../../../..', 'samples/boot-6.1-qemu');
 
@@ -15,22 +16,6 @@ async function replay(file: string, withSizes = false): Promise<Report> {
   assert.ok(r.ok, r.ok ? '' : r.error.message);
   return r.value;
 }
-
-/**
- * The 23 names the 2-CPU boot requested more than once, grouped by dups.c's rules (checked by reading the trace:
- * every repeat falls within 60 s of its anchor's completion, except cryptomgr's, whose built-in anchor at
- * 16.99 s expired before the request at 115.12 s started a second group).
- */
-const DUPLICATE_GROUPS: Array<[string, number[]]> = [
-  ['cryptomgr', [2, 29]], ['fs-squashfs', [30, 258]], ['fs-iso9660', [31, 259]], ['fs-minix', [36, 257]],
-  ['fs-nosuchfs', [44, 45]], ['rtnl-link-nosuchkind', [62, 263]], ['net-pf-5', [74, 260]], ['net-pf-29', [81, 261]],
-  ['can-proto-1', [82, 262]], ['cryptomgr', [138, 170]], ['nft-expr-1-ct', [208, 209]],
-  ['nft-expr-1-limit', [211, 212, 214, 217]], ['nft-expr-limit', [213, 215, 218]], ['nft-expr-1-log', [216, 219]],
-  ['nft-expr-1-queue', [221, 222]], ['nft-expr-1-socket', [225, 226]], ['nft-expr-2-masq', [229, 230]],
-  ['netdev-nosuchdev0', [235, 237]], ['nosuchdev0', [236, 238]], ['net-pf-30', [239, 240, 241, 242]],
-  ['fs-nosuchfs2', [243, 244, 245, 246]], ['fs-hfs', [247, 248, 249, 250]], ['crypto-michael_mic', [251, 252, 253]],
-  ['crypto-michael_mic-all', [254, 255, 256]],
-];
 
 test('the real ftrace boot: counts, and the exact duplicate groups under dups.c rules', async () => {
   const report = await replay('trace.txt');

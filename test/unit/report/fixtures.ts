@@ -2,17 +2,23 @@
 import type { Report, RequestRecord } from '../../../src/engine/report';
 import type { SourceIndex } from '../../../src/engine/sourceIndex';
 
+/** A record with its fields in the order the replayer creates them (the order the reports print). */
 function request(p: Partial<RequestRecord> & Pick<RequestRecord, 'index' | 'line' | 'time' | 'task' | 'pid' | 'name'>): RequestRecord {
   return {
-    cpu: 0,
-    wait: true,
-    callSite: { symbol: 'get_fs_type', module: null },
-    resolution: { kind: 'alias', modules: [], patterns: [] },
-    outcome: 'nothing-loaded',
-    loadedModules: [],
-    duplicateOf: null,
-    completedAt: p.time,
-    ...p,
+    index: p.index,
+    line: p.line,
+    time: p.time,
+    task: p.task,
+    pid: p.pid,
+    cpu: p.cpu ?? 0,
+    name: p.name,
+    wait: p.wait ?? true,
+    callSite: p.callSite ?? { symbol: 'get_fs_type', module: null },
+    resolution: p.resolution ?? { kind: 'alias', modules: [], patterns: [] },
+    outcome: p.outcome ?? 'nothing-loaded',
+    duplicateOf: p.duplicateOf ?? null,
+    loadedModules: p.loadedModules ?? [],
+    completedAt: p.completedAt ?? p.time,
   };
 }
 
@@ -33,6 +39,7 @@ export function sampleReport(): Report {
     modulesDir: 'samples/boot-6.1-qemu/modules',
     sourceRoot: null,
     kernelDirectory: null,
+    kernelModel: 'kmod+dups.c',
     summary: {
       requests: 6,
       loads: 2,
@@ -69,6 +76,7 @@ export function sampleReport(): Report {
         outcome: 'already-loaded',
       }),
     ],
+    // Grouped by rule, in catalog order, as a replay emits them.
     findings: [
       {
         rule: 'duplicate-request', severity: 'warning',
@@ -82,16 +90,16 @@ export function sampleReport(): Report {
         name: 'fs-nosuch', requests: [4], location: null, traceLines: [600], evidence: { consulted: ['modules.alias'] },
       },
       {
-        rule: 'unchecked-zero-return', severity: 'error',
-        message: 'The request resolved but loaded nothing and the caller uses the service without looking it up again.',
-        name: 'fs-nosuch', requests: [4], location: { file: 'net/appletalk/ddp.c', line: 1021, column: 9 }, traceLines: [600],
-        evidence: {},
-      },
-      {
         rule: 'undocumented-alias', severity: 'info',
         message: 'hdaudio:v1AF4\n0022 was requested by a name that holds a newline; nothing documents it.',
         name: 'hdaudio:v1AF4\n0022', requests: [5], location: null, traceLines: [602, 603],
         evidence: { z: { b: 2, a: 1 }, a: [{ y: 1, x: 2 }] },
+      },
+      {
+        rule: 'unchecked-zero-return', severity: 'error',
+        message: 'The request resolved but loaded nothing and the caller uses the service without looking it up again.',
+        name: 'fs-nosuch', requests: [4], location: { file: 'net/appletalk/ddp.c', line: 1021, column: 9 }, traceLines: [600],
+        evidence: {},
       },
     ],
   };

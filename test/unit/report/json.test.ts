@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderJson, renderJsonChunks } from '../../../src/engine/report/index';
+import { renderJson, ReplayJson } from '../../../src/engine/render/index';
+import { Spool } from '../../../src/engine/render/spool';
 import { linkedReport, sampleReport } from './fixtures';
 
-test('replay JSON: schemaVersion 1, fixed top-level and summary fields, newline at the end', () => {
+test('replay JSON: schemaVersion 1, fixed top-level and summary fields, what is known at the end last, newline at the end', () => {
   const text = renderJson(sampleReport());
   assert.ok(text.endsWith('}\n'));
   const doc = JSON.parse(text);
-  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'trace', 'modulesDir', 'sourceRoot', 'kernelDirectory', 'summary', 'requests', 'findings']);
+  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'modulesDir', 'sourceRoot', 'kernelDirectory', 'requests', 'findings', 'trace', 'summary']);
   assert.equal(doc.schemaVersion, 1);
   assert.deepEqual(doc.summary, {
     requests: 6,
@@ -65,9 +66,9 @@ test('replay JSON: findings with their requests, location and sorted evidence', 
     traceLines: [582, 583, 584],
     evidence: { anchor: 1, converged: true, duplicates: [2, 3] },
   });
-  assert.deepEqual(doc.findings[2].location, { file: 'net/appletalk/ddp.c', line: 1021, column: 9 });
+  assert.deepEqual(doc.findings[3].location, { file: 'net/appletalk/ddp.c', line: 1021, column: 9 });
   assert.equal(
-    JSON.stringify(doc.findings[3].evidence),
+    JSON.stringify(doc.findings[2].evidence),
     '{"a":[{"x":2,"y":1}],"z":{"a":1,"b":2}}',
   );
 });
@@ -90,20 +91,54 @@ test('replay JSON is byte-for-byte stable for the same report', () => {
   assert.equal(renderJson(sampleReport()), renderJson(sampleReport()));
 });
 
-test('the chunked JSON is the same text as the one-string JSON, and is what JSON.stringify prints', () => {
+test('the streamed JSON is exactly what JSON.stringify prints, empty arrays included', () => {
   const whole = renderJson(linkedReport());
-  assert.equal([...renderJsonChunks(linkedReport())].join(''), whole);
   assert.equal(`${JSON.stringify(JSON.parse(whole), null, 2)}\n`, whole);
   const empty = { ...sampleReport(), requests: [], findings: [] };
-  assert.ok(renderJson(empty).endsWith('  "requests": [],\n  "findings": []\n}\n'));
+  assert.ok(renderJson(empty).includes('\n  "requests": [],\n  "findings": [],\n  "trace": {\n'));
   assert.equal(`${JSON.stringify(JSON.parse(renderJson(empty)), null, 2)}\n`, renderJson(empty));
 });
 
 test('streamed arrays longer than one stringify batch print exactly as JSON.stringify does', () => {
   const r = sampleReport();
-  const many = Array.from({ length: 1300 }, (_, i) => ({ ...(r.requests[i % 6] as (typeof r.requests)[number]), index: i }));
-  r.requests = many;
-  const text = [...renderJsonChunks(r)].join('');
+  r.requests = Array.from({ length: 1300 }, (_, i) => ({ ...(r.requests[i % 6] as (typeof r.requests)[number]), index: i }));
+  const text = renderJson(r);
   assert.equal(`${JSON.stringify(JSON.parse(text), null, 2)}\n`, text);
   assert.equal(JSON.parse(text).requests.length, 1300);
+});
+
+test('a finding that closes while requests are still coming is written after the last request', () => {
+  const r = sampleReport();
+  const parts: string[] = [];
+  const json = new ReplayJson((t) => parts.push(t));
+  json.begin({ tool: r.tool, traceFile: 't.txt', modulesDir: null, sourceRoot: null, kernelDirectory: null, kernelModel: r.kernelModel });
+  json.request(r.requests[0]!);
+  json.finding(r.findings[0]!);
+  // Nothing of the finding is out yet: `requests` is still open.
+  assert.ok(!parts.join('').includes('duplicate-request'));
+  json.request(r.requests[1]!);
+  json.end({ trace: r.trace, summary: r.summary });
+  const doc = JSON.parse(parts.join(''));
+  assert.deepEqual(doc.requests.map((q: { index: number }) => q.index), [0, 1]);
+  assert.deepEqual(doc.findings.map((f: { rule: string }) => f.rule), ['duplicate-request']);
+});
+
+test('a spool past its memory share goes to a file and gives everything back in order', () => {
+  const spool = new Spool();
+  const values = Array.from({ length: 5000 }, (_, i) => ({ i, text: `é${'x'.repeat(1000)}\n${i}` }));
+  for (const v of values) spool.add(v);
+  const back: unknown[] = [];
+  spool.drain((v) => back.push(v));
+  assert.deepEqual(back, values);
+  const again: unknown[] = [];
+  spool.drain((v) => again.push(v));
+  assert.deepEqual(again, []);
+});
+
+test('a request record prints every field it has, so fields added to the model need no renderer change', () => {
+  const r = sampleReport();
+  const site = r.requests[0]!.callSite as Record<string, unknown>;
+  site['origins'] = [{ file: 'net/netfilter/nft_compat.c', line: 10, column: 2 }];
+  const doc = JSON.parse(renderJson(r));
+  assert.deepEqual(doc.requests[0].callSite.origins, [{ file: 'net/netfilter/nft_compat.c', line: 10, column: 2 }]);
 });

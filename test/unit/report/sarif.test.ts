@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { renderSarif, renderSarifChunks } from '../../../src/engine/report/index';
+import { renderSarif } from '../../../src/engine/render/index';
 import { linkedReport, sampleReport } from './fixtures';
 import { sarifViolations } from './sarifShape';
 
@@ -59,7 +59,7 @@ test('replay SARIF locates results on the trace lines, relative to the base dire
     [[1, 583], [2, 584]],
   );
   assert.deepEqual(dup.properties, { name: 'fs-hfs', requests: [1, 2, 3], traceLines: [582, 583, 584] });
-  const info = run.results[3];
+  const info = run.results[2];
   assert.equal(info.level, 'note');
   assert.equal(info.relatedLocations[0].message.text, 'trace line 603');
 });
@@ -68,7 +68,7 @@ test('replay SARIF puts a finding with a source location in the source tree, tra
   const run = JSON.parse(renderSarif(linkedReport(), { baseDir: base })).runs[0];
   assert.deepEqual(sarifViolations({ version: '2.1.0', runs: [run] }), []);
   assert.deepEqual(run.originalUriBaseIds, { PROJECTROOT: { uri: 'file:///work/project/' }, SRCROOT: { uri: 'file:///src/linux/' } });
-  const uzr = run.results[2];
+  const uzr = run.results[3];
   assert.deepEqual(uzr.locations, [
     { physicalLocation: { artifactLocation: { uri: 'net/appletalk/ddp.c', uriBaseId: 'SRCROOT' }, region: { startLine: 1021, startColumn: 9 } } },
   ]);
@@ -95,10 +95,14 @@ test('a trace outside the base directory gets an absolute file URI', () => {
   assert.deepEqual(run.results[1].locations[0].physicalLocation.artifactLocation, { uri: 'file:///elsewhere/trace.txt' });
 });
 
-test('the chunked SARIF is the same text as the one-string SARIF, and is what JSON.stringify prints', () => {
+test('the streamed SARIF is exactly what JSON.stringify prints, results past one batch included', () => {
   const whole = renderSarif(linkedReport(), { baseDir: base });
-  assert.equal([...renderSarifChunks(linkedReport(), { baseDir: base })].join(''), whole);
   assert.equal(`${JSON.stringify(JSON.parse(whole), null, 2)}\n`, whole);
+  const r = linkedReport();
+  r.findings = Array.from({ length: 1100 }, (_, i) => r.findings[i % 4]!);
+  const many = renderSarif(r, { baseDir: base });
+  assert.equal(`${JSON.stringify(JSON.parse(many), null, 2)}\n`, many);
+  assert.equal(JSON.parse(many).runs[0].results.length, 1100);
 });
 
 test('a source tree inside the project directory is located relative to it, like the trace', () => {
@@ -106,6 +110,6 @@ test('a source tree inside the project directory is located relative to it, like
   r.sourceRoot = path.join(base, 'linux');
   const run = JSON.parse(renderSarif(r, { baseDir: base })).runs[0];
   assert.deepEqual(run.originalUriBaseIds, { PROJECTROOT: { uri: 'file:///work/project/' } });
-  assert.deepEqual(run.results[2].locations[0].physicalLocation.artifactLocation, { uri: 'linux/net/appletalk/ddp.c', uriBaseId: 'PROJECTROOT' });
+  assert.deepEqual(run.results[3].locations[0].physicalLocation.artifactLocation, { uri: 'linux/net/appletalk/ddp.c', uriBaseId: 'PROJECTROOT' });
   assert.deepEqual(sarifViolations({ version: '2.1.0', runs: [run] }), []);
 });

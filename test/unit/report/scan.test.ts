@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderScanJson, renderScanJsonChunks, renderScanSarif, renderScanSarifChunks, renderScanText } from '../../../src/engine/report/index';
+import * as path from 'node:path';
+import { renderScanJson, renderScanSarif, renderScanText } from '../../../src/engine/render/index';
 import { sampleIndex } from './fixtures';
 import { sarifViolations } from './sarifShape';
 
@@ -32,9 +33,9 @@ test('scan text: totals, callees, return uses, rules, wrappers, findings with re
       '  discarded       1',
       '',
       '  rule                   error  warning  info  total',
+      '  undocumented-alias         0        1     0      1',
       '  unchecked-zero-return      0        1     0      1',
       '  name-too-long              0        0     0      0',
-      '  undocumented-alias         0        1     0      1',
       '',
       'Wrappers (1)',
       '  name         kind      sites  pattern  defined at',
@@ -125,16 +126,18 @@ test('scan SARIF: valid 2.1.0, results in the source tree with related lines', (
   assert.equal(run.properties.summary.callSites, 3);
 });
 
-test('the chunked scan JSON is the same text as the one-string scan JSON', () => {
-  const whole = renderScanJson(sampleIndex());
-  assert.equal([...renderScanJsonChunks(sampleIndex())].join(''), whole);
-  assert.equal(`${JSON.stringify(JSON.parse(whole), null, 2)}\n`, whole);
+test('the streamed scan JSON and SARIF are exactly what JSON.stringify prints', () => {
+  for (const whole of [renderScanJson(sampleIndex()), renderScanSarif(sampleIndex())]) {
+    assert.equal(`${JSON.stringify(JSON.parse(whole), null, 2)}\n`, whole);
+  }
 });
 
-test('the chunked scan SARIF is the same text as the one-string scan SARIF', () => {
-  const whole = renderScanSarif(sampleIndex());
-  assert.equal([...renderScanSarifChunks(sampleIndex())].join(''), whole);
-  assert.equal(`${JSON.stringify(JSON.parse(whole), null, 2)}\n`, whole);
+test('scan SARIF paths are relative to the scanned root even when the tree lies under the working directory', () => {
+  const index = sampleIndex();
+  index.root = path.join(process.cwd(), 'linux');
+  const run = JSON.parse(renderScanSarif(index)).runs[0];
+  assert.deepEqual(run.originalUriBaseIds, { SRCROOT: { uri: `file://${process.cwd()}/linux/` } });
+  assert.deepEqual(run.results[0].locations[0].physicalLocation.artifactLocation, { uri: 'drivers/foo/foo.c', uriBaseId: 'SRCROOT' });
 });
 
 test('scan text lists the most used wrappers first and cuts the list at maxWrappers', () => {

@@ -1,16 +1,52 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { renderText } from '../../../src/engine/report/index';
+import { renderText } from '../../../src/engine/render/index';
 import type { Report } from '../../../src/engine/report';
 import { linkedReport, sampleReport } from './fixtures';
 
 const EXPECTED = [
   'autoload-lens 0.1.0: replay of samples/boot-6.1-qemu/trace.txt',
-  '  trace    ftrace, 614 lines, 602 events, 12 other lines, 1 warning',
   '  modules  samples/boot-6.1-qemu/modules',
   '  sources  (none)',
   '',
+  'duplicate-request: Duplicate module request',
+  '  warning  fs-hfs was requested 3 times within 0.004 s; dups.c converges the 2 duplicates on the',
+  '           first request.',
+  '      line        time  task-pid      name    call site    dup of  outcome',
+  '       582  128.477235  ktrig.py-981  fs-hfs  get_fs_type          loaded hfs',
+  '       583  128.478863  ktrig.py-982  fs-hfs  get_fs_type     582  loaded hfs',
+  '       584  128.481547  ktrig.py-983  fs-hfs  get_fs_type     582  loaded hfs',
+  '',
+  'undocumented-alias: Undocumented alias',
+  '  warning  fs-nosuch is documented by no module name, alias pattern, symbol or built-in.',
+  '      line        time  task-pid           name       call site                  outcome',
+  '       600  131.250000  (udev-worker)-121  fs-nosuch  aarp_send_ddp [appletalk]  nothing-loaded',
+  '  info     hdaudio:v1AF4\\n0022 was requested by a name that holds a newline; nothing documents it.',
+  '      line        time  task-pid        name                 call site',
+  '       602  132.500000  kworker/1:2-77  hdaudio:v1AF4\\n0022  snd_hda_codec_configure [snd_hda_codec]',
+  '                                        → nowait, already-loaded',
+  '      trace lines: 603',
+  '',
+  'unchecked-zero-return: Zero return taken as "loaded"',
+  '  error    The request resolved but loaded nothing and the caller uses the service without looking',
+  '           it up again.',
+  '           at net/appletalk/ddp.c:1021:9',
+  '      line        time  task-pid           name       call site                  outcome',
+  '       600  131.250000  (udev-worker)-121  fs-nosuch  aarp_send_ddp [appletalk]  nothing-loaded',
+  '',
+  'Requests that do not wait (1)',
+  '  request_module_nowait() returns once modprobe is started: the caller cannot know whether the',
+  '  module loaded, and dups.c cannot anchor these names for later requests.',
+  '      line        time  task-pid        name                 call site',
+  '       602  132.500000  kworker/1:2-77  hdaudio:v1AF4\\n0022  snd_hda_codec_configure [snd_hda_codec]',
+  '                                        → nowait, already-loaded',
+  '',
+  'Trace warnings (1)',
+  '  line 7: module_request line without a name',
+  '',
   'Summary',
+  '  trace    ftrace, 614 lines, 602 events, 12 other lines, 1 warning',
+  '',
   '  events          count',
   '  requests            6',
   '  loads               2',
@@ -25,44 +61,9 @@ const EXPECTED = [
   '  throttled-request          0        0     0      0',
   '  all rules                  1        2     1      4',
   '',
-  'Trace warnings (1)',
-  '  line 7: module_request line without a name',
-  '',
-  'Requests that do not wait (1)',
-  '  request_module_nowait() returns once modprobe is started: the caller cannot know whether the',
-  '  module loaded, and dups.c cannot anchor these names for later requests.',
-  '      line        time  task-pid        name                 call site',
-  '       602  132.500000  kworker/1:2-77  hdaudio:v1AF4\\n0022  snd_hda_codec_configure [snd_hda_codec]',
-  '                                        → nowait, already-loaded',
-  '',
-  'duplicate-request: Duplicate module request (1)',
-  '  warning  fs-hfs was requested 3 times within 0.004 s; dups.c converges the 2 duplicates on the',
-  '           first request.',
-  '      line        time  task-pid      name    call site    dup of  outcome',
-  '       582  128.477235  ktrig.py-981  fs-hfs  get_fs_type          loaded hfs',
-  '       583  128.478863  ktrig.py-982  fs-hfs  get_fs_type     582  loaded hfs',
-  '       584  128.481547  ktrig.py-983  fs-hfs  get_fs_type     582  loaded hfs',
-  '',
-  'undocumented-alias: Undocumented alias (2)',
-  '  warning  fs-nosuch is documented by no module name, alias pattern, symbol or built-in.',
-  '      line        time  task-pid           name       call site                  outcome',
-  '       600  131.250000  (udev-worker)-121  fs-nosuch  aarp_send_ddp [appletalk]  nothing-loaded',
-  '  info     hdaudio:v1AF4\\n0022 was requested by a name that holds a newline; nothing documents it.',
-  '      line        time  task-pid        name                 call site',
-  '       602  132.500000  kworker/1:2-77  hdaudio:v1AF4\\n0022  snd_hda_codec_configure [snd_hda_codec]',
-  '                                        → nowait, already-loaded',
-  '      trace lines: 603',
-  '',
-  'unchecked-zero-return: Zero return taken as "loaded" (1)',
-  '  error    The request resolved but loaded nothing and the caller uses the service without looking',
-  '           it up again.',
-  '           at net/appletalk/ddp.c:1021:9',
-  '      line        time  task-pid           name       call site                  outcome',
-  '       600  131.250000  (udev-worker)-121  fs-nosuch  aarp_send_ddp [appletalk]  nothing-loaded',
-  '',
 ].join('\n');
 
-test('text report: summary table, then findings grouped by rule with their trace lines', () => {
+test('text report: findings grouped by rule as they come, then the nowait requests, trace warnings and the summary', () => {
   assert.equal(renderText(sampleReport()), EXPECTED);
 });
 
@@ -103,8 +104,8 @@ test('a report without findings or trace says so', () => {
   const r: Report = { ...sampleReport(), trace: null, modulesDir: null, requests: [], findings: [] };
   r.summary = { requests: 0, loads: 0, frees: 0, distinctNames: 0, findings: { ...r.summary.findings, 'duplicate-request': 0, 'undocumented-alias': 0, 'unchecked-zero-return': 0 } };
   const lines = renderText(r).split('\n');
-  assert.deepEqual(lines.slice(0, 3), ['autoload-lens 0.1.0: report', '  modules  (none: resolutions unknown)', '  sources  (none)']);
-  assert.deepEqual(lines.slice(-3), ['', 'No findings.', '']);
+  assert.deepEqual(lines.slice(0, 7), ['autoload-lens 0.1.0: report', '  modules  (none: resolutions unknown)', '  sources  (none)', '', 'No findings.', '', 'Summary']);
+  assert.equal(lines.find((l) => l.startsWith('  trace ')), undefined);
   assert.equal(lines.find((l) => l.startsWith('  all rules')), '  all rules                  0        0     0      0');
 });
 
@@ -121,7 +122,7 @@ test('control bytes in task names and messages are escaped, not printed', () => 
 
 test('long request lists are cut at maxRows with a count of the rest', () => {
   const lines = renderText(sampleReport(), { maxRows: 2 }).split('\n');
-  const start = lines.indexOf('duplicate-request: Duplicate module request (1)');
+  const start = lines.indexOf('duplicate-request: Duplicate module request');
   assert.deepEqual(lines.slice(start + 3, start + 7), [
     '      line        time  task-pid      name    call site    dup of  outcome',
     '       582  128.477235  ktrig.py-981  fs-hfs  get_fs_type          loaded hfs',
@@ -129,7 +130,7 @@ test('long request lists are cut at maxRows with a count of the rest', () => {
     '      … and 1 more (every request is in --format json)',
   ]);
   const r = sampleReport();
-  (r.findings[3] as { traceLines: number[] }).traceLines = [602, 603, 604, 605, 606];
+  (r.findings[2] as { traceLines: number[] }).traceLines = [602, 603, 604, 605, 606];
   const cut = renderText(r, { maxRows: 2 }).split('\n');
   assert.ok(cut.includes('      trace lines: 603, 604 … and 2 more'));
 });

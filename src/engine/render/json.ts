@@ -1,0 +1,157 @@
+/**
+ * JSON (schemaVersion 1) of a replay and of a scan. Field names are a public contract: add fields, never rename.
+ * Both are one document written as it is produced (see JsonWriter): what is known first, the arrays element by
+ * element, and what is known only at the end last. A replay's findings close while its requests are still being
+ * written, so they wait in a Spool until `requests` is closed.
+ */
+import type { Finding, ReportHead, ReportSink, ReportSummary, ReportTail, RequestRecord } from '../report';
+import { RULE_IDS, type RuleId } from '../rules/catalog';
+import { shapeText } from '../nameShape';
+import type { KernelDirectoryInfo, SourceFinding, SourceIndex, SourceLocation } from '../sourceIndex';
+import { TOOL_NAME, TOOL_VERSION } from '../tool';
+import { JsonWriter, sortKeys, type Emit } from './jsonWriter';
+import { scanSummary } from './scanSummary';
+import { Spool } from './spool';
+
+/** The replay report as JSON: requests written as they complete, findings after them, the trace facts and summary last. */
+export class ReplayJson implements ReportSink {
+  private readonly json: JsonWriter;
+  private readonly findings = new Spool();
+
+  constructor(emit: Emit) {
+    this.json = new JsonWriter(emit);
+  }
+
+  begin(head: ReportHead): void {
+    this.json.beginDocument();
+    this.json.field('schemaVersion', 1);
+    this.json.field('tool', { name: head.tool.name, version: head.tool.version });
+    this.json.field('modulesDir', head.modulesDir);
+    this.json.field('sourceRoot', head.sourceRoot);
+    this.json.field('kernelDirectory', head.kernelDirectory && kernelDirectoryJson(head.kernelDirectory));
+    this.json.begin('array', 'requests');
+  }
+
+  /** Every field of the record, in the record's order: a field added to RequestRecord appears without a change here. */
+  request(record: RequestRecord): void {
+    this.json.element(record);
+  }
+
+  finding(finding: Finding): void {
+    this.findings.add(findingJson(finding));
+  }
+
+  end(tail: ReportTail): void {
+    this.json.end();
+    this.json.begin('array', 'findings', 1);
+    this.findings.drain((f) => this.json.element(f));
+    this.json.end();
+    this.json.field('trace', traceJson(tail.trace));
+    this.json.field('summary', summaryJson(tail.summary));
+    this.json.end();
+  }
+}
+
+export function traceJson(t: ReportTail['trace']): unknown {
+  return t
+    ? {
+        file: t.file,
+        format: t.format,
+        lines: t.lines,
+        events: t.events,
+        skippedLines: t.skippedLines,
+        warningCount: t.warningCount,
+        warnings: t.warnings.map((w) => ({ line: w.line, message: w.message })),
+      }
+    : null;
+}
+
+/** The replay summary as JSON, JSON Lines and SARIF print it, with a count for every rule. */
+export function summaryJson(s: ReportSummary): Record<string, unknown> {
+  return { requests: s.requests, loads: s.loads, frees: s.frees, distinctNames: s.distinctNames, findings: ruleCounts(s.findings) };
+}
+
+/** One entry per rule, in catalog order, zero when the rule found nothing. */
+export function ruleCounts(counts: Partial<Record<RuleId, number>>): Record<RuleId, number> {
+  const out = {} as Record<RuleId, number>;
+  for (const rule of RULE_IDS) out[rule] = counts[rule] ?? 0;
+  return out;
+}
+
+/** The kernel directory of a source scan, as both the scan and the replay report give it. */
+export function kernelDirectoryJson(k: KernelDirectoryInfo): Record<string, unknown> {
+  return { path: k.path, source: k.source, includeDirs: k.includeDirs, headers: k.headers };
+}
+
+function locationJson(l: SourceLocation | null): { file: string; line: number; column: number } | null {
+  return l === null ? null : { file: l.file, line: l.line, column: l.column };
+}
+
+/** A finding of a replay (with its trace requests and evidence) or of a scan (with its other source lines). */
+export function findingJson(f: Finding | SourceFinding): Record<string, unknown> {
+  const common = { rule: f.rule, severity: f.severity, message: f.message, name: f.name };
+  if ('related' in f) {
+    return {
+      ...common,
+      requests: [],
+      location: locationJson(f.location),
+      related: f.related.map((r) => ({ file: r.file, line: r.line, column: r.column, message: r.message })),
+    };
+  }
+  return { ...common, requests: f.requests, location: locationJson(f.location), traceLines: f.traceLines, evidence: sortKeys(f.evidence) };
+}
+
+/** The scan as JSON; the index is whole in memory, so the summary comes first. */
+export function writeScanJson(index: SourceIndex, emit: Emit): void {
+  const json = new JsonWriter(emit);
+  json.beginDocument();
+  json.field('schemaVersion', 1);
+  json.field('tool', { name: TOOL_NAME, version: TOOL_VERSION });
+  json.field('root', index.root);
+  json.field('kernelDirectory', kernelDirectoryJson(index.kernelDirectory));
+  json.field('summary', scanSummary(index));
+  const array = <T>(key: string, items: readonly T[], map: (item: T) => unknown, batchSize?: number): void => {
+    json.begin('array', key, batchSize);
+    for (const item of items) json.element(map(item));
+    json.end();
+  };
+  array('callSites', index.callSites, (c) => ({
+    file: c.file,
+    line: c.line,
+    column: c.column,
+    callee: c.callee,
+    kind: c.kind,
+    via: c.via,
+    function: c.function,
+    format: c.format,
+    pattern: c.pattern,
+    returnUse: c.returnUse,
+    name: c.name,
+    family: c.family,
+    shapes: c.shapes && c.shapes.map(shapeText),
+    tail: c.tail,
+    queue: c.queue,
+    arguments: c.arguments,
+    assignedTested: c.assignedTested,
+    wait: c.wait,
+    endLine: c.endLine,
+    endColumn: c.endColumn,
+  }));
+  array('wrappers', index.wrappers, (w) => ({ name: w.name, kind: w.kind, file: w.file, line: w.line, pattern: w.pattern, calls: w.calls, queue: w.queue }));
+  array('aliases', index.aliases, (a) => ({ file: a.file, line: a.line, macro: a.macro, value: a.value, reason: a.reason, column: a.column, module: a.module }));
+  array('functions', index.functions, (f) => ({
+    name: f.name,
+    file: f.file,
+    line: f.line,
+    endLine: f.endLine,
+    isStatic: f.isStatic,
+    calls: f.calls,
+  }));
+  array('findings', index.findings, findingJson, 1);
+  json.field('files', {
+    scanned: index.files.scanned,
+    skipped: index.files.skipped,
+    unreadable: index.files.unreadable.map((u) => ({ file: u.file, reason: u.reason })),
+  });
+  json.end();
+}
