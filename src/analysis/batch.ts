@@ -9,6 +9,7 @@ import { diskPath, isKernelHeader } from './kernelDir';
 import { DefineMatcher, MultiMatcher } from './matcher';
 import { type FileNames, fileNames, packNames } from './nameIndex';
 import type { CParser } from './parser';
+import { noPhaseTimes, type PhaseTimes } from './scanTimings';
 
 /** The names one pass looks for (strings: they cross thread boundaries). */
 export interface PassSets {
@@ -27,16 +28,21 @@ export interface PassSets {
   aliasMacros: string[];
 }
 
-export interface BatchResult {
+/** What a pass takes from a file or a batch of files, read now or replayed from the scan cache. */
+export interface PassOutcome {
   facts: FileFacts[];
   /** Files of the scanned tree read and skipped (the kernel directory's headers are not counted). */
   scanned: number;
   skipped: number;
   unreadable: Array<{ file: string; reason: string }>;
+}
+
+export interface BatchResult extends PassOutcome {
   /** Size and mtime of each file read, index-aligned with the batch (null when unreadable), for the scan cache. */
   stats: Array<{ size: number; mtimeMs: number; skipped: boolean } | null>;
   /** With `indexNames`: the names of each file scanned, index-aligned with the batch, packed (see packNames). */
   names: Int32Array;
+  times: PhaseTimes;
 }
 
 export interface PreparedPass {
@@ -85,11 +91,29 @@ function readInto(file: string, maxBytes: number): Read {
 
 const BINARY_PROBE = 8192;
 
-export function runBatch(parser: CParser, root: string, files: readonly string[], pass: PreparedPass, maxBytes: number): BatchResult {
-  const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [], stats: [], names: new Int32Array(0) };
+/** The parser, with the time its parses take added to `times.parse`. */
+function timedParser(parser: CParser, times: PhaseTimes): CParser {
+  return {
+    backend: parser.backend,
+    captures: (query, node) => parser.captures(query, node),
+    withTree: (text, use) => {
+      const t0 = performance.now();
+      return parser.withTree(text, (root) => {
+        times.parse += performance.now() - t0;
+        return use(root);
+      });
+    },
+  };
+}
+
+export function runBatch(untimed: CParser, root: string, files: readonly string[], pass: PreparedPass, maxBytes: number): BatchResult {
+  const times = noPhaseTimes();
+  const parser = timedParser(untimed, times);
+  const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [], stats: [], names: new Int32Array(0), times };
   const names: Array<FileNames | null> = [];
   for (const rel of files) {
     let read: Read;
+    let t = performance.now();
     try {
       read = readInto(diskPath(root, rel), maxBytes);
     } catch (e) {
@@ -97,6 +121,8 @@ export function runBatch(parser: CParser, root: string, files: readonly string[]
       result.stats.push(null);
       names.push(null);
       continue;
+    } finally {
+      times.read += performance.now() - t;
     }
     const counted = !isKernelHeader(rel);
     if ('skipped' in read || read.buf.subarray(0, BINARY_PROBE).includes(0)) {
@@ -108,15 +134,23 @@ export function runBatch(parser: CParser, root: string, files: readonly string[]
     if (counted) result.scanned++;
     result.stats.push({ size: read.size, mtimeMs: read.mtimeMs, skipped: false });
     const buf = read.buf;
+    t = performance.now();
     names.push(pass.indexNames ? fileNames(buf, rel.endsWith('.h')) : null);
-    if (pass.search.test(buf)) {
+    const t1 = performance.now();
+    times.nameIndex += t1 - t;
+    const searched = pass.search.test(buf);
+    // A header matched only by constants: its #define lines are all that is needed, no parse.
+    const definesOnly = !searched && rel.endsWith('.h') && pass.searchHeaders.test(buf);
+    const t2 = performance.now();
+    times.prefilter += t2 - t1;
+    if (searched) {
       const facts = analyzeFile(parser, rel, buf, pass.sets);
       if (facts) result.facts.push(counted ? facts : macrosOf(facts));
-    } else if (rel.endsWith('.h') && pass.searchHeaders.test(buf)) {
-      // Only constants matched: their #define lines are all that is needed, no parse.
+    } else if (definesOnly) {
       const facts = analyzeFile(parser, rel, buf, pass.definesOnly);
       if (facts && facts.macros.length > 0) result.facts.push({ ...facts, macrosOnly: true });
     }
+    times.analysis += performance.now() - t2;
   }
   result.names = packNames(names);
   return result;
