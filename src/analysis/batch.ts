@@ -78,10 +78,13 @@ function readInto(file: string, maxBytes: number): Read {
     if (size + 1 > scratch.length) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
     let n = 0;
     for (;;) {
-      const r = fs.readSync(fd, scratch, n, scratch.length - n, null);
-      if (r === 0) break;
+      const wanted = scratch.length - n;
+      const r = fs.readSync(fd, scratch, n, wanted, null);
       n += r;
-      if (n === scratch.length) scratch = Buffer.concat([scratch, Buffer.allocUnsafe(scratch.length)]);
+      // A regular file reads short only at its end: no second call to see 0 (the buffer has room for one byte more
+      // than fstat's size, so a file that grew meanwhile fills it and is read on).
+      if (r < wanted) break;
+      scratch = Buffer.concat([scratch, Buffer.allocUnsafe(scratch.length)]);
     }
     return { buf: scratch.subarray(0, n), size, mtimeMs: st.mtimeMs };
   } finally {

@@ -298,9 +298,34 @@ export function concatenatedString(tokens: Token[]): string | null {
   return s;
 }
 
-const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*([<"][^<>"\n]+[>"])/gm;
+const INCLUDE = Buffer.from('include');
+const isBlank = (c: number | undefined) => c === 32 || c === 9;
+const endsLine = (c: number) => c === 10 || c === 13;
+const opensName = (c: number | undefined) => c === 60 /* < */ || c === 34; /* " */
+const closesName = (c: number | undefined) => c === 62 /* > */ || c === 34;
 
-/** The `#include` directives of a file, as written (`"x.h"`, `<linux/x.h>`), in order. */
-export function includesOf(text: string): string[] {
-  return [...text.matchAll(INCLUDE)].map((m) => m[1] as string);
+/**
+ * The `#include` directives of a file, as written (`"x.h"`, `<linux/x.h>`), in order: lines of blanks, `#`, blanks,
+ * `include`, blanks and a name between `<` or `"` and `>` or `"`. Found from the `#`s of the bytes, not a decoded text.
+ */
+export function includesOf(bytes: Uint8Array): string[] {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found: string[] = [];
+  for (let at = b.indexOf(35 /* # */); at >= 0; at = b.indexOf(35, at + 1)) {
+    let p = at - 1;
+    while (p >= 0 && isBlank(b[p])) p--;
+    if (p >= 0 && !endsLine(b[p])) continue;
+    let s = at + 1;
+    while (isBlank(b[s])) s++;
+    let k = 0;
+    while (k < INCLUDE.length && b[s + k] === INCLUDE[k]) k++;
+    if (k < INCLUDE.length) continue;
+    s += INCLUDE.length;
+    while (isBlank(b[s])) s++;
+    if (!opensName(b[s])) continue;
+    let e = s + 1;
+    while (e < b.length && !opensName(b[e]) && !closesName(b[e]) && b[e] !== 10) e++;
+    if (e > s + 1 && closesName(b[e])) found.push(b.toString('latin1', s, e + 1));
+  }
+  return found;
 }

@@ -6,8 +6,8 @@ import type { ReturnUse } from '../engine/sourceIndex';
 import { isBlankOrContinuation } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
 import { type ArgExpr, type FileFacts, mergeFacts, type RawAlias, type RawCall, type RawDefinition, type ZeroPath } from './facts';
-import type { CNode, CParser, Point } from './parser';
-import { Boundaries, findHits, type Hit, Lines, lineOf, logicalLine, sparseText } from './regions';
+import type { Capture, CNode, CParser, Point } from './parser';
+import { Boundaries, findHits, type Hit, Identifiers, Lines, lineOf, logicalLine, sparseText } from './regions';
 import { ALIAS_TOKEN, FILL_CALLS, PRINT_INTO, queueRead, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 
 export interface AnalysisSets {
@@ -57,11 +57,31 @@ const declaresAlias = (sets: AnalysisSets) => (name: string) => isAliasMacro(nam
 /** Tokens searched as substrings (they find every request function and MODULE_ALIAS* macro); others are names. */
 const SUBSTRING_TOKENS = new Set([...REQUEST_TOKENS, ALIAS_TOKEN]);
 
+interface SplitTokens {
+  substrings: Buffer[];
+  names: ReadonlySet<string>;
+  all: readonly string[];
+}
+
+/** The tokens of each set of names, split once for all the files analysed with it. */
+const splitTokens = new WeakMap<AnalysisSets, SplitTokens>();
+
+function tokensOf(sets: AnalysisSets): SplitTokens {
+  let split = splitTokens.get(sets);
+  if (!split) {
+    const all = sets.tokens.map((t) => t.toString('latin1'));
+    split = { substrings: sets.tokens.filter((_, i) => SUBSTRING_TOKENS.has(all[i])), names: new Set(all.filter((t) => !SUBSTRING_TOKENS.has(t))), all };
+    splitTokens.set(sets, split);
+  }
+  return split;
+}
+
 /** Analyses one file; null when none of the tokens occurs in it. */
 export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: AnalysisSets): FileFacts | null {
-  const substrings = sets.tokens.filter((t) => SUBSTRING_TOKENS.has(t.toString('latin1')));
-  const names = new Set(sets.tokens.filter((t) => !SUBSTRING_TOKENS.has(t.toString('latin1'))).map((t) => t.toString('latin1')));
-  const hits = findHits(buf, substrings, names);
+  const { substrings, names, all } = tokensOf(sets);
+  // The file's identifiers, found once for the look-ups of all rounds.
+  const identifiers = new Identifiers(buf);
+  const hits = findHits(buf, substrings, names, identifiers);
   if (hits.length === 0) return null;
   const lines = new Lines(buf);
   const boundaries = new Boundaries(lines);
@@ -71,7 +91,7 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
   const rounds = (whole: CNode | null): FileFacts | null => {
     let callees = new Set(sets.callees);
     let facts = extract(parser, file, lines, boundaries, hits, callees, sets, whole);
-    const searched = new Set(sets.tokens.map((t) => t.toString('latin1')));
+    const searched = new Set(all);
     let queuesRead = false;
     while (facts) {
       // Definitions of this file: their callers here matter for linking (static helpers are inlined, and GCC inlines
@@ -83,20 +103,20 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
         const queues = queuesRead ? null : queuesOf(facts);
         if (queues === null) return facts;
         queuesRead = true;
-        const copies = extract(parser, file, lines, boundaries, findHits(buf, [], FILL_CALLS), new Set([...callees, ...FILL_CALLS]), sets, whole);
+        const copies = extract(parser, file, lines, boundaries, findHits(buf, [], FILL_CALLS, identifiers), new Set([...callees, ...FILL_CALLS]), sets, whole);
         facts = copies && keepQueueFills(mergeFacts(facts, copies), facts, queues);
         continue;
       }
       local.forEach((n) => searched.add(n));
       callees = new Set([...callees, ...local]);
-      const more = extract(parser, file, lines, boundaries, findHits(buf, [], new Set(local)), callees, sets, whole);
+      const more = extract(parser, file, lines, boundaries, findHits(buf, [], new Set(local), identifiers), callees, sets, whole);
       facts = more && mergeFacts(facts, more);
     }
     return null;
   };
   // Regions first; when one cannot be trusted, all rounds again on one parse of the whole file.
   const facts = (sets.wholeFile ? null : rounds(null)) ?? parser.withTree(blankAnnotations(buf.toString('utf8')), rounds);
-  return facts && { ...facts, includes: includesOf(buf.toString('latin1')) };
+  return facts && { ...facts, includes: includesOf(buf) };
 }
 
 /**
@@ -288,6 +308,8 @@ interface Scope {
   bodyText?: string;
   assignments?: Map<string, CNode[]>;
   localValues?: Map<string, ArgExpr>;
+  /** Labels and gotos of the body, captured once for all the requests in it. */
+  jumps?: Capture[];
 }
 
 /** Values assigned to a local (`x = v`, `int x = v`). */
@@ -766,7 +788,8 @@ function zeroPath(parser: CParser, call: CNode, scope: Scope, testLine: number |
   }
   if (!result.retry) {
     const labels = new Map<string, number>();
-    const jumps = scope.parser.captures('jumps', scope.body);
+    scope.jumps ??= scope.parser.captures('jumps', scope.body);
+    const jumps = scope.jumps;
     for (const c of jumps) if (c.name === 'label' && c.node.startIndex < call.startIndex) labels.set(c.node.text, c.node.startPosition.row + 1);
     for (const c of jumps) {
       if (c.name === 'goto' && c.node.startIndex > call.endIndex && labels.has(c.node.text)) {

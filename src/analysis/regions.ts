@@ -12,24 +12,94 @@ export interface Hit {
 }
 
 
-const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 const MANY = 8;
+
+/** 1 for bytes that can start an identifier: letters and `_`. */
+const IDENT_START = IDENT.map((v, c) => (v === 1 && (c < 48 || c > 57) ? 1 : 0));
+
+/**
+ * The identifiers of a buffer as a global search for `[A-Za-z_][A-Za-z0-9_]*` finds them, left to right (after digits
+ * that start none, a letter starts one: `0x1F` holds `x1F`); found on first use and kept for the look-ups of one file.
+ */
+export class Identifiers {
+  /** Start and end offset of each identifier, in order. */
+  private spans: Int32Array | null = null;
+  constructor(private readonly b: Buffer) {}
+
+  private all(): Int32Array {
+    if (this.spans) return this.spans;
+    const b = this.b;
+    const n = b.length;
+    let spans = new Int32Array(1024);
+    let k = 0;
+    for (let i = 0; i < n; ) {
+      if (IDENT_START[b[i]] === 0) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < n && IDENT[b[j]] === 1) j++;
+      if (k === spans.length) {
+        const more = new Int32Array(spans.length * 2);
+        more.set(spans);
+        spans = more;
+      }
+      spans[k++] = i;
+      spans[k++] = j;
+      i = j;
+    }
+    this.spans = spans.subarray(0, k);
+    return this.spans;
+  }
+
+  /** The identifiers equal to one of `names`, in order. */
+  named(names: ReadonlySet<string>): Hit[] {
+    const b = this.b;
+    const byLength = namesByLength(names);
+    const spans = this.all();
+    const hits: Hit[] = [];
+    for (let k = 0; k < spans.length; k += 2) {
+      const s = spans[k];
+      const list = byLength[spans[k + 1] - s];
+      if (list === undefined) continue;
+      for (const name of list) {
+        let i = 0;
+        while (i < name.length && b[s + i] === name.charCodeAt(i)) i++;
+        if (i === name.length) {
+          hits.push({ name, offset: s });
+          break;
+        }
+      }
+    }
+    return hits;
+  }
+}
+
+const byLengthOf = new WeakMap<ReadonlySet<string>, Array<string[] | undefined>>();
+
+/** Names by their length, worked out once for each set (a pass looks for the same names in every file). */
+function namesByLength(names: ReadonlySet<string>): Array<string[] | undefined> {
+  let byLength = byLengthOf.get(names);
+  if (!byLength) {
+    byLength = [];
+    for (const name of names) (byLength[name.length] ??= []).push(name);
+    byLengthOf.set(names, byLength);
+  }
+  return byLength;
+}
 
 /**
  * Every identifier containing one of `tokens`, with its offset (deduplicated). Tokens that are whole identifiers
- * (`exact`), when there are many, are found in one scan of the identifiers instead of one search each.
+ * (`exact`), when there are many, are found among the file's identifiers instead of one search each.
  */
-export function findHits(buf: Uint8Array, tokens: Buffer[], exact: ReadonlySet<string> = new Set()): Hit[] {
+export function findHits(buf: Uint8Array, tokens: Buffer[], exact: ReadonlySet<string> = new Set(), identifiers?: Identifiers): Hit[] {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const seen = new Set<number>();
   const hits: Hit[] = [];
   if (exact.size > MANY) {
-    const text = b.toString('latin1');
-    for (const m of text.matchAll(IDENTIFIER)) {
-      if (exact.has(m[0]) && m.index !== undefined) {
-        seen.add(m.index);
-        hits.push({ name: m[0], offset: m.index });
-      }
+    for (const hit of (identifiers ?? new Identifiers(b)).named(exact)) {
+      seen.add(hit.offset);
+      hits.push(hit);
     }
   } else {
     tokens = [...tokens, ...[...exact].map((n) => Buffer.from(n))];

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { includesOf } from '../../../src/analysis/cpp';
+import { someDefine } from '../../../src/analysis/matcher';
+import { findHits, Identifiers } from '../../../src/analysis/regions';
+
+const bytes = (text: string) => Buffer.from(text, 'latin1');
+
+describe('byte-level scans of a file', () => {
+  it('finds #define names after any # followed by blanks and define, then a blank', () => {
+    const b = bytes('#define A 1\n# \t define\tB(x) x\n##define C\nx # define D\n#definex E\n#define\nF\n#define G');
+    const names: string[] = [];
+    someDefine(b, (s, e) => {
+      names.push(b.toString('latin1', s, e));
+      return false;
+    });
+    assert.deepEqual(names, ['A', 'B', 'C', 'D', 'G']);
+    let visits = 0;
+    assert.equal(someDefine(b, () => ++visits === 2), true);
+    assert.equal(visits, 2);
+  });
+
+  it('lists #include directives as written: # first on its line, a name closed by > or "', () => {
+    const text = [
+      '#include <a.h>',
+      '  #  include\t"b.h"',
+      'x #include <c.h>',
+      '#include <>',
+      '#include <d.h"',
+      '#include_next <i.h>',
+      '\r#include <g.h>',
+      '#include<h.h>',
+      '##include <m.h>',
+      '#include <f',
+      '.h>',
+    ].join('\n');
+    assert.deepEqual(includesOf(bytes(text)), ['<a.h>', '"b.h"', '<d.h"', '<g.h>', '<h.h>']);
+  });
+
+  it('finds identifiers as a left-to-right search for [A-Za-z_][A-Za-z0-9_]* does: a letter after digits starts one', () => {
+    const b = bytes('0x1F 9ab a9b _9 99x9y x1F');
+    const names = new Set(['x1F', 'ab', 'a9b', '_9', 'x9y', '9ab', 'b', 'F', 'y']);
+    const expected = [
+      { name: 'x1F', offset: 1 },
+      { name: 'ab', offset: 6 },
+      { name: 'a9b', offset: 9 },
+      { name: '_9', offset: 13 },
+      { name: 'x9y', offset: 18 },
+      { name: 'x1F', offset: 22 },
+    ];
+    const identifiers = new Identifiers(b);
+    assert.deepEqual(identifiers.named(names), expected);
+    // Asked again (the rounds of one file), with another set of names.
+    assert.deepEqual(identifiers.named(new Set(['a9b'])), [{ name: 'a9b', offset: 9 }]);
+    // Over eight names findHits takes whole identifiers; up to eight it searches each as a substring.
+    assert.deepEqual(findHits(b, [], names, identifiers), expected);
+    assert.deepEqual(findHits(b, [], new Set(['ab'])), [{ name: '9ab', offset: 5 }]);
+  });
+});
