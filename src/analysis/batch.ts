@@ -8,7 +8,7 @@ import { type AnalysisSets, analyzeFile } from './fileAnalysis';
 import { diskPath, isKernelHeader } from './kernelDir';
 import { DefineMatcher, MultiMatcher } from './matcher';
 import { type FileNames, fileNames, packNames } from './nameIndex';
-import type { CParser } from './parser';
+import { type CParser, withTreeOf } from './parser';
 import { noPhaseTimes, type PhaseTimes } from './scanTimings';
 
 /** The names one pass looks for (strings: they cross thread boundaries). */
@@ -96,16 +96,17 @@ const BINARY_PROBE = 8192;
 
 /** The parser, with the time its parses take added to `times.parse`. */
 function timedParser(parser: CParser, times: PhaseTimes): CParser {
+  const parse = (text: string) => {
+    const t0 = performance.now();
+    const tree = parser.parse(text);
+    times.parse += performance.now() - t0;
+    return tree;
+  };
   return {
     backend: parser.backend,
     captures: (query, node) => parser.captures(query, node),
-    withTree: (text, use) => {
-      const t0 = performance.now();
-      return parser.withTree(text, (root) => {
-        times.parse += performance.now() - t0;
-        return use(root);
-      });
-    },
+    parse,
+    withTree: withTreeOf(parse),
   };
 }
 

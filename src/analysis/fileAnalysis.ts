@@ -6,8 +6,8 @@ import type { ReturnUse } from '../engine/sourceIndex';
 import { isBlankOrContinuation } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
 import { type ArgExpr, type FileFacts, mergeFacts, type RawAlias, type RawCall, type RawDefinition, type ZeroPath } from './facts';
-import type { Capture, CNode, CParser, Point } from './parser';
-import { Boundaries, findHits, type Hit, Identifiers, Lines, lineOf, logicalLine, sparseText } from './regions';
+import type { Capture, CNode, CParser, ParsedTree, Point } from './parser';
+import { Boundaries, findHits, type Hit, Identifiers, Lines, lineOf, logicalLine, type Region, sparseText } from './regions';
 import { ALIAS_TOKEN, FILL_CALLS, PRINT_INTO, queueRead, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 
 export interface AnalysisSets {
@@ -89,8 +89,16 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
   // static inlining, local wrappers). Each round looks only for the new helpers; what earlier rounds found stands,
   // so the rounds' union is the whole. Null when a region parse cannot be trusted.
   const rounds = (whole: CNode | null): FileFacts | null => {
+    const parses = new FileParses(parser, lines, whole);
+    try {
+      return roundsOn(parses);
+    } finally {
+      parses.free();
+    }
+  };
+  const roundsOn = (parses: FileParses): FileFacts | null => {
     let callees = new Set(sets.callees);
-    let facts = extract(parser, file, lines, boundaries, hits, callees, sets, whole);
+    let facts = extract(parser, file, lines, boundaries, hits, callees, sets, parses);
     const searched = new Set(all);
     let queuesRead = false;
     while (facts) {
@@ -103,13 +111,13 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
         const queues = queuesRead ? null : queuesOf(facts);
         if (queues === null) return facts;
         queuesRead = true;
-        const copies = extract(parser, file, lines, boundaries, findHits(buf, [], FILL_CALLS, identifiers), new Set([...callees, ...FILL_CALLS]), sets, whole);
+        const copies = extract(parser, file, lines, boundaries, findHits(buf, [], FILL_CALLS, identifiers), new Set([...callees, ...FILL_CALLS]), sets, parses);
         facts = copies && keepQueueFills(mergeFacts(facts, copies), facts, queues);
         continue;
       }
       local.forEach((n) => searched.add(n));
       callees = new Set([...callees, ...local]);
-      const more = extract(parser, file, lines, boundaries, findHits(buf, [], new Set(local), identifiers), callees, sets, whole);
+      const more = extract(parser, file, lines, boundaries, findHits(buf, [], new Set(local), identifiers), callees, sets, parses);
       facts = more && mergeFacts(facts, more);
     }
     return null;
@@ -119,15 +127,61 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
   return facts && { ...facts, includes: includesOf(buf) };
 }
 
+type TopItem = { node: CNode; start: Point; end: Point };
+type CodeHit = { hit: Hit; line: number; column: number; region: Region };
+
 /**
- * What the hits give: calls, definitions, alias declarations, macros. `whole` is the parse of the whole file to read
- * them from; without it the constructs around the hits are parsed alone, and null means that parse is not trusted.
+ * The parses one file's rounds read: the whole file's, or the regions' — a round parses the constructs around its hits
+ * (others blanked, lines kept), and a construct an earlier round parsed is read from that parse again.
  */
-function extract(parser: CParser, file: string, lines: Lines, boundaries: Boundaries, hits: Hit[], callees: ReadonlySet<string>, sets: AnalysisSets, whole: CNode | null): FileFacts | null {
+class FileParses {
+  /** Whether the whole file was parsed (then there is one parse, with every line). */
+  readonly whole: boolean;
+  private readonly done: Array<{ keep: Uint8Array; top: TopItem[]; tree: ParsedTree | null }> = [];
+
+  constructor(private readonly parser: CParser, private readonly lines: Lines, whole: CNode | null) {
+    this.whole = whole !== null;
+    if (whole) this.done.push({ keep: new Uint8Array(lines.count).fill(1), top: topItems(whole), tree: null });
+  }
+
+  /** The parse that holds every line of `region`, else -1. */
+  holding(region: Region): number {
+    return this.done.findIndex(({ keep }) => {
+      let l = region.start;
+      while (l <= region.end && keep[l] === 1) l++;
+      return l > region.end;
+    });
+  }
+
+  /** Parses the lines kept; the index of the new parse. */
+  add(keep: Uint8Array): number {
+    const tree = this.parser.parse(blankAnnotations(sparseText(this.lines, keep)));
+    this.done.push({ keep, top: topItems(tree.root), tree });
+    return this.done.length - 1;
+  }
+
+  top(index: number): TopItem[] {
+    return this.done[index].top;
+  }
+
+  /** Frees the region parses (the whole file's belongs to its caller). */
+  free(): void {
+    for (const p of this.done) p.tree?.free();
+    this.done.length = 0;
+  }
+}
+
+/** The root's children with their extents, read once: each access to a node's children or positions crosses into the parser. */
+const topItems = (root: CNode): TopItem[] => root.children.map((node) => ({ node, start: node.startPosition, end: node.endPosition }));
+
+/**
+ * What the hits give: calls, definitions, alias declarations, macros, read from the whole file's parse, or from parses
+ * of the constructs around the hits alone: then null means such a parse is not trusted.
+ */
+function extract(parser: CParser, file: string, lines: Lines, boundaries: Boundaries, hits: Hit[], callees: ReadonlySet<string>, sets: AnalysisSets, parses: FileParses): FileFacts | null {
   const macros: MacroDefinition[] = [];
   const directiveLines = new Set<number>();
-  const keep = new Uint8Array(lines.count);
-  const codeHits: Array<{ hit: Hit; line: number; column: number }> = [];
+  const codeHits: CodeHit[] = [];
   const wanted = new Set<string>();
   const declares = declaresAlias(sets);
   const aliasMacros: string[] = [];
@@ -152,9 +206,7 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
     if (sets.constants.has(hit.name) && !callees.has(hit.name) && !declares(hit.name)) continue;
     // Only a call is read from code: a name with no argument list after it (a function pointer in a table) is not.
     if (!opensArguments(lines.buf, hit.offset + hit.name.length)) continue;
-    const region = boundaries.around(line);
-    keep.fill(1, region.start, region.end + 1);
-    codeHits.push({ hit, line, column: hit.offset - lines.starts[line] });
+    codeHits.push({ hit, line, column: hit.offset - lines.starts[line], region: boundaries.around(line) });
   }
 
   // Calls of the names hit here: calls of other callees in the same constructs belong to the look that hit them.
@@ -162,29 +214,30 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   const calls: RawCall[] = [];
   const definitions = new Map<string, RawDefinition>();
   const aliases: RawAlias[] = [];
-  const wholeFile = whole !== null;
+  const wholeFile = parses.whole;
 
-  const readItems = (root: CNode): boolean => {
-    // Keyed by position: the native binding may hand out a new object for the same node.
-    const items = new Map<number, { item: CNode; hits: typeof codeHits }>();
-    // Read once: each access to a node's children or positions crosses into the parser.
-    const top = root.children.map((node) => ({ node, start: node.startPosition, end: node.endPosition }));
-    for (const h of codeHits) {
-      const item = topLevelItemAt(top, h.line, h.column);
-      if (!item) return false;
+  // The top-level items holding the hits, null when a hit has none or a region parse of it cannot be trusted.
+  const itemsOf = (parseOf: number[]): Map<string, { item: CNode; hits: CodeHit[] }> | null => {
+    // Keyed by parse and position: the native binding may hand out a new object for the same node.
+    const items = new Map<string, { item: CNode; hits: CodeHit[] }>();
+    for (const [i, h] of codeHits.entries()) {
+      const item = topLevelItemAt(parses.top(parseOf[i]), h.line, h.column);
+      if (!item) return null;
       if (item.type === 'comment') continue;
-      if (!wholeFile && !trusted(item, h, lines, declares)) return false;
-      const entry = items.get(item.startIndex);
+      if (!wholeFile && !trusted(item, h, lines, declares)) return null;
+      const key = `${parseOf[i]}:${item.startIndex}`;
+      const entry = items.get(key);
       if (entry) entry.hits.push(h);
-      else items.set(item.startIndex, { item, hits: [h] });
+      else items.set(key, { item, hits: [h] });
     }
-    for (const { item, hits } of items.values()) readItem(parser, item, hits, recorded, declares, calls, definitions, aliases);
-    return true;
+    return items;
   };
 
   if (codeHits.length > 0) {
-    if (whole) readItems(whole);
-    else if (!parser.withTree(blankAnnotations(sparseText(lines, keep)), readItems)) return null;
+    const items = itemsOf(parsesOf(parses, codeHits, lines.count));
+    // A region parse that cannot be trusted gives nothing; the whole file's gives nothing of this round either.
+    if (!items && !wholeFile) return null;
+    for (const { item, hits } of items?.values() ?? []) readItem(parser, item, hits, recorded, declares, calls, definitions, aliases);
   }
 
   // Wrapper macros: #define bodies that call request functions or wrappers.
@@ -201,6 +254,32 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   macros.push(...localDefines(lines, file, wanted, macros));
 
   return { file, calls, definitions: [...definitions.values()], aliases, macros, wholeFile, ...(aliasMacros.length > 0 && { aliasMacros }) };
+}
+
+/**
+ * The parse each hit is read from: one that holds its construct, else a new parse of all such constructs (with any
+ * construct that overlaps them, so that the constructs parsed together are as before).
+ */
+function parsesOf(parses: FileParses, codeHits: readonly CodeHit[], lineCount: number): number[] {
+  const from = codeHits.map((h) => parses.holding(h.region));
+  if (!from.includes(-1)) return from;
+  const fresh = new Uint8Array(lineCount);
+  const take = (i: number) => {
+    from[i] = -1;
+    fresh.fill(1, codeHits[i].region.start, codeHits[i].region.end + 1);
+  };
+  from.forEach((p, i) => p < 0 && take(i));
+  for (let changed = true; changed; ) {
+    changed = false;
+    codeHits.forEach((h, i) => {
+      if (from[i] >= 0 && fresh.subarray(h.region.start, h.region.end + 1).includes(1)) {
+        take(i);
+        changed = true;
+      }
+    });
+  }
+  const added = parses.add(fresh);
+  return from.map((p) => (p < 0 ? added : p));
 }
 
 const lineIndex = (lines: Lines, offset: number) => lineOf(lines.starts, offset);

@@ -42,11 +42,30 @@ export interface Capture {
 
 export type QueryName = 'calls' | 'flow' | 'locals' | 'assigns' | 'jumps';
 
+/** A parse whose tree lives until `free` (wasm trees hold memory outside the JS heap). */
+export interface ParsedTree {
+  readonly root: CNode;
+  free(): void;
+}
+
 export interface CParser {
   readonly backend: ParserBackend;
-  /** Parses `text`; `use` runs while the tree is alive (wasm trees are freed afterwards). */
+  parse(text: string): ParsedTree;
+  /** Parses `text`; `use` runs while the tree is alive (it is freed afterwards). */
   withTree<T>(text: string, use: (root: CNode) => T): T;
   captures(query: QueryName, node: CNode): Capture[];
+}
+
+/** withTree of a `parse`. */
+export function withTreeOf(parse: (text: string) => ParsedTree): CParser['withTree'] {
+  return (text, use) => {
+    const tree = parse(text);
+    try {
+      return use(tree.root);
+    } finally {
+      tree.free();
+    }
+  };
 }
 
 /** The queries' sources (also part of what keys the scan cache). */
@@ -66,9 +85,12 @@ function nativeParser(): CParser {
   for (const name of Object.keys(querySources) as QueryName[]) {
     queries.set(name, new TreeSitter.Query(language, querySources[name]));
   }
+  // Native trees are freed by the garbage collector.
+  const parse = (text: string): ParsedTree => ({ root: parser.parse(text).rootNode as CNode, free: () => undefined });
   return {
     backend: 'native',
-    withTree: (text, use) => use(parser.parse(text).rootNode as CNode),
+    parse,
+    withTree: withTreeOf(parse),
     captures: (name, node) => (queries.get(name) as QueryLike).captures(node as never),
   };
 }
@@ -84,16 +106,14 @@ async function wasmParser(): Promise<CParser> {
   for (const name of Object.keys(querySources) as QueryName[]) {
     queries.set(name, new web.Query(language, querySources[name]));
   }
+  const parse = (text: string): ParsedTree => {
+    const tree = parser.parse(text);
+    return { root: tree.rootNode as CNode, free: () => tree.delete() };
+  };
   return {
     backend: 'wasm',
-    withTree: (text, use) => {
-      const tree = parser.parse(text);
-      try {
-        return use(tree.rootNode as CNode);
-      } finally {
-        tree.delete();
-      }
-    },
+    parse,
+    withTree: withTreeOf(parse),
     captures: (name, node) => (queries.get(name) as QueryLike).captures(node as never),
   };
 }

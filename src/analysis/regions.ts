@@ -22,7 +22,7 @@ const IDENT_START = IDENT.map((v, c) => (v === 1 && (c < 48 || c > 57) ? 1 : 0))
  * that start none, a letter starts one: `0x1F` holds `x1F`); found on first use and kept for the look-ups of one file.
  */
 export class Identifiers {
-  /** Start and end offset of each identifier, in order. */
+  /** Start and end offset and FNV-1a hash of each identifier, in order. */
   private spans: Int32Array | null = null;
   constructor(private readonly b: Buffer) {}
 
@@ -30,15 +30,16 @@ export class Identifiers {
     if (this.spans) return this.spans;
     const b = this.b;
     const n = b.length;
-    let spans = new Int32Array(1024);
+    let spans = new Int32Array(1536);
     let k = 0;
     for (let i = 0; i < n; ) {
       if (IDENT_START[b[i]] === 0) {
         i++;
         continue;
       }
+      let h = Math.imul(FNV_OFFSET ^ b[i], FNV_PRIME);
       let j = i + 1;
-      while (j < n && IDENT[b[j]] === 1) j++;
+      while (j < n && IDENT[b[j]] === 1) h = Math.imul(h ^ b[j++], FNV_PRIME);
       if (k === spans.length) {
         const more = new Int32Array(spans.length * 2);
         more.set(spans);
@@ -46,6 +47,7 @@ export class Identifiers {
       }
       spans[k++] = i;
       spans[k++] = j;
+      spans[k++] = h;
       i = j;
     }
     this.spans = spans.subarray(0, k);
@@ -54,38 +56,69 @@ export class Identifiers {
 
   /** The identifiers equal to one of `names`, in order. */
   named(names: ReadonlySet<string>): Hit[] {
-    const b = this.b;
-    const byLength = namesByLength(names);
+    const table = nameTable(names);
     const spans = this.all();
     const hits: Hit[] = [];
-    for (let k = 0; k < spans.length; k += 2) {
-      const s = spans[k];
-      const list = byLength[spans[k + 1] - s];
-      if (list === undefined) continue;
-      for (const name of list) {
-        let i = 0;
-        while (i < name.length && b[s + i] === name.charCodeAt(i)) i++;
-        if (i === name.length) {
-          hits.push({ name, offset: s });
-          break;
-        }
-      }
+    for (let k = 0; k < spans.length; k += 3) {
+      const name = table.find(this.b, spans[k], spans[k + 1], spans[k + 2]);
+      if (name !== null) hits.push({ name, offset: spans[k] });
     }
     return hits;
   }
 }
 
-const byLengthOf = new WeakMap<ReadonlySet<string>, Array<string[] | undefined>>();
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
 
-/** Names by their length, worked out once for each set (a pass looks for the same names in every file). */
-function namesByLength(names: ReadonlySet<string>): Array<string[] | undefined> {
-  let byLength = byLengthOf.get(names);
-  if (!byLength) {
-    byLength = [];
-    for (const name of names) (byLength[name.length] ??= []).push(name);
-    byLengthOf.set(names, byLength);
+/** Names looked up by the bytes of an identifier and their FNV-1a hash, in an open-addressing table. */
+class NameTable {
+  private readonly names: string[];
+  /** Per slot: 1 + the index of its name, 0 when empty. */
+  private readonly slots: Int32Array;
+  private readonly hashes: Int32Array;
+  private readonly mask: number;
+
+  constructor(names: ReadonlySet<string>) {
+    this.names = [...names];
+    let size = 16;
+    while (size < this.names.length * 4) size *= 2;
+    this.mask = size - 1;
+    this.slots = new Int32Array(size);
+    this.hashes = new Int32Array(size);
+    this.names.forEach((name, i) => {
+      let h = FNV_OFFSET;
+      for (let k = 0; k < name.length; k++) h = Math.imul(h ^ name.charCodeAt(k), FNV_PRIME);
+      let j = h & this.mask;
+      while (this.slots[j] !== 0) j = (j + 1) & this.mask;
+      this.slots[j] = i + 1;
+      this.hashes[j] = h;
+    });
   }
-  return byLength;
+
+  /** The name spelled by `b[s..e)`, whose hash is `h`, or null. */
+  find(b: Buffer, s: number, e: number, h: number): string | null {
+    for (let j = h & this.mask; this.slots[j] !== 0; j = (j + 1) & this.mask) {
+      if (this.hashes[j] !== h) continue;
+      const name = this.names[this.slots[j] - 1];
+      if (name.length !== e - s) continue;
+      let i = 0;
+      while (i < name.length && b[s + i] === name.charCodeAt(i)) i++;
+      if (i === name.length) return name;
+    }
+    return null;
+  }
+}
+
+const tables = new WeakMap<ReadonlySet<string>, NameTable>();
+
+/** The table of a set of names, made once (a pass looks for the same names in every file). */
+function nameTable(names: ReadonlySet<string>): NameTable {
+  let table = tables.get(names);
+  if (!table) {
+    table = new NameTable(names);
+    tables.set(names, table);
+  }
+  return table;
 }
 
 /**
