@@ -7,7 +7,7 @@ import type { FileFacts } from './facts';
 import { type AnalysisSets, analyzeFile } from './fileAnalysis';
 import { diskPath, isKernelHeader } from './kernelDir';
 import { DefineMatcher, MultiMatcher } from './matcher';
-import { type FileNames, fileNames, packNames } from './nameIndex';
+import { fileNames, type NameStore } from './nameIndex';
 import { type CParser, withTreeOf } from './parser';
 import { noPhaseTimes, type PhaseTimes } from './scanTimings';
 
@@ -38,10 +38,11 @@ export interface PassOutcome {
 }
 
 export interface BatchResult extends PassOutcome {
-  /** Size and mtime of each file read, index-aligned with the batch (null when unreadable), for the scan cache. */
+  /**
+   * Size and mtime of each file read, index-aligned with the batch (null when unreadable), for the scan cache. With
+   * `indexNames`, the names of each file read and not skipped are in the name store of the thread that read it.
+   */
   stats: Array<{ size: number; mtimeMs: number; skipped: boolean } | null>;
-  /** With `indexNames`: the names of each file scanned, index-aligned with the batch, packed (see packNames). */
-  names: Int32Array;
   times: PhaseTimes;
 }
 
@@ -110,11 +111,11 @@ function timedParser(parser: CParser, times: PhaseTimes): CParser {
   };
 }
 
-export function runBatch(untimed: CParser, root: string, files: readonly string[], pass: PreparedPass, maxBytes: number): BatchResult {
+/** Reads and analyses a batch of files; with `indexNames`, their names go to `store`. */
+export function runBatch(untimed: CParser, root: string, files: readonly string[], pass: PreparedPass, maxBytes: number, store: NameStore): BatchResult {
   const times = noPhaseTimes();
   const parser = timedParser(untimed, times);
-  const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [], stats: [], names: new Int32Array(0), times };
-  const names: Array<FileNames | null> = [];
+  const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [], stats: [], times };
   for (const rel of files) {
     let read: Read;
     let t = performance.now();
@@ -123,7 +124,6 @@ export function runBatch(untimed: CParser, root: string, files: readonly string[
     } catch (e) {
       result.unreadable.push({ file: rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
       result.stats.push(null);
-      names.push(null);
       continue;
     } finally {
       times.read += performance.now() - t;
@@ -132,14 +132,13 @@ export function runBatch(untimed: CParser, root: string, files: readonly string[
     if ('skipped' in read || read.buf.subarray(0, BINARY_PROBE).includes(0)) {
       if (counted) result.skipped++;
       result.stats.push({ size: read.size, mtimeMs: read.mtimeMs, skipped: true });
-      names.push(null);
       continue;
     }
     if (counted) result.scanned++;
     result.stats.push({ size: read.size, mtimeMs: read.mtimeMs, skipped: false });
     const buf = read.buf;
     t = performance.now();
-    names.push(pass.indexNames ? fileNames(buf, rel.endsWith('.h')) : null);
+    if (pass.indexNames) store.add(rel, fileNames(buf, rel.endsWith('.h')));
     const t1 = performance.now();
     times.nameIndex += t1 - t;
     const searched = pass.search.test(buf);
@@ -156,7 +155,6 @@ export function runBatch(untimed: CParser, root: string, files: readonly string[
     }
     times.analysis += performance.now() - t2;
   }
-  result.names = packNames(names);
   return result;
 }
 

@@ -161,48 +161,6 @@ export function fileNames(buf: Uint8Array, header: boolean): FileNames {
   return { calls: calls.values(), defines: defines.values(), opaque };
 }
 
-/**
- * The names of a batch's files in one buffer, to cross to the main thread as one transfer instead of two small
- * arrays per file: per file `-1` (not indexed) or `[calls, defines, opaque, ...calls, ...defines]`.
- */
-export function packNames(list: ReadonlyArray<FileNames | null>): Int32Array {
-  let size = 0;
-  for (const n of list) size += n ? 3 + n.calls.length + n.defines.length : 1;
-  const out = new Int32Array(size);
-  let at = 0;
-  for (const n of list) {
-    if (!n) {
-      out[at++] = -1;
-      continue;
-    }
-    out[at++] = n.calls.length;
-    out[at++] = n.defines.length;
-    out[at++] = n.opaque ? 1 : 0;
-    out.set(n.calls, at);
-    out.set(n.defines, at + n.calls.length);
-    at += n.calls.length + n.defines.length;
-  }
-  return out;
-}
-
-/** The inverse of packNames; the arrays are views into `packed`. */
-export function unpackNames(packed: Int32Array): Array<FileNames | null> {
-  const list: Array<FileNames | null> = [];
-  for (let at = 0; at < packed.length; ) {
-    const calls = packed[at];
-    if (calls < 0) {
-      list.push(null);
-      at++;
-      continue;
-    }
-    const defines = packed[at + 1];
-    const start = at + 3;
-    list.push({ calls: packed.subarray(start, start + calls), defines: packed.subarray(start + calls, start + calls + defines), opaque: packed[at + 2] === 1 });
-    at = start + calls + defines;
-  }
-  return list;
-}
-
 function anyIn(hashes: Int32Array, wanted: ReadonlySet<number>): boolean {
   if (wanted.size === 0) return false;
   for (let i = 0; i < hashes.length; i++) if (wanted.has(hashes[i])) return true;
@@ -212,4 +170,25 @@ function anyIn(hashes: Int32Array, wanted: ReadonlySet<number>): boolean {
 /** Whether a pass looking for these names (as callees) and these constants (as `#define`s) must read the file. */
 export function mayHold(names: FileNames, callHashes: ReadonlySet<number>, defineHashes: ReadonlySet<number>): boolean {
   return names.opaque || anyIn(names.calls, callHashes) || anyIn(names.defines, defineHashes);
+}
+
+/**
+ * The names of the files one thread read in the first pass. The later passes ask each thread which of its files may
+ * hold their names: the index stays where it was made, and the threads answer at once.
+ */
+export class NameStore {
+  private readonly byFile = new Map<string, FileNames>();
+
+  add(file: string, names: FileNames): void {
+    this.byFile.set(file, names);
+  }
+
+  /** The files held that may call one of `calls` or `#define` one of `defines`. */
+  holding(calls: readonly string[], defines: readonly string[]): string[] {
+    const callHashes = new Set(calls.map(hashName));
+    const defineHashes = new Set(defines.map(hashName));
+    const files: string[] = [];
+    for (const [file, names] of this.byFile) if (mayHold(names, callHashes, defineHashes)) files.push(file);
+    return files;
+  }
 }

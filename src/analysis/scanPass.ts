@@ -6,7 +6,6 @@
 import type { PassOutcome, PassSets } from './batch';
 import { type FileFacts, mergeFacts } from './facts';
 import type { FileCounts } from './indexBuilder';
-import { type FileNames, hashName, mayHold, unpackNames } from './nameIndex';
 import { passSignature, type ScanCache } from './scanCache';
 import { addPhaseTimes, noPhaseTimes, type PassTiming } from './scanTimings';
 import type { Walker } from './walker';
@@ -33,8 +32,8 @@ export class ScanPasses {
   /** Signatures of the passes run, in order (they key the scan cache's outcomes). */
   readonly signatures: string[] = [];
   readonly timings: PassTiming[] = [];
-  /** What the first pass read of each file: later passes read only the files that can hold their names. */
-  private readonly names = new Map<string, FileNames>();
+  /** The files the first pass read and indexed (the runner's threads hold their names): later passes read only those that can hold their names. */
+  private readonly indexed = new Set<string>();
   /** Files done over all passes, for progress. */
   private done = 0;
 
@@ -66,11 +65,9 @@ export class ScanPasses {
         this.counts.unreadable.push(...r.unreadable);
       }
     };
-    const callHashes = new Set(sets.search.map(hashName));
-    const defineHashes = new Set(sets.searchHeaders.map(hashName));
+    const holding = first ? null : await runner.select(sets.search, sets.searchHeaders);
     const unread = (rel: string) => {
-      const known = first ? undefined : this.names.get(rel);
-      if (!known || mayHold(known, callHashes, defineHashes)) return false;
+      if (!holding || !this.indexed.has(rel) || holding.has(rel)) return false;
       cache?.recordNothing(rel, signature);
       return true;
     };
@@ -79,7 +76,11 @@ export class ScanPasses {
     const dispatch = async (batch: string[]) => {
       timing.read += batch.length;
       const p = runner.run(batch).then((r) => {
-        unpackNames(r.names).forEach((n, i) => n && this.names.set(batch[i], n));
+        if (sets.indexNames) {
+          r.stats.forEach((st, i) => {
+            if (st && !st.skipped) this.indexed.add(batch[i]);
+          });
+        }
         take(r);
         addPhaseTimes(timing.work, r.times);
         cache?.record(batch, r, signature, first);

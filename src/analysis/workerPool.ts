@@ -1,12 +1,14 @@
 /**
  * Where a scan's batches run: a pool of worker threads (dist/scanWorker.js), or this thread when there is no worker
- * script or no thread is wanted. Both run the same runBatch with the pass they were last given.
+ * script or no thread is wanted. Both run the same runBatch with the pass they were last given, and keep the names of
+ * the files they read in the first pass to say which of them a later pass must read.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { err, ok, type Result } from '../engine/result';
 import { type BatchResult, type PassSets, preparePass, runBatch } from './batch';
+import { NameStore } from './nameIndex';
 import { getParser, type ParserBackend } from './parser';
 import type { FromWorker, ToWorker, WorkerInit } from './scanWorker';
 
@@ -15,6 +17,8 @@ export interface BatchRunner {
   readonly depth: number;
   setPass(pass: PassSets): void;
   run(files: string[]): Promise<BatchResult>;
+  /** Of the files the first pass read and indexed, those that may call one of `calls` or `#define` one of `defines`. */
+  select(calls: string[], defines: string[]): Promise<Set<string>>;
   close(): Promise<void>;
 }
 
@@ -45,6 +49,7 @@ async function inProcessRunner(cfg: PoolConfig): Promise<Result<BatchRunner>> {
   if (!loaded.ok) return loaded;
   const parser = loaded.value;
   let pass = preparePass({ search: [], searchHeaders: [], tokens: [], callees: [], constants: [], wholeFile: cfg.wholeFile, indexNames: false, aliasMacros: [] });
+  const store = new NameStore();
   return ok({
     depth: 1,
     setPass: (p) => {
@@ -52,8 +57,9 @@ async function inProcessRunner(cfg: PoolConfig): Promise<Result<BatchRunner>> {
     },
     run: async (files) => {
       await new Promise((r) => setImmediate(r));
-      return runBatch(parser, cfg.root, files, pass, cfg.maxFileBytes);
+      return runBatch(parser, cfg.root, files, pass, cfg.maxFileBytes, store);
     },
+    select: async (calls, defines) => new Set(store.holding(calls, defines)),
     close: async () => undefined,
   });
 }
@@ -64,6 +70,7 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
   const idle: Worker[] = [];
   const waiting: Array<(w: Worker) => void> = [];
   const pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
+  const selecting = new Map<number, { resolve: (files: string[]) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let failure: Error | null = null;
   const release = (w: Worker) => {
@@ -79,6 +86,10 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
           resolve(ok(w));
         } else if (m.type === 'failed') {
           resolve(err({ code: 'parser-unavailable', message: m.message }));
+        } else if (m.type === 'selected') {
+          const s = selecting.get(m.id);
+          selecting.delete(m.id);
+          s?.resolve(m.files);
         } else {
           const p = pending.get(m.id);
           pending.delete(m.id);
@@ -89,8 +100,9 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
       w.on('error', (e) => {
         failure = e;
         resolve(err({ code: 'scan-worker-failed', message: e.message }));
-        for (const p of pending.values()) p.reject(e);
+        for (const p of [...pending.values(), ...selecting.values()]) p.reject(e);
         pending.clear();
+        selecting.clear();
       });
       workers.push(w);
     })),
@@ -114,6 +126,15 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
         pending.set(id, { resolve, reject });
         w.postMessage({ type: 'batch', id, files } satisfies ToWorker);
       });
+    },
+    select: async (calls, defines) => {
+      if (failure) throw failure;
+      const answers = await Promise.all(workers.map((w) => new Promise<string[]>((resolve, reject) => {
+        const id = nextId++;
+        selecting.set(id, { resolve, reject });
+        w.postMessage({ type: 'select', id, calls, defines } satisfies ToWorker);
+      })));
+      return new Set(answers.flat());
     },
     close: async () => {
       await Promise.all(workers.map((w) => w.terminate()));
