@@ -193,6 +193,18 @@ function append(out: Token[], xs: readonly Token[], budget: ExpansionBudget): vo
   }
 }
 
+const bodies = new WeakMap<MacroDefinition, readonly Token[]>();
+
+/** A macro's body as tokens, tokenized once (expansions share the tokens and never change them). */
+function bodyOf(def: MacroDefinition): readonly Token[] {
+  let body = bodies.get(def);
+  if (!body) {
+    body = tokenize(def.body);
+    bodies.set(def, body);
+  }
+  return body;
+}
+
 /** One level of expansion; names in `hidden` are not expanded (cpp's rule against self-reference). */
 function expandLevel(tokens: Token[], lookup: MacroLookup, hidden: ReadonlySet<string>, depth: number, budget: ExpansionBudget): Token[] {
   if (depth > MAX_EXPANSION_DEPTH) {
@@ -209,7 +221,7 @@ function expandLevel(tokens: Token[], lookup: MacroLookup, hidden: ReadonlySet<s
     }
     const inner = new Set(hidden).add(def.name);
     if (def.params === null) {
-      const body = tokenize(def.body);
+      const body = [...bodyOf(def)];
       if (body.length > 0) body[0] = { ...body[0], space: t.space };
       append(out, expandLevel(body, lookup, inner, depth + 1, budget), budget);
       continue;
@@ -238,7 +250,7 @@ function expandLevel(tokens: Token[], lookup: MacroLookup, hidden: ReadonlySet<s
       const k = params.indexOf(name);
       return k < 0 ? null : (args[k] ?? []);
     };
-    const body = tokenize(def.body);
+    const body = bodyOf(def);
     const substituted: Token[] = [];
     for (let b = 0; b < body.length && budget.limit === null; b++) {
       const bt = body[b];
