@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { includesOf } from '../../../src/analysis/cpp';
 import { someDefine } from '../../../src/analysis/matcher';
-import { findHits, Identifiers } from '../../../src/analysis/regions';
+import { findHits, Identifiers, Lines, lineStarts, sparseText } from '../../../src/analysis/regions';
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
 
@@ -55,5 +55,16 @@ describe('byte-level scans of a file', () => {
     // Over eight names findHits takes whole identifiers; up to eight it searches each as a substring.
     assert.deepEqual(findHits(b, [], names, identifiers), expected);
     assert.deepEqual(findHits(b, [], new Set(['ab'])), [{ name: '9ab', offset: 5 }]);
+  });
+
+  it('finds line starts, and keeps only the lines asked for (others empty, so rows stay file lines)', () => {
+    assert.deepEqual([...lineStarts(bytes('a\nbc\n\nd'))], [0, 2, 5, 6]);
+    assert.deepEqual([...lineStarts(bytes(''))], [0]);
+    assert.deepEqual([...lineStarts(bytes('x\n'.repeat(100)))], Array.from({ length: 101 }, (_, i) => 2 * i));
+    const lines = new Lines(Buffer.from('int a;\nchar *s = "é";\n\nint b;\nint c;', 'utf8'));
+    assert.equal(sparseText(lines, Uint8Array.from([0, 1, 0, 0, 1])), '\nchar *s = "é";\n\n\nint c;');
+    assert.equal(sparseText(lines, Uint8Array.from([1, 1, 1, 1, 1])), 'int a;\nchar *s = "é";\n\nint b;\nint c;');
+    // A blanked last line gives a newline too: the text is never shorter in lines than the file.
+    assert.equal(sparseText(lines, new Uint8Array(5)), '\n\n\n\n\n');
   });
 });
