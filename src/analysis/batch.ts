@@ -9,6 +9,7 @@ import { diskPath, isKernelHeader } from './kernelDir';
 import { DefineMatcher, MultiMatcher } from './matcher';
 import { fileNames, type NameStore } from './nameIndex';
 import { type CParser, withTreeOf } from './parser';
+import type { TextRange } from './regions';
 import { noPhaseTimes, type PhaseTimes } from './scanTimings';
 
 /** The names one pass looks for (strings: they cross thread boundaries). */
@@ -97,9 +98,9 @@ const BINARY_PROBE = 8192;
 
 /** The parser, with the time its parses take added to `times.parse`. */
 function timedParser(parser: CParser, times: PhaseTimes): CParser {
-  const parse = (text: string) => {
+  const parse = (text: string, ranges?: TextRange[]) => {
     const t0 = performance.now();
-    const tree = parser.parse(text);
+    const tree = parser.parse(text, ranges);
     times.parse += performance.now() - t0;
     return tree;
   };

@@ -7,7 +7,7 @@ import { isBlankOrContinuation } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
 import { type ArgExpr, type FileFacts, mergeFacts, type RawAlias, type RawCall, type RawDefinition, type ZeroPath } from './facts';
 import type { Capture, CNode, CParser, ParsedTree, Point } from './parser';
-import { Boundaries, findHits, type Hit, Identifiers, Lines, lineOf, logicalLine, type Region, sparseText } from './regions';
+import { Boundaries, findHits, type Hit, Identifiers, Lines, lineOf, logicalLine, type Region, sparseDocument } from './regions';
 import { ALIAS_TOKEN, FILL_CALLS, PRINT_INTO, queueRead, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 
 export interface AnalysisSets {
@@ -155,7 +155,8 @@ class FileParses {
 
   /** Parses the lines kept; the index of the new parse. */
   add(keep: Uint8Array): number {
-    const tree = this.parser.parse(blankAnnotations(sparseText(this.lines, keep)));
+    const { text, ranges } = sparseDocument(this.lines, keep);
+    const tree = this.parser.parse(blankAnnotations(text), ranges);
     this.done.push({ keep, top: topItems(tree.root), tree });
     return this.done.length - 1;
   }

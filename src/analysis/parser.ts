@@ -9,6 +9,7 @@ import callsQuery from './queries/calls.scm';
 import flowQuery from './queries/flow.scm';
 import jumpsQuery from './queries/jumps.scm';
 import localsQuery from './queries/locals.scm';
+import type { TextRange } from './regions';
 
 export type ParserBackend = 'native' | 'wasm';
 
@@ -50,7 +51,8 @@ export interface ParsedTree {
 
 export interface CParser {
   readonly backend: ParserBackend;
-  parse(text: string): ParsedTree;
+  /** Parses `text`, or only its `ranges` (the rest is skipped; positions stay those of the whole text). */
+  parse(text: string, ranges?: TextRange[]): ParsedTree;
   /** Parses `text`; `use` runs while the tree is alive (it is freed afterwards). */
   withTree<T>(text: string, use: (root: CNode) => T): T;
   captures(query: QueryName, node: CNode): Capture[];
@@ -86,7 +88,7 @@ function nativeParser(): CParser {
     queries.set(name, new TreeSitter.Query(language, querySources[name]));
   }
   // Native trees are freed by the garbage collector.
-  const parse = (text: string): ParsedTree => ({ root: parser.parse(text).rootNode as CNode, free: () => undefined });
+  const parse = (text: string, ranges?: TextRange[]): ParsedTree => ({ root: parser.parse(text, undefined, { includedRanges: ranges }).rootNode as CNode, free: () => undefined });
   return {
     backend: 'native',
     parse,
@@ -106,8 +108,8 @@ async function wasmParser(): Promise<CParser> {
   for (const name of Object.keys(querySources) as QueryName[]) {
     queries.set(name, new web.Query(language, querySources[name]));
   }
-  const parse = (text: string): ParsedTree => {
-    const tree = parser.parse(text);
+  const parse = (text: string, ranges?: TextRange[]): ParsedTree => {
+    const tree = parser.parse(text, null, { includedRanges: ranges });
     return { root: tree.rootNode as CNode, free: () => tree.delete() };
   };
   return {

@@ -298,19 +298,36 @@ export class Boundaries {
   }
 }
 
+/** A stretch of a text by offset (UTF-16 units, as JS strings count) and by row and column. */
+export interface TextRange {
+  startIndex: number;
+  endIndex: number;
+  startPosition: { row: number; column: number };
+  endPosition: { row: number; column: number };
+}
+
 /**
- * The file's text with only the given lines kept (others empty), so rows in the parse are file lines.
- * Kept lines are decoded as UTF-8 so columns match what editors count.
+ * The file's text with only the given lines kept (others empty), so rows in the parse are file lines, and the ranges
+ * of the kept runs of lines: the parser reads those and skips the empty lines between them (it is much slower on a
+ * run of empty lines than on code). Kept lines are decoded as UTF-8 so columns match what editors count.
  */
-export function sparseText(lines: Lines, keep: Uint8Array): string {
+export function sparseDocument(lines: Lines, keep: Uint8Array): { text: string; ranges: TextRange[] } {
   const parts: string[] = [];
+  const ranges: TextRange[] = [];
   const { buf, starts } = lines;
+  let at = 0;
   for (let l = 0; l < lines.count; ) {
     const from = l;
     const kept = keep[l] === 1;
     while (l < lines.count && (keep[l] === 1) === kept) l++;
-    if (!kept) parts.push('\n'.repeat(l - from));
-    else parts.push(buf.toString('utf8', starts[from], l < lines.count ? starts[l] : buf.length));
+    const part = kept ? buf.toString('utf8', starts[from], l < lines.count ? starts[l] : buf.length) : '\n'.repeat(l - from);
+    if (kept) {
+      // A run ends after its last newline (the next row's start), or at the end of the file, within its last line.
+      const end = l < lines.count ? { row: l, column: 0 } : { row: l - 1, column: part.length - 1 - part.lastIndexOf('\n') };
+      ranges.push({ startIndex: at, endIndex: at + part.length, startPosition: { row: from, column: 0 }, endPosition: end });
+    }
+    parts.push(part);
+    at += part.length;
   }
-  return parts.join('');
+  return { text: parts.join(''), ranges };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { includesOf } from '../../../src/analysis/cpp';
 import { someDefine } from '../../../src/analysis/matcher';
-import { findHits, Identifiers, Lines, lineStarts, sparseText } from '../../../src/analysis/regions';
+import { findHits, Identifiers, Lines, lineStarts, sparseDocument } from '../../../src/analysis/regions';
 
 const bytes = (text: string) => Buffer.from(text, 'latin1');
 
@@ -62,9 +62,22 @@ describe('byte-level scans of a file', () => {
     assert.deepEqual([...lineStarts(bytes(''))], [0]);
     assert.deepEqual([...lineStarts(bytes('x\n'.repeat(100)))], Array.from({ length: 101 }, (_, i) => 2 * i));
     const lines = new Lines(Buffer.from('int a;\nchar *s = "é";\n\nint b;\nint c;', 'utf8'));
-    assert.equal(sparseText(lines, Uint8Array.from([0, 1, 0, 0, 1])), '\nchar *s = "é";\n\n\nint c;');
-    assert.equal(sparseText(lines, Uint8Array.from([1, 1, 1, 1, 1])), 'int a;\nchar *s = "é";\n\nint b;\nint c;');
+    const at = (row: number, column: number) => ({ row, column });
+    // The kept runs are what the parser reads; their offsets count characters of the text (é is one).
+    assert.deepEqual(sparseDocument(lines, Uint8Array.from([0, 1, 0, 0, 1])), {
+      text: '\nchar *s = "é";\n\n\nint c;',
+      ranges: [
+        { startIndex: 1, endIndex: 16, startPosition: at(1, 0), endPosition: at(2, 0) },
+        { startIndex: 18, endIndex: 24, startPosition: at(4, 0), endPosition: at(4, 6) },
+      ],
+    });
+    assert.deepEqual(sparseDocument(lines, Uint8Array.from([1, 1, 1, 1, 1])), {
+      text: 'int a;\nchar *s = "é";\n\nint b;\nint c;',
+      ranges: [{ startIndex: 0, endIndex: 36, startPosition: at(0, 0), endPosition: at(4, 6) }],
+    });
     // A blanked last line gives a newline too: the text is never shorter in lines than the file.
-    assert.equal(sparseText(lines, new Uint8Array(5)), '\n\n\n\n\n');
+    assert.deepEqual(sparseDocument(lines, new Uint8Array(5)), { text: '\n\n\n\n\n', ranges: [] });
+    const ended = new Lines(Buffer.from('a;\nb;\n'));
+    assert.deepEqual(sparseDocument(ended, Uint8Array.from([0, 1, 1])).ranges, [{ startIndex: 1, endIndex: 4, startPosition: at(1, 0), endPosition: at(2, 0) }]);
   });
 });
