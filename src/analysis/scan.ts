@@ -58,6 +58,8 @@ const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
  * gives that scan's result: no file is read and nothing is rebuilt. Null when anything differs.
  */
 async function unchangedTree(cfg: ScanConfig, walker: Walker, cache: ScanCache, kernel: KernelDirectory): Promise<{ index: SourceIndex; state: ScanState } | null | 'cancelled'> {
+  // Without a snapshot the walk is left to the first pass, which reads files as they are found.
+  if (!cache.hasSnapshot) return null;
   // In slices, yielding between them: the editor's event loop stays responsive and cancellation is seen.
   while (!walker.done) {
     if (cfg.signal?.aborted) return 'cancelled';
@@ -101,7 +103,14 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     if (warm === 'cancelled') return cancelled();
     if (warm) return ok(warm);
   }
-  const started = await startRunner(cfg);
+  // The tree is walked while the threads load their parsers.
+  let ready = false;
+  const starting = startRunner(cfg).finally(() => (ready = true));
+  while (!ready && !walker.done) {
+    walker.step(16);
+    await yieldToEvents();
+  }
+  const started = await starting;
   if (!started.ok) return started;
   const runner = started.value;
   try {

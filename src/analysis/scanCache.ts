@@ -257,6 +257,11 @@ export class ScanCache {
     return true;
   }
 
+  /** Whether a complete scan by this build is kept (else no tree can be answered whole, whatever its files). */
+  get hasSnapshot(): boolean {
+    return this.snapshot !== null && this.snapshot.builder === builderCode();
+  }
+
   /** The last complete scan, if it walked exactly these files (still to be checked with `unchanged`). */
   snapshotOf(files: readonly string[]): ScanSnapshot | null {
     const snap = this.snapshot;
