@@ -174,21 +174,44 @@ export function mayHold(names: FileNames, callHashes: ReadonlySet<number>, defin
 
 /**
  * The names of the files one thread read in the first pass. The later passes ask each thread which of its files may
- * hold their names: the index stays where it was made, and the threads answer at once.
+ * hold their names: the index stays where it was made, and the threads answer at once. Kept in one growing array,
+ * per file `[calls, defines, opaque, ...calls, ...defines]` (tens of thousands of small arrays would weigh more).
  */
 export class NameStore {
-  private readonly byFile = new Map<string, FileNames>();
+  private readonly files: string[] = [];
+  private readonly offsets: number[] = [];
+  private data = new Int32Array(1 << 16);
+  private size = 0;
 
   add(file: string, names: FileNames): void {
-    this.byFile.set(file, names);
+    const need = this.size + 3 + names.calls.length + names.defines.length;
+    if (need > this.data.length) {
+      const more = new Int32Array(Math.max(need, this.data.length * 2));
+      more.set(this.data.subarray(0, this.size));
+      this.data = more;
+    }
+    const at = this.size;
+    this.data[at] = names.calls.length;
+    this.data[at + 1] = names.defines.length;
+    this.data[at + 2] = names.opaque ? 1 : 0;
+    this.data.set(names.calls, at + 3);
+    this.data.set(names.defines, at + 3 + names.calls.length);
+    this.files.push(file);
+    this.offsets.push(at);
+    this.size = need;
   }
 
   /** The files held that may call one of `calls` or `#define` one of `defines`. */
   holding(calls: readonly string[], defines: readonly string[]): string[] {
     const callHashes = new Set(calls.map(hashName));
     const defineHashes = new Set(defines.map(hashName));
-    const files: string[] = [];
-    for (const [file, names] of this.byFile) if (mayHold(names, callHashes, defineHashes)) files.push(file);
-    return files;
+    const found: string[] = [];
+    this.offsets.forEach((at, i) => {
+      const c = this.data[at];
+      const d = this.data[at + 1];
+      const names = { calls: this.data.subarray(at + 3, at + 3 + c), defines: this.data.subarray(at + 3 + c, at + 3 + c + d), opaque: this.data[at + 2] === 1 };
+      if (mayHold(names, callHashes, defineHashes)) found.push(this.files[i]);
+    });
+    return found;
   }
 }
