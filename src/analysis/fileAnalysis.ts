@@ -172,7 +172,10 @@ class FileParses {
   }
 }
 
-/** The root's children with their extents, read once: each access to a node's children or positions crosses into the parser. */
+/**
+ * The root's children with their extents, read once: each access to a node's children or positions crosses into the
+ * parser.
+ */
 const topItems = (root: CNode): TopItem[] => root.children.map((node) => ({ node, start: node.startPosition, end: node.endPosition }));
 
 /**
@@ -259,7 +262,7 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
 
 /**
  * The parse each hit is read from: one that holds its construct, else a new parse of all such constructs (with any
- * construct that overlaps them, so that the constructs parsed together are as before).
+ * construct that overlaps them: overlapping constructs are parsed together).
  */
 function parsesOf(parses: FileParses, codeHits: readonly CodeHit[], lineCount: number): number[] {
   const from = codeHits.map((h) => parses.holding(h.region));
@@ -269,7 +272,7 @@ function parsesOf(parses: FileParses, codeHits: readonly CodeHit[], lineCount: n
     from[i] = -1;
     fresh.fill(1, codeHits[i].region.start, codeHits[i].region.end + 1);
   };
-  from.forEach((p, i) => p < 0 && take(i));
+  for (let i = 0; i < from.length; i++) if (from[i] < 0) take(i);
   for (let changed = true; changed; ) {
     changed = false;
     codeHits.forEach((h, i) => {

@@ -32,7 +32,10 @@ export class ScanPasses {
   /** Signatures of the passes run, in order (they key the scan cache's outcomes). */
   readonly signatures: string[] = [];
   readonly timings: PassTiming[] = [];
-  /** The files the first pass read and indexed (the runner's threads hold their names): later passes read only those that can hold their names. */
+  /**
+   * The files the first pass read and indexed (the runner's threads hold their names): later passes read only those
+   * that can hold their names.
+   */
   private readonly indexed = new Set<string>();
   /** Files done over all passes, for progress. */
   private done = 0;
