@@ -7,8 +7,10 @@ import type { FileFacts } from './facts';
 import { type AnalysisSets, analyzeFile } from './fileAnalysis';
 import { diskPath, isKernelHeader } from './kernelDir';
 import { DefineMatcher, MultiMatcher } from './matcher';
-import { type FileNames, fileNames, packNames } from './nameIndex';
-import type { CParser } from './parser';
+import { fileNames, type NameStore } from './nameIndex';
+import { type CParser, withTreeOf } from './parser';
+import type { TextRange } from './regions';
+import { noPhaseTimes, type PhaseTimes } from './scanTimings';
 
 /** The names one pass looks for (strings: they cross thread boundaries). */
 export interface PassSets {
@@ -29,16 +31,22 @@ export interface PassSets {
   fillers: string[];
 }
 
-export interface BatchResult {
+/** What a pass takes from a file or a batch of files, read now or replayed from the scan cache. */
+export interface PassOutcome {
   facts: FileFacts[];
   /** Files of the scanned tree read and skipped (the kernel directory's headers are not counted). */
   scanned: number;
   skipped: number;
   unreadable: Array<{ file: string; reason: string }>;
-  /** Size and mtime of each file read, index-aligned with the batch (null when unreadable), for the scan cache. */
+}
+
+export interface BatchResult extends PassOutcome {
+  /**
+   * Size and mtime of each file read, index-aligned with the batch (null when unreadable), for the scan cache. With
+   * `indexNames`, the names of each file read and not skipped are in the name store of the thread that read it.
+   */
   stats: Array<{ size: number; mtimeMs: number; skipped: boolean } | null>;
-  /** With `indexNames`: the names of each file scanned, index-aligned with the batch, packed (see packNames). */
-  names: Int32Array;
+  times: PhaseTimes;
 }
 
 export interface PreparedPass {
@@ -74,10 +82,13 @@ function readInto(file: string, maxBytes: number): Read {
     if (size + 1 > scratch.length) scratch = Buffer.allocUnsafe(Math.max(size + 1, scratch.length * 2));
     let n = 0;
     for (;;) {
-      const r = fs.readSync(fd, scratch, n, scratch.length - n, null);
-      if (r === 0) break;
+      const wanted = scratch.length - n;
+      const r = fs.readSync(fd, scratch, n, wanted, null);
       n += r;
-      if (n === scratch.length) scratch = Buffer.concat([scratch, Buffer.allocUnsafe(scratch.length)]);
+      // A regular file reads short only at its end: no second call to see 0 (the buffer has room for one byte more
+      // than fstat's size, so a file that grew meanwhile fills it and is read on).
+      if (r < wanted) break;
+      scratch = Buffer.concat([scratch, Buffer.allocUnsafe(scratch.length)]);
     }
     return { buf: scratch.subarray(0, n), size, mtimeMs: st.mtimeMs };
   } finally {
@@ -87,40 +98,66 @@ function readInto(file: string, maxBytes: number): Read {
 
 const BINARY_PROBE = 8192;
 
-export function runBatch(parser: CParser, root: string, files: readonly string[], pass: PreparedPass, maxBytes: number): BatchResult {
-  const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [], stats: [], names: new Int32Array(0) };
-  const names: Array<FileNames | null> = [];
+/** The parser, with the time its parses take added to `times.parse`. */
+function timedParser(parser: CParser, times: PhaseTimes): CParser {
+  const parse = (text: string, ranges?: TextRange[]) => {
+    const t0 = performance.now();
+    const tree = parser.parse(text, ranges);
+    times.parse += performance.now() - t0;
+    return tree;
+  };
+  return {
+    backend: parser.backend,
+    captures: (query, node) => parser.captures(query, node),
+    parse,
+    withTree: withTreeOf(parse),
+  };
+}
+
+/** Reads and analyses a batch of files; with `indexNames`, their names go to `store`. */
+export function runBatch(untimed: CParser, root: string, files: readonly string[], pass: PreparedPass, maxBytes: number, store: NameStore): BatchResult {
+  const times = noPhaseTimes();
+  const parser = timedParser(untimed, times);
+  const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [], stats: [], times };
   for (const rel of files) {
     let read: Read;
+    let t = performance.now();
     try {
       read = readInto(diskPath(root, rel), maxBytes);
     } catch (e) {
       result.unreadable.push({ file: rel, reason: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
       result.stats.push(null);
-      names.push(null);
       continue;
+    } finally {
+      times.read += performance.now() - t;
     }
     const counted = !isKernelHeader(rel);
     if ('skipped' in read || read.buf.subarray(0, BINARY_PROBE).includes(0)) {
       if (counted) result.skipped++;
       result.stats.push({ size: read.size, mtimeMs: read.mtimeMs, skipped: true });
-      names.push(null);
       continue;
     }
     if (counted) result.scanned++;
     result.stats.push({ size: read.size, mtimeMs: read.mtimeMs, skipped: false });
     const buf = read.buf;
-    names.push(pass.indexNames ? fileNames(buf, rel.endsWith('.h')) : null);
-    if (pass.search.test(buf)) {
+    t = performance.now();
+    if (pass.indexNames) store.add(rel, fileNames(buf, rel.endsWith('.h')));
+    const t1 = performance.now();
+    times.nameIndex += t1 - t;
+    const searched = pass.search.test(buf);
+    // A header matched only by constants: its #define lines are all that is needed, no parse.
+    const definesOnly = !searched && rel.endsWith('.h') && pass.searchHeaders.test(buf);
+    const t2 = performance.now();
+    times.prefilter += t2 - t1;
+    if (searched) {
       const facts = analyzeFile(parser, rel, buf, pass.sets);
       if (facts) result.facts.push(counted ? facts : macrosOf(facts));
-    } else if (rel.endsWith('.h') && pass.searchHeaders.test(buf)) {
-      // Only constants matched: their #define lines are all that is needed, no parse.
+    } else if (definesOnly) {
       const facts = analyzeFile(parser, rel, buf, pass.definesOnly);
       if (facts && facts.macros.length > 0) result.facts.push({ ...facts, macrosOnly: true });
     }
+    times.analysis += performance.now() - t2;
   }
-  result.names = packNames(names);
   return result;
 }
 

@@ -193,6 +193,18 @@ function append(out: Token[], xs: readonly Token[], budget: ExpansionBudget): vo
   }
 }
 
+const bodies = new WeakMap<MacroDefinition, readonly Token[]>();
+
+/** A macro's body as tokens, tokenized once (expansions share the tokens and never change them). */
+function bodyOf(def: MacroDefinition): readonly Token[] {
+  let body = bodies.get(def);
+  if (!body) {
+    body = tokenize(def.body);
+    bodies.set(def, body);
+  }
+  return body;
+}
+
 /** One level of expansion; names in `hidden` are not expanded (cpp's rule against self-reference). */
 function expandLevel(tokens: Token[], lookup: MacroLookup, hidden: ReadonlySet<string>, depth: number, budget: ExpansionBudget): Token[] {
   if (depth > MAX_EXPANSION_DEPTH) {
@@ -209,7 +221,7 @@ function expandLevel(tokens: Token[], lookup: MacroLookup, hidden: ReadonlySet<s
     }
     const inner = new Set(hidden).add(def.name);
     if (def.params === null) {
-      const body = tokenize(def.body);
+      const body = [...bodyOf(def)];
       if (body.length > 0) body[0] = { ...body[0], space: t.space };
       append(out, expandLevel(body, lookup, inner, depth + 1, budget), budget);
       continue;
@@ -238,7 +250,7 @@ function expandLevel(tokens: Token[], lookup: MacroLookup, hidden: ReadonlySet<s
       const k = params.indexOf(name);
       return k < 0 ? null : (args[k] ?? []);
     };
-    const body = tokenize(def.body);
+    const body = bodyOf(def);
     const substituted: Token[] = [];
     for (let b = 0; b < body.length && budget.limit === null; b++) {
       const bt = body[b];
@@ -298,9 +310,34 @@ export function concatenatedString(tokens: Token[]): string | null {
   return s;
 }
 
-const INCLUDE = /^[ \t]*#[ \t]*include[ \t]*([<"][^<>"\n]+[>"])/gm;
+const INCLUDE = Buffer.from('include');
+const isBlank = (c: number | undefined) => c === 32 || c === 9;
+const endsLine = (c: number) => c === 10 || c === 13;
+const opensName = (c: number | undefined) => c === 60 /* < */ || c === 34; /* " */
+const closesName = (c: number | undefined) => c === 62 /* > */ || c === 34;
 
-/** The `#include` directives of a file, as written (`"x.h"`, `<linux/x.h>`), in order. */
-export function includesOf(text: string): string[] {
-  return [...text.matchAll(INCLUDE)].map((m) => m[1] as string);
+/**
+ * The `#include` directives of a file, as written (`"x.h"`, `<linux/x.h>`), in order: lines of blanks, `#`, blanks,
+ * `include`, blanks and a name between `<` or `"` and `>` or `"`. Found from the `#`s of the bytes, not a decoded text.
+ */
+export function includesOf(bytes: Uint8Array): string[] {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const found: string[] = [];
+  for (let at = b.indexOf(35 /* # */); at >= 0; at = b.indexOf(35, at + 1)) {
+    let p = at - 1;
+    while (p >= 0 && isBlank(b[p])) p--;
+    if (p >= 0 && !endsLine(b[p])) continue;
+    let s = at + 1;
+    while (isBlank(b[s])) s++;
+    let k = 0;
+    while (k < INCLUDE.length && b[s + k] === INCLUDE[k]) k++;
+    if (k < INCLUDE.length) continue;
+    s += INCLUDE.length;
+    while (isBlank(b[s])) s++;
+    if (!opensName(b[s])) continue;
+    let e = s + 1;
+    while (e < b.length && !opensName(b[e]) && !closesName(b[e]) && b[e] !== 10) e++;
+    if (e > s + 1 && closesName(b[e])) found.push(b.toString('latin1', s, e + 1));
+  }
+  return found;
 }

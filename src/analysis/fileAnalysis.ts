@@ -6,8 +6,8 @@ import type { ReturnUse } from '../engine/sourceIndex';
 import { isBlankOrContinuation } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
 import { type ArgExpr, type FileFacts, mergeFacts, type RawAlias, type RawCall, type RawDefinition, type ZeroPath } from './facts';
-import type { CNode, CParser, Point } from './parser';
-import { Boundaries, findHits, type Hit, Lines, lineOf, logicalLine, sparseText } from './regions';
+import type { Capture, CNode, CParser, ParsedTree, Point } from './parser';
+import { Boundaries, findHits, type Hit, Identifiers, Lines, lineOf, logicalLine, type Region, sparseDocument } from './regions';
 import { ALIAS_TOKEN, FILL_CALLS, PRINT_INTO, queueRead, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 
 export interface AnalysisSets {
@@ -59,11 +59,31 @@ const declaresAlias = (sets: AnalysisSets) => (name: string) => isAliasMacro(nam
 /** Tokens searched as substrings (they find every request function and MODULE_ALIAS* macro); others are names. */
 const SUBSTRING_TOKENS = new Set([...REQUEST_TOKENS, ALIAS_TOKEN]);
 
+interface SplitTokens {
+  substrings: Buffer[];
+  names: ReadonlySet<string>;
+  all: readonly string[];
+}
+
+/** The tokens of each set of names, split once for all the files analysed with it. */
+const splitTokens = new WeakMap<AnalysisSets, SplitTokens>();
+
+function tokensOf(sets: AnalysisSets): SplitTokens {
+  let split = splitTokens.get(sets);
+  if (!split) {
+    const all = sets.tokens.map((t) => t.toString('latin1'));
+    split = { substrings: sets.tokens.filter((_, i) => SUBSTRING_TOKENS.has(all[i])), names: new Set(all.filter((t) => !SUBSTRING_TOKENS.has(t))), all };
+    splitTokens.set(sets, split);
+  }
+  return split;
+}
+
 /** Analyses one file; null when none of the tokens occurs in it. */
 export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: AnalysisSets): FileFacts | null {
-  const substrings = sets.tokens.filter((t) => SUBSTRING_TOKENS.has(t.toString('latin1')));
-  const names = new Set(sets.tokens.filter((t) => !SUBSTRING_TOKENS.has(t.toString('latin1'))).map((t) => t.toString('latin1')));
-  const hits = findHits(buf, substrings, names);
+  const { substrings, names, all } = tokensOf(sets);
+  // The file's identifiers, found once for the look-ups of all rounds.
+  const identifiers = new Identifiers(buf);
+  const hits = findHits(buf, substrings, names, identifiers);
   if (hits.length === 0) return null;
   const lines = new Lines(buf);
   const boundaries = new Boundaries(lines);
@@ -71,9 +91,17 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
   // static inlining, local wrappers). Each round looks only for the new helpers; what earlier rounds found stands,
   // so the rounds' union is the whole. Null when a region parse cannot be trusted.
   const rounds = (whole: CNode | null): FileFacts | null => {
+    const parses = new FileParses(parser, lines, whole);
+    try {
+      return roundsOn(parses);
+    } finally {
+      parses.free();
+    }
+  };
+  const roundsOn = (parses: FileParses): FileFacts | null => {
     let callees = new Set(sets.callees);
-    let facts = extract(parser, file, lines, boundaries, hits, callees, sets, whole);
-    const searched = new Set(sets.tokens.map((t) => t.toString('latin1')));
+    let facts = extract(parser, file, lines, boundaries, hits, callees, sets, parses);
+    const searched = new Set(all);
     let queuesRead = false;
     while (facts) {
       // Definitions of this file: their callers here matter for linking (static helpers are inlined, and GCC inlines
@@ -85,31 +113,81 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
         const queues = queuesRead ? null : queuesOf(facts);
         if (queues === null) return facts;
         queuesRead = true;
-        const copies = extract(parser, file, lines, boundaries, findHits(buf, [], FILL_CALLS), new Set([...callees, ...FILL_CALLS]), sets, whole);
+        const copies = extract(parser, file, lines, boundaries, findHits(buf, [], FILL_CALLS, identifiers), new Set([...callees, ...FILL_CALLS]), sets, parses);
         facts = copies && keepQueueFills(mergeFacts(facts, copies), facts, queues);
         continue;
       }
       local.forEach((n) => searched.add(n));
       callees = new Set([...callees, ...local]);
-      const more = extract(parser, file, lines, boundaries, findHits(buf, [], new Set(local)), callees, sets, whole);
+      const more = extract(parser, file, lines, boundaries, findHits(buf, [], new Set(local), identifiers), callees, sets, parses);
       facts = more && mergeFacts(facts, more);
     }
     return null;
   };
   // Regions first; when one cannot be trusted, all rounds again on one parse of the whole file.
   const facts = (sets.wholeFile ? null : rounds(null)) ?? parser.withTree(blankAnnotations(buf.toString('utf8')), rounds);
-  return facts && { ...facts, includes: includesOf(buf.toString('latin1')) };
+  return facts && { ...facts, includes: includesOf(buf) };
+}
+
+type TopItem = { node: CNode; start: Point; end: Point };
+type CodeHit = { hit: Hit; line: number; column: number; region: Region };
+
+/**
+ * The parses one file's rounds read: the whole file's, or the regions' — a round parses the constructs around its hits
+ * (others blanked, lines kept), and a construct an earlier round parsed is read from that parse again.
+ */
+class FileParses {
+  /** Whether the whole file was parsed (then there is one parse, with every line). */
+  readonly whole: boolean;
+  private readonly done: Array<{ keep: Uint8Array; top: TopItem[]; tree: ParsedTree | null }> = [];
+
+  constructor(private readonly parser: CParser, private readonly lines: Lines, whole: CNode | null) {
+    this.whole = whole !== null;
+    if (whole) this.done.push({ keep: new Uint8Array(lines.count).fill(1), top: topItems(whole), tree: null });
+  }
+
+  /** The parse that holds every line of `region`, else -1. */
+  holding(region: Region): number {
+    return this.done.findIndex(({ keep }) => {
+      let l = region.start;
+      while (l <= region.end && keep[l] === 1) l++;
+      return l > region.end;
+    });
+  }
+
+  /** Parses the lines kept; the index of the new parse. */
+  add(keep: Uint8Array): number {
+    const { text, ranges } = sparseDocument(this.lines, keep);
+    const tree = this.parser.parse(blankAnnotations(text), ranges);
+    this.done.push({ keep, top: topItems(tree.root), tree });
+    return this.done.length - 1;
+  }
+
+  top(index: number): TopItem[] {
+    return this.done[index].top;
+  }
+
+  /** Frees the region parses (the whole file's belongs to its caller). */
+  free(): void {
+    for (const p of this.done) p.tree?.free();
+    this.done.length = 0;
+  }
 }
 
 /**
- * What the hits give: calls, definitions, alias declarations, macros. `whole` is the parse of the whole file to read
- * them from; without it the constructs around the hits are parsed alone, and null means that parse is not trusted.
+ * The root's children with their extents, read once: each access to a node's children or positions crosses into the
+ * parser.
  */
-function extract(parser: CParser, file: string, lines: Lines, boundaries: Boundaries, hits: Hit[], callees: ReadonlySet<string>, sets: AnalysisSets, whole: CNode | null): FileFacts | null {
+const topItems = (root: CNode): TopItem[] => root.children.map((node) => ({ node, start: node.startPosition, end: node.endPosition }));
+
+/**
+ * What the hits give: calls, definitions, alias declarations, macros, read from the whole file's parse, or from parses
+ * of the constructs around the hits alone: then null means such a parse is not trusted.
+ */
+function extract(parser: CParser, file: string, lines: Lines, boundaries: Boundaries, hits: Hit[], callees: ReadonlySet<string>, sets: AnalysisSets, parses: FileParses): FileFacts | null {
   const macros: MacroDefinition[] = [];
   const directiveLines = new Set<number>();
-  const keep = new Uint8Array(lines.count);
-  const codeHits: Array<{ hit: Hit; line: number; column: number }> = [];
+  const codeHits: CodeHit[] = [];
   const wanted = new Set<string>();
   const declares = declaresAlias(sets);
   const aliasMacros: string[] = [];
@@ -134,9 +212,7 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
     if (sets.constants.has(hit.name) && !callees.has(hit.name) && !declares(hit.name) && sets.fillers?.has(hit.name) !== true) continue;
     // Only a call is read from code: a name with no argument list after it (a function pointer in a table) is not.
     if (!opensArguments(lines.buf, hit.offset + hit.name.length)) continue;
-    const region = boundaries.around(line);
-    keep.fill(1, region.start, region.end + 1);
-    codeHits.push({ hit, line, column: hit.offset - lines.starts[line] });
+    codeHits.push({ hit, line, column: hit.offset - lines.starts[line], region: boundaries.around(line) });
   }
 
   // Calls of the names hit here: calls of other callees in the same constructs belong to the look that hit them.
@@ -144,32 +220,33 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   const calls: RawCall[] = [];
   const definitions = new Map<string, RawDefinition>();
   const aliases: RawAlias[] = [];
-  const wholeFile = whole !== null;
+  const wholeFile = parses.whole;
 
-  const readItems = (root: CNode): boolean => {
-    // Keyed by position: the native binding may hand out a new object for the same node.
-    const items = new Map<number, { item: CNode; hits: typeof codeHits }>();
-    // Read once: each access to a node's children or positions crosses into the parser.
-    const top = root.children.map((node) => ({ node, start: node.startPosition, end: node.endPosition }));
-    for (const h of codeHits) {
-      const item = topLevelItemAt(top, h.line, h.column);
-      if (!item) return false;
+  // The top-level items holding the hits, null when a hit has none or a region parse of it cannot be trusted.
+  const itemsOf = (parseOf: number[]): Map<string, { item: CNode; hits: CodeHit[] }> | null => {
+    // Keyed by parse and position: the native binding may hand out a new object for the same node.
+    const items = new Map<string, { item: CNode; hits: CodeHit[] }>();
+    for (const [i, h] of codeHits.entries()) {
+      const item = topLevelItemAt(parses.top(parseOf[i]), h.line, h.column);
+      if (!item) return null;
       if (item.type === 'comment') continue;
-      if (!wholeFile && !trusted(item, h, lines, declares)) return false;
-      const entry = items.get(item.startIndex);
+      if (!wholeFile && !trusted(item, h, lines, declares)) return null;
+      const key = `${parseOf[i]}:${item.startIndex}`;
+      const entry = items.get(key);
       if (entry) entry.hits.push(h);
-      else items.set(item.startIndex, { item, hits: [h] });
+      else items.set(key, { item, hits: [h] });
     }
-    for (const { item, hits } of items.values()) {
-      readItem(parser, item, hits, recorded, declares, calls, definitions, aliases);
-      if (sets.fillers && item.type === 'function_definition') readFiller(parser, item, sets.fillers, calls, definitions);
-    }
-    return true;
+    return items;
   };
 
   if (codeHits.length > 0) {
-    if (whole) readItems(whole);
-    else if (!parser.withTree(blankAnnotations(sparseText(lines, keep)), readItems)) return null;
+    const items = itemsOf(parsesOf(parses, codeHits, lines.count));
+    // A region parse that cannot be trusted gives nothing; the whole file's gives nothing of this round either.
+    if (!items && !wholeFile) return null;
+    for (const { item, hits } of items?.values() ?? []) {
+      readItem(parser, item, hits, recorded, declares, calls, definitions, aliases);
+      if (sets.fillers && item.type === 'function_definition') readFiller(parser, item, sets.fillers, calls, definitions);
+    }
   }
 
   // Wrapper macros: #define bodies that call request functions or wrappers.
@@ -186,6 +263,32 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   macros.push(...localDefines(lines, file, wanted, macros));
 
   return { file, calls, definitions: [...definitions.values()], aliases, macros, wholeFile, ...(aliasMacros.length > 0 && { aliasMacros }) };
+}
+
+/**
+ * The parse each hit is read from: one that holds its construct, else a new parse of all such constructs (with any
+ * construct that overlaps them: overlapping constructs are parsed together).
+ */
+function parsesOf(parses: FileParses, codeHits: readonly CodeHit[], lineCount: number): number[] {
+  const from = codeHits.map((h) => parses.holding(h.region));
+  if (!from.includes(-1)) return from;
+  const fresh = new Uint8Array(lineCount);
+  const take = (i: number) => {
+    from[i] = -1;
+    fresh.fill(1, codeHits[i].region.start, codeHits[i].region.end + 1);
+  };
+  for (let i = 0; i < from.length; i++) if (from[i] < 0) take(i);
+  for (let changed = true; changed; ) {
+    changed = false;
+    codeHits.forEach((h, i) => {
+      if (from[i] >= 0 && fresh.subarray(h.region.start, h.region.end + 1).includes(1)) {
+        take(i);
+        changed = true;
+      }
+    });
+  }
+  const added = parses.add(fresh);
+  return from.map((p) => (p < 0 ? added : p));
 }
 
 const lineIndex = (lines: Lines, offset: number) => lineOf(lines.starts, offset);
@@ -293,6 +396,8 @@ interface Scope {
   bodyText?: string;
   assignments?: Map<string, CNode[]>;
   localValues?: Map<string, ArgExpr>;
+  /** Labels and gotos of the body, captured once for all the requests in it. */
+  jumps?: Capture[];
 }
 
 /** Values assigned to a local (`x = v`, `int x = v`). */
@@ -810,7 +915,8 @@ function zeroPath(parser: CParser, call: CNode, scope: Scope, testLine: number |
   }
   if (!result.retry) {
     const labels = new Map<string, number>();
-    const jumps = scope.parser.captures('jumps', scope.body);
+    scope.jumps ??= scope.parser.captures('jumps', scope.body);
+    const jumps = scope.jumps;
     for (const c of jumps) if (c.name === 'label' && c.node.startIndex < call.startIndex) labels.set(c.node.text, c.node.startPosition.row + 1);
     for (const c of jumps) {
       if (c.name === 'goto' && c.node.startIndex > call.endIndex && labels.has(c.node.text)) {

@@ -13,11 +13,13 @@ import { type CParser, getParser, type ParserBackend } from './parser';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 import { scan, type ScanState } from './scan';
 import type { ScanCacheReport } from './scanCache';
+import type { ScanTimings } from './scanTimings';
 import { SourceTree } from './sourceTree';
 import type { ScanProgress } from './scanProgress';
 
 export type { ScanCacheReport } from './scanCache';
 export { describeScanProgress, scanFraction, type ScanProgress } from './scanProgress';
+export type { ScanTimings } from './scanTimings';
 
 export interface ScanOptions {
   /** Extra wrapper names for code bases whose wrappers the discovery cannot see. */
@@ -44,6 +46,8 @@ export interface ScanOptions {
   cacheDir?: string;
   /** Told, after a complete scan, what the cache did: hits, misses, whether the file was used or written, problems. */
   onCache?: (report: ScanCacheReport) => void;
+  /** Told, after a scan that read the tree (not one the cache answered whole), where its time went. */
+  onTimings?: (timings: ScanTimings) => void;
   /**
    * The kernel tree the code builds against (`make -C $KDIR`), whose headers supply the macros and constants the tree
    * lacks. Default: the tree itself when it is a kernel tree, else /lib/modules/$(uname -r)/build when it exists;
@@ -70,6 +74,7 @@ export async function scanTree(root: string, opts: ScanOptions = {}): Promise<Re
     cache: opts.cache ?? true,
     cacheDir: opts.cacheDir,
     onCache: opts.onCache,
+    onTimings: opts.onTimings,
     kernelDirectory: opts.kernelDirectory,
   });
   if (!r.ok) return r;

@@ -69,7 +69,9 @@ export class MacroTable {
   lookupFrom(file: string, problems?: Map<string, string>, line?: number): MacroLookup {
     return (name) => {
       if (name === '__MODULE_INFO') return moduleInfo;
-      const defs = this.byName.get(name) ?? [];
+      const defs = this.byName.get(name);
+      // Most names looked up are no macro of the scan at all (parameters, C keywords, the alias tag): no file to weigh.
+      if (defs === undefined) return name === KBUILD_MODNAME ? this.kbuildModname(file, problems) : (fallbacks.get(name) ?? null);
       const own = defs.filter((d) => d.file === file).sort(byLine);
       if (own.length > 0) {
         const before = line === undefined ? own.slice(0, 1) : own.filter((d) => d.line < line);
@@ -91,12 +93,7 @@ export class MacroTable {
         }
         if (best) return best;
       }
-      if (name === KBUILD_MODNAME) {
-        const m = this.tree.modules.moduleOf(file);
-        if (m.name !== null) return { name, params: null, variadic: false, body: `"${m.name}"`, file: '<kbuild>', line: 0 };
-        problems?.set(name, `${name} is the module name kbuild passes, and ${m.reason}`);
-        return null;
-      }
+      if (name === KBUILD_MODNAME) return this.kbuildModname(file, problems);
       // The visible headers were worked out above (there are definitions elsewhere), and with them the architecture.
       const arch = this.archFrom.get(file) ?? this.tree.archOf(file);
       for (let rank = 0; rank < 4; rank++) {
@@ -114,6 +111,14 @@ export class MacroTable {
       }
       return null;
     };
+  }
+
+  /** KBUILD_MODNAME as kbuild defines it for `file`: its module's name, when the Kbuild/Makefile files tell it. */
+  private kbuildModname(file: string, problems: Map<string, string> | undefined): MacroDefinition | null {
+    const m = this.tree.modules.moduleOf(file);
+    if (m.name !== null) return { name: KBUILD_MODNAME, params: null, variadic: false, body: `"${m.name}"`, file: '<kbuild>', line: 0 };
+    problems?.set(KBUILD_MODNAME, `${KBUILD_MODNAME} is the module name kbuild passes, and ${m.reason}`);
+    return null;
   }
 
   /**

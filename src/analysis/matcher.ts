@@ -59,17 +59,24 @@ export class MultiMatcher {
   }
 }
 
+const HASH = 35; /* # */
 const DEFINE = Buffer.from('define');
 
-/** Calls `visit(start, end)` with the name of each `#define` directive in `b`, until it returns true. */
+const isBlank = (c: number) => c === 32 || c === 9;
+
+/**
+ * Calls `visit(start, end)` with the name of each `#define` directive in `b`, until it returns true. Walks the `#`s
+ * (a native search for one byte, much cheaper per hit than one for a word), each followed by blanks and `define`.
+ */
 export function someDefine(b: Buffer, visit: (start: number, end: number) => boolean): boolean {
-  for (let at = b.indexOf(DEFINE); at >= 0; at = b.indexOf(DEFINE, at + 6)) {
-    let p = at - 1;
-    while (p >= 0 && (b[p] === 32 || b[p] === 9)) p--;
-    if (p < 0 || b[p] !== 35 /* # */) continue;
-    let s = at + 6;
-    if (b[s] !== 32 && b[s] !== 9) continue;
-    while (b[s] === 32 || b[s] === 9) s++;
+  for (let at = b.indexOf(HASH); at >= 0; at = b.indexOf(HASH, at + 1)) {
+    let s = at + 1;
+    while (isBlank(b[s])) s++;
+    let k = 0;
+    while (k < 6 && b[s + k] === DEFINE[k]) k++;
+    if (k < 6 || !isBlank(b[s + 6])) continue;
+    s += 7;
+    while (isBlank(b[s])) s++;
     let e = s;
     while (e < b.length && IDENT[b[e]]) e++;
     if (e > s && visit(s, e)) return true;

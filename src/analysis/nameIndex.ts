@@ -161,48 +161,6 @@ export function fileNames(buf: Uint8Array, header: boolean): FileNames {
   return { calls: calls.values(), defines: defines.values(), opaque };
 }
 
-/**
- * The names of a batch's files in one buffer, to cross to the main thread as one transfer instead of two small
- * arrays per file: per file `-1` (not indexed) or `[calls, defines, opaque, ...calls, ...defines]`.
- */
-export function packNames(list: ReadonlyArray<FileNames | null>): Int32Array {
-  let size = 0;
-  for (const n of list) size += n ? 3 + n.calls.length + n.defines.length : 1;
-  const out = new Int32Array(size);
-  let at = 0;
-  for (const n of list) {
-    if (!n) {
-      out[at++] = -1;
-      continue;
-    }
-    out[at++] = n.calls.length;
-    out[at++] = n.defines.length;
-    out[at++] = n.opaque ? 1 : 0;
-    out.set(n.calls, at);
-    out.set(n.defines, at + n.calls.length);
-    at += n.calls.length + n.defines.length;
-  }
-  return out;
-}
-
-/** The inverse of packNames; the arrays are views into `packed`. */
-export function unpackNames(packed: Int32Array): Array<FileNames | null> {
-  const list: Array<FileNames | null> = [];
-  for (let at = 0; at < packed.length; ) {
-    const calls = packed[at];
-    if (calls < 0) {
-      list.push(null);
-      at++;
-      continue;
-    }
-    const defines = packed[at + 1];
-    const start = at + 3;
-    list.push({ calls: packed.subarray(start, start + calls), defines: packed.subarray(start + calls, start + calls + defines), opaque: packed[at + 2] === 1 });
-    at = start + calls + defines;
-  }
-  return list;
-}
-
 function anyIn(hashes: Int32Array, wanted: ReadonlySet<number>): boolean {
   if (wanted.size === 0) return false;
   for (let i = 0; i < hashes.length; i++) if (wanted.has(hashes[i])) return true;
@@ -212,4 +170,48 @@ function anyIn(hashes: Int32Array, wanted: ReadonlySet<number>): boolean {
 /** Whether a pass looking for these names (as callees) and these constants (as `#define`s) must read the file. */
 export function mayHold(names: FileNames, callHashes: ReadonlySet<number>, defineHashes: ReadonlySet<number>): boolean {
   return names.opaque || anyIn(names.calls, callHashes) || anyIn(names.defines, defineHashes);
+}
+
+/**
+ * The names of the files one thread read in the first pass. The later passes ask each thread which of its files may
+ * hold their names: the index stays where it was made, and the threads answer at once. Kept in one growing array,
+ * per file `[calls, defines, opaque, ...calls, ...defines]` (tens of thousands of small arrays would weigh more).
+ */
+export class NameStore {
+  private readonly files: string[] = [];
+  private readonly offsets: number[] = [];
+  private data = new Int32Array(1 << 16);
+  private size = 0;
+
+  add(file: string, names: FileNames): void {
+    const need = this.size + 3 + names.calls.length + names.defines.length;
+    if (need > this.data.length) {
+      const more = new Int32Array(Math.max(need, this.data.length * 2));
+      more.set(this.data.subarray(0, this.size));
+      this.data = more;
+    }
+    const at = this.size;
+    this.data[at] = names.calls.length;
+    this.data[at + 1] = names.defines.length;
+    this.data[at + 2] = names.opaque ? 1 : 0;
+    this.data.set(names.calls, at + 3);
+    this.data.set(names.defines, at + 3 + names.calls.length);
+    this.files.push(file);
+    this.offsets.push(at);
+    this.size = need;
+  }
+
+  /** The files held that may call one of `calls` or `#define` one of `defines`. */
+  holding(calls: readonly string[], defines: readonly string[]): string[] {
+    const callHashes = new Set(calls.map(hashName));
+    const defineHashes = new Set(defines.map(hashName));
+    const found: string[] = [];
+    this.offsets.forEach((at, i) => {
+      const c = this.data[at];
+      const d = this.data[at + 1];
+      const names = { calls: this.data.subarray(at + 3, at + 3 + c), defines: this.data.subarray(at + 3 + c, at + 3 + c + d), opaque: this.data[at + 2] === 1 };
+      if (mayHold(names, callHashes, defineHashes)) found.push(this.files[i]);
+    });
+    return found;
+  }
 }

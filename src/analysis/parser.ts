@@ -9,6 +9,7 @@ import callsQuery from './queries/calls.scm';
 import flowQuery from './queries/flow.scm';
 import jumpsQuery from './queries/jumps.scm';
 import localsQuery from './queries/locals.scm';
+import type { TextRange } from './regions';
 
 export type ParserBackend = 'native' | 'wasm';
 
@@ -42,11 +43,31 @@ export interface Capture {
 
 export type QueryName = 'calls' | 'flow' | 'locals' | 'assigns' | 'jumps';
 
+/** A parse whose tree lives until `free` (wasm trees hold memory outside the JS heap). */
+export interface ParsedTree {
+  readonly root: CNode;
+  free(): void;
+}
+
 export interface CParser {
   readonly backend: ParserBackend;
-  /** Parses `text`; `use` runs while the tree is alive (wasm trees are freed afterwards). */
+  /** Parses `text`, or only its `ranges` (the rest is skipped; positions stay those of the whole text). */
+  parse(text: string, ranges?: TextRange[]): ParsedTree;
+  /** Parses `text`; `use` runs while the tree is alive (it is freed afterwards). */
   withTree<T>(text: string, use: (root: CNode) => T): T;
   captures(query: QueryName, node: CNode): Capture[];
+}
+
+/** withTree of a `parse`. */
+export function withTreeOf(parse: (text: string) => ParsedTree): CParser['withTree'] {
+  return (text, use) => {
+    const tree = parse(text);
+    try {
+      return use(tree.root);
+    } finally {
+      tree.free();
+    }
+  };
 }
 
 /** The queries' sources (also part of what keys the scan cache). */
@@ -66,9 +87,12 @@ function nativeParser(): CParser {
   for (const name of Object.keys(querySources) as QueryName[]) {
     queries.set(name, new TreeSitter.Query(language, querySources[name]));
   }
+  // Native trees are freed by the garbage collector.
+  const parse = (text: string, ranges?: TextRange[]): ParsedTree => ({ root: parser.parse(text, undefined, { includedRanges: ranges }).rootNode as CNode, free: () => undefined });
   return {
     backend: 'native',
-    withTree: (text, use) => use(parser.parse(text).rootNode as CNode),
+    parse,
+    withTree: withTreeOf(parse),
     captures: (name, node) => (queries.get(name) as QueryLike).captures(node as never),
   };
 }
@@ -84,16 +108,14 @@ async function wasmParser(): Promise<CParser> {
   for (const name of Object.keys(querySources) as QueryName[]) {
     queries.set(name, new web.Query(language, querySources[name]));
   }
+  const parse = (text: string, ranges?: TextRange[]): ParsedTree => {
+    const tree = parser.parse(text, null, { includedRanges: ranges });
+    return { root: tree.rootNode as CNode, free: () => tree.delete() };
+  };
   return {
     backend: 'wasm',
-    withTree: (text, use) => {
-      const tree = parser.parse(text);
-      try {
-        return use(tree.rootNode as CNode);
-      } finally {
-        tree.delete();
-      }
-    },
+    parse,
+    withTree: withTreeOf(parse),
     captures: (name, node) => (queries.get(name) as QueryLike).captures(node as never),
   };
 }

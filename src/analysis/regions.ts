@@ -12,24 +12,127 @@ export interface Hit {
 }
 
 
-const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
 const MANY = 8;
+
+/** 1 for bytes that can start an identifier: letters and `_`. */
+const IDENT_START = IDENT.map((v, c) => (v === 1 && (c < 48 || c > 57) ? 1 : 0));
+
+/**
+ * The identifiers of a buffer as a global search for `[A-Za-z_][A-Za-z0-9_]*` finds them, left to right (after digits
+ * that start none, a letter starts one: `0x1F` holds `x1F`); found on first use and kept for the look-ups of one file.
+ */
+export class Identifiers {
+  /** Start and end offset and FNV-1a hash of each identifier, in order. */
+  private spans: Int32Array | null = null;
+  constructor(private readonly b: Buffer) {}
+
+  private all(): Int32Array {
+    if (this.spans) return this.spans;
+    const b = this.b;
+    const n = b.length;
+    let spans = new Int32Array(1536);
+    let k = 0;
+    for (let i = 0; i < n; ) {
+      if (IDENT_START[b[i]] === 0) {
+        i++;
+        continue;
+      }
+      let h = Math.imul(FNV_OFFSET ^ b[i], FNV_PRIME);
+      let j = i + 1;
+      while (j < n && IDENT[b[j]] === 1) h = Math.imul(h ^ b[j++], FNV_PRIME);
+      if (k === spans.length) {
+        const more = new Int32Array(spans.length * 2);
+        more.set(spans);
+        spans = more;
+      }
+      spans[k++] = i;
+      spans[k++] = j;
+      spans[k++] = h;
+      i = j;
+    }
+    this.spans = spans.subarray(0, k);
+    return this.spans;
+  }
+
+  /** The identifiers equal to one of `names`, in order. */
+  named(names: ReadonlySet<string>): Hit[] {
+    const table = nameTable(names);
+    const spans = this.all();
+    const hits: Hit[] = [];
+    for (let k = 0; k < spans.length; k += 3) {
+      const name = table.find(this.b, spans[k], spans[k + 1], spans[k + 2]);
+      if (name !== null) hits.push({ name, offset: spans[k] });
+    }
+    return hits;
+  }
+}
+
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+/** Names looked up by the bytes of an identifier and their FNV-1a hash, in an open-addressing table. */
+class NameTable {
+  private readonly names: string[];
+  /** Per slot: 1 + the index of its name, 0 when empty. */
+  private readonly slots: Int32Array;
+  private readonly hashes: Int32Array;
+  private readonly mask: number;
+
+  constructor(names: ReadonlySet<string>) {
+    this.names = [...names];
+    let size = 16;
+    while (size < this.names.length * 4) size *= 2;
+    this.mask = size - 1;
+    this.slots = new Int32Array(size);
+    this.hashes = new Int32Array(size);
+    this.names.forEach((name, i) => {
+      let h = FNV_OFFSET;
+      for (let k = 0; k < name.length; k++) h = Math.imul(h ^ name.charCodeAt(k), FNV_PRIME);
+      let j = h & this.mask;
+      while (this.slots[j] !== 0) j = (j + 1) & this.mask;
+      this.slots[j] = i + 1;
+      this.hashes[j] = h;
+    });
+  }
+
+  /** The name spelled by `b[s..e)`, whose hash is `h`, or null. */
+  find(b: Buffer, s: number, e: number, h: number): string | null {
+    for (let j = h & this.mask; this.slots[j] !== 0; j = (j + 1) & this.mask) {
+      if (this.hashes[j] !== h) continue;
+      const name = this.names[this.slots[j] - 1];
+      if (name.length !== e - s) continue;
+      let i = 0;
+      while (i < name.length && b[s + i] === name.charCodeAt(i)) i++;
+      if (i === name.length) return name;
+    }
+    return null;
+  }
+}
+
+const tables = new WeakMap<ReadonlySet<string>, NameTable>();
+
+/** The table of a set of names, made once (a pass looks for the same names in every file). */
+function nameTable(names: ReadonlySet<string>): NameTable {
+  let table = tables.get(names);
+  if (!table) {
+    table = new NameTable(names);
+    tables.set(names, table);
+  }
+  return table;
+}
 
 /**
  * Every identifier containing one of `tokens`, with its offset (deduplicated). Tokens that are whole identifiers
- * (`exact`), when there are many, are found in one scan of the identifiers instead of one search each.
+ * (`exact`), when there are many, are found among the file's identifiers instead of one search each.
  */
-export function findHits(buf: Uint8Array, tokens: Buffer[], exact: ReadonlySet<string> = new Set()): Hit[] {
+export function findHits(buf: Uint8Array, tokens: Buffer[], exact: ReadonlySet<string> = new Set(), identifiers?: Identifiers): Hit[] {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const seen = new Set<number>();
   const hits: Hit[] = [];
   if (exact.size > MANY) {
-    const text = b.toString('latin1');
-    for (const m of text.matchAll(IDENTIFIER)) {
-      if (exact.has(m[0]) && m.index !== undefined) {
-        seen.add(m.index);
-        hits.push({ name: m[0], offset: m.index });
-      }
+    for (const hit of (identifiers ?? new Identifiers(b)).named(exact)) {
+      seen.add(hit.offset);
+      hits.push(hit);
     }
   } else {
     tokens = [...tokens, ...[...exact].map((n) => Buffer.from(n))];
@@ -54,12 +157,18 @@ export function findHits(buf: Uint8Array, tokens: Buffer[], exact: ReadonlySet<s
 /** Line starts of a buffer (offsets of the first byte of each line). */
 export function lineStarts(buf: Uint8Array): Uint32Array {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  // One search for the newlines, into room for a line per 32 bytes (C lines average more), grown when short.
+  let starts = new Uint32Array(Math.max(64, b.length >> 5));
   let n = 1;
-  for (let at = b.indexOf(10); at >= 0; at = b.indexOf(10, at + 1)) n++;
-  const starts = new Uint32Array(n);
-  let k = 1;
-  for (let at = b.indexOf(10); at >= 0; at = b.indexOf(10, at + 1)) starts[k++] = at + 1;
-  return starts;
+  for (let at = b.indexOf(10); at >= 0; at = b.indexOf(10, at + 1)) {
+    if (n === starts.length) {
+      const more = new Uint32Array(starts.length * 2);
+      more.set(starts);
+      starts = more;
+    }
+    starts[n++] = at + 1;
+  }
+  return starts.subarray(0, n);
 }
 
 /** 0-based line holding `offset`. */
@@ -189,24 +298,36 @@ export class Boundaries {
   }
 }
 
+/** A stretch of a text by offset (UTF-16 units, as JS strings count) and by row and column. */
+export interface TextRange {
+  startIndex: number;
+  endIndex: number;
+  startPosition: { row: number; column: number };
+  endPosition: { row: number; column: number };
+}
+
 /**
- * The file's text with only the given lines kept (others empty), so rows in the parse are file lines.
- * Kept lines are decoded as UTF-8 so columns match what editors count.
+ * The file's text with only the given lines kept (others empty), so rows in the parse are file lines, and the ranges
+ * of the kept runs of lines: the parser reads those and skips the empty lines between them (it is much slower on a
+ * run of empty lines than on code). Kept lines are decoded as UTF-8 so columns match what editors count.
  */
-export function sparseText(lines: Lines, keep: Uint8Array): string {
+export function sparseDocument(lines: Lines, keep: Uint8Array): { text: string; ranges: TextRange[] } {
   const parts: string[] = [];
+  const ranges: TextRange[] = [];
   const { buf, starts } = lines;
-  let runStart = -1;
-  for (let l = 0; l <= lines.count; l++) {
-    const kept = l < lines.count && keep[l] === 1;
-    if (kept && runStart < 0) runStart = l;
-    if (!kept && runStart >= 0) {
-      const s = starts[runStart];
-      const e = l < lines.count ? starts[l] : buf.length;
-      parts.push(buf.toString('utf8', s, e));
-      runStart = -1;
+  let at = 0;
+  for (let l = 0; l < lines.count; ) {
+    const from = l;
+    const kept = keep[l] === 1;
+    while (l < lines.count && (keep[l] === 1) === kept) l++;
+    const part = kept ? buf.toString('utf8', starts[from], l < lines.count ? starts[l] : buf.length) : '\n'.repeat(l - from);
+    if (kept) {
+      // A run ends after its last newline (the next row's start), or at the end of the file, within its last line.
+      const end = l < lines.count ? { row: l, column: 0 } : { row: l - 1, column: part.length - 1 - part.lastIndexOf('\n') };
+      ranges.push({ startIndex: at, endIndex: at + part.length, startPosition: { row: from, column: 0 }, endPosition: end });
     }
-    if (!kept && l < lines.count) parts.push('\n');
+    parts.push(part);
+    at += part.length;
   }
-  return parts.join('');
+  return { text: parts.join(''), ranges };
 }

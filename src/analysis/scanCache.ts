@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { version } from '../../package.json';
 import type { SourceIndex } from '../engine/sourceIndex';
-import type { BatchResult, PassSets } from './batch';
+import type { BatchResult, PassOutcome, PassSets } from './batch';
 import type { FileFacts } from './facts';
 import type { KbuildInput } from './kbuild';
 import { isKernelHeader } from './kernelDir';
@@ -222,7 +222,7 @@ export class ScanCache {
   }
 
   /** Applies the cached outcome of this pass for `rel`, if any; false when the file must be read. */
-  replay(rel: string, signature: string, first: boolean, take: (r: BatchResult) => void): boolean {
+  replay(rel: string, signature: string, first: boolean, take: (r: PassOutcome) => void): boolean {
     this.signatures.add(signature);
     const e = this.entries.get(rel);
     if (!e || !this.unchanged(rel) || !e.outcomes.has(signature)) return this.miss(rel);
@@ -235,7 +235,7 @@ export class ScanCache {
     const scanned = counted && e.status === 'scanned' ? 1 : 0;
     const skipped = counted && e.status === 'skipped' ? 1 : 0;
     const unreadable = e.status === 'scanned' || e.status === 'skipped' ? [] : [{ file: rel, reason: e.status }];
-    take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: first ? unreadable : [], stats: [], names: new Int32Array(0) });
+    take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: first ? unreadable : [] });
     return true;
   }
 
@@ -251,6 +251,11 @@ export class ScanCache {
     }
     this.checked.add(rel);
     return true;
+  }
+
+  /** Whether a complete scan is kept (else no tree can be answered whole, whatever its files). */
+  get hasSnapshot(): boolean {
+    return this.snapshot !== null;
   }
 
   /** The last complete scan, if it walked exactly these files (still to be checked with `unchanged`). */

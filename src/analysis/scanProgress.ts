@@ -10,6 +10,8 @@ export interface PassTargets {
   wrappers: number;
   /** Macros newly known to expand to a MODULE_ALIAS* declaration. */
   aliasMacros: number;
+  /** Functions that fill a buffer a request's name is read from, whose definitions are read. */
+  fillers: number;
   /** Constants (`#define`s) that formats and alias declarations use. */
   constants: number;
 }
@@ -46,6 +48,7 @@ export function describeScanProgress(p: ScanProgress): string {
       const looking = [
         t.wrappers > 0 && `callers of ${count(t.wrappers, 'new wrapper')}`,
         t.aliasMacros > 0 && `uses of ${count(t.aliasMacros, 'alias macro')}`,
+        t.fillers > 0 && `the definitions of ${count(t.fillers, 'function')} filling requested names`,
         t.constants > 0 && `the definitions of ${count(t.constants, 'constant')}`,
       ].filter((s): s is string => typeof s === 'string');
       const what = looking.length > 1 ? `${looking.slice(0, -1).join(', ')} and ${looking[looking.length - 1]}` : looking[0] ?? 'nothing new';

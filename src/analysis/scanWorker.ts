@@ -1,6 +1,10 @@
-/** Entry of a scan worker thread (bundled to dist/scanWorker.js): loads a parser, then runs batches on request. */
+/**
+ * Entry of a scan worker thread (bundled to dist/scanWorker.js): loads a parser, then runs batches on request and
+ * answers, from the names of the files it read in the first pass, which of them a later pass must read.
+ */
 import { parentPort, workerData } from 'node:worker_threads';
 import { type BatchResult, type PassSets, type PreparedPass, preparePass, runBatch } from './batch';
+import { NameStore } from './nameIndex';
 import { getParser, type ParserBackend } from './parser';
 
 export interface WorkerInit {
@@ -9,11 +13,15 @@ export interface WorkerInit {
   maxFileBytes: number;
 }
 
-export type ToWorker = { type: 'pass'; pass: PassSets } | { type: 'batch'; id: number; files: string[] };
+export type ToWorker =
+  | { type: 'pass'; pass: PassSets }
+  | { type: 'batch'; id: number; files: string[] }
+  | { type: 'select'; id: number; calls: string[]; defines: string[] };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'failed'; message: string }
-  | { type: 'done'; id: number; result: BatchResult };
+  | { type: 'done'; id: number; result: BatchResult }
+  | { type: 'selected'; id: number; files: string[] };
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -26,12 +34,11 @@ async function main(): Promise<void> {
   }
   const parser = loaded.value;
   let pass: PreparedPass | null = null;
+  const store = new NameStore();
   port.on('message', (m: ToWorker) => {
     if (m.type === 'pass') pass = preparePass(m.pass);
-    else if (pass) {
-      const result = runBatch(parser, init.root, m.files, pass, init.maxFileBytes);
-      port.postMessage({ type: 'done', id: m.id, result } satisfies FromWorker, [result.names.buffer as ArrayBuffer]);
-    }
+    else if (m.type === 'select') port.postMessage({ type: 'selected', id: m.id, files: store.holding(m.calls, m.defines) } satisfies FromWorker);
+    else if (pass) port.postMessage({ type: 'done', id: m.id, result: runBatch(parser, init.root, m.files, pass, init.maxFileBytes, store) } satisfies FromWorker);
   });
   port.postMessage({ type: 'ready' } satisfies FromWorker);
 }

@@ -72,7 +72,7 @@ export class SourceTree {
     let known = this.onDisk.get(file);
     if (!known) {
       try {
-        known = this.files.has(file) ? includesOf(fs.readFileSync(diskPath(this.root, file), 'latin1')) : [];
+        known = this.files.has(file) ? includesOf(fs.readFileSync(diskPath(this.root, file))) : [];
       } catch {
         known = [];
       }

@@ -1,17 +1,18 @@
 /**
  * Whole-tree scan benchmark (`npm run bench` calls it): after a warm-up, scans the kernel tree three times cold (an
  * empty scan cache folder) and three times warm (a new process, the cache file of an earlier scan) and prints the
- * median wall time and peak RSS next to `rg -n --type c request_module` and to reading every byte in Node (two
- * worker threads), measured in the same run, with the ratios; then a rescan in the same process, the one-time update
- * model of a cached scan, and the time to re-analyse one edited file.
- * Each measured run is a child process, so peak RSS is that run's own.
+ * median wall time, CPU time and peak RSS next to `rg -n --type c request_module` and to reading every byte in Node
+ * (two worker threads), measured in the same run, with the ratios; then where the median cold scan's time went, phase
+ * by phase; then a rescan in the same process, the one-time update model of a cached scan, and the time to re-analyse
+ * one edited file.
+ * Each measured run is a child process, so peak RSS and CPU time are that run's own.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { loadParser, prepareUpdates, scanTree, updateFile } from '../../src/analysis/index';
+import { loadParser, prepareUpdates, type ScanTimings, scanTree, updateFile } from '../../src/analysis/index';
 import { filesUnder, KERNEL_TREE, KERNEL_TREE_INSTALL } from '../fixtures/kernelTree';
 
 const tree = KERNEL_TREE;
@@ -21,22 +22,30 @@ const warmCache = path.join(os.tmpdir(), 'autoload-lens-bench-cache');
 
 interface Sample {
   ms: number;
+  /** User and system CPU time of the run (all its threads). */
+  cpuMs: number | null;
   rssKb: number | null;
+  /** Of a scan that read the tree: where its time went. */
+  timings?: ScanTimings;
 }
 
 /** Child mode: one measured action, printed as JSON on stdout. */
 async function child(action: string): Promise<void> {
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
+  let timings: ScanTimings | undefined;
   if (action === 'scan-cold' || action === 'scan-warm') {
     const cacheDir = action === 'scan-warm' ? warmCache : fs.mkdtempSync(path.join(os.tmpdir(), 'autoload-lens-bench-cold-'));
-    const r = await scanTree(tree, { cacheDir });
+    const r = await scanTree(tree, { cacheDir, onTimings: (t) => (timings = t) });
     if (action === 'scan-cold') fs.rmSync(cacheDir, { recursive: true, force: true });
     if (!r.ok) throw new Error(r.error.message);
   } else if (action === 'read') {
     await readEverything();
   }
   const ms = performance.now() - t0;
-  process.stdout.write(JSON.stringify({ ms, rssKb: process.resourceUsage().maxRSS }));
+  const cpu = process.cpuUsage(cpu0);
+  const sample: Sample = { ms, cpuMs: (cpu.user + cpu.system) / 1000, rssKb: process.resourceUsage().maxRSS, timings };
+  process.stdout.write(JSON.stringify(sample));
 }
 
 /** Reads every .c/.h byte of the tree with two worker threads (the floor any exact scan pays). */
@@ -61,19 +70,50 @@ function measureRg(): Sample {
   const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   const t0 = performance.now();
   const r = timeBin
-    ? spawnSync(timeBin, ['-f', '%M', 'rg', '-n', '--type', 'c', 'request_module', '.'], { cwd: tree, encoding: 'utf8', maxBuffer: 64 << 20 })
+    ? spawnSync(timeBin, ['-f', '%M %U %S', 'rg', '-n', '--type', 'c', 'request_module', '.'], { cwd: tree, encoding: 'utf8', maxBuffer: 64 << 20 })
     : spawnSync('rg', ['-n', '--type', 'c', 'request_module', '.'], { cwd: tree, encoding: 'utf8', maxBuffer: 64 << 20 });
   const ms = performance.now() - t0;
   if (r.error) throw new Error(`rg could not run: ${r.error.message} (install ripgrep)`);
-  const rss = timeBin ? Number(r.stderr.trim().split('\n').pop()) : NaN;
-  return { ms, rssKb: Number.isFinite(rss) ? rss : null };
+  const [rss, user, system] = timeBin ? (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number) : [];
+  const cpuMs = user !== undefined && system !== undefined && Number.isFinite(user + system) ? (user + system) * 1000 : null;
+  return { ms, cpuMs, rssKb: rss !== undefined && Number.isFinite(rss) ? rss : null };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function summarise(name: string, samples: Sample[]): { name: string; ms: number; rssMb: number | null } {
+interface Row {
+  name: string;
+  ms: number;
+  cpuMs: number | null;
+  rssMb: number | null;
+  /** The run of median wall time. */
+  middle: Sample;
+}
+
+function summarise(name: string, samples: Sample[]): Row {
   const rss = samples.map((s) => s.rssKb).filter((x): x is number => x !== null);
-  return { name, ms: median(samples.map((s) => s.ms)), rssMb: rss.length ? Math.max(...rss) / 1024 : null };
+  const cpu = samples.map((s) => s.cpuMs).filter((x): x is number => x !== null);
+  const ms = median(samples.map((s) => s.ms));
+  return { name, ms, cpuMs: cpu.length ? median(cpu) : null, rssMb: rss.length ? Math.max(...rss) / 1024 : null, middle: samples.find((s) => s.ms === ms) as Sample };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(3).padStart(7)} s`;
+
+/** Where one scan's time went: the main thread's steps, and each pass's work summed over the worker threads. */
+function printTimings(t: ScanTimings): void {
+  process.stdout.write(`\nmedian cold scan, by phase (wall time; a pass's work is summed over the worker threads):\n`);
+  process.stdout.write(`  walk (main thread, during pass 1)   ${seconds(t.walk)}\n`);
+  const cols = ['read', 'name index', 'prefilter', 'analysis', '(parse)'];
+  process.stdout.write(`  ${'pass  names consts   read  w/facts'.padEnd(36)} ${'wall'.padStart(9)}  ${cols.map((c) => c.padStart(10)).join(' ')}\n`);
+  t.passes.forEach((p, i) => {
+    const head = `${String(i + 1).padStart(4)} ${String(p.names).padStart(6)} ${String(p.constants).padStart(6)} ${String(p.read).padStart(6)} ${String(p.withFacts).padStart(8)}`;
+    const work = [p.work.read, p.work.nameIndex, p.work.prefilter, p.work.analysis, p.work.parse].map((ms) => seconds(ms).padStart(10));
+    process.stdout.write(`  ${head.padEnd(36)} ${seconds(p.wall)}  ${work.join(' ')}\n`);
+  });
+  process.stdout.write(`  discovery between passes (main)     ${seconds(t.discovery)}\n`);
+  process.stdout.write(`  building the index (main)           ${seconds(t.buildIndex)}\n`);
+  process.stdout.write(`  saving the scan cache (main)        ${seconds(t.cacheSave)}\n`);
+  process.stdout.write(`  total                               ${seconds(t.total)}\n`);
 }
 
 async function main(): Promise<void> {
@@ -96,11 +136,15 @@ async function main(): Promise<void> {
     summarise('read every byte (Node, 2 workers)', Array.from({ length: RUNS }, () => measureChild('read'))),
     summarise('scanTree, warm (cache file, new proc)', Array.from({ length: RUNS }, () => measureChild('scan-warm'))),
   ];
-  process.stdout.write(`\nmedian of ${RUNS} runs (warm cache):\n`);
-  for (const r of rows) process.stdout.write(`  ${r.name.padEnd(38)} ${(r.ms / 1000).toFixed(3).padStart(8)} s   peak RSS ${r.rssMb === null ? '   n/a' : r.rssMb.toFixed(0).padStart(6)} MB\n`);
-  process.stdout.write(`  cold scan / rg   = ${(rows[0].ms / rows[1].ms).toFixed(2)}x   (the first scan of a tree, or after the tool changed)\n`);
-  process.stdout.write(`  cold scan / read = ${(rows[0].ms / rows[2].ms).toFixed(2)}x\n`);
-  process.stdout.write(`  warm scan / rg   = ${(rows[3].ms / rows[1].ms).toFixed(2)}x   (target <= 3x: a tree the scan cache has seen)\n`);
+  process.stdout.write(`\nmedian of ${RUNS} runs (warm page cache), ${os.availableParallelism()} cores:\n`);
+  const cpuOf = (r: Row) => (r.cpuMs === null ? '    n/a' : seconds(r.cpuMs));
+  for (const r of rows) process.stdout.write(`  ${r.name.padEnd(38)} ${seconds(r.ms)}   CPU ${cpuOf(r)}   peak RSS ${r.rssMb === null ? '   n/a' : r.rssMb.toFixed(0).padStart(6)} MB\n`);
+  const ratio = (a: number | null, b: number | null) => (a === null || b === null ? 'n/a' : `${(a / b).toFixed(2)}x`);
+  const [cold, rg, read, warm] = rows as [Row, Row, Row, Row];
+  process.stdout.write(`  cold scan / rg   = ${ratio(cold.ms, rg.ms)} wall, ${ratio(cold.cpuMs, rg.cpuMs)} CPU   (target <= 6x: the first scan of a tree, or after the tool changed)\n`);
+  process.stdout.write(`  cold scan / read = ${ratio(cold.ms, read.ms)} wall, ${ratio(cold.cpuMs, read.cpuMs)} CPU\n`);
+  process.stdout.write(`  warm scan / rg   = ${ratio(warm.ms, rg.ms)} wall   (target <= 3x: a tree the scan cache has seen)\n`);
+  if (cold.middle.timings) printTimings(cold.middle.timings);
 
   // In this process: a rescan that the scan cache serves (unchanged files are not read), then re-analysis of one file.
   const scanned = await scanTree(tree, { cacheDir: warmCache });
@@ -111,7 +155,7 @@ async function main(): Promise<void> {
     rescans.push(performance.now() - t0);
     if (!again.ok) throw new Error(again.error.message);
   }
-  process.stdout.write(`  rescan, scan cache warm (same process)  ${(median(rescans) / 1000).toFixed(3).padStart(8)} s   = ${(median(rescans) / rows[1].ms).toFixed(2)}x rg\n`);
+  process.stdout.write(`  rescan, scan cache warm (same process)  ${(median(rescans) / 1000).toFixed(3).padStart(8)} s   = ${(median(rescans) / rg.ms).toFixed(2)}x rg\n`);
   const parser = await loadParser();
   if (!scanned.ok || !parser.ok) throw new Error('scan or parser failed');
   // The scan took the index whole from the cache: the update model is built once (the extension does it at once).

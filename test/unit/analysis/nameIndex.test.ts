@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type FileNames, fileNames, hashName, mayHold, packNames, unpackNames } from '../../../src/analysis/nameIndex';
+import { type FileNames, fileNames, hashName, mayHold, NameStore } from '../../../src/analysis/nameIndex';
 
 const names = (text: string, header = false) => fileNames(Buffer.from(text, 'latin1'), header);
 const holds = (n: FileNames, calls: string[], defines: string[] = []) => mayHold(n, new Set(calls.map(hashName)), new Set(defines.map(hashName)));
@@ -52,17 +52,19 @@ describe('name index of the first scan pass', () => {
     assert.equal(holds(names(text, false), [], ['PF_INET6']), false);
   });
 
-  it('answers a pass by any of its names, and keeps its answers through packing', () => {
+  it('answers a pass by any of its names, file by file from the store of the thread that read them', () => {
     const a = names('void f(void) { load_nls(x); }');
     const b = names('#define PF_X 3\n', true);
     assert.equal(holds(a, ['dev_load', 'load_nls']), true);
     assert.equal(holds(a, ['dev_load']), false);
     assert.equal(holds(a, []), false);
-    const packed = unpackNames(packNames([a, null, b]));
-    assert.equal(packed.length, 3);
-    assert.equal(packed[1], null);
-    assert.deepEqual([...(packed[0]?.calls ?? [])].sort(), [...a.calls].sort());
-    assert.deepEqual([...(packed[2]?.defines ?? [])], [...b.defines]);
-    assert.equal(holds(packed[2] as FileNames, [], ['PF_X']), true);
+    const store = new NameStore();
+    store.add('fs/nls.c', a);
+    store.add('include/x.h', b);
+    store.add('opaque.c', names('x = f // c\n (1);'));
+    assert.deepEqual(store.holding(['load_nls'], []), ['fs/nls.c', 'opaque.c']);
+    assert.deepEqual(store.holding(['dev_load'], ['PF_X']), ['include/x.h', 'opaque.c']);
+    assert.deepEqual(store.holding(['f'], []), ['fs/nls.c', 'opaque.c']);
+    assert.deepEqual(store.holding(['g'], ['PF_Y']), ['opaque.c']);
   });
 });

@@ -11,16 +11,16 @@ test('each step of a scan in words: the walk, the cache check, each pass with wh
   assert.equal(describeScanProgress({ phase: 'pass', pass: 1, done: 0, total: 0, targets: null }), 'pass 1: looking for request_module() and MODULE_ALIAS in every file');
   assert.equal(describeScanProgress({ phase: 'pass', pass: 1, done: 960, total: 55442, targets: null }),
     'pass 1: looking for request_module() and MODULE_ALIAS (960 / 55,442 files)');
-  const targets = { wrappers: 12, aliasMacros: 0, constants: 0 };
+  const targets = { wrappers: 12, aliasMacros: 0, fillers: 0, constants: 0 };
   assert.equal(describeScanProgress({ phase: 'pass', pass: 3, done: 0, total: 812, targets }), 'pass 3: looking for callers of 12 new wrappers in 812 files');
   assert.equal(describeScanProgress({ phase: 'pass', pass: 3, done: 40, total: 812, targets }), 'pass 3: looking for callers of 12 new wrappers (40 / 812 files)');
-  assert.equal(describeScanProgress({ phase: 'pass', pass: 2, done: 0, total: 1, targets: { wrappers: 1, aliasMacros: 2, constants: 30 } }),
+  assert.equal(describeScanProgress({ phase: 'pass', pass: 2, done: 0, total: 1, targets: { wrappers: 1, aliasMacros: 2, fillers: 0, constants: 30 } }),
     'pass 2: looking for callers of 1 new wrapper, uses of 2 alias macros and the definitions of 30 constants in 1 file');
   assert.equal(describeScanProgress({ phase: 'index' }), 'building the index');
 });
 
 test('the bar: the first pass fills 70 %, each later pass half of what is left before the index (95 %)', () => {
-  const pass = (n: number, done: number, total: number): ScanProgress => ({ phase: 'pass', pass: n, done, total, targets: n === 1 ? null : { wrappers: 1, aliasMacros: 0, constants: 0 } });
+  const pass = (n: number, done: number, total: number): ScanProgress => ({ phase: 'pass', pass: n, done, total, targets: n === 1 ? null : { wrappers: 1, aliasMacros: 0, fillers: 0, constants: 0 } });
   assert.deepEqual([pass(1, 0, 100), pass(1, 50, 100), pass(1, 100, 100)].map(scanFraction), [0, 0.35, 0.7]);
   assert.deepEqual([pass(2, 0, 8), pass(2, 8, 8), pass(3, 0, 8), pass(3, 8, 8)].map(scanFraction), [0.7, 0.825, 0.825, 0.8875]);
   // A pass with no file to read is done as it starts; the first pass starts before the walk has found anything.

@@ -1,0 +1,112 @@
+/**
+ * What each scan pass looks for. The first: the request functions, MODULE_ALIAS and the wrappers the user names. Each
+ * later one: what the facts found so far show is needed and no pass has searched yet — wrappers callable from anywhere
+ * (global functions, header macros), macros found to declare aliases, and the constants that alias declarations, alias
+ * macro bodies and call arguments use — until nothing new turns up.
+ */
+import type { PassSets } from './batch';
+import { tokenize } from './cpp';
+import { type FileFacts, fillersWanted } from './facts';
+import { macroTableOf } from './indexBuilder';
+import type { PassTargets } from './scanProgress';
+import { KBUILD_MODNAME, type MacroTable } from './macroTable';
+import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
+import type { SourceTree } from './sourceTree';
+import { WrapperIndex } from './wrappers';
+
+const C_WORDS = new Set(['sizeof', 'typeof', 'unsigned', 'signed', 'long', 'short', 'char', 'void', 'const', 'volatile', 'struct', 'union', 'enum', 'static', 'inline', 'extern', 'return', 'while', 'break', 'continue', 'switch', 'case', 'default', 'else', 'float', 'double', 'bool', 'true', 'false', 'NULL', '__VA_ARGS__']);
+
+/** Sorted and distinct: batches complete in any order, and a pass (and its cache signature) must not depend on it. */
+const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+export class PassPlan {
+  /** The sets of the pass last planned. */
+  current: PassSets;
+  /** Every name a pass has searched so far. */
+  private readonly searched: Set<string>;
+  private allTokens: string[];
+  private readonly apiNames = [...REQUEST_FUNCTIONS.keys()];
+
+  constructor(private readonly extraWrappers: string[], private readonly wholeFile: boolean) {
+    const first = [...REQUEST_TOKENS, ALIAS_TOKEN, ...extraWrappers];
+    this.current = {
+      search: first,
+      searchHeaders: [],
+      tokens: first,
+      callees: [...this.apiNames, ...extraWrappers],
+      constants: [],
+      wholeFile,
+      indexNames: true,
+      aliasMacros: [],
+      fillers: [],
+    };
+    this.searched = new Set(first);
+    this.allTokens = first;
+  }
+
+  /**
+   * The next pass, from the facts of the passes so far; null when it would look for nothing new. A file it selects is
+   * analysed for the new names only; what earlier passes found in it is merged with that.
+   */
+  next(facts: ReadonlyMap<string, FileFacts>, tree: SourceTree): { sets: PassSets; targets: PassTargets } | null {
+    const table = macroTableOf(facts.values(), tree);
+    const wrappers = new WrapperIndex(facts.values(), table, this.extraWrappers);
+    const aliasMacros = sorted([...facts.values()].flatMap((f) => f.aliasMacros ?? []));
+    // Functions that fill a buffer a request's name is read from: their definitions say what they print into it.
+    const fillers = sorted([...facts.values()].flatMap(fillersWanted));
+    const newWrappers = wrappers.globalNames().filter((n) => !this.searched.has(n));
+    const newAliasMacros = aliasMacros.filter((n) => !this.searched.has(n) && !newWrappers.includes(n));
+    const newFillers = fillers.filter((n) => !this.searched.has(n) && !newWrappers.includes(n) && !newAliasMacros.includes(n));
+    const names = [...newWrappers, ...newAliasMacros, ...newFillers];
+    const constants = [...wantedConstants(facts.values(), this.searched, table, wrappers)];
+    if (names.length === 0 && constants.length === 0) return null;
+    [...names, ...constants].forEach((n) => this.searched.add(n));
+    this.allTokens = sorted([...this.allTokens, ...names, ...constants]);
+    this.current = {
+      search: sorted(names),
+      searchHeaders: sorted(constants),
+      tokens: sorted([...names, ...constants]),
+      callees: sorted([...this.apiNames, ...this.extraWrappers, ...wrappers.wrapperNames()]),
+      constants: sorted([...this.current.constants, ...constants]),
+      wholeFile: this.wholeFile,
+      indexNames: false,
+      aliasMacros,
+      fillers,
+    };
+    const targets = { wrappers: new Set(newWrappers).size, aliasMacros: new Set(newAliasMacros).size, fillers: new Set(newFillers).size, constants: constants.length };
+    return { sets: this.current, targets };
+  }
+
+  /** The sets that re-analyse one file completely (updateFile): the last pass's, with every name searched. */
+  complete(): PassSets {
+    return { ...this.current, tokens: this.allTokens };
+  }
+}
+
+/** Identifiers whose `#define` the index still needs: in alias declarations, alias macro bodies and call arguments. */
+function wantedConstants(facts: Iterable<FileFacts>, known: ReadonlySet<string>, table: MacroTable, wrappers: WrapperIndex): Set<string> {
+  const wanted = new Set<string>();
+  const constantLike = /^_*[A-Z][A-Z0-9_]{2,}$/;
+  // A name some header defines was searched for already (that search reads every header defining it) or came with one
+  // read for another name: searching it again finds nothing new, whether or not `file` sees that header.
+  const found = (name: string, file: string) => table.definitions(name).some((d) => d.file === file || !d.file.endsWith('.c'));
+  const want = (name: string, anyCase: boolean, file: string) => {
+    // KBUILD_MODNAME is kbuild's, not a #define of some header.
+    if (known.has(name) || name.startsWith(ALIAS_TOKEN) || C_WORDS.has(name) || name === KBUILD_MODNAME || found(name, file)) return;
+    if (table.lookupFrom(file)(name)) return;
+    if (constantLike.test(name) || (anyCase && name.length >= 4)) wanted.add(name);
+  };
+  for (const f of facts) {
+    for (const a of f.aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') want(t.text, false, f.file);
+    for (const c of f.calls) {
+      c.args.forEach((a, j) => {
+        if (a.kind === 'tokens' && wrappers.feedsName(c.callee, f.file, j)) a.idents.forEach((i) => want(i, false, f.file));
+      });
+    }
+    for (const m of f.macros) {
+      const params = new Set(m.params ?? []);
+      for (const t of tokenize(m.body)) if (t.kind === 'ident' && !params.has(t.text)) want(t.text, true, m.file);
+    }
+  }
+  return wanted;
+}

@@ -1,0 +1,143 @@
+/**
+ * Where a scan's batches run: a pool of worker threads (dist/scanWorker.js), or this thread when there is no worker
+ * script or no thread is wanted. Both run the same runBatch with the pass they were last given, and keep the names of
+ * the files they read in the first pass to say which of them a later pass must read.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { err, ok, type Result } from '../engine/result';
+import { type BatchResult, type PassSets, preparePass, runBatch } from './batch';
+import { NameStore } from './nameIndex';
+import { getParser, type ParserBackend } from './parser';
+import type { FromWorker, ToWorker, WorkerInit } from './scanWorker';
+
+export interface BatchRunner {
+  /** Batches to keep in flight: one waiting for each thread besides the one it runs, so none waits for work. */
+  readonly depth: number;
+  setPass(pass: PassSets): void;
+  run(files: string[]): Promise<BatchResult>;
+  /** Of the files the first pass read and indexed, those that may call one of `calls` or `#define` one of `defines`. */
+  select(calls: string[], defines: string[]): Promise<Set<string>>;
+  close(): Promise<void>;
+}
+
+export interface PoolConfig {
+  root: string;
+  backend: ParserBackend | 'auto';
+  maxFileBytes: number;
+  /** Worker threads; 0 runs the batches in this thread. */
+  threads: number;
+  wholeFile: boolean;
+}
+
+/** The worker bundle next to this one, or in a dist/ folder above it (tests run from out/). */
+export function workerScript(): string | null {
+  const candidates = [path.join(__dirname, 'scanWorker.js')];
+  for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) candidates.push(path.join(dir, 'dist', 'scanWorker.js'));
+  return candidates.find((c) => fs.existsSync(c)) ?? null;
+}
+
+/** Worker threads when wanted and the worker script is found, else this thread. */
+export async function startRunner(cfg: PoolConfig): Promise<Result<BatchRunner>> {
+  const script = cfg.threads > 0 ? workerScript() : null;
+  return script ? workerRunner(cfg, script) : inProcessRunner(cfg);
+}
+
+async function inProcessRunner(cfg: PoolConfig): Promise<Result<BatchRunner>> {
+  const loaded = await getParser(cfg.backend);
+  if (!loaded.ok) return loaded;
+  const parser = loaded.value;
+  let pass = preparePass({ search: [], searchHeaders: [], tokens: [], callees: [], constants: [], wholeFile: cfg.wholeFile, indexNames: false, aliasMacros: [], fillers: [] });
+  const store = new NameStore();
+  return ok({
+    depth: 1,
+    setPass: (p) => {
+      pass = preparePass(p);
+    },
+    run: async (files) => {
+      await new Promise((r) => setImmediate(r));
+      return runBatch(parser, cfg.root, files, pass, cfg.maxFileBytes, store);
+    },
+    select: async (calls, defines) => new Set(store.holding(calls, defines)),
+    close: async () => undefined,
+  });
+}
+
+async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<BatchRunner>> {
+  const init: WorkerInit = { root: cfg.root, backend: cfg.backend, maxFileBytes: cfg.maxFileBytes };
+  const workers: Worker[] = [];
+  const idle: Worker[] = [];
+  const waiting: Array<(w: Worker) => void> = [];
+  const pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
+  const selecting = new Map<number, { resolve: (files: string[]) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let failure: Error | null = null;
+  const release = (w: Worker) => {
+    const next = waiting.shift();
+    if (next) next(w);
+    else idle.push(w);
+  };
+  const started = await Promise.all(
+    Array.from({ length: cfg.threads }, () => new Promise<Result<Worker>>((resolve) => {
+      const w = new Worker(script, { workerData: init });
+      w.on('message', (m: FromWorker) => {
+        if (m.type === 'ready') {
+          resolve(ok(w));
+        } else if (m.type === 'failed') {
+          resolve(err({ code: 'parser-unavailable', message: m.message }));
+        } else if (m.type === 'selected') {
+          const s = selecting.get(m.id);
+          selecting.delete(m.id);
+          s?.resolve(m.files);
+        } else {
+          const p = pending.get(m.id);
+          pending.delete(m.id);
+          release(w);
+          p?.resolve(m.result);
+        }
+      });
+      w.on('error', (e) => {
+        failure = e;
+        resolve(err({ code: 'scan-worker-failed', message: e.message }));
+        for (const p of [...pending.values(), ...selecting.values()]) p.reject(e);
+        pending.clear();
+        selecting.clear();
+      });
+      workers.push(w);
+    })),
+  );
+  const bad = started.find((s) => !s.ok);
+  if (bad && !bad.ok) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    return bad;
+  }
+  idle.push(...workers);
+  return ok({
+    depth: workers.length * 2 + 1,
+    setPass: (p) => {
+      for (const w of workers) w.postMessage({ type: 'pass', pass: p } satisfies ToWorker);
+    },
+    run: async (files) => {
+      if (failure) throw failure;
+      const w = idle.pop() ?? (await new Promise<Worker>((r) => waiting.push(r)));
+      const id = nextId++;
+      return new Promise<BatchResult>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        w.postMessage({ type: 'batch', id, files } satisfies ToWorker);
+      });
+    },
+    select: async (calls, defines) => {
+      if (failure) throw failure;
+      const answers = await Promise.all(workers.map((w) => new Promise<string[]>((resolve, reject) => {
+        const id = nextId++;
+        selecting.set(id, { resolve, reject });
+        w.postMessage({ type: 'select', id, calls, defines } satisfies ToWorker);
+      })));
+      return new Set(answers.flat());
+    },
+    close: async () => {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  });
+}
