@@ -8,7 +8,7 @@ import type { Outcome, RequestRecord } from '../report';
 import { modnameNormalize } from '../modules/names';
 import type { ModuleResolver, Resolution } from '../resolution';
 import type { CallSiteLinker } from '../callSiteLinker';
-import { DupsModel, type DupsGroup, type DupsSlot } from './dupsModel';
+import { DupsModel, type DupsGroup, type DupsSlot } from '../kernel/dupsModel';
 import type { ModuleState, RequestState } from './requestState';
 
 export interface ReplayerOptions {

@@ -1,7 +1,7 @@
 /** `duplicate-request`: a dups.c group (or a nowait-first repeat group) turned into a finding. */
 import type { Finding, RequestRecord } from '../report';
 import { modnameNormalize } from '../modules/names';
-import type { DupsGroup } from '../replay/dupsModel';
+import type { DupsGroup } from '../kernel/dupsModel';
 import type { RequestState } from '../replay/requestState';
 import { callSiteText, certainLocation, plural, RequestList, thousands, who, type RecordedFinding } from './findingText';
 

@@ -3,7 +3,7 @@
  * Records must arrive in trace order (the slots admit requests in arrival order), with their completion known.
  */
 import type { RequestRecord } from '../report';
-import { KmodSlots, MAX_KMOD_ALL_BUSY_TIMEOUT, MAX_KMOD_CONCURRENT } from '../replay/kmodSlots';
+import { KmodSlots, MAX_KMOD_ALL_BUSY_TIMEOUT, MAX_KMOD_CONCURRENT } from '../kernel/kmodSlots';
 import { plural, RequestList, type RecordedFinding } from './findingText';
 
 export class ThrottledRequestRule {

@@ -4,7 +4,7 @@ import type { ModuleLoadEvent, ModuleRequestEvent, TraceEvent } from '../../../s
 import type { RequestRecord } from '../../../src/engine/report';
 import { modnameNormalize } from '../../../src/engine/modules/names';
 import type { ModuleResolver, Resolution } from '../../../src/engine/resolution';
-import type { DupsGroup } from '../../../src/engine/replay/dupsModel';
+import type { DupsGroup } from '../../../src/engine/kernel/dupsModel';
 import { Replayer } from '../../../src/engine/replay/replayer';
 import type { RequestState } from '../../../src/engine/replay/requestState';
 import { InTraceOrder } from '../../../src/engine/replay/inTraceOrder';
