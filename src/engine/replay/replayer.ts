@@ -158,6 +158,9 @@ export class Replayer {
       duplicateOf: null,
       loadedModules: NOTHING_LOADED,
       completedAt: event.time,
+      returnValue: null,
+      returnBasis: null,
+      modprobeRan: false,
     };
     const state: RequestState = { record, info, awaiting: AWAITING_NOTHING, pending: true, anchor: null, staleAnchor: false };
 
