@@ -4,6 +4,7 @@
  * finit_module() under the report's model.
  */
 import { modnameNormalize } from '../modules/names';
+import { canHaveModuleStats, hasIdempotentLoads, type KernelVersion } from './eras';
 import type { FinitCost } from './finitRaces';
 import type { DuplicateFailReason, ModuleStats, ModuleStatsCounters } from './moduleStats';
 import type { ModuleSize, ModuleSizes } from './moduleSizes';
@@ -35,6 +36,8 @@ export interface ModuleStatsComparison {
   modules: ModuleStatsRow[];
   /** The kernel printed 111 rows, its limit: more modules may have failed. */
   tableCut: boolean;
+  /** Set when the traced kernel's version predates the stats file (6.4): they cannot be of the traced boot. */
+  versionNote: string | null;
 }
 
 /** The trace's duplicate groups per module, as they close. */
@@ -56,7 +59,7 @@ export class DuplicateGroupsByModule {
 
 /**
  * Rows for every module the stats list, or the trace has a duplicate group or a finit_module() duplicate for.
- * `idempotentLoads`: whether the traced kernel merges concurrent loads of one file (6.5+), null when unknown.
+ * `version`: the traced kernel's, which says whether it merges concurrent loads of one file (6.5+).
  */
 export function compareModuleStats(
   stats: ModuleStats,
@@ -64,8 +67,9 @@ export function compareModuleStats(
   finit: ReadonlyMap<string, FinitCost>,
   total: FinitCost,
   sizes: ModuleSizes,
-  idempotentLoads: boolean | null,
+  version: KernelVersion | null,
 ): ModuleStatsComparison {
+  const idempotentLoads = hasIdempotentLoads(version);
   const names = new Set([...stats.duplicates.map((d) => modnameNormalize(d.name)), ...groups.modules.keys(), ...finit.keys()]);
   const kernelRows = new Map(stats.duplicates.map((d) => [modnameNormalize(d.name), d]));
   const rows: ModuleStatsRow[] = [...names].sort().map((module) => {
@@ -80,7 +84,10 @@ export function compareModuleStats(
     const [verdict, why] = judge(statsSide?.count ?? 0, traceSide?.finitDuplicates ?? 0, idempotentLoads);
     return { module, size, stats: statsSide, trace: traceSide, verdict, why };
   });
-  return { file: stats.file, counters: stats.counters, trace: total, modules: rows, tableCut: stats.tableCut };
+  const versionNote = canHaveModuleStats(version) === false
+    ? `kernel ${version!.text} predates /sys/kernel/debug/modules/stats (6.4): these stats are not of the traced boot`
+    : null;
+  return { file: stats.file, counters: stats.counters, trace: total, modules: rows, tableCut: stats.tableCut, versionNote };
 }
 
 const OTHER_LOADERS = 'finit_module() calls that are not requests: udev and modprobe run from userspace load modules themselves';

@@ -109,6 +109,7 @@ export function kernelJson(k: KernelFigures | null): Record<string, unknown> | n
       file: stats.file,
       counters: { ...stats.counters },
       tableCut: stats.tableCut,
+      versionNote: stats.versionNote,
       trace: finitJson(stats.trace),
       modules: stats.modules.map((m) => ({
         module: m.module,

@@ -16,7 +16,7 @@ export function kernelLines(k: KernelFigures, style: Style, width: number): stri
   const say = (text: string) => out.push(...wrap(text, width - 2).map((l) => `  ${l}`));
   say(`${k.model}: ${KERNEL_MODEL_TITLES[k.model]}; ${k.basis}.`);
   if (k.models.length > 1) {
-    out.push('', ...table(MODEL_COLUMNS, k.models.map(modelRow), '  ', width));
+    out.push('', ...table(MODEL_COLUMNS, k.models.map(modelRow), '  ', width), '');
     say(
       'fail: a negative errno or modprobe\'s exit status; 0, none: returns 0 while nothing answers the name; ' +
         'lost/waited: 2.1 names that never reach modprobe, requests that wait for a kmod slot; ' +
@@ -28,7 +28,7 @@ export function kernelLines(k: KernelFigures, style: Style, width: number): stri
         `${chosen.zeroWithoutModule} returning 0 with nothing loaded, ${chosen.unknownReturns} whose return the trace cannot tell.`,
     );
   }
-  say(finitText(chosen.finit, k));
+  say(`${k.models.length > 1 ? `${k.model}: ` : ''}${finitText(chosen.finit, k)}`);
   if (k.moduleStats) out.push(...statsLines(k.moduleStats, style, width));
   return out;
 }
@@ -89,12 +89,15 @@ function statsLines(s: ModuleStatsComparison, style: Style, width: number): stri
   const c = s.counters;
   const out = ['', style.bold(`Module stats (${escapeControl(s.file)})`)];
   const say = (text: string) => out.push(...wrap(text, width - 2).map((l) => `  ${l}`));
+  const t = s.trace;
   say(
     `The kernel counted ${plural(c.failedBecoming, 'load')} failed on "becoming" and ${c.failedLoads} on load, ` +
-      `${thousands(c.wastedBytes)} bytes of vmalloc wasted in all; the trace has ${plural(s.trace.duplicates, 'duplicate')} ` +
-      `reaching finit_module() under this report's model (up to ${thousands(s.trace.vmallocBytes)} bytes, sizes known).`,
+      `${thousands(c.wastedBytes)} bytes of vmalloc wasted in all; under this report's model the trace has ` +
+      (t.duplicates === 0
+        ? 'no duplicate reaching finit_module().'
+        : `${plural(t.duplicates, 'duplicate')} reaching finit_module() (up to ${thousands(t.vmallocBytes)} bytes` +
+          `${t.withoutSize > 0 ? `; ${t.withoutSize} of unknown size not counted` : ''}).`),
   );
-  if (s.modules.length === 0) return out;
   const rows = s.modules.map((m) => [
     escapeControl(m.module),
     m.stats ? String(m.stats.count) : '-',
@@ -104,10 +107,11 @@ function statsLines(s: ModuleStatsComparison, style: Style, width: number): stri
     m.stats?.vmallocBytes == null ? '-' : thousands(m.stats.vmallocBytes),
     m.verdict,
   ]);
-  out.push('', ...table(STATS_COLUMNS, rows, '  ', width));
+  if (rows.length > 0) out.push('', ...table(STATS_COLUMNS, rows, '  ', width));
   const whys = new Map<string, string[]>();
   for (const m of s.modules) if (m.why !== null) whys.set(m.why, [...(whys.get(m.why) ?? []), m.module]);
   for (const [why, modules] of whys) say(`${modules.join(', ')}: ${why}.`);
   if (s.tableCut) say('The kernel lists 111 modules at most: more may have failed.');
+  if (s.versionNote !== null) say(`Note: ${s.versionNote}.`);
   return out;
 }

@@ -272,7 +272,7 @@ class ReplaySession {
       version: this.version && this.version.version.text,
       idempotentLoads: this.costs.idempotentLoads,
       models: tallies,
-      moduleStats: stats && compareModuleStats(stats, this.groupsByModule!, models.finitByModule()!, tallies[0]!.finit, this.costs.sizes, this.costs.idempotentLoads),
+      moduleStats: stats && compareModuleStats(stats, this.groupsByModule!, models.finitByModule()!, tallies[0]!.finit, this.costs.sizes, this.version && this.version.version),
     };
     const tail: ReportTail = {
       trace: {
