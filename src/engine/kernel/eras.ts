@@ -26,7 +26,7 @@ const PER_REQUEST_THREADS = [2, 2] as const;
 /** 4.13, "kmod: throttle kmod thread limit": wait up to 5 s for one of 50 slots instead of failing with -ENOMEM. */
 const THROTTLE = [4, 13] as const;
 /** 6.4: kernel/module/dups.c (CONFIG_MODULE_DEBUG_AUTOLOAD_DUPS) and kernel/module/stats.c (CONFIG_MODULE_STATS). */
-export const DUPS_AND_STATS = [6, 4] as const;
+const DUPS_AND_STATS = [6, 4] as const;
 /**
  * 6.5, "modules: catch concurrent module loads, treat them as idempotent" (`struct idempotent` in
  * kernel/module/main.c): a finit_module() of a file already being loaded waits for that load and shares its result.

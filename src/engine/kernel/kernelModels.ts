@@ -28,7 +28,7 @@ export interface ModelTally {
   finit: FinitCost;
 }
 
-export function createKernelModel(id: KernelModelId, onReturn: ReturnListener): KernelModel {
+function createKernelModel(id: KernelModelId, onReturn: ReturnListener): KernelModel {
   return id === '2.1' ? new OneThreadKmod(onReturn) : new SlotKmod(id, onReturn);
 }
 

@@ -24,7 +24,7 @@ export const ETIME = 62;
  * modprobe's exit status 1 as __request_module returns it: call_usermodehelper_exec() hands back the wait status,
  * the exit status shifted left by 8.
  */
-export const MODPROBE_EXIT_1 = 256;
+const MODPROBE_EXIT_1 = 256;
 
 /**
  * How a return value is known: `kernel`, the model's own code decides it (-ETIME, -ENOMEM, 2.1's 0, the 0 of a

@@ -38,7 +38,7 @@ export type ModuleStatsCounters = { [K in (typeof ALWAYS)[keyof typeof ALWAYS]]:
 };
 
 /** mod_fail_to_str(): which of the two duplicate checks a module failed (both, over its failures). */
-export const FAIL_REASONS = ['Becoming & Load', 'Becoming', 'Load', 'Bug-on-stats'] as const;
+const FAIL_REASONS = ['Becoming & Load', 'Becoming', 'Load', 'Bug-on-stats'] as const;
 export type DuplicateFailReason = (typeof FAIL_REASONS)[number];
 
 export interface DuplicateFailedModule {
@@ -57,7 +57,7 @@ export interface ModuleStats {
 }
 
 /** read_file_mod_stats() stops printing rows once `++count_failed >= MAX_FAILED_MOD_PRINT` (112). */
-export const MAX_TABLE_ROWS = 111;
+const MAX_TABLE_ROWS = 111;
 
 const HINT = 'give a copy of /sys/kernel/debug/modules/stats (CONFIG_MODULE_STATS, kernel 6.4 or later, debugfs mounted)';
 const TABLE_TITLE = 'Duplicate failed modules:';
