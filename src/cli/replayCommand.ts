@@ -3,6 +3,8 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { TraceFormat } from '../engine/events';
+import { parseKernelVersion } from '../engine/kernel/eras';
+import { KERNEL_MODEL_CHOICES, type KernelModelChoice } from '../engine/kernel/model';
 import { openModuleDb, type ModuleDb } from '../engine/modules/index';
 import { ReplayJson, ReplayJsonLines, ReplaySarif, ReplayText, type Emit } from '../engine/render/index';
 import { streamReplay } from '../engine/replay/index';
@@ -40,6 +42,10 @@ const OPTIONS = {
   ...SCAN_OPTIONS,
   'trace-format': { type: 'string' },
   'dups-window': { type: 'string' },
+  'kernel-model': { type: 'string' },
+  'kernel-version': { type: 'string' },
+  'compare-models': { type: 'boolean' },
+  'module-stats': { type: 'string' },
   label: { type: 'string', multiple: true },
   ...REPORT_OPTIONS,
 } as const;
@@ -52,6 +58,10 @@ interface ReplayArgs {
   scan: ScanChoices;
   traceFormat?: TraceFormat;
   dupsWindow?: number;
+  kernelModel: KernelModelChoice;
+  kernelVersion?: string;
+  compareModels: boolean;
+  moduleStats?: string;
   format: ReplayFormat;
   /** --label KEY=VALUE, for JSON Lines records. */
   labels: Record<string, string>;
@@ -100,6 +110,10 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
         ...(a.loaded !== undefined && { loadedPath: a.loaded }),
         ...(source !== undefined && { source }),
         ...(a.dupsWindow !== undefined && { dupsWindowSeconds: a.dupsWindow }),
+        kernelModel: a.kernelModel,
+        ...(a.kernelVersion !== undefined && { kernelVersion: a.kernelVersion }),
+        compareModels: a.compareModels,
+        ...(a.moduleStats !== undefined && { moduleStatsPath: a.moduleStats }),
         signal: ctx.signal,
         onProgress: (done, total) =>
           progress.update(
@@ -178,6 +192,13 @@ function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {
   if (!failOn.ok) return failOn;
   const dupsWindow = secondsOption('replay', p, 'dups-window');
   if (!dupsWindow.ok) return dupsWindow;
+  const kernelModel = choiceOption('replay', p, 'kernel-model', KERNEL_MODEL_CHOICES, 'auto');
+  if (!kernelModel.ok) return kernelModel;
+  const kernelVersion = stringOption(p, 'kernel-version');
+  if (kernelVersion !== undefined && parseKernelVersion(kernelVersion) === null) {
+    return err(usageError('replay', `--kernel-version takes a version as uname -r prints it, e.g. 6.1.0-50-amd64 (got '${kernelVersion}')`));
+  }
+  const moduleStats = stringOption(p, 'module-stats');
   const wrappers = listOption(p, 'wrapper');
   const src = stringOption(p, 'src');
   if (wrappers.length > 0 && src === undefined) return err(usageError('replay', '--wrapper only applies with --src DIR'));
@@ -196,6 +217,10 @@ function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {
     scan: { wrappers, kernelDirectory, cache: !noCache },
     ...(traceFormat !== undefined && { traceFormat: traceFormat as TraceFormat }),
     ...(dupsWindow.value !== undefined && { dupsWindow: dupsWindow.value }),
+    kernelModel: kernelModel.value,
+    ...(kernelVersion !== undefined && { kernelVersion }),
+    compareModels: p.values['compare-models'] === true,
+    ...(moduleStats !== undefined && { moduleStats }),
     format: format.value,
     labels,
     ...(output !== undefined && { output }),

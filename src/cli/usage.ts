@@ -5,7 +5,7 @@ export const GLOBAL_USAGE = `Usage: autoload-lens <command> [options]
 Linux module autoloading, from the trace and from the source.
 
 Commands:
-  replay TRACE      replay a module_request trace through kmod and dups.c and report the findings
+  replay TRACE      replay a module_request trace through a model of kmod and report the findings
   resolve NAME...   resolve module names and aliases as 'modprobe -R' does
   scan DIR          index the request_module call sites, wrappers and MODULE_ALIAS lines of a tree
 
@@ -31,6 +31,7 @@ Options:
   --modules DIR           module metadata of the traced kernel: the directory holding modules.alias,
                           modules.dep, ... (or a lib/modules/VERSION root)
   --loaded FILE           lsmod or /proc/modules output, to estimate what duplicates cost in memory
+                          (the .ko files in the --modules directory are used first when present)
   --src DIR               C source tree: link trace call sites to source lines and check the names
                           against its MODULE_ALIAS declarations
   --wrapper NAME          with --src: also treat function or macro NAME as a request_module wrapper
@@ -40,6 +41,14 @@ Options:
   --trace-format F        ftrace | trace-cmd | perf | dmesg (default: detected from the content)
   --dups-window SECONDS   how long dups.c keeps a name after its first request completes
                           (default 60)
+  --kernel-model M        auto | 2.1 | 2.6 | modern | dups: whose autoloader the requests run
+                          through, for each request's returnValue and modprobeRan (default auto:
+                          by the kernel version; dups only when the log shows module-autoload:)
+  --kernel-version V      the traced kernel's version (uname -r), when the --modules path does not
+                          say it (lib/modules/VERSION)
+  --compare-models        also run every other model: the "Kernel models" table
+  --module-stats FILE     a copy of /sys/kernel/debug/modules/stats (CONFIG_MODULE_STATS, 6.4+): the
+                          kernel's failed duplicate loads beside the trace's, module by module
   --format F              text | json | jsonl | sarif (default text); jsonl: one JSON record per
                           line (run, request, finding, summary), to load many boots into one table
   --label KEY=VALUE       with --format jsonl: copied into every record's labels (repeatable), e.g.

@@ -4,6 +4,8 @@
  * no output needs the whole report in memory; `Report` is the same report collected, for the editor.
  */
 import type { TraceFormat, TraceWarning } from './events';
+import type { KernelFigures } from './kernel/figures';
+import type { ReturnBasis } from './kernel/model';
 import type { Resolution } from './resolution';
 import type { RuleId, Severity } from './rules/catalog';
 import type { CallSiteLinkKind, KernelDirectoryInfo, LinkedLocation, NameOrigin, SourceLocation } from './sourceIndex';
@@ -44,6 +46,16 @@ export interface RequestRecord {
   loadedModules: string[];
   /** Time the request completed (the provider's module_load, or the request itself). */
   completedAt: number;
+  /**
+   * What the caller would have received under the report's kernel model: 0, a negative errno (-62 -ETIME, -12
+   * -ENOMEM), modprobe's exit status as the kernel returns it (256 for exit status 1), or null when the trace cannot
+   * tell.
+   */
+  returnValue: number | null;
+  /** How `returnValue` is known (kernel/model.ts), null with it. */
+  returnBasis: ReturnBasis | null;
+  /** Whether modprobe would have run for this request's name under the report's kernel model. */
+  modprobeRan: boolean;
 }
 
 export interface Finding {
@@ -66,6 +78,8 @@ export interface ReportSummary {
   loads: number;
   frees: number;
   distinctNames: number;
+  /** The kernel model the requests' return values are under (kernel/model.ts). */
+  kernelModel: string;
   /** Count of findings per rule id. */
   findings: Record<RuleId, number>;
 }
@@ -95,7 +109,7 @@ export interface ReportHead {
   sourceRoot: string | null;
   /** The kernel directory the source scan read macros from (present with a source index). */
   kernelDirectory: KernelDirectoryInfo | null;
-  /** The kernel behaviour the replay modelled (see replay/index.ts). */
+  /** The kernel model the replay runs the requests through (kernel/model.ts: 2.1 | 2.6 | modern | dups). */
   kernelModel: string;
 }
 
@@ -103,6 +117,8 @@ export interface ReportHead {
 export interface ReportTail {
   trace: TraceFacts | null;
   summary: ReportSummary;
+  /** The kernel model, why, what each model compared would have done, what duplicates cost, the kernel's stats. */
+  kernel: KernelFigures | null;
 }
 
 /**
@@ -127,6 +143,7 @@ export interface Report {
   kernelDirectory: KernelDirectoryInfo | null;
   kernelModel: string;
   summary: ReportSummary;
+  kernel: KernelFigures | null;
   requests: RequestRecord[];
   findings: Finding[];
 }
@@ -167,6 +184,7 @@ export class ReportCollector implements ReportSink {
       kernelDirectory: head.kernelDirectory,
       kernelModel: head.kernelModel,
       summary: tail.summary,
+      kernel: tail.kernel,
       requests: this.requests,
       findings: this.findings,
     };
@@ -189,5 +207,5 @@ export function playReport(report: Report, sink: ReportSink): void {
     sink.request(r);
   }
   for (const f of report.findings) sink.finding(f, byIndex);
-  sink.end({ trace: report.trace, summary: report.summary });
+  sink.end({ trace: report.trace, summary: report.summary, kernel: report.kernel });
 }

@@ -4,6 +4,8 @@
  * element, and what is known only at the end last. A replay's findings close while its requests are still being
  * written, so they wait in a Spool until `requests` is closed.
  */
+import type { KernelFigures } from '../kernel/figures';
+import type { FinitCost } from '../kernel/finitRaces';
 import type { Finding, ReportHead, ReportSink, ReportSummary, ReportTail, RequestRecord } from '../report';
 import { RULE_IDS, type RuleId } from '../rules/catalog';
 import { shapeText } from '../nameShape';
@@ -48,6 +50,7 @@ export class ReplayJson implements ReportSink {
     this.json.end();
     this.json.field('trace', traceJson(tail.trace));
     this.json.field('summary', summaryJson(tail.summary));
+    this.json.field('kernel', kernelJson(tail.kernel));
     this.json.end();
   }
 }
@@ -68,7 +71,56 @@ export function traceJson(t: ReportTail['trace']): unknown {
 
 /** The replay summary as JSON, JSON Lines and SARIF print it, with a count for every rule. */
 export function summaryJson(s: ReportSummary): Record<string, unknown> {
-  return { requests: s.requests, loads: s.loads, frees: s.frees, distinctNames: s.distinctNames, findings: ruleCounts(s.findings) };
+  return {
+    requests: s.requests,
+    loads: s.loads,
+    frees: s.frees,
+    distinctNames: s.distinctNames,
+    kernelModel: s.kernelModel,
+    findings: ruleCounts(s.findings),
+  };
+}
+
+function finitJson(c: FinitCost): Record<string, unknown> {
+  return { duplicates: c.duplicates, vmallocBytes: c.vmallocBytes, withoutSize: c.withoutSize, compressedSizes: c.compressedSizes };
+}
+
+/** The kernel model, what each model run would have done, and the kernel's module stats beside the trace. */
+export function kernelJson(k: KernelFigures | null): Record<string, unknown> | null {
+  if (k === null) return null;
+  const stats = k.moduleStats;
+  return {
+    model: k.model,
+    basis: k.basis,
+    version: k.version,
+    idempotentLoads: k.idempotentLoads,
+    models: k.models.map((t) => ({
+      model: t.model,
+      requests: t.requests,
+      modprobeRuns: t.modprobeRuns,
+      failed: t.failed,
+      zeroWithoutModule: t.zeroWithoutModule,
+      unknownReturns: t.unknownReturns,
+      waited: t.waited,
+      namesLost: t.namesLost,
+      finit: finitJson(t.finit),
+    })),
+    moduleStats: stats && {
+      file: stats.file,
+      counters: { ...stats.counters },
+      tableCut: stats.tableCut,
+      versionNote: stats.versionNote,
+      trace: finitJson(stats.trace),
+      modules: stats.modules.map((m) => ({
+        module: m.module,
+        size: m.size && { bytes: m.size.bytes, compressed: m.size.compressed, from: m.size.from },
+        stats: m.stats && { count: m.stats.count, reason: m.stats.reason, vmallocBytes: m.stats.vmallocBytes },
+        trace: m.trace && { groups: m.trace.groups, duplicates: m.trace.duplicates, finitDuplicates: m.trace.finitDuplicates, vmallocBytes: m.trace.vmallocBytes },
+        verdict: m.verdict,
+        why: m.why,
+      })),
+    },
+  };
 }
 
 /** One entry per rule, in catalog order, zero when the rule found nothing. */

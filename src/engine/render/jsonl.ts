@@ -5,7 +5,7 @@
  * id, ...), so the files of many boots load into one table (DuckDB's read_json_auto, ClickHouse, BigQuery).
  */
 import type { Finding, ReportHead, ReportSink, ReportTail, RequestRecord } from '../report';
-import { findingJson, summaryJson, traceJson } from './json';
+import { findingJson, kernelJson, summaryJson, traceJson } from './json';
 import type { Emit } from './jsonWriter';
 
 export class ReplayJsonLines implements ReportSink {
@@ -39,8 +39,8 @@ export class ReplayJsonLines implements ReportSink {
     this.record('finding', findingJson(finding));
   }
 
-  /** The summary's counts under `summary` (a finding's `requests` is a list, the summary's a count). */
+  /** The summary's counts under `summary` (a finding's `requests` is a list, the summary's a count), the kernel model's figures. */
   end(tail: ReportTail): void {
-    this.record('summary', { trace: traceJson(tail.trace), summary: summaryJson(tail.summary) });
+    this.record('summary', { trace: traceJson(tail.trace), summary: summaryJson(tail.summary), kernel: kernelJson(tail.kernel) });
   }
 }

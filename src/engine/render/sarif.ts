@@ -9,7 +9,7 @@ import type { Finding, ReportHead, ReportSink, ReportTail, RequestRecord } from 
 import { RULE_IDS, RULES, type RuleId, type Severity } from '../rules/catalog';
 import type { SourceFinding, SourceIndex, SourceLocation } from '../sourceIndex';
 import { TOOL_NAME, TOOL_VERSION } from '../tool';
-import { summaryJson } from './json';
+import { kernelJson, summaryJson } from './json';
 import { JsonWriter, type Emit } from './jsonWriter';
 import { scanSummary } from './scanSummary';
 
@@ -150,7 +150,7 @@ export class ReplaySarif implements ReportSink {
   }
 
   end(tail: ReportTail): void {
-    endLog(this.json, { summary: summaryJson(tail.summary) });
+    endLog(this.json, { summary: summaryJson(tail.summary), kernel: kernelJson(tail.kernel) });
   }
 }
 

@@ -5,6 +5,7 @@
  * memory, starts with its summary.
  */
 import { describeKernelDirectory } from './kernelDirectory';
+import { kernelLines } from './kernelText';
 import type { Finding, ReportHead, ReportSink, ReportTail, RequestRecord } from '../report';
 import { RULE_IDS, RULES, type RuleId, type Severity } from '../rules/catalog';
 import type { SourceFinding, SourceIndex } from '../sourceIndex';
@@ -104,6 +105,7 @@ export class ReplayText implements ReportSink {
       const byIndex = new Map(this.nowait.map((r) => [r.index, r]));
       append(out, requestTable(this.nowait, this.nowaitCount, byIndex, style, width, this.maxRows));
     }
+    if (tail.kernel) append(out, kernelLines(tail.kernel, style, width));
     append(out, traceWarnings(tail, style, this.opts.maxWarnings ?? 20, width));
     append(out, this.summary(tail));
     this.lines(out);

@@ -3,12 +3,19 @@
  * optionally, a source index. The report is streamed to a ReportSink as it becomes known (requests in trace order
  * once complete, findings once they close), so nothing of it is retained; or collected into a Report.
  */
-import type { TraceFormat, TraceReadSummary } from '../events';
+import type { TraceEvent, TraceFormat, TraceReadSummary } from '../events';
+import { chooseKernelModel, hasIdempotentLoads, parseKernelVersion, type KernelVersion } from '../kernel/eras';
+import type { KernelFigures } from '../kernel/figures';
+import { KernelModels } from '../kernel/kernelModels';
+import type { KernelModelChoice } from '../kernel/model';
+import { readModuleStats, type ModuleStats } from '../kernel/moduleStats';
+import { ModuleSizes, type LoadedModuleSizes } from '../kernel/moduleSizes';
+import { compareModuleStats, DuplicateGroupsByModule } from '../kernel/statsComparison';
 import { openModuleDb, readLoadedModules, type ModuleDb } from '../modules';
 import { ReportCollector, type Report, type ReportHead, type ReportSink, type ReportTail, type RequestRecord } from '../report';
-import { ok, type Result } from '../result';
+import { err, ok, type Result } from '../result';
 import { RULE_IDS } from '../rules/catalog';
-import { duplicateRequestFinding, FoldedDuplicates, MAX_DUPLICATE_GROUPS_PER_NAME, type ModuleSizes } from '../rules/duplicateRequest';
+import { duplicateRequestFinding, FoldedDuplicates, MAX_DUPLICATE_GROUPS_PER_NAME, type DuplicateCosts } from '../rules/duplicateRequest';
 import type { RecordedFinding } from '../rules/findingText';
 import { KernelLogRule } from '../rules/kernelLog';
 import { ThrottledRequestRule } from '../rules/throttledRequest';
@@ -24,11 +31,6 @@ import { Replayer } from './replayer';
 export const DEFAULT_DUPS_WINDOW_SECONDS = 60;
 /** A request whose provider has not loaded this long after it is taken to have loaded nothing. */
 export const DEFAULT_SETTLE_SECONDS = 10;
-/**
- * The kernel behaviour the replay models, as the reports name it: today's __request_module (50 kmod slots, a 5 s
- * wait, then -ETIME) with the duplicate tracking of kernel/module/dups.c.
- */
-export const KERNEL_MODEL = 'kmod+dups.c';
 
 export interface ReplayOptions {
   tracePath: string;
@@ -41,6 +43,14 @@ export interface ReplayOptions {
   source?: SourceIndex;
   dupsWindowSeconds?: number;
   settleSeconds?: number;
+  /** The kernel model the requests run through (default `auto`: kernel/eras.ts). */
+  kernelModel?: KernelModelChoice;
+  /** The traced kernel's version (`uname -r`), for `auto` and the costs; else the modules directory's path says it. */
+  kernelVersion?: string;
+  /** Also run every other kernel model, for the compare-models table. */
+  compareModels?: boolean;
+  /** A copy of /sys/kernel/debug/modules/stats from the traced boot, to set beside the trace's duplicates. */
+  moduleStatsPath?: string;
   signal?: AbortSignal;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Awaited after each chunk of the trace: a sink that writes holds the replay there until its output caught up. */
@@ -49,15 +59,18 @@ export interface ReplayOptions {
 
 export interface ReplayInputs {
   modules: ModuleDb | null;
-  loaded: ModuleSizes | null;
+  loaded: LoadedModuleSizes | null;
+  moduleStats: ModuleStats | null;
 }
 
 /** Replays a trace file into `sink`; returns the tail it ended the report with. */
 export async function streamReplay(opts: ReplayOptions, sink: ReportSink): Promise<Result<ReportTail>> {
   const inputs = await openInputs(opts);
   if (!inputs.ok) return inputs;
-  const session = new ReplaySession(opts, inputs.value, sink);
-  const read = await readTraceFile(opts.tracePath, (e) => session.replayer.push(e), {
+  const version = kernelVersionOf(opts.kernelVersion, inputs.value.modules);
+  if (!version.ok) return version;
+  const session = new ReplaySession(opts, inputs.value, version.value, sink);
+  const read = await readTraceFile(opts.tracePath, (e) => session.push(e), {
     ...(opts.traceFormat && { format: opts.traceFormat }),
     ...(opts.signal && { signal: opts.signal }),
     ...(opts.onProgress && { onProgress: opts.onProgress }),
@@ -77,37 +90,65 @@ export async function replayTrace(opts: ReplayOptions): Promise<Result<Report>> 
 /** Replays text already in memory (an editor buffer), with metadata the caller has opened. */
 export function replayText(
   text: string,
-  opts: Omit<ReplayOptions, 'tracePath' | 'onProgress' | 'signal' | 'drain' | 'modulesDir' | 'moduleDb' | 'loadedPath'> & { file: string } & Partial<ReplayInputs>,
+  opts: Omit<ReplayOptions, 'tracePath' | 'onProgress' | 'signal' | 'drain' | 'modulesDir' | 'moduleDb' | 'loadedPath' | 'moduleStatsPath'> & { file: string } & Partial<ReplayInputs>,
 ): Result<Report> {
   const collector = new ReportCollector();
-  const session = new ReplaySession({ ...opts, tracePath: opts.file }, { modules: opts.modules ?? null, loaded: opts.loaded ?? null }, collector);
-  const read = readTraceText(text, (e) => session.replayer.push(e), { file: opts.file, ...(opts.traceFormat && { format: opts.traceFormat }) });
+  const inputs = { modules: opts.modules ?? null, loaded: opts.loaded ?? null, moduleStats: opts.moduleStats ?? null };
+  const version = kernelVersionOf(opts.kernelVersion, inputs.modules);
+  if (!version.ok) return version;
+  const session = new ReplaySession({ ...opts, tracePath: opts.file }, inputs, version.value, collector);
+  const read = readTraceText(text, (e) => session.push(e), { file: opts.file, ...(opts.traceFormat && { format: opts.traceFormat }) });
   if (!read.ok) return read;
   session.end(read.value);
   return ok(collector.report());
 }
 
-/** Opens the modules directory and the loaded-modules file named in the options. */
-export async function openInputs(opts: Pick<ReplayOptions, 'modulesDir' | 'moduleDb' | 'loadedPath'>): Promise<Result<ReplayInputs>> {
+/** Opens the modules directory, the loaded-modules file and the module stats named in the options. */
+export async function openInputs(opts: Pick<ReplayOptions, 'modulesDir' | 'moduleDb' | 'loadedPath' | 'moduleStatsPath'>): Promise<Result<ReplayInputs>> {
   let modules: ModuleDb | null = opts.moduleDb ?? null;
   if (modules === null && opts.modulesDir !== undefined) {
     const db = await openModuleDb(opts.modulesDir);
     if (!db.ok) return db;
     modules = db.value;
   }
-  let loaded: ModuleSizes | null = null;
+  let loaded: LoadedModuleSizes | null = null;
   if (opts.loadedPath !== undefined) {
     const sizes = await readLoadedModules(opts.loadedPath);
     if (!sizes.ok) return sizes;
     loaded = { sizes: sizes.value, source: opts.loadedPath };
   }
-  return ok({ modules, loaded });
+  let moduleStats: ModuleStats | null = null;
+  if (opts.moduleStatsPath !== undefined) {
+    const stats = await readModuleStats(opts.moduleStatsPath);
+    if (!stats.ok) return stats;
+    moduleStats = stats.value;
+  }
+  return ok({ modules, loaded, moduleStats });
+}
+
+interface GivenVersion {
+  version: KernelVersion;
+  /** Where it came from, for the report. */
+  from: string;
+}
+
+/** The traced kernel's version: as given, else from the modules directory's path (`lib/modules/VERSION`), else null. */
+function kernelVersionOf(given: string | undefined, modules: ModuleDb | null): Result<GivenVersion | null> {
+  if (given !== undefined) {
+    const version = parseKernelVersion(given);
+    if (version === null) {
+      return err({ code: 'bad-kernel-version', message: `'${given}' is not a kernel version`, hint: 'give it as uname -r prints it, e.g. 6.1.0-50-amd64' });
+    }
+    return ok({ version, from: '--kernel-version' });
+  }
+  const version = modules?.version == null ? null : parseKernelVersion(modules.version);
+  return ok(version && { version, from: 'modules directory' });
 }
 
 /**
- * One replay: the replayer wired to the rules and to the sink. Requests go out in trace order as they complete;
- * duplicate groups as they close (in the order of their first requests); what the other rules collect per name or
- * call site goes out at the end, rule by rule.
+ * One replay: the replayer wired to the rules, the kernel model and the sink. Requests go out in trace order as they
+ * complete, each with the kernel model's verdict; duplicate groups as they close (in the order of their first
+ * requests); what the other rules collect per name or call site goes out at the end, rule by rule.
  */
 class ReplaySession {
   readonly replayer: Replayer;
@@ -115,17 +156,31 @@ class ReplaySession {
   private readonly foldedDuplicates = new FoldedDuplicates();
   private readonly undocumented: UndocumentedAliasRule;
   private readonly zeroReturn: UncheckedZeroReturnRule;
-  private readonly throttled = new ThrottledRequestRule();
   private readonly kernelLog = new KernelLogRule();
   private readonly findingCounts = Object.fromEntries(RULE_IDS.map((id) => [id, 0])) as ReportTail['summary']['findings'];
+  private readonly costs: DuplicateCosts;
+  /** With module stats: the trace's duplicate groups per module, to set beside the kernel's rows. */
+  private readonly groupsByModule: DuplicateGroupsByModule | null;
+  /** Whether the trace's kernel log showed dups.c's `module-autoload:` lines before the first request (auto's cue). */
+  private dupsLines = false;
+  /** The kernel model and the rule that reports its limits, from the first request on (see `push`). */
+  private model: { models: KernelModels; throttled: ThrottledRequestRule; basis: string } | null = null;
 
-  constructor(opts: ReplayOptions, inputs: ReplayInputs, private readonly sink: ReportSink) {
+  constructor(
+    private readonly opts: ReplayOptions,
+    private readonly inputs: ReplayInputs,
+    private readonly version: GivenVersion | null,
+    private readonly sink: ReportSink,
+  ) {
     const index = opts.source ?? null;
     const modules = inputs.modules;
     this.undocumented = new UndocumentedAliasRule(index);
     this.zeroReturn = new UncheckedZeroReturnRule(index && index.findings);
+    this.costs = { sizes: new ModuleSizes(inputs.loaded, modules), idempotentLoads: hasIdempotentLoads(version && version.version) };
+    this.groupsByModule = inputs.moduleStats && new DuplicateGroupsByModule();
     const inOrder = new InTraceOrder((record, anchor) => {
-      this.throttled.add(record, anchor);
+      const { models, throttled } = this.model!;
+      throttled.add(record, anchor, models.decide(record, anchor));
       sink.request(record);
     });
     this.replayer = new Replayer({
@@ -143,20 +198,48 @@ class ReplaySession {
         if (group.repeats.length === 0) return;
         const shown = this.dupGroupsByName.get(group.name) ?? 0;
         this.dupGroupsByName.set(group.name, shown + 1);
-        if (shown < MAX_DUPLICATE_GROUPS_PER_NAME) this.emit(duplicateRequestFinding(group, inputs.loaded));
+        if (shown < MAX_DUPLICATE_GROUPS_PER_NAME) this.emit(duplicateRequestFinding(group, this.costs));
         else this.foldedDuplicates.add(group);
+        this.groupsByModule?.add(group.first.record.resolution.modules, group.repeats.length);
       },
       onLogEvent: (e) => this.kernelLog.add(e),
     });
+  }
+
+  /**
+   * The report begins at the first request, once `auto` has seen the kernel log lines before it (a kernel log holds
+   * no requests, so its model is chosen at its end); nothing is reported before a request.
+   */
+  push(e: TraceEvent): void {
+    if (e.kind === 'module_request') {
+      if (this.model === null) this.begin();
+    } else if (e.kind === 'log_duplicate') {
+      this.dupsLines = true;
+    }
+    this.replayer.push(e);
+  }
+
+  private begin(): void {
+    const { opts, inputs } = this;
+    const choice = chooseKernelModel(opts.kernelModel ?? 'auto', this.version, this.dupsLines);
+    const models = new KernelModels({
+      chosen: choice.model,
+      compare: opts.compareModels === true,
+      sizes: this.costs.sizes,
+      finitByModule: inputs.moduleStats !== null,
+      // The 2.1 model returns 0 to every request: those that got it with nothing loaded are a finding.
+      ...(choice.model === '2.1' && { onZeroWithoutModule: (r: RequestRecord, anchor: RequestRecord | null) => this.zeroReturn.addZeroWithoutModule(r, anchor) }),
+    });
+    this.model = { models, throttled: new ThrottledRequestRule(choice.model), basis: choice.basis };
     const head: ReportHead = {
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
       traceFile: opts.tracePath,
       modulesDir: inputs.modules?.dir ?? null,
       sourceRoot: opts.source?.root ?? null,
       kernelDirectory: opts.source?.kernelDirectory ?? null,
-      kernelModel: KERNEL_MODEL,
+      kernelModel: choice.model,
     };
-    sink.begin(head);
+    this.sink.begin(head);
   }
 
   private emit({ finding, records }: RecordedFinding): void {
@@ -168,16 +251,29 @@ class ReplaySession {
 
   /** The trace has been read: the rest of the findings, in rule order (as the text report groups them), then the tail. */
   end(read: TraceReadSummary): ReportTail {
+    if (this.model === null) this.begin();
+    const { models, throttled, basis } = this.model!;
     this.replayer.finish();
+    models.finish();
     const rest = [
       ...this.foldedDuplicates.findings(MAX_DUPLICATE_GROUPS_PER_NAME),
       ...this.undocumented.findings(),
       ...this.zeroReturn.findings(),
-      ...this.throttled.findings(),
+      ...throttled.findings(),
       ...this.kernelLog.findings(),
     ];
     const rank = (f: RecordedFinding) => RULE_IDS.indexOf(f.finding.rule);
     for (const f of rest.sort((a, b) => rank(a) - rank(b))) this.emit(f);
+    const tallies = models.tallies();
+    const stats = this.inputs.moduleStats;
+    const kernel: KernelFigures = {
+      model: models.chosen,
+      basis,
+      version: this.version && this.version.version.text,
+      idempotentLoads: this.costs.idempotentLoads,
+      models: tallies,
+      moduleStats: stats && compareModuleStats(stats, this.groupsByModule!, models.finitByModule()!, tallies[0]!.finit, this.costs.sizes, this.version && this.version.version),
+    };
     const tail: ReportTail = {
       trace: {
         file: read.file,
@@ -193,8 +289,10 @@ class ReplaySession {
         loads: this.replayer.loads,
         frees: this.replayer.frees,
         distinctNames: this.replayer.distinctNames,
+        kernelModel: models.chosen,
         findings: this.findingCounts,
       },
+      kernel,
     };
     this.sink.end(tail);
     return tail;

@@ -8,7 +8,7 @@ import type { Outcome, RequestRecord } from '../report';
 import { modnameNormalize } from '../modules/names';
 import type { ModuleResolver, Resolution } from '../resolution';
 import type { CallSiteLinker } from '../callSiteLinker';
-import { DupsModel, type DupsGroup, type DupsSlot } from './dupsModel';
+import { DupsModel, type DupsGroup, type DupsSlot } from '../kernel/dupsModel';
 import type { ModuleState, RequestState } from './requestState';
 
 export interface ReplayerOptions {
@@ -158,6 +158,9 @@ export class Replayer {
       duplicateOf: null,
       loadedModules: NOTHING_LOADED,
       completedAt: event.time,
+      returnValue: null,
+      returnBasis: null,
+      modprobeRan: false,
     };
     const state: RequestState = { record, info, awaiting: AWAITING_NOTHING, pending: true, anchor: null, staleAnchor: false };
 

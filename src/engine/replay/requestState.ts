@@ -1,5 +1,5 @@
 import type { RequestRecord } from '../report';
-import type { DupsSlot } from './dupsModel';
+import type { DupsSlot } from '../kernel/dupsModel';
 
 /** A request being replayed: its record plus the replay's working state. */
 export interface RequestState {

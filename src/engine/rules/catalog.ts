@@ -67,7 +67,7 @@ const CATALOG = [
     id: 'throttled-request',
     title: 'Throttled module request',
     description:
-      'Replayed against the 50 concurrent kmod slots, the request would have waited for a slot or failed with -ETIME after 5 s; in a kernel log, the kernel said so itself (kmod busy: -ETIME; on 2.6-era kernels, "runaway loop": -ENOMEM).',
+      'Replayed against the 50 concurrent kmod slots, the request would have waited for a slot or failed with -ETIME after 5 s (under the 2.6 kernel model: failed at once with -ENOMEM; under 2.1: its name never reached modprobe); in a kernel log, the kernel said so itself (kmod busy: -ETIME; on 2.6-era kernels, "runaway loop": -ENOMEM).',
     help:
       'More than 50 module requests were in flight at once. Reduce the fan-out (coalesce requests, load the modules ' +
       'ahead of time) so no request waits for a kmod slot or fails with -ETIME.',

@@ -1,20 +1,21 @@
 /** `duplicate-request`: a dups.c group (or a nowait-first repeat group) turned into a finding. */
 import type { Finding, RequestRecord } from '../report';
-import { modnameNormalize } from '../modules/names';
-import type { DupsGroup } from '../replay/dupsModel';
+import type { DupsGroup } from '../kernel/dupsModel';
+import type { ModuleSize, ModuleSizes } from '../kernel/moduleSizes';
 import type { RequestState } from '../replay/requestState';
 import { callSiteText, certainLocation, plural, RequestList, thousands, who, type RecordedFinding } from './findingText';
 
-export interface ModuleSizes {
-  sizes: Map<string, number>;
-  /** Where the sizes came from, for the message (`proc-modules.txt`). */
-  source: string;
+/** What a racing duplicate costs on the traced kernel: module sizes, and whether its loads are idempotent (6.5+). */
+export interface DuplicateCosts {
+  sizes: ModuleSizes;
+  /** Null when the kernel version is unknown. */
+  idempotentLoads: boolean | null;
 }
 
 /** Past this many groups for one name (a long trace repeating itself), further groups fold into one finding. */
 export const MAX_DUPLICATE_GROUPS_PER_NAME = 20;
 
-export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: ModuleSizes | null): RecordedFinding {
+export function duplicateRequestFinding(group: DupsGroup<RequestState>, costs: DuplicateCosts): RecordedFinding {
   const first = group.first.record;
   const repeats = group.repeats.map((s) => s.record);
   const all = [first, ...repeats];
@@ -37,11 +38,14 @@ export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: M
   }
   // Only duplicates made while the anchor's modprobe was still loading race it into finit_module().
   const racing = first.outcome === 'loaded' ? repeats.filter((r) => r.time < first.completedAt).length : 0;
-  const memory = sizes && racing > 0 ? duplicateMemory(first, racing, sizes) : null;
-  if (memory) {
+  const memory = racing > 0 ? duplicateMemory(first, racing, costs.sizes) : null;
+  const upTo = memory && `up to ${thousands(memory.bytes)} bytes (2 × ${racing} × ${thousands(memory.moduleBytes)}, sizes of ${memory.from})`;
+  if (racing > 0 && costs.idempotentLoads === true) {
     parts.push(
-      `${plural(racing, 'duplicate')} raced the anchor's load; each racing finit_module() can take up to twice the module size: up to ${thousands(memory.bytes)} bytes (2 × ${racing} × ${thousands(memory.moduleBytes)}, sizes of ${memory.modules.join(', ')} from ${sizes!.source}).`,
+      `${plural(racing, 'duplicate')} raced the anchor's load; on this kernel (6.5 and later) a finit_module() of a file being loaded waits for that load and shares its result: they cost modprobe runs, not memory${upTo ? ` (before 6.5: ${upTo})` : ''}.`,
     );
+  } else if (upTo) {
+    parts.push(`${plural(racing, 'duplicate')} raced the anchor's load; each racing finit_module() can take up to twice the module size: ${upTo}.`);
   }
 
   const finding: Finding = {
@@ -62,7 +66,14 @@ export function duplicateRequestFinding(group: DupsGroup<RequestState>, sizes: M
       racingDuplicates: racing,
       loadedModules: loaded,
       staleAnchorDuplicates: stale,
-      memoryEstimate: memory && { ...memory, basis: 'finit_module() may take up to 2x the module size per duplicate (kernel/module/dups.c)', sizesFrom: sizes!.source },
+      memoryEstimate: memory && {
+        modules: memory.modules,
+        moduleBytes: memory.moduleBytes,
+        bytes: memory.bytes,
+        basis: 'finit_module() may take up to 2x the module size per duplicate (kernel/module/dups.c)',
+        sizesFrom: memory.from,
+        idempotentLoads: costs.idempotentLoads,
+      },
     },
   };
   const anchors = [group.first, ...group.repeats].flatMap((s) => (s.anchor === null ? [] : [s.anchor]));
@@ -85,10 +96,23 @@ function nothingLoaded(anchor: RequestRecord): string {
 }
 
 function duplicateMemory(first: RequestRecord, duplicates: number, sizes: ModuleSizes) {
-  const modules = first.resolution.modules.filter((m) => sizes.sizes.has(modnameNormalize(m)));
-  if (modules.length === 0) return null;
-  const moduleBytes = modules.reduce((sum, m) => sum + sizes.sizes.get(modnameNormalize(m))!, 0);
-  return { modules, moduleBytes, bytes: 2 * duplicates * moduleBytes };
+  const known = first.resolution.modules.flatMap((m) => {
+    const size = sizes.size(m);
+    return size === null ? [] : [{ module: m, size }];
+  });
+  if (known.length === 0) return null;
+  const moduleBytes = known.reduce((sum, k) => sum + k.size.bytes, 0);
+  return { modules: known.map((k) => k.module), moduleBytes, bytes: 2 * duplicates * moduleBytes, from: sizesText(known) };
+}
+
+/** `hfs from proc-modules.txt`, `a, b from kernel/x/a.ko.xz (compressed)`: the modules grouped by where their size came from. */
+function sizesText(known: Array<{ module: string; size: ModuleSize }>): string {
+  const bySource = new Map<string, string[]>();
+  for (const { module, size } of known) {
+    const source = size.compressed ? `${size.from} (compressed)` : size.from;
+    bySource.set(source, [...(bySource.get(source) ?? []), module]);
+  }
+  return [...bySource].map(([source, modules]) => `${modules.join(', ')} from ${source}`).join('; ');
 }
 
 /** Duplicate groups beyond MAX_DUPLICATE_GROUPS_PER_NAME, counted per name. */

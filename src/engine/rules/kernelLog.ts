@@ -4,11 +4,9 @@
  */
 import type { KernelLogEvent } from '../events';
 import type { Finding } from '../report';
+import { RUNAWAY_LOOP_LINES_PRINTED } from '../kernel/slotModels';
 import type { RuleId, Severity } from './catalog';
 import { plural, type RecordedFinding } from './findingText';
-
-/** 2.6-era kmod.c prints the runaway-loop line only while `kmod_loop_msg++ < 5`: five times a boot at most. */
-const RUNAWAY_LOOP_LINES_PRINTED = 5;
 
 const RULE_OF: Record<KernelLogEvent['kind'], { rule: RuleId; severity: Severity; says: string }> = {
   log_duplicate: { rule: 'duplicate-request', severity: 'warning', says: 'the kernel reported a duplicate request (dups.c)' },

@@ -2,6 +2,7 @@
  * `unchecked-zero-return`, runtime half: requests that modprobe answers with 0 (the name resolves) while nothing
  * new loads — the module was already in, or is built in. Grouped by call site, which is where the static half
  * (call sites that take 0 as "loaded") joins: a static finding at the linked source line makes it a warning.
+ * Under the 2.1 kernel model, which returns 0 to every request, also the requests that get 0 with nothing loaded.
  */
 import type { RequestRecord } from '../report';
 import type { SourceFinding } from '../sourceIndex';
@@ -18,6 +19,8 @@ export class UncheckedZeroReturnRule {
   /** The stats of each call-site object seen: the replay shares one object per call site, whose text is then built once. */
   private readonly statsOfSite = new Map<RequestRecord['callSite'], SiteStats>();
   private readonly staticByLocation: Map<string, SourceFinding>;
+  /** 2.1: requests that return 0 while nothing answers their name. */
+  private readonly zeroWithoutModule = new RequestList();
 
   constructor(staticFindings: SourceFinding[] | null) {
     this.staticByLocation = new Map(
@@ -40,8 +43,27 @@ export class UncheckedZeroReturnRule {
     if (!s.names.has(r.name)) s.names.set(r.name, r.outcome === 'builtin' ? 'built in' : `${r.resolution.modules.join(', ')} already loaded`);
   }
 
+  /** A request the 2.1 model answers with 0 while nothing answers its name (kernel/oneThread.ts). */
+  addZeroWithoutModule(r: RequestRecord, anchor: RequestRecord | null): void {
+    this.zeroWithoutModule.add(r, anchor);
+  }
+
   findings(): RecordedFinding[] {
     const out: RecordedFinding[] = [];
+    const n = this.zeroWithoutModule.count;
+    if (n > 0) {
+      out.push(this.zeroWithoutModule.finding({
+        rule: 'unchecked-zero-return',
+        severity: 'warning',
+        message:
+          `${plural(n, 'request')} would have returned 0 with nothing loaded for ${n === 1 ? 'its' : 'their'} name: the ` +
+          '2.1 kmod returns 0 whatever happens (a caller woken by the next request returns before modprobe has finished; ' +
+          'a name that never reached modprobe loads nothing).',
+        name: null,
+        location: null,
+        evidence: { requestCount: n, kernelModel: '2.1' },
+      }));
+    }
     for (const [site, s] of this.sites) {
       const confirmed = (s.first.callSite?.locations ?? [])
         .map((l) => this.staticByLocation.get(`${l.file}:${l.line}`))

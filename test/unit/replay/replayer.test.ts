@@ -4,11 +4,13 @@ import type { ModuleLoadEvent, ModuleRequestEvent, TraceEvent } from '../../../s
 import type { RequestRecord } from '../../../src/engine/report';
 import { modnameNormalize } from '../../../src/engine/modules/names';
 import type { ModuleResolver, Resolution } from '../../../src/engine/resolution';
-import type { DupsGroup } from '../../../src/engine/replay/dupsModel';
+import type { DupsGroup } from '../../../src/engine/kernel/dupsModel';
 import { Replayer } from '../../../src/engine/replay/replayer';
 import type { RequestState } from '../../../src/engine/replay/requestState';
 import { InTraceOrder } from '../../../src/engine/replay/inTraceOrder';
 import { ThrottledRequestRule } from '../../../src/engine/rules/throttledRequest';
+import { KernelModels } from '../../../src/engine/kernel/kernelModels';
+import { ModuleSizes } from '../../../src/engine/kernel/moduleSizes';
 
 /** A resolver over a fixed table: alias → providers, plus built-ins. */
 function fakeResolver(aliases: Record<string, string[]>, builtins: string[] = []): ModuleResolver {
@@ -116,9 +118,10 @@ test('a wait=1 request has returned when its task does something else: no later 
 });
 
 function throttleEvidence(events: TraceEvent[], resolver: ModuleResolver) {
-  const rule = new ThrottledRequestRule();
+  const rule = new ThrottledRequestRule('modern');
+  const models = new KernelModels({ chosen: 'modern', compare: false, sizes: new ModuleSizes(null, null), finitByModule: false });
   // The replay finalises records out of trace order; the slots take them in it, as the replay session hands them on.
-  const inOrder = new InTraceOrder((r, anchor) => rule.add(r, anchor));
+  const inOrder = new InTraceOrder((r, anchor) => rule.add(r, anchor, models.decide(r, anchor)));
   for (const r of replay(events, resolver).records) inOrder.add(r, null);
   return rule.findings().map(({ finding: f }) => [f.severity, f.requests, f.evidence]);
 }

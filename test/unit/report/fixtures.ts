@@ -19,6 +19,9 @@ function request(p: Partial<RequestRecord> & Pick<RequestRecord, 'index' | 'line
     duplicateOf: p.duplicateOf ?? null,
     loadedModules: p.loadedModules ?? [],
     completedAt: p.completedAt ?? p.time,
+    returnValue: p.returnValue ?? null,
+    returnBasis: p.returnBasis ?? null,
+    modprobeRan: p.modprobeRan ?? true,
   };
 }
 
@@ -39,41 +42,45 @@ export function sampleReport(): Report {
     modulesDir: 'samples/boot-6.1-qemu/modules',
     sourceRoot: null,
     kernelDirectory: null,
-    kernelModel: 'kmod+dups.c',
+    kernelModel: 'dups',
     summary: {
       requests: 6,
       loads: 2,
       frees: 0,
       distinctNames: 4,
+      kernelModel: 'dups',
       findings: { 'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0 },
     },
+    kernel: null,
     requests: [
       request({
         index: 0, line: 70, time: 30.446016, task: 'mount', pid: 182, cpu: 1, name: 'fs-ext4',
         resolution: { kind: 'alias', modules: ['ext4'], patterns: ['fs-ext4'] }, outcome: 'loaded', loadedModules: ['ext4'],
-        completedAt: 30.61,
+        completedAt: 30.61, returnValue: 0, returnBasis: 'modprobe',
       }),
       request({
         index: 1, line: 582, time: 128.477235, task: 'ktrig.py', pid: 981, cpu: 1, name: 'fs-hfs',
-        resolution: hfs, outcome: 'loaded', loadedModules: ['hfs'], completedAt: 128.5,
+        resolution: hfs, outcome: 'loaded', loadedModules: ['hfs'], completedAt: 128.5, returnValue: 0, returnBasis: 'modprobe',
       }),
       request({
         index: 2, line: 583, time: 128.478863, task: 'ktrig.py', pid: 982, name: 'fs-hfs',
         resolution: hfs, outcome: 'loaded', loadedModules: ['hfs'], duplicateOf: 1, completedAt: 128.5,
+        returnValue: 0, returnBasis: 'anchor', modprobeRan: false,
       }),
       request({
         index: 3, line: 584, time: 128.481547, task: 'ktrig.py', pid: 983, name: 'fs-hfs',
         resolution: hfs, outcome: 'loaded', loadedModules: ['hfs'], duplicateOf: 1, completedAt: 128.5,
+        returnValue: 0, returnBasis: 'anchor', modprobeRan: false,
       }),
       request({
         index: 4, line: 600, time: 131.25, task: '(udev-worker)', pid: 121, cpu: 1, name: 'fs-nosuch',
-        callSite: { symbol: 'aarp_send_ddp', module: 'appletalk' }, resolution: { kind: 'none', modules: [], patterns: [] },
+        callSite: { symbol: 'aarp_send_ddp', module: 'appletalk' }, resolution: { kind: 'none', modules: [], patterns: [] }, returnValue: 256, returnBasis: 'modprobe',
       }),
       request({
         index: 5, line: 602, time: 132.5, task: 'kworker/1:2', pid: 77, cpu: 1, name: 'hdaudio:v1AF4\n0022', wait: false,
         callSite: { symbol: 'snd_hda_codec_configure', module: 'snd_hda_codec' },
         resolution: { kind: 'alias', modules: ['snd_hda_codec_generic'], patterns: ['hdaudio:v*r*a01*'] },
-        outcome: 'already-loaded',
+        outcome: 'already-loaded', returnValue: 0, returnBasis: 'kernel',
       }),
     ],
     // Grouped by rule, in catalog order, as a replay emits them.

@@ -8,13 +8,15 @@ test('replay JSON: schemaVersion 1, fixed top-level and summary fields, what is 
   const text = renderJson(sampleReport());
   assert.ok(text.endsWith('}\n'));
   const doc = JSON.parse(text);
-  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'modulesDir', 'sourceRoot', 'kernelDirectory', 'requests', 'findings', 'trace', 'summary']);
+  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'modulesDir', 'sourceRoot', 'kernelDirectory', 'requests', 'findings', 'trace', 'summary', 'kernel']);
   assert.equal(doc.schemaVersion, 1);
+  assert.equal(doc.kernel, null);
   assert.deepEqual(doc.summary, {
     requests: 6,
     loads: 2,
     frees: 0,
     distinctNames: 4,
+    kernelModel: 'dups',
     findings: { 'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0 },
   });
   assert.deepEqual(doc.trace, {
@@ -46,9 +48,13 @@ test('replay JSON: requests carry the fixed fields in a stable order', () => {
     duplicateOf: 1,
     loadedModules: ['hfs'],
     completedAt: 128.5,
+    returnValue: 0,
+    returnBasis: 'anchor',
+    modprobeRan: false,
   });
   assert.deepEqual(Object.keys(doc.requests[5]), [
     'index', 'line', 'time', 'task', 'pid', 'cpu', 'name', 'wait', 'callSite', 'resolution', 'outcome', 'duplicateOf', 'loadedModules', 'completedAt',
+    'returnValue', 'returnBasis', 'modprobeRan',
   ]);
   assert.equal(doc.requests[5].name, 'hdaudio:v1AF4\n0022');
   assert.equal(doc.requests[5].wait, false);
@@ -117,7 +123,7 @@ test('a finding that closes while requests are still coming is written after the
   // Nothing of the finding is out yet: `requests` is still open.
   assert.ok(!parts.join('').includes('duplicate-request'));
   json.request(r.requests[1]!);
-  json.end({ trace: r.trace, summary: r.summary });
+  json.end({ trace: r.trace, summary: r.summary, kernel: null });
   const doc = JSON.parse(parts.join(''));
   assert.deepEqual(doc.requests.map((q: { index: number }) => q.index), [0, 1]);
   assert.deepEqual(doc.findings.map((f: { rule: string }) => f.rule), ['duplicate-request']);

@@ -35,7 +35,7 @@ test('JSON Lines: a run record, one record per request and per finding, a summar
     trace: { file: 'samples/boot-6.1-qemu/trace.txt' },
     modulesDir: 'samples/boot-6.1-qemu/modules',
     sourceRoot: null,
-    kernelModel: 'kmod+dups.c',
+    kernelModel: 'dups',
   });
   assert.deepEqual(records.at(-1), {
     type: 'summary',
@@ -45,9 +45,10 @@ test('JSON Lines: a run record, one record per request and per finding, a summar
       warnings: [{ line: 7, message: 'module_request line without a name' }],
     },
     summary: {
-      requests: 6, loads: 2, frees: 0, distinctNames: 4,
+      requests: 6, loads: 2, frees: 0, distinctNames: 4, kernelModel: 'dups',
       findings: { 'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0 },
     },
+    kernel: null,
   });
 });
 
@@ -62,7 +63,7 @@ test('JSON Lines of the real boot: request and finding records are the JSON repo
   const strip = (type: string) => records.filter((x) => x['type'] === type).map(({ type: _t, labels: _l, ...rest }) => rest);
   assert.deepEqual(strip('request'), json.requests);
   assert.deepEqual(strip('finding'), json.findings);
-  assert.deepEqual(strip('summary'), [{ trace: json.trace, summary: json.summary }]);
+  assert.deepEqual(strip('summary'), [{ trace: json.trace, summary: json.summary, kernel: json.kernel }]);
 });
 
 test('--label needs KEY=VALUE and --format jsonl', () => {

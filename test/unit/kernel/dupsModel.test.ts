@@ -1,7 +1,7 @@
 /** The dups.c model on its own: which groups it reports, and in which order its window closes them. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DupsModel, type DupsGroup, type DupsSlot } from '../../../src/engine/replay/dupsModel';
+import { DupsModel, type DupsGroup, type DupsSlot } from '../../../src/engine/kernel/dupsModel';
 
 function slot(name: string): DupsSlot<string> {
   return { name, anchoredGroup: null, unanchoredGroup: null };
