@@ -40,6 +40,10 @@ export interface RequestRecord {
   outcome: Outcome;
   /** Index of the anchor request when this one is a duplicate under dups.c rules. */
   duplicateOf: number | null;
+  /** The module whose init was running in the requesting task (or the task it made its crypto test for), or null. */
+  initOf: string | null;
+  /** Index of the request on whose behalf this one was made, or null when userspace asked (chains/). */
+  causedBy: number | null;
   /** Modules whose module_load completed this request. */
   loadedModules: string[];
   /** Time the request completed (the provider's module_load, or the request itself). */
@@ -61,11 +65,33 @@ export interface Finding {
   evidence: Record<string, unknown>;
 }
 
+/**
+ * A request and every request made on its behalf, transitively (a module's init requesting more, crypto templates
+ * instantiated for it): only chains of at least two requests are reported.
+ */
+export interface Chain {
+  /** Index of the request that started it, made by userspace. */
+  root: number;
+  /** The root's name. */
+  name: string;
+  /** Indexes of its requests in trace order, the root first (at most 1,000; `requestCount` has the total). */
+  requests: number[];
+  requestCount: number;
+  /** Levels of requests below the root: 1 when the root's requests made none. */
+  depth: number;
+  /** From the root request to the chain's last module load (to its last request when it loaded nothing). */
+  seconds: number;
+  /** Modules loaded on the chain's behalf, dependencies included, in load order. */
+  modules: string[];
+}
+
 export interface ReportSummary {
   requests: number;
   loads: number;
   frees: number;
   distinctNames: number;
+  /** Request chains reported (`Chain`). */
+  chains: number;
   /** Count of findings per rule id. */
   findings: Record<RuleId, number>;
 }
@@ -107,13 +133,15 @@ export interface ReportTail {
 
 /**
  * A replay report in the order it is known: the head, each request once its outcome is known (in trace order),
- * each finding once it closes (with the records of its requests that are still at hand, and of their anchors), then
- * the tail. Findings come grouped by rule, rules in catalog order.
+ * each finding once it closes (with the records of its requests that are still at hand, and of their anchors), each
+ * request chain once complete (with the records of its requests), then the tail. Findings come grouped by rule,
+ * rules in catalog order; chains in the order they complete.
  */
 export interface ReportSink {
   begin(head: ReportHead): void;
   request(record: RequestRecord): void;
   finding(finding: Finding, requests: ReadonlyMap<number, RequestRecord>): void;
+  chain(chain: Chain, requests: ReadonlyMap<number, RequestRecord>): void;
   end(tail: ReportTail): void;
 }
 
@@ -129,6 +157,7 @@ export interface Report {
   summary: ReportSummary;
   requests: RequestRecord[];
   findings: Finding[];
+  chains: Chain[];
 }
 
 /** Collects a streamed report into a Report. */
@@ -137,6 +166,7 @@ export class ReportCollector implements ReportSink {
   private tail: ReportTail | null = null;
   private readonly requests: RequestRecord[] = [];
   private readonly findings: Finding[] = [];
+  private readonly chains: Chain[] = [];
 
   begin(head: ReportHead): void {
     this.head = head;
@@ -148,6 +178,10 @@ export class ReportCollector implements ReportSink {
 
   finding(finding: Finding): void {
     this.findings.push(finding);
+  }
+
+  chain(chain: Chain): void {
+    this.chains.push(chain);
   }
 
   end(tail: ReportTail): void {
@@ -169,6 +203,7 @@ export class ReportCollector implements ReportSink {
       summary: tail.summary,
       requests: this.requests,
       findings: this.findings,
+      chains: this.chains,
     };
   }
 }
@@ -188,6 +223,7 @@ export function playReport(report: Report, sink: ReportSink): void {
     byIndex.set(r.index, r);
     sink.request(r);
   }
+  for (const c of report.chains) sink.chain(c, byIndex);
   for (const f of report.findings) sink.finding(f, byIndex);
   sink.end({ trace: report.trace, summary: report.summary });
 }

@@ -3,6 +3,7 @@
  * optionally, a source index. The report is streamed to a ReportSink as it becomes known (requests in trace order
  * once complete, findings once they close), so nothing of it is retained; or collected into a Report.
  */
+import { ChainTracker } from '../chains/chainTracker';
 import type { TraceFormat, TraceReadSummary } from '../events';
 import { openModuleDb, readLoadedModules, type ModuleDb } from '../modules';
 import { ReportCollector, type Report, type ReportHead, type ReportSink, type ReportTail, type RequestRecord } from '../report';
@@ -11,6 +12,7 @@ import { RULE_IDS } from '../rules/catalog';
 import { duplicateRequestFinding, FoldedDuplicates, MAX_DUPLICATE_GROUPS_PER_NAME, type ModuleSizes } from '../rules/duplicateRequest';
 import type { RecordedFinding } from '../rules/findingText';
 import { KernelLogRule } from '../rules/kernelLog';
+import { RequestLoopRule } from '../rules/requestLoop';
 import { ThrottledRequestRule } from '../rules/throttledRequest';
 import { UncheckedZeroReturnRule } from '../rules/uncheckedZeroReturn';
 import { UndocumentedAliasRule } from '../rules/undocumentedAlias';
@@ -117,6 +119,8 @@ class ReplaySession {
   private readonly zeroReturn: UncheckedZeroReturnRule;
   private readonly throttled = new ThrottledRequestRule();
   private readonly kernelLog = new KernelLogRule();
+  private readonly requestLoop = new RequestLoopRule();
+  private chains = 0;
   private readonly findingCounts = Object.fromEntries(RULE_IDS.map((id) => [id, 0])) as ReportTail['summary']['findings'];
 
   constructor(opts: ReplayOptions, inputs: ReplayInputs, private readonly sink: ReportSink) {
@@ -128,12 +132,13 @@ class ReplaySession {
       this.throttled.add(record, anchor);
       sink.request(record);
     });
+    const settleSeconds = opts.settleSeconds ?? DEFAULT_SETTLE_SECONDS;
     this.replayer = new Replayer({
       resolver: inputs.modules,
       // Module paths from modules.dep pick which of several same-named static functions a module's symbol is.
       linker: index && new CallSiteLinker(index, modules && ((m: string) => modules.modulePath(m))),
       dupsWindowSeconds: opts.dupsWindowSeconds ?? DEFAULT_DUPS_WINDOW_SECONDS,
-      settleSeconds: opts.settleSeconds ?? DEFAULT_SETTLE_SECONDS,
+      settleSeconds,
       onRecord: (record, anchor) => {
         this.undocumented.add(record, anchor);
         this.zeroReturn.add(record, anchor);
@@ -147,6 +152,15 @@ class ReplaySession {
         else this.foldedDuplicates.add(group);
       },
       onLogEvent: (e) => this.kernelLog.add(e),
+      chains: new ChainTracker({
+        modules,
+        quietSeconds: settleSeconds,
+        onChain: (chain, records) => {
+          this.chains++;
+          sink.chain(chain, records);
+        },
+        onLoop: (ancestor, repeat, levels) => this.requestLoop.add(ancestor, repeat, levels),
+      }),
     });
     const head: ReportHead = {
       tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -175,6 +189,7 @@ class ReplaySession {
       ...this.zeroReturn.findings(),
       ...this.throttled.findings(),
       ...this.kernelLog.findings(),
+      ...this.requestLoop.findings(),
     ];
     const rank = (f: RecordedFinding) => RULE_IDS.indexOf(f.finding.rule);
     for (const f of rest.sort((a, b) => rank(a) - rank(b))) this.emit(f);
@@ -193,6 +208,7 @@ class ReplaySession {
         loads: this.replayer.loads,
         frees: this.replayer.frees,
         distinctNames: this.replayer.distinctNames,
+        chains: this.chains,
         findings: this.findingCounts,
       },
     };

@@ -8,6 +8,7 @@ import type { Outcome, RequestRecord } from '../report';
 import { modnameNormalize } from '../modules/names';
 import type { ModuleResolver, Resolution } from '../resolution';
 import type { CallSiteLinker } from '../callSiteLinker';
+import type { ChainTracker } from '../chains/chainTracker';
 import { DupsModel, type DupsGroup, type DupsSlot } from './dupsModel';
 import type { ModuleState, RequestState } from './requestState';
 
@@ -23,6 +24,8 @@ export interface ReplayerOptions {
   /** Called when a dups group that has repeats closes. */
   onDupsGroup: (group: DupsGroup<RequestState>) => void;
   onLogEvent: (event: KernelLogEvent) => void;
+  /** Follows on whose behalf each request was made (fills `initOf` and `causedBy`). */
+  chains?: ChainTracker;
 }
 
 const UNKNOWN: Resolution = { kind: 'unknown', modules: [], patterns: [] };
@@ -103,6 +106,8 @@ export class Replayer {
     const time = Math.max(this.lastTime, event.time);
     if (time >= this.nextSettle) this.advance(time);
     this.lastTime = time;
+    // Before the replay's own handling: a module_load is matched to the requests it serves while they are pending.
+    this.opts.chains?.event(event, time);
     if (event.pid >= 0 && this.pendingByPid.size > 0) {
       const blocked = this.pendingByPid.get(event.pid);
       if (blocked) this.finalize(blocked, time, null);
@@ -136,6 +141,7 @@ export class Replayer {
     }
     this.pendingInOrder.length = 0;
     this.pendingHead = 0;
+    this.opts.chains?.finish();
     this.dups.flush();
   }
 
@@ -156,10 +162,15 @@ export class Replayer {
       resolution,
       outcome: 'unknown',
       duplicateOf: null,
+      initOf: null,
+      causedBy: null,
       loadedModules: NOTHING_LOADED,
       completedAt: event.time,
     };
-    const state: RequestState = { record, info, awaiting: AWAITING_NOTHING, pending: true, anchor: null, staleAnchor: false };
+    const state: RequestState = {
+      record, info, awaiting: AWAITING_NOTHING, pending: true, anchor: null, staleAnchor: false,
+      chainNode: this.opts.chains ? this.opts.chains.request(record, time) : null,
+    };
 
     const anchor = this.dups.request(info, event.wait, time, state);
     if (anchor) {
@@ -243,6 +254,7 @@ export class Replayer {
     const completedAt = record.outcome === 'loaded' ? time : record.time;
     record.completedAt = completedAt;
     this.dups.complete(state.info, state, completedAt);
+    if (state.chainNode !== null) this.opts.chains!.complete(state.chainNode);
     this.opts.onRecord(record, state.anchor);
   }
 

@@ -17,6 +17,8 @@ function request(p: Partial<RequestRecord> & Pick<RequestRecord, 'index' | 'line
     resolution: p.resolution ?? { kind: 'alias', modules: [], patterns: [] },
     outcome: p.outcome ?? 'nothing-loaded',
     duplicateOf: p.duplicateOf ?? null,
+    initOf: p.initOf ?? null,
+    causedBy: p.causedBy ?? null,
     loadedModules: p.loadedModules ?? [],
     completedAt: p.completedAt ?? p.time,
   };
@@ -45,7 +47,10 @@ export function sampleReport(): Report {
       loads: 2,
       frees: 0,
       distinctNames: 4,
-      findings: { 'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0 },
+      chains: 0,
+      findings: {
+        'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0, 'request-loop': 0,
+      },
     },
     requests: [
       request({
@@ -102,6 +107,7 @@ export function sampleReport(): Report {
         evidence: {},
       },
     ],
+    chains: [],
   };
 }
 

@@ -102,7 +102,7 @@ test('colour only when asked, and the coloured text is the plain text plus escap
 
 test('a report without findings or trace says so', () => {
   const r: Report = { ...sampleReport(), trace: null, modulesDir: null, requests: [], findings: [] };
-  r.summary = { requests: 0, loads: 0, frees: 0, distinctNames: 0, findings: { ...r.summary.findings, 'duplicate-request': 0, 'undocumented-alias': 0, 'unchecked-zero-return': 0 } };
+  r.summary = { requests: 0, loads: 0, frees: 0, distinctNames: 0, chains: 0, findings: { ...r.summary.findings, 'duplicate-request': 0, 'undocumented-alias': 0, 'unchecked-zero-return': 0 } };
   const lines = renderText(r).split('\n');
   assert.deepEqual(lines.slice(0, 7), ['autoload-lens 0.1.0: report', '  modules  (none: resolutions unknown)', '  sources  (none)', '', 'No findings.', '', 'Summary']);
   assert.equal(lines.find((l) => l.startsWith('  trace ')), undefined);
