@@ -29,35 +29,35 @@ export function chainTree(chain: Chain, records: ReadonlyMap<number, RequestReco
 /**
  * The heading (root, size, depth, time to the last load), the modules loaded, then one line per request: its trace
  * line, its time (the root's) or its delay after the root, the name indented by its depth, the task (and the module
- * whose init made it), and what it loaded. At most `maxRows` requests.
+ * whose init made it), and what it loaded, on a line of its own when the row is too wide. At most `maxRows` requests.
  */
 export function chainLines(chain: Chain, records: ReadonlyMap<number, RequestRecord>, width: number, maxRows: number): string[] {
   const tree = chainTree(chain, records);
   const root = tree[0]?.record;
-  const until = chain.modules.length > 0 ? 'its last load' : 'its last request';
-  const lines = [
-    truncate(
-      `  ${escapeControl(chain.name)} (request #${chain.root}): ${plural(chain.requestCount, 'request')}, ` +
-        `${plural(chain.depth, 'level')} deep, ${chain.seconds.toFixed(6)} s to ${until}`,
-      width,
-    ),
-  ];
+  const until = chain.modules.length > 0 ? 'last load' : 'last request';
+  const heading =
+    `${escapeControl(chain.name)} (request #${chain.root}): ${plural(chain.requestCount, 'request')}, ` +
+    `${plural(chain.depth, 'level')} deep, ${until} after ${chain.seconds.toFixed(6)} s`;
+  const lines = wrap(heading, width - 4).map((l, i) => `${i === 0 ? '  ' : '    '}${l}`);
   if (chain.modules.length > 0) {
     for (const l of wrap(`loaded ${chain.modules.join(', ')}`, width - 4)) lines.push(`    ${escapeControl(l)}`);
   }
   const shown = tree.slice(0, maxRows);
-  const cells = shown.map(({ record: r, depth }) => {
-    const init = r.initOf === null ? '' : `, ${r.initOf}'s init`;
-    const outcome = r.outcome === 'loaded' && r.loadedModules.length > 0 ? `loaded ${r.loadedModules.join(', ')}` : r.outcome;
-    return {
-      line: String(r.line),
-      time: depth === 0 || root === undefined ? r.time.toFixed(6) : `+${(r.time - root.time).toFixed(6)}`,
-      text: `${'  '.repeat(depth)}${escapeControl(r.name)}  ${escapeControl(who(r))}${escapeControl(init)} → ${outcome}`,
-    };
-  });
-  const lineWidth = Math.max(0, ...cells.map((c) => c.line.length));
-  const timeWidth = Math.max(0, ...cells.map((c) => c.time.length));
-  for (const c of cells) lines.push(truncate(`      ${c.line.padStart(lineWidth)}  ${c.time.padStart(timeWidth)}  ${c.text}`, width));
+  const rows = shown.map(({ record: r, depth }) => ({
+    depth,
+    line: String(r.line),
+    time: depth === 0 || root === undefined ? r.time.toFixed(6) : `+${(r.time - root.time).toFixed(6)}`,
+    text: escapeControl(`${r.name}  ${who(r)}${r.initOf === null ? '' : ` (${r.initOf}'s init)`}`),
+    outcome: `→ ${r.outcome === 'loaded' && r.loadedModules.length > 0 ? `loaded ${r.loadedModules.join(', ')}` : r.outcome}`,
+  }));
+  const lineWidth = Math.max(0, ...rows.map((c) => c.line.length));
+  const timeWidth = Math.max(0, ...rows.map((c) => c.time.length));
+  for (const row of rows) {
+    const lead = `      ${row.line.padStart(lineWidth)}  ${row.time.padStart(timeWidth)}  ${'  '.repeat(row.depth)}`;
+    const whole = `${lead}${row.text}  ${escapeControl(row.outcome)}`;
+    if (whole.length <= width) lines.push(whole);
+    else lines.push(truncate(`${lead}${row.text}`, width), truncate(`${' '.repeat(lead.length + 2)}${escapeControl(row.outcome)}`, width));
+  }
   const more = chain.requestCount - shown.length;
   if (more > 0) lines.push(`      … and ${plural(more, 'more request')} (every request is in --format json)`);
   return lines;

@@ -60,8 +60,8 @@ export class ReplayText implements ReportSink {
   /** The first nowait requests (what the table shows) and how many there were. */
   private readonly nowait: RequestRecord[] = [];
   private nowaitCount = 0;
-  /** The first chains (what the section shows, with copies of their records) and how many there were. */
-  private readonly chains: Array<{ chain: Chain; records: Map<number, RequestRecord> }> = [];
+  /** The first chains, laid out as they come (their records are not kept), and how many there were. */
+  private readonly chainBlocks: string[][] = [];
   private chainCount = 0;
 
   constructor(private readonly emit: Emit, private readonly opts: TextOptions = {}) {
@@ -103,13 +103,7 @@ export class ReplayText implements ReportSink {
 
   chain(chain: Chain, records: ReadonlyMap<number, RequestRecord>): void {
     this.chainCount++;
-    if (this.chains.length >= this.maxRows) return;
-    const kept = new Map<number, RequestRecord>();
-    for (const i of chain.requests.slice(0, this.maxRows)) {
-      const r = records.get(i);
-      if (r !== undefined) kept.set(i, { ...r });
-    }
-    this.chains.push({ chain, records: kept });
+    if (this.chainBlocks.length < this.maxRows) this.chainBlocks.push(chainLines(chain, records, this.width, this.maxRows));
   }
 
   end(tail: ReportTail): void {
@@ -119,9 +113,9 @@ export class ReplayText implements ReportSink {
     if (this.chainCount > 0) {
       out.push('', style.bold(`Request chains (${this.chainCount})`));
       out.push(...wrap(CHAINS_NOTE, width - 2).map((l) => `  ${l}`));
-      for (const { chain, records } of this.chains) append(out, chainLines(chain, records, width, this.maxRows));
-      if (this.chainCount > this.chains.length) {
-        out.push(`  … and ${this.chainCount - this.chains.length} more (every chain is in --format json)`);
+      for (const block of this.chainBlocks) append(out, block);
+      if (this.chainCount > this.chainBlocks.length) {
+        out.push(`  … and ${this.chainCount - this.chainBlocks.length} more (every chain is in --format json)`);
       }
     }
     if (this.nowaitCount > 0) {

@@ -138,7 +138,7 @@ test('replay JSON: fixed fields, the trace facts, the dups.c groups', () => {
   assert.ok(r.stdout.endsWith('}\n'));
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.schemaVersion, 1);
-  assert.deepEqual(Object.keys(doc.summary), ['requests', 'loads', 'frees', 'distinctNames', 'findings']);
+  assert.deepEqual(Object.keys(doc.summary), ['requests', 'loads', 'frees', 'distinctNames', 'chains', 'findings']);
   const requestLines = traceLinesMatching(/: module_request: /);
   assert.equal(doc.summary.requests, requestLines.length);
   assert.equal(doc.summary.frees, traceLinesMatching(/: module_free: /).length);
