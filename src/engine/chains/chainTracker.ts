@@ -20,7 +20,7 @@ import { modnameNormalize } from '../modules/names';
 import type { Chain, RequestRecord } from '../report';
 import type { Resolution } from '../resolution';
 import { MAX_REQUESTS_PER_FINDING } from '../rules/findingText';
-import { allVariant, cryptoAlgorithm, nameWords, templateInstance } from './cryptoNames';
+import { allVariant, cryptoAlgorithm, nameWords, templateInstance, type TemplateInstance } from './cryptoNames';
 
 /** What the modules metadata says modprobe loads along with a module. */
 export interface ModuleRelations {
@@ -64,11 +64,14 @@ function taskKind(name: string): TaskKind {
 }
 
 interface Task {
+  readonly pid: number;
   readonly kind: TaskKind;
   /** Trace time of its last event. */
   last: number;
   /** The module whose init runs in it (its last module_load); for a crypto test thread, its spawner's. */
   module: string | null;
+  /** The words of `module` (of the look-up it works for, for a probe thread), once a test thread needed them. */
+  words: string[] | null;
   /** The request it works for (held while it lives). */
   serves: Node | null;
   /** Its last request, while it has logged nothing since (held): it may still be inside it. */
@@ -77,13 +80,22 @@ interface Task {
   lookup: Node | null;
   /** Whether its first request has been attributed (a crypto thread's, a usermode helper's). */
   attributed: boolean;
+  /** Its neighbours in the list of tasks by their last event. */
+  older: Task | null;
+  newer: Task | null;
+  /** Its place among the tasks that may have started a crypto test thread, or -1. */
+  spawnerAt: number;
 }
 
 interface Node {
   readonly record: RequestRecord;
   readonly parent: Node | null;
-  readonly chain: ChainState;
   readonly depth: number;
+  /** Its chain: a root has one only once a request was made on its behalf (most requests never need one). */
+  chain: ChainState | null;
+  /** Until then, the modules loaded for it and when the last one was (they become the chain's). */
+  loads: string[] | null;
+  lastLoad: number | null;
   /** Reasons it can still gain requests made on its behalf; 0 once it cannot. */
   holds: number;
   /** Not complete yet: its modules may still load, so a modprobe's load can claim it. */
@@ -94,6 +106,17 @@ interface Node {
   claimed: boolean;
   /** The nearest request above it for the same name. */
   loopOf: Node | null;
+  /** For a request a modprobe may work for: the modules whose load shows one at work for it. */
+  related: ReadonlySet<string> | null;
+}
+
+/** What the tracker reads in a name (requested, or of a module), once per name. */
+interface NameFacts {
+  /** NAME of `crypto-NAME` and `crypto-NAME-all`, else the name itself. */
+  alg: string;
+  words: string[];
+  /** For a crypto template-instance look-up (`crypto-TEMPLATE(ARG,...)`, not its `-all` retry), its parts. */
+  instance: TemplateInstance | null;
 }
 
 /** What a request is to the tracker; the replayer keeps it with the request until it is complete. */
@@ -119,14 +142,26 @@ export class ChainTracker {
   private readonly tasks = new Map<number, Task>();
   /** Tasks with a crypto template-instance look-up waiting for its probe thread. */
   private readonly lookups = new Set<Task>();
-  /** Requests a modprobe or a usermode helper may still turn out to work for, in trace order (compacted lazily). */
+  /** Requests for loadable modules that a modprobe may still turn out to work for, in trace order (compacted lazily). */
   private claimable: Node[] = [];
   private claimableKept = 0;
+  /** The tasks by their last event, quietest first: those quiet for longer than the window are at the front. */
+  private quietest: Task | null = null;
+  private latest: Task | null = null;
+  /**
+   * The tasks that may have started a crypto test thread, in the order they became one (latest last): those in a
+   * module's init, by their module_load, and probe threads. A task leaves a hole where it was.
+   */
+  private spawners: Array<Task | null> = [];
+  private spawnersKept = 0;
   /** Per resolution: the modules whose load shows a modprobe at work for it (providers, their dependencies). */
   private readonly related = new WeakMap<Resolution, ReadonlySet<string>>();
+  /** Per name (requested, or of a module); a trace has few distinct names. */
+  private readonly names = new Map<string, NameFacts>();
   private nextSweep = 0;
-  /** Chains completed while tasks expire together, handed on in the order of their roots. */
-  private batch: ChainState[] | null = null;
+  /** Chains completed while tasks expire together (handed on in the order of their roots), while they do. */
+  private readonly batch: ChainState[] = [];
+  private batching = false;
 
   constructor(private readonly opts: ChainTrackerOptions) {}
 
@@ -156,7 +191,7 @@ export class ChainTracker {
     const { pid, name } = record;
     let task = pid >= 0 ? this.tasks.get(pid) : undefined;
     const fresh = task === undefined && pid >= 0;
-    if (fresh) this.tasks.set(pid, (task = newTask(record.task, time)));
+    if (fresh) task = this.newTask(pid, record.task, time);
     let parent: Node | null = null;
     if (task) {
       const lookup = task.lookup;
@@ -176,15 +211,17 @@ export class ChainTracker {
       task.waiting = node;
       node.waiting = true;
       this.hold(node);
-      const alg = cryptoAlgorithm(name);
-      if (task.lookup === null && alg !== null && !name.endsWith('-all') && templateInstance(alg) !== null) {
+      if (task.lookup === null && name.indexOf('(') >= 0 && this.facts(name).instance !== null) {
         task.lookup = node;
         this.hold(node);
         this.lookups.add(task);
       }
     }
-    this.claimable.push(node);
-    if (this.claimable.length > 2 * this.claimableKept + 64) this.compactClaimable();
+    if (record.resolution.modules.length > 0) {
+      node.related = this.modulesFor(record.resolution);
+      this.claimable.push(node);
+      if (this.claimable.length > 2 * this.claimableKept + 64) this.compactClaimable();
+    }
     return node;
   }
 
@@ -197,34 +234,47 @@ export class ChainTracker {
 
   /** The end of the trace: every task has finished; the chains still open are complete. */
   finish(): void {
-    this.batch = [];
+    this.batching = true;
     for (const task of this.tasks.values()) this.expire(task);
     this.tasks.clear();
     this.claimable = [];
     this.claimableKept = 0;
+    this.quietest = this.latest = null;
+    this.spawners = [];
+    this.spawnersKept = 0;
     this.flushBatch();
   }
 
   private node(record: RequestRecord, parent: Node | null): Node {
-    if (parent === null) {
-      const chain = { members: null, count: 1, open: 0, depth: 0, lastLoad: null, lastRequest: record.time, modules: null } as unknown as ChainState;
-      const root: Node = { record, parent, chain, depth: 0, holds: 0, pending: true, waiting: false, claimed: false, loopOf: null };
-      chain.root = root;
-      return root;
-    }
-    const chain = parent.chain;
-    const node: Node = { record, parent, chain, depth: parent.depth + 1, holds: 0, pending: true, waiting: false, claimed: false, loopOf: null };
+    const node: Node = {
+      record, parent, depth: parent === null ? 0 : parent.depth + 1, chain: null, loads: null, lastLoad: null,
+      holds: 0, pending: true, waiting: false, claimed: false, loopOf: null, related: null,
+    };
+    if (parent === null) return node;
     for (let above: Node | null = parent; above !== null; above = above.parent) {
       if (above.record.name === record.name) {
         node.loopOf = above;
         break;
       }
     }
+    const chain = this.chainOf(parent);
+    node.chain = chain;
     chain.count++;
     if (chain.count <= MAX_REQUESTS_PER_FINDING) (chain.members ??= []).push(node);
     chain.depth = Math.max(chain.depth, node.depth);
     chain.lastRequest = record.time;
     return node;
+  }
+
+  /** The chain of a node that is held (so its chain, if any, is open); a root gets its chain now if it had none. */
+  private chainOf(node: Node): ChainState {
+    if (node.chain === null) {
+      node.chain = {
+        root: node, members: null, count: 1, open: 1, depth: 0, lastLoad: node.lastLoad, lastRequest: node.record.time, modules: node.loads,
+      };
+      node.loads = null;
+    }
+    return node.chain;
   }
 
   /** Who the first request of a crypto thread or of a usermode helper works for. */
@@ -254,15 +304,14 @@ export class ChainTracker {
    * or argument is the algorithm the thread asks for first, else one sharing a word with it, else the latest.
    */
   private attributeProbe(task: Task, name: string): void {
-    const alg = cryptoAlgorithm(name) ?? name;
-    const words = new Set(nameWords(alg));
+    const { alg, words } = this.facts(name);
     let best: Task | null = null;
     let bestScore = -1;
     for (const t of this.lookups) {
       const looked = t.lookup!;
-      const lookedAlg = cryptoAlgorithm(looked.record.name)!;
-      const instance = templateInstance(lookedAlg)!;
-      const score = instance.template === alg || instance.args.includes(alg) ? 2 : nameWords(lookedAlg).some((w) => words.has(w)) ? 1 : 0;
+      const facts = this.facts(looked.record.name);
+      const instance = facts.instance!;
+      const score = instance.template === alg || instance.args.includes(alg) ? 2 : facts.words.some((w) => words.includes(w)) ? 1 : 0;
       if (score > bestScore || (score === bestScore && looked.record.time > best!.lookup!.record.time)) {
         best = t;
         bestScore = score;
@@ -280,16 +329,22 @@ export class ChainTracker {
    * the most words with what the thread asks for, the latest to log among equals.
    */
   private attributeTest(task: Task, name: string): void {
-    const words = new Set(nameWords(cryptoAlgorithm(name) ?? name));
+    const words = this.facts(name).words;
     let best: Task | null = null;
     let bestScore = -1;
-    for (const t of this.tasks.values()) {
-      if (t === task || t.kind === 'test' || (t.waiting !== null && t.waiting.pending)) continue;
-      const about = t.kind === 'probe' ? t.serves?.record.name : t.module;
-      if (about === undefined || about === null) continue;
+    const spawners = this.spawners;
+    for (let k = spawners.length - 1; k >= 0; k--) {
+      const t = spawners[k];
+      if (t === null || t === undefined || (t.waiting !== null && t.waiting.pending)) continue;
+      if (t.words === null) {
+        const about = t.kind === 'probe' ? t.serves?.record.name : t.module;
+        if (about === undefined || about === null) continue;
+        t.words = this.facts(about).words;
+      }
       let score = 0;
-      for (const w of nameWords(about)) if (words.has(w)) score++;
-      if (score > bestScore || (score === bestScore && t.last > best!.last)) {
+      for (const w of t.words) if (words.includes(w)) score++;
+      // The latest first: among equals, the first seen stays.
+      if (score > bestScore) {
         best = t;
         bestScore = score;
       }
@@ -301,9 +356,11 @@ export class ChainTracker {
 
   private load(e: ModuleLoadEvent, time: number): void {
     let task = this.tasks.get(e.pid);
-    if (task === undefined) this.tasks.set(e.pid, (task = newTask(e.task, time)));
+    if (task === undefined) task = this.newTask(e.pid, e.task, time);
     else this.moveOn(task, time, false);
     task.module = e.name;
+    task.words = null;
+    this.addSpawner(task);
     if (task.kind === 'modprobe' && task.serves === null) {
       const node = this.claimForLoad(modnameNormalize(e.name));
       if (node !== null) this.claim(task, node);
@@ -311,8 +368,13 @@ export class ChainTracker {
     const served = task.serves;
     if (served === null) return;
     const chain = served.chain;
-    chain.lastLoad = time;
-    if ((chain.modules ??= []).length < MAX_REQUESTS_PER_FINDING) chain.modules.push(e.name);
+    if (chain === null) {
+      served.lastLoad = time;
+      (served.loads ??= []).push(e.name);
+    } else {
+      chain.lastLoad = time;
+      if ((chain.modules ??= []).length < MAX_REQUESTS_PER_FINDING) chain.modules.push(e.name);
+    }
   }
 
   private free(e: ModuleFreeEvent, time: number): void {
@@ -320,12 +382,16 @@ export class ChainTracker {
     if (task === undefined) return;
     this.moveOn(task, time, false);
     // A module freed by the task that loaded it: its init failed, and is over.
-    if (task.module !== null && modnameNormalize(task.module) === modnameNormalize(e.name)) task.module = null;
+    if (task.module !== null && modnameNormalize(task.module) === modnameNormalize(e.name)) {
+      task.module = null;
+      task.words = null;
+      this.dropSpawner(task);
+    }
   }
 
   /** The task logged again: it is out of its last request; its look-up is over unless `keepLookup`. */
   private moveOn(task: Task, time: number, keepLookup: boolean): void {
-    task.last = time;
+    this.touch(task, time);
     const waiting = task.waiting;
     if (waiting !== null) {
       task.waiting = null;
@@ -342,26 +408,55 @@ export class ChainTracker {
     this.release(node);
   }
 
-  /** The earliest pending request that loading `module` serves and that no modprobe works for yet. */
-  private claimForLoad(module: string): Node | null {
-    for (const node of this.claimable) {
-      if (node.pending && !node.claimed && node.holds > 0 && this.modulesFor(node.record.resolution).has(module)) return node;
+  private facts(name: string): NameFacts {
+    let facts = this.names.get(name);
+    if (facts === undefined) {
+      const crypto = cryptoAlgorithm(name);
+      const alg = crypto ?? name;
+      const instance = crypto !== null && !name.endsWith('-all') ? templateInstance(alg) : null;
+      this.names.set(name, (facts = { alg, words: nameWords(alg), instance }));
     }
-    return null;
+    return facts;
   }
 
-  /** The latest request whose task still waits and that no modprobe works for yet. */
-  private claimForExec(): Node | null {
-    for (let i = this.claimable.length - 1; i >= 0; i--) {
-      const node = this.claimable[i]!;
-      if (node.waiting && !node.claimed) return node;
+  /**
+   * The earliest request that loading `module` serves and that no modprobe works for yet: among those still pending,
+   * else among those whose task still waits (the replay may have taken the module for loaded: a load proves not).
+   * The list is compacted on the way: what no modprobe can claim any more leaves it.
+   */
+  private claimForLoad(module: string): Node | null {
+    const list = this.claimable;
+    let pending: Node | null = null;
+    let waiting: Node | null = null;
+    let kept = 0;
+    for (const node of list) {
+      if (node.claimed || node.holds === 0 || !(node.pending || node.waiting)) continue;
+      list[kept++] = node;
+      if (pending !== null || !node.related!.has(module)) continue;
+      if (node.pending) pending = node;
+      else waiting ??= node;
     }
-    return null;
+    list.length = kept;
+    this.claimableKept = kept;
+    return pending ?? waiting;
+  }
+
+  /** The latest request whose task still waits and that no modprobe works for yet (rare: a fresh helper's binfmt). */
+  private claimForExec(): Node | null {
+    let latest: Node | null = null;
+    for (const t of this.tasks.values()) {
+      const node = t.waiting;
+      if (node !== null && !node.claimed && (latest === null || node.record.index > latest.record.index)) latest = node;
+    }
+    return latest;
   }
 
   private compactClaimable(): void {
-    this.claimable = this.claimable.filter((n) => n.holds > 0 && !n.claimed && (n.pending || n.waiting));
-    this.claimableKept = this.claimable.length;
+    const list = this.claimable;
+    let kept = 0;
+    for (const n of list) if (n.holds > 0 && !n.claimed && (n.pending || n.waiting)) list[kept++] = n;
+    list.length = kept;
+    this.claimableKept = kept;
   }
 
   private modulesFor(resolution: Resolution): ReadonlySet<string> {
@@ -390,36 +485,86 @@ export class ChainTracker {
 
   private serve(task: Task, node: Node): void {
     task.serves = node;
+    task.words = null;
+    if (task.kind === 'probe') this.addSpawner(task);
     this.hold(node);
   }
 
   private hold(node: Node): void {
-    if (node.holds++ === 0) node.chain.open++;
+    if (node.holds++ === 0 && node.chain !== null) node.chain.open++;
   }
 
   private release(node: Node): void {
     if (--node.holds > 0) return;
     const chain = node.chain;
-    if (--chain.open > 0) return;
-    if (this.batch !== null) this.batch.push(chain);
+    // A chain of one request is not one: it goes without a word.
+    if (chain === null || --chain.open > 0 || chain.members === null) return;
+    if (this.batching) this.batch.push(chain);
     else this.emit(chain);
   }
 
-  /** Once a second of trace time: tasks quiet for longer than the window have finished. */
+  private newTask(pid: number, name: string, time: number): Task {
+    const task: Task = {
+      pid, kind: taskKind(name), last: time, module: null, words: null, serves: null, waiting: null, lookup: null, attributed: false,
+      older: this.latest, newer: null, spawnerAt: -1,
+    };
+    this.tasks.set(pid, task);
+    if (this.latest === null) this.quietest = task;
+    else this.latest.newer = task;
+    this.latest = task;
+    return task;
+  }
+
+  /** The task logged at `time`: it moves to the end of the list. */
+  private touch(task: Task, time: number): void {
+    task.last = time;
+    if (task === this.latest) return;
+    this.unlink(task);
+    task.older = this.latest;
+    task.newer = null;
+    this.latest!.newer = task;
+    this.latest = task;
+  }
+
+  private unlink(task: Task): void {
+    if (task.older === null) this.quietest = task.newer;
+    else task.older.newer = task.newer;
+    if (task.newer === null) this.latest = task.older;
+    else task.newer.older = task.older;
+  }
+
+  /** Once a second of trace time: the tasks quiet for longer than the window have finished. */
   private sweep(time: number): void {
     this.nextSweep = time + 1;
     const quiet = this.opts.quietSeconds;
-    this.batch = [];
-    for (const [pid, task] of this.tasks) {
-      if (task.last + quiet >= time) continue;
-      this.tasks.delete(pid);
+    this.batching = true;
+    for (let task = this.quietest; task !== null && task.last + quiet < time; task = this.quietest) {
+      this.unlink(task);
+      this.tasks.delete(task.pid);
       this.expire(task);
     }
     this.flushBatch();
-    this.compactClaimable();
+  }
+
+  private addSpawner(task: Task): void {
+    this.dropSpawner(task);
+    task.spawnerAt = this.spawners.length;
+    this.spawners.push(task);
+    if (this.spawners.length > 2 * this.spawnersKept + 64) {
+      const live = this.spawners.filter((t): t is Task => t !== null);
+      live.forEach((t, k) => (t.spawnerAt = k));
+      this.spawners = live;
+      this.spawnersKept = live.length;
+    }
+  }
+
+  private dropSpawner(task: Task): void {
+    if (task.spawnerAt >= 0) this.spawners[task.spawnerAt] = null;
+    task.spawnerAt = -1;
   }
 
   private expire(task: Task): void {
+    this.dropSpawner(task);
     if (task.waiting !== null) {
       task.waiting.waiting = false;
       this.release(task.waiting);
@@ -433,10 +578,12 @@ export class ChainTracker {
   }
 
   private flushBatch(): void {
-    const batch = this.batch!;
-    this.batch = null;
-    batch.sort((a, b) => a.root.record.index - b.root.record.index);
+    this.batching = false;
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    if (batch.length > 1) batch.sort((a, b) => a.root.record.index - b.root.record.index);
     for (const chain of batch) this.emit(chain);
+    batch.length = 0;
   }
 
   private emit(chain: ChainState): void {
@@ -461,6 +608,4 @@ export class ChainTracker {
   }
 }
 
-function newTask(name: string, time: number): Task {
-  return { kind: taskKind(name), last: time, module: null, serves: null, waiting: null, lookup: null, attributed: false };
-}
+
