@@ -64,7 +64,6 @@ function taskKind(name: string): TaskKind {
 }
 
 interface Task {
-  readonly pid: number;
   readonly kind: TaskKind;
   /** Trace time of its last event. */
   last: number;
@@ -80,11 +79,6 @@ interface Task {
   lookup: Node | null;
   /** Whether its first request has been attributed (a crypto thread's, a usermode helper's). */
   attributed: boolean;
-  /** Its neighbours in the list of tasks by their last event. */
-  older: Task | null;
-  newer: Task | null;
-  /** Its place among the tasks that may have started a crypto test thread, or -1. */
-  spawnerAt: number;
 }
 
 interface Node {
@@ -139,26 +133,22 @@ const CRYPTOMGR = 'cryptomgr';
 const BINFMT = 'binfmt-';
 
 export class ChainTracker {
-  private readonly tasks = new Map<number, Task>();
+  /**
+   * Tasks by pid: those that logged since the last turn (every quietSeconds of trace time), and those that logged in
+   * the period before it. At each turn the older ones have been quiet for longer than the window: they have finished.
+   */
+  private tasks = new Map<number, Task>();
+  private olderTasks = new Map<number, Task>();
+  private nextTurn = 0;
   /** Tasks with a crypto template-instance look-up waiting for its probe thread. */
   private readonly lookups = new Set<Task>();
   /** Requests for loadable modules that a modprobe may still turn out to work for, in trace order (compacted lazily). */
   private claimable: Node[] = [];
   private claimableKept = 0;
-  /** The tasks by their last event, quietest first: those quiet for longer than the window are at the front. */
-  private quietest: Task | null = null;
-  private latest: Task | null = null;
-  /**
-   * The tasks that may have started a crypto test thread, in the order they became one (latest last): those in a
-   * module's init, by their module_load, and probe threads. A task leaves a hole where it was.
-   */
-  private spawners: Array<Task | null> = [];
-  private spawnersKept = 0;
   /** Per resolution: the modules whose load shows a modprobe at work for it (providers, their dependencies). */
   private readonly related = new WeakMap<Resolution, ReadonlySet<string>>();
   /** Per name (requested, or of a module); a trace has few distinct names. */
   private readonly names = new Map<string, NameFacts>();
-  private nextSweep = 0;
   /** Chains completed while tasks expire together (handed on in the order of their roots), while they do. */
   private readonly batch: ChainState[] = [];
   private batching = false;
@@ -167,7 +157,7 @@ export class ChainTracker {
 
   /** Every event, in trace order, at the replay's (non-decreasing) time; requests then come through `request`. */
   event(e: TraceEvent, time: number): void {
-    if (time >= this.nextSweep) this.sweep(time);
+    if (time >= this.nextTurn) this.turn(time);
     switch (e.kind) {
       case 'module_load':
         this.load(e, time);
@@ -177,7 +167,7 @@ export class ChainTracker {
         break;
       case 'module_get':
       case 'module_put': {
-        const task = this.tasks.get(e.pid);
+        const task = this.task(e.pid);
         if (task) this.moveOn(task, time, false);
         break;
       }
@@ -189,7 +179,7 @@ export class ChainTracker {
   /** A request was made: fills its `initOf` and `causedBy`. */
   request(record: RequestRecord, time: number): ChainNode {
     const { pid, name } = record;
-    let task = pid >= 0 ? this.tasks.get(pid) : undefined;
+    let task = pid >= 0 ? this.task(pid) : undefined;
     const fresh = task === undefined && pid >= 0;
     if (fresh) task = this.newTask(pid, record.task, time);
     let parent: Node | null = null;
@@ -235,13 +225,12 @@ export class ChainTracker {
   /** The end of the trace: every task has finished; the chains still open are complete. */
   finish(): void {
     this.batching = true;
+    for (const task of this.olderTasks.values()) this.expire(task);
     for (const task of this.tasks.values()) this.expire(task);
-    this.tasks.clear();
+    this.tasks = new Map();
+    this.olderTasks = new Map();
     this.claimable = [];
     this.claimableKept = 0;
-    this.quietest = this.latest = null;
-    this.spawners = [];
-    this.spawnersKept = 0;
     this.flushBatch();
   }
 
@@ -332,21 +321,20 @@ export class ChainTracker {
     const words = this.facts(name).words;
     let best: Task | null = null;
     let bestScore = -1;
-    const spawners = this.spawners;
-    for (let k = spawners.length - 1; k >= 0; k--) {
-      const t = spawners[k];
-      if (t === null || t === undefined || (t.waiting !== null && t.waiting.pending)) continue;
-      if (t.words === null) {
-        const about = t.kind === 'probe' ? t.serves?.record.name : t.module;
-        if (about === undefined || about === null) continue;
-        t.words = this.facts(about).words;
-      }
-      let score = 0;
-      for (const w of t.words) if (words.includes(w)) score++;
-      // The latest first: among equals, the first seen stays.
-      if (score > bestScore) {
-        best = t;
-        bestScore = score;
+    for (const tasks of [this.tasks, this.olderTasks]) {
+      for (const t of tasks.values()) {
+        if (t.kind === 'test' || (t.kind !== 'probe' && t.module === null) || (t.waiting !== null && t.waiting.pending)) continue;
+        if (t.words === null) {
+          const about = t.kind === 'probe' ? t.serves?.record.name : t.module;
+          if (about === undefined || about === null) continue;
+          t.words = this.facts(about).words;
+        }
+        let score = 0;
+        for (const w of t.words) if (words.includes(w)) score++;
+        if (score > bestScore || (score === bestScore && t.last > best!.last)) {
+          best = t;
+          bestScore = score;
+        }
       }
     }
     if (best === null) return;
@@ -355,12 +343,11 @@ export class ChainTracker {
   }
 
   private load(e: ModuleLoadEvent, time: number): void {
-    let task = this.tasks.get(e.pid);
+    let task = this.task(e.pid);
     if (task === undefined) task = this.newTask(e.pid, e.task, time);
     else this.moveOn(task, time, false);
     task.module = e.name;
     task.words = null;
-    this.addSpawner(task);
     if (task.kind === 'modprobe' && task.serves === null) {
       const node = this.claimForLoad(modnameNormalize(e.name));
       if (node !== null) this.claim(task, node);
@@ -378,20 +365,19 @@ export class ChainTracker {
   }
 
   private free(e: ModuleFreeEvent, time: number): void {
-    const task = this.tasks.get(e.pid);
+    const task = this.task(e.pid);
     if (task === undefined) return;
     this.moveOn(task, time, false);
     // A module freed by the task that loaded it: its init failed, and is over.
     if (task.module !== null && modnameNormalize(task.module) === modnameNormalize(e.name)) {
       task.module = null;
       task.words = null;
-      this.dropSpawner(task);
     }
   }
 
   /** The task logged again: it is out of its last request; its look-up is over unless `keepLookup`. */
   private moveOn(task: Task, time: number, keepLookup: boolean): void {
-    this.touch(task, time);
+    task.last = time;
     const waiting = task.waiting;
     if (waiting !== null) {
       task.waiting = null;
@@ -444,9 +430,11 @@ export class ChainTracker {
   /** The latest request whose task still waits and that no modprobe works for yet (rare: a fresh helper's binfmt). */
   private claimForExec(): Node | null {
     let latest: Node | null = null;
-    for (const t of this.tasks.values()) {
-      const node = t.waiting;
-      if (node !== null && !node.claimed && (latest === null || node.record.index > latest.record.index)) latest = node;
+    for (const tasks of [this.tasks, this.olderTasks]) {
+      for (const t of tasks.values()) {
+        const node = t.waiting;
+        if (node !== null && !node.claimed && (latest === null || node.record.index > latest.record.index)) latest = node;
+      }
     }
     return latest;
   }
@@ -486,7 +474,6 @@ export class ChainTracker {
   private serve(task: Task, node: Node): void {
     task.serves = node;
     task.words = null;
-    if (task.kind === 'probe') this.addSpawner(task);
     this.hold(node);
   }
 
@@ -503,68 +490,36 @@ export class ChainTracker {
     else this.emit(chain);
   }
 
-  private newTask(pid: number, name: string, time: number): Task {
-    const task: Task = {
-      pid, kind: taskKind(name), last: time, module: null, words: null, serves: null, waiting: null, lookup: null, attributed: false,
-      older: this.latest, newer: null, spawnerAt: -1,
-    };
-    this.tasks.set(pid, task);
-    if (this.latest === null) this.quietest = task;
-    else this.latest.newer = task;
-    this.latest = task;
+  /** The task of a pid, if it is alive; one of the period before moves to the current one. */
+  private task(pid: number): Task | undefined {
+    let task = this.tasks.get(pid);
+    if (task === undefined && this.olderTasks.size > 0) {
+      task = this.olderTasks.get(pid);
+      if (task !== undefined) {
+        this.olderTasks.delete(pid);
+        this.tasks.set(pid, task);
+      }
+    }
     return task;
   }
 
-  /** The task logged at `time`: it moves to the end of the list. */
-  private touch(task: Task, time: number): void {
-    task.last = time;
-    if (task === this.latest) return;
-    this.unlink(task);
-    task.older = this.latest;
-    task.newer = null;
-    this.latest!.newer = task;
-    this.latest = task;
+  private newTask(pid: number, name: string, time: number): Task {
+    const task: Task = { kind: taskKind(name), last: time, module: null, words: null, serves: null, waiting: null, lookup: null, attributed: false };
+    this.tasks.set(pid, task);
+    return task;
   }
 
-  private unlink(task: Task): void {
-    if (task.older === null) this.quietest = task.newer;
-    else task.older.newer = task.newer;
-    if (task.newer === null) this.latest = task.older;
-    else task.newer.older = task.older;
-  }
-
-  /** Once a second of trace time: the tasks quiet for longer than the window have finished. */
-  private sweep(time: number): void {
-    this.nextSweep = time + 1;
-    const quiet = this.opts.quietSeconds;
+  /** A turn (every quietSeconds of trace time): the tasks quiet since the last turn have finished. */
+  private turn(time: number): void {
+    this.nextTurn = time + this.opts.quietSeconds;
     this.batching = true;
-    for (let task = this.quietest; task !== null && task.last + quiet < time; task = this.quietest) {
-      this.unlink(task);
-      this.tasks.delete(task.pid);
-      this.expire(task);
-    }
+    for (const task of this.olderTasks.values()) this.expire(task);
+    this.olderTasks = this.tasks;
+    this.tasks = new Map();
     this.flushBatch();
   }
 
-  private addSpawner(task: Task): void {
-    this.dropSpawner(task);
-    task.spawnerAt = this.spawners.length;
-    this.spawners.push(task);
-    if (this.spawners.length > 2 * this.spawnersKept + 64) {
-      const live = this.spawners.filter((t): t is Task => t !== null);
-      live.forEach((t, k) => (t.spawnerAt = k));
-      this.spawners = live;
-      this.spawnersKept = live.length;
-    }
-  }
-
-  private dropSpawner(task: Task): void {
-    if (task.spawnerAt >= 0) this.spawners[task.spawnerAt] = null;
-    task.spawnerAt = -1;
-  }
-
   private expire(task: Task): void {
-    this.dropSpawner(task);
     if (task.waiting !== null) {
       task.waiting.waiting = false;
       this.release(task.waiting);
