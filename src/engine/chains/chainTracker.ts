@@ -18,6 +18,7 @@
 import type { ModuleFreeEvent, ModuleLoadEvent, TraceEvent } from '../events';
 import { modnameNormalize } from '../modules/names';
 import type { Chain, RequestRecord } from '../report';
+import { KeptStrings } from '../replay/keptStrings';
 import type { Resolution } from '../resolution';
 import { MAX_REQUESTS_PER_FINDING } from '../rules/findingText';
 import { allVariant, cryptoAlgorithm, nameWords, templateInstance, type TemplateInstance } from './cryptoNames';
@@ -79,6 +80,10 @@ interface Task {
   lookup: Node | null;
   /** Whether its first request has been attributed (a crypto thread's, a usermode helper's). */
   attributed: boolean;
+  /** False once it has finished. */
+  alive: boolean;
+  /** The number of the last crypto test thread attribution that looked at it (each looks at a task once). */
+  seen: number;
 }
 
 interface Node {
@@ -130,6 +135,8 @@ interface ChainState {
 }
 
 const CRYPTOMGR = 'cryptomgr';
+/** How many of the latest possible spawners of a crypto test thread are compared before an older one is sought. */
+const RECENT_SPAWNERS = 8;
 const BINFMT = 'binfmt-';
 
 export class ChainTracker {
@@ -140,6 +147,12 @@ export class ChainTracker {
   private tasks = new Map<number, Task>();
   private olderTasks = new Map<number, Task>();
   private nextTurn = 0;
+  /**
+   * Tasks that may have started a crypto test thread: one entry each time a task loads a module or a probe thread
+   * takes its look-up (a task may be there more than once), rebuilt at each turn.
+   */
+  private spawners: Task[] = [];
+  private attributions = 0;
   /** Tasks with a crypto template-instance look-up waiting for its probe thread. */
   private readonly lookups = new Set<Task>();
   /** Requests for loadable modules that a modprobe may still turn out to work for, in trace order (compacted lazily). */
@@ -149,6 +162,8 @@ export class ChainTracker {
   private readonly related = new WeakMap<Resolution, ReadonlySet<string>>();
   /** Per name (requested, or of a module); a trace has few distinct names. */
   private readonly names = new Map<string, NameFacts>();
+  /** Module names as kept (a task or a chain that kept the event's would keep a piece of the trace). */
+  private readonly kept = new KeptStrings();
   /** Chains completed while tasks expire together (handed on in the order of their roots), while they do. */
   private readonly batch: ChainState[] = [];
   private batching = false;
@@ -229,6 +244,7 @@ export class ChainTracker {
     for (const task of this.tasks.values()) this.expire(task);
     this.tasks = new Map();
     this.olderTasks = new Map();
+    this.spawners = [];
     this.claimable = [];
     this.claimableKept = 0;
     this.flushBatch();
@@ -319,37 +335,46 @@ export class ChainTracker {
    */
   private attributeTest(task: Task, name: string): void {
     const words = this.facts(name).words;
+    const look = ++this.attributions;
     let best: Task | null = null;
     let bestScore = -1;
-    for (const tasks of [this.tasks, this.olderTasks]) {
-      for (const t of tasks.values()) {
-        if (t.kind === 'test' || (t.kind !== 'probe' && t.module === null) || (t.waiting !== null && t.waiting.pending)) continue;
-        if (t.words === null) {
-          const about = t.kind === 'probe' ? t.serves?.record.name : t.module;
-          if (about === undefined || about === null) continue;
-          t.words = this.facts(about).words;
-        }
-        let score = 0;
-        for (const w of t.words) if (words.includes(w)) score++;
-        if (score > bestScore || (score === bestScore && t.last > best!.last)) {
-          best = t;
-          bestScore = score;
-        }
+    let looked = 0;
+    const spawners = this.spawners;
+    // The latest first; once a few share a word with the name, an older one is not sought.
+    for (let k = spawners.length - 1; k >= 0 && !(bestScore > 0 && looked >= RECENT_SPAWNERS); k--) {
+      const t = spawners[k]!;
+      if (t.seen === look || !t.alive || (t.waiting !== null && t.waiting.pending)) continue;
+      t.seen = look;
+      if (t.words === null) {
+        const about = t.kind === 'probe' ? t.serves?.record.name : t.module;
+        if (about === undefined || about === null) continue;
+        t.words = this.facts(about).words;
+      }
+      looked++;
+      let score = 0;
+      for (const w of t.words) if (words.includes(w)) score++;
+      if (score > bestScore) {
+        best = t;
+        bestScore = score;
       }
     }
     if (best === null) return;
     task.module = best.kind === 'probe' ? null : best.module;
     if (best.serves !== null) this.serve(task, best.serves);
+    // Its init (or its instance's registration) waits for this thread: it stays among the latest.
+    spawners.push(best);
   }
 
   private load(e: ModuleLoadEvent, time: number): void {
     let task = this.task(e.pid);
     if (task === undefined) task = this.newTask(e.pid, e.task, time);
     else this.moveOn(task, time, false);
-    task.module = e.name;
+    const module = this.kept.keep(e.name);
+    task.module = module;
     task.words = null;
+    this.spawners.push(task);
     if (task.kind === 'modprobe' && task.serves === null) {
-      const node = this.claimForLoad(modnameNormalize(e.name));
+      const node = this.claimForLoad(modnameNormalize(module));
       if (node !== null) this.claim(task, node);
     }
     const served = task.serves;
@@ -357,10 +382,10 @@ export class ChainTracker {
     const chain = served.chain;
     if (chain === null) {
       served.lastLoad = time;
-      (served.loads ??= []).push(e.name);
+      (served.loads ??= []).push(module);
     } else {
       chain.lastLoad = time;
-      if ((chain.modules ??= []).length < MAX_REQUESTS_PER_FINDING) chain.modules.push(e.name);
+      if ((chain.modules ??= []).length < MAX_REQUESTS_PER_FINDING) chain.modules.push(module);
     }
   }
 
@@ -474,6 +499,7 @@ export class ChainTracker {
   private serve(task: Task, node: Node): void {
     task.serves = node;
     task.words = null;
+    if (task.kind === 'probe') this.spawners.push(task);
     this.hold(node);
   }
 
@@ -504,7 +530,7 @@ export class ChainTracker {
   }
 
   private newTask(pid: number, name: string, time: number): Task {
-    const task: Task = { kind: taskKind(name), last: time, module: null, words: null, serves: null, waiting: null, lookup: null, attributed: false };
+    const task: Task = { kind: taskKind(name), last: time, module: null, words: null, serves: null, waiting: null, lookup: null, attributed: false, alive: true, seen: 0 };
     this.tasks.set(pid, task);
     return task;
   }
@@ -516,10 +542,13 @@ export class ChainTracker {
     for (const task of this.olderTasks.values()) this.expire(task);
     this.olderTasks = this.tasks;
     this.tasks = new Map();
+    this.spawners = [];
+    for (const task of this.olderTasks.values()) if (task.module !== null || (task.kind === 'probe' && task.serves !== null)) this.spawners.push(task);
     this.flushBatch();
   }
 
   private expire(task: Task): void {
+    task.alive = false;
     if (task.waiting !== null) {
       task.waiting.waiting = false;
       this.release(task.waiting);

@@ -10,6 +10,7 @@ import type { ModuleResolver, Resolution } from '../resolution';
 import type { CallSiteLinker } from '../callSiteLinker';
 import type { ChainTracker } from '../chains/chainTracker';
 import { DupsModel, type DupsGroup, type DupsSlot } from './dupsModel';
+import { detached, KeptStrings } from './keptStrings';
 import type { ModuleState, RequestState } from './requestState';
 
 export interface ReplayerOptions {
@@ -53,19 +54,6 @@ interface CallSitesOfSymbol {
 /** The `awaiting` of a request that awaits nothing; replaced, never mutated. */
 const AWAITING_NOTHING: ModuleState[] = [];
 
-/** Distinct task and module names copied once each; past this (random names) each record gets its own copy. */
-const MAX_KEPT_STRINGS = 65536;
-
-/**
- * A copy of `s` that does not share the characters of the text it was cut from. The reader's strings are cut out
- * of pieces of the trace; a record that kept them would keep its whole piece alive (16 KB for a 13-character task
- * name), which made retaining a long trace's records cost more than the trace itself.
- */
-function detached(s: string): string {
-  // V8 flattens the concatenation into a new string; the slice then points into that one.
-  return (' ' + s).slice(1);
-}
-
 export class Replayer {
   requests = 0;
   loads = 0;
@@ -87,8 +75,8 @@ export class Replayer {
 
   /** Per requested name: its resolution and its providers' normalised names (the keys module_load events use). */
   private readonly resolutions = new Map<string, NameInfo>();
-  /** One copy of each task and loaded module name the records keep (see `detached`); a trace has few distinct ones. */
-  private readonly kept = new Map<string, string>();
+  /** One copy of each task and loaded module name the records keep. */
+  private readonly kept = new KeptStrings();
   /** symbol → its shared call-site objects: the one without a module (one lookup for most), and the others by module. */
   private readonly callSites = new Map<string, CallSitesOfSymbol>();
   private readonly dups: DupsModel<RequestState>;
@@ -153,7 +141,7 @@ export class Replayer {
       index,
       line: event.line,
       time: event.time,
-      task: this.keep(event.task),
+      task: this.kept.keep(event.task),
       pid: event.pid,
       cpu: event.cpu,
       name,
@@ -227,7 +215,7 @@ export class Replayer {
     for (const state of waiting) {
       state.awaiting.splice(state.awaiting.indexOf(module), 1);
       const record = state.record;
-      const name = this.keep(event.name);
+      const name = this.kept.keep(event.name);
       record.loadedModules = record.loadedModules === NOTHING_LOADED ? [name] : [...record.loadedModules, name];
       // modprobe loads every provider it lists; the request returns once the last one is in.
       if (state.awaiting.length === 0) this.finalize(state, time, 'loaded');
@@ -295,15 +283,6 @@ export class Replayer {
     let module = this.modules.get(key);
     if (!module) this.modules.set(key, (module = { loaded: false, waiting: null }));
     return module;
-  }
-
-  private keep(s: string): string {
-    let copy = this.kept.get(s);
-    if (copy === undefined) {
-      copy = detached(s);
-      if (this.kept.size < MAX_KEPT_STRINGS) this.kept.set(copy, copy);
-    }
-    return copy;
   }
 
   /** Call sites are shared between the records that name them (and linked to source once per name). */
