@@ -18,7 +18,6 @@
 import type { ModuleFreeEvent, ModuleLoadEvent, TraceEvent } from '../events';
 import { modnameNormalize } from '../modules/names';
 import type { Chain, RequestRecord } from '../report';
-import { KeptStrings } from '../replay/keptStrings';
 import type { Resolution } from '../resolution';
 import { MAX_REQUESTS_PER_FINDING } from '../rules/findingText';
 import { allVariant, cryptoAlgorithm, nameWords, templateInstance, type TemplateInstance } from './cryptoNames';
@@ -162,21 +161,16 @@ export class ChainTracker {
   private readonly related = new WeakMap<Resolution, ReadonlySet<string>>();
   /** Per name (requested, or of a module); a trace has few distinct names. */
   private readonly names = new Map<string, NameFacts>();
-  /** Module names as kept (a task or a chain that kept the event's would keep a piece of the trace). */
-  private readonly kept = new KeptStrings();
   /** Chains completed while tasks expire together (handed on in the order of their roots), while they do. */
   private readonly batch: ChainState[] = [];
   private batching = false;
 
   constructor(private readonly opts: ChainTrackerOptions) {}
 
-  /** Every event, in trace order, at the replay's (non-decreasing) time; requests then come through `request`. */
+  /** Every event, in trace order, at the replay's (non-decreasing) time; requests and loads also come to `request`, `load`. */
   event(e: TraceEvent, time: number): void {
     if (time >= this.nextTurn) this.turn(time);
     switch (e.kind) {
-      case 'module_load':
-        this.load(e, time);
-        break;
       case 'module_free':
         this.free(e, time);
         break;
@@ -365,16 +359,16 @@ export class ChainTracker {
     spawners.push(best);
   }
 
-  private load(e: ModuleLoadEvent, time: number): void {
+  /** A module_load, with the module's normalised name, before the requests it completes are complete. */
+  load(e: ModuleLoadEvent, module: string, time: number): void {
     let task = this.task(e.pid);
     if (task === undefined) task = this.newTask(e.pid, e.task, time);
     else this.moveOn(task, time, false);
-    const module = this.kept.keep(e.name);
     task.module = module;
     task.words = null;
     this.spawners.push(task);
     if (task.kind === 'modprobe' && task.serves === null) {
-      const node = this.claimForLoad(modnameNormalize(module));
+      const node = this.claimForLoad(module);
       if (node !== null) this.claim(task, node);
     }
     const served = task.serves;

@@ -94,7 +94,6 @@ export class Replayer {
     const time = Math.max(this.lastTime, event.time);
     if (time >= this.nextSettle) this.advance(time);
     this.lastTime = time;
-    // Before the replay's own handling: a module_load is matched to the requests it serves while they are pending.
     this.opts.chains?.event(event, time);
     if (event.pid >= 0 && this.pendingByPid.size > 0) {
       const blocked = this.pendingByPid.get(event.pid);
@@ -208,6 +207,8 @@ export class Replayer {
   private load(event: ModuleLoadEvent, time: number): void {
     this.loads++;
     const module = this.module(modnameNormalize(event.name));
+    // Before the requests it completes are: a modprobe's load is matched to a request while that is pending.
+    this.opts.chains?.load(event, module.name, time);
     module.loaded = true;
     const waiting = module.waiting;
     if (!waiting) return;
@@ -281,7 +282,10 @@ export class Replayer {
 
   private module(key: string): ModuleState {
     let module = this.modules.get(key);
-    if (!module) this.modules.set(key, (module = { loaded: false, waiting: null }));
+    if (!module) {
+      const name = this.kept.keep(key);
+      this.modules.set(name, (module = { name, loaded: false, waiting: null }));
+    }
     return module;
   }
 

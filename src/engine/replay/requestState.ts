@@ -20,6 +20,8 @@ export interface RequestState {
 
 /** A module, by its normalised name: whether it is loaded, and the requests awaiting its module_load. */
 export interface ModuleState {
+  /** The normalised name, kept apart from the trace's text. */
+  name: string;
   loaded: boolean;
   waiting: Set<RequestState> | null;
 }
