@@ -31,7 +31,10 @@ export interface ModuleRelations {
 export interface ChainTrackerOptions {
   /** Dependencies and soft dependencies (modules.dep, modules.softdep); null without a modules directory. */
   modules: ModuleRelations | null;
-  /** A task that logs nothing for this long has finished: its module's init returned, its modprobe exited. */
+  /**
+   * Tasks are looked at every quietSeconds of trace time: one that has logged nothing since the last look has finished
+   * (its module's init returned, its modprobe exited).
+   */
   quietSeconds: number;
   /** A complete chain of two requests or more, with the records of its requests. */
   onChain: (chain: Chain, records: ReadonlyMap<number, RequestRecord>) => void;
@@ -65,8 +68,6 @@ function taskKind(name: string): TaskKind {
 
 interface Task {
   readonly kind: TaskKind;
-  /** Trace time of its last event. */
-  last: number;
   /** The module whose init runs in it (its last module_load); for a crypto test thread, its spawner's. */
   module: string | null;
   /** The words of `module` (of the look-up it works for, for a probe thread), once a test thread needed them. */
@@ -154,7 +155,7 @@ export class ChainTracker {
   private attributions = 0;
   /** Tasks with a crypto template-instance look-up waiting for its probe thread. */
   private readonly lookups = new Set<Task>();
-  /** Requests for loadable modules that a modprobe may still turn out to work for, in trace order (compacted lazily). */
+  /** Requests of loadable modules a modprobe may still turn out to work for, in trace order (compacted as read). */
   private claimable: Node[] = [];
   private claimableKept = 0;
   /** Per resolution: the modules whose load shows a modprobe at work for it (providers, their dependencies). */
@@ -167,17 +168,17 @@ export class ChainTracker {
 
   constructor(private readonly opts: ChainTrackerOptions) {}
 
-  /** Every event, in trace order, at the replay's (non-decreasing) time; requests and loads also come to `request`, `load`. */
+  /** Every event, in trace order, at the replay's non-decreasing time (requests and loads also go to their methods). */
   event(e: TraceEvent, time: number): void {
     if (time >= this.nextTurn) this.turn(time);
     switch (e.kind) {
       case 'module_free':
-        this.free(e, time);
+        this.free(e);
         break;
       case 'module_get':
       case 'module_put': {
         const task = this.task(e.pid);
-        if (task) this.moveOn(task, time, false);
+        if (task) this.moveOn(task, false);
         break;
       }
       default:
@@ -186,15 +187,15 @@ export class ChainTracker {
   }
 
   /** A request was made: fills its `initOf` and `causedBy`. */
-  request(record: RequestRecord, time: number): ChainNode {
+  request(record: RequestRecord): ChainNode {
     const { pid, name } = record;
     let task = pid >= 0 ? this.task(pid) : undefined;
     const fresh = task === undefined && pid >= 0;
-    if (fresh) task = this.newTask(pid, record.task, time);
+    if (fresh) task = this.newTask(pid, record.task);
     let parent: Node | null = null;
     if (task) {
       const lookup = task.lookup;
-      this.moveOn(task, time, lookup !== null && (name === allVariant(lookup.record.name) || name === CRYPTOMGR));
+      this.moveOn(task, lookup !== null && (name === allVariant(lookup.record.name) || name === CRYPTOMGR));
       if (!task.attributed) {
         task.attributed = true;
         this.attribute(task, name, fresh);
@@ -269,7 +270,8 @@ export class ChainTracker {
   private chainOf(node: Node): ChainState {
     if (node.chain === null) {
       node.chain = {
-        root: node, members: null, count: 1, open: 1, depth: 0, lastLoad: node.lastLoad, lastRequest: node.record.time, modules: node.loads,
+        root: node, members: null, count: 1, open: 1, depth: 0,
+        lastLoad: node.lastLoad, lastRequest: node.record.time, modules: node.loads,
       };
       node.loads = null;
     }
@@ -310,7 +312,8 @@ export class ChainTracker {
       const looked = t.lookup!;
       const facts = this.facts(looked.record.name);
       const instance = facts.instance!;
-      const score = instance.template === alg || instance.args.includes(alg) ? 2 : facts.words.some((w) => words.includes(w)) ? 1 : 0;
+      const named = instance.template === alg || instance.args.includes(alg);
+      const score = named ? 2 : facts.words.some((w) => words.includes(w)) ? 1 : 0;
       if (score > bestScore || (score === bestScore && looked.record.time > best!.lookup!.record.time)) {
         best = t;
         bestScore = score;
@@ -325,7 +328,7 @@ export class ChainTracker {
   /**
    * A cryptomgr_test thread tests an algorithm that a task registered and now waits for: a task in a module's init
    * (or a probe thread registering its instance) that is not itself inside a request. The one whose module shares
-   * the most words with what the thread asks for, the latest to log among equals.
+   * the most words with what the thread asks for; among equals, the latest to load (or to be attributed a test).
    */
   private attributeTest(task: Task, name: string): void {
     const words = this.facts(name).words;
@@ -362,8 +365,8 @@ export class ChainTracker {
   /** A module_load, with the module's normalised name, before the requests it completes are complete. */
   load(e: ModuleLoadEvent, module: string, time: number): void {
     let task = this.task(e.pid);
-    if (task === undefined) task = this.newTask(e.pid, e.task, time);
-    else this.moveOn(task, time, false);
+    if (task === undefined) task = this.newTask(e.pid, e.task);
+    else this.moveOn(task, false);
     task.module = module;
     task.words = null;
     this.spawners.push(task);
@@ -383,10 +386,10 @@ export class ChainTracker {
     }
   }
 
-  private free(e: ModuleFreeEvent, time: number): void {
+  private free(e: ModuleFreeEvent): void {
     const task = this.task(e.pid);
     if (task === undefined) return;
-    this.moveOn(task, time, false);
+    this.moveOn(task, false);
     // A module freed by the task that loaded it: its init failed, and is over.
     if (task.module !== null && modnameNormalize(task.module) === modnameNormalize(e.name)) {
       task.module = null;
@@ -395,8 +398,7 @@ export class ChainTracker {
   }
 
   /** The task logged again: it is out of its last request; its look-up is over unless `keepLookup`. */
-  private moveOn(task: Task, time: number, keepLookup: boolean): void {
-    task.last = time;
+  private moveOn(task: Task, keepLookup: boolean): void {
     const waiting = task.waiting;
     if (waiting !== null) {
       task.waiting = null;
@@ -452,7 +454,8 @@ export class ChainTracker {
     for (const tasks of [this.tasks, this.olderTasks]) {
       for (const t of tasks.values()) {
         const node = t.waiting;
-        if (node !== null && !node.claimed && (latest === null || node.record.index > latest.record.index)) latest = node;
+        if (node === null || node.claimed) continue;
+        if (latest === null || node.record.index > latest.record.index) latest = node;
       }
     }
     return latest;
@@ -523,8 +526,11 @@ export class ChainTracker {
     return task;
   }
 
-  private newTask(pid: number, name: string, time: number): Task {
-    const task: Task = { kind: taskKind(name), last: time, module: null, words: null, serves: null, waiting: null, lookup: null, attributed: false, alive: true, seen: 0 };
+  private newTask(pid: number, name: string): Task {
+    const task: Task = {
+      kind: taskKind(name), module: null, words: null, serves: null, waiting: null, lookup: null,
+      attributed: false, alive: true, seen: 0,
+    };
     this.tasks.set(pid, task);
     return task;
   }
@@ -537,7 +543,9 @@ export class ChainTracker {
     this.olderTasks = this.tasks;
     this.tasks = new Map();
     this.spawners = [];
-    for (const task of this.olderTasks.values()) if (task.module !== null || (task.kind === 'probe' && task.serves !== null)) this.spawners.push(task);
+    for (const task of this.olderTasks.values()) {
+      if (task.module !== null || (task.kind === 'probe' && task.serves !== null)) this.spawners.push(task);
+    }
     this.flushBatch();
   }
 

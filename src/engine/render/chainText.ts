@@ -3,8 +3,10 @@ import type { Chain, RequestRecord } from '../report';
 import { plural, who } from '../rules/findingText';
 import { escapeControl, truncate, wrap } from './textFormat';
 
+type TreeRow = { record: RequestRecord; depth: number };
+
 /** The chain's requests in tree order: each followed by those made on its behalf, in trace order; with their depths. */
-export function chainTree(chain: Chain, records: ReadonlyMap<number, RequestRecord>): Array<{ record: RequestRecord; depth: number }> {
+function chainTree(chain: Chain, records: ReadonlyMap<number, RequestRecord>): TreeRow[] {
   const children = new Map<number, RequestRecord[]>();
   for (const i of chain.requests) {
     const r = records.get(i);
@@ -13,7 +15,7 @@ export function chainTree(chain: Chain, records: ReadonlyMap<number, RequestReco
     if (list === undefined) children.set(r.causedBy, [r]);
     else list.push(r);
   }
-  const out: Array<{ record: RequestRecord; depth: number }> = [];
+  const out: TreeRow[] = [];
   const root = records.get(chain.root);
   if (root === undefined) return out;
   const stack = [{ record: root, depth: 0 }];
@@ -31,7 +33,12 @@ export function chainTree(chain: Chain, records: ReadonlyMap<number, RequestReco
  * line, its time (the root's) or its delay after the root, the name indented by its depth, the task (and the module
  * whose init made it), and what it loaded, on a line of its own when the row is too wide. At most `maxRows` requests.
  */
-export function chainLines(chain: Chain, records: ReadonlyMap<number, RequestRecord>, width: number, maxRows: number): string[] {
+export function chainLines(
+  chain: Chain,
+  records: ReadonlyMap<number, RequestRecord>,
+  width: number,
+  maxRows: number,
+): string[] {
   const tree = chainTree(chain, records);
   const root = tree[0]?.record;
   const until = chain.modules.length > 0 ? 'last load' : 'last request';
@@ -48,7 +55,7 @@ export function chainLines(chain: Chain, records: ReadonlyMap<number, RequestRec
     line: String(r.line),
     time: depth === 0 || root === undefined ? r.time.toFixed(6) : `+${(r.time - root.time).toFixed(6)}`,
     text: escapeControl(`${r.name}  ${who(r)}${r.initOf === null ? '' : ` (${r.initOf}'s init)`}`),
-    outcome: `→ ${r.outcome === 'loaded' && r.loadedModules.length > 0 ? `loaded ${r.loadedModules.join(', ')}` : r.outcome}`,
+    outcome: r.outcome === 'loaded' && r.loadedModules.length > 0 ? `→ loaded ${r.loadedModules.join(', ')}` : `→ ${r.outcome}`,
   }));
   const lineWidth = Math.max(0, ...rows.map((c) => c.line.length));
   const timeWidth = Math.max(0, ...rows.map((c) => c.time.length));
@@ -56,7 +63,10 @@ export function chainLines(chain: Chain, records: ReadonlyMap<number, RequestRec
     const lead = `      ${row.line.padStart(lineWidth)}  ${row.time.padStart(timeWidth)}  ${'  '.repeat(row.depth)}`;
     const whole = `${lead}${row.text}  ${escapeControl(row.outcome)}`;
     if (whole.length <= width) lines.push(whole);
-    else lines.push(truncate(`${lead}${row.text}`, width), truncate(`${' '.repeat(lead.length + 2)}${escapeControl(row.outcome)}`, width));
+    else {
+      lines.push(truncate(`${lead}${row.text}`, width));
+      lines.push(truncate(`${' '.repeat(lead.length + 2)}${escapeControl(row.outcome)}`, width));
+    }
   }
   const more = chain.requestCount - shown.length;
   if (more > 0) lines.push(`      … and ${plural(more, 'more request')} (every request is in --format json)`);

@@ -156,7 +156,7 @@ export class Replayer {
     };
     const state: RequestState = {
       record, info, awaiting: AWAITING_NOTHING, pending: true, anchor: null, staleAnchor: false,
-      chainNode: this.opts.chains ? this.opts.chains.request(record, time) : null,
+      chainNode: this.opts.chains ? this.opts.chains.request(record) : null,
     };
 
     const anchor = this.dups.request(info, event.wait, time, state);

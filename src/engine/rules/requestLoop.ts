@@ -25,7 +25,8 @@ export class RequestLoopRule {
   add(ancestor: RequestRecord, repeat: RequestRecord, levels: number): void {
     let loops = this.byName.get(repeat.name);
     if (loops === undefined) {
-      loops = { ancestor: { ...ancestor }, repeat: { ...repeat }, levels, requests: new RequestList(), lastAdded: -1, repeats: 0 };
+      loops = { ancestor: { ...ancestor }, repeat: { ...repeat }, levels,
+        requests: new RequestList(), lastAdded: -1, repeats: 0 };
       this.byName.set(repeat.name, loops);
     }
     if (loops.lastAdded !== ancestor.index) loops.requests.add(ancestor, null);
@@ -60,8 +61,9 @@ function message(name: string, { ancestor: a, repeat: r, levels, repeats }: Loop
   const init = r.initOf;
   if (init !== null && a.loadedModules.some((m) => modnameNormalize(m) === modnameNormalize(init))) {
     return (
-      `${init}'s init requests ${quoted}, the name ${init} was loaded for (request #${a.index} by ${who(a)}): nothing ` +
-      `can provide it until that init returns, and a modprobe that waits for ${init} waits for the request itself.${again}`
+      `${init}'s init requests ${quoted}, the name ${init} was loaded for (request #${a.index} by ${who(a)}): ` +
+      `nothing can provide it until that init returns, and a modprobe that waits for ${init} waits for the ` +
+      `request itself.${again}`
     );
   }
   if (name.startsWith('binfmt-')) {
