@@ -207,6 +207,85 @@
     return section;
   }
 
+  // A request chain as a flame chart: a bar per request from when it was made until its last module loaded (or, for
+  // one that loaded nothing, a short bar at its time), each row a level below the row of the request it was made for.
+  function drawChain(c, byIndex, width) {
+    const reqs = c.requests.map((i) => byIndex.get(i)).filter((r) => r !== undefined);
+    if (reqs.length === 0) return el('p', { class: 'muted' }, 'Its requests are past those the page draws.');
+    const depthOf = new Map();
+    for (const r of reqs) depthOf.set(r.index, r.index === c.root || !depthOf.has(r.causedBy) ? 0 : depthOf.get(r.causedBy) + 1);
+    const t0 = Math.min(...reqs.map((r) => r.time));
+    const t1 = Math.max(...reqs.map((r) => Math.max(r.time, r.completedAt)));
+    const span = Math.max(t1 - t0, 1e-3);
+    const left = 8, right = 8, top = 4, rowH = 18, axisH = 16;
+    const plotW = width - left - right;
+    const X = (t) => left + ((t - t0) / span) * plotW;
+    // Within a level, a bar takes the first lane free at its start, so bars never overlap.
+    const lanes = [];
+    const placed = reqs.map((r) => {
+      const depth = depthOf.get(r.index);
+      const x0 = X(r.time);
+      // Wide enough to click, for a request that loaded nothing.
+      const x1 = Math.max(X(Math.max(r.completedAt, r.time)), x0 + 6);
+      const ends = (lanes[depth] = lanes[depth] || []);
+      let lane = ends.findIndex((end) => end <= x0);
+      if (lane < 0) { lane = ends.length; ends.push(0); }
+      ends[lane] = x1 + 1;
+      return { r, depth, lane, x0, x1 };
+    });
+    const rowOf = [];
+    let rows = 0;
+    for (let d = 0; d < lanes.length; d++) { rowOf[d] = rows; rows += (lanes[d] || []).length; }
+    const height = top + rows * rowH + axisH;
+    const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'chain', role: 'img', 'aria-label': `Request chain of ${oneLine(c.name)}` });
+    for (const { r, depth, lane, x0, x1 } of placed) {
+      const y = top + (rowOf[depth] + lane) * rowH;
+      const g = clickable(svg('g', { class: `bar ${classOf(r)}`, 'data-index': r.index }), r.index);
+      g.append(svg('rect', { x: x0, y, width: x1 - x0, height: rowH - 3, rx: 2 }));
+      // The name where it fits: about 6.5 px a character at the page's font size.
+      const room = Math.floor((x1 - x0 - 6) / 6.5);
+      if (room >= 3) {
+        const name = oneLine(r.name);
+        g.append(svg('text', { x: x0 + 3, y: y + rowH - 7 }, document.createTextNode(name.length <= room ? name : `${name.slice(0, room - 1)}…`)));
+      }
+      titled(g, [
+        `${oneLine(r.name)} — ${r.task}-${r.pid}${r.initOf ? `, ${r.initOf}'s init` : ''}, trace line ${r.line}`,
+        `+${(r.time - t0).toFixed(6)} s → +${(Math.max(r.completedAt, r.time) - t0).toFixed(6)} s`,
+        `outcome: ${r.outcome}${r.loadedModules.length ? `, loaded ${r.loadedModules.join(', ')}` : ''}`,
+        r.callSite ? `call site: ${r.callSite}` : '',
+      ].filter(Boolean).join('\n'));
+      root.append(g);
+    }
+    root.append(svg('text', { x: left, y: height - 3, class: 'axis-label' }, document.createTextNode(`${t0.toFixed(6)} s`)));
+    root.append(svg('text', { x: width - right, y: height - 3, class: 'axis-label end' }, document.createTextNode(`+${span.toFixed(6)} s`)));
+    return root;
+  }
+
+  function renderChains(d) {
+    const section = el('section', { id: 'chains', class: 'chains-section' });
+    section.append(el('h2', {}, `Request chains (${d.chainCount})`));
+    if (d.chainCount === 0) {
+      section.append(el('p', { class: 'empty' }, d.summary ? 'No request was made on behalf of another.' : 'Replay a trace to see which requests were made on behalf of others.'));
+      return section;
+    }
+    section.append(el('p', { class: 'muted' }, 'Each bar is a request, from when it was made until its module loaded, under the request it was made for: by the init of the module its modprobe loaded, or by the crypto manager\'s threads. Click a bar to reveal its trace line and call site.'));
+    if (d.chainCount > d.chains.length) section.append(el('p', { class: 'muted' }, `Showing the first ${d.chains.length} chains; all ${d.chainCount} are in the exported report.`));
+    const byIndex = new Map(d.requests.map((r) => [r.index, r]));
+    const list = el('div', { class: 'chains' });
+    section.append(list);
+    const draw = () => {
+      const width = Math.max(320, (list.clientWidth || 900) - 4);
+      list.replaceChildren(...d.chains.map((c) => {
+        const head = el('div', { class: 'chain-head' },
+          el('span', { class: 'chain-name' }, oneLine(c.name)),
+          el('span', { class: 'muted' }, ` — ${c.requestCount} requests, ${c.depth} ${c.depth === 1 ? 'level' : 'levels'} deep, last ${c.modules.length ? 'load' : 'request'} after ${c.seconds.toFixed(6)} s${c.modules.length ? `; loaded ${c.modules.join(', ')}` : ''}`));
+        return el('div', { class: 'chain-block', 'data-root': c.root }, head, drawChain(c, byIndex, width));
+      }));
+    };
+    requestAnimationFrame(draw);
+    return section;
+  }
+
   // Findings grouped by rule; long groups start folded so the requests table stays in reach.
   function renderFindings(d) {
     const section = el('section');
@@ -272,7 +351,7 @@
       app.replaceChildren(el('p', { class: 'empty' }, 'No results yet: run “Autoload Lens: Scan Workspace” or “Replay Trace…”.'));
       return;
     }
-    app.replaceChildren(renderSummary(data), renderTimeline(data), renderFindings(data), renderRequests(data));
+    app.replaceChildren(renderSummary(data), renderTimeline(data), renderChains(data), renderFindings(data), renderRequests(data));
   }
 
   window.addEventListener('message', (event) => {
@@ -280,6 +359,7 @@
     if (m && m.type === 'report') {
       data = m.data;
       render();
+      if (m.focus === 'chains') requestAnimationFrame(() => document.getElementById('chains')?.scrollIntoView());
     }
   });
   vscode.postMessage({ type: 'ready' });

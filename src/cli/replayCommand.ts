@@ -153,6 +153,7 @@ function noticingSeverities(sink: ReportSink, severities: Set<Severity>): Report
       severities.add(finding.severity);
       sink.finding(finding, requests);
     },
+    chain: (chain, requests) => sink.chain(chain, requests),
     end: (tail) => sink.end(tail),
   };
 }

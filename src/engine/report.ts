@@ -42,6 +42,10 @@ export interface RequestRecord {
   outcome: Outcome;
   /** Index of the anchor request when this one is a duplicate under dups.c rules. */
   duplicateOf: number | null;
+  /** The module whose init was running in the requesting task (or the task it made its crypto test for), or null. */
+  initOf: string | null;
+  /** Index of the request on whose behalf this one was made, or null when userspace asked (chains/). */
+  causedBy: number | null;
   /** Modules whose module_load completed this request. */
   loadedModules: string[];
   /** Time the request completed (the provider's module_load, or the request itself). */
@@ -73,6 +77,26 @@ export interface Finding {
   evidence: Record<string, unknown>;
 }
 
+/**
+ * A request and every request made on its behalf, transitively (a module's init requesting more, crypto templates
+ * instantiated for it): only chains of at least two requests are reported.
+ */
+export interface Chain {
+  /** Index of the request that started it, made by userspace. */
+  root: number;
+  /** The root's name. */
+  name: string;
+  /** Indexes of its requests in trace order, the root first (at most 1,000; `requestCount` has the total). */
+  requests: number[];
+  requestCount: number;
+  /** Levels of requests below the root: 1 when the root's requests made none. */
+  depth: number;
+  /** From the root request to the chain's last module load (to its last request when it loaded nothing). */
+  seconds: number;
+  /** Modules loaded on the chain's behalf, dependencies included, in load order. */
+  modules: string[];
+}
+
 export interface ReportSummary {
   requests: number;
   loads: number;
@@ -80,6 +104,8 @@ export interface ReportSummary {
   distinctNames: number;
   /** The kernel model the requests' return values are under (kernel/model.ts). */
   kernelModel: string;
+  /** Request chains reported (`Chain`). */
+  chains: number;
   /** Count of findings per rule id. */
   findings: Record<RuleId, number>;
 }
@@ -123,13 +149,15 @@ export interface ReportTail {
 
 /**
  * A replay report in the order it is known: the head, each request once its outcome is known (in trace order),
- * each finding once it closes (with the records of its requests that are still at hand, and of their anchors), then
- * the tail. Findings come grouped by rule, rules in catalog order.
+ * each finding once it closes (with the records of its requests that are still at hand, and of their anchors), each
+ * request chain once complete (with the records of its requests), then the tail. Findings come grouped by rule,
+ * rules in catalog order; chains in the order they complete.
  */
 export interface ReportSink {
   begin(head: ReportHead): void;
   request(record: RequestRecord): void;
   finding(finding: Finding, requests: ReadonlyMap<number, RequestRecord>): void;
+  chain(chain: Chain, requests: ReadonlyMap<number, RequestRecord>): void;
   end(tail: ReportTail): void;
 }
 
@@ -146,6 +174,7 @@ export interface Report {
   kernel: KernelFigures | null;
   requests: RequestRecord[];
   findings: Finding[];
+  chains: Chain[];
 }
 
 /** Collects a streamed report into a Report. */
@@ -154,6 +183,7 @@ export class ReportCollector implements ReportSink {
   private tail: ReportTail | null = null;
   private readonly requests: RequestRecord[] = [];
   private readonly findings: Finding[] = [];
+  private readonly chains: Chain[] = [];
 
   begin(head: ReportHead): void {
     this.head = head;
@@ -165,6 +195,10 @@ export class ReportCollector implements ReportSink {
 
   finding(finding: Finding): void {
     this.findings.push(finding);
+  }
+
+  chain(chain: Chain): void {
+    this.chains.push(chain);
   }
 
   end(tail: ReportTail): void {
@@ -187,6 +221,7 @@ export class ReportCollector implements ReportSink {
       kernel: tail.kernel,
       requests: this.requests,
       findings: this.findings,
+      chains: this.chains,
     };
   }
 }
@@ -206,6 +241,7 @@ export function playReport(report: Report, sink: ReportSink): void {
     byIndex.set(r.index, r);
     sink.request(r);
   }
+  for (const c of report.chains) sink.chain(c, byIndex);
   for (const f of report.findings) sink.finding(f, byIndex);
   sink.end({ trace: report.trace, summary: report.summary, kernel: report.kernel });
 }

@@ -8,8 +8,11 @@ import { RULE_IDS, type RuleId, type Severity } from './rules/catalog';
 import { certainLocation, plural, who } from './rules/findingText';
 import type { SourceFinding, SourceLocation } from './sourceIndex';
 
-/** Rules whose trace findings concern the call sites of their requests (throttling concerns the whole boot). */
-type SiteRule = Exclude<RuleId, 'throttled-request' | 'name-too-long'>;
+/**
+ * Rules whose trace findings concern the call sites of their requests (throttling concerns the whole boot; a request
+ * loop, the chain of requests, which the trace shows).
+ */
+type SiteRule = Exclude<RuleId, 'throttled-request' | 'name-too-long' | 'request-loop'>;
 const SITE_RULES: ReadonlySet<RuleId> = new Set<SiteRule>(['duplicate-request', 'undocumented-alias', 'unchecked-zero-return']);
 
 /** How many names a message lists before saying how many more there are (and how many name lines an editor shows). */

@@ -53,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
     command('scanWorkspace', (uri) => scanner.scanCommand(uri)),
     command('replayTrace', (uri) => replayTraceCommand(s, uri)),
     command('openReport', () => panel.show()),
+    command('showRequestChains', () => panel.show('chains')),
     command('exportReport', (uri, format) => exportReportCommand(s, uri, format)),
     command('resolveAlias', (name) => resolveAliasCommand(s, name)),
     command('selectModulesDirectory', (uri) => selectModulesDirectoryCommand(s, uri)),

@@ -1,6 +1,6 @@
 /**
- * The report webview: summary, a timeline of the boot's module requests drawn by media/report.js, findings and
- * requests. The page holds no data: the report arrives as a JSON message and the script builds the DOM with
+ * The report webview: summary, a timeline of the boot's module requests drawn by media/report.js, the request chains
+ * (a flame chart each), findings and requests. The page holds no data: the report arrives as a JSON message and the script builds the DOM with
  * textContent, so names from a trace or a source are only ever text. Strict CSP: nonce'd local script only.
  */
 import { randomBytes } from 'node:crypto';
@@ -22,7 +22,11 @@ export interface ReportViewModel {
   requests: Array<{
     index: number; line: number; time: number; completedAt: number; name: string; wait: boolean; duplicateOf: number | null;
     outcome: string; loadedModules: string[]; task: string; pid: number; callSite: string | null; resolvesTo: string[];
+    initOf: string | null; causedBy: number | null;
   }>;
+  /** The request chains (the first MAX_DRAWN_CHAINS), and how many there are in all. */
+  chains: Array<{ root: number; name: string; requests: number[]; requestCount: number; depth: number; seconds: number; modules: string[] }>;
+  chainCount: number;
   /** `source` is set for findings that live in the sources; clicking them reveals that line. */
   findings: Array<{ rule: string; severity: string; message: string; requests: number[]; where: string | null; source: SourceLocation | null }>;
   scan: { root: string; callSites: number; wrappers: number; aliases: number; findings: number; scanned: number; skipped: number } | null;
@@ -32,6 +36,8 @@ export interface ReportViewModel {
 
 /** The page draws at most this many requests (a whole boot has a few hundred; a soak test may have millions). */
 const MAX_DRAWN_REQUESTS = 20_000;
+/** And this many request chains (a boot has a handful; a boot repeated in a soak test, one handful per boot). */
+const MAX_DRAWN_CHAINS = 200;
 
 export function viewModel(report: Report | undefined, index: SourceIndex | undefined): ReportViewModel {
   return {
@@ -47,8 +53,12 @@ export function viewModel(report: Report | undefined, index: SourceIndex | undef
       index: r.index, line: r.line, time: r.time, completedAt: r.completedAt, name: r.name, wait: r.wait,
       duplicateOf: r.duplicateOf, outcome: r.outcome, loadedModules: r.loadedModules, task: r.task, pid: r.pid,
       callSite: r.callSite === null ? null : `${r.callSite.symbol}${r.callSite.module !== null ? ` [${r.callSite.module}]` : ''}`,
-      resolvesTo: r.resolution.modules,
+      resolvesTo: r.resolution.modules, initOf: r.initOf, causedBy: r.causedBy,
     })),
+    chains: (report?.chains ?? []).slice(0, MAX_DRAWN_CHAINS).map((c) => ({
+      root: c.root, name: c.name, requests: c.requests, requestCount: c.requestCount, depth: c.depth, seconds: c.seconds, modules: c.modules,
+    })),
+    chainCount: report?.chains.length ?? 0,
     findings: [
       ...(index?.findings ?? []).map((f) => ({
         rule: f.rule, severity: f.severity, message: f.message, requests: [], where: `${f.location.file}:${f.location.line}`, source: f.location,
@@ -81,9 +91,14 @@ function isFromPage(m: unknown): m is FromPage {
 /** The webview's type: VS Code restores a report tab after a window reload through the serializer registered for it. */
 export const REPORT_VIEW_TYPE = 'autoloadLens.report';
 
+/** A section of the page a command can bring into view. */
+export type ReportSection = 'chains';
+
 export class ReportPanel implements vscode.Disposable, vscode.WebviewPanelSerializer {
   private panel: vscode.WebviewPanel | undefined;
   private readonly subscription: vscode.Disposable;
+  /** The section to scroll to once the page has drawn the report. */
+  private focus: ReportSection | null = null;
 
   private readonly results: Results;
 
@@ -92,9 +107,11 @@ export class ReportPanel implements vscode.Disposable, vscode.WebviewPanelSerial
     this.subscription = this.results.onDidChange(() => this.post());
   }
 
-  show(): void {
+  show(focus: ReportSection | null = null): void {
+    this.focus = focus;
     if (this.panel !== undefined) {
       this.panel.reveal();
+      if (focus !== null) this.post();
       return;
     }
     const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'Autoload Lens Report', vscode.ViewColumn.Active, this.options());
@@ -130,7 +147,9 @@ export class ReportPanel implements vscode.Disposable, vscode.WebviewPanelSerial
   }
 
   private post(): void {
-    void this.panel?.webview.postMessage({ type: 'report', data: viewModel(this.results.report, this.results.index) });
+    if (this.panel === undefined) return;
+    void this.panel.webview.postMessage({ type: 'report', data: viewModel(this.results.report, this.results.index), focus: this.focus });
+    this.focus = null;
   }
 
   private html(webview: vscode.Webview, media: vscode.Uri): string {

@@ -21,7 +21,7 @@ const FORMATS = ['text', 'json', 'jsonl', 'sarif'];
 
 /** A sink that counts the findings and keeps nothing: the replay's own cost. */
 function countingSink(): ReportSink & { findings: number } {
-  return { findings: 0, begin() {}, request() {}, finding() { this.findings++; }, end() {} };
+  return { findings: 0, begin() {}, request() {}, finding() { this.findings++; }, chain() {}, end() {} };
 }
 
 /** The CLI writing the whole report of `trace` to a file, in its own process: wall time, peak RSS, report size. */

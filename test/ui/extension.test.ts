@@ -121,6 +121,28 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
     await waitFor('the editor to reveal trace line 70', async () => ((await cursor.innerText()).startsWith('Ln 70,') ? true : undefined));
   });
 
+  step('Show Request Chains draws each chain as a flame chart under the report; a click on a bar reveals its trace line', async () => {
+    await wb().runCommand('Autoload Lens: Show Request Chains');
+    const frame = await wb().webviewFrame('section.chains-section svg.chain');
+    assert.deepEqual(await frame.locator('.chain-head .chain-name').allInnerTexts(), [
+      'net-pf-31', 'net-pf-33', 'crypto-xts(serpent)', 'crypto-cbc(twofish)', 'crypto-rfc7539(chacha20,poly1305)', 'crypto-ecb(camellia)',
+      'crypto-essiv(cbc(serpent),sha256)',
+    ]);
+    // One bar per request of the seven chains: 9 + 6 + 17 + 7 + 2 + 11 + 2.
+    assert.equal(await frame.locator('svg.chain g.bar').count(), 54);
+    const rxrpc = frame.locator('.chain-block[data-root="100"]');
+    assert.deepEqual(await rxrpc.locator('g.bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('data-index'))), ['100', '101', '102', '103', '104', '105']);
+    assert.match(await rxrpc.locator('.chain-head').innerText(), /net-pf-33 — 6 requests, 2 levels deep, last load after 0\.484192 s; loaded rxrpc, pcbc, fcrypt/);
+    // The command brought the section into view.
+    const top = await frame.locator('#chains').evaluate((e) => e.getBoundingClientRect().top);
+    assert.ok(top >= 0 && top < 50, `the chains section is at ${top} px`);
+    await wb().screenshot('chains.png');
+    // crypto-pcbc(fcrypt), made by rxrpc's init in modprobe-679: trace line 348.
+    await rxrpc.locator('g.bar[data-index="101"]').dispatchEvent('click');
+    const cursor = wb().page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
+    await waitFor('the editor to reveal trace line 348', async () => ((await cursor.innerText()).startsWith('Ln 348,') ? true : undefined));
+  });
+
   step('Export Report… writes JSON where the save dialog says', async () => {
     const target = join(exportDir, 'boot-report.json');
     await wb().runCommand('Autoload Lens: Export Report…');

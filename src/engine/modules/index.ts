@@ -29,6 +29,8 @@ export interface ModuleDb extends ModuleResolver {
   moduleNames(): Iterable<string>;
   /** The module's path from modules.dep, relative to `dir`, or null. */
   modulePath(name: string): string | null;
+  /** The modules `name` needs loaded first (modules.dep), normalised, in the order modprobe loads them; [] when unknown. */
+  dependencies(name: string): string[];
   /** The module's soft dependencies from modules.softdep, or null. */
   softdeps(name: string): Softdep | null;
   stats: ModuleDbStats;

@@ -16,7 +16,7 @@ import {
 } from './depmodFiles';
 import { readKmodIndex, type IndexEntry } from './kmodIndex';
 import { DEPMOD_FILES, locateModulesDir } from './modulesDir';
-import { aliasNormalize, modnameNormalize } from './names';
+import { aliasNormalize, modnameFromPath, modnameNormalize } from './names';
 import { PatternIndex, type PatternValue } from './patternIndex';
 import type { ModuleDb } from './index';
 
@@ -106,6 +106,7 @@ export async function openModuleDb(given: string): Promise<Result<ModuleDb>> {
     isModule: (name) => dep.has(modnameNormalize(name)),
     moduleNames: () => dep.keys(),
     modulePath: (name) => dep.get(modnameNormalize(name))?.path ?? null,
+    dependencies: (name) => dep.get(modnameNormalize(name))?.deps.map(modnameFromPath) ?? [],
     softdeps: (name) => softdeps.get(modnameNormalize(name)) ?? null,
   });
 }

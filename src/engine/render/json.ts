@@ -1,12 +1,12 @@
 /**
  * JSON (schemaVersion 1) of a replay and of a scan. Field names are a public contract: add fields, never rename.
  * Both are one document written as it is produced (see JsonWriter): what is known first, the arrays element by
- * element, and what is known only at the end last. A replay's findings close while its requests are still being
- * written, so they wait in a Spool until `requests` is closed.
+ * element, and what is known only at the end last. A replay's findings and chains close while its requests are
+ * still being written, so they wait in Spools until `requests` is closed.
  */
 import type { KernelFigures } from '../kernel/figures';
 import type { FinitCost } from '../kernel/finitRaces';
-import type { Finding, ReportHead, ReportSink, ReportSummary, ReportTail, RequestRecord } from '../report';
+import type { Chain, Finding, ReportHead, ReportSink, ReportSummary, ReportTail, RequestRecord } from '../report';
 import { RULE_IDS, type RuleId } from '../rules/catalog';
 import { shapeText } from '../nameShape';
 import type { KernelDirectoryInfo, SourceFinding, SourceIndex, SourceLocation } from '../sourceIndex';
@@ -15,10 +15,14 @@ import { JsonWriter, sortKeys, type Emit } from './jsonWriter';
 import { scanSummary } from './scanSummary';
 import { Spool } from './spool';
 
-/** The replay report as JSON: requests written as they complete, findings after them, the trace facts and summary last. */
+/**
+ * The replay report as JSON: requests written as they complete, findings and chains after them, the trace facts and
+ * summary last.
+ */
 export class ReplayJson implements ReportSink {
   private readonly json: JsonWriter;
   private readonly findings = new Spool();
+  private readonly chains = new Spool();
 
   constructor(emit: Emit) {
     this.json = new JsonWriter(emit);
@@ -43,10 +47,17 @@ export class ReplayJson implements ReportSink {
     this.findings.add(findingJson(finding));
   }
 
+  chain(chain: Chain): void {
+    this.chains.add(chainJson(chain));
+  }
+
   end(tail: ReportTail): void {
     this.json.end();
     this.json.begin('array', 'findings', 1);
     this.findings.drain((f) => this.json.element(f));
+    this.json.end();
+    this.json.begin('array', 'chains');
+    this.chains.drain((c) => this.json.element(c));
     this.json.end();
     this.json.field('trace', traceJson(tail.trace));
     this.json.field('summary', summaryJson(tail.summary));
@@ -77,6 +88,7 @@ export function summaryJson(s: ReportSummary): Record<string, unknown> {
     frees: s.frees,
     distinctNames: s.distinctNames,
     kernelModel: s.kernelModel,
+    chains: s.chains,
     findings: ruleCounts(s.findings),
   };
 }
@@ -120,6 +132,19 @@ export function kernelJson(k: KernelFigures | null): Record<string, unknown> | n
         why: m.why,
       })),
     },
+  };
+}
+
+/** A request chain as JSON and JSON Lines print it. */
+export function chainJson(c: Chain): Record<string, unknown> {
+  return {
+    root: c.root,
+    name: c.name,
+    requests: c.requests,
+    requestCount: c.requestCount,
+    depth: c.depth,
+    seconds: c.seconds,
+    modules: c.modules,
   };
 }
 

@@ -1,11 +1,11 @@
 /**
  * JSON Lines of a replay, for fleets of boots: one JSON object per line, written as it is known. A `run` record
- * first, a `request` and a `finding` record for each (the fields of the JSON report's `requests[]` and
- * `findings[]`), a `summary` record last. Every record has its `type` and the run's `labels` (host, kernel, boot
+ * first, a `request`, a `finding` and a `chain` record for each (the fields of the JSON report's `requests[]`,
+ * `findings[]` and `chains[]`), a `summary` record last. Every record has its `type` and the run's `labels` (host, kernel, boot
  * id, ...), so the files of many boots load into one table (DuckDB's read_json_auto, ClickHouse, BigQuery).
  */
-import type { Finding, ReportHead, ReportSink, ReportTail, RequestRecord } from '../report';
-import { findingJson, kernelJson, summaryJson, traceJson } from './json';
+import type { Chain, Finding, ReportHead, ReportSink, ReportTail, RequestRecord } from '../report';
+import { chainJson, findingJson, kernelJson, summaryJson, traceJson } from './json';
 import type { Emit } from './jsonWriter';
 
 export class ReplayJsonLines implements ReportSink {
@@ -37,6 +37,10 @@ export class ReplayJsonLines implements ReportSink {
 
   finding(finding: Finding): void {
     this.record('finding', findingJson(finding));
+  }
+
+  chain(chain: Chain): void {
+    this.record('chain', chainJson(chain));
   }
 
   /** The summary's counts under `summary` (a finding's `requests` is a list, the summary's a count), the kernel model's figures. */

@@ -118,6 +118,9 @@ export class ReplaySarif implements ReportSink {
 
   request(): void {}
 
+  /** Chains are not results; a loop on one is (request-loop). */
+  chain(): void {}
+
   /**
    * The primary location is the source line when the finding has one, else the first trace line. Every other trace
    * line and every linked call site becomes a related location, so a viewer can walk the evidence.

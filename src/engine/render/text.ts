@@ -1,12 +1,13 @@
 /**
  * The text report, as a person reads it in a terminal, of a replay and of a scan. Findings are grouped by rule and
  * share one layout (message, location, then the trace requests or the other source lines involved). A replay's
- * findings are printed as they close, its nowait requests, trace warnings and summary at the end; a scan, whole in
- * memory, starts with its summary.
+ * findings are printed as they close, its request chains, nowait requests, trace warnings and summary at the end; a
+ * scan, whole in memory, starts with its summary.
  */
+import { chainLines } from './chainText';
 import { describeKernelDirectory } from './kernelDirectory';
 import { kernelLines } from './kernelText';
-import type { Finding, ReportHead, ReportSink, ReportTail, RequestRecord } from '../report';
+import type { Chain, Finding, ReportHead, ReportSink, ReportTail, RequestRecord } from '../report';
 import { RULE_IDS, RULES, type RuleId, type Severity } from '../rules/catalog';
 import type { SourceFinding, SourceIndex } from '../sourceIndex';
 import { TOOL_NAME, TOOL_VERSION } from '../tool';
@@ -33,7 +34,10 @@ export interface TextOptions {
   width?: number;
   /** How many trace warnings to list before summarising the rest (default 20). */
   maxWarnings?: number;
-  /** How many requests to list per finding (and of the nowait requests) before summarising the rest (default 20). */
+  /**
+   * How many requests to list per finding (and of the nowait requests, and per request chain), and how many chains,
+   * before summarising the rest (default 20).
+   */
   maxRows?: number;
   /** How many wrappers a scan lists, most used first (default 40). */
   maxWrappers?: number;
@@ -57,6 +61,9 @@ export class ReplayText implements ReportSink {
   /** The first nowait requests (what the table shows) and how many there were. */
   private readonly nowait: RequestRecord[] = [];
   private nowaitCount = 0;
+  /** The first chains, laid out as they come (their records are not kept), and how many there were. */
+  private readonly chainBlocks: string[][] = [];
+  private chainCount = 0;
 
   constructor(private readonly emit: Emit, private readonly opts: TextOptions = {}) {
     this.style = makeStyle(opts.color === true);
@@ -95,10 +102,23 @@ export class ReplayText implements ReportSink {
     this.lines(lines);
   }
 
+  chain(chain: Chain, records: ReadonlyMap<number, RequestRecord>): void {
+    this.chainCount++;
+    if (this.chainBlocks.length < this.maxRows) this.chainBlocks.push(chainLines(chain, records, this.width, this.maxRows));
+  }
+
   end(tail: ReportTail): void {
     const { style, width } = this;
     const out: string[] = [];
     if (this.section === null) out.push('', 'No findings.');
+    if (this.chainCount > 0) {
+      out.push('', style.bold(`Request chains (${this.chainCount})`));
+      out.push(...wrap(CHAINS_NOTE, width - 2).map((l) => `  ${l}`));
+      for (const block of this.chainBlocks) append(out, block);
+      if (this.chainCount > this.chainBlocks.length) {
+        out.push(`  … and ${this.chainCount - this.chainBlocks.length} more (every chain is in --format json)`);
+      }
+    }
     if (this.nowaitCount > 0) {
       out.push('', style.bold(`Requests that do not wait (${this.nowaitCount})`));
       out.push(...wrap(NOWAIT_NOTE, width - 2).map((l) => `  ${l}`));
@@ -119,6 +139,7 @@ export class ReplayText implements ReportSink {
       ['loads', s.loads],
       ['frees', s.frees],
       ['distinct names', s.distinctNames],
+      ['request chains', s.chains],
     ];
     return [
       '',
@@ -143,6 +164,10 @@ export class ReplayText implements ReportSink {
     ];
   }
 }
+
+const CHAINS_NOTE =
+  'A request and those made on its behalf: by the init of a module its modprobe loaded, by the crypto manager ' +
+  'threads instantiating or testing an algorithm for it. Times after the first are from the first request.';
 
 const NOWAIT_NOTE =
   'request_module_nowait() returns once modprobe is started: the caller cannot know whether the module loaded, ' +

@@ -3,6 +3,7 @@
  * optionally, a source index. The report is streamed to a ReportSink as it becomes known (requests in trace order
  * once complete, findings once they close), so nothing of it is retained; or collected into a Report.
  */
+import { ChainTracker } from '../chains/chainTracker';
 import type { TraceEvent, TraceFormat, TraceReadSummary } from '../events';
 import { chooseKernelModel, hasIdempotentLoads, parseKernelVersion, type KernelVersion } from '../kernel/eras';
 import type { KernelFigures } from '../kernel/figures';
@@ -18,6 +19,7 @@ import { RULE_IDS } from '../rules/catalog';
 import { duplicateRequestFinding, FoldedDuplicates, MAX_DUPLICATE_GROUPS_PER_NAME, type DuplicateCosts } from '../rules/duplicateRequest';
 import type { RecordedFinding } from '../rules/findingText';
 import { KernelLogRule } from '../rules/kernelLog';
+import { RequestLoopRule } from '../rules/requestLoop';
 import { ThrottledRequestRule } from '../rules/throttledRequest';
 import { UncheckedZeroReturnRule } from '../rules/uncheckedZeroReturn';
 import { UndocumentedAliasRule } from '../rules/undocumentedAlias';
@@ -157,6 +159,8 @@ class ReplaySession {
   private readonly undocumented: UndocumentedAliasRule;
   private readonly zeroReturn: UncheckedZeroReturnRule;
   private readonly kernelLog = new KernelLogRule();
+  private readonly requestLoop = new RequestLoopRule();
+  private chains = 0;
   private readonly findingCounts = Object.fromEntries(RULE_IDS.map((id) => [id, 0])) as ReportTail['summary']['findings'];
   private readonly costs: DuplicateCosts;
   /** With module stats: the trace's duplicate groups per module, to set beside the kernel's rows. */
@@ -183,12 +187,13 @@ class ReplaySession {
       throttled.add(record, anchor, models.decide(record, anchor));
       sink.request(record);
     });
+    const settleSeconds = opts.settleSeconds ?? DEFAULT_SETTLE_SECONDS;
     this.replayer = new Replayer({
       resolver: inputs.modules,
       // Module paths from modules.dep pick which of several same-named static functions a module's symbol is.
       linker: index && new CallSiteLinker(index, modules && ((m: string) => modules.modulePath(m))),
       dupsWindowSeconds: opts.dupsWindowSeconds ?? DEFAULT_DUPS_WINDOW_SECONDS,
-      settleSeconds: opts.settleSeconds ?? DEFAULT_SETTLE_SECONDS,
+      settleSeconds,
       onRecord: (record, anchor) => {
         this.undocumented.add(record, anchor);
         this.zeroReturn.add(record, anchor);
@@ -203,6 +208,15 @@ class ReplaySession {
         this.groupsByModule?.add(group.first.record.resolution.modules, group.repeats.length);
       },
       onLogEvent: (e) => this.kernelLog.add(e),
+      chains: new ChainTracker({
+        modules,
+        quietSeconds: settleSeconds,
+        onChain: (chain, records) => {
+          this.chains++;
+          sink.chain(chain, records);
+        },
+        onLoop: (ancestor, repeat, levels) => this.requestLoop.add(ancestor, repeat, levels),
+      }),
     });
   }
 
@@ -261,6 +275,7 @@ class ReplaySession {
       ...this.zeroReturn.findings(),
       ...throttled.findings(),
       ...this.kernelLog.findings(),
+      ...this.requestLoop.findings(),
     ];
     const rank = (f: RecordedFinding) => RULE_IDS.indexOf(f.finding.rule);
     for (const f of rest.sort((a, b) => rank(a) - rank(b))) this.emit(f);
@@ -290,6 +305,7 @@ class ReplaySession {
         frees: this.replayer.frees,
         distinctNames: this.replayer.distinctNames,
         kernelModel: models.chosen,
+        chains: this.chains,
         findings: this.findingCounts,
       },
       kernel,

@@ -8,7 +8,9 @@ import type { Outcome, RequestRecord } from '../report';
 import { modnameNormalize } from '../modules/names';
 import type { ModuleResolver, Resolution } from '../resolution';
 import type { CallSiteLinker } from '../callSiteLinker';
+import type { ChainTracker } from '../chains/chainTracker';
 import { DupsModel, type DupsGroup, type DupsSlot } from '../kernel/dupsModel';
+import { detached, KeptStrings } from './keptStrings';
 import type { ModuleState, RequestState } from './requestState';
 
 export interface ReplayerOptions {
@@ -23,6 +25,8 @@ export interface ReplayerOptions {
   /** Called when a dups group that has repeats closes. */
   onDupsGroup: (group: DupsGroup<RequestState>) => void;
   onLogEvent: (event: KernelLogEvent) => void;
+  /** Follows on whose behalf each request was made (fills `initOf` and `causedBy`). */
+  chains?: ChainTracker;
 }
 
 const UNKNOWN: Resolution = { kind: 'unknown', modules: [], patterns: [] };
@@ -50,19 +54,6 @@ interface CallSitesOfSymbol {
 /** The `awaiting` of a request that awaits nothing; replaced, never mutated. */
 const AWAITING_NOTHING: ModuleState[] = [];
 
-/** Distinct task and module names copied once each; past this (random names) each record gets its own copy. */
-const MAX_KEPT_STRINGS = 65536;
-
-/**
- * A copy of `s` that does not share the characters of the text it was cut from. The reader's strings are cut out
- * of pieces of the trace; a record that kept them would keep its whole piece alive (16 KB for a 13-character task
- * name), which made retaining a long trace's records cost more than the trace itself.
- */
-function detached(s: string): string {
-  // V8 flattens the concatenation into a new string; the slice then points into that one.
-  return (' ' + s).slice(1);
-}
-
 export class Replayer {
   requests = 0;
   loads = 0;
@@ -84,8 +75,8 @@ export class Replayer {
 
   /** Per requested name: its resolution and its providers' normalised names (the keys module_load events use). */
   private readonly resolutions = new Map<string, NameInfo>();
-  /** One copy of each task and loaded module name the records keep (see `detached`); a trace has few distinct ones. */
-  private readonly kept = new Map<string, string>();
+  /** One copy of each task and loaded module name the records keep. */
+  private readonly kept = new KeptStrings();
   /** symbol → its shared call-site objects: the one without a module (one lookup for most), and the others by module. */
   private readonly callSites = new Map<string, CallSitesOfSymbol>();
   private readonly dups: DupsModel<RequestState>;
@@ -103,6 +94,7 @@ export class Replayer {
     const time = Math.max(this.lastTime, event.time);
     if (time >= this.nextSettle) this.advance(time);
     this.lastTime = time;
+    this.opts.chains?.event(event, time);
     if (event.pid >= 0 && this.pendingByPid.size > 0) {
       const blocked = this.pendingByPid.get(event.pid);
       if (blocked) this.finalize(blocked, time, null);
@@ -136,6 +128,7 @@ export class Replayer {
     }
     this.pendingInOrder.length = 0;
     this.pendingHead = 0;
+    this.opts.chains?.finish();
     this.dups.flush();
   }
 
@@ -147,7 +140,7 @@ export class Replayer {
       index,
       line: event.line,
       time: event.time,
-      task: this.keep(event.task),
+      task: this.kept.keep(event.task),
       pid: event.pid,
       cpu: event.cpu,
       name,
@@ -156,13 +149,18 @@ export class Replayer {
       resolution,
       outcome: 'unknown',
       duplicateOf: null,
+      initOf: null,
+      causedBy: null,
       loadedModules: NOTHING_LOADED,
       completedAt: event.time,
       returnValue: null,
       returnBasis: null,
       modprobeRan: false,
     };
-    const state: RequestState = { record, info, awaiting: AWAITING_NOTHING, pending: true, anchor: null, staleAnchor: false };
+    const state: RequestState = {
+      record, info, awaiting: AWAITING_NOTHING, pending: true, anchor: null, staleAnchor: false,
+      chainNode: this.opts.chains ? this.opts.chains.request(record) : null,
+    };
 
     const anchor = this.dups.request(info, event.wait, time, state);
     if (anchor) {
@@ -212,6 +210,8 @@ export class Replayer {
   private load(event: ModuleLoadEvent, time: number): void {
     this.loads++;
     const module = this.module(modnameNormalize(event.name));
+    // Before the requests it completes are: a modprobe's load is matched to a request while that is pending.
+    this.opts.chains?.load(event, module.name, time);
     module.loaded = true;
     const waiting = module.waiting;
     if (!waiting) return;
@@ -219,7 +219,7 @@ export class Replayer {
     for (const state of waiting) {
       state.awaiting.splice(state.awaiting.indexOf(module), 1);
       const record = state.record;
-      const name = this.keep(event.name);
+      const name = this.kept.keep(event.name);
       record.loadedModules = record.loadedModules === NOTHING_LOADED ? [name] : [...record.loadedModules, name];
       // modprobe loads every provider it lists; the request returns once the last one is in.
       if (state.awaiting.length === 0) this.finalize(state, time, 'loaded');
@@ -246,6 +246,7 @@ export class Replayer {
     const completedAt = record.outcome === 'loaded' ? time : record.time;
     record.completedAt = completedAt;
     this.dups.complete(state.info, state, completedAt);
+    if (state.chainNode !== null) this.opts.chains!.complete(state.chainNode);
     this.opts.onRecord(record, state.anchor);
   }
 
@@ -284,17 +285,11 @@ export class Replayer {
 
   private module(key: string): ModuleState {
     let module = this.modules.get(key);
-    if (!module) this.modules.set(key, (module = { loaded: false, waiting: null }));
-    return module;
-  }
-
-  private keep(s: string): string {
-    let copy = this.kept.get(s);
-    if (copy === undefined) {
-      copy = detached(s);
-      if (this.kept.size < MAX_KEPT_STRINGS) this.kept.set(copy, copy);
+    if (!module) {
+      const name = this.kept.keep(key);
+      this.modules.set(name, (module = { name, loaded: false, waiting: null }));
     }
-    return copy;
+    return module;
   }
 
   /** Call sites are shared between the records that name them (and linked to source once per name). */

@@ -1,3 +1,4 @@
+import type { ChainNode } from '../chains/chainTracker';
 import type { RequestRecord } from '../report';
 import type { DupsSlot } from '../kernel/dupsModel';
 
@@ -13,10 +14,14 @@ export interface RequestState {
   anchor: RequestRecord | null;
   /** A dups.c duplicate whose anchor's providers were freed since: the kernel would share a stale 0. */
   staleAnchor: boolean;
+  /** The request on its chain, when chains are followed. */
+  chainNode: ChainNode | null;
 }
 
 /** A module, by its normalised name: whether it is loaded, and the requests awaiting its module_load. */
 export interface ModuleState {
+  /** The normalised name, kept apart from the trace's text. */
+  name: string;
   loaded: boolean;
   waiting: Set<RequestState> | null;
 }

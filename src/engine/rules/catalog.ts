@@ -74,6 +74,19 @@ const CATALOG = [
     defaultSeverity: 'warning',
     checkedOn: { trace: true, source: false },
   },
+  {
+    id: 'request-loop',
+    title: 'Request loop',
+    description:
+      'A request made on behalf of a request for the same name, on one chain of requests: a module whose init requests the name it was loaded for, or a modprobe that cannot be executed without the binary format (binfmt-XXXX) it was started to load. The recursion that hangs boots.',
+    help:
+      'Break the cycle. A module must not request its own name (or alias) from its init: register what it provides ' +
+      'before looking it up, or look it up without autoloading. For binfmt-XXXX, make the format available without a ' +
+      'module (build the handler in, or load it before anything of that format runs), and keep modprobe itself in a ' +
+      'format the kernel can always execute.',
+    defaultSeverity: 'warning',
+    checkedOn: { trace: true, source: false },
+  },
 ] as const satisfies readonly RuleRecord[];
 
 type CatalogEntry = (typeof CATALOG)[number];

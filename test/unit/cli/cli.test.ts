@@ -138,7 +138,7 @@ test('replay JSON: fixed fields, the trace facts, the dups.c groups', () => {
   assert.ok(r.stdout.endsWith('}\n'));
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.schemaVersion, 1);
-  assert.deepEqual(Object.keys(doc.summary), ['requests', 'loads', 'frees', 'distinctNames', 'kernelModel', 'findings']);
+  assert.deepEqual(Object.keys(doc.summary), ['requests', 'loads', 'frees', 'distinctNames', 'kernelModel', 'chains', 'findings']);
   assert.equal(doc.summary.kernelModel, 'modern');
   const requestLines = traceLinesMatching(/: module_request: /);
   assert.equal(doc.summary.requests, requestLines.length);

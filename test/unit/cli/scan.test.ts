@@ -68,7 +68,7 @@ test('scan JSON: every call site, wrapper, alias and finding of the fixture tree
     aliases: 1,
     unexpandedAliases: 0,
     functions: 4,
-    findings: { 'duplicate-request': 0, 'undocumented-alias': 1, 'unchecked-zero-return': 1, 'name-too-long': 1, 'throttled-request': 0 },
+    findings: { 'duplicate-request': 0, 'undocumented-alias': 1, 'unchecked-zero-return': 1, 'name-too-long': 1, 'throttled-request': 0, 'request-loop': 0 },
   });
 });
 

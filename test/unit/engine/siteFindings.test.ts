@@ -125,7 +125,7 @@ function request(index: number, name: string, site: 'a' | 'b' | null, p: Partial
   return {
     index, line: 100 + index, time: index, task: 'modprobe', pid: 10 + index, cpu: 0, name, wait: true,
     callSite: site === null ? null : { symbol: site === 'a' ? '__sock_create' : 'dev_load', module: null, link: 'direct', locations: [location] },
-    resolution: { kind: 'alias', modules: ['m'], patterns: [name] }, outcome: 'loaded', loadedModules: [], duplicateOf: null, completedAt: index,
+    resolution: { kind: 'alias', modules: ['m'], patterns: [name] }, outcome: 'loaded', loadedModules: [], duplicateOf: null, initOf: null, causedBy: null, completedAt: index,
     returnValue: 0, returnBasis: 'modprobe', modprobeRan: true, ...p,
   };
 }
@@ -137,7 +137,10 @@ function finding(rule: Finding['rule'], requests: number[], p: Partial<Finding> 
 function handReport(findings: Finding[]): Report {
   return {
     schemaVersion: 1, tool: { name: 'autoload-lens', version: '0' }, trace: null, modulesDir: null, sourceRoot: '/src', kernelDirectory: null, kernelModel: 'dups',
-    summary: { requests: 5, loads: 0, frees: 0, distinctNames: 3, kernelModel: 'dups', findings: { 'duplicate-request': 0, 'undocumented-alias': 0, 'unchecked-zero-return': 0, 'name-too-long': 0, 'throttled-request': 0 } },
+    summary: {
+      requests: 5, loads: 0, frees: 0, distinctNames: 3, kernelModel: 'dups', chains: 0,
+      findings: { 'duplicate-request': 0, 'undocumented-alias': 0, 'unchecked-zero-return': 0, 'name-too-long': 0, 'throttled-request': 0, 'request-loop': 0 },
+    },
     kernel: null,
     requests: [
       request(0, 'net-pf-5', 'a'),
@@ -147,6 +150,7 @@ function handReport(findings: Finding[]): Report {
       request(4, 'net-pf-9', null),
     ],
     findings,
+    chains: [],
   };
 }
 

@@ -17,6 +17,8 @@ function request(p: Partial<RequestRecord> & Pick<RequestRecord, 'index' | 'line
     resolution: p.resolution ?? { kind: 'alias', modules: [], patterns: [] },
     outcome: p.outcome ?? 'nothing-loaded',
     duplicateOf: p.duplicateOf ?? null,
+    initOf: p.initOf ?? null,
+    causedBy: p.causedBy ?? null,
     loadedModules: p.loadedModules ?? [],
     completedAt: p.completedAt ?? p.time,
     returnValue: p.returnValue ?? null,
@@ -49,7 +51,10 @@ export function sampleReport(): Report {
       frees: 0,
       distinctNames: 4,
       kernelModel: 'dups',
-      findings: { 'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0 },
+      chains: 0,
+      findings: {
+        'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0, 'request-loop': 0,
+      },
     },
     kernel: null,
     requests: [
@@ -109,6 +114,7 @@ export function sampleReport(): Report {
         evidence: {},
       },
     ],
+    chains: [],
   };
 }
 
@@ -177,5 +183,39 @@ export function sampleIndex(): SourceIndex {
       },
     ],
     files: { scanned: 3, skipped: 1, unreadable: [{ file: 'drivers/secret.c', reason: 'EACCES: permission denied' }] },
+  };
+}
+
+/**
+ * The rxrpc chain of the boot (trace lines 346-354) as its own report, with the requests numbered from 0:
+ * ktrig.py-618 asks for net-pf-33, modprobe-679 loads rxrpc, whose init asks for pcbc(fcrypt); cryptomgr_probe-682
+ * asks for the template and the algorithm; modprobe-683 loads pcbc, modprobe-684 fcrypt.
+ */
+export function chainReport(): Report {
+  const base = sampleReport();
+  const none = { kind: 'none' as const, modules: [], patterns: [] };
+  const site = { symbol: 'crypto_alg_mod_lookup', module: null };
+  return {
+    ...base,
+    summary: { ...base.summary, requests: 6, loads: 3, distinctNames: 6, chains: 1, findings: { ...base.summary.findings, 'duplicate-request': 0, 'undocumented-alias': 0, 'unchecked-zero-return': 0 } },
+    requests: [
+      request({
+        index: 0, line: 346, time: 110.914004, task: 'ktrig.py', pid: 618, name: 'net-pf-33', callSite: { symbol: '__sock_create', module: null },
+        resolution: { kind: 'alias', modules: ['rxrpc'], patterns: ['net-pf-33'] }, outcome: 'loaded', loadedModules: ['rxrpc'], completedAt: 111.138242,
+      }),
+      request({ index: 1, line: 348, time: 111.138861, task: 'modprobe', pid: 679, name: 'crypto-pcbc(fcrypt)', callSite: site, resolution: none, initOf: 'rxrpc', causedBy: 0 }),
+      request({ index: 2, line: 349, time: 111.193987, task: 'modprobe', pid: 679, name: 'crypto-pcbc(fcrypt)-all', callSite: site, resolution: none, initOf: 'rxrpc', causedBy: 0 }),
+      request({
+        index: 3, line: 350, time: 111.24604, task: 'cryptomgr_probe', pid: 682, name: 'crypto-pcbc', callSite: { symbol: 'crypto_lookup_template', module: null },
+        resolution: { kind: 'alias', modules: ['pcbc'], patterns: ['crypto-pcbc'] }, outcome: 'loaded', loadedModules: ['pcbc'], causedBy: 1, completedAt: 111.298256,
+      }),
+      request({
+        index: 4, line: 352, time: 111.319357, task: 'cryptomgr_probe', pid: 682, name: 'crypto-fcrypt', callSite: site,
+        resolution: { kind: 'alias', modules: ['fcrypt'], patterns: ['crypto-fcrypt'] }, outcome: 'loaded', loadedModules: ['fcrypt'], causedBy: 1, completedAt: 111.398196,
+      }),
+      request({ index: 5, line: 354, time: 111.418935, task: 'cryptomgr_probe', pid: 682, name: 'crypto-fcrypt-all', callSite: site, resolution: none, causedBy: 1 }),
+    ],
+    findings: [],
+    chains: [{ root: 0, name: 'net-pf-33', requests: [0, 1, 2, 3, 4, 5], requestCount: 6, depth: 2, seconds: 0.484192, modules: ['rxrpc', 'pcbc', 'fcrypt'] }],
   };
 }

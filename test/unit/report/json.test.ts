@@ -2,13 +2,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderJson, ReplayJson } from '../../../src/engine/render/index';
 import { Spool } from '../../../src/engine/render/spool';
-import { linkedReport, sampleReport } from './fixtures';
+import { chainReport, linkedReport, sampleReport } from './fixtures';
 
 test('replay JSON: schemaVersion 1, fixed top-level and summary fields, what is known at the end last, newline at the end', () => {
   const text = renderJson(sampleReport());
   assert.ok(text.endsWith('}\n'));
   const doc = JSON.parse(text);
-  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'modulesDir', 'sourceRoot', 'kernelDirectory', 'requests', 'findings', 'trace', 'summary', 'kernel']);
+  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'modulesDir', 'sourceRoot', 'kernelDirectory', 'requests', 'findings', 'chains', 'trace', 'summary', 'kernel']);
   assert.equal(doc.schemaVersion, 1);
   assert.equal(doc.kernel, null);
   assert.deepEqual(doc.summary, {
@@ -17,7 +17,10 @@ test('replay JSON: schemaVersion 1, fixed top-level and summary fields, what is 
     frees: 0,
     distinctNames: 4,
     kernelModel: 'dups',
-    findings: { 'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0 },
+    chains: 0,
+    findings: {
+      'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0, 'request-loop': 0,
+    },
   });
   assert.deepEqual(doc.trace, {
     file: 'samples/boot-6.1-qemu/trace.txt',
@@ -46,6 +49,8 @@ test('replay JSON: requests carry the fixed fields in a stable order', () => {
     resolution: { kind: 'alias', modules: ['hfs'], patterns: ['fs-hfs'] },
     outcome: 'loaded',
     duplicateOf: 1,
+    initOf: null,
+    causedBy: null,
     loadedModules: ['hfs'],
     completedAt: 128.5,
     returnValue: 0,
@@ -53,8 +58,8 @@ test('replay JSON: requests carry the fixed fields in a stable order', () => {
     modprobeRan: false,
   });
   assert.deepEqual(Object.keys(doc.requests[5]), [
-    'index', 'line', 'time', 'task', 'pid', 'cpu', 'name', 'wait', 'callSite', 'resolution', 'outcome', 'duplicateOf', 'loadedModules', 'completedAt',
-    'returnValue', 'returnBasis', 'modprobeRan',
+    'index', 'line', 'time', 'task', 'pid', 'cpu', 'name', 'wait', 'callSite', 'resolution', 'outcome', 'duplicateOf', 'initOf', 'causedBy', 'loadedModules',
+    'completedAt', 'returnValue', 'returnBasis', 'modprobeRan',
   ]);
   assert.equal(doc.requests[5].name, 'hdaudio:v1AF4\n0022');
   assert.equal(doc.requests[5].wait, false);
@@ -101,7 +106,7 @@ test('the streamed JSON is exactly what JSON.stringify prints, empty arrays incl
   const whole = renderJson(linkedReport());
   assert.equal(`${JSON.stringify(JSON.parse(whole), null, 2)}\n`, whole);
   const empty = { ...sampleReport(), requests: [], findings: [] };
-  assert.ok(renderJson(empty).includes('\n  "requests": [],\n  "findings": [],\n  "trace": {\n'));
+  assert.ok(renderJson(empty).includes('\n  "requests": [],\n  "findings": [],\n  "chains": [],\n  "trace": {\n'));
   assert.equal(`${JSON.stringify(JSON.parse(renderJson(empty)), null, 2)}\n`, renderJson(empty));
 });
 
@@ -147,4 +152,15 @@ test('a request record prints every field it has, so fields added to the model n
   site['origins'] = [{ file: 'net/netfilter/nft_compat.c', line: 10, column: 2 }];
   const doc = JSON.parse(renderJson(r));
   assert.deepEqual(doc.requests[0].callSite.origins, [{ file: 'net/netfilter/nft_compat.c', line: 10, column: 2 }]);
+});
+
+test('replay JSON: request chains after the findings, and each request\'s initOf and causedBy', () => {
+  const doc = JSON.parse(renderJson(chainReport()));
+  assert.deepEqual(doc.chains, [
+    { root: 0, name: 'net-pf-33', requests: [0, 1, 2, 3, 4, 5], requestCount: 6, depth: 2, seconds: 0.484192, modules: ['rxrpc', 'pcbc', 'fcrypt'] },
+  ]);
+  assert.deepEqual(doc.requests.map((r: { initOf: string | null; causedBy: number | null }) => [r.initOf, r.causedBy]), [
+    [null, null], ['rxrpc', 0], ['rxrpc', 0], [null, 1], [null, 1], [null, 1],
+  ]);
+  assert.equal(doc.summary.chains, 1);
 });

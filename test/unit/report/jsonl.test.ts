@@ -9,15 +9,15 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { ReplayJsonLines } from '../../../src/engine/render/index';
 import { playReport } from '../../../src/engine/report';
 import { DUPLICATE_GROUPS } from '../../fixtures/traces/bootDuplicates';
-import { sampleReport } from './fixtures';
+import { chainReport, sampleReport } from './fixtures';
 
 // out/test/unit/report/ → the repository root.
 const root = path.resolve(__dirname, '../../../..');
 const sample = 'samples/boot-6.1-qemu';
 
-function lines(labels: Record<string, string>): Array<Record<string, unknown>> {
+function lines(labels: Record<string, string>, report = sampleReport()): Array<Record<string, unknown>> {
   const parts: string[] = [];
-  playReport(sampleReport(), new ReplayJsonLines((t) => parts.push(t), labels));
+  playReport(report, new ReplayJsonLines((t) => parts.push(t), labels));
   const text = parts.join('');
   assert.ok(text.endsWith('\n'));
   return text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -45,14 +45,25 @@ test('JSON Lines: a run record, one record per request and per finding, a summar
       warnings: [{ line: 7, message: 'module_request line without a name' }],
     },
     summary: {
-      requests: 6, loads: 2, frees: 0, distinctNames: 4, kernelModel: 'dups',
-      findings: { 'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0 },
+      requests: 6, loads: 2, frees: 0, distinctNames: 4, kernelModel: 'dups', chains: 0,
+      findings: {
+        'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0, 'request-loop': 0,
+      },
     },
     kernel: null,
   });
 });
 
-test('JSON Lines of the real boot: request and finding records are the JSON report\'s requests[] and findings[]', () => {
+test('JSON Lines: a chain record per request chain', () => {
+  const records = lines({ boot: 'b1' }, chainReport());
+  assert.deepEqual(records.map((x) => x['type']), ['run', 'request', 'request', 'request', 'request', 'request', 'request', 'chain', 'summary']);
+  assert.deepEqual(records[7], {
+    type: 'chain', labels: { boot: 'b1' },
+    root: 0, name: 'net-pf-33', requests: [0, 1, 2, 3, 4, 5], requestCount: 6, depth: 2, seconds: 0.484192, modules: ['rxrpc', 'pcbc', 'fcrypt'],
+  });
+});
+
+test('JSON Lines of the real boot: request, finding and chain records are the JSON report\'s requests[], findings[] and chains[]', () => {
   const run = (format: string, ...more: string[]) => {
     const r = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'replay', `${sample}/trace.txt`, '--modules', `${sample}/modules`, '--format', format, '--fail-on', 'never', ...more], { cwd: root, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
@@ -63,6 +74,8 @@ test('JSON Lines of the real boot: request and finding records are the JSON repo
   const strip = (type: string) => records.filter((x) => x['type'] === type).map(({ type: _t, labels: _l, ...rest }) => rest);
   assert.deepEqual(strip('request'), json.requests);
   assert.deepEqual(strip('finding'), json.findings);
+  assert.deepEqual(strip('chain'), json.chains);
+  assert.equal(json.chains.length, 7);
   assert.deepEqual(strip('summary'), [{ trace: json.trace, summary: json.summary, kernel: json.kernel }]);
 });
 

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { renderSarif } from '../../../src/engine/render/index';
+import { replayTrace } from '../../../src/engine/replay';
 import { linkedReport, sampleReport } from './fixtures';
 import { sarifViolations } from './sarifShape';
 
@@ -33,6 +34,7 @@ test('replay SARIF is valid 2.1.0 with one run and the rules described', () => {
       ['unchecked-zero-return', 'UncheckedZeroReturn', 'warning'],
       ['name-too-long', 'NameTooLong', 'error'],
       ['throttled-request', 'ThrottledRequest', 'warning'],
+      ['request-loop', 'RequestLoop', 'warning'],
     ],
   );
   assert.equal(driver.rules[3].shortDescription.text, 'Module name too long');
@@ -112,4 +114,24 @@ test('a source tree inside the project directory is located relative to it, like
   assert.deepEqual(run.originalUriBaseIds, { PROJECTROOT: { uri: 'file:///work/project/' } });
   assert.deepEqual(run.results[3].locations[0].physicalLocation.artifactLocation, { uri: 'linux/net/appletalk/ddp.c', uriBaseId: 'PROJECTROOT' });
   assert.deepEqual(sarifViolations({ version: '2.1.0', runs: [run] }), []);
+});
+
+test('replay SARIF: a request loop is a warning on the trace line of its first request, the loop\'s other requests related', async () => {
+  const fixtures = path.resolve(__dirname, '../../../../test/fixtures/chains');
+  const replayed = await replayTrace({ tracePath: path.join(fixtures, 'binfmt-loop.txt'), modulesDir: path.join(fixtures, 'modules') });
+  assert.ok(replayed.ok);
+  const run = JSON.parse(renderSarif(replayed.value, { baseDir: fixtures })).runs[0];
+  assert.deepEqual(sarifViolations({ version: '2.1.0', runs: [run] }), []);
+  const loops = run.results.filter((r: { ruleId: string }) => r.ruleId === 'request-loop');
+  assert.equal(loops.length, 1);
+  assert.equal(loops[0].level, 'warning');
+  assert.equal(loops[0].ruleIndex, 5);
+  assert.deepEqual(loops[0].locations, [
+    {
+      physicalLocation: { artifactLocation: { uri: 'binfmt-loop.txt', uriBaseId: 'PROJECTROOT' }, region: { startLine: 9 } },
+      message: { text: 'request #0 for "binfmt-464c" by sh-250 at 12.400100 s from bprm_execve: nothing-loaded' },
+    },
+  ]);
+  assert.deepEqual(loops[0].relatedLocations.map((l: { physicalLocation: { region: { startLine: number } } }) => l.physicalLocation.region.startLine), [10, 11, 12, 13, 14]);
+  assert.deepEqual(loops[0].properties, { name: 'binfmt-464c', requests: [0, 1, 2, 3, 4, 5], traceLines: [9, 10, 11, 12, 13, 14] });
 });

@@ -78,7 +78,7 @@ test('scan JSON: schemaVersion 1 with the fixed fields of call sites, wrappers, 
     aliases: 2,
     unexpandedAliases: 1,
     functions: 2,
-    findings: { 'duplicate-request': 0, 'undocumented-alias': 1, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0 },
+    findings: { 'duplicate-request': 0, 'undocumented-alias': 1, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0, 'request-loop': 0 },
   });
   assert.deepEqual(doc.callSites[1], {
     file: 'fs/super.c', line: 80, column: 7, callee: 'get_fs_type', kind: 'wrapper', via: ['request_module'],

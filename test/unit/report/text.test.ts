@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderText } from '../../../src/engine/render/index';
 import type { Report } from '../../../src/engine/report';
-import { linkedReport, sampleReport } from './fixtures';
+import { chainReport, linkedReport, sampleReport } from './fixtures';
 
 const EXPECTED = [
   'autoload-lens 0.1.0: replay of samples/boot-6.1-qemu/trace.txt',
@@ -52,6 +52,7 @@ const EXPECTED = [
   '  loads               2',
   '  frees               0',
   '  distinct names      4',
+  '  request chains      0',
   '',
   '  rule                   error  warning  info  total',
   '  duplicate-request          0        1     0      1',
@@ -59,6 +60,7 @@ const EXPECTED = [
   '  unchecked-zero-return      1        0     0      1',
   '  name-too-long              0        0     0      0',
   '  throttled-request          0        0     0      0',
+  '  request-loop               0        0     0      0',
   '  all rules                  1        2     1      4',
   '',
 ].join('\n');
@@ -102,7 +104,7 @@ test('colour only when asked, and the coloured text is the plain text plus escap
 
 test('a report without findings or trace says so', () => {
   const r: Report = { ...sampleReport(), trace: null, modulesDir: null, requests: [], findings: [] };
-  r.summary = { requests: 0, loads: 0, frees: 0, distinctNames: 0, kernelModel: 'dups', findings: { ...r.summary.findings, 'duplicate-request': 0, 'undocumented-alias': 0, 'unchecked-zero-return': 0 } };
+  r.summary = { requests: 0, loads: 0, frees: 0, distinctNames: 0, kernelModel: 'dups', chains: 0, findings: { ...r.summary.findings, 'duplicate-request': 0, 'undocumented-alias': 0, 'unchecked-zero-return': 0 } };
   const lines = renderText(r).split('\n');
   assert.deepEqual(lines.slice(0, 7), ['autoload-lens 0.1.0: report', '  modules  (none: resolutions unknown)', '  sources  (none)', '', 'No findings.', '', 'Summary']);
   assert.equal(lines.find((l) => l.startsWith('  trace ')), undefined);
@@ -133,4 +135,43 @@ test('long request lists are cut at maxRows with a count of the rest', () => {
   (r.findings[2] as { traceLines: number[] }).traceLines = [602, 603, 604, 605, 606];
   const cut = renderText(r, { maxRows: 2 }).split('\n');
   assert.ok(cut.includes('      trace lines: 603, 604 … and 2 more'));
+});
+
+test('text report: a request chain as a tree, each request under the one it was made for', () => {
+  const text = renderText(chainReport());
+  const section = text.slice(text.indexOf('\nRequest chains'), text.indexOf('\nTrace warnings'));
+  assert.equal(section, [
+    '',
+    'Request chains (1)',
+    '  A request and those made on its behalf: by the init of a module its modprobe loaded, by the crypto',
+    '  manager threads instantiating or testing an algorithm for it. Times after the first are from the',
+    '  first request.',
+    '  net-pf-33 (request #0): 6 requests, 2 levels deep, last load after 0.484192 s',
+    '    loaded rxrpc, pcbc, fcrypt',
+    '      346  110.914004  net-pf-33  ktrig.py-618  → loaded rxrpc',
+    '      348   +0.224857    crypto-pcbc(fcrypt)  modprobe-679 (rxrpc\'s init)  → nothing-loaded',
+    '      350   +0.332036      crypto-pcbc  cryptomgr_probe-682  → loaded pcbc',
+    '      352   +0.405353      crypto-fcrypt  cryptomgr_probe-682  → loaded fcrypt',
+    '      354   +0.504931      crypto-fcrypt-all  cryptomgr_probe-682  → nothing-loaded',
+    '      349   +0.279983    crypto-pcbc(fcrypt)-all  modprobe-679 (rxrpc\'s init)  → nothing-loaded',
+    '',
+  ].join('\n'));
+  assert.ok(text.includes('\n  request chains      1\n'));
+  // Too narrow for a whole row: the outcome goes under the name; past maxRows the rest is counted.
+  const narrow = renderText(chainReport(), { width: 60, maxRows: 4 }).split('\n');
+  const rows = narrow.slice(narrow.findIndex((l) => l.startsWith('  net-pf-33 (request #0)')));
+  assert.deepEqual(rows.slice(0, 11), [
+    '  net-pf-33 (request #0): 6 requests, 2 levels deep, last',
+    '    load after 0.484192 s',
+    '    loaded rxrpc, pcbc, fcrypt',
+    '      346  110.914004  net-pf-33  ktrig.py-618',
+    '                         → loaded rxrpc',
+    '      348   +0.224857    crypto-pcbc(fcrypt)  modprobe-679 …',
+    '                           → nothing-loaded',
+    '      350   +0.332036      crypto-pcbc  cryptomgr_probe-682',
+    '                             → loaded pcbc',
+    '      352   +0.405353      crypto-fcrypt  cryptomgr_probe-6…',
+    '                             → loaded fcrypt',
+  ]);
+  assert.equal(rows[11], '      … and 2 more requests (every request is in --format json)');
 });

@@ -45,7 +45,7 @@ describe('Replay Trace', () => {
     const onTrace = diagnosticsOf(TRACE);
     const count = (rule: string) => onTrace.filter((d) => ruleOf(d) === rule).length;
     assert.deepEqual(
-      Object.fromEntries(['duplicate-request', 'undocumented-alias', 'unchecked-zero-return', 'name-too-long', 'throttled-request'].map((r) => [r, count(r)])),
+      Object.fromEntries(['duplicate-request', 'undocumented-alias', 'unchecked-zero-return', 'name-too-long', 'throttled-request', 'request-loop'].map((r) => [r, count(r)])),
       report.summary.findings);
     assert.equal(onTrace.length, report.findings.length);
     assert.equal(report.summary.findings['duplicate-request'], 24);
