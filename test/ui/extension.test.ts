@@ -131,6 +131,8 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
     // One bar per request of the seven chains: 9 + 6 + 17 + 7 + 2 + 11 + 2.
     assert.equal(await frame.locator('svg.chain g.bar').count(), 54);
     const rxrpc = frame.locator('.chain-block[data-root="100"]');
+    // The page draws charts on the next animation frame and again whenever the report is posted: wait for the bars.
+    await rxrpc.locator('g.bar').first().waitFor();
     assert.deepEqual(await rxrpc.locator('g.bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('data-index'))), ['100', '101', '102', '103', '104', '105']);
     assert.match(await rxrpc.locator('.chain-head').innerText(), /net-pf-33 — 6 requests, 2 levels deep, last load after 0\.484192 s; loaded rxrpc, pcbc, fcrypt/);
     // The command brought the section into view.
