@@ -1,7 +1,7 @@
 /**
- * Everything heavy the extension uses, behind one module that engine.ts imports on first use: the analysis layer
- * (tree-sitter is required only when a parser is loaded) and the engine's entry points. One module, so a build can
- * emit it as a bundle of its own that activation never reads.
+ * Everything heavy the extension uses, behind one module that engine.ts requires on first use: the analysis layer
+ * (tree-sitter is required only when a parser is loaded) and the engine's entry points. esbuild makes it a lazily
+ * initialised module of the extension bundle: nothing here runs at activation.
  */
 export { describeScanProgress, loadParser, prepareUpdates, scanFraction, scanTree, updateFile } from '../analysis/index';
 export { CallSiteLinker } from '../engine/callSiteLinker';
