@@ -1,6 +1,6 @@
 /**
- * The C analysis layer's public API: scan a tree into a SourceIndex, re-analyse one edited file. Knows tree-sitter
- * and C; nothing of VS Code.
+ * The C analysis layer's public API: scan a tree into a SourceIndex (scanTree), or open it to re-analyse its files as
+ * they are edited (openSourceTree). Knows tree-sitter and C; nothing of VS Code.
  */
 import * as os from 'node:os';
 import { ok, type Result } from '../engine/result';
@@ -8,13 +8,10 @@ import type { SourceIndex } from '../engine/sourceIndex';
 import { preparePass } from './batch';
 import { analyzeFile } from './fileAnalysis';
 import { buildIndex, indexModel, updateIndex } from './indexBuilder';
-import { noKernelDirectory } from './kernelDir';
 import { type CParser, getParser, type ParserBackend } from './parser';
-import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 import { scan, type ScanState } from './scan';
 import type { ScanCacheReport } from './scanCache';
 import type { ScanTimings } from './scanTimings';
-import { SourceTree } from './sourceTree';
 import type { ScanProgress } from './scanProgress';
 
 export type { ScanCacheReport } from './scanCache';
@@ -58,10 +55,8 @@ export interface ScanOptions {
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-const states = new WeakMap<SourceIndex, ScanState>();
-
-export async function scanTree(root: string, opts: ScanOptions = {}): Promise<Result<SourceIndex>> {
-  const r = await scan({
+function scanConfig(root: string, opts: ScanOptions): Parameters<typeof scan>[0] {
+  return {
     root,
     extraWrappers: opts.extraWrappers ?? [],
     exclude: opts.exclude ?? [],
@@ -76,88 +71,86 @@ export async function scanTree(root: string, opts: ScanOptions = {}): Promise<Re
     onCache: opts.onCache,
     onTimings: opts.onTimings,
     kernelDirectory: opts.kernelDirectory,
-  });
-  if (!r.ok) return r;
-  states.set(r.value.index, r.value.state);
-  return ok(r.value.index);
-}
-
-let loadedParser: CParser | null = null;
-
-/** Loads the C parser for this thread (native, else wasm) and says which one is in use. */
-export async function loadParser(backend?: ParserBackend): Promise<Result<{ backend: ParserBackend }>> {
-  const r = await getParser(backend ?? 'auto');
-  if (!r.ok) return r;
-  loadedParser = r.value;
-  return ok({ backend: r.value.backend });
-}
-
-/**
- * Re-analyses one edited file (`text` is its new content) and returns the updated index. Call `loadParser` first;
- * without a loaded parser the index is returned unchanged with the file listed as unreadable.
- */
-export function updateFile(index: SourceIndex, relPath: string, text: string): SourceIndex {
-  const file = relPath.split('\\').join('/');
-  if (!loadedParser) {
-    const unreadable = [...index.files.unreadable.filter((u) => u.file !== file), { file, reason: 'no C parser loaded: call loadParser() first' }];
-    return { ...index, files: { ...index.files, unreadable } };
-  }
-  const known = states.get(index);
-  const state: ScanState = known ?? {
-    facts: new Map(),
-    sets: {
-      search: [],
-      searchHeaders: [],
-      tokens: [...REQUEST_TOKENS, ALIAS_TOKEN, ...index.wrappers.map((w) => w.name)],
-      callees: [...REQUEST_FUNCTIONS.keys(), ...index.wrappers.map((w) => w.name)],
-      constants: [],
-      wholeFile: false,
-      indexNames: false,
-      aliasMacros: [],
-      fillers: [],
-    },
-    counts: index.files,
-    extraWrappers: [],
-    sourceFiles: [],
-    model: null,
-    tree: noTree(index.root),
   };
-  const before = state.facts.get(file);
-  prepareUpdates(index);
-  const result = analyzeFile(loadedParser, file, Buffer.from(text, 'utf8'), preparePass(state.sets).sets);
-  const facts = new Map(state.facts);
-  if (result) facts.set(file, result);
-  else facts.delete(file);
-  const quick = state.model ? updateIndex(index, state.model, before, result, file) : null;
-  if (quick) {
-    states.set(quick, { ...state, facts });
-    return quick;
-  }
-  const sources = state.sourceFiles.includes(file) ? state.sourceFiles : [...state.sourceFiles, file];
-  const { index: next, model } = buildIndex(state.tree, facts, state.counts, state.extraWrappers, sources);
-  if (!known) {
-    // Without the scan's facts, keep the other files' entries as they were.
-    const others = <T extends { file: string }>(xs: T[], mine: T[]) => [...xs.filter((x) => x.file !== file), ...mine];
-    return {
-      ...index,
-      callSites: others(index.callSites, next.callSites),
-      aliases: others(index.aliases, next.aliases),
-      functions: others(index.functions, next.functions),
-      findings: [...index.findings.filter((f) => f.location.file !== file), ...next.findings],
-    };
-  }
-  states.set(next, { ...state, facts, model });
-  return next;
+}
+
+/** Scans a tree into its index (for a one-off answer; openSourceTree keeps what re-analysing its files needs). */
+export async function scanTree(root: string, opts: ScanOptions = {}): Promise<Result<SourceIndex>> {
+  const r = await scan(scanConfig(root, opts));
+  return r.ok ? ok(r.value.index) : r;
 }
 
 /**
- * Readies `updateFile` for an index that a scan took whole from its cache (it then holds no update model yet), so
- * that the first edit does not pay for it. Cheap when the model exists.
+ * A scanned tree that owns everything re-analysing its files needs: the C parser, the scan's per-file facts and the
+ * model of its index. The editor keeps one per scanned folder; nothing of it lives in module state.
  */
-export function prepareUpdates(index: SourceIndex): void {
-  const state = states.get(index);
-  if (state) state.model ??= indexModel(state.facts, index.aliases, state.extraWrappers, state.sourceFiles, state.tree);
+export interface OpenSourceTree {
+  /** The index as of the last scan or update. */
+  readonly index: SourceIndex;
+  /** The parser this thread re-analyses files with. */
+  readonly backend: ParserBackend;
+  /** Re-analyses one edited file (`text`: its new content, '' when it is gone); the tree's index becomes the result. */
+  update(relPath: string, text: string): SourceIndex;
+  /**
+   * Builds the update model now, for an index the scan cache answered whole (it holds none yet), so that the first
+   * edit does not pay for it. Cheap when the model exists.
+   */
+  prepareUpdates(): void;
+  /** Lets go of the facts and the parser. */
+  dispose(): void;
 }
 
-/** What an index's update knows of its tree without the scan that made it: no files, no kernel directory. */
-const noTree = (root: string) => new SourceTree(root, noKernelDirectory(), []);
+/** Scans `root` and loads a parser for updates (`opts.backend`, by default native, else wasm). */
+export async function openSourceTree(root: string, opts: ScanOptions = {}): Promise<Result<OpenSourceTree>> {
+  const parser = await getParser(opts.backend ?? 'auto');
+  if (!parser.ok) return parser;
+  const r = await scan(scanConfig(root, opts));
+  if (!r.ok) return r;
+  return ok(new ScannedTree(parser.value, r.value.index, r.value.state));
+}
+
+class ScannedTree implements OpenSourceTree {
+  constructor(private parser: CParser | null, private current: SourceIndex, private state: ScanState) {}
+
+  get index(): SourceIndex {
+    return this.current;
+  }
+
+  get backend(): ParserBackend {
+    return this.parser?.backend ?? 'native';
+  }
+
+  update(relPath: string, text: string): SourceIndex {
+    const file = relPath.split('\\').join('/');
+    if (this.parser === null) return this.current;
+    const state = this.state;
+    const before = state.facts.get(file);
+    this.prepareUpdates();
+    const result = analyzeFile(this.parser, file, Buffer.from(text, 'utf8'), preparePass(state.sets).sets);
+    const facts = new Map(state.facts);
+    if (result) facts.set(file, result);
+    else facts.delete(file);
+    // The usual edit keeps the file's definitions and calls: its entries are swapped in without a rebuild.
+    const quick = state.model ? updateIndex(this.current, state.model, before, result, file) : null;
+    if (quick) {
+      this.state = { ...state, facts };
+      this.current = quick;
+      return quick;
+    }
+    const sources = state.sourceFiles.includes(file) ? state.sourceFiles : [...state.sourceFiles, file];
+    const { index, model } = buildIndex(state.tree, facts, state.counts, state.extraWrappers, sources);
+    this.state = { ...state, facts, model, sourceFiles: sources };
+    this.current = index;
+    return index;
+  }
+
+  prepareUpdates(): void {
+    const state = this.state;
+    state.model ??= indexModel(state.facts, this.current.aliases, state.extraWrappers, state.sourceFiles, state.tree);
+  }
+
+  dispose(): void {
+    this.parser = null;
+    this.state = { ...this.state, facts: new Map(), model: null };
+  }
+}

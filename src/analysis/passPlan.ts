@@ -77,7 +77,7 @@ export class PassPlan {
     return { sets: this.current, targets };
   }
 
-  /** The sets that re-analyse one file completely (updateFile): the last pass's, with every name searched. */
+  /** The sets that re-analyse one file completely (OpenSourceTree.update): the last pass's, with every name searched. */
   complete(): PassSets {
     return { ...this.current, tokens: this.allTokens };
   }

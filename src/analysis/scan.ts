@@ -41,7 +41,7 @@ export interface ScanConfig {
   kernelDirectory?: string | null;
 }
 
-/** What updateFile needs to re-analyse one file against the rest of the tree. */
+/** What re-analysing one file against the rest of the tree needs (OpenSourceTree.update). */
 export interface ScanState {
   facts: Map<string, FileFacts>;
   sets: PassSets;

@@ -1,6 +1,6 @@
-/** After a scan, edited C files are re-analysed (debounced) with the analysis layer's updateFile. */
+/** After a scan, edited C files are re-analysed (debounced) by the scanned tree the scan opened. */
 import * as vscode from 'vscode';
-import { loadedLayers } from './engine';
+import type { OpenSourceTree } from '../analysis/index';
 import type { Services } from './services';
 
 const DEBOUNCE_MS = 300;
@@ -9,11 +9,14 @@ const C_FILE = /\.[ch]$/;
 export class IncrementalUpdates implements vscode.Disposable {
   private listeners: vscode.Disposable[] = [];
   private readonly pending = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The scanned tree that re-analyses the files: it owns the parser and the scan's facts. */
+  private tree: OpenSourceTree | undefined;
 
   constructor(private readonly s: Services) {}
 
-  start(root: vscode.Uri): void {
+  start(root: vscode.Uri, tree: OpenSourceTree): void {
     this.stop();
+    this.tree = tree;
     const schedule = (doc: vscode.TextDocument): void => {
       if (!C_FILE.test(doc.uri.path) || this.s.results.relativePath(doc.uri) === undefined) return;
       const key = doc.uri.toString();
@@ -27,19 +30,17 @@ export class IncrementalUpdates implements vscode.Disposable {
     this.s.log.info(`watching C files under ${root.fsPath} for changes`);
     // After the scan has been shown: an index the scan took from its cache readies its update model now, not at
     // the first edit.
-    const index = this.s.results.index;
-    setTimeout(() => index && loadedLayers()?.prepareUpdates(index), 0);
+    setTimeout(() => tree.prepareUpdates(), 0);
   }
 
   private update(doc: vscode.TextDocument): void {
     this.pending.delete(doc.uri.toString());
-    const analysis = loadedLayers();
-    const index = this.s.results.index;
+    const tree = this.tree;
     const root = this.s.results.sourceRoot;
     const rel = this.s.results.relativePath(doc.uri);
-    if (analysis === undefined || index === undefined || root === undefined || rel === undefined) return;
+    if (tree === undefined || root === undefined || rel === undefined) return;
     const started = performance.now();
-    const updated = analysis.updateFile(index, rel, doc.getText());
+    const updated = tree.update(rel, doc.getText());
     this.s.log.debug(`re-analysed ${rel} in ${(performance.now() - started).toFixed(1)} ms`);
     this.s.results.setIndex(updated, root, undefined);
   }
@@ -49,6 +50,8 @@ export class IncrementalUpdates implements vscode.Disposable {
     this.listeners = [];
     for (const t of this.pending.values()) clearTimeout(t);
     this.pending.clear();
+    this.tree?.dispose();
+    this.tree = undefined;
   }
 
   dispose(): void {

@@ -3,7 +3,7 @@
  * (tree-sitter is required only when a parser is loaded) and the engine's entry points. esbuild makes it a lazily
  * initialised module of the extension bundle: nothing here runs at activation.
  */
-export { describeScanProgress, loadParser, prepareUpdates, scanFraction, scanTree, updateFile } from '../analysis/index';
+export { describeScanProgress, openSourceTree, scanFraction } from '../analysis/index';
 export { CallSiteLinker } from '../engine/callSiteLinker';
 export { openModuleDb } from '../engine/modules/index';
 export { openInputs, replayText, replayTrace } from '../engine/replay/index';

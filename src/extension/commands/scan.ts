@@ -76,9 +76,7 @@ export class Scanner implements vscode.Disposable {
     }
     const settings = readSettings(this.s.context.workspaceState);
     const analysis = loadLayers();
-    const parser = await analysis.loadParser();
-    if (!parser.ok) return this.fail(quiet, parser.error);
-    this.s.log.info(`scanning ${root.fsPath} with the ${parser.value.backend} parser (max file size ${settings.maxFileSize} bytes, exclude [${settings.exclude.join(', ')}], extra wrappers [${settings.extraWrappers.join(', ')}], kernel directory ${settings.kernelDirectory ?? 'automatic'})`);
+    this.s.log.info(`scanning ${root.fsPath} (max file size ${settings.maxFileSize} bytes, exclude [${settings.exclude.join(', ')}], extra wrappers [${settings.extraWrappers.join(', ')}], kernel directory ${settings.kernelDirectory ?? 'automatic'})`);
     const started = Date.now();
     const epoch = this.s.results.epoch;
     const result = await vscode.window.withProgress(
@@ -90,7 +88,7 @@ export class Scanner implements vscode.Disposable {
         token.onCancellationRequested(() => abort.abort());
         const report = fractionReporter(progress);
         let step = '';
-        return analysis.scanTree(root.fsPath, {
+        return analysis.openSourceTree(root.fsPath, {
           exclude: settings.exclude,
           maxFileBytes: settings.maxFileSize,
           extraWrappers: settings.extraWrappers,
@@ -114,14 +112,16 @@ export class Scanner implements vscode.Disposable {
       else this.fail(quiet, result.error);
       return undefined;
     }
-    const index = result.value;
+    const tree = result.value;
+    const index = tree.index;
     this.logIndex(index, Date.now() - started);
     if (this.s.results.epoch !== epoch) {
       this.s.log.info('results were cleared while scanning: this scan is not shown');
+      tree.dispose();
       return undefined;
     }
-    this.s.results.setIndex(index, root, parser.value.backend);
-    this.incremental.start(root);
+    this.s.results.setIndex(index, root, tree.backend);
+    this.incremental.start(root, tree);
     const trace = this.s.results.traceUri;
     if (trace !== undefined) await replay(this.s, trace, true);
     return index;

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { loadParser, scanTree, updateFile } from '../../../src/analysis/index';
+import { openSourceTree, scanTree } from '../../../src/analysis/index';
 import { CallSiteLinker } from '../../../src/engine/callSiteLinker';
 import type { CallSiteInfo, SourceIndex } from '../../../src/engine/sourceIndex';
 
@@ -212,8 +212,9 @@ describe('analysis on the fixture tree', () => {
   });
 
   it('gives the same index with the wasm parser', async () => {
-    assert.deepEqual(await loadParser('wasm'), { ok: true, value: { backend: 'wasm' } });
-    assert.deepEqual(await scanFixtures({ threads: 0, backend: 'wasm' }), index);
+    const opened = await openSourceTree(tree, { threads: 0, backend: 'wasm', cache: false });
+    assert.equal(opened.ok && opened.value.backend, 'wasm');
+    assert.deepEqual(opened.ok && opened.value.index, index);
     assert.deepEqual(await scanFixtures({ threads: 1, backend: 'wasm' }), index);
   });
 
@@ -238,10 +239,19 @@ describe('analysis on the fixture tree', () => {
   });
 
   it('re-analyses one edited file', async () => {
-    assert.deepEqual(await loadParser('native'), { ok: true, value: { backend: 'native' } });
+    // Each edit on a tree of its own, opened as the editor opens it: the scan's state stays with the tree.
+    const open = async () => {
+      const r = await openSourceTree(tree, { threads: 0, backend: 'native', cache: false });
+      if (!r.ok) assert.fail(r.error.message);
+      assert.equal(r.value.backend, 'native');
+      assert.deepEqual(r.value.index, index);
+      return r.value;
+    };
     const file = 'drivers/misc/demo.c';
     const text = fs.readFileSync(path.join(tree, file), 'utf8').replace('request_module("demo-arg")', 'request_module_nowait("demo-arg2")');
-    const next = updateFile(index, file, text);
+    const opened = await open();
+    const next = opened.update(file, text);
+    assert.equal(opened.index, next);
     const changed = next.callSites.find((c) => c.file === file && c.line === 57);
     assert.equal(changed?.callee, 'request_module_nowait');
     assert.equal(changed?.name, 'demo-arg2');
@@ -254,9 +264,9 @@ describe('analysis on the fixture tree', () => {
     fs.writeFileSync(path.join(dir, file), shifted);
     const full = await scanTree(dir, { threads: 0, cache: false });
     if (!full.ok) assert.fail('scan failed');
-    assert.deepEqual(atRoot(updateFile(index, file, shifted), dir), full.value);
+    assert.deepEqual(atRoot((await open()).update(file, shifted), dir), full.value);
     fs.rmSync(dir, { recursive: true });
-    const removed = updateFile(index, file, '');
+    const removed = (await open()).update(file, '');
     assert.equal(removed.callSites.filter((c) => c.file === file).length, 0);
     assert.equal(removed.aliases.filter((a) => a.file === file).length, 0);
   });
