@@ -128,16 +128,22 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
       'net-pf-31', 'net-pf-33', 'crypto-xts(serpent)', 'crypto-cbc(twofish)', 'crypto-rfc7539(chacha20,poly1305)', 'crypto-ecb(camellia)',
       'crypto-essiv(cbc(serpent),sha256)',
     ]);
+    // The page draws charts on the next animation frame and draws them again whenever the report is posted, so the
+    // bars can be gone for a frame: read them until they are all there.
     // One bar per request of the seven chains: 9 + 6 + 17 + 7 + 2 + 11 + 2.
-    assert.equal(await frame.locator('svg.chain g.bar').count(), 54);
+    await waitFor('54 bars in the seven chains', async () => ((await frame.locator('svg.chain g.bar').count()) === 54 ? true : undefined));
     const rxrpc = frame.locator('.chain-block[data-root="100"]');
-    // The page draws charts on the next animation frame and again whenever the report is posted: wait for the bars.
-    await rxrpc.locator('g.bar').first().waitFor();
-    assert.deepEqual(await rxrpc.locator('g.bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('data-index'))), ['100', '101', '102', '103', '104', '105']);
+    const rxrpcBars = ['100', '101', '102', '103', '104', '105'];
+    await waitFor(`the rxrpc chain's bars ${rxrpcBars.join(', ')}`, async () => {
+      const got = await rxrpc.locator('g.bar').evaluateAll((bars) => bars.map((b) => b.getAttribute('data-index')));
+      return got.join() === rxrpcBars.join() ? true : undefined;
+    });
     assert.match(await rxrpc.locator('.chain-head').innerText(), /net-pf-33 — 6 requests, 2 levels deep, last load after 0\.484192 s; loaded rxrpc, pcbc, fcrypt/);
-    // The command brought the section into view.
-    const top = await frame.locator('#chains').evaluate((e) => e.getBoundingClientRect().top);
-    assert.ok(top >= 0 && top < 50, `the chains section is at ${top} px`);
+    // The command brought the section into view (on the frame after the report is drawn).
+    await waitFor('the chains section at the top of the page', async () => {
+      const top = await frame.locator('#chains').evaluate((e) => e.getBoundingClientRect().top);
+      return top >= 0 && top < 50 ? true : undefined;
+    });
     await wb().screenshot('chains.png');
     // crypto-pcbc(fcrypt), made by rxrpc's init in modprobe-679: trace line 348.
     await rxrpc.locator('g.bar[data-index="101"]').dispatchEvent('click');
