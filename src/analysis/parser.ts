@@ -79,8 +79,8 @@ interface QueryLike {
 
 function nativeParser(): CParser {
   // Required lazily: a missing or broken prebuild must turn into the wasm fallback, not a crash at import.
-  const TreeSitter = require('tree-sitter');
-  const language = require('tree-sitter-c');
+  const TreeSitter = require('tree-sitter') as typeof import('tree-sitter');
+  const language = require('tree-sitter-c') as typeof import('tree-sitter-c');
   const parser = new TreeSitter();
   parser.setLanguage(language);
   const queries = new Map<QueryName, QueryLike>();
@@ -98,7 +98,7 @@ function nativeParser(): CParser {
 }
 
 async function wasmParser(): Promise<CParser> {
-  const web = require('web-tree-sitter');
+  const web = require('web-tree-sitter') as typeof import('web-tree-sitter');
   await web.Parser.init();
   const wasmFile = path.join(path.dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm');
   const language = await web.Language.load(wasmFile);
@@ -106,10 +106,13 @@ async function wasmParser(): Promise<CParser> {
   parser.setLanguage(language);
   const queries = new Map<QueryName, QueryLike>();
   for (const name of Object.keys(querySources) as QueryName[]) {
-    queries.set(name, new web.Query(language, querySources[name]));
+    // web-tree-sitter types a node's children as possibly null, which a parsed tree's never are.
+    queries.set(name, new web.Query(language, querySources[name]) as unknown as QueryLike);
   }
   const parse = (text: string, ranges?: TextRange[]): ParsedTree => {
     const tree = parser.parse(text, null, { includedRanges: ranges });
+    // parse returns null only when a timeout or cancellation stops it, and none is set.
+    if (tree === null) throw new Error('web-tree-sitter returned no tree without a timeout or cancellation');
     return { root: tree.rootNode as CNode, free: () => tree.delete() };
   };
   return {

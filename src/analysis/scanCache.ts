@@ -49,7 +49,8 @@ export interface ScanCacheConfig {
 interface CacheEntry {
   size: number;
   mtimeMs: number;
-  status: 'scanned' | 'skipped' | string;
+  /** 'scanned', 'skipped', or why the file could not be read. */
+  status: string;
   /** Per pass signature: the facts the file gave, or null when nothing in it matched. */
   outcomes: Map<string, FileFacts | null>;
 }

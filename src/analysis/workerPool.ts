@@ -59,8 +59,8 @@ async function inProcessRunner(cfg: PoolConfig): Promise<Result<BatchRunner>> {
       await new Promise((r) => setImmediate(r));
       return runBatch(parser, cfg.root, files, pass, cfg.maxFileBytes, store);
     },
-    select: async (calls, defines) => new Set(store.holding(calls, defines)),
-    close: async () => undefined,
+    select: (calls, defines) => Promise.resolve(new Set(store.holding(calls, defines))),
+    close: () => Promise.resolve(),
   });
 }
 

@@ -34,12 +34,12 @@ export async function scanCommand(argv: string[], ctx: CliContext): Promise<Resu
   );
   if (!index.ok) return index;
   const color = p.values.color === true;
-  const written = await writeReport(ctx, stringOption(p, 'output'), async (out) => {
+  const written = await writeReport(ctx, stringOption(p, 'output'), (out) => {
     const emit = (text: string) => out.write(text);
     if (format.value === 'json') writeScanJson(index.value, emit);
     else if (format.value === 'sarif') writeScanSarif(index.value, emit);
     else writeScanText(index.value, emit, { color, width: Math.min(ctx.stdoutColumns ?? 100, 100) });
-    return ok(undefined);
+    return Promise.resolve(ok(undefined));
   });
   if (!written.ok) return written;
   return ok(failsOn(failOn.value, index.value.findings.map((f) => f.severity)) ? EXIT_FINDINGS : EXIT_OK);

@@ -119,13 +119,13 @@ export class ReportPanel implements vscode.Disposable, vscode.WebviewPanelSerial
   }
 
   /** A report tab VS Code kept across a window reload: it shows the results as they are restored. */
-  async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
-    if (this.panel !== undefined) {
-      panel.dispose();
-      return;
+  deserializeWebviewPanel(panel: vscode.WebviewPanel): Thenable<void> {
+    if (this.panel !== undefined) panel.dispose();
+    else {
+      panel.webview.options = this.options();
+      this.adopt(panel);
     }
-    panel.webview.options = this.options();
-    this.adopt(panel);
+    return Promise.resolve();
   }
 
   private options(): vscode.WebviewOptions {

@@ -21,7 +21,7 @@ export class FindingsStatus implements vscode.Disposable {
 
   /** What the item shows and runs, undefined while hidden. */
   get shown(): { text: string; tooltip: string; command: string } | undefined {
-    return this.results.hasResults() ? { text: this.item.text, tooltip: String(this.item.tooltip ?? ''), command: FOCUS_FINDINGS } : undefined;
+    return this.results.hasResults() ? { text: this.item.text, tooltip: typeof this.item.tooltip === 'string' ? this.item.tooltip : (this.item.tooltip?.value ?? ''), command: FOCUS_FINDINGS } : undefined;
   }
 
   private update(): void {

@@ -159,7 +159,7 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
     const input = await wb().quickInput('Autoload Lens: export report');
     await waitFor('the save dialog', async () => ((await input.inputValue()).endsWith('autoload-lens.json') ? true : undefined));
     await wb().submitQuickInput('Autoload Lens: export report', target, 'OK');
-    await waitFor(`${target} to be written`, async () => (existsSync(target) ? true : undefined));
+    await waitFor(`${target} to be written`, () => Promise.resolve(existsSync(target) ? true : undefined));
     const report = JSON.parse(readFileSync(target, 'utf8')) as { schemaVersion: number; summary: { requests: number } };
     assert.deepEqual([report.schemaVersion, report.summary.requests], [1, 264]);
   });

@@ -107,7 +107,7 @@ export class Workbench {
       server = await startCodeServer(profile);
       browser = await launchChromium(scratch.env);
       const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-      const wb = new Workbench(page, browser, server, scratch.remove, folder);
+      const wb = new Workbench(page, browser, server, () => scratch.remove(), folder);
       page.on('dialog', (d) => {
         wb.dialogs.push(`${d.type()}: ${d.message()}`);
         void d.dismiss();

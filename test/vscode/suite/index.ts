@@ -22,7 +22,7 @@ export async function run(): Promise<void> {
       const runner = mocha.run(() => done(runner.stats!));
     } catch (err) {
       say('could not load the suites: %s', (err as Error).stack);
-      fail(err);
+      fail(err instanceof Error ? err : new Error(String(err)));
     }
   });
   say('vscode: %d passed, %d failed', stats.passes, stats.failures);
