@@ -4,7 +4,7 @@ import { expandAlias } from './aliases';
 import type { FileFacts, RawCall } from './facts';
 import { MacroTable } from './macroTable';
 import { REQUEST_FUNCTIONS } from './requestFunctions';
-import { AliasCatalog } from '../engine/aliasDeclarations';
+import { AliasCatalog } from '../engine/modules/aliasDeclarations';
 import { nameTooLong, uncheckedZeroReturn, undocumentedAlias } from './rules';
 import type { SourceTree } from './sourceTree';
 import { type Definition, WrapperIndex } from './wrappers';

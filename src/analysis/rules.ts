@@ -1,8 +1,8 @@
 /** The findings the source alone supports: unchecked-zero-return, name-too-long, undocumented-alias (static half). */
-import { RULES } from '../engine/rules/catalog';
+import { RULES } from '../engine/ruleCatalog';
 import type { CallSiteInfo, SourceFinding } from '../engine/sourceIndex';
 import type { RawCall } from './facts';
-import type { AliasCatalog } from '../engine/aliasDeclarations';
+import type { AliasCatalog } from '../engine/modules/aliasDeclarations';
 
 /** MODULE_NAME_LEN on 64-bit kernels: 64 - sizeof(unsigned long), NUL included. */
 export const MODULE_NAME_LEN = 56;

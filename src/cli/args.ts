@@ -1,6 +1,6 @@
 /** Command-line parsing on top of node's util.parseArgs, with errors as values that say how to fix the call. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { Severity } from '../engine/rules/catalog';
+import type { Severity } from '../engine/ruleCatalog';
 import { err, ok, type AutoloadError, type Result } from '../engine/result';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -8,8 +8,9 @@ import { KERNEL_MODEL_CHOICES, type KernelModelChoice } from '../engine/kernel/m
 import { openModuleDb, type ModuleDb } from '../engine/modules/index';
 import { ReplayJson, ReplayJsonLines, ReplaySarif, ReplayText, type Emit } from '../engine/render/index';
 import { streamReplay } from '../engine/replay/index';
-import type { Finding, ReportSink } from '../engine/report';
-import type { Severity } from '../engine/rules/catalog';
+import type { Finding } from '../engine/report';
+import type { ReportSink } from '../engine/reportStream/index';
+import type { Severity } from '../engine/ruleCatalog';
 import { err, ok, type Result } from '../engine/result';
 import type { SourceIndex } from '../engine/sourceIndex';
 import {

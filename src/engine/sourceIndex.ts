@@ -6,7 +6,7 @@ import type { NameShape } from './nameShape';
  * Paths are relative to the scanned root, with `/` separators; lines and columns are 1-based.
  */
 import type { Finding } from './report';
-import type { SourceRuleId } from './rules/catalog';
+import type { SourceRuleId } from './ruleCatalog';
 
 export type ReturnUse = 'discarded' | 'void-cast' | 'condition' | 'assigned' | 'returned' | 'argument';
 

@@ -5,10 +5,10 @@
  * panel on the way.
  */
 import * as vscode from 'vscode';
-import { traceLineOf } from '../engine/findingCounts';
+import { traceLineOf } from '../engine/findings/findingCounts';
 import type { Finding } from '../engine/report';
-import type { RuleId, Severity } from '../engine/rules/catalog';
-import { LISTED_NAMES, requestText, type SiteFindings } from '../engine/siteFindings';
+import type { RuleId, Severity } from '../engine/ruleCatalog';
+import { LISTED_NAMES, requestText, type SiteFindings } from '../engine/findings/siteFindings';
 import type { Results } from './results';
 
 const DIAGNOSTIC_SOURCE = 'Autoload Lens';

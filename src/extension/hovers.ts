@@ -1,8 +1,8 @@
 /** Hovers: on a call site (pattern, documenting declarations, providing modules); on a trace line (resolution, outcome, call site). */
 import * as vscode from 'vscode';
-import { AliasCatalog } from '../engine/aliasDeclarations';
+import { AliasCatalog } from '../engine/modules/aliasDeclarations';
 import type { Finding, RequestRecord } from '../engine/report';
-import { RULES } from '../engine/rules/catalog';
+import { RULES } from '../engine/ruleCatalog';
 import { listSome, siteActivity } from '../engine/siteActivity';
 import type { CallSiteInfo, SourceLocation } from '../engine/sourceIndex';
 import { ruleHelpUri } from './diagnostics';

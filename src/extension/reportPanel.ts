@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { Report } from '../engine/report';
-import { RULES } from '../engine/rules/catalog';
+import type { Report } from '../engine/reportStream/index';
+import { RULES } from '../engine/ruleCatalog';
 import type { SourceIndex, SourceLocation } from '../engine/sourceIndex';
 import { revealSource } from './commands/reveal';
 import type { Services } from './services';

@@ -1,8 +1,9 @@
 /** The current scan index and trace report, with the look-ups the editor features share. */
 import * as vscode from 'vscode';
-import { countFindings, type FindingCounts } from '../engine/findingCounts';
-import type { Finding, Report, RequestRecord } from '../engine/report';
-import { siteFindings, type SiteFindings } from '../engine/siteFindings';
+import { countFindings, type FindingCounts } from '../engine/findings/findingCounts';
+import type { Finding, RequestRecord } from '../engine/report';
+import type { Report } from '../engine/reportStream/index';
+import { siteFindings, type SiteFindings } from '../engine/findings/siteFindings';
 import type { CallSiteInfo, SourceIndex, SourceLocation } from '../engine/sourceIndex';
 
 export interface ResultsApi {

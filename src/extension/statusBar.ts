@@ -3,7 +3,7 @@
  * says how they add up to the Problems panel's entries; clicking it shows the Findings view.
  */
 import * as vscode from 'vscode';
-import { countsText } from '../engine/findingCounts';
+import { countsText } from '../engine/findings/findingCounts';
 import type { Results } from './results';
 
 /** The command VS Code gives every view: shows the Findings view. */

@@ -1,6 +1,6 @@
 /** The three views of the Autoload Lens container: call sites by alias family, findings by rule, requests by name. */
 import * as vscode from 'vscode';
-import { RULES, type RuleId } from '../engine/rules/catalog';
+import { RULES, type RuleId } from '../engine/ruleCatalog';
 import type { Results } from './results';
 import { siteLabel } from './results';
 import { oneLine, plural } from './text';

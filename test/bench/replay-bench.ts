@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { streamReplay } from '../../src/engine/replay';
-import type { ReportSink } from '../../src/engine/report';
+import type { ReportSink } from '../../src/engine/reportStream/index';
 import { readTraceFile } from '../../src/engine/trace';
 import { writeRepeatedTrace } from '../fixtures/traces/repeatTrace';
 

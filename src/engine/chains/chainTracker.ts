@@ -19,7 +19,7 @@ import type { ModuleFreeEvent, ModuleLoadEvent, TraceEvent } from '../events';
 import { modnameNormalize } from '../modules/names';
 import type { Chain, RequestRecord } from '../report';
 import type { Resolution } from '../resolution';
-import { MAX_REQUESTS_PER_FINDING } from '../rules/findingText';
+import { MAX_REQUESTS_PER_FINDING } from '../findings/findingText';
 import { allVariant, cryptoAlgorithm, nameWords, templateInstance, type TemplateInstance } from './cryptoNames';
 
 /** What the modules metadata says modprobe loads along with a module. */

@@ -2,7 +2,7 @@
  * The autoloaders of the kernel's eras (the seed documents), as models a replay runs each request through: what its
  * caller would have received, and whether modprobe would have run for its name.
  */
-import type { Outcome, RequestRecord } from '../report';
+import type { Outcome, RequestRecord, ReturnBasis } from '../report';
 
 export const KERNEL_MODEL_IDS = ['2.1', '2.6', 'modern', 'dups'] as const;
 export type KernelModelId = (typeof KERNEL_MODEL_IDS)[number];
@@ -25,13 +25,6 @@ export const ETIME = 62;
  * the exit status shifted left by 8.
  */
 const MODPROBE_EXIT_1 = 256;
-
-/**
- * How a return value is known: `kernel`, the model's own code decides it (-ETIME, -ENOMEM, 2.1's 0, the 0 of a
- * nowait request once modprobe is exec'd, the 0 dups.c gives a nowait duplicate); `modprobe`, modprobe's exit status
- * inferred from the name's resolution and the loads; `anchor`, a dups.c duplicate shares its first request's.
- */
-export type ReturnBasis = 'kernel' | 'modprobe' | 'anchor';
 
 /** What a model says of one request. */
 export interface Verdict {

@@ -2,7 +2,7 @@
  * The renderers, one per format, each over the replay's report (a ReportSink, fed as the replay goes) and the
  * scan's SourceIndex; and the same renderings as strings, for reports held in memory (the editor's export, tests).
  */
-import { playReport, type Report } from '../report';
+import { playReport, type Report } from '../reportStream/index';
 import type { SourceIndex } from '../sourceIndex';
 import { ReplayJson, writeScanJson } from './json';
 import type { Emit } from './jsonWriter';

@@ -6,8 +6,9 @@
  */
 import type { KernelFigures } from '../kernel/figures';
 import type { FinitCost } from '../kernel/finitRaces';
-import type { Chain, Finding, ReportHead, ReportSink, ReportSummary, ReportTail, RequestRecord } from '../report';
-import { RULE_IDS, type RuleId } from '../rules/catalog';
+import type { Chain, Finding, ReportSummary, RequestRecord } from '../report';
+import type { ReportHead, ReportSink, ReportTail } from '../reportStream/index';
+import { RULE_IDS, type RuleId } from '../ruleCatalog';
 import { shapeText } from '../nameShape';
 import type { KernelDirectoryInfo, SourceFinding, SourceIndex, SourceLocation } from '../sourceIndex';
 import { TOOL_NAME, TOOL_VERSION } from '../tool';

@@ -4,7 +4,8 @@
  * `findings[]` and `chains[]`), a `summary` record last. Every record has its `type` and the run's `labels` (host, kernel, boot
  * id, ...), so the files of many boots load into one table (DuckDB's read_json_auto, ClickHouse, BigQuery).
  */
-import type { Chain, Finding, ReportHead, ReportSink, ReportTail, RequestRecord } from '../report';
+import type { Chain, Finding, RequestRecord } from '../report';
+import type { ReportHead, ReportSink, ReportTail } from '../reportStream/index';
 import { chainJson, findingJson, kernelJson, summaryJson, traceJson } from './json';
 import type { Emit } from './jsonWriter';
 

@@ -7,7 +7,7 @@ import type { FinitCost } from '../kernel/finitRaces';
 import type { ModelTally } from '../kernel/kernelModels';
 import { KERNEL_MODEL_TITLES } from '../kernel/model';
 import type { ModuleStatsComparison } from '../kernel/statsComparison';
-import { plural, thousands } from '../rules/findingText';
+import { plural, thousands } from '../findings/findingText';
 import { escapeControl, table, wrap, type Column, type Style } from './textFormat';
 
 export function kernelLines(k: KernelFigures, style: Style, width: number): string[] {

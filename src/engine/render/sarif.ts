@@ -5,8 +5,9 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Finding, ReportHead, ReportSink, ReportTail, RequestRecord } from '../report';
-import { RULE_IDS, RULES, type RuleId, type Severity } from '../rules/catalog';
+import type { Finding, RequestRecord } from '../report';
+import type { ReportHead, ReportSink, ReportTail } from '../reportStream/index';
+import { RULE_IDS, RULES, type RuleId, type Severity } from '../ruleCatalog';
 import type { SourceFinding, SourceIndex, SourceLocation } from '../sourceIndex';
 import { TOOL_NAME, TOOL_VERSION } from '../tool';
 import { kernelJson, summaryJson } from './json';

@@ -1,5 +1,5 @@
 /** Counts over a SourceIndex, shared by the scan renderers so text, JSON and SARIF agree. */
-import type { RuleId } from '../rules/catalog';
+import type { RuleId } from '../ruleCatalog';
 import type { SourceIndex } from '../sourceIndex';
 import { ruleCounts } from './json';
 

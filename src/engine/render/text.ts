@@ -7,8 +7,9 @@
 import { chainLines } from './chainText';
 import { describeKernelDirectory } from './kernelDirectory';
 import { kernelLines } from './kernelText';
-import type { Chain, Finding, ReportHead, ReportSink, ReportTail, RequestRecord } from '../report';
-import { RULE_IDS, RULES, type RuleId, type Severity } from '../rules/catalog';
+import type { Chain, Finding, RequestRecord } from '../report';
+import type { ReportHead, ReportSink, ReportTail } from '../reportStream/index';
+import { RULE_IDS, RULES, type RuleId, type Severity } from '../ruleCatalog';
 import type { SourceFinding, SourceIndex } from '../sourceIndex';
 import { TOOL_NAME, TOOL_VERSION } from '../tool';
 import type { Emit } from './jsonWriter';

@@ -1,5 +1,5 @@
 /** Plain-text layout helpers shared by the text renderers: escaping, columns, wrapping and optional ANSI colour. */
-import type { Severity } from '../rules/catalog';
+import type { Severity } from '../ruleCatalog';
 
 /** Trace names and task names can hold newlines or escape bytes; never let them break a line or drive the terminal. */
 export function escapeControl(s: string): string {

@@ -2,8 +2,16 @@
 import type { Finding, RequestRecord } from '../report';
 import type { DupsGroup } from '../kernel/dupsModel';
 import type { ModuleSize, ModuleSizes } from '../kernel/moduleSizes';
-import type { RequestState } from '../replay/requestState';
-import { callSiteText, certainLocation, plural, RequestList, thousands, who, type RecordedFinding } from './findingText';
+import { callSiteText, certainLocation, plural, RequestList, thousands, who, type RecordedFinding } from '../findings/findingText';
+
+/** What the finding reads of a group's requests (the replay's request state carries more). */
+export interface GroupMember {
+  record: RequestRecord;
+  /** The record of the dups.c anchor this request duplicates, or null. */
+  anchor: RequestRecord | null;
+  /** A duplicate whose anchor's providers were freed since. */
+  staleAnchor: boolean;
+}
 
 /** What a racing duplicate costs on the traced kernel: module sizes, and whether its loads are idempotent (6.5+). */
 export interface DuplicateCosts {
@@ -15,7 +23,7 @@ export interface DuplicateCosts {
 /** Past this many groups for one name (a long trace repeating itself), further groups fold into one finding. */
 export const MAX_DUPLICATE_GROUPS_PER_NAME = 20;
 
-export function duplicateRequestFinding(group: DupsGroup<RequestState>, costs: DuplicateCosts): RecordedFinding {
+export function duplicateRequestFinding(group: DupsGroup<GroupMember>, costs: DuplicateCosts): RecordedFinding {
   const first = group.first.record;
   const repeats = group.repeats.map((s) => s.record);
   const all = [first, ...repeats];
@@ -119,7 +127,7 @@ function sizesText(known: Array<{ module: string; size: ModuleSize }>): string {
 export class FoldedDuplicates {
   private readonly names = new Map<string, { groups: number; converged: number; list: RequestList }>();
 
-  add(group: DupsGroup<RequestState>): void {
+  add(group: DupsGroup<GroupMember>): void {
     let n = this.names.get(group.name);
     if (!n) this.names.set(group.name, (n = { groups: 0, converged: 0, list: new RequestList() }));
     n.groups++;

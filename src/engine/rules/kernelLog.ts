@@ -5,8 +5,8 @@
 import type { KernelLogEvent } from '../events';
 import type { Finding } from '../report';
 import { RUNAWAY_LOOP_LINES_PRINTED } from '../kernel/slotModels';
-import type { RuleId, Severity } from './catalog';
-import { plural, type RecordedFinding } from './findingText';
+import type { RuleId, Severity } from '../ruleCatalog';
+import { plural, type RecordedFinding } from '../findings/findingText';
 
 const RULE_OF: Record<KernelLogEvent['kind'], { rule: RuleId; severity: Severity; says: string }> = {
   log_duplicate: { rule: 'duplicate-request', severity: 'warning', says: 'the kernel reported a duplicate request (dups.c)' },

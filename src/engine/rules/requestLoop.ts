@@ -5,7 +5,7 @@
  */
 import { modnameNormalize } from '../modules/names';
 import type { RequestRecord } from '../report';
-import { certainLocation, plural, RequestList, who, type RecordedFinding } from './findingText';
+import { certainLocation, plural, RequestList, who, type RecordedFinding } from '../findings/findingText';
 
 interface Loops {
   /** The first repeat, its ancestor, and how far apart they are: what the message describes. */

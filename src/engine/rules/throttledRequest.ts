@@ -7,7 +7,7 @@ import type { RequestRecord } from '../report';
 import { MAX_KMOD_ALL_BUSY_TIMEOUT, MAX_KMOD_CONCURRENT } from '../kernel/kmodSlots';
 import type { KernelModelId, Verdict } from '../kernel/model';
 import { RUNAWAY_LOOP_LINES_PRINTED } from '../kernel/slotModels';
-import { plural, RequestList, type RecordedFinding } from './findingText';
+import { plural, RequestList, type RecordedFinding } from '../findings/findingText';
 
 export class ThrottledRequestRule {
   private readonly waited = new RequestList();

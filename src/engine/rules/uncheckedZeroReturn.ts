@@ -6,7 +6,7 @@
  */
 import type { RequestRecord } from '../report';
 import type { SourceFinding } from '../sourceIndex';
-import { callSiteText, certainLocation, plural, RequestList, type RecordedFinding } from './findingText';
+import { callSiteText, certainLocation, plural, RequestList, type RecordedFinding } from '../findings/findingText';
 
 interface SiteStats {
   first: RequestRecord;

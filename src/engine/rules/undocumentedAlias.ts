@@ -4,9 +4,9 @@
  * declaration in the sources documents (info when modules.alias still knows them).
  */
 import type { Finding, RequestRecord } from '../report';
-import { AliasCatalog } from '../aliasDeclarations';
+import { AliasCatalog } from '../modules/aliasDeclarations';
 import type { CallSiteInfo, SourceIndex } from '../sourceIndex';
-import { callSiteText, certainLocation, plural, RequestList, type RecordedFinding } from './findingText';
+import { callSiteText, certainLocation, plural, RequestList, type RecordedFinding } from '../findings/findingText';
 
 interface NameStats {
   first: RequestRecord;

@@ -1,6 +1,6 @@
 /** Replay Trace…: replays a trace against the index and the modules metadata and publishes the report. */
 import * as vscode from 'vscode';
-import type { Report } from '../../engine/report';
+import type { Report } from '../../engine/reportStream/index';
 import { loadLayers } from '../engine';
 import type { Services } from '../services';
 import { readSettings } from '../settings';

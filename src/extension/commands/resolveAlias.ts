@@ -1,6 +1,6 @@
 /** Resolve Alias…: what a requested name resolves to (as `modprobe -R` answers) and which declarations document it. */
 import * as vscode from 'vscode';
-import { AliasCatalog } from '../../engine/aliasDeclarations';
+import { AliasCatalog } from '../../engine/modules/aliasDeclarations';
 import type { Resolution } from '../../engine/resolution';
 import type { AliasDeclaration } from '../../engine/sourceIndex';
 import { loadLayers } from '../engine';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RawCall } from '../../../src/analysis/facts';
 import { callText, nameTooLong, uncheckedZeroReturn, undocumentedAlias } from '../../../src/analysis/rules';
-import { AliasCatalog } from '../../../src/engine/aliasDeclarations';
+import { AliasCatalog } from '../../../src/engine/modules/aliasDeclarations';
 import type { CallSiteInfo } from '../../../src/engine/sourceIndex';
 
 function site(p: Partial<CallSiteInfo>): CallSiteInfo {

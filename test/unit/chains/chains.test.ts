@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { openModuleDb } from '../../../src/engine/modules';
 import { replayText, replayTrace, streamReplay } from '../../../src/engine/replay';
-import type { Chain, Report, ReportSink, RequestRecord } from '../../../src/engine/report';
+import type { Chain, RequestRecord } from '../../../src/engine/report';
+import type { Report, ReportSink } from '../../../src/engine/reportStream/index';
 import { writeRepeatedTrace } from '../../fixtures/traces/repeatTrace';
 
 const root = path.resolve(__dirname, '../../../..');

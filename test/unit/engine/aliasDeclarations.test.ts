@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AliasCatalog } from '../../../src/engine/aliasDeclarations';
+import { AliasCatalog } from '../../../src/engine/modules/aliasDeclarations';
 import type { AliasDeclaration } from '../../../src/engine/sourceIndex';
 
 function decl(file: string, line: number, macro: string, value: string | null): AliasDeclaration {

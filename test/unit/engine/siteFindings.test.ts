@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { countFindings, countsText, traceLineOf } from '../../../src/engine/findingCounts';
+import { countFindings, countsText, traceLineOf } from '../../../src/engine/findings/findingCounts';
 import { replayTrace } from '../../../src/engine/replay';
-import type { Finding, Report, RequestRecord } from '../../../src/engine/report';
+import type { Finding, RequestRecord } from '../../../src/engine/report';
+import type { Report } from '../../../src/engine/reportStream/index';
 import { siteActivity } from '../../../src/engine/siteActivity';
-import { requestText, siteFindings } from '../../../src/engine/siteFindings';
+import { requestText, siteFindings } from '../../../src/engine/findings/siteFindings';
 import type { AliasDeclaration, CallSiteInfo, SourceFinding, SourceIndex } from '../../../src/engine/sourceIndex';
 
 const sample = path.resolve(__dirname, '../../../..', 'samples/boot-6.1-qemu');

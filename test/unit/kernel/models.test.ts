@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { replayTrace, type ReplayOptions } from '../../../src/engine/replay';
 import type { KernelModelChoice } from '../../../src/engine/kernel/model';
-import type { Report } from '../../../src/engine/report';
+import type { Report } from '../../../src/engine/reportStream/index';
 
 const fixtures = path.resolve(__dirname, '../../../..', 'test/fixtures/models');
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { replayTrace } from '../../../src/engine/replay';
-import type { Report } from '../../../src/engine/report';
+import type { Report } from '../../../src/engine/reportStream/index';
 import { DUPLICATE_GROUPS } from '../../fixtures/traces/bootDuplicates';
 
 const sample = path.resolve(__dirname, '../../../..', 'samples/boot-6.1-qemu');

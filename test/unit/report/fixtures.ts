@@ -1,5 +1,6 @@
 /** Hand-built reports and source indexes, shaped like the real boot-6.1-qemu sample, for the renderer tests. */
-import type { Report, RequestRecord } from '../../../src/engine/report';
+import type { RequestRecord } from '../../../src/engine/report';
+import type { Report } from '../../../src/engine/reportStream/index';
 import type { SourceIndex } from '../../../src/engine/sourceIndex';
 
 /** A record with its fields in the order the replayer creates them (the order the reports print). */

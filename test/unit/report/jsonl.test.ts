@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ReplayJsonLines } from '../../../src/engine/render/index';
-import { playReport } from '../../../src/engine/report';
+import { playReport } from '../../../src/engine/reportStream/index';
 import { DUPLICATE_GROUPS } from '../../fixtures/traces/bootDuplicates';
 import { chainReport, sampleReport } from './fixtures';
 

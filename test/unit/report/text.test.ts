@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderText } from '../../../src/engine/render/index';
-import type { Report } from '../../../src/engine/report';
+import type { Report } from '../../../src/engine/reportStream/index';
 import { chainReport, linkedReport, sampleReport } from './fixtures';
 
 const EXPECTED = [

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { Report } from '../../../src/engine/report';
+import type { Report } from '../../../src/engine/reportStream/index';
 import type { AliasDeclaration } from '../../../src/engine/sourceIndex';
 import type { Resolution } from '../../../src/engine/resolution';
 import { allDiagnostics, clearResults, codeLenses, extensionApi, fixture, scanAndReplay, waitFor } from './helpers';

@@ -1,6 +1,6 @@
 // Shared by the suites that run inside VS Code: the fixture workspace, the extension's test API, and small waits.
 import * as vscode from 'vscode';
-import type { Report } from '../../../src/engine/report';
+import type { Report } from '../../../src/engine/reportStream/index';
 import type { ResultsApi } from '../../../src/extension/results';
 
 export const EXTENSION_ID = 'autoload-lens.autoload-lens';

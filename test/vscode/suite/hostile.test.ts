@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { Report } from '../../../src/engine/report';
+import type { Report } from '../../../src/engine/reportStream/index';
 import { diagnosticsOf, fixture, positionOf, ruleLines, scanAndReplay } from './helpers';
 
 const TRACE = 'traces/hostile-trace.txt';

@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { Report, RequestRecord } from '../../../src/engine/report';
+import type { RequestRecord } from '../../../src/engine/report';
+import type { Report } from '../../../src/engine/reportStream/index';
 import { EXTENSION_ID, fixture, scanAndReplay, workspaceRoot } from './helpers';
 
 const TRACE = 'traces/trace.txt';

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
-import type { Report } from '../../../src/engine/report';
+import type { Report } from '../../../src/engine/reportStream/index';
 import { codeLenses, diagnosticsOf, extensionApi, fixture, hoverText, positionOf, ruleOf, scanAndReplay, waitFor } from './helpers';
 
 const TRACE = 'traces/trace.txt';

@@ -2,11 +2,12 @@
  * How many findings there are, by rule and by place, and how many entries the Problems panel lists for them: the
  * editor's status bar says one number and its tooltip explains how it adds up.
  */
-import type { Finding, Report, RequestRecord } from './report';
-import { RULE_IDS, type RuleId } from './rules/catalog';
-import { plural } from './rules/findingText';
+import type { Finding, RequestRecord } from '../report';
+import type { Report } from '../reportStream/index';
+import { RULE_IDS, type RuleId } from '../ruleCatalog';
+import { plural } from './findingText';
 import type { SiteFindings } from './siteFindings';
-import type { SourceFinding } from './sourceIndex';
+import type { SourceFinding } from '../sourceIndex';
 
 export interface RuleCount {
   rule: RuleId;

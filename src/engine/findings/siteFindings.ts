@@ -3,10 +3,11 @@
  * fs-* name) takes part in many trace findings, one per name; on its source line they become one entry that counts
  * them, joined with the scan's own finding of the same rule there, with a line per name that points at its requests.
  */
-import type { Finding, Report, RequestRecord } from './report';
-import { RULE_IDS, type RuleId, type Severity } from './rules/catalog';
-import { certainLocation, plural, who } from './rules/findingText';
-import type { SourceFinding, SourceLocation } from './sourceIndex';
+import type { Finding, RequestRecord } from '../report';
+import type { Report } from '../reportStream/index';
+import { RULE_IDS, type RuleId, type Severity } from '../ruleCatalog';
+import { certainLocation, plural, who } from './findingText';
+import type { SourceFinding, SourceLocation } from '../sourceIndex';
 
 /**
  * Rules whose trace findings concern the call sites of their requests (throttling concerns the whole boot; a request

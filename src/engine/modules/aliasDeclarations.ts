@@ -4,9 +4,9 @@
  * (`-` and `_` alike outside `[...]`, fnmatch(3) patterns); used by the scan's undocumented-alias rule, the replay,
  * hovers and Resolve Alias alike.
  */
-import { fnmatch } from './modules/fnmatch';
-import { aliasNormalize } from './modules/names';
-import type { AliasDeclaration, SourceIndex } from './sourceIndex';
+import { fnmatch } from './fnmatch';
+import { aliasNormalize } from './names';
+import type { AliasDeclaration, SourceIndex } from '../sourceIndex';
 
 interface Declared {
   declaration: AliasDeclaration;
