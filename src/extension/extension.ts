@@ -6,12 +6,12 @@
  */
 import * as vscode from 'vscode';
 import { CallSiteCodeLens } from './codeLens';
-import { exportReportCommand } from './commands/export';
-import { selectModulesDirectoryCommand } from './commands/modulesDirectory';
-import { replay, replayTraceCommand, TRACE_LANGUAGE } from './commands/replay';
-import { resolveAliasCommand } from './commands/resolveAlias';
-import { revealRequestCommand, showCallSiteRequestsCommand } from './commands/reveal';
-import { Scanner } from './commands/scan';
+import { exportReportCommand } from './exportCommand';
+import { selectModulesDirectoryCommand } from './modulesDirectoryCommand';
+import { replay, replayTraceCommand, TRACE_LANGUAGE } from './replayCommand';
+import { resolveAliasCommand } from './resolveAliasCommand';
+import { revealRequestCommand, showCallSiteRequestsCommand } from './revealCommands';
+import { Scanner } from './scanCommand';
 import { Diagnostics } from './diagnostics';
 import { AutoloadHovers } from './hovers';
 import { REPORT_VIEW_TYPE, ReportPanel } from './reportPanel';

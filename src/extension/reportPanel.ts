@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { Report } from '../engine/reportStream/index';
 import { RULES } from '../engine/ruleCatalog';
 import type { SourceIndex, SourceLocation } from '../engine/sourceIndex';
-import { revealSource } from './commands/reveal';
+import { revealSource } from './revealCommands';
 import type { Services } from './services';
 import type { Results } from './results';
 

@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { replay } from './commands/replay';
-import type { Scanner } from './commands/scan';
+import { replay } from './replayCommand';
+import type { Scanner } from './scanCommand';
 import type { Services } from './services';
 import type { Session } from './session';
 

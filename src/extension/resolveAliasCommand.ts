@@ -1,13 +1,13 @@
 /** Resolve Alias…: what a requested name resolves to (as `modprobe -R` answers) and which declarations document it. */
 import * as vscode from 'vscode';
-import { AliasCatalog } from '../../engine/modules/aliasDeclarations';
-import type { Resolution } from '../../engine/resolution';
-import type { AliasDeclaration } from '../../engine/sourceIndex';
-import { loadLayers } from '../engine';
-import type { Services } from '../services';
-import { readSettings } from '../settings';
-import { showEngineError } from './errors';
-import { plural } from '../text';
+import { AliasCatalog } from '../engine/modules/aliasDeclarations';
+import type { Resolution } from '../engine/resolution';
+import type { AliasDeclaration } from '../engine/sourceIndex';
+import { loadLayers } from './engine';
+import type { Services } from './services';
+import { readSettings } from './settings';
+import { showEngineError } from './engineErrors';
+import { plural } from './text';
 
 export interface AliasAnswer {
   name: string;

@@ -1,7 +1,7 @@
 /** Engine errors are values with a file, a line and a hint: show them whole, and log them. */
 import * as vscode from 'vscode';
-import { formatError, type AutoloadError } from '../../engine/result';
-import type { Services } from '../services';
+import { formatError, type AutoloadError } from '../engine/result';
+import type { Services } from './services';
 
 export function showEngineError(s: Services, error: AutoloadError): void {
   s.log.error(formatError(error));

@@ -1,11 +1,11 @@
 /** Select Modules Directory…: where modules.alias & co. live, remembered for this workspace. */
 import * as vscode from 'vscode';
-import { loadLayers } from '../engine';
-import type { Services } from '../services';
-import { rememberModulesDirectory } from '../settings';
-import { uriArgument } from './args';
-import { showEngineError } from './errors';
-import { replay } from './replay';
+import { loadLayers } from './engine';
+import type { Services } from './services';
+import { rememberModulesDirectory } from './settings';
+import { uriArgument } from './commandArgs';
+import { showEngineError } from './engineErrors';
+import { replay } from './replayCommand';
 
 export async function selectModulesDirectoryCommand(s: Services, arg?: unknown): Promise<string | undefined> {
   const given = uriArgument(arg);

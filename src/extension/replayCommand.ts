@@ -1,12 +1,12 @@
 /** Replay Trace…: replays a trace against the index and the modules metadata and publishes the report. */
 import * as vscode from 'vscode';
-import type { Report } from '../../engine/reportStream/index';
-import { loadLayers } from '../engine';
-import type { Services } from '../services';
-import { readSettings } from '../settings';
-import { percentReporter } from '../progress';
-import { uriArgument } from './args';
-import { showEngineError } from './errors';
+import type { Report } from '../engine/reportStream/index';
+import { loadLayers } from './engine';
+import type { Services } from './services';
+import { readSettings } from './settings';
+import { percentReporter } from './progress';
+import { uriArgument } from './commandArgs';
+import { showEngineError } from './engineErrors';
 
 export const TRACE_LANGUAGE = 'autoload-trace';
 

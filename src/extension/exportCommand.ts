@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { loadLayers } from '../engine';
-import type { Services } from '../services';
-import { uriArgument } from './args';
+import { loadLayers } from './engine';
+import type { Services } from './services';
+import { uriArgument } from './commandArgs';
 
 export type ExportFormat = 'json' | 'sarif';
 

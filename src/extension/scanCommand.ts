@@ -1,17 +1,17 @@
 /** Scan Workspace: indexes a folder's C sources, then keeps the index current as files are edited. */
 import * as vscode from 'vscode';
-import { describeKernelDirectory } from '../../engine/render/kernelDirectory';
-import type { ScanCacheReport, ScanProgress } from '../../analysis/index';
-import { formatError, type AutoloadError } from '../../engine/result';
-import type { SourceIndex } from '../../engine/sourceIndex';
-import { loadLayers } from '../engine';
-import { IncrementalUpdates } from '../incremental';
-import type { Services } from '../services';
-import { readSettings } from '../settings';
-import { fractionReporter } from '../progress';
-import { uriArgument } from './args';
-import { showEngineError } from './errors';
-import { replay } from './replay';
+import { describeKernelDirectory } from '../engine/render/kernelDirectory';
+import type { ScanCacheReport, ScanProgress } from '../analysis/index';
+import { formatError, type AutoloadError } from '../engine/result';
+import type { SourceIndex } from '../engine/sourceIndex';
+import { loadLayers } from './engine';
+import { IncrementalUpdates } from './incremental';
+import type { Services } from './services';
+import { readSettings } from './settings';
+import { fractionReporter } from './progress';
+import { uriArgument } from './commandArgs';
+import { showEngineError } from './engineErrors';
+import { replay } from './replayCommand';
 
 /** How many unreadable files are listed one by one in the log. */
 const LOGGED_UNREADABLE = 200;

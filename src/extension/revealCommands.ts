@@ -1,8 +1,8 @@
 /** Moving the editor to a trace request and to the call site it came from (tree items, CodeLens, the webview). */
 import * as vscode from 'vscode';
-import type { RequestRecord } from '../../engine/report';
-import type { SourceLocation } from '../../engine/sourceIndex';
-import type { Services } from '../services';
+import type { RequestRecord } from '../engine/report';
+import type { SourceLocation } from '../engine/sourceIndex';
+import type { Services } from './services';
 
 /**
  * Shows a place with the cursor at its start: an empty selection, so that a keystroke that lands in the editor
