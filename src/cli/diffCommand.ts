@@ -11,6 +11,7 @@ import { err, ok, type Result } from '../engine/result';
 import type { SourceIndex } from '../engine/sourceIndex';
 import {
   choiceOption,
+  DIFF_FORMATS,
   FAIL_ON_CHOICES,
   failsOn,
   listOption,
@@ -19,6 +20,7 @@ import {
   SCAN_OPTIONS,
   stringOption,
   usageError,
+  type DiffFormat,
   type FailOn,
   type Parsed,
 } from './args';
@@ -37,8 +39,6 @@ const OPTIONS = {
   ...REPORT_OPTIONS,
 } as const;
 
-export const DIFF_FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
-type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 interface DiffArgs {
   base: string;
@@ -88,7 +88,7 @@ export async function diffCommand(argv: string[], ctx: CliContext): Promise<Resu
     onProgress: replayProgress(progress, `${label} ${path.basename(tracePath)}`),
   });
   const written = await writeReport(ctx, a.output, async (out) => {
-    const diff = await diffTraces({ base: side(a.base, baseDb.value, 'base'), new: side(a.next, newDb.value, 'new') });
+    const diff = await diffTraces(side(a.base, baseDb.value, 'base'), side(a.next, newDb.value, 'new'));
     progress.done();
     if (diff.ok) render(a, ctx, diff.value, (text) => out.write(text));
     return diff;

@@ -68,9 +68,6 @@ export class BootDigest implements ReportSink {
   /** Symbols and modules are cut out of the trace: kept as copies, one per distinct string. */
   private readonly kept = new KeptStrings();
 
-  /** `origin`: the time of the trace's first event, which the diff measures the boot's times from. */
-  constructor(readonly origin: number | null) {}
-
   get head(): ReportHead {
     if (this.begun === null) throw new Error('BootDigest: the report has not begun');
     return this.begun;
@@ -81,6 +78,11 @@ export class BootDigest implements ReportSink {
     return this.ended;
   }
 
+  /** The time of the trace's first event, which the diff measures the boot's times from (null without a trace). */
+  get origin(): number | null {
+    return this.tail.trace?.firstEventTime ?? null;
+  }
+
   begin(head: ReportHead): void {
     this.begun = head;
   }
@@ -89,7 +91,7 @@ export class BootDigest implements ReportSink {
     let facts = this.names.get(r.name);
     if (facts === undefined) {
       facts = { requests: 0, lastOutcome: r.outcome, firstTime: r.time, sites: [], withoutSite: 0 };
-      this.names.set(r.name, facts);
+      this.names.set(this.kept.keep(r.name), facts);
     }
     facts.requests++;
     facts.lastOutcome = r.outcome;

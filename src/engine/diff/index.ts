@@ -1,46 +1,37 @@
 /**
- * Boot-to-boot diff: two traces replayed one after the other, each streamed into a digest of what the diff compares
- * (bootDigest.ts), then compared (compare.ts). A report already held in memory (the editor's) is digested the same.
+ * Boot-to-boot diff: each trace replayed into a digest of what the diff compares (bootDigest.ts), then compared
+ * (compare.ts). Only digests are held, never two reports' requests: the CLI streams both replays; the editor digests
+ * the report it already holds and streams the other trace.
  */
 import { playReport, type Report } from '../report';
 import { streamReplay, type ReplayOptions } from '../replay/index';
 import { ok, type Result } from '../result';
 import { BootDigest } from './bootDigest';
 import { compareBoots, type BootDiff } from './compare';
-import { firstEventTime } from './traceOrigin';
 
 export type { CallSiteKey, FindingFacts } from './bootDigest';
 export { compareBoots, NAME_CHANGES, type BootDiff, type ChainDiff, type DiffSide, type DiffSummary, type NameChange, type NameDiff, type SiteDiff } from './compare';
-export { firstEventTime } from './traceOrigin';
 
-export interface DiffOptions {
-  base: ReplayOptions;
-  new: ReplayOptions;
+/** Two trace files, BASE then NEW, each replayed as it is read. */
+export async function diffTraces(base: ReplayOptions, next: ReplayOptions): Promise<Result<BootDiff>> {
+  const b = await digestTrace(base);
+  if (!b.ok) return b;
+  const n = await digestTrace(next);
+  if (!n.ok) return n;
+  return ok(compareBoots(b.value, n.value));
 }
 
-export async function diffTraces(opts: DiffOptions): Promise<Result<BootDiff>> {
-  const base = await digestTrace(opts.base);
-  if (!base.ok) return base;
-  const next = await digestTrace(opts.new);
-  if (!next.ok) return next;
-  return ok(compareBoots(base.value, next.value));
+/** A trace file as BASE, replayed as it is read, against a report already in memory as NEW (the editor's). */
+export async function diffTraceWithReport(base: ReplayOptions, next: Report): Promise<Result<BootDiff>> {
+  const b = await digestTrace(base);
+  if (!b.ok) return b;
+  const n = new BootDigest();
+  playReport(next, n);
+  return ok(compareBoots(b.value, n));
 }
 
-/** One trace replayed into its digest. */
 async function digestTrace(opts: ReplayOptions): Promise<Result<BootDigest>> {
-  const origin = await firstEventTime(opts.tracePath, { ...(opts.traceFormat && { format: opts.traceFormat }), ...(opts.signal && { signal: opts.signal }) });
-  if (!origin.ok) return origin;
-  const digest = new BootDigest(origin.value);
+  const digest = new BootDigest();
   const tail = await streamReplay(opts, digest);
   return tail.ok ? ok(digest) : tail;
-}
-
-/** Two reports held in memory, with the times of their traces' first events. */
-export function diffReports(base: { report: Report; origin: number | null }, next: { report: Report; origin: number | null }): BootDiff {
-  const digest = ({ report, origin }: { report: Report; origin: number | null }): BootDigest => {
-    const d = new BootDigest(origin);
-    playReport(report, d);
-    return d;
-  };
-  return compareBoots(digest(base), digest(next));
 }

@@ -165,9 +165,14 @@ function locationJson(l: SourceLocation | null): { file: string; line: number; c
   return l === null ? null : { file: l.file, line: l.line, column: l.column };
 }
 
+/** The fields every finding prints, of a replay, a scan or a diff. */
+function findingCommonJson(f: Pick<Finding, 'rule' | 'severity' | 'message' | 'name'>): Record<string, unknown> {
+  return { rule: f.rule, severity: f.severity, message: f.message, name: f.name };
+}
+
 /** A finding of a replay (with its trace requests and evidence) or of a scan (with its other source lines). */
 export function findingJson(f: Finding | SourceFinding): Record<string, unknown> {
-  const common = { rule: f.rule, severity: f.severity, message: f.message, name: f.name };
+  const common = findingCommonJson(f);
   if ('related' in f) {
     return {
       ...common,
@@ -304,10 +309,7 @@ function nameDiffJson(n: NameDiff): Record<string, unknown> {
 /** A finding added or removed: `line` is in the trace it comes from (NEW for added, BASE for removed). */
 function findingFactsJson(f: FindingFacts): Record<string, unknown> {
   return {
-    rule: f.rule,
-    severity: f.severity,
-    name: f.name,
-    message: f.message,
+    ...findingCommonJson(f),
     callSite: f.callSite && { symbol: f.callSite.symbol, module: f.callSite.module },
     line: f.line,
     location: locationJson(f.location),

@@ -264,6 +264,18 @@ function requestRow(r: RequestRecord, byIndex: ReadonlyMap<number, RequestRecord
   };
 }
 
+/** What every finding shows first, whatever the report: its severity and message, then its source line. */
+function findingHead(f: Pick<Finding, 'severity' | 'message' | 'location'>, style: Style, width: number): string[] {
+  const lines: string[] = [];
+  const body = wrap(escapeControl(f.message), width - 11);
+  lines.push(`  ${style.severity(f.severity, f.severity.padEnd(7))}  ${body[0] ?? ''}`);
+  for (const more of body.slice(1)) lines.push(`           ${more}`);
+  if (f.location) {
+    lines.push(truncate(`           at ${escapeControl(`${f.location.file}:${f.location.line}:${f.location.column}`)}`, width));
+  }
+  return lines;
+}
+
 /**
  * One finding of either kind: severity and message, where it is, then what else is involved: a replay's requests
  * (with the source lines they link to, and any other trace lines), a scan's other source lines.
@@ -275,13 +287,7 @@ function findingLines(
   width: number,
   maxRows: number,
 ): string[] {
-  const lines: string[] = [];
-  const body = wrap(escapeControl(f.message), width - 11);
-  lines.push(`  ${style.severity(f.severity, f.severity.padEnd(7))}  ${body[0] ?? ''}`);
-  for (const more of body.slice(1)) lines.push(`           ${more}`);
-  if (f.location) {
-    lines.push(truncate(`           at ${escapeControl(`${f.location.file}:${f.location.line}:${f.location.column}`)}`, width));
-  }
+  const lines = findingHead(f, style, width);
   if ('related' in f) {
     for (const r of f.related) lines.push(truncate(`           ${escapeControl(`${r.file}:${r.line}:${r.column}: ${r.message}`)}`, width));
     return lines;
@@ -539,14 +545,13 @@ function diffNameTable(names: readonly NameDiff[], width: number): string[] {
   return lines;
 }
 
-/** A finding added or removed: severity, rule and name, where it is in its trace, then its message. */
+/**
+ * A finding added or removed, laid out as the replay's (severity, message, source line), then what the diff matched
+ * it by: its rule, its line in the trace it comes from, and its call site.
+ */
 function diffFindingLines(f: FindingFacts, trace: 'base' | 'new', style: Style, width: number): string[] {
-  const where = [
-    f.line === null ? null : `${trace} line ${f.line}`,
-    f.location === null ? null : `${f.location.file}:${f.location.line}`,
-    f.callSite === null ? null : siteText(f.callSite),
-  ].filter((w): w is string => w !== null);
-  const lines = [truncate(`  ${style.severity(f.severity, f.severity.padEnd(7))}  ${f.rule}  ${escapeControl(f.name ?? '-')}${where.length > 0 ? `  (${escapeControl(where.join(', '))})` : ''}`, width)];
-  for (const l of wrap(escapeControl(f.message), width - 11)) lines.push(`           ${l}`);
+  const by = [f.rule, f.line === null ? null : `${trace} trace line ${f.line}`, f.callSite === null ? null : `call site ${siteText(f.callSite)}`];
+  const lines = findingHead(f, style, width);
+  lines.push(truncate(`           ${escapeControl(by.filter((w): w is string => w !== null).join(' · '))}`, width));
   return lines;
 }
