@@ -34,6 +34,8 @@ export interface NameFacts {
 
 /** A finding as the diff compares and shows it. */
 export interface FindingFacts {
+  /** Its position among its report's findings: the editor takes the findings a diff added from the report it holds. */
+  index: number;
   rule: RuleId;
   severity: Severity;
   name: string | null;
@@ -110,6 +112,7 @@ export class BootDigest implements ReportSink {
     const first = f.requests[0] === undefined ? undefined : records.get(f.requests[0]);
     const cs = first?.callSite ?? null;
     this.findings.push({
+      index: this.findings.length,
       rule: f.rule,
       severity: f.severity,
       name: f.name === null ? null : this.kept.keep(f.name),
