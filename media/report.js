@@ -370,30 +370,31 @@
     };
     const base = pack('baseTime');
     const next = pack('newTime');
-    const baseTop = top;
-    const axisTop = baseTop + base.rows * rowH + gap / 2;
+    // BASE's rows stack up from the axis, NEW's down from it: both timelines keep their first rows next to it.
+    const axisTop = top + base.rows * rowH + gap / 2;
     const newTop = axisTop + axisH;
     const height = newTop + next.rows * rowH + top;
+    const baseY = (row) => axisTop - gap / 2 - row * rowH - rowH / 2;
+    const newY = (row) => newTop + row * rowH + rowH / 2;
     const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'diff-timelines', role: 'img', 'aria-label': 'First request of each name in BASE and in NEW, from each trace\'s first event' });
-    root.append(svg('text', { x: 4, y: baseTop + 8, class: 'axis-label' }, document.createTextNode('BASE')));
-    root.append(svg('text', { x: 4, y: newTop + 8, class: 'axis-label' }, document.createTextNode('NEW')));
+    root.append(svg('text', { x: 4, y: baseY(0) + 3, class: 'axis-label' }, document.createTextNode('BASE')));
+    root.append(svg('text', { x: 4, y: newY(0) + 3, class: 'axis-label' }, document.createTextNode('NEW')));
     const step = niceStep(span, Math.max(2, Math.floor(plotW / 90)));
     for (let t = 0; t <= span + 1e-9; t += step) {
       const x = X(t);
       root.append(svg('line', { x1: x, x2: x, y1: top, y2: height - top, class: 'grid' }));
       root.append(svg('text', { x, y: axisTop + 13, class: 'axis-label middle' }, document.createTextNode(`+${Number(t.toFixed(3))} s`)));
     }
-    const yOf = (layerTop, row) => layerTop + row * rowH + rowH / 2;
     const baseAt = new Map(base.placed.map((p) => [p.n.name, p]));
     // A changed name's two marks joined, so a request that moved in time shows its move.
     for (const p of next.placed) {
       const b = baseAt.get(p.n.name);
       if (p.n.change !== 'changed' || b === undefined) continue;
-      root.append(svg('line', { x1: b.x, y1: yOf(baseTop, b.row), x2: p.x, y2: yOf(newTop, p.row), class: 'diff-link' }));
+      root.append(svg('line', { x1: b.x, y1: baseY(b.row), x2: p.x, y2: newY(p.row), class: 'diff-link' }));
     }
-    const mark = (p, layerTop, side) => {
+    const mark = (p, side) => {
       const n = p.n;
-      const y = yOf(layerTop, p.row);
+      const y = side === 'base' ? baseY(p.row) : newY(p.row);
       const g = svg('g', { class: `diff-mark ${n.change}`, 'data-name': n.name, 'data-side': side });
       if (n.change === 'added') g.append(svg('path', { d: `M ${p.x - 4} ${y} H ${p.x + 4} M ${p.x} ${y - 4} V ${y + 4}`, class: 'sign' }));
       else if (n.change === 'removed') g.append(svg('path', { d: `M ${p.x - 4} ${y} H ${p.x + 4}`, class: 'sign' }));
@@ -407,8 +408,8 @@
       if (side === 'new' && n.request !== null) clickable(g, n.request);
       root.append(g);
     };
-    for (const p of base.placed) mark(p, baseTop, 'base');
-    for (const p of next.placed) mark(p, newTop, 'new');
+    for (const p of base.placed) mark(p, 'base');
+    for (const p of next.placed) mark(p, 'new');
     return root;
   }
 
