@@ -22,7 +22,6 @@ import { TOOL_NAME, TOOL_VERSION } from '../tool';
 import type { BootDigest, CallSiteKey, ChainFacts, FindingFacts, NameFacts } from './bootDigest';
 
 export type NameChange = 'added' | 'removed' | 'changed' | 'same';
-export const NAME_CHANGES: readonly NameChange[] = ['added', 'removed', 'changed', 'same'];
 
 /** A call site of a name, with its requests in each trace. */
 export interface SiteDiff extends CallSiteKey {
