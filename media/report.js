@@ -345,13 +345,146 @@
     return section;
   }
 
+  // The diff with an earlier boot: two timelines (BASE above, NEW below) on one axis of seconds from each trace's first
+  // event, a mark per name at its first request, added and removed marked; then what differs, name by name.
+  const CHANGE_TEXT = { added: 'added (NEW only)', removed: 'removed (BASE only)', changed: 'changed', same: 'the same' };
+
+  function drawDiffTimelines(diff, width) {
+    const names = diff.names;
+    const times = names.flatMap((n) => [n.baseTime, n.newTime]).filter((t) => t !== null);
+    const span = Math.max(1e-3, ...times);
+    const left = 48, right = 16, top = 6, rowH = 9, axisH = 20, gap = 10;
+    const plotW = width - left - right;
+    const X = (t) => left + (t / span) * plotW;
+    // Within a timeline, in time order, a mark takes the first row free at its place (in pixels, so marks never overlap).
+    const pack = (key) => {
+      const ends = [];
+      const placed = names.filter((n) => n[key] !== null).sort((a, b) => a[key] - b[key]).map((n) => {
+        const x = X(n[key]);
+        let row = ends.findIndex((end) => end <= x - 5);
+        if (row < 0) { row = ends.length; ends.push(0); }
+        ends[row] = x + 5;
+        return { n, x, row };
+      });
+      return { placed, rows: Math.max(1, ends.length) };
+    };
+    const base = pack('baseTime');
+    const next = pack('newTime');
+    // BASE's rows stack up from the axis, NEW's down from it: both timelines keep their first rows next to it.
+    const axisTop = top + base.rows * rowH + gap / 2;
+    const newTop = axisTop + axisH;
+    const height = newTop + next.rows * rowH + top;
+    const baseY = (row) => axisTop - gap / 2 - row * rowH - rowH / 2;
+    const newY = (row) => newTop + row * rowH + rowH / 2;
+    const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'diff-timelines', role: 'img', 'aria-label': 'First request of each name in BASE and in NEW, from each trace\'s first event' });
+    root.append(svg('text', { x: 4, y: baseY(0) + 3, class: 'axis-label' }, document.createTextNode('BASE')));
+    root.append(svg('text', { x: 4, y: newY(0) + 3, class: 'axis-label' }, document.createTextNode('NEW')));
+    const step = niceStep(span, Math.max(2, Math.floor(plotW / 90)));
+    for (let t = 0; t <= span + 1e-9; t += step) {
+      const x = X(t);
+      root.append(svg('line', { x1: x, x2: x, y1: top, y2: height - top, class: 'grid' }));
+      root.append(svg('text', { x, y: axisTop + 13, class: 'axis-label middle' }, document.createTextNode(`+${Number(t.toFixed(3))} s`)));
+    }
+    const baseAt = new Map(base.placed.map((p) => [p.n.name, p]));
+    // A changed name's two marks joined, so a request that moved in time shows its move.
+    for (const p of next.placed) {
+      const b = baseAt.get(p.n.name);
+      if (p.n.change !== 'changed' || b === undefined) continue;
+      root.append(svg('line', { x1: b.x, y1: baseY(b.row), x2: p.x, y2: newY(p.row), class: 'diff-link' }));
+    }
+    const mark = (p, side) => {
+      const n = p.n;
+      const y = side === 'base' ? baseY(p.row) : newY(p.row);
+      const g = svg('g', { class: `diff-mark ${n.change}`, 'data-name': n.name, 'data-side': side });
+      if (n.change === 'added') g.append(svg('path', { d: `M ${p.x - 4} ${y} H ${p.x + 4} M ${p.x} ${y - 4} V ${y + 4}`, class: 'sign' }));
+      else if (n.change === 'removed') g.append(svg('path', { d: `M ${p.x - 4} ${y} H ${p.x + 4}`, class: 'sign' }));
+      else g.append(svg('circle', { cx: p.x, cy: y, r: n.change === 'same' ? 2 : 3.2 }));
+      const time = side === 'base' ? n.baseTime : n.newTime;
+      titled(g, [
+        `${oneLine(n.name)}: ${CHANGE_TEXT[n.change] || n.change}`,
+        `${side === 'base' ? 'BASE' : 'NEW'}: first request at +${time.toFixed(6)} s`,
+        `requests ${n.baseRequests} → ${n.newRequests}; last outcome ${n.baseOutcome || '-'} → ${n.newOutcome || '-'}`,
+      ].join('\n'));
+      if (side === 'new' && n.request !== null) clickable(g, n.request);
+      root.append(g);
+    };
+    for (const p of base.placed) mark(p, 'base');
+    for (const p of next.placed) mark(p, 'new');
+    return root;
+  }
+
+  function renderDiff(d) {
+    const diff = d.diff;
+    const section = el('section', { id: 'diff', class: 'diff-section' });
+    const s = diff.summary;
+    section.append(el('h2', {}, 'Compared with an earlier boot'));
+    const side = (label, x) => el('p', { class: 'muted' }, `${label}: ${x.file || '?'} — ${x.requests} requests of ${x.distinctNames} names, first event at ${x.firstEventTime === null ? '-' : `${x.firstEventTime.toFixed(6)} s`}`);
+    section.append(side('BASE', diff.base), side('NEW', diff.new));
+    section.append(el('div', { class: 'cards' },
+      card('names added', s.added, s.added > 0 ? 'added' : ''), card('names removed', s.removed, s.removed > 0 ? 'removed' : ''),
+      card('names changed', s.changed, s.changed > 0 ? 'changed' : ''), card('names the same', s.same),
+      card('findings added', s.findingsAdded, s.findingsAdded > 0 ? 'warn' : ''), card('findings removed', s.findingsRemoved),
+      card('request chains added', s.chainsAdded), card('request chains removed', s.chainsRemoved)));
+    const legend = el('div', { class: 'legend' });
+    for (const [cls, text] of [['added', 'added (+)'], ['removed', 'removed (−)'], ['changed', 'changed'], ['same', 'the same']]) {
+      legend.append(el('span', { class: `key diff-${cls}` }, el('i'), text));
+    }
+    section.append(el('p', { class: 'muted' }, 'Each name at its first request, in seconds from each trace\'s first event, so that both boots line up whatever their clocks said. Click a mark on NEW to reveal its request.'), legend);
+    if (diff.omittedNames > 0) section.append(el('p', { class: 'muted' }, `Showing the first ${diff.names.length} names; ${diff.omittedNames} more are in the diff's JSON (autoload-lens diff --format json).`));
+    const scroller = el('div', { class: 'scroller' });
+    section.append(scroller);
+    requestAnimationFrame(() => scroller.replaceChildren(drawDiffTimelines(diff, Math.max(320, (scroller.clientWidth || 900) - 4))));
+
+    const differ = diff.names.filter((n) => n.change !== 'same');
+    if (differ.length > 0) {
+      const table = el('table', { class: 'requests diff-names' });
+      table.append(el('thead', {}, el('tr', {}, ...['change', 'name', 'requests', 'last outcome', 'first request (s)'].map((h) => el('th', {}, h)))));
+      const body = el('tbody');
+      const order = { added: 0, removed: 1, changed: 2 };
+      for (const n of differ.slice().sort((a, b) => order[a.change] - order[b.change])) {
+        const time = (t) => (t === null ? '-' : `+${t.toFixed(6)}`);
+        const row = el('tr', { class: `diff-${n.change}` },
+          el('td', {}, n.change),
+          el('td', {}, oneLine(n.name)),
+          el('td', { class: 'num' }, n.baseRequests === n.newRequests ? String(n.newRequests) : `${n.baseRequests} → ${n.newRequests}`),
+          el('td', {}, n.baseOutcome === n.newOutcome ? n.newOutcome : `${n.baseOutcome || '-'} → ${n.newOutcome || '-'}`),
+          el('td', { class: 'num' }, n.baseTime === n.newTime ? time(n.newTime) : `${time(n.baseTime)} → ${time(n.newTime)}`));
+        body.append(n.request !== null ? clickable(row, n.request) : row);
+      }
+      table.append(body);
+      section.append(table);
+    }
+    const findingList = (title, list, cls) => {
+      if (list.length === 0) return;
+      section.append(el('h3', {}, `${title} (${list.length})`));
+      const ul = el('ul', { class: 'findings' });
+      for (const f of list) {
+        const item = el('li', { class: `finding ${f.severity} ${cls}` },
+          el('span', { class: 'rule' }, f.severity),
+          el('span', { class: 'message' }, `${d.rules[f.rule] || f.rule}: ${f.message}`),
+          el('span', { class: 'where' }, f.where || ''));
+        if (f.requests && f.requests.length > 0) clickable(item, f.requests[f.requests.length > 1 && f.rule === 'duplicate-request' ? 1 : 0]);
+        ul.append(item);
+      }
+      section.append(ul);
+    };
+    findingList('Findings added', diff.findingsAdded, 'diff-added');
+    findingList('Findings removed', diff.findingsRemoved, 'diff-removed');
+    for (const [title, list, cls] of [['Request chains added', diff.chainsAdded, 'diff-added'], ['Request chains removed', diff.chainsRemoved, 'diff-removed']]) {
+      if (list.length === 0) continue;
+      section.append(el('h3', {}, `${title} (${list.length})`));
+      section.append(el('ul', { class: 'diff-chains' }, ...list.map((c) => el('li', { class: cls }, `${oneLine(c.name)}: ${c.baseChains} → ${c.newChains}`))));
+    }
+    return section;
+  }
+
   function render() {
     if (!data) return;
     if (!data.summary && !data.scan) {
       app.replaceChildren(el('p', { class: 'empty' }, 'No results yet: run “Autoload Lens: Scan Workspace” or “Replay Trace…”.'));
       return;
     }
-    app.replaceChildren(renderSummary(data), renderTimeline(data), renderChains(data), renderFindings(data), renderRequests(data));
+    app.replaceChildren(renderSummary(data), ...(data.diff ? [renderDiff(data)] : []), renderTimeline(data), renderChains(data), renderFindings(data), renderRequests(data));
   }
 
   window.addEventListener('message', (event) => {
@@ -359,7 +492,7 @@
     if (m && m.type === 'report') {
       data = m.data;
       render();
-      if (m.focus === 'chains') requestAnimationFrame(() => document.getElementById('chains')?.scrollIntoView());
+      if (m.focus === 'chains' || m.focus === 'diff') requestAnimationFrame(() => document.getElementById(m.focus)?.scrollIntoView());
     }
   });
   vscode.postMessage({ type: 'ready' });

@@ -84,6 +84,8 @@ export const REPORT_OPTIONS = {
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
 export const REPLAY_FORMATS = ['text', 'json', 'jsonl', 'sarif'] as const;
 export type ReplayFormat = (typeof REPLAY_FORMATS)[number];
+export const DIFF_FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;
+export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
 export type FailOn = Severity | 'never';
 export const FAIL_ON_CHOICES: readonly FailOn[] = ['error', 'warning', 'info', 'never'];

@@ -31,3 +31,13 @@ export function progressLine(ctx: CliContext): Progress {
 export function megabytes(bytes: number): string {
   return (bytes / 1048576).toFixed(1);
 }
+
+/** The progress callback of a replay: how far it has read `what` (a trace's name). */
+export function replayProgress(progress: Progress, what: string): (done: number, total: number) => void {
+  return (done, total) =>
+    progress.update(
+      total > 0
+        ? `replaying ${what}: ${Math.floor((100 * done) / total)}% (${megabytes(done)} of ${megabytes(total)} MB)`
+        : `replaying ${what}: ${megabytes(done)} MB`,
+    );
+}

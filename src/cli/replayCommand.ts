@@ -30,7 +30,7 @@ import {
 } from './args';
 import { EXIT_FINDINGS, EXIT_OK, type CliContext } from './context';
 import { writeReport } from './output';
-import { megabytes, progressLine } from './progress';
+import { progressLine, replayProgress } from './progress';
 import { REPLAY_USAGE } from './usage';
 import { scanTreeWithProgress, type ScanChoices } from './sourceScan';
 
@@ -116,12 +116,7 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
         compareModels: a.compareModels,
         ...(a.moduleStats !== undefined && { moduleStatsPath: a.moduleStats }),
         signal: ctx.signal,
-        onProgress: (done, total) =>
-          progress.update(
-            total > 0
-              ? `replaying ${traceName}: ${Math.floor((100 * done) / total)}% (${megabytes(done)} of ${megabytes(total)} MB)`
-              : `replaying ${traceName}: ${megabytes(done)} MB`,
-          ),
+        onProgress: replayProgress(progress, traceName),
         drain: () => out.drain(),
       },
       noticingSeverities(renderer(a, ctx, (text) => out.write(text)), severities),
@@ -159,7 +154,8 @@ function noticingSeverities(sink: ReportSink, severities: Set<Severity>): Report
   };
 }
 
-async function checkReadable(file: string): Promise<Result<void>> {
+/** Whether a trace can be opened at all, asked before a long scan. */
+export async function checkReadable(file: string): Promise<Result<void>> {
   try {
     await access(file, constants.R_OK);
     return ok(undefined);

@@ -3,6 +3,7 @@ import { formatError, type Result } from '../engine/result';
 import { TOOL_NAME, TOOL_VERSION } from '../engine/tool';
 import { parseCommandArgs, usageError } from './args';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, type CliContext } from './context';
+import { diffCommand } from './diffCommand';
 import { replayCommand } from './replayCommand';
 import { resolveCommand } from './resolveCommand';
 import { scanCommand } from './scanCommand';
@@ -10,7 +11,7 @@ import { GLOBAL_USAGE } from './usage';
 
 type Command = (argv: string[], ctx: CliContext) => Promise<Result<number>>;
 
-const COMMANDS: Record<string, Command> = { replay: replayCommand, resolve: resolveCommand, scan: scanCommand };
+const COMMANDS: Record<string, Command> = { replay: replayCommand, diff: diffCommand, resolve: resolveCommand, scan: scanCommand };
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const [first, ...rest] = argv;

@@ -6,6 +6,7 @@ Linux module autoloading, from the trace and from the source.
 
 Commands:
   replay TRACE      replay a module_request trace through a model of kmod and report the findings
+  diff BASE NEW     replay two traces and report what changed in autoloading from BASE to NEW
   resolve NAME...   resolve module names and aliases as 'modprobe -R' does
   scan DIR          index the request_module call sites, wrappers and MODULE_ALIAS lines of a tree
 
@@ -13,8 +14,8 @@ Options:
   -h, --help        show this help; 'autoload-lens <command> --help' shows a command's options
   -V, --version     print the version
 
-Exit status: 0 no findings at or above --fail-on, 1 findings, 2 bad usage or unreadable input,
-130 interrupted (Ctrl-C).
+Exit status: 0 no findings at or above --fail-on (diff: none added), 1 findings, 2 bad usage or
+unreadable input, 130 interrupted (Ctrl-C).
 `;
 
 const FAIL_ON_HELP = `  --fail-on LEVEL         error | warning | info | never: exit 1 when a finding is at least
@@ -60,6 +61,34 @@ ${FAIL_ON_HELP}
 
 The report is written as the trace is read: memory does not grow with the trace.
 A binary trace.dat is not read: convert it with 'trace-cmd report trace.dat > trace.txt'.
+`;
+
+export const DIFF_USAGE = `Usage: autoload-lens diff BASE NEW [options]
+
+Replays the traces BASE and NEW (as 'replay' does) and reports what changed: the names requested
+only in NEW (added), only in BASE (removed), or in both with another request count, last outcome
+or call sites (changed); the findings NEW added and those it removed; the request chains added
+and removed. Requests are matched by name and call site, findings by rule, name and call site,
+never by line or absolute time: times are seconds from each trace's first event.
+
+Options:
+  --modules DIR           module metadata of BASE's kernel (and NEW's, unless --modules-new)
+  --modules-new DIR       module metadata of NEW's kernel, when it is another kernel
+  --src DIR               C source tree: link both traces' call sites to source lines
+  --wrapper NAME          with --src: also treat function or macro NAME as a request_module wrapper
+                          (repeatable)
+  --kdir DIR              with --src: the kernel tree the sources build against (see 'scan --help')
+  --no-cache              with --src: neither read nor write the scan cache (see 'scan --help')
+  --format F              text | json | sarif | markdown (default text); sarif: the findings NEW
+                          added; markdown: tables for a pull-request comment
+  --output FILE           write the diff to FILE (atomically) instead of standard output
+  --fail-on LEVEL         error | warning | info | never: exit 1 when a finding NEW added is at
+                          least this severe (default warning)
+  --color                 colour the text report
+  -h, --help              show this help
+
+Each trace is replayed as it is read; the diff keeps per name its request count, last outcome
+and call sites, the findings, and the request chains by root name, never the requests.
 `;
 
 export const RESOLVE_USAGE = `Usage: autoload-lens resolve NAME... --modules DIR [--verbose]

@@ -123,6 +123,8 @@ export interface TraceFacts {
   skippedLines: number;
   warnings: TraceWarning[];
   warningCount: number;
+  /** Timestamp of the trace's first event of any kind (seconds as the trace prints them), or null without events. */
+  firstEventTime: number | null;
 }
 
 export interface ToolIdentity {

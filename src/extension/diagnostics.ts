@@ -1,8 +1,8 @@
 /**
  * Problems: on a source line, one entry per rule and call site (the engine's siteFindings: the scan's finding and the
  * trace's findings of that call site, counted, with a related line per name that goes to its requests); on a trace
- * line, each trace finding. Updated per file, and only for files whose entries changed: an edit never empties the
- * panel on the way.
+ * line, each trace finding. While a diff is shown (Compare with Trace…), the trace findings are only those it added.
+ * Updated per file, and only for files whose entries changed: an edit never empties the panel on the way.
  */
 import * as vscode from 'vscode';
 import { traceLineOf } from '../engine/findings/findingCounts';
@@ -59,7 +59,7 @@ export class Diagnostics implements vscode.Disposable {
       const placed = this.siteDiagnostic(site);
       if (placed !== undefined) add(placed.uri, placed.diagnostic);
     }
-    for (const finding of this.results.report?.findings ?? []) {
+    for (const finding of this.results.problemReport?.findings ?? []) {
       const placed = this.traceDiagnostic(finding);
       if (placed !== undefined) add(placed.uri, placed.diagnostic);
     }

@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { CallSiteCodeLens } from './codeLens';
+import { compareWithTraceCommand } from './compareCommand';
 import { exportReportCommand } from './exportCommand';
 import { selectModulesDirectoryCommand } from './modulesDirectoryCommand';
 import { replay, replayTraceCommand, TRACE_LANGUAGE } from './replayCommand';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
     }),
     command('scanWorkspace', (uri) => scanner.scanCommand(uri)),
     command('replayTrace', (uri) => replayTraceCommand(s, uri)),
+    command('compareWithTrace', (base, next) => compareWithTraceCommand(s, panel, base, next)),
     command('openReport', () => panel.show()),
     command('showRequestChains', () => panel.show('chains')),
     command('exportReport', (uri, format) => exportReportCommand(s, uri, format)),
@@ -82,6 +84,9 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
     },
     get report() {
       return results.report;
+    },
+    get diff() {
+      return results.diff?.diff;
     },
     get parserBackend() {
       return results.parserBackend;

@@ -5,6 +5,7 @@
  */
 export { describeScanProgress, openSourceTree, scanFraction } from '../analysis/index';
 export { CallSiteLinker } from '../engine/callSiteLinker';
+export { diffTraceWithReport } from '../engine/diff/index';
 export { openModuleDb } from '../engine/modules/index';
 export { openInputs, replayText, replayTrace } from '../engine/replay/index';
 export { renderJson, renderSarif, renderScanJson, renderScanSarif } from '../engine/render/index';

@@ -1,10 +1,11 @@
 /**
  * The report webview: summary, a timeline of the boot's module requests drawn by media/report.js, the request chains
- * (a flame chart each), findings and requests. The page holds no data: the report arrives as a JSON message and the script builds the DOM with
+ * (a flame chart each), findings and requests; after Compare with Trace…, the diff with an earlier boot first. The page holds no data: the report arrives as a JSON message and the script builds the DOM with
  * textContent, so names from a trace or a source are only ever text. Strict CSP: nonce'd local script only.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { BootDiff, DiffSide } from '../engine/diff/index';
 import type { Report } from '../engine/reportStream/index';
 import { RULES } from '../engine/ruleCatalog';
 import type { SourceIndex, SourceLocation } from '../engine/sourceIndex';
@@ -32,6 +33,35 @@ export interface ReportViewModel {
   scan: { root: string; callSites: number; wrappers: number; aliases: number; findings: number; scanned: number; skipped: number } | null;
   /** Requests left out of `requests` to keep the page responsive on huge traces. */
   omittedRequests: number;
+  /** The report (NEW) compared with an earlier boot (BASE), when Compare with Trace… made a diff. */
+  diff: DiffViewModel | null;
+}
+
+/**
+ * A diff as the page draws it: two timelines of first requests per name, in seconds from each trace's first event,
+ * and what was added and removed. `requests` are NEW's request indexes a click reveals (BASE's are not held).
+ */
+export interface DiffViewModel {
+  base: DiffSideView;
+  new: DiffSideView;
+  summary: { added: number; removed: number; changed: number; same: number; findingsAdded: number; findingsRemoved: number; chainsAdded: number; chainsRemoved: number };
+  names: Array<{
+    name: string; change: string; baseRequests: number; newRequests: number; baseOutcome: string | null; newOutcome: string | null;
+    baseTime: number | null; newTime: number | null; request: number | null;
+  }>;
+  /** Names left out of `names` to keep the page responsive. */
+  omittedNames: number;
+  findingsAdded: Array<{ rule: string; severity: string; message: string; requests: number[]; where: string | null }>;
+  findingsRemoved: Array<{ rule: string; severity: string; message: string; where: string | null }>;
+  chainsAdded: Array<{ name: string; baseChains: number; newChains: number }>;
+  chainsRemoved: Array<{ name: string; baseChains: number; newChains: number }>;
+}
+
+interface DiffSideView {
+  file: string | null;
+  requests: number;
+  distinctNames: number;
+  firstEventTime: number | null;
 }
 
 /** The page draws at most this many requests (a whole boot has a few hundred; a soak test may have millions). */
@@ -39,7 +69,40 @@ const MAX_DRAWN_REQUESTS = 20_000;
 /** And this many request chains (a boot has a handful; a boot repeated in a soak test, one handful per boot). */
 const MAX_DRAWN_CHAINS = 200;
 
-export function viewModel(report: Report | undefined, index: SourceIndex | undefined): ReportViewModel {
+function sideView(d: DiffSide): DiffSideView {
+  return { file: d.file, requests: d.requests, distinctNames: d.distinctNames, firstEventTime: d.firstEventTime };
+}
+
+/** `report` is the diff's NEW: its requests and findings are what a click on the diff reveals. */
+function diffViewModel(diff: BootDiff, report: Report | undefined): DiffViewModel {
+  const firstRequest = new Map<string, number>();
+  for (const r of report?.requests ?? []) if (!firstRequest.has(r.name)) firstRequest.set(r.name, r.index);
+  const where = (f: BootDiff['findings']['added'][number], trace: string): string | null =>
+    f.location !== null ? `${f.location.file}:${f.location.line}` : f.line !== null ? `${trace} trace line ${f.line}` : null;
+  const chains = (list: BootDiff['chains']['added']) => list.map((c) => ({ name: c.name, baseChains: c.baseChains, newChains: c.newChains }));
+  const s = diff.summary;
+  return {
+    base: sideView(diff.base),
+    new: sideView(diff.new),
+    summary: {
+      added: s.added, removed: s.removed, changed: s.changed, same: s.same, findingsAdded: diff.findings.added.length,
+      findingsRemoved: diff.findings.removed.length, chainsAdded: s.chains.added, chainsRemoved: s.chains.removed,
+    },
+    names: diff.names.slice(0, MAX_DRAWN_REQUESTS).map((n) => ({
+      name: n.name, change: n.change, baseRequests: n.baseRequests, newRequests: n.newRequests, baseOutcome: n.baseOutcome,
+      newOutcome: n.newOutcome, baseTime: n.baseTime, newTime: n.newTime, request: firstRequest.get(n.name) ?? null,
+    })),
+    omittedNames: Math.max(0, diff.names.length - MAX_DRAWN_REQUESTS),
+    findingsAdded: diff.findings.added.map((f) => ({
+      rule: f.rule, severity: f.severity, message: f.message, requests: report?.findings[f.index]?.requests ?? [], where: where(f, 'new'),
+    })),
+    findingsRemoved: diff.findings.removed.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, where: where(f, 'base') })),
+    chainsAdded: chains(diff.chains.added),
+    chainsRemoved: chains(diff.chains.removed),
+  };
+}
+
+export function viewModel(report: Report | undefined, index: SourceIndex | undefined, diff?: BootDiff): ReportViewModel {
   return {
     trace: report?.trace ? {
       file: report.trace.file, format: report.trace.format, lines: report.trace.lines, events: report.trace.events,
@@ -70,6 +133,7 @@ export function viewModel(report: Report | undefined, index: SourceIndex | undef
       })),
     ],
     omittedRequests: Math.max(0, (report?.requests.length ?? 0) - MAX_DRAWN_REQUESTS),
+    diff: diff === undefined ? null : diffViewModel(diff, report),
     scan: index === undefined ? null : {
       root: index.root, callSites: index.callSites.length, wrappers: index.wrappers.length, aliases: index.aliases.length,
       findings: index.findings.length, scanned: index.files.scanned, skipped: index.files.skipped,
@@ -92,7 +156,7 @@ function isFromPage(m: unknown): m is FromPage {
 export const REPORT_VIEW_TYPE = 'autoloadLens.report';
 
 /** A section of the page a command can bring into view. */
-export type ReportSection = 'chains';
+export type ReportSection = 'chains' | 'diff';
 
 export class ReportPanel implements vscode.Disposable, vscode.WebviewPanelSerializer {
   private panel: vscode.WebviewPanel | undefined;
@@ -148,7 +212,7 @@ export class ReportPanel implements vscode.Disposable, vscode.WebviewPanelSerial
 
   private post(): void {
     if (this.panel === undefined) return;
-    void this.panel.webview.postMessage({ type: 'report', data: viewModel(this.results.report, this.results.index), focus: this.focus });
+    void this.panel.webview.postMessage({ type: 'report', data: viewModel(this.results.report, this.results.index, this.results.diff?.diff), focus: this.focus });
     this.focus = null;
   }
 

@@ -1,5 +1,6 @@
 /** The current scan index and trace report, with the look-ups the editor features share. */
 import * as vscode from 'vscode';
+import type { BootDiff } from '../engine/diff/index';
 import { countFindings, type FindingCounts } from '../engine/findings/findingCounts';
 import type { Finding, RequestRecord } from '../engine/report';
 import type { Report } from '../engine/reportStream/index';
@@ -9,6 +10,8 @@ import type { CallSiteInfo, SourceIndex, SourceLocation } from '../engine/source
 export interface ResultsApi {
   readonly index: SourceIndex | undefined;
   readonly report: Report | undefined;
+  /** The diff of the report against an earlier boot (Compare with Trace…), while it is shown. */
+  readonly diff: BootDiff | undefined;
   readonly parserBackend: string | undefined;
   /** The status bar item's text, tooltip and command, undefined while it is hidden. */
   readonly status: { text: string; tooltip: string; command: string } | undefined;
@@ -28,6 +31,8 @@ export class Results implements vscode.Disposable {
   private root: vscode.Uri | undefined;
   /** The trace the report was replayed from. */
   private trace: vscode.Uri | undefined;
+  /** The report compared with an earlier boot (Compare with Trace…): BASE's trace and the diff. */
+  private comparison: { base: vscode.Uri; diff: BootDiff; report: Report } | undefined;
   private lookups: Lookups | undefined;
   private clears = 0;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -49,6 +54,16 @@ export class Results implements vscode.Disposable {
     return this.trace;
   }
 
+  /** The diff of the current report against an earlier boot, while it is shown. */
+  get diff(): { base: vscode.Uri; diff: BootDiff } | undefined {
+    return this.comparison;
+  }
+
+  /** The report as Problems (and the status bar, which counts them) show it: during a diff, only the findings NEW added. */
+  get problemReport(): Report | undefined {
+    return this.comparison?.report ?? this.currentReport;
+  }
+
   setIndex(index: SourceIndex, root: vscode.Uri, backend: string | undefined): void {
     this.currentIndex = index;
     this.root = root;
@@ -56,9 +71,20 @@ export class Results implements vscode.Disposable {
     this.invalidate();
   }
 
+  /** A new report ends any diff: the diff was of the report it replaces. */
   setReport(report: Report, trace: vscode.Uri): void {
     this.currentReport = report;
     this.trace = trace;
+    this.comparison = undefined;
+    this.invalidate();
+  }
+
+  /** The current report (NEW) compared with `base`: `diff` was computed against this very report. */
+  setDiff(diff: BootDiff, base: vscode.Uri): void {
+    const report = this.currentReport;
+    if (report === undefined) throw new Error('Results.setDiff without a report');
+    const added = diff.findings.added.map((f) => report.findings[f.index]).filter((f): f is Finding => f !== undefined);
+    this.comparison = { base, diff, report: { ...report, findings: added } };
     this.invalidate();
   }
 
@@ -73,6 +99,7 @@ export class Results implements vscode.Disposable {
     this.currentReport = undefined;
     this.root = undefined;
     this.trace = undefined;
+    this.comparison = undefined;
     this.invalidate();
   }
 
@@ -83,13 +110,13 @@ export class Results implements vscode.Disposable {
   /** The findings a source line shows: one per rule and call site. */
   siteFindings(): SiteFindings[] {
     const l = this.get();
-    l.sites ??= siteFindings(this.currentIndex?.findings ?? [], this.currentReport);
+    l.sites ??= siteFindings(this.currentIndex?.findings ?? [], this.problemReport);
     return l.sites;
   }
 
   /** The scan's and the replay's findings, counted by rule and place. */
   findingCounts(): FindingCounts {
-    return countFindings(this.currentIndex?.findings ?? [], this.currentReport, this.siteFindings());
+    return countFindings(this.currentIndex?.findings ?? [], this.problemReport, this.siteFindings());
   }
 
   isReportTrace(uri: vscode.Uri): boolean {

@@ -1,6 +1,7 @@
 /**
- * The renderers, one per format, each over the replay's report (a ReportSink, fed as the replay goes) and the
- * scan's SourceIndex; and the same renderings as strings, for reports held in memory (the editor's export, tests).
+ * The renderers, one per format, each over the replay's report (a ReportSink, fed as the replay goes), the scan's
+ * SourceIndex and a boot-to-boot diff; and the same renderings as strings, for reports held in memory (the editor's
+ * export, tests).
  */
 import { playReport, type Report } from '../reportStream/index';
 import type { SourceIndex } from '../sourceIndex';
@@ -9,11 +10,12 @@ import type { Emit } from './jsonWriter';
 import { ReplaySarif, writeScanSarif, type SarifOptions } from './sarif';
 import { ReplayText, writeScanText, type TextOptions } from './text';
 
-export { ReplayJson, writeScanJson } from './json';
+export { ReplayJson, writeDiffJson, writeScanJson } from './json';
 export { ReplayJsonLines } from './jsonl';
 export type { Emit } from './jsonWriter';
-export { ReplaySarif, writeScanSarif, type SarifOptions } from './sarif';
-export { ReplayText, writeScanText, type TextOptions } from './text';
+export { writeDiffMarkdown, type MarkdownOptions } from './markdown';
+export { ReplaySarif, writeDiffSarif, writeScanSarif, type SarifOptions } from './sarif';
+export { ReplayText, writeDiffText, writeScanText, type TextOptions } from './text';
 
 function collect(write: (emit: Emit) => void): string {
   const parts: string[] = [];

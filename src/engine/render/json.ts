@@ -1,9 +1,10 @@
 /**
- * JSON (schemaVersion 1) of a replay and of a scan. Field names are a public contract: add fields, never rename.
- * Both are one document written as it is produced (see JsonWriter): what is known first, the arrays element by
- * element, and what is known only at the end last. A replay's findings and chains close while its requests are
- * still being written, so they wait in Spools until `requests` is closed.
+ * JSON (schemaVersion 1) of a replay, of a scan and of a boot-to-boot diff. Field names are a public contract: add
+ * fields, never rename. Each is one document written as it is produced (see JsonWriter): what is known first, the
+ * arrays element by element, and what is known only at the end last. A replay's findings and chains close while its
+ * requests are still being written, so they wait in Spools until `requests` is closed.
  */
+import type { BootDiff, DiffSide, FindingFacts, NameDiff } from '../diff/index';
 import type { KernelFigures } from '../kernel/figures';
 import type { FinitCost } from '../kernel/finitRaces';
 import type { Chain, Finding, ReportSummary, RequestRecord } from '../report';
@@ -165,9 +166,14 @@ function locationJson(l: SourceLocation | null): { file: string; line: number; c
   return l === null ? null : { file: l.file, line: l.line, column: l.column };
 }
 
+/** The fields every finding prints, of a replay, a scan or a diff. */
+function findingCommonJson(f: Pick<Finding, 'rule' | 'severity' | 'message' | 'name'>): Record<string, unknown> {
+  return { rule: f.rule, severity: f.severity, message: f.message, name: f.name };
+}
+
 /** A finding of a replay (with its trace requests and evidence) or of a scan (with its other source lines). */
 export function findingJson(f: Finding | SourceFinding): Record<string, unknown> {
-  const common = { rule: f.rule, severity: f.severity, message: f.message, name: f.name };
+  const common = findingCommonJson(f);
   if ('related' in f) {
     return {
       ...common,
@@ -232,4 +238,81 @@ export function writeScanJson(index: SourceIndex, emit: Emit): void {
     unreadable: index.files.unreadable.map((u) => ({ file: u.file, reason: u.reason })),
   });
   json.end();
+}
+
+/**
+ * A boot-to-boot diff: both sides, every name requested in either trace with its change, the findings and request
+ * chains added and removed, and the summary (names per change, findings per rule).
+ */
+export function writeDiffJson(diff: BootDiff, emit: Emit): void {
+  const json = new JsonWriter(emit);
+  json.beginDocument();
+  json.field('schemaVersion', 1);
+  json.field('tool', { name: diff.tool.name, version: diff.tool.version });
+  json.field('base', diffSideJson(diff.base));
+  json.field('new', diffSideJson(diff.new));
+  json.field('sourceRoot', diff.sourceRoot);
+  json.field('callSiteModules', diff.callSiteModules);
+  json.begin('array', 'names');
+  for (const n of diff.names) json.element(nameDiffJson(n));
+  json.end();
+  json.begin('object', 'findings');
+  for (const [key, list] of [['added', diff.findings.added], ['removed', diff.findings.removed]] as const) {
+    json.begin('array', key, 1);
+    for (const f of list) json.element(findingFactsJson(f));
+    json.end();
+  }
+  json.end();
+  json.field('chains', {
+    added: diff.chains.added.map((c) => ({ ...c })),
+    removed: diff.chains.removed.map((c) => ({ ...c })),
+  });
+  const s = diff.summary;
+  json.field('summary', {
+    added: s.added,
+    removed: s.removed,
+    changed: s.changed,
+    same: s.same,
+    findings: Object.fromEntries(RULE_IDS.map((rule) => [rule, { added: s.findings[rule].added, removed: s.findings[rule].removed }])),
+    chains: { added: s.chains.added, removed: s.chains.removed },
+  });
+  json.end();
+}
+
+function diffSideJson(d: DiffSide): Record<string, unknown> {
+  return {
+    file: d.file,
+    format: d.format,
+    modulesDir: d.modulesDir,
+    kernelModel: d.kernelModel,
+    firstEventTime: d.firstEventTime,
+    requests: d.requests,
+    distinctNames: d.distinctNames,
+    findings: d.findings,
+    chains: d.chains,
+  };
+}
+
+function nameDiffJson(n: NameDiff): Record<string, unknown> {
+  return {
+    name: n.name,
+    baseRequests: n.baseRequests,
+    newRequests: n.newRequests,
+    baseOutcome: n.baseOutcome,
+    newOutcome: n.newOutcome,
+    change: n.change,
+    baseTime: n.baseTime,
+    newTime: n.newTime,
+    callSites: n.callSites.map((c) => ({ symbol: c.symbol, module: c.module, baseRequests: c.baseRequests, newRequests: c.newRequests })),
+  };
+}
+
+/** A finding added or removed: `line` is in the trace it comes from (NEW for added, BASE for removed). */
+function findingFactsJson(f: FindingFacts): Record<string, unknown> {
+  return {
+    ...findingCommonJson(f),
+    callSite: f.callSite && { symbol: f.callSite.symbol, module: f.callSite.module },
+    line: f.line,
+    location: locationJson(f.location),
+  };
 }

@@ -1,14 +1,16 @@
 /**
- * SARIF 2.1.0 of a replay and of a scan: one run, the rules with their help, and one result per finding, written as
- * the findings come (the run's properties, with the summary, after them). A replay's results are located on the
- * trace lines, and on source lines when the sources were linked; a scan's in the scanned tree.
+ * SARIF 2.1.0 of a replay, of a scan and of a boot-to-boot diff: one run, the rules with their help, and one result
+ * per finding, written as the findings come (the run's properties, with the summary, after them). A replay's results
+ * are located on the trace lines, and on source lines when the sources were linked; a scan's in the scanned tree; a
+ * diff's are the findings it added, on the new trace's lines.
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { BootDiff } from '../diff/index';
 import type { Finding, RequestRecord } from '../report';
 import type { ReportHead, ReportSink, ReportTail } from '../reportStream/index';
 import { RULE_IDS, RULES, type RuleId, type Severity } from '../ruleCatalog';
-import type { SourceFinding, SourceIndex, SourceLocation } from '../sourceIndex';
+import type { SourceIndex, SourceLocation } from '../sourceIndex';
 import { TOOL_NAME, TOOL_VERSION } from '../tool';
 import { kernelJson, summaryJson } from './json';
 import { JsonWriter, type Emit } from './jsonWriter';
@@ -90,8 +92,8 @@ function endLog(json: JsonWriter, properties: Record<string, unknown>): void {
   json.end();
 }
 
-/** A result: the shared part of a finding of either kind; its locations are the caller's. */
-function result(f: Finding | SourceFinding, locations: SarifLocation[], related: SarifLocation[], properties: Record<string, unknown>): SarifResult {
+/** A result: the shared part of a finding of any kind; its locations are the caller's. */
+function result(f: Pick<Finding, 'rule' | 'severity' | 'message'>, locations: SarifLocation[], related: SarifLocation[], properties: Record<string, unknown>): SarifResult {
   return {
     ruleId: f.rule,
     ruleIndex: RULE_IDS.indexOf(f.rule),
@@ -173,6 +175,24 @@ export function writeScanSarif(index: SourceIndex, emit: Emit): void {
     json.element(result(f, [locator.source(f.location)], f.related.map((r) => locator.source(r, r.message)), { name: f.name }));
   }
   endLog(json, { summary: scanSummary(index) });
+}
+
+/**
+ * The findings a diff added, for a CI gate that looks only at what a change brought: each on its line of the NEW
+ * trace (on its source line, with the trace line related, when the sources were linked). The diff's summary is the
+ * run's property.
+ */
+export function writeDiffSarif(diff: BootDiff, emit: Emit, opts: SarifOptions = {}): void {
+  const json = new JsonWriter(emit);
+  const locator = new SarifLocator(path.resolve(opts.baseDir ?? process.cwd()), opts.srcRoot ?? diff.sourceRoot, diff.new.file);
+  beginLog(json, locator.bases);
+  for (const f of diff.findings.added) {
+    const traceLoc = f.line === null ? null : locator.traceLine(f.line, `trace line ${f.line}`);
+    const primary = f.location !== null ? locator.source(f.location) : traceLoc;
+    const related = f.location !== null && traceLoc !== null ? [traceLoc] : [];
+    json.element(result(f, primary === null ? [] : [primary], related, { name: f.name, callSite: f.callSite, baseTrace: diff.base.file }));
+  }
+  endLog(json, { diff: { base: diff.base.file, new: diff.new.file, summary: diff.summary } });
 }
 
 /** A relative path as a URI reference: `/` separators, each segment percent-encoded. */

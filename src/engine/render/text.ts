@@ -1,9 +1,10 @@
 /**
- * The text report, as a person reads it in a terminal, of a replay and of a scan. Findings are grouped by rule and
- * share one layout (message, location, then the trace requests or the other source lines involved). A replay's
- * findings are printed as they close, its request chains, nowait requests, trace warnings and summary at the end; a
- * scan, whole in memory, starts with its summary.
+ * The text report, as a person reads it in a terminal, of a replay, of a scan and of a boot-to-boot diff. Findings
+ * are grouped by rule and share one layout (message, location, then the trace requests or the other source lines
+ * involved). A replay's findings are printed as they close, its request chains, nowait requests, trace warnings and
+ * summary at the end; a scan, whole in memory, starts with its summary; a diff lists what differs, then its summary.
  */
+import type { BootDiff, DiffSide, FindingFacts, NameChange, NameDiff, SiteDiff } from '../diff/index';
 import { chainLines } from './chainText';
 import { describeKernelDirectory } from './kernelDirectory';
 import { kernelLines } from './kernelText';
@@ -264,6 +265,18 @@ function requestRow(r: RequestRecord, byIndex: ReadonlyMap<number, RequestRecord
   };
 }
 
+/** What every finding shows first, whatever the report: its severity and message, then its source line. */
+function findingHead(f: Pick<Finding, 'severity' | 'message' | 'location'>, style: Style, width: number): string[] {
+  const lines: string[] = [];
+  const body = wrap(escapeControl(f.message), width - 11);
+  lines.push(`  ${style.severity(f.severity, f.severity.padEnd(7))}  ${body[0] ?? ''}`);
+  for (const more of body.slice(1)) lines.push(`           ${more}`);
+  if (f.location) {
+    lines.push(truncate(`           at ${escapeControl(`${f.location.file}:${f.location.line}:${f.location.column}`)}`, width));
+  }
+  return lines;
+}
+
 /**
  * One finding of either kind: severity and message, where it is, then what else is involved: a replay's requests
  * (with the source lines they link to, and any other trace lines), a scan's other source lines.
@@ -275,13 +288,7 @@ function findingLines(
   width: number,
   maxRows: number,
 ): string[] {
-  const lines: string[] = [];
-  const body = wrap(escapeControl(f.message), width - 11);
-  lines.push(`  ${style.severity(f.severity, f.severity.padEnd(7))}  ${body[0] ?? ''}`);
-  for (const more of body.slice(1)) lines.push(`           ${more}`);
-  if (f.location) {
-    lines.push(truncate(`           at ${escapeControl(`${f.location.file}:${f.location.line}:${f.location.column}`)}`, width));
-  }
+  const lines = findingHead(f, style, width);
   if ('related' in f) {
     for (const r of f.related) lines.push(truncate(`           ${escapeControl(`${r.file}:${r.line}:${r.column}: ${r.message}`)}`, width));
     return lines;
@@ -411,4 +418,141 @@ function countTable(header: string, counts: Array<[string, number]>, top: number
     rows,
     '  ',
   );
+}
+
+/** "a → b", or "a" when both are the same. */
+function change<T>(base: T, next: T, show: (v: T) => string = String): string {
+  return base === next ? show(base) : `${show(base)} → ${show(next)}`;
+}
+
+function siteText(s: { symbol: string; module: string | null }): string {
+  return s.module === null ? s.symbol : `${s.symbol} [${s.module}]`;
+}
+
+/** A name's call sites: each with its requests in the trace(s) it was requested in, "BASE → NEW" when they differ. */
+export function diffSitesText(n: NameDiff): string {
+  const count = (s: SiteDiff): string => {
+    if (n.change === 'added') return s.newRequests === 1 ? '' : ` ×${s.newRequests}`;
+    if (n.change === 'removed') return s.baseRequests === 1 ? '' : ` ×${s.baseRequests}`;
+    return s.baseRequests === s.newRequests ? '' : ` ${s.baseRequests} → ${s.newRequests}`;
+  };
+  return n.callSites.map((s) => `${siteText(s)}${count(s)}`).join(', ');
+}
+
+/** The outcome of the name's last request, in the trace(s) it was requested in. */
+export function diffOutcomeText(n: NameDiff): string {
+  return change(n.baseOutcome, n.newOutcome, (o) => o ?? '-');
+}
+
+const DIFF_TITLES: Record<Exclude<NameChange, 'same'>, string> = { added: 'Names added', removed: 'Names removed', changed: 'Names changed' };
+
+const DIFF_NOTE =
+  'A name is changed when its request count, the outcome of its last request, or its requests at some call site ' +
+  'differ; times are seconds from each trace\'s first event.';
+
+/** The diff: each side, the names added, removed and changed, the findings and chains added and removed, the summary. */
+export function writeDiffText(diff: BootDiff, emit: Emit, opts: TextOptions = {}): void {
+  const style = makeStyle(opts.color === true);
+  const width = opts.width ?? 100;
+  const side = (label: string, d: DiffSide): string[] =>
+    wrap(
+      `${escapeControl(d.file ?? '(no trace)')}: ${d.format ?? 'no format'}, ${d.requests} requests of ${d.distinctNames} names, ` +
+        `${d.findings} findings, ${d.chains} chains, first event at ${d.firstEventTime === null ? '-' : `${d.firstEventTime.toFixed(6)} s`}`,
+      width - 8,
+    ).map((l, i) => `  ${i === 0 ? label.padEnd(4) : '    '}  ${l}`);
+  const out: string[] = [
+    style.bold(`${diff.tool.name} ${diff.tool.version}: diff of ${escapeControl(diff.base.file ?? '?')} → ${escapeControl(diff.new.file ?? '?')}`),
+    ...side('base', diff.base),
+    ...side('new', diff.new),
+    `  call sites compared by ${diff.callSiteModules ? 'symbol and [module]' : 'symbol (a trace prints no [module])'}`,
+    '',
+    ...wrap(DIFF_NOTE, width - 2).map((l) => `  ${l}`),
+  ];
+  for (const kind of ['added', 'removed', 'changed'] as const) {
+    const names = diff.names.filter((n) => n.change === kind);
+    if (names.length === 0) continue;
+    out.push('', style.bold(`${DIFF_TITLES[kind]} (${names.length})`));
+    append(out, diffNameTable(names, width));
+  }
+  out.push('', `${diff.summary.same} ${diff.summary.same === 1 ? 'name is' : 'names are'} the same in both.`);
+  for (const [kind, list] of [['added', diff.findings.added], ['removed', diff.findings.removed]] as const) {
+    if (list.length === 0) continue;
+    out.push('', style.bold(`Findings ${kind} (${list.length})`));
+    for (const f of list) append(out, diffFindingLines(f, kind === 'added' ? 'new' : 'base', style, width));
+  }
+  for (const [kind, list] of [['added', diff.chains.added], ['removed', diff.chains.removed]] as const) {
+    if (list.length === 0) continue;
+    out.push('', style.bold(`Request chains ${kind} (${list.length})`));
+    for (const c of list) {
+      const loaded = c.modules.length > 0 ? `, loaded ${c.modules.join(', ')}` : '';
+      const text = `${escapeControl(c.name)}: ${c.baseChains} → ${c.newChains} chains (the last: ${c.requestCount} requests, ${c.depth} ${c.depth === 1 ? 'level' : 'levels'} deep${escapeControl(loaded)})`;
+      append(out, wrap(text, width - 4).map((l, i) => `${i === 0 ? '  ' : '    '}${l}`));
+    }
+  }
+  const s = diff.summary;
+  out.push(
+    '',
+    style.bold('Summary'),
+    ...table(
+      [
+        { header: 'names', align: 'left', max: 12 },
+        { header: 'count', align: 'right', max: 10 },
+      ],
+      [['added', String(s.added)], ['removed', String(s.removed)], ['changed', String(s.changed)], ['same', String(s.same)]],
+      '  ',
+    ),
+    '',
+    ...table(
+      [
+        { header: 'findings', align: 'left', max: 24 },
+        { header: 'added', align: 'right', max: 8 },
+        { header: 'removed', align: 'right', max: 8 },
+      ],
+      [
+        ...RULE_IDS.map((rule) => [rule, String(s.findings[rule].added), String(s.findings[rule].removed)]),
+        ['request chains', String(s.chains.added), String(s.chains.removed)],
+      ],
+      '  ',
+    ),
+  );
+  emit(`${out.join('\n')}\n`);
+}
+
+const DIFF_NAME_COLUMNS: Column[] = [
+  { header: 'name', align: 'left', max: 48 },
+  { header: 'requests', align: 'right', max: 12, shrink: false },
+  { header: 'last outcome', align: 'left', max: 36 },
+  { header: 'first (s)', align: 'right', max: 26, shrink: false },
+];
+
+/**
+ * Names of one change, a row each. The call sites (the longest cell) end the row when they fit in the width, else
+ * they go on the next line, so that they are never cut short.
+ */
+function diffNameTable(names: readonly NameDiff[], width: number): string[] {
+  const time = (t: number | null): string => (t === null ? '-' : `+${t.toFixed(6)}`);
+  const rows = names.map((n) => ({
+    cells: [escapeControl(n.name), change(n.baseRequests, n.newRequests), diffOutcomeText(n), n.change === 'changed' ? change(time(n.baseTime), time(n.newTime)) : time(n.baseTime ?? n.newTime)],
+    sites: escapeControl(diffSitesText(n)),
+  }));
+  const indent = '  ';
+  const widths = columnWidths(DIFF_NAME_COLUMNS, rows.map((r) => r.cells), indent, width);
+  const lines = [formatRow(DIFF_NAME_COLUMNS, widths, DIFF_NAME_COLUMNS.map((c) => c.header), indent) + '  call sites'];
+  for (const r of rows) {
+    const base = formatRow(DIFF_NAME_COLUMNS, widths, r.cells, indent);
+    if (base.length + 2 + r.sites.length <= width) lines.push(`${base}  ${r.sites}`);
+    else lines.push(base.trimEnd(), ...wrap(r.sites, width - 6).map((l) => `      ${l}`));
+  }
+  return lines;
+}
+
+/**
+ * A finding added or removed, laid out as the replay's (severity, message, source line), then what the diff matched
+ * it by: its rule, its line in the trace it comes from, and its call site.
+ */
+function diffFindingLines(f: FindingFacts, trace: 'base' | 'new', style: Style, width: number): string[] {
+  const by = [f.rule, f.line === null ? null : `${trace} trace line ${f.line}`, f.callSite === null ? null : `call site ${siteText(f.callSite)}`];
+  const lines = findingHead(f, style, width);
+  lines.push(truncate(`           ${escapeControl(by.filter((w): w is string => w !== null).join(' · '))}`, width));
+  return lines;
 }

@@ -168,6 +168,8 @@ class ReplaySession {
   private readonly groupsByModule: DuplicateGroupsByModule | null;
   /** Whether the trace's kernel log showed dups.c's `module-autoload:` lines before the first request (auto's cue). */
   private dupsLines = false;
+  /** The first event's timestamp: the origin a boot-to-boot diff measures this trace's times from. */
+  private firstEventTime: number | null = null;
   /** The kernel model and the rule that reports its limits, from the first request on (see `push`). */
   private model: { models: KernelModels; throttled: ThrottledRequestRule; basis: string } | null = null;
 
@@ -226,6 +228,7 @@ class ReplaySession {
    * no requests, so its model is chosen at its end); nothing is reported before a request.
    */
   push(e: TraceEvent): void {
+    this.firstEventTime ??= e.time;
     if (e.kind === 'module_request') {
       if (this.model === null) this.begin();
     } else if (e.kind === 'log_duplicate') {
@@ -299,6 +302,7 @@ class ReplaySession {
         skippedLines: read.skippedLines,
         warnings: read.warnings,
         warningCount: read.warningCount,
+        firstEventTime: this.firstEventTime,
       },
       summary: {
         requests: this.replayer.requests,

@@ -49,7 +49,7 @@ test('bad usage exits 2 with the problem and where to read the usage', () => {
   assert.deepEqual(run('frobnicate'), {
     code: 2,
     stdout: '',
-    stderr: "autoload-lens: unknown command 'frobnicate' (commands: replay, resolve, scan)\n  hint: run 'autoload-lens --help' for the usage\n",
+    stderr: "autoload-lens: unknown command 'frobnicate' (commands: replay, diff, resolve, scan)\n  hint: run 'autoload-lens --help' for the usage\n",
   });
   assert.deepEqual(run('replay'), {
     code: 2,

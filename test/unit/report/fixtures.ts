@@ -41,6 +41,7 @@ export function sampleReport(): Report {
       skippedLines: 12,
       warnings: [{ line: 7, message: 'module_request line without a name' }],
       warningCount: 1,
+      firstEventTime: 14.627203,
     },
     modulesDir: 'samples/boot-6.1-qemu/modules',
     sourceRoot: null,

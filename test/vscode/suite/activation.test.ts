@@ -4,7 +4,7 @@ import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { clearResults, EXTENSION_ID, extensionApi, fixture, waitFor } from './helpers';
 
-const COMMANDS = ['scanWorkspace', 'replayTrace', 'openReport', 'showRequestChains', 'exportReport', 'resolveAlias', 'selectModulesDirectory', 'clearResults']
+const COMMANDS = ['scanWorkspace', 'replayTrace', 'compareWithTrace', 'openReport', 'showRequestChains', 'exportReport', 'resolveAlias', 'selectModulesDirectory', 'clearResults']
   .map((c) => `autoloadLens.${c}`);
 
 describe('activation', () => {
