@@ -201,11 +201,27 @@ export class Lines {
     const s = this.starts[line];
     return s < this.buf.length ? this.buf[s] : 10;
   }
-  /** Whether a line continues on the next one (ends with a backslash). */
+  /**
+   * Whether a line continues on the next one (ends with a backslash). Read from the line's ends, not its whole text:
+   * every hit asks about its line, and a minified line can hold thousands of them.
+   */
   continues(line: number): boolean {
-    return /\\\s*$/.test(this.text(line));
+    const s = this.starts[line];
+    let last = (line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.buf.length) - 1;
+    while (last >= s && isLatin1Space(this.buf[last])) last--;
+    return last >= s && this.buf[last] === 92 /* \ */;
+  }
+  /** Whether a line is a preprocessor directive (`#` after blanks). */
+  isDirective(line: number): boolean {
+    const e = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.buf.length;
+    let at = this.starts[line];
+    while (at < e && isLatin1Space(this.buf[at])) at++;
+    return at < e && this.buf[at] === 35 /* # */;
   }
 }
+
+/** What `\s` matches in the latin1 text of a line: tab to carriage return, space, no-break space. */
+const isLatin1Space = (c: number) => (c >= 9 && c <= 13) || c === 32 || c === 160;
 
 export interface Region {
   /** 0-based first and last line, inclusive. */
@@ -222,7 +238,7 @@ export function logicalLine(lines: Lines, line: number): { start: number; end: n
   while (start > 0 && lines.continues(start - 1)) start--;
   let end = line;
   while (end + 1 < lines.count && lines.continues(end)) end++;
-  return { start, end, directive: /^\s*#/.test(lines.text(start)) };
+  return { start, end, directive: lines.isDirective(start) };
 }
 
 /** Top-level statements end on a column-0 line ending with `;` (kernel style: bodies are indented). */
