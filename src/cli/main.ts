@@ -1,5 +1,6 @@
 /** The `autoload-lens` executable: wires the process (streams, terminal, Ctrl-C, exit code) to runCli. */
 import { setFlagsFromString } from 'node:v8';
+import { escapeControl } from '../engine/escape';
 import { TOOL_NAME } from '../engine/tool';
 import { EXIT_USAGE, type CliContext } from './context';
 import { runCli } from './run';
@@ -35,12 +36,13 @@ function main(): void {
         process.exitCode = code;
         return;
       }
-      void stderr.write(`${TOOL_NAME}: cannot write to standard output (${failure.code ?? failure.message})\n`);
+      void stderr.write(`${TOOL_NAME}: cannot write to standard output (${escapeControl(failure.code ?? failure.message)})\n`);
       process.exitCode = EXIT_USAGE;
     },
     (e: unknown) => {
       // A bug, not a user error: show the stack so it can be reported.
-      void stderr.write(`${TOOL_NAME}: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      const text = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      void stderr.write(`${TOOL_NAME}: internal error: ${text.split('\n').map(escapeControl).join('\n')}\n`);
       process.exitCode = EXIT_USAGE;
     },
   );

@@ -1,10 +1,12 @@
 /**
  * The report webview: summary, a timeline of the boot's module requests drawn by media/report.js, the request chains
- * (a flame chart each), findings and requests. The page holds no data: the report arrives as a JSON message and the script builds the DOM with
- * textContent, so names from a trace or a source are only ever text. Strict CSP: nonce'd local script only.
+ * (a flame chart each), findings and requests. The page holds no data: the report arrives as a JSON message and the
+ * script builds the DOM with textContent, so names from a trace or a source are only ever text; the text the page
+ * shows is escaped here (bidi controls would reorder it). Strict CSP: nonce'd local script only.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { escapeControl } from '../engine/escape';
 import type { Report } from '../engine/report';
 import { RULES } from '../engine/rules/catalog';
 import type { SourceIndex, SourceLocation } from '../engine/sourceIndex';
@@ -12,7 +14,7 @@ import { revealSource } from './commands/reveal';
 import type { Services } from './services';
 import type { Results } from './results';
 
-/** What the page receives: only plain data, in the shape report.js draws. */
+/** What the page receives: only plain data, in the shape report.js draws; its strings are shown as they are. */
 export interface ReportViewModel {
   trace: { file: string; format: string; lines: number; events: number; skippedLines: number; warningCount: number } | null;
   modulesDir: string | null;
@@ -40,38 +42,41 @@ const MAX_DRAWN_REQUESTS = 20_000;
 const MAX_DRAWN_CHAINS = 200;
 
 export function viewModel(report: Report | undefined, index: SourceIndex | undefined): ReportViewModel {
+  const shown = escapeControl;
+  const orNull = (text: string | null | undefined): string | null => (text === null || text === undefined ? null : shown(text));
   return {
     trace: report?.trace ? {
-      file: report.trace.file, format: report.trace.format, lines: report.trace.lines, events: report.trace.events,
+      file: shown(report.trace.file), format: report.trace.format, lines: report.trace.lines, events: report.trace.events,
       skippedLines: report.trace.skippedLines, warningCount: report.trace.warningCount,
     } : null,
-    modulesDir: report?.modulesDir ?? null,
-    sourceRoot: report?.sourceRoot ?? index?.root ?? null,
+    modulesDir: orNull(report?.modulesDir),
+    sourceRoot: orNull(report?.sourceRoot ?? index?.root),
     summary: report?.summary ?? null,
     rules: Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, r.title])),
     requests: (report?.requests ?? []).slice(0, MAX_DRAWN_REQUESTS).map((r) => ({
-      index: r.index, line: r.line, time: r.time, completedAt: r.completedAt, name: r.name, wait: r.wait,
-      duplicateOf: r.duplicateOf, outcome: r.outcome, loadedModules: r.loadedModules, task: r.task, pid: r.pid,
-      callSite: r.callSite === null ? null : `${r.callSite.symbol}${r.callSite.module !== null ? ` [${r.callSite.module}]` : ''}`,
-      resolvesTo: r.resolution.modules, initOf: r.initOf, causedBy: r.causedBy,
+      index: r.index, line: r.line, time: r.time, completedAt: r.completedAt, name: shown(r.name), wait: r.wait,
+      duplicateOf: r.duplicateOf, outcome: r.outcome, loadedModules: r.loadedModules.map(shown), task: shown(r.task), pid: r.pid,
+      callSite: r.callSite === null ? null : shown(`${r.callSite.symbol}${r.callSite.module !== null ? ` [${r.callSite.module}]` : ''}`),
+      resolvesTo: r.resolution.modules.map(shown), initOf: orNull(r.initOf), causedBy: r.causedBy,
     })),
     chains: (report?.chains ?? []).slice(0, MAX_DRAWN_CHAINS).map((c) => ({
-      root: c.root, name: c.name, requests: c.requests, requestCount: c.requestCount, depth: c.depth, seconds: c.seconds, modules: c.modules,
+      root: c.root, name: shown(c.name), requests: c.requests, requestCount: c.requestCount, depth: c.depth, seconds: c.seconds,
+      modules: c.modules.map(shown),
     })),
     chainCount: report?.chains.length ?? 0,
     findings: [
       ...(index?.findings ?? []).map((f) => ({
-        rule: f.rule, severity: f.severity, message: f.message, requests: [], where: `${f.location.file}:${f.location.line}`, source: f.location,
+        rule: f.rule, severity: f.severity, message: shown(f.message), requests: [], where: shown(`${f.location.file}:${f.location.line}`), source: f.location,
       })),
       ...(report?.findings ?? []).map((f) => ({
-        rule: f.rule, severity: f.severity, message: f.message, requests: f.requests,
-        where: f.location !== null ? `${f.location.file}:${f.location.line}` : f.traceLines[0] !== undefined ? `trace line ${f.traceLines[0]}` : null,
+        rule: f.rule, severity: f.severity, message: shown(f.message), requests: f.requests,
+        where: f.location !== null ? shown(`${f.location.file}:${f.location.line}`) : f.traceLines[0] !== undefined ? `trace line ${f.traceLines[0]}` : null,
         source: f.location,
       })),
     ],
     omittedRequests: Math.max(0, (report?.requests.length ?? 0) - MAX_DRAWN_REQUESTS),
     scan: index === undefined ? null : {
-      root: index.root, callSites: index.callSites.length, wrappers: index.wrappers.length, aliases: index.aliases.length,
+      root: shown(index.root), callSites: index.callSites.length, wrappers: index.wrappers.length, aliases: index.aliases.length,
       findings: index.findings.length, scanned: index.files.scanned, skipped: index.files.skipped,
     },
   };

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { escapeControl } from '../escape';
 import type { Finding, ReportHead, ReportSink, ReportTail, RequestRecord } from '../report';
 import { RULE_IDS, RULES, type RuleId, type Severity } from '../rules/catalog';
 import type { SourceFinding, SourceIndex, SourceLocation } from '../sourceIndex';
@@ -95,7 +96,7 @@ function result(f: Finding | SourceFinding, locations: SarifLocation[], related:
     ruleId: f.rule,
     ruleIndex: RULE_IDS.indexOf(f.rule),
     level: sarifLevel(f.severity),
-    message: { text: f.message },
+    message: { text: escapeControl(f.message) },
     locations,
     ...(related.length > 0 ? { relatedLocations: related.map((l, i) => ({ id: i + 1, ...l })) } : {}),
     properties,
@@ -225,7 +226,7 @@ class SarifLocator {
     if (this.traceArtifact === null) return null;
     return {
       physicalLocation: { artifactLocation: { ...this.traceArtifact }, region: { startLine: line } },
-      message: { text: message },
+      message: { text: escapeControl(message) },
     };
   }
 
@@ -239,7 +240,7 @@ class SarifLocator {
         artifactLocation,
         region: { startLine: loc.line, ...(loc.column >= 1 ? { startColumn: loc.column } : {}) },
       },
-      ...(message !== undefined ? { message: { text: message } } : {}),
+      ...(message !== undefined ? { message: { text: escapeControl(message) } } : {}),
     };
   }
 }

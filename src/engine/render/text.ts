@@ -5,6 +5,7 @@
  * scan, whole in memory, starts with its summary.
  */
 import { chainLines } from './chainText';
+import { escapeControl } from '../escape';
 import { describeKernelDirectory } from './kernelDirectory';
 import { kernelLines } from './kernelText';
 import type { Chain, Finding, ReportHead, ReportSink, ReportTail, RequestRecord } from '../report';
@@ -16,7 +17,6 @@ import { scanSummary, tally } from './scanSummary';
 import {
   append,
   columnWidths,
-  escapeControl,
   formatRow,
   makeStyle,
   SEVERITIES,
@@ -259,7 +259,7 @@ function requestRow(r: RequestRecord, byIndex: ReadonlyMap<number, RequestRecord
   const task = r.pid >= 0 ? `${r.task}-${r.pid}` : r.task || '-';
   return {
     cells: [String(r.line), r.time.toFixed(6), escapeControl(task), escapeControl(r.name), escapeControl(site), dupOf],
-    outcome: r.wait ? outcome : `nowait, ${outcome}`,
+    outcome: escapeControl(r.wait ? outcome : `nowait, ${outcome}`),
   };
 }
 
