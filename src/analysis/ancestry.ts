@@ -4,8 +4,9 @@
  * deep nodes, costs depth² (seconds for a call nested 10,000 deep). Here the chain of nodes down to the last node
  * asked is kept, each linked to the one above; the next node is reached from the deepest one of that chain that still
  * holds it, so nodes asked in document order cost the tree's size in all, however deep they are. What a step reads
- * (type, extent) is read once: every read crosses into the parser. One chain is kept, of the tree last asked about (a
- * map of chains per tree, even a weak one, kept trees alive for longer: the scan of a kernel tree peaked 90 MB higher).
+ * (type, extent, and for a node with many children their ends, bisected instead of walked) is read once: every read
+ * crosses into the parser. One chain is kept, of the tree last asked about (a map of chains per tree, even a weak
+ * one, kept trees alive for longer: the scan of a kernel tree peaked 90 MB higher).
  */
 import type { CNode } from './parser';
 
@@ -22,9 +23,14 @@ export interface Ancestor {
   readonly depth: number;
 }
 
+/** Above this many children, a node's children and their ends are read once and bisected. */
+const WIDE = 64;
+
 interface Step extends Ancestor {
   /** nearest() answers, by the types asked. */
   near?: Map<string, Ancestor | null>;
+  /** The children and their ends when the node is wide, null when it is not; undefined until asked. */
+  kids?: { nodes: CNode[]; ends: number[] } | null;
 }
 
 /** The chain to the last node asked, the root first, and its tree. */
@@ -32,6 +38,27 @@ let last: { tree: CNode['tree']; chain: Step[] } | null = null;
 
 function step(node: CNode, parent: Step | null): Step {
   return { node, id: node.id, type: node.type, start: node.startIndex, end: node.endIndex, parent, depth: parent === null ? 0 : parent.depth + 1 };
+}
+
+/**
+ * The first child of `a` that ends after `start`, as firstChildForIndex. (childWithDescendant would find the child
+ * directly, but the native binding reads past its one-node transfer buffer there and crashes.)
+ */
+function childAfter(a: Step, start: number): CNode | null {
+  if (a.kids === undefined) {
+    const nodes = a.node.childCount > WIDE ? a.node.children : null;
+    a.kids = nodes === null ? null : { nodes, ends: nodes.map((n) => n.endIndex) };
+  }
+  if (a.kids === null) return a.node.firstChildForIndex(start);
+  const { nodes, ends } = a.kids;
+  let lo = 0;
+  let hi = ends.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((ends[mid] as number) > start) hi = mid;
+    else lo = mid + 1;
+  }
+  return nodes[lo] ?? null;
 }
 
 /**
@@ -52,9 +79,7 @@ function chainTo(tree: CNode['tree'], start: number, end: number, stop: number |
   }
   for (;;) {
     const above = chain[chain.length - 1] as Step;
-    // childWithDescendant would find the child directly, but the native binding reads past its one-node transfer
-    // buffer there and crashes.
-    const child = above.node.firstChildForIndex(start);
+    const child = childAfter(above, start);
     if (child === null) return above;
     const a = step(child, above);
     if (a.start > start || a.end < end || a.id === stop) return above;

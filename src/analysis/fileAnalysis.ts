@@ -199,9 +199,10 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
     const logical = logicalLine(lines, line);
     if (logical.directive) {
       if (directiveLines.has(logical.start)) continue;
+      // Marked before it is read: a directive that is no #define is read once, not once per hit on its line.
+      directiveLines.add(logical.start);
       const def = defineAt(lines, logical.start, logical.end, file);
       if (!def) continue;
-      directiveLines.add(logical.start);
       if (def.name === hit.name && (isAliasMacro(def.name) || sets.constants.has(def.name))) macros.push(def);
       else if (def.params !== null && !declares(def.name) && tokenize(def.body).some((t) => t.kind === 'ident' && declares(t.text))) {
         // A macro whose body declares an alias: its calls at top level are alias declarations too.
@@ -333,12 +334,26 @@ function localDefines(lines: Lines, file: string, wanted: Set<string>, already: 
   return found;
 }
 
-/** The top-level item (of `items`, the root's children with their extents) holding a position. */
+const startsBy = (a: Point, row: number, column: number) => a.row < row || (a.row === row && a.column <= column);
+
+/**
+ * The top-level item (of `items`, the root's children with their extents, in order) holding a position, found by
+ * bisection: a broken file can have thousands of items, each with hits.
+ */
 function topLevelItemAt(items: ReadonlyArray<{ node: CNode; start: Point; end: Point }>, line: number, column: number): CNode | null {
-  for (const { node, start: s, end: e } of items) {
-    const afterStart = s.row < line || (s.row === line && s.column <= column);
-    const beforeEnd = e.row > line || (e.row === line && e.column > column);
-    if (afterStart && beforeEnd) return node;
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (startsBy((items[mid] as (typeof items)[number]).start, line, column)) lo = mid + 1;
+    else hi = mid;
+  }
+  // lo - 1 is the last item starting at or before the position; items of zero width may share its start.
+  const at = items[lo - 1]?.start;
+  for (let i = lo - 1; i >= 0 && at !== undefined; i--) {
+    const { node, start: s, end: e } = items[i] as (typeof items)[number];
+    if (s.row !== at.row || s.column !== at.column) break;
+    if (e.row > line || (e.row === line && e.column > column)) return node;
   }
   return null;
 }
@@ -736,6 +751,9 @@ function argExpr(parser: CParser, raw: CNode, scope: Scope, depth: number): ArgE
       return storage === null ? { kind: 'expr', text, deps: depsOf(parser, node, scope, depth) } : { kind: 'stored', text, storage, deps: depsOf(parser, node, scope, depth) };
     }
     case 'identifier': {
+      // Error recovery stands in a MISSING identifier for an argument left out (`f(a, )`, `(char *)`): it names
+      // nothing, and its empty name made localDefines search the file forever.
+      if (node.isMissing) return { kind: 'expr', text, deps: [] };
       const name = node.text;
       const p = paramIndex(scope, name);
       if (p) return p.variadic ? { kind: 'variadic', text, index: p.index } : { kind: 'param', text, index: p.index };

@@ -33,6 +33,7 @@ export interface CNode {
   readonly tree: { readonly rootNode: CNode };
   readonly namedChildren: CNode[];
   readonly children: CNode[];
+  readonly childCount: number;
   readonly hasError: boolean;
   readonly isMissing: boolean;
   childForFieldName(name: string): CNode | null;

@@ -119,6 +119,8 @@ describe('ancestor chains', () => {
     fs.readFileSync(path.join(repo, 'test/fixtures/c/drivers/misc/demo.c'), 'utf8'),
     fs.readFileSync(path.join(repo, 'test/fixtures/c/net/socket.c'), 'utf8'),
     'int f(void) { if ((x) { return (request_module("a")); } ((void)0); }\nstruct s { int a; } v = { .a = ((1)) };\n',
+    // Wide nodes (more than 64 children, bisected): 150 top-level declarations and a 200-element initializer.
+    `${Array.from({ length: 150 }, (_, i) => `int v${i} = ${i};`).join('\n')}\nint w[] = { ${Array.from({ length: 200 }, (_, i) => i).join(', ')} };\n`,
   ];
 
   for (const backend of ['native', 'wasm'] as const) {

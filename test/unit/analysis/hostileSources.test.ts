@@ -1,0 +1,57 @@
+/**
+ * Sources the property suite (test/unit/properties/sources.test.ts) found trouble with, cut down to what caused it:
+ * each scans to the call sites read off the text by hand (the scan used to hang or take seconds on them).
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, it } from 'node:test';
+import { scanTree } from '../../../src/analysis/index';
+import type { CallSiteInfo } from '../../../src/engine/sourceIndex';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+async function scanText(text: string): Promise<CallSiteInfo[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autoload-lens-hostile-'));
+  dirs.push(dir);
+  fs.writeFileSync(path.join(dir, 'x.c'), text);
+  const r = await scanTree(dir, { cache: false, threads: 0 });
+  if (!r.ok) assert.fail(r.error.message);
+  return r.value.callSites;
+}
+
+const brief = (c: CallSiteInfo) => `${c.line}:${c.column} ${c.callee} in ${c.function} args=${JSON.stringify(c.arguments)} fmt=${c.format} pat=${c.pattern} ${c.returnUse}`;
+
+it('an argument left out (`f(a, )`, `( )`, a cast of nothing): error recovery puts a MISSING identifier there (it hung)', async () => {
+  const sites = await scanText(
+    'int f(int family)\n{\n' +
+      '\trequest_module("net-pf-%d", family, );\n' +
+      '\trequest_module("fs-%s", ( ));\n' +
+      '\trequest_module("fs-%s", (char *));\n' +
+      '\treturn 0;\n}\n',
+  );
+  // The MISSING node's text is empty: the argument list shows it as such.
+  assert.deepEqual(sites.map(brief), [
+    '3:2 request_module in f args=["\\"net-pf-%d\\"","family",""] fmt=net-pf-%d pat=net-pf-* discarded',
+    '4:2 request_module in f args=["\\"fs-%s\\"","( )"] fmt=fs-%s pat=fs-* discarded',
+    '5:2 request_module in f args=["\\"fs-%s\\"","(char *)"] fmt=fs-%s pat=fs-* discarded',
+  ]);
+});
+
+it('2,000 top-level functions each holding a request (a root with 2,000 children, each with a hit)', async () => {
+  const text = Array.from({ length: 2000 }, (_, i) => `static int f${i}(void) { return request_module("m-${i}"); }\n`).join('');
+  const sites = await scanText(text);
+  // Function i is on line i + 1; `request_module` starts after `static int f` (12), the digits of i and
+  // `(void) { return ` (16).
+  assert.deepEqual(
+    sites.map((c) => [c.line, c.column, c.function, c.name, c.returnUse]),
+    Array.from({ length: 2000 }, (_, i) => [i + 1, 12 + String(i).length + 16 + 1, `f${i}`, `m-${i}`, 'returned']),
+  );
+});
+
+it('a directive that is no #define, holding 5,000 hits on its line, is read once (it was read per hit)', async () => {
+  const text = `#d${'request_module('.repeat(5000)}\nint g(void)\n{\n\treturn request_module("after");\n}\n`;
+  assert.deepEqual((await scanText(text)).map(brief), ['4:9 request_module in g args=["\\"after\\""] fmt=after pat=after returned']);
+});
