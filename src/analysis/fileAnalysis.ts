@@ -3,7 +3,7 @@
  * a region cannot be trusted), and reads call sites, definitions and MODULE_ALIAS* declarations from the captures.
  */
 import type { ReturnUse } from '../engine/sourceIndex';
-import { isBlankOrContinuation } from './chars';
+import { IDENT, isBlankOrContinuation, isLatin1Space } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
 import { type Ancestor, descendantFor, nearest, parentOf } from './ancestry';
 import { type ArgExpr, type FileFacts, mergeFacts, type RawAlias, type RawCall, type RawDefinition, type ZeroPath } from './facts';
@@ -309,6 +309,25 @@ function defineAt(lines: Lines, start: number, end: number, file: string): Macro
   return m ? parseDefine(text.slice(m[0].length), file, start + 1) : null;
 }
 
+const DEFINE = Buffer.from('define');
+
+/**
+ * Whether only `#define` and blanks precede offset `at` on its line (starting at `start`), as /^\s*#\s*define\s+$/
+ * tests the line's text before it; read backwards from `at`, so that thousands of mentions on one long line cost
+ * what is around them, not the line each.
+ */
+function definedAt(buf: Buffer, start: number, at: number): boolean {
+  let i = at - 1;
+  if (!isLatin1Space(buf[i]) || i < start) return false;
+  while (i >= start && isLatin1Space(buf[i])) i--;
+  for (let k = DEFINE.length - 1; k >= 0; k--, i--) if (i < start || buf[i] !== DEFINE[k]) return false;
+  while (i >= start && isLatin1Space(buf[i])) i--;
+  if (i < start || buf[i] !== 35 /* # */) return false;
+  i--;
+  while (i >= start && isLatin1Space(buf[i])) i--;
+  return i < start;
+}
+
 /** `#define NAME ...` of the wanted identifiers that this file defines itself (DRV_NAME and friends). */
 function localDefines(lines: Lines, file: string, wanted: Set<string>, already: MacroDefinition[]): MacroDefinition[] {
   const found: MacroDefinition[] = [];
@@ -321,9 +340,8 @@ function localDefines(lines: Lines, file: string, wanted: Set<string>, already: 
     const needle = Buffer.from(name);
     for (let at = lines.buf.indexOf(needle); at >= 0; at = lines.buf.indexOf(needle, at + 1)) {
       const line = lineIndex(lines, at);
-      const prefix = lines.buf.toString('latin1', lines.starts[line], at);
       const after = lines.buf[at + needle.length];
-      if (!/^\s*#\s*define\s+$/.test(prefix) || (after !== undefined && /[A-Za-z0-9_]/.test(String.fromCharCode(after)))) continue;
+      if (!definedAt(lines.buf, lines.starts[line], at) || (after !== undefined && IDENT[after])) continue;
       const logical = logicalLine(lines, line);
       const def = defineAt(lines, logical.start, logical.end, file);
       if (!def) continue;

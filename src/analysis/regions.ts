@@ -3,7 +3,7 @@
  * must see (the enclosing top-level function, declaration statement or #define), found by a cheap scan for
  * kernel-style top-level boundaries. Everything else is blanked, keeping line numbers, so one small parse serves a file.
  */
-import { IDENT } from './chars';
+import { IDENT, isLatin1Space } from './chars';
 
 export interface Hit {
   /** The whole identifier the token occurred in. */
@@ -220,9 +220,6 @@ export class Lines {
   }
 }
 
-/** What `\s` matches in the latin1 text of a line: tab to carriage return, space, no-break space. */
-const isLatin1Space = (c: number) => (c >= 9 && c <= 13) || c === 32 || c === 160;
-
 export interface Region {
   /** 0-based first and last line, inclusive. */
   start: number;
@@ -255,6 +252,8 @@ function endsTopLevelStatement(text: string): boolean {
 export class Boundaries {
   /** Per line: -1 not yet known, else whether it closes a top-level construct. */
   private readonly known: Int8Array;
+  /** The top-level region found last. */
+  private lastTopLevel: Region | null = null;
   constructor(private readonly lines: Lines) {
     this.known = new Int8Array(lines.count).fill(-1);
   }
@@ -289,6 +288,10 @@ export class Boundaries {
     const lines = this.lines;
     const logical = logicalLine(lines, line);
     if (logical.directive) return { start: logical.start, end: logical.end, kind: 'directive' };
+    // Every line of a construct has that construct as its region: thousands of hits in one construct (or on one
+    // line) search back to its start, over its leading directives, once.
+    const last = this.lastTopLevel;
+    if (last !== null && line >= last.start && line <= last.end) return last;
     let start = 0;
     for (let l = line - 1; l >= 0; l--) {
       if (this.closes(l)) {
@@ -310,7 +313,8 @@ export class Boundaries {
         break;
       }
     }
-    return { start, end, kind: 'top-level' };
+    this.lastTopLevel = { start, end, kind: 'top-level' };
+    return this.lastTopLevel;
   }
 }
 

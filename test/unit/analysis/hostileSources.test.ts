@@ -55,3 +55,18 @@ it('a directive that is no #define, holding 5,000 hits on its line, is read once
   const text = `#d${'request_module('.repeat(5000)}\nint g(void)\n{\n\treturn request_module("after");\n}\n`;
   assert.deepEqual((await scanText(text)).map(brief), ['4:9 request_module in g args=["\\"after\\""] fmt=after pat=after returned']);
 });
+
+it('a constant mentioned 20,000 times at the end of a 680 KB line: its #define is found without reading the line once per mention', async () => {
+  const text = `#define DRV "drv"\nint f(void) { return request_module(DRV); }\n/*${' x'.repeat(300_000)}${' DRV'.repeat(20_000)} */\n`;
+  // `request_module` starts after `int f(void) { return ` (21 characters).
+  assert.deepEqual((await scanText(text)).map((c) => [c.line, c.column, c.format, c.name]), [[2, 22, 'drv', 'drv']]);
+});
+
+it('3,000 calls in one function behind 3,000 directive lines: each finds the function, which is searched for once', async () => {
+  // Line 3,001 opens the function; call k (from 0) is on line 3,003 + k, after a tab.
+  const text = `${'#ifdef CONFIG_X\n'.repeat(3000)}int f(void)\n{\n${Array.from({ length: 3000 }, (_, k) => `\trequest_module("m-${k}");\n`).join('')}\treturn 0;\n}\n${'#endif\n'.repeat(3000)}`;
+  assert.deepEqual(
+    (await scanText(text)).map((c) => [c.line, c.column, c.function, c.name]),
+    Array.from({ length: 3000 }, (_, k) => [3003 + k, 2, 'f', `m-${k}`]),
+  );
+});
