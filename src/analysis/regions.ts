@@ -185,6 +185,8 @@ export function lineOf(starts: Uint32Array, offset: number): number {
 
 export class Lines {
   readonly starts: Uint32Array;
+  /** The logical line logicalLine found last. */
+  lastLogical: Readonly<LogicalLine> | null = null;
   constructor(readonly buf: Buffer) {
     this.starts = lineStarts(buf);
   }
@@ -229,13 +231,26 @@ export interface Region {
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
 
-/** The logical line (backslash continuations) holding `line`, and whether it is a preprocessor directive. */
-export function logicalLine(lines: Lines, line: number): { start: number; end: number; directive: boolean } {
+export interface LogicalLine {
+  start: number;
+  end: number;
+  directive: boolean;
+}
+
+/**
+ * The logical line (backslash continuations) holding `line`, and whether it is a preprocessor directive. The last
+ * one found answers for every line it spans: thousands of hits on a line continued over thousands of lines each
+ * walked the continuations (npm run fuzz: 23,915 hits behind 43,639 continued lines, 13 s).
+ */
+export function logicalLine(lines: Lines, line: number): Readonly<LogicalLine> {
+  const last = lines.lastLogical;
+  if (last !== null && line >= last.start && line <= last.end) return last;
   let start = line;
   while (start > 0 && lines.continues(start - 1)) start--;
   let end = line;
   while (end + 1 < lines.count && lines.continues(end)) end++;
-  return { start, end, directive: lines.isDirective(start) };
+  lines.lastLogical = { start, end, directive: lines.isDirective(start) };
+  return lines.lastLogical;
 }
 
 /** Top-level statements end on a column-0 line ending with `;` (kernel style: bodies are indented). */

@@ -70,3 +70,14 @@ it('3,000 calls in one function behind 3,000 directive lines: each finds the fun
     Array.from({ length: 3000 }, (_, k) => [3003 + k, 2, 'f', `m-${k}`]),
   );
 });
+
+it('2,000 calls on a line continued from 5,000 lines above: the continuations are walked once, not per call', async () => {
+  // Lines 3 to 5,002 hold a lone `\`; line 5,003 is a tab, then the calls, each `request_module("m-K"); ` long.
+  const calls = Array.from({ length: 2000 }, (_, k) => `request_module("m-${k}"); `);
+  const text = `int f(void)\n{\n${'\\\n'.repeat(5000)}\t${calls.join('')}\n\treturn 0;\n}\n`;
+  const columns = calls.map((_, k) => 2 + calls.slice(0, k).join('').length);
+  assert.deepEqual(
+    (await scanText(text)).map((c) => [c.line, c.column, c.function, c.name]),
+    calls.map((_, k) => [5003, columns[k], 'f', `m-${k}`]),
+  );
+});
