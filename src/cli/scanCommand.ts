@@ -55,8 +55,11 @@ export async function scanCommand(argv: string[], ctx: CliContext): Promise<Resu
   return ok(failsOn(failOn.value, index.value.findings.map((f) => f.severity)) ? EXIT_FINDINGS : EXIT_OK);
 }
 
-/** The scan in `format`: one case per format of REPORT_FORMATS, so a new one does not compile until it is rendered. */
-function writeScan(index: SourceIndex, format: ReportFormat, emit: Emit, text: TextOptions): void {
+/**
+ * The scan in `format`: one case per format of REPORT_FORMATS, so a new one does not compile until it is rendered
+ * (the property suite renders every format through it).
+ */
+export function writeScan(index: SourceIndex, format: ReportFormat, emit: Emit, text: TextOptions): void {
   switch (format) {
     case 'json':
       return writeScanJson(index, emit);
