@@ -1,5 +1,5 @@
 // The Autoload Lens report page. Data arrives as a JSON message; every string from a trace or a source is put in
-// the page with textContent or as an SVG <title>'s text, never parsed as HTML.
+// the page with textContent or as an SVG <title>'s text, never parsed as HTML, and arrives escaped (reportPanel.ts).
 (function () {
   'use strict';
   const vscode = acquireVsCodeApi();
@@ -55,10 +55,6 @@
 
   function clickableSource(node, loc) {
     return onActivate(node, () => vscode.postMessage({ type: 'revealSource', file: loc.file, line: loc.line, column: loc.column }));
-  }
-
-  function oneLine(text) {
-    return String(text).replace(/[\r\n]+/g, '\u23ce');
   }
 
   function card(label, value, cls) {
@@ -164,7 +160,7 @@
         g.append(svg('rect', { x: lx - 2.5, y: y - 2.5, width: 5, height: 5, class: 'load' }));
       }
       const lines = [
-        `${oneLine(r.name)} (wait=${r.wait ? 1 : 0})`,
+        `${r.name} (wait=${r.wait ? 1 : 0})`,
         `${r.time.toFixed(6)} s → ${r.completedAt.toFixed(6)} s, ${r.task}-${r.pid}, trace line ${r.line}`,
         `outcome: ${r.outcome}${r.loadedModules.length ? `, loaded ${r.loadedModules.join(', ')}` : ''}`,
         r.duplicateOf !== null ? `duplicate of request #${r.duplicateOf}` : '',
@@ -237,7 +233,7 @@
     let rows = 0;
     for (let d = 0; d < lanes.length; d++) { rowOf[d] = rows; rows += (lanes[d] || []).length; }
     const height = top + rows * rowH + axisH;
-    const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'chain', role: 'img', 'aria-label': `Request chain of ${oneLine(c.name)}` });
+    const root = svg('svg', { width, height, viewBox: `0 0 ${width} ${height}`, class: 'chain', role: 'img', 'aria-label': `Request chain of ${c.name}` });
     for (const { r, depth, lane, x0, x1 } of placed) {
       const y = top + (rowOf[depth] + lane) * rowH;
       const g = clickable(svg('g', { class: `bar ${classOf(r)}`, 'data-index': r.index }), r.index);
@@ -245,11 +241,11 @@
       // The name where it fits: about 6.5 px a character at the page's font size.
       const room = Math.floor((x1 - x0 - 6) / 6.5);
       if (room >= 3) {
-        const name = oneLine(r.name);
+        const name = r.name;
         g.append(svg('text', { x: x0 + 3, y: y + rowH - 7 }, document.createTextNode(name.length <= room ? name : `${name.slice(0, room - 1)}…`)));
       }
       titled(g, [
-        `${oneLine(r.name)} — ${r.task}-${r.pid}${r.initOf ? `, ${r.initOf}'s init` : ''}, trace line ${r.line}`,
+        `${r.name} — ${r.task}-${r.pid}${r.initOf ? `, ${r.initOf}'s init` : ''}, trace line ${r.line}`,
         `+${(r.time - t0).toFixed(6)} s → +${(Math.max(r.completedAt, r.time) - t0).toFixed(6)} s`,
         `outcome: ${r.outcome}${r.loadedModules.length ? `, loaded ${r.loadedModules.join(', ')}` : ''}`,
         r.callSite ? `call site: ${r.callSite}` : '',
@@ -277,7 +273,7 @@
       const width = Math.max(320, (list.clientWidth || 900) - 4);
       list.replaceChildren(...d.chains.map((c) => {
         const head = el('div', { class: 'chain-head' },
-          el('span', { class: 'chain-name' }, oneLine(c.name)),
+          el('span', { class: 'chain-name' }, c.name),
           el('span', { class: 'muted' }, ` — ${c.requestCount} requests, ${c.depth} ${c.depth === 1 ? 'level' : 'levels'} deep, last ${c.modules.length ? 'load' : 'request'} after ${c.seconds.toFixed(6)} s${c.modules.length ? `; loaded ${c.modules.join(', ')}` : ''}`));
         return el('div', { class: 'chain-block', 'data-root': c.root }, head, drawChain(c, byIndex, width));
       }));
@@ -331,7 +327,7 @@
     for (const r of shown) {
       const row = clickable(el('tr', { class: classOf(r) },
         el('td', { class: 'num' }, r.time.toFixed(6)),
-        el('td', {}, oneLine(r.name) + (r.duplicateOf !== null ? ' (duplicate)' : '')),
+        el('td', {}, r.name + (r.duplicateOf !== null ? ' (duplicate)' : '')),
         el('td', {}, r.wait ? '1' : '0'),
         el('td', {}, r.outcome),
         el('td', {}, r.resolvesTo.join(', ')),

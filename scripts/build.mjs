@@ -63,6 +63,7 @@ rmSync('out', { recursive: true, force: true });
 const testEntries = [
   ...filesUnder('test', '.test.ts'),
   ...filesUnder('test/bench', '.ts').filter((f) => !f.endsWith('.test.ts')),
+  ...filesUnder('test/fuzz', 'run.ts'),
   ...filesUnder('test/vscode', '.ts'),
 ];
 if (testEntries.length > 0) {

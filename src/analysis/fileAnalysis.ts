@@ -3,8 +3,9 @@
  * a region cannot be trusted), and reads call sites, definitions and MODULE_ALIAS* declarations from the captures.
  */
 import type { ReturnUse } from '../engine/sourceIndex';
-import { isBlankOrContinuation } from './chars';
+import { IDENT, isBlankOrContinuation, isLatin1Space } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
+import { type Ancestor, descendantFor, nearest, parentOf } from './ancestry';
 import { type ArgExpr, type FileFacts, mergeFacts, type RawAlias, type RawCall, type RawDefinition, type ZeroPath } from './facts';
 import type { Capture, CNode, CParser, ParsedTree, Point } from './parser';
 import { Boundaries, findHits, type Hit, Identifiers, Lines, lineOf, logicalLine, type Region, sparseDocument } from './regions';
@@ -198,9 +199,10 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
     const logical = logicalLine(lines, line);
     if (logical.directive) {
       if (directiveLines.has(logical.start)) continue;
+      // Marked before it is read: a directive that is no #define is read once, not once per hit on its line.
+      directiveLines.add(logical.start);
       const def = defineAt(lines, logical.start, logical.end, file);
       if (!def) continue;
-      directiveLines.add(logical.start);
       if (def.name === hit.name && (isAliasMacro(def.name) || sets.constants.has(def.name))) macros.push(def);
       else if (def.params !== null && !declares(def.name) && tokenize(def.body).some((t) => t.kind === 'ident' && declares(t.text))) {
         // A macro whose body declares an alias: its calls at top level are alias declarations too.
@@ -307,6 +309,25 @@ function defineAt(lines: Lines, start: number, end: number, file: string): Macro
   return m ? parseDefine(text.slice(m[0].length), file, start + 1) : null;
 }
 
+const DEFINE = Buffer.from('define');
+
+/**
+ * Whether only `#define` and blanks precede offset `at` on its line (starting at `start`), as /^\s*#\s*define\s+$/
+ * tests the line's text before it; read backwards from `at`, so that thousands of mentions on one long line cost
+ * what is around them, not the line each.
+ */
+function definedAt(buf: Buffer, start: number, at: number): boolean {
+  let i = at - 1;
+  if (!isLatin1Space(buf[i]) || i < start) return false;
+  while (i >= start && isLatin1Space(buf[i])) i--;
+  for (let k = DEFINE.length - 1; k >= 0; k--, i--) if (i < start || buf[i] !== DEFINE[k]) return false;
+  while (i >= start && isLatin1Space(buf[i])) i--;
+  if (i < start || buf[i] !== 35 /* # */) return false;
+  i--;
+  while (i >= start && isLatin1Space(buf[i])) i--;
+  return i < start;
+}
+
 /** `#define NAME ...` of the wanted identifiers that this file defines itself (DRV_NAME and friends). */
 function localDefines(lines: Lines, file: string, wanted: Set<string>, already: MacroDefinition[]): MacroDefinition[] {
   const found: MacroDefinition[] = [];
@@ -319,9 +340,8 @@ function localDefines(lines: Lines, file: string, wanted: Set<string>, already: 
     const needle = Buffer.from(name);
     for (let at = lines.buf.indexOf(needle); at >= 0; at = lines.buf.indexOf(needle, at + 1)) {
       const line = lineIndex(lines, at);
-      const prefix = lines.buf.toString('latin1', lines.starts[line], at);
       const after = lines.buf[at + needle.length];
-      if (!/^\s*#\s*define\s+$/.test(prefix) || (after !== undefined && /[A-Za-z0-9_]/.test(String.fromCharCode(after)))) continue;
+      if (!definedAt(lines.buf, lines.starts[line], at) || (after !== undefined && IDENT[after])) continue;
       const logical = logicalLine(lines, line);
       const def = defineAt(lines, logical.start, logical.end, file);
       if (!def) continue;
@@ -332,12 +352,26 @@ function localDefines(lines: Lines, file: string, wanted: Set<string>, already: 
   return found;
 }
 
-/** The top-level item (of `items`, the root's children with their extents) holding a position. */
+const startsBy = (a: Point, row: number, column: number) => a.row < row || (a.row === row && a.column <= column);
+
+/**
+ * The top-level item (of `items`, the root's children with their extents, in order) holding a position, found by
+ * bisection: a broken file can have thousands of items, each with hits.
+ */
 function topLevelItemAt(items: ReadonlyArray<{ node: CNode; start: Point; end: Point }>, line: number, column: number): CNode | null {
-  for (const { node, start: s, end: e } of items) {
-    const afterStart = s.row < line || (s.row === line && s.column <= column);
-    const beforeEnd = e.row > line || (e.row === line && e.column > column);
-    if (afterStart && beforeEnd) return node;
+  let lo = 0;
+  let hi = items.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (startsBy((items[mid] as (typeof items)[number]).start, line, column)) lo = mid + 1;
+    else hi = mid;
+  }
+  // lo - 1 is the last item starting at or before the position; items of zero width may share its start.
+  const at = items[lo - 1]?.start;
+  for (let i = lo - 1; i >= 0 && at !== undefined; i--) {
+    const { node, start: s, end: e } = items[i] as (typeof items)[number];
+    if (s.row !== at.row || s.column !== at.column) break;
+    if (e.row > line || (e.row === line && e.column > column)) return node;
   }
   return null;
 }
@@ -391,13 +425,17 @@ interface Scope {
   mentionsPrintf?: boolean;
   parser: CParser;
   /** Computed once per scope: every call in the body, and identifiers by name. */
-  bodyCalls?: Array<{ callee: string; node: CNode; used: boolean }>;
+  bodyCalls?: BodyCall[];
   identifiers?: Map<string, CNode[]>;
   bodyText?: string;
   assignments?: Map<string, CNode[]>;
   localValues?: Map<string, ArgExpr>;
   /** Labels and gotos of the body, captured once for all the requests in it. */
   jumps?: Capture[];
+  /** The body's calls of other functions whose value is used (the look-ups a request may precede). */
+  lookupCalls?: BodyCall[];
+  /** The body's `list_for_each_entry` walks. */
+  registryWalks?: BodyCall[];
 }
 
 /** Values assigned to a local (`x = v`, `int x = v`). */
@@ -453,14 +491,26 @@ function localsOf(scope: Scope): Set<string> {
 
 const isLocal = (scope: Scope, name: string) => localsOf(scope).has(name);
 
-function bodyCalls(parser: CParser, scope: Scope): Array<{ callee: string; node: CNode; used: boolean }> {
+/** A call of a function body, with its extent read once (each of the body's request calls compares them all). */
+interface BodyCall {
+  callee: string;
+  calleeNode: CNode;
+  /** The call expression, linked to what holds it. */
+  call: Ancestor;
+  node: CNode;
+  start: number;
+  end: number;
+  used: boolean;
+}
+
+function bodyCalls(parser: CParser, scope: Scope): BodyCall[] {
   if (!scope.bodyCalls) {
     scope.bodyCalls = [];
     if (scope.body) {
       for (const cap of parser.captures('calls', scope.body)) {
         if (cap.name !== 'callee') continue;
-        const node = cap.node.parent as CNode;
-        scope.bodyCalls.push({ callee: cap.node.text, node, used: !discarded(node) });
+        const call = parentOf(cap.node) as Ancestor;
+        scope.bodyCalls.push({ callee: cap.node.text, calleeNode: cap.node, call, node: call.node, start: call.start, end: call.end, used: !discarded(call) });
       }
     }
   }
@@ -481,8 +531,8 @@ function identifiersNamed(scope: Scope, name: string): CNode[] {
       scope.bodyText ??= body.text;
       for (let at = scope.bodyText.indexOf(name); at >= 0; at = scope.bodyText.indexOf(name, at + 1)) {
         const start = body.startIndex + at;
-        const node = body.descendantForIndex(start, start + name.length);
-        if (node && (node.type === 'identifier' || node.type === 'field_expression') && node.startIndex === start && node.endIndex === start + name.length) found.push(node);
+        const node = descendantFor(body, start, start + name.length);
+        if ((node.type === 'identifier' || node.type === 'field_expression') && node.startIndex === start && node.endIndex === start + name.length) found.push(node);
       }
     }
     scope.identifiers.set(name, found);
@@ -491,11 +541,10 @@ function identifiersNamed(scope: Scope, name: string): CNode[] {
 }
 
 /** A call whose value nobody reads (a statement of its own, or cast to void). */
-function discarded(call: CNode): boolean {
-  let n = call;
-  while (n.parent && n.parent.type === 'parenthesized_expression') n = n.parent;
-  const p = n.parent;
-  return !p || p.type === 'expression_statement' || (p.type === 'cast_expression' && /^\(\s*void\s*\)/.test(p.text));
+function discarded(call: Ancestor): boolean {
+  let p = call.parent;
+  while (p?.type === 'parenthesized_expression') p = p.parent;
+  return !p || p.type === 'expression_statement' || (p.type === 'cast_expression' && /^\(\s*void\s*\)/.test(p.node.text));
 }
 
 function functionScope(parser: CParser, fn: CNode): { scope: Scope; def: RawDefinition } | null {
@@ -517,18 +566,23 @@ function functionScope(parser: CParser, fn: CNode): { scope: Scope; def: RawDefi
   return { scope: { name, isMacro: false, returnsVoid, params, paramStructs, variadic, body, parser }, def };
 }
 
+/** Above this many hits in one construct, one query over it costs less than a descent from its top per hit. */
+const MAX_POSITION_LOOKUPS = 32;
+
 /**
  * The callee nodes of the calls the hits make, found from the hits' positions. Null when a hit's position does not
- * name its identifier in the parse (columns count differently after non-ASCII text on the line): then the item's
- * calls are read with the query instead.
+ * name its identifier in the parse (columns count differently after non-ASCII text on the line), or when there are
+ * many hits (each look-up walks down from the construct's top: thousands of deeply nested calls made it quadratic):
+ * then the item's calls are read with the query instead.
  */
 function calleesAtHits(item: CNode, hits: ReadonlyArray<{ hit: Hit; line: number; column: number }>): CNode[] | null {
+  if (hits.length > MAX_POSITION_LOOKUPS) return null;
   const found: CNode[] = [];
   for (const h of hits) {
     const at = { row: h.line, column: h.column };
     const node = item.descendantForPosition(at, { row: h.line, column: h.column + h.hit.name.length });
     if (node.type !== 'identifier' || node.startPosition.row !== h.line || node.startPosition.column !== h.column || node.text !== h.hit.name) return null;
-    const call = node.parent;
+    const call = parentOf(node)?.node;
     if (call?.type === 'call_expression' && call.childForFieldName('function')?.startIndex === node.startIndex && call.childForFieldName('arguments')?.type === 'argument_list') {
       found.push(node);
     }
@@ -542,15 +596,17 @@ function readItem(parser: CParser, item: CNode, hits: ReadonlyArray<{ hit: Hit; 
   const calleeNodes = calleesAtHits(item, hits) ?? parser.captures('calls', item).filter((c) => c.name === 'callee').map((c) => c.node);
   for (const calleeNode of calleeNodes) {
     const name = calleeNode.text;
-    const call = calleeNode.parent as CNode;
-    if (declares(name) && !callees.has(name)) {
-      if (enclosing(call, 'function_definition') === null) {
+    const declaration = declares(name) && !callees.has(name);
+    if (!declaration && !callees.has(name)) continue;
+    const callAt = parentOf(calleeNode) as Ancestor;
+    const call = callAt.node;
+    const fn = nearest(callAt.parent, FUNCTION)?.node;
+    if (declaration) {
+      if (fn === undefined) {
         aliases.push({ macro: name, line: call.startPosition.row + 1, column: call.startPosition.column + 1, text: call.text });
       }
       continue;
     }
-    if (!callees.has(name)) continue;
-    const fn = enclosing(call, 'function_definition');
     let entry = fn ? scopes.get(fn.startIndex) : null;
     if (fn && entry === undefined) {
       entry = functionScope(parser, fn);
@@ -558,13 +614,8 @@ function readItem(parser: CParser, item: CNode, hits: ReadonlyArray<{ hit: Hit; 
     }
     if (entry) definitions.set(`${entry.def.name}:${entry.def.line}`, entry.def);
     const scope: Scope = entry?.scope ?? { name: null, isMacro: false, params: [], variadic: false, body: null, parser };
-    calls.push(rawCall(parser, call, calleeNode, name, scope, 0));
+    calls.push(rawCall(parser, callAt, calleeNode, name, scope, 0));
   }
-}
-
-function enclosing(node: CNode, type: string): CNode | null {
-  for (let p = node.parent; p; p = p.parent) if (p.type === type) return p;
-  return null;
 }
 
 /**
@@ -580,9 +631,7 @@ function readFiller(parser: CParser, fn: CNode, fillers: ReadonlySet<string>, ca
     if (!FILL_CALLS.has(bc.callee)) continue;
     const dest = bc.node.childForFieldName('arguments')?.namedChildren[0];
     if (!dest || paramIndex(scope, unwrap(dest).text) === null) continue;
-    const calleeNode = bc.node.childForFieldName('function');
-    if (!calleeNode) continue;
-    calls.push(rawCall(parser, bc.node, calleeNode, bc.callee, scope, 0));
+    calls.push(rawCall(parser, bc.call, bc.calleeNode, bc.callee, scope, 0));
     fills = true;
   }
   if (fills) definitions.set(`${def.name}:${def.line}`, def);
@@ -606,15 +655,17 @@ function readMacro(parser: CParser, lines: Lines, start: number, end: number, de
     for (const cap of parser.captures('calls', root)) {
       if (cap.name !== 'callee' || !callees.has(cap.node.text)) continue;
       holds = true;
-      calls.push(rawCall(parser, cap.node.parent as CNode, cap.node, cap.node.text, scope, start - 1));
+      calls.push(rawCall(parser, parentOf(cap.node) as Ancestor, cap.node, cap.node.text, scope, start - 1));
     }
     if (holds) definitions.set(`${def.name}:${start + 1}`, { name: def.name, kind: 'macro', line: start + 1, endLine: end + 1, isStatic: false, params, variadic: def.variadic });
   });
 }
 
-function rawCall(parser: CParser, call: CNode, calleeNode: CNode, callee: string, scope: Scope, rowBase: number): RawCall {
+/** The call `callAt` (linked to what holds it) as recorded. */
+function rawCall(parser: CParser, callAt: Ancestor, calleeNode: CNode, callee: string, scope: Scope, rowBase: number): RawCall {
+  const call = callAt.node;
   const argNodes = call.childForFieldName('arguments')?.namedChildren.filter((n) => n.type !== 'comment') ?? [];
-  const use = returnUse(call, scope);
+  const use = returnUse(callAt, scope);
   const line = calleeNode.startPosition.row + rowBase + 1;
   return {
     callee,
@@ -625,10 +676,10 @@ function rawCall(parser: CParser, call: CNode, calleeNode: CNode, callee: string
     args: argNodes.map((a) => argExpr(parser, a, scope, 0)),
     returnUse: use.use,
     assignedTested: use.tested,
-    tail: inTailPosition(call, scope),
+    tail: inTailPosition(callAt, scope),
     definition: scope.name,
     inMacro: scope.isMacro,
-    zeroPath: scope.isMacro || !REQUEST_FUNCTIONS.has(callee) ? { testLine: use.testLine, lookups: [], retry: null } : zeroPath(parser, call, scope, use.testLine),
+    zeroPath: scope.isMacro || !REQUEST_FUNCTIONS.has(callee) ? { testLine: use.testLine, lookups: [], retry: null } : zeroPath(parser, callAt, scope, use.testLine),
   };
 }
 
@@ -636,13 +687,16 @@ function rawCall(parser: CParser, call: CNode, calleeNode: CNode, callee: string
 const PASS_THROUGH = new Set(['if_statement', 'else_clause', 'labeled_statement', 'compound_statement', 'preproc_ifdef', 'preproc_if', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
 const PREPROC_BRANCH = new Set(['preproc_else', 'preproc_elif', 'preproc_elifdef']);
 
-/** Whether `node` is the last thing its parent runs: no statement follows it in the parent (other #if branches aside). */
-function lastIn(node: CNode, parent: CNode): boolean {
+/**
+ * Whether the node starting at `start` is the last thing its parent `parent` runs: no statement follows it in the
+ * parent (other #if branches aside).
+ */
+function lastIn(start: number, parent: Ancestor): boolean {
   if (parent.type === 'if_statement' || parent.type === 'else_clause' || parent.type === 'labeled_statement') {
-    return parent.childForFieldName('condition')?.startIndex !== node.startIndex;
+    return parent.node.childForFieldName('condition')?.startIndex !== start;
   }
-  for (const sibling of parent.namedChildren) {
-    if (sibling.startIndex <= node.startIndex || sibling.type === 'comment' || PREPROC_BRANCH.has(sibling.type)) continue;
+  for (const sibling of parent.node.namedChildren) {
+    if (sibling.startIndex <= start || sibling.type === 'comment' || PREPROC_BRANCH.has(sibling.type)) continue;
     return false;
   }
   return true;
@@ -652,16 +706,15 @@ function lastIn(node: CNode, parent: CNode): boolean {
  * A call the function ends with — `return f(...)`, or the last statement of a void function — which the compiler may
  * emit as a jump: then the callee's `_RET_IP_` is in the caller's caller, and traces name that function.
  */
-function inTailPosition(call: CNode, scope: Scope): boolean {
+function inTailPosition(callAt: Ancestor, scope: Scope): boolean {
   if (!scope.body || scope.isMacro) return false;
-  let n = call;
-  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-  const statement = n.parent;
+  let statement = callAt.parent;
+  while (statement?.type === 'parenthesized_expression') statement = statement.parent;
   if (statement?.type === 'return_statement') return true;
   if (statement?.type !== 'expression_statement' || !scope.returnsVoid) return false;
-  for (let s: CNode = statement; ; ) {
+  for (let s: Ancestor = statement; ; ) {
     const parent = s.parent;
-    if (!parent || !PASS_THROUGH.has(parent.type) || !lastIn(s, parent)) return false;
+    if (!parent || !PASS_THROUGH.has(parent.type) || !lastIn(s.start, parent)) return false;
     if (isBody(parent, scope)) return true;
     s = parent;
   }
@@ -716,6 +769,9 @@ function argExpr(parser: CParser, raw: CNode, scope: Scope, depth: number): ArgE
       return storage === null ? { kind: 'expr', text, deps: depsOf(parser, node, scope, depth) } : { kind: 'stored', text, storage, deps: depsOf(parser, node, scope, depth) };
     }
     case 'identifier': {
+      // Error recovery stands in a MISSING identifier for an argument left out (`f(a, )`, `(char *)`): it names
+      // nothing, and its empty name made localDefines search the file forever.
+      if (node.isMissing) return { kind: 'expr', text, deps: [] };
       const name = node.text;
       const p = paramIndex(scope, name);
       if (p) return p.variadic ? { kind: 'variadic', text, index: p.index } : { kind: 'param', text, index: p.index };
@@ -808,42 +864,51 @@ function depsOf(parser: CParser, node: CNode, scope: Scope, depth: number): numb
   return [...deps].sort((a, b) => a - b);
 }
 
+const FUNCTION = ['function_definition'];
+const IF = ['if_statement'];
+const LOOPS = ['while_statement', 'for_statement', 'do_statement'];
+
 /** Walks over a kernel list of registered entries (`list_for_each_entry`, `hlist_for_each_entry_rcu`...). */
 const FOR_EACH = /^h?list_for_each_entry/;
 
 const COMPARISON = new Set(['==', '!=', '<', '>', '<=', '>=', '&&', '||']);
 
-function isConditionContext(node: CNode): boolean {
-  const parent = node.parent;
+/** Whether the node starting at `start` (whose parent is `parent`) is tested as a condition. */
+function isConditionContext(start: number, parent: Ancestor | null): boolean {
   if (!parent) return false;
   switch (parent.type) {
     case 'if_statement':
     case 'while_statement':
     case 'do_statement':
     case 'switch_statement':
-      return parent.childForFieldName('condition')?.startIndex === node.startIndex;
+      return parent.node.childForFieldName('condition')?.startIndex === start;
     case 'for_statement':
-      return parent.childForFieldName('condition')?.startIndex === node.startIndex;
+      return parent.node.childForFieldName('condition')?.startIndex === start;
     case 'conditional_expression':
-      return parent.childForFieldName('condition')?.startIndex === node.startIndex;
+      return parent.node.childForFieldName('condition')?.startIndex === start;
     case 'unary_expression':
-      return parent.children[0]?.text === '!';
+      return parent.node.children[0]?.text === '!';
     case 'binary_expression':
-      return COMPARISON.has(parent.childForFieldName('operator')?.text ?? '');
+      return COMPARISON.has(parent.node.childForFieldName('operator')?.text ?? '');
     default:
       return false;
   }
 }
 
-function returnUse(call: CNode, scope: Scope): { use: ReturnUse; tested: boolean | null; testLine: number | null } {
-  let node = call;
-  while (node.parent && node.parent.type === 'parenthesized_expression' && !isConditionContext(node.parent)) node = node.parent;
-  const parent = node.parent;
-  if (!parent) return { use: 'discarded', tested: null, testLine: null };
-  if (isConditionContext(node) || (parent.type === 'parenthesized_expression' && isConditionContext(parent))) {
-    return { use: 'condition', tested: null, testLine: call.startPosition.row + 1 };
+/** How the value of the call `callAt` (linked to what holds it) is used. */
+function returnUse(callAt: Ancestor, scope: Scope): { use: ReturnUse; tested: boolean | null; testLine: number | null } {
+  let start = callAt.start;
+  let at = callAt.parent;
+  while (at?.type === 'parenthesized_expression' && !isConditionContext(at.start, at.parent)) {
+    start = at.start;
+    at = at.parent;
   }
-  switch (parent.type) {
+  if (!at) return { use: 'discarded', tested: null, testLine: null };
+  if (isConditionContext(start, at) || (at.type === 'parenthesized_expression' && isConditionContext(at.start, at.parent))) {
+    return { use: 'condition', tested: null, testLine: callAt.node.startPosition.row + 1 };
+  }
+  const parent = at.node;
+  switch (at.type) {
     case 'expression_statement':
       return { use: 'discarded', tested: null, testLine: null };
     case 'cast_expression':
@@ -854,12 +919,12 @@ function returnUse(call: CNode, scope: Scope): { use: ReturnUse; tested: boolean
     case 'argument_list':
       return { use: 'argument', tested: null, testLine: null };
     case 'comma_expression':
-      return { use: parent.namedChildren[0]?.startIndex === node.startIndex ? 'discarded' : 'argument', tested: null, testLine: null };
+      return { use: parent.namedChildren[0]?.startIndex === start ? 'discarded' : 'argument', tested: null, testLine: null };
     case 'assignment_expression':
     case 'init_declarator': {
-      const target = parent.type === 'assignment_expression' ? parent.childForFieldName('left') : parent.childForFieldName('declarator');
+      const target = at.type === 'assignment_expression' ? parent.childForFieldName('left') : parent.childForFieldName('declarator');
       const name = target ? (target.type === 'field_expression' ? target.text : declaratorName(target) ?? target.text) : null;
-      const testLine = name ? testedAfter(name, parent, scope) : null;
+      const testLine = name ? testedAfter(name, at, scope) : null;
       return { use: 'assigned', tested: testLine !== null, testLine };
     }
     default:
@@ -868,58 +933,73 @@ function returnUse(call: CNode, scope: Scope): { use: ReturnUse; tested: boolean
 }
 
 /** Line of the first test of `name` after `from` in the function (the assignment itself may sit in a condition). */
-function testedAfter(name: string, from: CNode, scope: Scope): number | null {
-  let n: CNode = from;
-  while (n.parent && n.parent.type === 'parenthesized_expression') n = n.parent;
-  if (isConditionContext(n)) return from.startPosition.row + 1;
+function testedAfter(name: string, from: Ancestor, scope: Scope): number | null {
+  if (isTested(from.start, from.parent, ['parenthesized_expression'])) return from.node.startPosition.row + 1;
   for (const id of identifiersNamed(scope, name)) {
-    if (id.startIndex < from.endIndex) continue;
-    let x: CNode = id;
-    while (x.parent && (x.parent.type === 'parenthesized_expression' || x.parent.type === 'cast_expression')) x = x.parent;
-    if (isConditionContext(x)) return id.startPosition.row + 1;
+    if (id.startIndex < from.end) continue;
+    if (isTested(id.startIndex, parentOf(id), ['parenthesized_expression', 'cast_expression'])) return id.startPosition.row + 1;
   }
   return null;
 }
 
-const isBody = (n: CNode, scope: Scope) => scope.body !== null && n.startIndex === scope.body.startIndex && n.endIndex === scope.body.endIndex && n.type === scope.body.type;
+/**
+ * Whether the node starting at `start` (whose parent is `up`), once out of the wrapping nodes of the types `through`,
+ * is tested as a condition.
+ */
+function isTested(start: number, up: Ancestor | null, through: readonly string[]): boolean {
+  let s = start;
+  let at = up;
+  while (at !== null && through.includes(at.type)) {
+    s = at.start;
+    at = at.parent;
+  }
+  return isConditionContext(s, at);
+}
 
-function zeroPath(parser: CParser, call: CNode, scope: Scope, testLine: number | null): ZeroPath {
+const isBody = (a: Ancestor, scope: Scope) => scope.body !== null && a.start === scope.body.startIndex && a.end === scope.body.endIndex && a.type === scope.body.type;
+
+function zeroPath(parser: CParser, callAt: Ancestor, scope: Scope, testLine: number | null): ZeroPath {
   const result: ZeroPath = { testLine, lookups: [], retry: null };
   if (!scope.body) return result;
   const before = new Set<string>();
   const after: Array<{ line: number; callee: string }> = [];
-  for (const bc of bodyCalls(parser, scope)) {
-    if (!bc.used || REQUEST_FUNCTIONS.has(bc.callee)) continue;
-    if (bc.node.endIndex <= call.startIndex) before.add(bc.callee);
-    else if (bc.node.startIndex >= call.endIndex) after.push({ line: bc.node.startPosition.row + 1, callee: bc.callee });
+  const callStart = callAt.start;
+  const callEnd = callAt.end;
+  // Sorted out once per body: a body can hold thousands of request calls, each comparing itself with these.
+  scope.lookupCalls ??= bodyCalls(parser, scope).filter((bc) => bc.used && !REQUEST_FUNCTIONS.has(bc.callee));
+  scope.registryWalks ??= bodyCalls(parser, scope).filter((bc) => FOR_EACH.test(bc.callee));
+  for (const bc of scope.lookupCalls) {
+    if (bc.end <= callStart) before.add(bc.callee);
+    else if (bc.start >= callEnd) after.push({ line: bc.node.startPosition.row + 1, callee: bc.callee });
   }
   result.lookups = after.filter((a) => before.has(a.callee));
   // Walking a registry after the request (`list_for_each_entry` over the registered drivers) looks the service up.
-  const walk = bodyCalls(parser, scope).find((bc) => bc.node.startIndex >= call.endIndex && FOR_EACH.test(bc.callee));
+  const walk = scope.registryWalks.find((bc) => bc.start >= callEnd);
   if (walk) result.lookups.push({ line: walk.node.startPosition.row + 1, callee: walk.callee });
+  // The statements enclosing the call inside its function: the nodes above it and below the function definition.
+  const inside = nearest(callAt.parent, FUNCTION)?.depth ?? -1;
   // The guard idiom: `if (!hook) request_module(...);` then `hook` is read again (net_families, br_ioctl_hook).
-  for (let p = call.parent; p && !isBody(p, scope); p = p.parent) {
-    const cond = p.type === 'if_statement' ? p.childForFieldName('condition') : null;
+  const readAgain = new Map<string, CNode | undefined>();
+  for (let p = nearest(callAt.parent, IF); p !== null && p.depth > inside; p = nearest(p.parent, IF)) {
+    const cond = p.node.childForFieldName('condition');
     if (!cond) continue;
     for (const c of scope.parser.captures('flow', cond)) {
-      if (c.name !== 'identifier' || paramIndex(scope, c.node.text) || c.node.parent?.type === 'call_expression') continue;
-      const again = identifiersNamed(scope, c.node.text).find((id) => id.startIndex >= call.endIndex);
-      if (again) result.lookups.push({ line: again.startPosition.row + 1, callee: c.node.text });
+      const name = c.node.text;
+      if (c.name !== 'identifier' || paramIndex(scope, name) || parentOf(c.node)?.type === 'call_expression') continue;
+      if (!readAgain.has(name)) readAgain.set(name, identifiersNamed(scope, name).find((id) => id.startIndex >= callEnd));
+      const again = readAgain.get(name);
+      if (again) result.lookups.push({ line: again.startPosition.row + 1, callee: name });
     }
   }
-  for (let p = call.parent; p && !isBody(p, scope); p = p.parent) {
-    if (p.type === 'while_statement' || p.type === 'for_statement' || p.type === 'do_statement') {
-      result.retry = { line: p.startPosition.row + 1, how: `${p.type.replace('_statement', '')} loop` };
-      break;
-    }
-  }
+  const loop = nearest(callAt.parent, LOOPS);
+  if (loop !== null && loop.depth > inside) result.retry = { line: loop.node.startPosition.row + 1, how: `${loop.type.replace('_statement', '')} loop` };
   if (!result.retry) {
     const labels = new Map<string, number>();
     scope.jumps ??= scope.parser.captures('jumps', scope.body);
     const jumps = scope.jumps;
-    for (const c of jumps) if (c.name === 'label' && c.node.startIndex < call.startIndex) labels.set(c.node.text, c.node.startPosition.row + 1);
+    for (const c of jumps) if (c.name === 'label' && c.node.startIndex < callStart) labels.set(c.node.text, c.node.startPosition.row + 1);
     for (const c of jumps) {
-      if (c.name === 'goto' && c.node.startIndex > call.endIndex && labels.has(c.node.text)) {
+      if (c.name === 'goto' && c.node.startIndex > callEnd && labels.has(c.node.text)) {
         result.retry = { line: c.node.startPosition.row + 1, how: `goto ${c.node.text}` };
         break;
       }

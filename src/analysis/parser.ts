@@ -20,20 +20,27 @@ export interface Point {
 
 /** The subset of a tree-sitter node this layer uses (identical in the native and wasm bindings). */
 export interface CNode {
+  /** Unique within its tree (node objects are not: the native binding hands out a new one per access). */
+  readonly id: number;
   readonly type: string;
   readonly text: string;
   readonly startIndex: number;
   readonly endIndex: number;
   readonly startPosition: Point;
   readonly endPosition: Point;
+  /** Costs a walk down from the root in both bindings: climb with `parentOf` (ancestry.ts) instead. */
   readonly parent: CNode | null;
+  readonly tree: { readonly rootNode: CNode };
   readonly namedChildren: CNode[];
   readonly children: CNode[];
+  readonly childCount: number;
   readonly hasError: boolean;
   readonly isMissing: boolean;
   childForFieldName(name: string): CNode | null;
   descendantForPosition(start: Point, end?: Point): CNode;
   descendantForIndex(start: number, end?: number): CNode | null;
+  /** The first child that ends after byte `index`. */
+  firstChildForIndex(index: number): CNode | null;
 }
 
 export interface Capture {

@@ -3,7 +3,7 @@
  * must see (the enclosing top-level function, declaration statement or #define), found by a cheap scan for
  * kernel-style top-level boundaries. Everything else is blanked, keeping line numbers, so one small parse serves a file.
  */
-import { IDENT } from './chars';
+import { IDENT, isLatin1Space } from './chars';
 
 export interface Hit {
   /** The whole identifier the token occurred in. */
@@ -185,6 +185,8 @@ export function lineOf(starts: Uint32Array, offset: number): number {
 
 export class Lines {
   readonly starts: Uint32Array;
+  /** The logical line logicalLine found last. */
+  lastLogical: Readonly<LogicalLine> | null = null;
   constructor(readonly buf: Buffer) {
     this.starts = lineStarts(buf);
   }
@@ -201,9 +203,22 @@ export class Lines {
     const s = this.starts[line];
     return s < this.buf.length ? this.buf[s] : 10;
   }
-  /** Whether a line continues on the next one (ends with a backslash). */
+  /**
+   * Whether a line continues on the next one (ends with a backslash). Read from the line's ends, not its whole text:
+   * every hit asks about its line, and a minified line can hold thousands of them.
+   */
   continues(line: number): boolean {
-    return /\\\s*$/.test(this.text(line));
+    const s = this.starts[line];
+    let last = (line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.buf.length) - 1;
+    while (last >= s && isLatin1Space(this.buf[last])) last--;
+    return last >= s && this.buf[last] === 92 /* \ */;
+  }
+  /** Whether a line is a preprocessor directive (`#` after blanks). */
+  isDirective(line: number): boolean {
+    const e = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.buf.length;
+    let at = this.starts[line];
+    while (at < e && isLatin1Space(this.buf[at])) at++;
+    return at < e && this.buf[at] === 35 /* # */;
   }
 }
 
@@ -216,13 +231,26 @@ export interface Region {
 
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12;
 
-/** The logical line (backslash continuations) holding `line`, and whether it is a preprocessor directive. */
-export function logicalLine(lines: Lines, line: number): { start: number; end: number; directive: boolean } {
+export interface LogicalLine {
+  start: number;
+  end: number;
+  directive: boolean;
+}
+
+/**
+ * The logical line (backslash continuations) holding `line`, and whether it is a preprocessor directive. The last
+ * one found answers for every line it spans: thousands of hits on a line continued over thousands of lines each
+ * walked the continuations (npm run fuzz: 23,915 hits behind 43,639 continued lines, 13 s).
+ */
+export function logicalLine(lines: Lines, line: number): Readonly<LogicalLine> {
+  const last = lines.lastLogical;
+  if (last !== null && line >= last.start && line <= last.end) return last;
   let start = line;
   while (start > 0 && lines.continues(start - 1)) start--;
   let end = line;
   while (end + 1 < lines.count && lines.continues(end)) end++;
-  return { start, end, directive: /^\s*#/.test(lines.text(start)) };
+  lines.lastLogical = { start, end, directive: lines.isDirective(start) };
+  return lines.lastLogical;
 }
 
 /** Top-level statements end on a column-0 line ending with `;` (kernel style: bodies are indented). */
@@ -239,6 +267,8 @@ function endsTopLevelStatement(text: string): boolean {
 export class Boundaries {
   /** Per line: -1 not yet known, else whether it closes a top-level construct. */
   private readonly known: Int8Array;
+  /** The top-level region found last. */
+  private lastTopLevel: Region | null = null;
   constructor(private readonly lines: Lines) {
     this.known = new Int8Array(lines.count).fill(-1);
   }
@@ -273,6 +303,10 @@ export class Boundaries {
     const lines = this.lines;
     const logical = logicalLine(lines, line);
     if (logical.directive) return { start: logical.start, end: logical.end, kind: 'directive' };
+    // Every line of a construct has that construct as its region: thousands of hits in one construct (or on one
+    // line) search back to its start, over its leading directives, once.
+    const last = this.lastTopLevel;
+    if (last !== null && line >= last.start && line <= last.end) return last;
     let start = 0;
     for (let l = line - 1; l >= 0; l--) {
       if (this.closes(l)) {
@@ -294,7 +328,8 @@ export class Boundaries {
         break;
       }
     }
-    return { start, end, kind: 'top-level' };
+    this.lastTopLevel = { start, end, kind: 'top-level' };
+    return this.lastTopLevel;
   }
 }
 

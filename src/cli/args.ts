@@ -82,6 +82,7 @@ export const REPORT_OPTIONS = {
 
 /** Formats of a scan's report; a replay's can also be JSON Lines. */
 export const REPORT_FORMATS = ['text', 'json', 'sarif'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export const REPLAY_FORMATS = ['text', 'json', 'jsonl', 'sarif'] as const;
 export type ReplayFormat = (typeof REPLAY_FORMATS)[number];
 export const DIFF_FORMATS = ['text', 'json', 'sarif', 'markdown'] as const;

@@ -1,7 +1,9 @@
 /** A single self-updating progress line on stderr, drawn only when stderr is a terminal. */
+import { escapeControl } from '../engine/escape';
 import type { CliContext } from './context';
 
 export interface Progress {
+  /** Shows `text` (escaped: it names the tree or the trace) in place of the last one. */
   update(text: string): void;
   /** Erases the line so what follows starts clean. */
   done(): void;
@@ -19,7 +21,7 @@ export function progressLine(ctx: CliContext): Progress {
       if (now - last < MIN_INTERVAL_MS) return;
       last = now;
       drawn = true;
-      ctx.err(`\r\u001b[K${text}`);
+      ctx.err(`\r\u001b[K${escapeControl(text)}`);
     },
     done() {
       if (drawn) ctx.err('\r\u001b[K');

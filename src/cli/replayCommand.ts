@@ -34,7 +34,8 @@ import { progressLine, replayProgress } from './progress';
 import { REPLAY_USAGE } from './usage';
 import { scanTreeWithProgress, type ScanChoices } from './sourceScan';
 
-const TRACE_FORMATS: readonly TraceFormat[] = ['ftrace', 'trace-cmd', 'perf', 'dmesg'];
+/** The values of --trace-format: every trace reader. */
+export const TRACE_FORMATS: readonly TraceFormat[] = ['ftrace', 'trace-cmd', 'perf', 'dmesg'];
 
 const OPTIONS = {
   modules: { type: 'string' },
@@ -119,7 +120,10 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
         onProgress: replayProgress(progress, traceName),
         drain: () => out.drain(),
       },
-      noticingSeverities(renderer(a, ctx, (text) => out.write(text)), severities),
+      noticingSeverities(
+        replaySink(a.format, (text) => out.write(text), { color: a.color, width: Math.min(ctx.stdoutColumns ?? 100, 100), baseDir: ctx.cwd, labels: a.labels }),
+        severities,
+      ),
     ),
   );
   progress.done();
@@ -127,16 +131,28 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
   return ok(failsOn(a.failOn, severities) ? EXIT_FINDINGS : EXIT_OK);
 }
 
-function renderer(a: ReplayArgs, ctx: CliContext, emit: Emit): ReportSink {
-  switch (a.format) {
+/** How a replay's report is laid out: the text's colour and width, SARIF's base directory, JSON Lines' labels. */
+export interface ReplayLayout {
+  color: boolean;
+  width: number;
+  baseDir: string;
+  labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * The renderer of a replay's report in `format`: one case per format of REPLAY_FORMATS, so a new one does not
+ * compile until it is rendered (the property suite renders every format through it).
+ */
+export function replaySink(format: ReplayFormat, emit: Emit, layout: ReplayLayout): ReportSink {
+  switch (format) {
     case 'json':
       return new ReplayJson(emit);
     case 'jsonl':
-      return new ReplayJsonLines(emit, a.labels);
+      return new ReplayJsonLines(emit, layout.labels);
     case 'sarif':
-      return new ReplaySarif(emit, { baseDir: ctx.cwd });
+      return new ReplaySarif(emit, { baseDir: layout.baseDir });
     case 'text':
-      return new ReplayText(emit, { color: a.color, width: Math.min(ctx.stdoutColumns ?? 100, 100) });
+      return new ReplayText(emit, { color: layout.color, width: layout.width });
   }
 }
 

@@ -1,7 +1,20 @@
 /** `autoload-lens scan DIR ...`: index a source tree and print its call sites' findings in text, JSON or SARIF (located relative to DIR). */
-import { writeScanJson, writeScanSarif, writeScanText } from '../engine/render/index';
+import { writeScanJson, writeScanSarif, writeScanText, type Emit, type TextOptions } from '../engine/render/index';
 import { err, ok, type Result } from '../engine/result';
-import { choiceOption, FAIL_ON_CHOICES, failsOn, listOption, parseCommandArgs, REPORT_FORMATS, REPORT_OPTIONS, SCAN_OPTIONS, stringOption, usageError } from './args';
+import type { SourceIndex } from '../engine/sourceIndex';
+import {
+  choiceOption,
+  FAIL_ON_CHOICES,
+  failsOn,
+  listOption,
+  parseCommandArgs,
+  REPORT_FORMATS,
+  REPORT_OPTIONS,
+  SCAN_OPTIONS,
+  stringOption,
+  usageError,
+  type ReportFormat,
+} from './args';
 import { EXIT_FINDINGS, EXIT_OK, type CliContext } from './context';
 import { writeReport } from './output';
 import { progressLine } from './progress';
@@ -35,12 +48,24 @@ export async function scanCommand(argv: string[], ctx: CliContext): Promise<Resu
   if (!index.ok) return index;
   const color = p.values.color === true;
   const written = await writeReport(ctx, stringOption(p, 'output'), (out) => {
-    const emit = (text: string) => out.write(text);
-    if (format.value === 'json') writeScanJson(index.value, emit);
-    else if (format.value === 'sarif') writeScanSarif(index.value, emit);
-    else writeScanText(index.value, emit, { color, width: Math.min(ctx.stdoutColumns ?? 100, 100) });
+    writeScan(index.value, format.value, (text) => out.write(text), { color, width: Math.min(ctx.stdoutColumns ?? 100, 100) });
     return Promise.resolve(ok(undefined));
   });
   if (!written.ok) return written;
   return ok(failsOn(failOn.value, index.value.findings.map((f) => f.severity)) ? EXIT_FINDINGS : EXIT_OK);
+}
+
+/**
+ * The scan in `format`: one case per format of REPORT_FORMATS, so a new one does not compile until it is rendered
+ * (the property suite renders every format through it).
+ */
+export function writeScan(index: SourceIndex, format: ReportFormat, emit: Emit, text: TextOptions): void {
+  switch (format) {
+    case 'json':
+      return writeScanJson(index, emit);
+    case 'sarif':
+      return writeScanSarif(index, emit);
+    case 'text':
+      return writeScanText(index, emit, text);
+  }
 }

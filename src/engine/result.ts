@@ -1,4 +1,6 @@
 /** Errors are values: every fallible engine entry point returns a Result. */
+import { escapeControl } from './escape';
+
 export interface AutoloadError {
   /** Stable machine-readable code, e.g. `binary-trace`, `unreadable-file`, `bad-usage`. */
   code: string;
@@ -22,7 +24,8 @@ export function err<E = AutoloadError>(error: E): { ok: false; error: E } {
   return { ok: false, error };
 }
 
+/** The error as a person reads it: where, what, and on a line of its own the fix (file names and messages escaped). */
 export function formatError(e: AutoloadError): string {
-  const where = e.file ? `${e.file}${e.line ? `:${e.line}` : ''}: ` : '';
-  return `${where}${e.message}${e.hint ? `\n  hint: ${e.hint}` : ''}`;
+  const where = e.file ? `${escapeControl(e.file)}${e.line ? `:${e.line}` : ''}: ` : '';
+  return `${where}${escapeControl(e.message)}${e.hint ? `\n  hint: ${escapeControl(e.hint)}` : ''}`;
 }

@@ -5,6 +5,7 @@
  * Updated per file, and only for files whose entries changed: an edit never empties the panel on the way.
  */
 import * as vscode from 'vscode';
+import { escapeControl } from '../engine/escape';
 import { traceLineOf } from '../engine/findings/findingCounts';
 import type { Finding } from '../engine/report';
 import type { RuleId, Severity } from '../engine/ruleCatalog';
@@ -24,11 +25,16 @@ export function ruleHelpUri(extensionUri: vscode.Uri, rule: RuleId): vscode.Uri 
   return vscode.Uri.joinPath(extensionUri, 'README.md').with({ fragment: rule });
 }
 
+/** Messages quote names, paths and source text: escaped in the entry and in each related line. */
 function diagnostic(range: vscode.Range, message: string, rule: RuleId, severity: Severity, extensionUri: vscode.Uri): vscode.Diagnostic {
-  const d = new vscode.Diagnostic(range, message, SEVERITY[severity]);
+  const d = new vscode.Diagnostic(range, escapeControl(message), SEVERITY[severity]);
   d.source = DIAGNOSTIC_SOURCE;
   d.code = { value: rule, target: ruleHelpUri(extensionUri, rule) };
   return d;
+}
+
+function related(loc: vscode.Location, message: string): vscode.DiagnosticRelatedInformation {
+  return new vscode.DiagnosticRelatedInformation(loc, escapeControl(message));
 }
 
 /** What a file shows: equal keys mean equal entries, so the file is left alone. */
@@ -81,11 +87,11 @@ export class Diagnostics implements vscode.Disposable {
     d.relatedInformation = [
       ...site.source.flatMap((f) => f.related.flatMap((r) => {
         const loc = this.results.sourceLocation(r);
-        return loc === undefined ? [] : [new vscode.DiagnosticRelatedInformation(loc, r.message)];
+        return loc === undefined ? [] : [related(loc, r.message)];
       })),
       ...site.names.slice(0, LISTED_NAMES).flatMap((n) => {
         const loc = this.results.traceLocation(n.line);
-        return loc === undefined ? [] : [new vscode.DiagnosticRelatedInformation(loc, n.text)];
+        return loc === undefined ? [] : [related(loc, n.text)];
       }),
     ];
     return { uri: where.uri, diagnostic: d };
@@ -111,7 +117,7 @@ export class Diagnostics implements vscode.Disposable {
       const key = `${loc.uri.toString()}#${loc.range.start.line}`;
       if (seen.has(key)) return;
       seen.add(key);
-      out.push(new vscode.DiagnosticRelatedInformation(loc, message));
+      out.push(related(loc, message));
     };
     for (const i of finding.requests) {
       const r = requests[i];

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { escapeControl } from '../engine/escape';
 import { loadLayers } from './engine';
 import type { Services } from './services';
 import { uriArgument } from './commandArgs';
@@ -72,11 +73,11 @@ export async function exportReportCommand(s: Services, uriArg?: unknown, formatA
   } catch (e) {
     const message = `Autoload Lens: could not write ${target.fsPath}: ${(e as Error).message}`;
     s.log.error(message);
-    void vscode.window.showErrorMessage(`${message} — choose a folder you can write to.`);
+    void vscode.window.showErrorMessage(escapeControl(`${message} — choose a folder you can write to.`));
     return undefined;
   }
   s.log.info(`exported the ${report !== undefined ? 'replay report' : 'scan'} as ${format.toUpperCase()} to ${target.fsPath} (${Buffer.byteLength(text)} bytes)`);
-  void vscode.window.showInformationMessage(`Autoload Lens: exported to ${vscode.workspace.asRelativePath(target)}.`, 'Open').then(
+  void vscode.window.showInformationMessage(escapeControl(`Autoload Lens: exported to ${vscode.workspace.asRelativePath(target)}.`), 'Open').then(
     (choice) => choice && vscode.window.showTextDocument(target),
   );
   return target;

@@ -18,7 +18,7 @@ import { AutoloadHovers } from './hovers';
 import { REPORT_VIEW_TYPE, ReportPanel } from './reportPanel';
 import { restoreResults } from './restore';
 import { Results, type ResultsApi } from './results';
-import type { Services } from './services';
+import { escapedLog, type Services } from './services';
 import { Session } from './session';
 import { forgetModulesDirectory, readSettings, SECTION } from './settings';
 import { FindingsStatus } from './statusBar';
@@ -31,7 +31,8 @@ const TRACES: vscode.DocumentFilter = { language: TRACE_LANGUAGE };
 
 export function activate(context: vscode.ExtensionContext): ResultsApi {
   const started = performance.now();
-  const log = vscode.window.createOutputChannel('Autoload Lens', { log: true });
+  const channel = vscode.window.createOutputChannel('Autoload Lens', { log: true });
+  const log = escapedLog(channel);
   const results = new Results();
   const s: Services = { context, results, log };
   const diagnostics = new Diagnostics(results, context.extensionUri);
@@ -46,7 +47,7 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
     vscode.commands.registerCommand(`autoloadLens.${id}`, run);
 
   context.subscriptions.push(
-    log, results, diagnostics, scanner, panel, codeLens, status, session,
+    channel, results, diagnostics, scanner, panel, codeLens, status, session,
     results.onDidChange(() => {
       diagnostics.refresh();
       void vscode.commands.executeCommand('setContext', 'autoloadLens.hasResults', results.hasResults());

@@ -1,6 +1,7 @@
 /** Hovers: on a call site (pattern, documenting declarations, providing modules); on a trace line (resolution, outcome, call site). */
 import * as vscode from 'vscode';
 import { AliasCatalog } from '../engine/modules/aliasDeclarations';
+import { escapeControl } from '../engine/escape';
 import type { Finding, RequestRecord } from '../engine/report';
 import { RULES } from '../engine/ruleCatalog';
 import { listSome, siteActivity } from '../engine/siteActivity';
@@ -8,22 +9,26 @@ import type { CallSiteInfo, SourceLocation } from '../engine/sourceIndex';
 import { ruleHelpUri } from './diagnostics';
 import type { Results } from './results';
 import { callSiteRange } from './results';
-import { oneLine, plural } from './text';
+import { plural } from './text';
 
 /** How many declarations or requests a hover lists before summarising. */
 const LISTED = 8;
 
-/** Markdown code span that survives backticks in trace or source text: its fence is longer than any run inside. */
+/**
+ * Markdown code span of trace or source text, escaped (on one line, no terminal or bidi controls); it survives
+ * backticks: its fence is longer than any run inside.
+ */
 function code(text: string): string {
-  const clean = oneLine(text);
+  const clean = escapeControl(text);
   const longestRun = Math.max(0, ...(clean.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longestRun + 1);
   return `${fence} ${clean} ${fence}`;
 }
 
 function link(label: string, uri: vscode.Uri | undefined, line: number): string {
-  if (uri === undefined) return escapeMarkdown(label);
-  return `[${escapeMarkdown(label)}](${uri.with({ fragment: `L${line}` }).toString()})`;
+  const text = escapeMarkdown(escapeControl(label));
+  if (uri === undefined) return text;
+  return `[${text}](${uri.with({ fragment: `L${line}` }).toString()})`;
 }
 
 function escapeMarkdown(text: string): string {

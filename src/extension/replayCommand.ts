@@ -1,5 +1,6 @@
 /** Replay Trace…: replays a trace against the index and the modules metadata and publishes the report. */
 import * as vscode from 'vscode';
+import { escapeControl } from '../engine/escape';
 import type { Report } from '../engine/reportStream/index';
 import { loadLayers } from './engine';
 import type { Services } from './services';
@@ -54,7 +55,7 @@ export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Prom
 
   const started = Date.now();
   const epoch = s.results.epoch;
-  const title = `Autoload Lens: replaying ${vscode.workspace.asRelativePath(uri)}`;
+  const title = escapeControl(`Autoload Lens: replaying ${vscode.workspace.asRelativePath(uri)}`);
   const result = await vscode.window.withProgress(
     // A re-run nobody asked for (after a scan, a settings change, a window reload) shows in the status bar only.
     quiet ? { location: vscode.ProgressLocation.Window, title } : { location: vscode.ProgressLocation.Notification, title, cancellable: true },

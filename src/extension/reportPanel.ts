@@ -1,11 +1,14 @@
 /**
  * The report webview: summary, a timeline of the boot's module requests drawn by media/report.js, the request chains
- * (a flame chart each), findings and requests; after Compare with Trace…, the diff with an earlier boot first. The page holds no data: the report arrives as a JSON message and the script builds the DOM with
- * textContent, so names from a trace or a source are only ever text. Strict CSP: nonce'd local script only.
+ * (a flame chart each), findings and requests; after Compare with Trace…, the diff with an earlier boot first. The
+ * page holds no data: the report arrives as a JSON message and the script builds the DOM with textContent, so names
+ * from a trace or a source are only ever text; the text the page shows is escaped here (bidi controls would reorder
+ * it). Strict CSP: nonce'd local script only.
  */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { BootDiff, DiffSide } from '../engine/diff/index';
+import { escapeControl } from '../engine/escape';
 import type { Report } from '../engine/reportStream/index';
 import { RULES } from '../engine/ruleCatalog';
 import type { SourceIndex, SourceLocation } from '../engine/sourceIndex';
@@ -13,7 +16,7 @@ import { revealSource } from './revealCommands';
 import type { Services } from './services';
 import type { Results } from './results';
 
-/** What the page receives: only plain data, in the shape report.js draws. */
+/** What the page receives: only plain data, in the shape report.js draws; its strings are shown as they are. */
 export interface ReportViewModel {
   trace: { file: string; format: string; lines: number; events: number; skippedLines: number; warningCount: number } | null;
   modulesDir: string | null;
@@ -69,8 +72,11 @@ const MAX_DRAWN_REQUESTS = 20_000;
 /** And this many request chains (a boot has a handful; a boot repeated in a soak test, one handful per boot). */
 const MAX_DRAWN_CHAINS = 200;
 
+const shown = escapeControl;
+const orNull = (text: string | null | undefined): string | null => (text === null || text === undefined ? null : shown(text));
+
 function sideView(d: DiffSide): DiffSideView {
-  return { file: d.file, requests: d.requests, distinctNames: d.distinctNames, firstEventTime: d.firstEventTime };
+  return { file: orNull(d.file), requests: d.requests, distinctNames: d.distinctNames, firstEventTime: d.firstEventTime };
 }
 
 /** `report` is the diff's NEW: its requests and findings are what a click on the diff reveals. */
@@ -78,8 +84,8 @@ function diffViewModel(diff: BootDiff, report: Report | undefined): DiffViewMode
   const firstRequest = new Map<string, number>();
   for (const r of report?.requests ?? []) if (!firstRequest.has(r.name)) firstRequest.set(r.name, r.index);
   const where = (f: BootDiff['findings']['added'][number], trace: string): string | null =>
-    f.location !== null ? `${f.location.file}:${f.location.line}` : f.line !== null ? `${trace} trace line ${f.line}` : null;
-  const chains = (list: BootDiff['chains']['added']) => list.map((c) => ({ name: c.name, baseChains: c.baseChains, newChains: c.newChains }));
+    f.location !== null ? shown(`${f.location.file}:${f.location.line}`) : f.line !== null ? `${trace} trace line ${f.line}` : null;
+  const chains = (list: BootDiff['chains']['added']) => list.map((c) => ({ name: shown(c.name), baseChains: c.baseChains, newChains: c.newChains }));
   const s = diff.summary;
   return {
     base: sideView(diff.base),
@@ -89,14 +95,14 @@ function diffViewModel(diff: BootDiff, report: Report | undefined): DiffViewMode
       findingsRemoved: diff.findings.removed.length, chainsAdded: s.chains.added, chainsRemoved: s.chains.removed,
     },
     names: diff.names.slice(0, MAX_DRAWN_REQUESTS).map((n) => ({
-      name: n.name, change: n.change, baseRequests: n.baseRequests, newRequests: n.newRequests, baseOutcome: n.baseOutcome,
+      name: shown(n.name), change: n.change, baseRequests: n.baseRequests, newRequests: n.newRequests, baseOutcome: n.baseOutcome,
       newOutcome: n.newOutcome, baseTime: n.baseTime, newTime: n.newTime, request: firstRequest.get(n.name) ?? null,
     })),
     omittedNames: Math.max(0, diff.names.length - MAX_DRAWN_REQUESTS),
     findingsAdded: diff.findings.added.map((f) => ({
-      rule: f.rule, severity: f.severity, message: f.message, requests: report?.findings[f.index]?.requests ?? [], where: where(f, 'new'),
+      rule: f.rule, severity: f.severity, message: shown(f.message), requests: report?.findings[f.index]?.requests ?? [], where: where(f, 'new'),
     })),
-    findingsRemoved: diff.findings.removed.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, where: where(f, 'base') })),
+    findingsRemoved: diff.findings.removed.map((f) => ({ rule: f.rule, severity: f.severity, message: shown(f.message), where: where(f, 'base') })),
     chainsAdded: chains(diff.chains.added),
     chainsRemoved: chains(diff.chains.removed),
   };
@@ -105,37 +111,38 @@ function diffViewModel(diff: BootDiff, report: Report | undefined): DiffViewMode
 export function viewModel(report: Report | undefined, index: SourceIndex | undefined, diff?: BootDiff): ReportViewModel {
   return {
     trace: report?.trace ? {
-      file: report.trace.file, format: report.trace.format, lines: report.trace.lines, events: report.trace.events,
+      file: shown(report.trace.file), format: report.trace.format, lines: report.trace.lines, events: report.trace.events,
       skippedLines: report.trace.skippedLines, warningCount: report.trace.warningCount,
     } : null,
-    modulesDir: report?.modulesDir ?? null,
-    sourceRoot: report?.sourceRoot ?? index?.root ?? null,
+    modulesDir: orNull(report?.modulesDir),
+    sourceRoot: orNull(report?.sourceRoot ?? index?.root),
     summary: report?.summary ?? null,
     rules: Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, r.title])),
     requests: (report?.requests ?? []).slice(0, MAX_DRAWN_REQUESTS).map((r) => ({
-      index: r.index, line: r.line, time: r.time, completedAt: r.completedAt, name: r.name, wait: r.wait,
-      duplicateOf: r.duplicateOf, outcome: r.outcome, loadedModules: r.loadedModules, task: r.task, pid: r.pid,
-      callSite: r.callSite === null ? null : `${r.callSite.symbol}${r.callSite.module !== null ? ` [${r.callSite.module}]` : ''}`,
-      resolvesTo: r.resolution.modules, initOf: r.initOf, causedBy: r.causedBy,
+      index: r.index, line: r.line, time: r.time, completedAt: r.completedAt, name: shown(r.name), wait: r.wait,
+      duplicateOf: r.duplicateOf, outcome: r.outcome, loadedModules: r.loadedModules.map(shown), task: shown(r.task), pid: r.pid,
+      callSite: r.callSite === null ? null : shown(`${r.callSite.symbol}${r.callSite.module !== null ? ` [${r.callSite.module}]` : ''}`),
+      resolvesTo: r.resolution.modules.map(shown), initOf: orNull(r.initOf), causedBy: r.causedBy,
     })),
     chains: (report?.chains ?? []).slice(0, MAX_DRAWN_CHAINS).map((c) => ({
-      root: c.root, name: c.name, requests: c.requests, requestCount: c.requestCount, depth: c.depth, seconds: c.seconds, modules: c.modules,
+      root: c.root, name: shown(c.name), requests: c.requests, requestCount: c.requestCount, depth: c.depth, seconds: c.seconds,
+      modules: c.modules.map(shown),
     })),
     chainCount: report?.chains.length ?? 0,
     findings: [
       ...(index?.findings ?? []).map((f) => ({
-        rule: f.rule, severity: f.severity, message: f.message, requests: [], where: `${f.location.file}:${f.location.line}`, source: f.location,
+        rule: f.rule, severity: f.severity, message: shown(f.message), requests: [], where: shown(`${f.location.file}:${f.location.line}`), source: f.location,
       })),
       ...(report?.findings ?? []).map((f) => ({
-        rule: f.rule, severity: f.severity, message: f.message, requests: f.requests,
-        where: f.location !== null ? `${f.location.file}:${f.location.line}` : f.traceLines[0] !== undefined ? `trace line ${f.traceLines[0]}` : null,
+        rule: f.rule, severity: f.severity, message: shown(f.message), requests: f.requests,
+        where: f.location !== null ? shown(`${f.location.file}:${f.location.line}`) : f.traceLines[0] !== undefined ? `trace line ${f.traceLines[0]}` : null,
         source: f.location,
       })),
     ],
     omittedRequests: Math.max(0, (report?.requests.length ?? 0) - MAX_DRAWN_REQUESTS),
     diff: diff === undefined ? null : diffViewModel(diff, report),
     scan: index === undefined ? null : {
-      root: index.root, callSites: index.callSites.length, wrappers: index.wrappers.length, aliases: index.aliases.length,
+      root: shown(index.root), callSites: index.callSites.length, wrappers: index.wrappers.length, aliases: index.aliases.length,
       findings: index.findings.length, scanned: index.files.scanned, skipped: index.files.skipped,
     },
   };

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { AliasCatalog } from '../engine/modules/aliasDeclarations';
 import type { Resolution } from '../engine/resolution';
+import { escapeControl } from '../engine/escape';
 import type { AliasDeclaration } from '../engine/sourceIndex';
 import { loadLayers } from './engine';
 import type { Services } from './services';
@@ -54,7 +55,8 @@ function present(s: Services, answer: AliasAnswer, dir: string | undefined): voi
   const { name, resolution, declarations } = answer;
   s.log.info(`resolve ${name}${dir ? ` against ${dir}` : ' (no modules directory set)'}`);
   if (resolution !== null) {
-    s.log.info(`modprobe -R ${name}:\n${modprobeStyle(name, resolution)}`);
+    s.log.info(`modprobe -R ${name}:`);
+    for (const line of modprobeStyle(name, resolution).split('\n')) s.log.info(line);
     s.log.info(`resolution: ${resolution.kind}${resolution.patterns.length > 0 ? `, matched ${resolution.patterns.join(', ')}` : ''}`);
   }
   for (const d of declarations) s.log.info(`declared by ${d.macro} at ${d.file}:${d.line} → ${d.value ?? ''}`);
@@ -71,7 +73,7 @@ function present(s: Services, answer: AliasAnswer, dir: string | undefined): voi
     ...(resolution === null ? ['Select Modules Directory…'] : []),
     'Show Log',
   ];
-  void vscode.window.showInformationMessage(`Autoload Lens: ${name} ${resolved}${declared}.`, ...actions).then(async (choice) => {
+  void vscode.window.showInformationMessage(escapeControl(`Autoload Lens: ${name} ${resolved}${declared}.`), ...actions).then(async (choice) => {
     if (choice === 'Show Log') s.log.show(true);
     else if (choice === 'Select Modules Directory…') await vscode.commands.executeCommand('autoloadLens.selectModulesDirectory');
     else if (choice === 'Go to Declaration') await goToDeclaration(s, declarations);
@@ -79,7 +81,7 @@ function present(s: Services, answer: AliasAnswer, dir: string | undefined): voi
 }
 
 async function goToDeclaration(s: Services, declarations: AliasDeclaration[]): Promise<void> {
-  const items = declarations.map((d) => ({ label: `${d.macro} → ${d.value ?? ''}`, description: `${d.file}:${d.line}`, d }));
+  const items = declarations.map((d) => ({ label: escapeControl(`${d.macro} → ${d.value ?? ''}`), description: escapeControl(`${d.file}:${d.line}`), d }));
   const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: 'MODULE_ALIAS declarations' });
   const uri = picked && s.results.sourceUri(picked.d.file);
   if (picked === undefined || uri === undefined) return;

@@ -1,5 +1,6 @@
 /** Moving the editor to a trace request and to the call site it came from (tree items, CodeLens, the webview). */
 import * as vscode from 'vscode';
+import { escapeControl } from '../engine/escape';
 import type { RequestRecord } from '../engine/report';
 import type { SourceLocation } from '../engine/sourceIndex';
 import type { Services } from './services';
@@ -37,9 +38,9 @@ export async function revealRequestCommand(s: Services, index: unknown, keepColu
 
 function requestItem(r: RequestRecord): vscode.QuickPickItem & { request: RequestRecord } {
   return {
-    label: `${r.name}`,
+    label: escapeControl(r.name),
     description: `line ${r.line} · ${r.time.toFixed(6)} s · wait=${r.wait ? 1 : 0} · ${r.outcome}${r.duplicateOf !== null ? ' · duplicate' : ''}`,
-    detail: r.loadedModules.length > 0 ? `loaded ${r.loadedModules.join(', ')}` : undefined,
+    detail: r.loadedModules.length > 0 ? escapeControl(`loaded ${r.loadedModules.join(', ')}`) : undefined,
     request: r,
   };
 }
@@ -55,6 +56,6 @@ export async function showCallSiteRequestsCommand(s: Services, file: unknown, li
   }
   const picked = requests.length === 1
     ? requestItem(requests[0]!)
-    : await vscode.window.showQuickPick(requests.map(requestItem), { title: `Trace requests from ${file}:${line}`, matchOnDescription: true });
+    : await vscode.window.showQuickPick(requests.map(requestItem), { title: escapeControl(`Trace requests from ${file}:${line}`), matchOnDescription: true });
   if (picked !== undefined) await revealTraceLine(s, picked.request.line);
 }

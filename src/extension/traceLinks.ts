@@ -4,6 +4,7 @@
  * trace; ambiguous symbols offer every candidate), and from a call site to its requests in the replayed trace.
  */
 import * as vscode from 'vscode';
+import { escapeControl } from '../engine/escape';
 import type { CallSiteLinker } from '../engine/callSiteLinker';
 import type { CallSiteLink } from '../engine/sourceIndex';
 import { loadedLayers } from './engine';
@@ -76,9 +77,10 @@ export class TraceLinks implements vscode.DocumentLinkProvider, vscode.Definitio
       const uri = first && this.results.sourceUri(first.file);
       if (first === undefined || uri === undefined) continue;
       const link = new vscode.DocumentLink(range, uri.with({ fragment: `L${first.line},${first.column}` }));
-      link.tooltip = linked.locations.length > 1
+      // The symbol comes from the trace, the path from the tree: escaped as every text the editor shows.
+      link.tooltip = escapeControl(linked.locations.length > 1
         ? `${symbol}: ${linked.link}, ${linked.locations.length} call sites can make this name (Go to Definition lists them all)`
-        : `${symbol}: ${linked.link} call site ${first.file}:${first.line}`;
+        : `${symbol}: ${linked.link} call site ${first.file}:${first.line}`);
       links.push(link);
     }
     return links;

@@ -1,9 +1,10 @@
 /** The outline of a trace: one symbol per requested name, with each of its requests inside. */
 import * as vscode from 'vscode';
+import { escapeControl } from '../engine/escape';
 import { loadLayers } from './engine';
 import type { Results } from './results';
 import { traceLineRange } from './results';
-import { oneLine, plural } from './text';
+import { plural } from './text';
 
 interface RequestAt {
   name: string;
@@ -45,11 +46,11 @@ function outline(document: vscode.TextDocument, requests: RequestAt[]): vscode.D
   return [...byName].map(([name, list]) => {
     const first = lineRange(list[0]!.line);
     const range = first.union(lineRange(list[list.length - 1]!.line));
-    const label = oneLine(name) || '(empty name)';
+    const label = escapeControl(name) || '(empty name)';
     const symbol = new vscode.DocumentSymbol(label, plural(list.length, 'request'), vscode.SymbolKind.Module, range, first);
     symbol.children = list.map((r) => {
       const at = lineRange(r.line);
-      return new vscode.DocumentSymbol(`${r.time.toFixed(6)} s`, `wait=${r.wait ? 1 : 0} ${r.detail}`, vscode.SymbolKind.Event, at, at);
+      return new vscode.DocumentSymbol(`${r.time.toFixed(6)} s`, escapeControl(`wait=${r.wait ? 1 : 0} ${r.detail}`), vscode.SymbolKind.Event, at, at);
     });
     return symbol;
   });

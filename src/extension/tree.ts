@@ -1,9 +1,10 @@
 /** The three views of the Autoload Lens container: call sites by alias family, findings by rule, requests by name. */
 import * as vscode from 'vscode';
+import { escapeControl } from '../engine/escape';
 import { RULES, type RuleId } from '../engine/ruleCatalog';
 import type { Results } from './results';
 import { siteLabel } from './results';
-import { oneLine, plural } from './text';
+import { plural } from './text';
 
 interface Node {
   label: string;
@@ -34,11 +35,12 @@ class NodeTree implements vscode.TreeDataProvider<Node> {
     return this.roots;
   }
 
+  /** Labels, descriptions and tooltips quote trace and source text: escaped here, for every view. */
   getTreeItem(node: Node): vscode.TreeItem {
     const state = node.children !== undefined ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
-    const item = new vscode.TreeItem(node.label, state);
-    item.description = node.description;
-    item.tooltip = node.tooltip;
+    const item = new vscode.TreeItem(escapeControl(node.label), state);
+    item.description = node.description === undefined ? undefined : escapeControl(node.description);
+    item.tooltip = node.tooltip === undefined ? undefined : escapeControl(node.tooltip);
     item.iconPath = node.icon;
     if (node.location !== undefined) {
       const at = node.location.range.start;
@@ -73,7 +75,7 @@ function callSiteNodes(results: Results): Node[] {
     children: () => list.map((site) => {
       const requests = results.report === undefined ? undefined : results.requestsFrom(site).length;
       return {
-        label: oneLine(siteLabel(site)),
+        label: siteLabel(site),
         description: `${site.file}:${site.line}${requests === undefined ? '' : ` · ${requests} in trace`}`,
         tooltip: `${site.kind === 'wrapper' ? `wrapper via ${site.via.join(' → ')}` : 'direct request'}; pattern ${site.pattern ?? 'unknown'}; return ${site.returnUse}`,
         icon: new vscode.ThemeIcon(site.kind === 'wrapper' ? 'symbol-method' : 'symbol-event'),
@@ -95,7 +97,7 @@ function findingNodes(results: Results): Node[] {
     nodes.push({
       rule: f.rule,
       node: {
-        label: oneLine(f.message),
+        label: f.message,
         description: `${f.location.file}:${f.location.line}`,
         tooltip: f.message,
         icon: new vscode.ThemeIcon(SEVERITY_ICON[f.severity]),
@@ -110,8 +112,8 @@ function findingNodes(results: Results): Node[] {
     nodes.push({
       rule: f.rule,
       node: {
-        label: oneLine(f.message),
-        description: f.name !== null ? oneLine(f.name) : line !== undefined ? `trace line ${line}` : '',
+        label: f.message,
+        description: f.name !== null ? f.name : line !== undefined ? `trace line ${line}` : '',
         tooltip: f.message,
         icon: new vscode.ThemeIcon(SEVERITY_ICON[f.severity]),
         ...locationOf(location),
@@ -134,7 +136,7 @@ function requestNodes(results: Results): Node[] {
     const res = list[0]!.resolution;
     const duplicates = list.filter((r) => r.duplicateOf !== null).length;
     return {
-      label: oneLine(name),
+      label: name,
       description: `${list.length}× · ${res.modules.length > 0 ? res.modules.join(', ') : res.kind}${duplicates > 0 ? ` · ${plural(duplicates, 'duplicate')}` : ''}`,
       icon: new vscode.ThemeIcon(duplicates > 0 ? 'copy' : 'package'),
       children: () => list.map((r) => ({

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: each benchmark in its own process (so that peak RSS is its own), in sequence, printing its figures.
  * The trace benchmark runs at two sizes to show that memory does not grow with the trace: 257 MB is about
- * 2.6 million events, and four times that.
+ * 2.6 million events, and four times that; the nesting benchmark at three depths to show that the scan's time grows
+ * as the parse's.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,7 @@ const benches: Array<[string, string[]]> = [
   ['replay-bench.js', ['1028']],
   ['resolver-bench.js', []],
   ['scan-bench.js', []],
+  ['nesting-bench.js', []],
 ];
 
 let failed = false;

@@ -1,7 +1,8 @@
 /** A request chain as the text report prints it: a heading, what it loaded, then its requests as an indented tree. */
+import { escapeControl } from '../escape';
 import type { Chain, RequestRecord } from '../report';
 import { plural, who } from '../findings/findingText';
-import { escapeControl, truncate, wrap } from './textFormat';
+import { truncate, wrap } from './textFormat';
 
 type TreeRow = { record: RequestRecord; depth: number };
 

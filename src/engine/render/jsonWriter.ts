@@ -1,7 +1,9 @@
 /**
  * Pretty JSON written while it is produced: the text is exactly `JSON.stringify(doc, null, 2) + '\n'` of the
- * document the calls describe, but arrays take their elements one at a time and nothing is held beyond a batch.
+ * document the calls describe, but arrays take their elements one at a time and nothing is held beyond a batch;
+ * only the controls JSON.stringify leaves raw are written as `\u` escapes (see escape.ts).
  */
+import { escapeControlInJson } from '../escape';
 
 export type Emit = (text: string) => void;
 
@@ -31,8 +33,11 @@ const BATCH = 512;
 
 export class JsonWriter {
   private readonly stack: Frame[] = [];
+  private readonly emit: Emit;
 
-  constructor(private readonly emit: Emit) {}
+  constructor(emit: Emit) {
+    this.emit = (text) => emit(escapeControlInJson(text));
+  }
 
   /** Opens the document's top-level object. */
   beginDocument(): void {

@@ -4,6 +4,7 @@
  * `findings[]` and `chains[]`), a `summary` record last. Every record has its `type` and the run's `labels` (host, kernel, boot
  * id, ...), so the files of many boots load into one table (DuckDB's read_json_auto, ClickHouse, BigQuery).
  */
+import { escapeControlInJson } from '../escape';
 import type { Chain, Finding, RequestRecord } from '../report';
 import type { ReportHead, ReportSink, ReportTail } from '../reportStream/index';
 import { chainJson, findingJson, kernelJson, summaryJson, traceJson } from './json';
@@ -13,12 +14,15 @@ export class ReplayJsonLines implements ReportSink {
   private readonly labels: string;
 
   constructor(private readonly emit: Emit, labels: Readonly<Record<string, string>> = {}) {
-    this.labels = JSON.stringify(labels);
+    this.labels = escapeControlInJson(JSON.stringify(labels));
   }
 
-  /** `{"type":…,"labels":…,` then the fields of `fields` (a non-empty object). */
+  /**
+   * `{"type":…,"labels":…,` then the fields of `fields` (a non-empty object), with the controls JSON.stringify leaves
+   * raw written as `\u` escapes (see escape.ts).
+   */
   private record(type: string, fields: unknown): void {
-    this.emit(`{"type":"${type}","labels":${this.labels},${JSON.stringify(fields).slice(1)}\n`);
+    this.emit(`{"type":"${type}","labels":${this.labels},${escapeControlInJson(JSON.stringify(fields).slice(1))}\n`);
   }
 
   begin(head: ReportHead): void {

@@ -2,18 +2,20 @@
  * The text report's kernel sections: the model the requests ran through (why, what it did with them, what the
  * duplicates cost), the "Kernel models" table with --compare-models, and the kernel's module stats beside the trace.
  */
+import { escapeControl } from '../escape';
 import type { KernelFigures } from '../kernel/figures';
 import type { FinitCost } from '../kernel/finitRaces';
 import type { ModelTally } from '../kernel/kernelModels';
 import { KERNEL_MODEL_TITLES } from '../kernel/model';
 import type { ModuleStatsComparison } from '../kernel/statsComparison';
 import { plural, thousands } from '../findings/findingText';
-import { escapeControl, table, wrap, type Column, type Style } from './textFormat';
+import { table, wrap, type Column, type Style } from './textFormat';
 
 export function kernelLines(k: KernelFigures, style: Style, width: number): string[] {
   const chosen = k.models[0]!;
   const out = ['', style.bold(k.models.length > 1 ? `Kernel models (this report: ${k.model})` : `Kernel model: ${k.model}`)];
-  const say = (text: string) => out.push(...wrap(text, width - 2).map((l) => `  ${l}`));
+  // The version, the basis and the reasons quote the trace and the stats file.
+  const say = (text: string) => out.push(...wrap(escapeControl(text), width - 2).map((l) => `  ${l}`));
   say(`${k.model}: ${KERNEL_MODEL_TITLES[k.model]}; ${k.basis}.`);
   if (k.models.length > 1) {
     out.push('', ...table(MODEL_COLUMNS, k.models.map(modelRow), '  ', width), '');
@@ -88,7 +90,7 @@ const STATS_COLUMNS: Column[] = [
 function statsLines(s: ModuleStatsComparison, style: Style, width: number): string[] {
   const c = s.counters;
   const out = ['', style.bold(`Module stats (${escapeControl(s.file)})`)];
-  const say = (text: string) => out.push(...wrap(text, width - 2).map((l) => `  ${l}`));
+  const say = (text: string) => out.push(...wrap(escapeControl(text), width - 2).map((l) => `  ${l}`));
   const t = s.trace;
   say(
     `The kernel counted ${plural(c.failedBecoming, 'load')} failed on "becoming" and ${c.failedLoads} on load, ` +
@@ -101,7 +103,7 @@ function statsLines(s: ModuleStatsComparison, style: Style, width: number): stri
   const rows = s.modules.map((m) => [
     escapeControl(m.module),
     m.stats ? String(m.stats.count) : '-',
-    m.stats ? m.stats.reason : '-',
+    m.stats ? escapeControl(m.stats.reason) : '-',
     m.trace ? String(m.trace.groups) : '-',
     m.trace ? String(m.trace.finitDuplicates) : '-',
     m.stats?.vmallocBytes == null ? '-' : thousands(m.stats.vmallocBytes),

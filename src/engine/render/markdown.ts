@@ -6,7 +6,7 @@
 import type { BootDiff, FindingFacts, NameDiff } from '../diff/index';
 import type { Emit } from './jsonWriter';
 import { diffOutcomeText, diffSitesText } from './text';
-import { escapeControl } from './textFormat';
+import { escapeControl } from '../escape';
 
 export interface MarkdownOptions {
   /** Rows per table before the rest is summed up in a line (default 100: a comment stays well under GitHub's limit). */

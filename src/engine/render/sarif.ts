@@ -7,6 +7,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BootDiff } from '../diff/index';
+import { escapeControl } from '../escape';
 import type { Finding, RequestRecord } from '../report';
 import type { ReportHead, ReportSink, ReportTail } from '../reportStream/index';
 import { RULE_IDS, RULES, type RuleId, type Severity } from '../ruleCatalog';
@@ -98,7 +99,7 @@ function result(f: Pick<Finding, 'rule' | 'severity' | 'message'>, locations: Sa
     ruleId: f.rule,
     ruleIndex: RULE_IDS.indexOf(f.rule),
     level: sarifLevel(f.severity),
-    message: { text: f.message },
+    message: { text: escapeControl(f.message) },
     locations,
     ...(related.length > 0 ? { relatedLocations: related.map((l, i) => ({ id: i + 1, ...l })) } : {}),
     properties,
@@ -246,7 +247,7 @@ class SarifLocator {
     if (this.traceArtifact === null) return null;
     return {
       physicalLocation: { artifactLocation: { ...this.traceArtifact }, region: { startLine: line } },
-      message: { text: message },
+      message: { text: escapeControl(message) },
     };
   }
 
@@ -260,7 +261,7 @@ class SarifLocator {
         artifactLocation,
         region: { startLine: loc.line, ...(loc.column >= 1 ? { startColumn: loc.column } : {}) },
       },
-      ...(message !== undefined ? { message: { text: message } } : {}),
+      ...(message !== undefined ? { message: { text: escapeControl(message) } } : {}),
     };
   }
 }

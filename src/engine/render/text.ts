@@ -6,6 +6,7 @@
  */
 import type { BootDiff, DiffSide, FindingFacts, NameChange, NameDiff, SiteDiff } from '../diff/index';
 import { chainLines } from './chainText';
+import { escapeControl } from '../escape';
 import { describeKernelDirectory } from './kernelDirectory';
 import { kernelLines } from './kernelText';
 import type { Chain, Finding, RequestRecord } from '../report';
@@ -18,7 +19,6 @@ import { scanSummary, tally } from './scanSummary';
 import {
   append,
   columnWidths,
-  escapeControl,
   formatRow,
   makeStyle,
   SEVERITIES,
@@ -261,7 +261,7 @@ function requestRow(r: RequestRecord, byIndex: ReadonlyMap<number, RequestRecord
   const task = r.pid >= 0 ? `${r.task}-${r.pid}` : r.task || '-';
   return {
     cells: [String(r.line), r.time.toFixed(6), escapeControl(task), escapeControl(r.name), escapeControl(site), dupOf],
-    outcome: r.wait ? outcome : `nowait, ${outcome}`,
+    outcome: escapeControl(r.wait ? outcome : `nowait, ${outcome}`),
   };
 }
 

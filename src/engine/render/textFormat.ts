@@ -1,15 +1,5 @@
-/** Plain-text layout helpers shared by the text renderers: escaping, columns, wrapping and optional ANSI colour. */
+/** Plain-text layout helpers shared by the text renderers: columns, wrapping and optional ANSI colour. */
 import type { Severity } from '../ruleCatalog';
-
-/** Trace names and task names can hold newlines or escape bytes; never let them break a line or drive the terminal. */
-export function escapeControl(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
-  });
-}
 
 /** Cuts `s` to `width` characters, marking the cut with `…`. */
 export function truncate(s: string, width: number): string {

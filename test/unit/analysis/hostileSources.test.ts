@@ -1,0 +1,83 @@
+/**
+ * Sources the property suite (test/unit/properties/sources.test.ts) found trouble with, cut down to what caused it:
+ * each scans to the call sites read off the text by hand (the scan used to hang or take seconds on them).
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, it } from 'node:test';
+import { scanTree } from '../../../src/analysis/index';
+import type { CallSiteInfo } from '../../../src/engine/sourceIndex';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+async function scanText(text: string): Promise<CallSiteInfo[]> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autoload-lens-hostile-'));
+  dirs.push(dir);
+  fs.writeFileSync(path.join(dir, 'x.c'), text);
+  const r = await scanTree(dir, { cache: false, threads: 0 });
+  if (!r.ok) assert.fail(r.error.message);
+  return r.value.callSites;
+}
+
+const brief = (c: CallSiteInfo) => `${c.line}:${c.column} ${c.callee} in ${c.function} args=${JSON.stringify(c.arguments)} fmt=${c.format} pat=${c.pattern} ${c.returnUse}`;
+
+it('an argument left out (`f(a, )`, `( )`, a cast of nothing): error recovery puts a MISSING identifier there (it hung)', async () => {
+  const sites = await scanText(
+    'int f(int family)\n{\n' +
+      '\trequest_module("net-pf-%d", family, );\n' +
+      '\trequest_module("fs-%s", ( ));\n' +
+      '\trequest_module("fs-%s", (char *));\n' +
+      '\treturn 0;\n}\n',
+  );
+  // The MISSING node's text is empty: the argument list shows it as such.
+  assert.deepEqual(sites.map(brief), [
+    '3:2 request_module in f args=["\\"net-pf-%d\\"","family",""] fmt=net-pf-%d pat=net-pf-* discarded',
+    '4:2 request_module in f args=["\\"fs-%s\\"","( )"] fmt=fs-%s pat=fs-* discarded',
+    '5:2 request_module in f args=["\\"fs-%s\\"","(char *)"] fmt=fs-%s pat=fs-* discarded',
+  ]);
+});
+
+it('2,000 top-level functions each holding a request (a root with 2,000 children, each with a hit)', async () => {
+  const text = Array.from({ length: 2000 }, (_, i) => `static int f${i}(void) { return request_module("m-${i}"); }\n`).join('');
+  const sites = await scanText(text);
+  // Function i is on line i + 1; `request_module` starts after `static int f` (12), the digits of i and
+  // `(void) { return ` (16).
+  assert.deepEqual(
+    sites.map((c) => [c.line, c.column, c.function, c.name, c.returnUse]),
+    Array.from({ length: 2000 }, (_, i) => [i + 1, 12 + String(i).length + 16 + 1, `f${i}`, `m-${i}`, 'returned']),
+  );
+});
+
+it('a directive that is no #define, holding 5,000 hits on its line, is read once (it was read per hit)', async () => {
+  const text = `#d${'request_module('.repeat(5000)}\nint g(void)\n{\n\treturn request_module("after");\n}\n`;
+  assert.deepEqual((await scanText(text)).map(brief), ['4:9 request_module in g args=["\\"after\\""] fmt=after pat=after returned']);
+});
+
+it('a constant mentioned 20,000 times at the end of a 680 KB line: its #define is found without reading the line once per mention', async () => {
+  const text = `#define DRV "drv"\nint f(void) { return request_module(DRV); }\n/*${' x'.repeat(300_000)}${' DRV'.repeat(20_000)} */\n`;
+  // `request_module` starts after `int f(void) { return ` (21 characters).
+  assert.deepEqual((await scanText(text)).map((c) => [c.line, c.column, c.format, c.name]), [[2, 22, 'drv', 'drv']]);
+});
+
+it('3,000 calls in one function behind 3,000 directive lines: each finds the function, which is searched for once', async () => {
+  // Line 3,001 opens the function; call k (from 0) is on line 3,003 + k, after a tab.
+  const text = `${'#ifdef CONFIG_X\n'.repeat(3000)}int f(void)\n{\n${Array.from({ length: 3000 }, (_, k) => `\trequest_module("m-${k}");\n`).join('')}\treturn 0;\n}\n${'#endif\n'.repeat(3000)}`;
+  assert.deepEqual(
+    (await scanText(text)).map((c) => [c.line, c.column, c.function, c.name]),
+    Array.from({ length: 3000 }, (_, k) => [3003 + k, 2, 'f', `m-${k}`]),
+  );
+});
+
+it('2,000 calls on a line continued from 5,000 lines above: the continuations are walked once, not per call', async () => {
+  // Lines 3 to 5,002 hold a lone `\`; line 5,003 is a tab, then the calls, each `request_module("m-K"); ` long.
+  const calls = Array.from({ length: 2000 }, (_, k) => `request_module("m-${k}"); `);
+  const text = `int f(void)\n{\n${'\\\n'.repeat(5000)}\t${calls.join('')}\n\treturn 0;\n}\n`;
+  const columns = calls.map((_, k) => 2 + calls.slice(0, k).join('').length);
+  assert.deepEqual(
+    (await scanText(text)).map((c) => [c.line, c.column, c.function, c.name]),
+    calls.map((_, k) => [5003, columns[k], 'f', `m-${k}`]),
+  );
+});
