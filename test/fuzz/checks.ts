@@ -1,6 +1,6 @@
 /** What every hostile case must satisfy, whatever it did: well-formed output, errors as values, bounded cost. */
 import assert from 'node:assert/strict';
-import type { ReportFormat, ReplayFormat } from '../../src/cli/args';
+import type { DiffFormat, ReportFormat, ReplayFormat } from '../../src/cli/args';
 import { replaySink } from '../../src/cli/replayCommand';
 import { writeScan } from '../../src/cli/scanCommand';
 import { isShowable } from '../../src/engine/escape';
@@ -33,10 +33,11 @@ export function renderScan(index: SourceIndex, format: ReportFormat, baseDir: st
 }
 
 /** A report written in `format` parses as that format and shows no raw control. */
-export function checkReport(format: ReplayFormat, text: string): void {
+export function checkReport(format: ReplayFormat | DiffFormat, text: string): void {
   assert.deepEqual(rawLines(text), [], `${format} output holds raw controls`);
   switch (format) {
     case 'text':
+    case 'markdown':
       assert.ok(text.endsWith('\n'), 'text report ends its last line');
       return;
     case 'json':

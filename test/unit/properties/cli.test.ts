@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
-import { FAIL_ON_CHOICES, REPLAY_FORMATS } from '../../../src/cli/args';
+import { DIFF_FORMATS, FAIL_ON_CHOICES, REPLAY_FORMATS } from '../../../src/cli/args';
 import { TRACE_FORMATS } from '../../../src/cli/replayCommand';
 import { KERNEL_MODEL_CHOICES } from '../../../src/engine/kernel/model';
 import { bounded, checkReport } from '../../fuzz/checks';
@@ -59,9 +59,10 @@ function checkRun(argv: string[], r: CliRun): void {
   checkExit(r);
   const format = argv.includes('--format') ? argv[argv.lastIndexOf('--format') + 1] : 'text';
   const written = r.code !== 2 && r.out !== '' && !argv.includes('-h') && !argv.includes('--output');
-  if (written && (REPLAY_FORMATS as readonly string[]).includes(format as string)) {
+  const formats: readonly string[] = argv[0] === 'diff' ? DIFF_FORMATS : REPLAY_FORMATS;
+  if (written && formats.includes(format as string)) {
     const out = argv.includes('--color') && format === 'text' ? r.out.replace(OWN_COLOURS, '') : r.out;
-    checkReport(format as (typeof REPLAY_FORMATS)[number], out);
+    checkReport(format as (typeof REPLAY_FORMATS)[number] | (typeof DIFF_FORMATS)[number], out);
   }
 }
 
@@ -82,6 +83,23 @@ test('replay with mutated traces and arbitrary options, in process', async () =>
       await bounded('cli case', async () => checkRun(argv, await runInProcess(argv)));
     }),
     params(300),
+  );
+});
+
+test('diff of a mutated trace against the real boot, either way round, in every format, in process', async () => {
+  const real = path.join(sample, 'trace.txt');
+  const diffOptionArb: fc.Arbitrary<readonly string[]> = fc.oneof(
+    fc.constantFrom(...DIFF_FORMATS, 'xml').map((f) => ['--format', f]),
+    fc.constantFrom(...FAIL_ON_CHOICES).map((f) => ['--fail-on', f]),
+    fc.constantFrom(['--modules', path.join(sample, 'modules')], ['--modules-new', path.join(sample, 'modules')], ['--modules', dir], ['--color']),
+  );
+  await fc.assert(
+    fc.asyncProperty(mutatedArb(TRACE_TOKENS, 300, 2000), fc.boolean(), fc.array(diffOptionArb, { maxLength: 3 }), async (m, mutatedIsNew, options) => {
+      writeFileSync(trace, applyMutations(TRACE, m));
+      const argv = ['diff', ...(mutatedIsNew ? [real, trace] : [trace, real]), ...options.flat()];
+      await bounded('cli case', async () => checkRun(argv, await runInProcess(argv)));
+    }),
+    params(100),
   );
 });
 
