@@ -397,7 +397,7 @@
       else g.append(svg('circle', { cx: p.x, cy: y, r: n.change === 'same' ? 2 : 3.2 }));
       const time = side === 'base' ? n.baseTime : n.newTime;
       titled(g, [
-        `${oneLine(n.name)}: ${CHANGE_TEXT[n.change] || n.change}`,
+        `${n.name}: ${CHANGE_TEXT[n.change] || n.change}`,
         `${side === 'base' ? 'BASE' : 'NEW'}: first request at +${time.toFixed(6)} s`,
         `requests ${n.baseRequests} → ${n.newRequests}; last outcome ${n.baseOutcome || '-'} → ${n.newOutcome || '-'}`,
       ].join('\n'));
@@ -441,7 +441,7 @@
         const time = (t) => (t === null ? '-' : `+${t.toFixed(6)}`);
         const row = el('tr', { class: `diff-${n.change}` },
           el('td', {}, n.change),
-          el('td', {}, oneLine(n.name)),
+          el('td', {}, n.name),
           el('td', { class: 'num' }, n.baseRequests === n.newRequests ? String(n.newRequests) : `${n.baseRequests} → ${n.newRequests}`),
           el('td', {}, n.baseOutcome === n.newOutcome ? n.newOutcome : `${n.baseOutcome || '-'} → ${n.newOutcome || '-'}`),
           el('td', { class: 'num' }, n.baseTime === n.newTime ? time(n.newTime) : `${time(n.baseTime)} → ${time(n.newTime)}`));
@@ -469,7 +469,7 @@
     for (const [title, list, cls] of [['Request chains added', diff.chainsAdded, 'diff-added'], ['Request chains removed', diff.chainsRemoved, 'diff-removed']]) {
       if (list.length === 0) continue;
       section.append(el('h3', {}, `${title} (${list.length})`));
-      section.append(el('ul', { class: 'diff-chains' }, ...list.map((c) => el('li', { class: cls }, `${oneLine(c.name)}: ${c.baseChains} → ${c.newChains}`))));
+      section.append(el('ul', { class: 'diff-chains' }, ...list.map((c) => el('li', { class: cls }, `${c.name}: ${c.baseChains} → ${c.newChains}`))));
     }
     return section;
   }
