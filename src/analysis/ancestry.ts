@@ -55,7 +55,7 @@ function childAfter(a: Step, start: number): CNode | null {
   let hi = ends.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((ends[mid] as number) > start) hi = mid;
+    if ((ends[mid]) > start) hi = mid;
     else lo = mid + 1;
   }
   return nodes[lo] ?? null;
@@ -68,17 +68,17 @@ function childAfter(a: Step, start: number): CNode | null {
 function chainTo(tree: CNode['tree'], start: number, end: number, stop: number | null): Step {
   if (last === null || last.tree !== tree) last = { tree, chain: [step(tree.rootNode, null)] };
   const chain = last.chain;
-  if ((chain[0] as Step).id === stop) return chain[0] as Step;
+  if ((chain[0]).id === stop) return chain[0];
   // Keep the part of the last chain that holds the range (from the bottom: what holds it is a prefix). Looking for a
   // node's parent, a kept step of the node's own extent may be the node or below it: the walk goes through such steps
   // again and stops at the node.
   while (chain.length > 1) {
-    const a = chain[chain.length - 1] as Step;
+    const a = chain[chain.length - 1];
     if (a.start <= start && a.end >= end && !(stop !== null && a.start === start && a.end === end)) break;
     chain.pop();
   }
   for (;;) {
-    const above = chain[chain.length - 1] as Step;
+    const above = chain[chain.length - 1];
     const child = childAfter(above, start);
     if (child === null) return above;
     const a = step(child, above);
@@ -101,7 +101,7 @@ export function nearest(a: Ancestor | null, types: readonly string[]): Ancestor 
   const key = types.join(' ');
   const climbed: Step[] = [];
   let found: Ancestor | null = null;
-  for (let s = a as Step | null; s !== null; s = s.parent as Step | null) {
+  for (let s: Step | null = a; s !== null; s = s.parent) {
     const known = s.near?.get(key);
     if (known !== undefined) {
       found = known;

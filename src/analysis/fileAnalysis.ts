@@ -363,13 +363,13 @@ function topLevelItemAt(items: ReadonlyArray<{ node: CNode; start: Point; end: P
   let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (startsBy((items[mid] as (typeof items)[number]).start, line, column)) lo = mid + 1;
+    if (startsBy((items[mid]).start, line, column)) lo = mid + 1;
     else hi = mid;
   }
   // lo - 1 is the last item starting at or before the position; items of zero width may share its start.
   const at = items[lo - 1]?.start;
   for (let i = lo - 1; i >= 0 && at !== undefined; i--) {
-    const { node, start: s, end: e } = items[i] as (typeof items)[number];
+    const { node, start: s, end: e } = items[i];
     if (s.row !== at.row || s.column !== at.column) break;
     if (e.row > line || (e.row === line && e.column > column)) return node;
   }

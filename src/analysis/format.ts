@@ -100,7 +100,7 @@ export interface RenderedName {
 /** Appends to a shape, joining adjacent literal text. */
 function append(shape: NamePiece[], piece: NamePiece): void {
   const last = shape.length - 1;
-  if (typeof piece === 'string' && last >= 0 && typeof shape[last] === 'string') shape[last] = `${shape[last] as string}${piece}`;
+  if (typeof piece === 'string' && last >= 0 && typeof shape[last] === 'string') shape[last] = `${shape[last]}${piece}`;
   else if (piece !== '') shape.push(piece);
 }
 

@@ -97,7 +97,7 @@ export class KbuildModules {
         listed = true;
         const object = objectOf(file, here);
         const composites = [...lists.parts].filter(([name, objs]) => objs.has(object) && lists.objects.has(`${name}.o`)).map(([name]) => name).sort();
-        if (composites.length === 1) return { name: nameFix(composites[0] as string), reason: null };
+        if (composites.length === 1) return { name: nameFix(composites[0]), reason: null };
         if (composites.length > 1) {
           return { name: null, reason: `${lists.file} puts ${object} in several modules (${composites.join(', ')}; kbuild would name it "${nameFix(composites.join(':'))}")` };
         }
@@ -166,7 +166,7 @@ function assignment(line: string): [string, string] | null {
     const c = line[i];
     if (c === '(' || c === '{') depth++;
     else if (c === ')' || c === '}') depth--;
-    else if (depth === 0 && /[\s=:+?!#]/.test(c as string)) break;
+    else if (depth === 0 && /[\s=:+?!#]/.test(c)) break;
   }
   const name = line.slice(0, i);
   const op = ASSIGNMENT_OPERATOR.exec(line.slice(i));
@@ -205,7 +205,7 @@ export function parseKbuild(file: string, text: string, dir: string): KbuildList
     if (depth > MAX_NESTING) return '';
     return s.replace(/\$[({]([^(){}]*)[)}]/g, (_all, inner: string) => {
       const fn = /^addprefix\s+([^,]*),(.*)$/.exec(inner);
-      if (fn) return words(expandText(fn[2] as string, depth + 1)).map((w) => `${(fn[1] as string).trim()}${w}`).join(' ');
+      if (fn) return words(expandText(fn[2], depth + 1)).map((w) => `${(fn[1]).trim()}${w}`).join(' ');
       const v = vars.get(inner.trim());
       return v ? expandText(v.join(' '), depth + 1) : `$(${inner})`;
     });
@@ -216,7 +216,7 @@ export function parseKbuild(file: string, text: string, dir: string): KbuildList
     const expanded = expandText(value, 0);
     const cflags = CFLAGS.exec(name);
     if (cflags) {
-      const dirs = [...expanded.matchAll(/-I\s*(\S+)/g)].map((m) => includeDir(m[1] as string, dir)).filter((d): d is string => d !== null);
+      const dirs = [...expanded.matchAll(/-I\s*(\S+)/g)].map((m) => includeDir(m[1], dir)).filter((d): d is string => d !== null);
       (cflags[1] ? lists.subdirIncludeDirs : lists.includeDirs).push(...dirs);
       continue;
     }
@@ -227,7 +227,7 @@ export function parseKbuild(file: string, text: string, dir: string): KbuildList
     }
     const c = COMPOSITE_LIST.exec(name);
     if (!c) continue;
-    const composite = c[1] as string;
+    const composite = c[1];
     const set = lists.parts.get(composite) ?? new Set<string>();
     objects.forEach((o) => set.add(o));
     lists.parts.set(composite, set);

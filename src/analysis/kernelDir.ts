@@ -55,7 +55,7 @@ function sourceTreeOf(dir: string): string | null {
     // No Makefile: only the `source` link is left to try.
   }
   for (const m of makefile.matchAll(/^\s*include\s+(\S+)\/Makefile\s*$/gm)) {
-    const included = path.resolve(dir, m[1] as string);
+    const included = path.resolve(dir, m[1]);
     if (isKernelTree(included)) return included;
   }
   const link = path.join(dir, 'source');

@@ -148,7 +148,7 @@ export class MacroTable {
           targets.push(target);
         }
       }
-      for (let i = targets.length - 1; i >= 0; i--) stack.push(targets[i] as string);
+      for (let i = targets.length - 1; i >= 0; i--) stack.push(targets[i]);
     }
     this.visibleFrom.set(file, order);
     return order;

@@ -95,7 +95,7 @@ function nativeParser(): CParser {
     queries.set(name, new TreeSitter.Query(language, querySources[name]));
   }
   // Native trees are freed by the garbage collector.
-  const parse = (text: string, ranges?: TextRange[]): ParsedTree => ({ root: parser.parse(text, undefined, { includedRanges: ranges }).rootNode as CNode, free: () => undefined });
+  const parse = (text: string, ranges?: TextRange[]): ParsedTree => ({ root: parser.parse(text, undefined, { includedRanges: ranges }).rootNode, free: () => undefined });
   return {
     backend: 'native',
     parse,

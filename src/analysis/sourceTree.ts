@@ -128,6 +128,6 @@ export class SourceTree {
   private onlyArchHeader(target: string): string | null {
     this.arches ??= [...new Set([...this.files].map((f) => ARCH_INCLUDE.exec(f)?.[1]).filter((a): a is string => a !== undefined))].sort();
     const found = this.arches.map((a) => [`arch/${a}/include/${target}`, `arch/${a}/include/uapi/${target}`].find((c) => this.files.has(c))).filter((c) => c !== undefined);
-    return found.length === 1 ? (found[0] as string) : null;
+    return found.length === 1 ? (found[0]) : null;
   }
 }

@@ -183,7 +183,7 @@ export class WrapperIndex {
   private request(callee: string, values: Value[], file: string, depth: number): Evaluated | null {
     const choice = values.findIndex((v) => v.options !== undefined);
     if (choice >= 0) {
-      const options = values[choice]!.options!;
+      const options = values[choice].options!;
       if (options.length > MAX_ALTERNATIVES) return this.request(callee, values.map((v, i) => (i === choice ? { text: v.text, value: null } : v)), file, depth);
       const each = options.map((o) => this.request(callee, values.map((v, i) => (i === choice ? o : v)), file, depth));
       return each.includes(null) ? null : alternatives(each as Evaluated[]);
@@ -296,7 +296,7 @@ function filledValue(call: RawCall): ArgExpr | null {
 
 /** One request whose argument holds one of several values: every shape, and what all alternatives share. */
 function alternatives(each: Evaluated[]): Evaluated {
-  const same = <T>(pick: (e: Evaluated) => T): T | null => (each.every((e) => pick(e) === pick(each[0]!)) ? pick(each[0]!) : null);
+  const same = <T>(pick: (e: Evaluated) => T): T | null => (each.every((e) => pick(e) === pick(each[0])) ? pick(each[0]) : null);
   const seen = new Set<string>();
   const shapes = each.flatMap((e) => e.shapes).filter((sh) => {
     const key = JSON.stringify(sh);
@@ -308,7 +308,7 @@ function alternatives(each: Evaluated[]): Evaluated {
     family: same((e) => e.family),
     name: same((e) => e.name),
     format: same((e) => e.format),
-    via: each[0]!.via,
+    via: each[0].via,
     queue: same((e) => e.queue),
     maxLength: Math.max(...each.map((e) => e.maxLength)),
     minLength: Math.min(...each.map((e) => e.minLength)),

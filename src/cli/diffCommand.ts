@@ -138,8 +138,8 @@ function diffArgs(p: Parsed): Result<DiffArgs> {
   }
   const output = stringOption(p, 'output');
   return ok({
-    base: p.positionals[0] as string,
-    next: p.positionals[1] as string,
+    base: p.positionals[0],
+    next: p.positionals[1],
     ...(modules !== undefined && { modules }),
     ...(modulesNew !== undefined && { modulesNew }),
     ...(src !== undefined && { src }),

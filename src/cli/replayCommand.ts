@@ -224,7 +224,7 @@ function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {
   const loaded = stringOption(p, 'loaded');
   const output = stringOption(p, 'output');
   return ok({
-    trace: p.positionals[0] as string,
+    trace: p.positionals[0],
     ...(modules !== undefined && { modules }),
     ...(loaded !== undefined && { loaded }),
     ...(src !== undefined && { src }),

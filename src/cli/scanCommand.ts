@@ -41,7 +41,7 @@ export async function scanCommand(argv: string[], ctx: CliContext): Promise<Resu
 
   const index = await scanTreeWithProgress(
     ctx,
-    p.positionals[0] as string,
+    p.positionals[0],
     { wrappers: listOption(p, 'wrapper'), kernelDirectory: stringOption(p, 'kdir'), cache: p.values['no-cache'] !== true },
     progressLine(ctx),
   );

@@ -166,7 +166,7 @@ export class CallSiteLinker {
     const out: Reached[] = [{ fn: f, via: [f.name], allTail: true }];
     const seen = new Set([f]);
     for (let i = 0; i < out.length; i++) {
-      const r = out[i]!;
+      const r = out[i];
       for (const call of r.fn.calls) {
         if (call.file !== f.file || (tailOnly && !call.tail)) continue;
         const g = this.byKey.get(keyOf(call.file, call.name));

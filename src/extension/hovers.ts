@@ -83,7 +83,7 @@ export class AutoloadHovers implements vscode.HoverProvider {
     const counts = `${plural(a.requests, 'request')} of ${plural(a.names.length, 'name')}, ${plural(a.duplicates, 'duplicate')}`;
     const loaded = a.loaded.length > 0 ? `loaded ${listSome(a.loaded.map(code), 4)}` : 'loaded nothing';
     const names = [...a.names].sort((x, y) => y.requests.length - x.requests.length).slice(0, LISTED).map((n) => {
-      const first = n.requests[0]!;
+      const first = n.requests[0];
       const times = n.requests.length > 1 ? ` ×${n.requests.length}` : '';
       const dups = n.duplicates > 0 ? ` (${plural(n.duplicates, 'duplicate')})` : '';
       return `${code(n.name)}${times}${dups} ${link(`line ${first.line}`, this.results.traceUri, first.line)}`;

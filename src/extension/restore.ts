@@ -4,7 +4,7 @@
  * (a boot trace replays in milliseconds).
  */
 import * as fs from 'node:fs';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { replay } from './replayCommand';
 import type { Scanner } from './scanCommand';
 import type { Services } from './services';

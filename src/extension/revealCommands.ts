@@ -55,7 +55,7 @@ export async function showCallSiteRequestsCommand(s: Services, file: unknown, li
     return;
   }
   const picked = requests.length === 1
-    ? requestItem(requests[0]!)
+    ? requestItem(requests[0])
     : await vscode.window.showQuickPick(requests.map(requestItem), { title: escapeControl(`Trace requests from ${file}:${line}`), matchOnDescription: true });
   if (picked !== undefined) await revealTraceLine(s, picked.request.line);
 }

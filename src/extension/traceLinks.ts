@@ -18,7 +18,7 @@ function symbolRange(document: vscode.TextDocument, line: number): vscode.Range 
   const m = CALL_SITE_TOKEN.exec(document.lineAt(line).text);
   if (m === null) return undefined;
   const start = m.index + 'call_site='.length;
-  return new vscode.Range(line, start, line, start + m[1]!.length);
+  return new vscode.Range(line, start, line, start + m[1].length);
 }
 
 interface LinkedLine {

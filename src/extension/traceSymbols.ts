@@ -44,8 +44,8 @@ function outline(document: vscode.TextDocument, requests: RequestAt[]): vscode.D
   }
   const lineRange = (line: number): vscode.Range => document.validateRange(traceLineRange(line));
   return [...byName].map(([name, list]) => {
-    const first = lineRange(list[0]!.line);
-    const range = first.union(lineRange(list[list.length - 1]!.line));
+    const first = lineRange(list[0].line);
+    const range = first.union(lineRange(list[list.length - 1].line));
     const label = escapeControl(name) || '(empty name)';
     const symbol = new vscode.DocumentSymbol(label, plural(list.length, 'request'), vscode.SymbolKind.Module, range, first);
     symbol.children = list.map((r) => {

@@ -133,7 +133,7 @@ function findingNodes(results: Results): Node[] {
 function requestNodes(results: Results): Node[] {
   const byName = groupBy(results.report?.requests ?? [], (r) => r.name);
   return [...byName].map(([name, list]) => {
-    const res = list[0]!.resolution;
+    const res = list[0].resolution;
     const duplicates = list.filter((r) => r.duplicateOf !== null).length;
     return {
       label: name,

@@ -17,7 +17,7 @@ const DEPTHS = [1000, 3000, 10000];
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
+  return s[Math.floor(s.length / 2)];
 }
 
 async function timed(fn: () => unknown): Promise<number> {

@@ -4,7 +4,7 @@
  * a random seed, printed so a failure can be replayed with FUZZ_SEED=..., and FUZZ_SCALE (default 10) times the
  * counts.
  */
-import fc from 'fast-check';
+import type fc from 'fast-check';
 
 const deep = process.env.AUTOLOAD_LENS_FUZZ === '1';
 /** The seed of `npm test` runs: any fixed number; changing it is changing the cases. */

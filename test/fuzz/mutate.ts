@@ -82,7 +82,7 @@ function lineStarts(buf: Buffer): number[] {
 
 function splitLines(buf: Buffer): Buffer[] {
   const starts = lineStarts(buf);
-  return starts.map((s, i) => buf.subarray(s, i + 1 < starts.length ? (starts[i + 1] as number) : buf.length));
+  return starts.map((s, i) => buf.subarray(s, i + 1 < starts.length ? (starts[i + 1]) : buf.length));
 }
 
 /** Inputs are the same few samples case after case: their lines are split once. */
@@ -135,7 +135,7 @@ function apply(buf: Buffer, m: Mutation): Buffer {
       } else {
         const a = m.a % lines.length;
         const b = m.b % lines.length;
-        [lines[a], lines[b]] = [lines[b] as Buffer, lines[a] as Buffer];
+        [lines[a], lines[b]] = [lines[b], lines[a]];
       }
       return Buffer.concat(lines);
     }

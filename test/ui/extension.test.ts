@@ -17,7 +17,7 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
     // The panel fills while the diagnostics arrive: check until the rows hold what the scan found.
     await eventually(async () => {
       const rows = await wb().problemsRows(5, 'autoload_demo.c');
-      assert.ok(rows[0]!.startsWith('autoload_demo.c'), rows[0]);
+      assert.ok(rows[0].startsWith('autoload_demo.c'), rows[0]);
       const markers = rows.filter((r) => r.includes('Autoload Lens')).map((r) => `${/Autoload Lens\W*([a-z]+(?:-[a-z]+)+)/.exec(r)?.[1]}@${/\[Ln (\d+),/.exec(r)?.[1]}`);
       assert.deepEqual(markers.sort(), ['name-too-long@23', 'unchecked-zero-return@15', 'unchecked-zero-return@29', 'undocumented-alias@23']);
     });
@@ -284,9 +284,9 @@ describe('a window reload', () => {
     await wb().screenshot('reload.png');
     // The Output view wraps long lines: the start of the line says it all.
     const restored = await wb().outputLines('Autoload Lens', 'restored in');
-    assert.match(restored[restored.length - 1]!, /restored in \d+ ms: the scan of \/\S+ and the replay of \//);
+    assert.match(restored[restored.length - 1], /restored in \d+ ms: the scan of \/\S+ and the replay of \//);
     const cache = await wb().outputLines('Autoload Lens', 'scan cache:');
-    assert.match(cache[cache.length - 1]!, /scan cache: \d+ files unchanged, none read \(read from disk; /);
+    assert.match(cache[cache.length - 1], /scan cache: \d+ files unchanged, none read \(read from disk; /);
     // The figures the README quotes: activation, and the restore after it.
     const activated = await wb().outputLines('Autoload Lens', 'activated in');
     console.log(`[reload] ${activated[activated.length - 1]} | ${restored[restored.length - 1]} | ${cache[cache.length - 1]}`);

@@ -21,7 +21,7 @@ export function packagedVsix(): string {
     .map((f) => join(repoRoot, f))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
   if (found.length === 0) throw new Error(`no autoload-lens-*.vsix in ${repoRoot}: run npm run package first (npm run test:ui does)`);
-  return found[0]!;
+  return found[0];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

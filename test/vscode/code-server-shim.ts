@@ -29,7 +29,7 @@ function parseArgs(argv: string[]): ShimArgs {
   const out: ShimArgs = { extensionDevelopmentPaths: [], extensionTestsPath: undefined, userDataDir: undefined,
     extensionsDir: undefined, disableExtensions: false, folder: undefined };
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = argv[i];
     if (!arg.startsWith('--')) {
       out.folder ??= resolve(arg);
       continue;

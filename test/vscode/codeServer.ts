@@ -132,8 +132,8 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<RunningC
       const m = LISTENING.exec(log);
       if (m) { clearTimeout(timer); done(Number(m[1])); }
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('error', (err) => { clearTimeout(timer); fail(new Error(`cannot start ${opts.install.codeServer}: ${err.message}`)); });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);

@@ -31,7 +31,7 @@ function watchSummary(): () => string | undefined {
     const m = /vscode: \d+ passed, \d+ failed/.exec(chunk.toString());
     if (m) summary = m[0];
     return write(chunk, ...rest);
-  }) as typeof process.stdout.write;
+  });
   return () => summary;
 }
 

@@ -339,7 +339,7 @@ export class ChainTracker {
     const spawners = this.spawners;
     // The latest first; once a few share a word with the name, an older one is not sought.
     for (let k = spawners.length - 1; k >= 0 && !(bestScore > 0 && looked >= RECENT_SPAWNERS); k--) {
-      const t = spawners[k]!;
+      const t = spawners[k];
       if (t.seen === look || !t.alive || (t.waiting !== null && t.waiting.pending)) continue;
       t.seen = look;
       if (t.words === null) {

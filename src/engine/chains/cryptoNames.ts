@@ -38,13 +38,13 @@ function isNameChar(c: string): boolean {
  */
 export function templateInstance(name: string): TemplateInstance | null {
   let p = 0;
-  while (p < name.length && isNameChar(name[p]!)) p++;
+  while (p < name.length && isNameChar(name[p])) p++;
   if (p === 0 || name[p] !== '(') return null;
   const template = name.slice(0, p);
   const args: string[] = [];
   for (;;) {
     const start = ++p;
-    while (p < name.length && isNameChar(name[p]!)) p++;
+    while (p < name.length && isNameChar(name[p])) p++;
     if (name[p] === '(') {
       for (let depth = 0; ; ) {
         p++;

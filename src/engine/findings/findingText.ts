@@ -34,7 +34,7 @@ export function thousands(n: number): string {
 export function certainLocation(r: Pick<RequestRecord, 'callSite'>): SourceLocation | null {
   const cs = r.callSite;
   if (!cs || !cs.locations || cs.locations.length !== 1) return null;
-  return cs.link === 'direct' || cs.link === 'inlined' ? cs.locations[0]! : null;
+  return cs.link === 'direct' || cs.link === 'inlined' ? cs.locations[0] : null;
 }
 
 /**

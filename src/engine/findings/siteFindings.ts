@@ -106,19 +106,19 @@ function finish(g: Group, requests: readonly RequestRecord[]): SiteFindings {
   const severities = [...g.source.map((f) => f.severity), ...g.trace.map((f) => f.severity)];
   const severity = severities.reduce((a, b) => (SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a));
   const indexes = [...g.requests].sort((a, b) => a - b);
-  const fromSite = indexes.flatMap((i) => (requests[i] === undefined ? [] : [requests[i]!]));
+  const fromSite = indexes.flatMap((i) => (requests[i] === undefined ? [] : [requests[i]]));
   const sourceText = g.source.map((f) => f.message).join('. ');
   const rule = g.rule as SiteRule;
   const groups = g.trace.length === 0 ? [] : nameGroups(rule, fromSite);
   let message: string;
   if (g.trace.length === 0) message = sourceText;
-  else if (g.trace.length === 1 && g.source.length === 0) message = g.trace[0]!.message;
+  else if (g.trace.length === 1 && g.source.length === 0) message = g.trace[0].message;
   else {
     message = sourceText === ''
       ? describeTrace(rule, groups, fromSite, ' in the trace')
       : `${sourceText}. In the trace: ${describeTrace(rule, groups, fromSite, '')}`;
   }
-  const names = groups.map((n) => ({ name: n.name, line: n.counted[0]!.line, text: nameText(rule, n, requests) }));
+  const names = groups.map((n) => ({ name: n.name, line: n.counted[0].line, text: nameText(rule, n, requests) }));
   return { rule: g.rule, severity, location: g.location, source: g.source, trace: g.trace, requests: indexes, names, message };
 }
 
@@ -143,13 +143,13 @@ function nameGroups(rule: SiteRule, requests: readonly RequestRecord[]): NameGro
     n.all.push(r);
     if (counts(r)) n.counted.push(r);
   }
-  const kind = (n: NameGroup) => (rule === 'undocumented-alias' ? UNDOCUMENTED_ORDER[n.all[0]!.resolution.kind] ?? 4 : 0);
+  const kind = (n: NameGroup) => (rule === 'undocumented-alias' ? UNDOCUMENTED_ORDER[n.all[0].resolution.kind] ?? 4 : 0);
   return [...byName.values()].filter((n) => n.counted.length > 0).sort((a, b) => kind(a) - kind(b) || b.counted.length - a.counted.length);
 }
 
 /** `fs-hfs ×3, fs-ext4`, at most LISTED_NAMES. */
 function namesText(groups: readonly NameGroup[], detail?: (r: RequestRecord) => string): string {
-  const shown = groups.slice(0, LISTED_NAMES).map((n) => `${n.name}${n.counted.length > 1 ? ` ×${n.counted.length}` : ''}${detail ? ` (${detail(n.counted[0]!)})` : ''}`);
+  const shown = groups.slice(0, LISTED_NAMES).map((n) => `${n.name}${n.counted.length > 1 ? ` ×${n.counted.length}` : ''}${detail ? ` (${detail(n.counted[0])})` : ''}`);
   const more = groups.length - LISTED_NAMES;
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
@@ -167,7 +167,7 @@ function describeTrace(rule: SiteRule, groups: readonly NameGroup[], requests: r
       return `${plural(counted, 'duplicate request')} of ${plural(groups.length, 'name')} from this call site${where}: ${namesText(groups)}.`;
     }
     case 'undocumented-alias': {
-      const of = (kind: string) => groups.filter((n) => n.all[0]!.resolution.kind === kind);
+      const of = (kind: string) => groups.filter((n) => n.all[0].resolution.kind === kind);
       // The names modprobe cannot load, or loads by module name, by name; the names that only lack a declaration in the
       // sources (information) by name only when they are all there is: the related lines name them.
       const serious = of('none').length + of('module').length > 0;
@@ -187,7 +187,7 @@ function describeTrace(rule: SiteRule, groups: readonly NameGroup[], requests: r
 
 /** `line 70`, `lines 583, 584, 585`, `lines 1, 2, 3, 4, 5 and 20 more`. */
 function linesText(requests: readonly RequestRecord[]): string {
-  if (requests.length === 1) return `line ${requests[0]!.line}`;
+  if (requests.length === 1) return `line ${requests[0].line}`;
   const shown = requests.slice(0, 5).map((r) => r.line).join(', ');
   return `lines ${shown}${requests.length > 5 ? ` and ${requests.length - 5} more` : ''}`;
 }
@@ -202,7 +202,7 @@ const UNDOCUMENTED_WHY: Record<string, string> = {
 };
 
 function nameText(rule: SiteRule, n: NameGroup, requests: readonly RequestRecord[]): string {
-  const first = n.counted[0]!;
+  const first = n.counted[0];
   switch (rule) {
     case 'duplicate-request': {
       if (first.duplicateOf === null) return `${n.name}: ${linesText(n.counted)}, requested again by other call sites`;

@@ -119,7 +119,7 @@ export class DupsModel<T> {
     if (this.closed.length === 0) return;
     this.closed.sort((a, b) => a.opened - b.opened);
     let n = 0;
-    while (n < this.closed.length && this.closed[n]!.firstTime < before) n++;
+    while (n < this.closed.length && this.closed[n].firstTime < before) n++;
     const due = this.closed.slice(0, n);
     this.closed = this.closed.slice(n);
     for (const group of due) this.onClose(group);

@@ -106,6 +106,6 @@ export class KernelModels {
 
   /** The chosen model's finit_module() duplicates per module, when kept. */
   finitByModule(): ReadonlyMap<string, FinitCost> | null {
-    return this.runs[0]!.races.byModule;
+    return this.runs[0].races.byModule;
   }
 }

@@ -24,13 +24,13 @@ export class KmodSlots {
 
   /** Admits a request arriving at `time` whose slot would be held for `hold` seconds once taken. */
   acquire(time: number, hold: number): SlotVerdict {
-    while (this.releases.length > 0 && this.releases[0]! <= time) this.pop();
+    while (this.releases.length > 0 && this.releases[0] <= time) this.pop();
     const inFlight = this.releases.length;
     if (inFlight < this.slots) {
       this.push(time + hold);
       return { inFlight, waited: 0, failed: false };
     }
-    const waited = this.releases[0]! - time;
+    const waited = this.releases[0] - time;
     if (waited > this.timeout) return { inFlight, waited: this.timeout, failed: true };
     this.pop();
     this.push(time + waited + hold);
@@ -43,8 +43,8 @@ export class KmodSlots {
     let i = h.length - 1;
     while (i > 0) {
       const p = (i - 1) >> 1;
-      if (h[p]! <= h[i]!) return;
-      [h[i], h[p]] = [h[p]!, h[i]!];
+      if (h[p] <= h[i]) return;
+      [h[i], h[p]] = [h[p], h[i]];
       i = p;
     }
   }
@@ -59,10 +59,10 @@ export class KmodSlots {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < h.length && h[l]! < h[m]!) m = l;
-      if (r < h.length && h[r]! < h[m]!) m = r;
+      if (l < h.length && h[l] < h[m]) m = l;
+      if (r < h.length && h[r] < h[m]) m = r;
       if (m === i) return;
-      [h[i], h[m]] = [h[m]!, h[i]!];
+      [h[i], h[m]] = [h[m], h[i]];
       i = m;
     }
   }

@@ -99,10 +99,10 @@ export function parseModuleStats(text: string, file: string): Result<ModuleStats
       continue;
     }
     const [name, count, reason] = cells;
-    if (cells.length !== 3 || !/^\d+$/.test(count!) || !(FAIL_REASONS as readonly string[]).includes(reason!) || name === '') {
+    if (cells.length !== 3 || !/^\d+$/.test(count) || !(FAIL_REASONS as readonly string[]).includes(reason) || name === '') {
       return bad(`is not a row of the table: NAME<TAB>COUNT<TAB>REASON (${FAIL_REASONS.join(' | ')})`);
     }
-    duplicates.push({ name: name!, count: Number(count), reason: reason as DuplicateFailReason });
+    duplicates.push({ name: name, count: Number(count), reason: reason as DuplicateFailReason });
   }
   const missing = Object.keys(ALWAYS).filter((label) => counters[ALWAYS[label as keyof typeof ALWAYS]] === undefined);
   if (missing.length === Object.keys(ALWAYS).length) {

@@ -29,7 +29,7 @@ export class SlotKmod implements KernelModel {
   decide(r: RequestRecord, anchor: RequestRecord | null): Verdict {
     // A request whose anchor failed before the dups.c check is not converged on it (an edge: 5 s of 50 busy slots).
     const converged = this.id === 'dups' && anchor !== null && r.duplicateOf !== null && !this.failedFirsts.has(anchor);
-    const hold = !r.wait ? 0 : converged ? Math.max(0, anchor!.completedAt - r.time) : r.completedAt - r.time;
+    const hold = !r.wait ? 0 : converged ? Math.max(0, anchor.completedAt - r.time) : r.completedAt - r.time;
     const slot = this.slots.acquire(r.time, hold);
     const verdict: Verdict = {
       returnValue: null,
@@ -50,7 +50,7 @@ export class SlotKmod implements KernelModel {
       return verdict;
     }
     if (converged) {
-      const a = anchor!;
+      const a = anchor;
       verdict.returnValue = r.wait ? modprobeReturn(a) : 0;
       verdict.returnBasis = r.wait ? (verdict.returnValue === null ? null : 'anchor') : 'kernel';
       // While the anchor's modprobe still ran, its result answers this caller; after it, only what was there.

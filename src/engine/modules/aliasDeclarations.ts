@@ -20,7 +20,7 @@ interface Declared {
 export function literalPrefix(pattern: string): string {
   let out = '';
   for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
+    const c = pattern[i];
     if (c === '*' || c === '?' || c === '[') break;
     if (c === '\\' && i + 1 < pattern.length) out += pattern[++i];
     else out += c;
@@ -36,10 +36,10 @@ function* withPrefix(sorted: readonly string[], prefix: string): Generator<strin
   let hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < prefix) lo = mid + 1;
+    if (sorted[mid] < prefix) lo = mid + 1;
     else hi = mid;
   }
-  for (let i = lo; i < sorted.length && sorted[i]!.startsWith(prefix); i++) yield sorted[i]!;
+  for (let i = lo; i < sorted.length && sorted[i].startsWith(prefix); i++) yield sorted[i];
 }
 
 const catalogs = new WeakMap<SourceIndex, AliasCatalog>();

@@ -24,7 +24,7 @@ function chainTree(chain: Chain, records: ReadonlyMap<number, RequestRecord>): T
     const top = stack.pop()!;
     out.push(top);
     const below = children.get(top.record.index) ?? [];
-    for (let k = below.length - 1; k >= 0; k--) stack.push({ record: below[k]!, depth: top.depth + 1 });
+    for (let k = below.length - 1; k >= 0; k--) stack.push({ record: below[k], depth: top.depth + 1 });
   }
   return out;
 }

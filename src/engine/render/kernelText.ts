@@ -12,7 +12,7 @@ import { plural, thousands } from '../findings/findingText';
 import { table, wrap, type Column, type Style } from './textFormat';
 
 export function kernelLines(k: KernelFigures, style: Style, width: number): string[] {
-  const chosen = k.models[0]!;
+  const chosen = k.models[0];
   const out = ['', style.bold(k.models.length > 1 ? `Kernel models (this report: ${k.model})` : `Kernel model: ${k.model}`)];
   // The version, the basis and the reasons quote the trace and the stats file.
   const say = (text: string) => out.push(...wrap(escapeControl(text), width - 2).map((l) => `  ${l}`));

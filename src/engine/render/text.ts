@@ -239,11 +239,11 @@ function requestTable(
   const columns = REQUEST_COLUMNS.slice(0, keep);
   const cells = rows.map((r) => r.cells.slice(0, keep));
   const widths = columnWidths(columns, cells, indent, width);
-  const nameStart = indent.length + (widths[0] as number) + (widths[1] as number) + (widths[2] as number) + 6;
+  const nameStart = indent.length + (widths[0]) + (widths[1]) + (widths[2]) + 6;
   const head = formatRow(columns, widths, columns.map((c) => c.header), indent);
   const lines = [style.dim(head.length + 9 <= width ? `${head}  outcome` : head.trimEnd())];
   rows.forEach((row, i) => {
-    const base = formatRow(columns, widths, cells[i] as string[], indent);
+    const base = formatRow(columns, widths, cells[i], indent);
     if (base.length + 2 + row.outcome.length <= width) lines.push(`${base}  ${row.outcome}`);
     else lines.push(base.trimEnd(), truncate(`${' '.repeat(nameStart)}→ ${row.outcome}`, width));
   });

@@ -13,7 +13,7 @@ import { readModuleStats, type ModuleStats } from '../kernel/moduleStats';
 import { ModuleSizes, type LoadedModuleSizes } from '../kernel/moduleSizes';
 import { compareModuleStats, DuplicateGroupsByModule } from '../kernel/statsComparison';
 import { openModuleDb, readLoadedModules, type ModuleDb } from '../modules';
-import { type RequestRecord } from '../report';
+import type { RequestRecord } from '../report';
 import { ReportCollector, type Report, type ReportHead, type ReportSink, type ReportTail } from '../reportStream/index';
 import { err, ok, type Result } from '../result';
 import { RULE_IDS } from '../ruleCatalog';
@@ -291,7 +291,7 @@ class ReplaySession {
       version: this.version && this.version.version.text,
       idempotentLoads: this.costs.idempotentLoads,
       models: tallies,
-      moduleStats: stats && compareModuleStats(stats, this.groupsByModule!, models.finitByModule()!, tallies[0]!.finit, this.costs.sizes, this.version && this.version.version),
+      moduleStats: stats && compareModuleStats(stats, this.groupsByModule!, models.finitByModule()!, tallies[0].finit, this.costs.sizes, this.version && this.version.version),
     };
     const tail: ReportTail = {
       trace: {

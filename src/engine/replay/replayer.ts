@@ -123,7 +123,7 @@ export class Replayer {
   /** End of the trace: pending requests loaded nothing; every dups group closes. */
   finish(): void {
     for (let i = this.pendingHead; i < this.pendingInOrder.length; i++) {
-      const s = this.pendingInOrder[i]!;
+      const s = this.pendingInOrder[i];
       if (s.pending) this.finalize(s, s.record.time, null);
     }
     this.pendingInOrder.length = 0;
@@ -254,8 +254,8 @@ export class Replayer {
   private advance(time: number): void {
     this.nextSettle = time + 1;
     const q = this.pendingInOrder;
-    while (this.pendingHead < q.length && q[this.pendingHead]!.record.time + this.opts.settleSeconds < time) {
-      const s = q[this.pendingHead++]!;
+    while (this.pendingHead < q.length && q[this.pendingHead].record.time + this.opts.settleSeconds < time) {
+      const s = q[this.pendingHead++];
       if (s.pending) this.finalize(s, s.record.time, null);
     }
     if (this.pendingHead > 1024 && this.pendingHead * 2 > q.length) {

@@ -27,7 +27,7 @@ export function duplicateRequestFinding(group: DupsGroup<GroupMember>, costs: Du
   const first = group.first.record;
   const repeats = group.repeats.map((s) => s.record);
   const all = [first, ...repeats];
-  const span = repeats[repeats.length - 1]!.time - first.time;
+  const span = repeats[repeats.length - 1].time - first.time;
   const callers = [...new Set(all.map(callSiteText))];
   const loaded = [...new Set(all.flatMap((r) => r.loadedModules))];
   const stale = group.repeats.filter((s) => s.staleAnchor).map((s) => s.record.index);

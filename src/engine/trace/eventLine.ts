@@ -72,7 +72,7 @@ function parseHeadAt(s: string, b: Codes, start: number, end: number, open: numb
   let i = open + 1;
   let cpu = 0;
   if (!isDigit(b[i])) return null;
-  for (let c = b[i]; isDigit(c); c = b[++i]) cpu = cpu * 10 + (c! - ZERO);
+  for (let c = b[i]; isDigit(c); c = b[++i]) cpu = cpu * 10 + (c - ZERO);
   if (b[i] !== 0x5d /* ] */) return null;
   const afterCpu = i + 1;
 
@@ -91,7 +91,7 @@ function parseHeadAt(s: string, b: Codes, start: number, end: number, open: numb
   }
   let pidEnd = j + 1;
   let pid = 0;
-  for (let scale = 1, c = b[j]; isDigit(c); c = b[--j], scale *= 10) pid += (c! - ZERO) * scale;
+  for (let scale = 1, c = b[j]; isDigit(c); c = b[--j], scale *= 10) pid += (c - ZERO) * scale;
   if (j + 1 === pidEnd) return null;
   // perf prints PID/TID with `-F pid,tid`; ftrace's pid is the thread's, so keep the TID.
   if (perf && b[j] === 0x2f /* / */) {
@@ -166,7 +166,7 @@ function indexOfColon(b: Codes, start: number, end: number): number {
 function taskName(s: string, b: Codes, start: number, end: number): string {
   let i = start;
   while (i < end && b[i] === SPACE) i++;
-  const c = b[i]!;
+  const c = b[i];
   return c > SPACE && c < NOT_ASCII ? s.slice(i, end) : s.slice(i, end).trimStart();
 }
 
@@ -187,11 +187,11 @@ function moduleEventAt(b: Codes, start: number, end: number, perf: boolean): Mod
     case 0x70 /* p */: e = 4; break;
     default: return null;
   }
-  const name = MODULE_EVENT_CODES[e]!;
+  const name = MODULE_EVENT_CODES[e];
   const colon = start + name.length;
   if (colon >= end || b[colon] !== COLON || (perf && !isBlank(b[colon + 1]))) return null;
   for (let k = 0; k < name.length; k++) if (b[start + k] !== name[k]) return null;
-  return MODULE_EVENTS[e]!;
+  return MODULE_EVENTS[e];
 }
 
 /** The module event named by `b[start, end)`, or null for any other event. */
@@ -199,11 +199,11 @@ function moduleEvent(b: Codes, start: number, end: number): ModuleEventName | nu
   const length = end - start;
   for (let e = 0; e < MODULE_EVENT_CODES.length; e++) {
     // Lengths differ from most other events' names, so most comparisons stop there.
-    const name = MODULE_EVENT_CODES[e]!;
+    const name = MODULE_EVENT_CODES[e];
     if (name.length !== length) continue;
     let k = 0;
     while (k < length && b[start + k] === name[k]) k++;
-    if (k === length) return MODULE_EVENTS[e]!;
+    if (k === length) return MODULE_EVENTS[e];
   }
   return null;
 }
@@ -219,14 +219,14 @@ let timestampEnd = 0;
 function parseTimestamp(s: string, b: Codes, start: number): number {
   let i = start;
   let seconds = 0;
-  for (let c = b[i]; isDigit(c); c = b[++i]) seconds = seconds * 10 + (c! - ZERO) | 0;
+  for (let c = b[i]; isDigit(c); c = b[++i]) seconds = seconds * 10 + (c - ZERO) | 0;
   const secondsEnd = i;
   if (secondsEnd === start) return -1;
   let fraction = 0;
   let scale = 1;
   if (b[i] === 0x2e /* . */) {
     for (let c = b[++i]; isDigit(c); c = b[++i]) {
-      fraction = fraction * 10 + (c! - ZERO) | 0;
+      fraction = fraction * 10 + (c - ZERO) | 0;
       scale *= 10;
     }
     if (scale === 1) return -1;

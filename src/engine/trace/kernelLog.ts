@@ -102,20 +102,20 @@ export function parseKernelLogLine(line: string, lineNumber: number): KernelLogE
   const p = readKernelLogPrefix(line);
   const m = sticky(MESSAGE, line, p.messageStart);
   const i = m === null ? -1 : KINDS.findIndex((_, k) => m[2 * k + 1] !== undefined);
-  const name = i < 0 ? '' : m![2 * i + 2]!.trimEnd();
+  const name = i < 0 ? '' : m![2 * i + 2].trimEnd();
   if (name === '') {
     return sticky(MESSAGE_HEAD, line, p.messageStart) !== null
       ? { warning: 'looks like an autoloader kernel message but its module name cannot be read' }
       : { warning: 'an autoloader kernel message after text that is not a kernel log prefix; not read' };
   }
   return {
-    kind: KINDS[i]!,
+    kind: KINDS[i],
     line: lineNumber,
     time: p.time,
     task: '',
     pid: p.pid,
     cpu: p.cpu,
     name,
-    text: m![2 * i + 1]!.trimEnd(),
+    text: m![2 * i + 1].trimEnd(),
   };
 }

@@ -84,12 +84,12 @@ export class ChunkedLineSplitter {
 
   /** The buffer `consume` reads next: read a chunk (at most CHUNK_BYTES) into it at DATA_START. */
   get buffer(): Buffer {
-    return this.buffers[this.current]!;
+    return this.buffers[this.current];
   }
 
   /** The buffer after it, free to read the following chunk into while this one is consumed. */
   get nextBuffer(): Buffer {
-    return this.buffers[this.current ^ 1]!;
+    return this.buffers[this.current ^ 1];
   }
 
   /** Splits the `bytesRead` bytes at DATA_START of `buffer`; `nextBuffer` then becomes `buffer`. */

@@ -51,8 +51,8 @@ function parseCallSite(text: string, b: Codes, start: number, lineEnd: number): 
   if (plus < symbolEnd) {
     const m = OFFSET.exec(text.slice(plus, symbolEnd));
     if (m === null) return null;
-    offset = parseInt(m[1]!, 16);
-    length = parseInt(m[2]!, 16);
+    offset = parseInt(m[1], 16);
+    length = parseInt(m[2], 16);
   }
   return { symbol: text.slice(start, plus), offset, length, module };
 }
@@ -122,8 +122,8 @@ const REF = /^(\S+) call_site=(.*?) refcnt=(-?\d+)\s*$/;
 export function parseRefPayload(text: string, b: Codes, start: number, end: number): RefPayload | null {
   const m = REF.exec(text.slice(start, end));
   if (m === null) return null;
-  const callSiteStart = start + m[1]!.length + CALL_SITE.length;
-  const callSite = parseCallSite(text, b, callSiteStart, callSiteStart + m[2]!.length);
+  const callSiteStart = start + m[1].length + CALL_SITE.length;
+  const callSite = parseCallSite(text, b, callSiteStart, callSiteStart + m[2].length);
   if (callSite === null) return null;
-  return { name: m[1]!, callSite, refcnt: Number(m[3]) };
+  return { name: m[1], callSite, refcnt: Number(m[3]) };
 }

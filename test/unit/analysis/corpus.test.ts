@@ -25,7 +25,7 @@ const count = <T>(xs: T[], key: (x: T) => string) => {
 function aliasMacrosDefined(): Set<string> {
   const names = new Set<string>();
   for (const p of filesUnder(tree, (name) => name.endsWith('.h'))) {
-    for (const m of fs.readFileSync(p, 'latin1').matchAll(/^[ \t]*#[ \t]*define[ \t]+(MODULE_ALIAS\w*)/gm)) names.add(m[1]!);
+    for (const m of fs.readFileSync(p, 'latin1').matchAll(/^[ \t]*#[ \t]*define[ \t]+(MODULE_ALIAS\w*)/gm)) names.add(m[1]);
   }
   return names;
 }
@@ -36,7 +36,7 @@ function kbuildModnameDeclarations(): Array<[string, number, string, string]> {
   for (const p of filesUnder(tree, (name) => name.endsWith('.c'))) {
     fs.readFileSync(p, 'latin1').split('\n').forEach((line, i) => {
       const m = /^\s*(MODULE_ALIAS\w*)\s*\((.*KBUILD_MODNAME.*)\)\s*;/.exec(line);
-      if (m) found.push([path.relative(tree, p), i + 1, m[1] as string, m[2] as string]);
+      if (m) found.push([path.relative(tree, p), i + 1, m[1], m[2]]);
     });
   }
   return found.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
@@ -76,7 +76,7 @@ function bootModules(): { aliases: Map<string, Set<string>>; modules: Set<string
     aliases.set(pattern, (aliases.get(pattern) ?? new Set()).add(module));
   }
   const modules = new Set(
-    fs.readFileSync(path.join(dir, 'modules.dep'), 'utf8').split('\n').filter((l) => l !== '').map((l) => path.basename(l.split(':')[0] as string).replace(/\.ko(\.\w+)?$/, '').replace(/-/g, '_')),
+    fs.readFileSync(path.join(dir, 'modules.dep'), 'utf8').split('\n').filter((l) => l !== '').map((l) => path.basename(l.split(':')[0]).replace(/\.ko(\.\w+)?$/, '').replace(/-/g, '_')),
   );
   return { aliases, modules };
 }

@@ -96,7 +96,7 @@ describe('ancestor chains', () => {
       const n = stack.pop() as CNode;
       out.push(n);
       const children = n.children;
-      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as CNode);
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
     }
     return out;
   }
@@ -131,7 +131,7 @@ describe('ancestor chains', () => {
         parser.value.withTree(text, (root) => {
           const nodes = allNodes(root).filter((n) => n.endIndex > n.startIndex);
           // Every seventh node, wrapping round: far jumps up and down the tree between consecutive questions.
-          const scattered = nodes.map((_, i) => nodes[(i * 7) % nodes.length] as CNode);
+          const scattered = nodes.map((_, i) => nodes[(i * 7) % nodes.length]);
           for (const order of [nodes, [...nodes].reverse(), scattered]) {
             for (const n of order) {
               const chain = linkedChain(n);

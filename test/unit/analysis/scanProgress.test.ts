@@ -35,7 +35,7 @@ test('a scan of the fixture tree reports every pass, in order, and its bar never
   const r = await scanTree(tree, { cache: false, threads: 0, backend: 'native', onProgress: (p) => events.push(p) });
   assert.ok(r.ok, r.ok ? '' : r.error.message);
   const files = r.value.files.scanned + r.value.files.skipped + r.value.files.unreadable.length;
-  assert.deepEqual(events[0], { phase: 'pass', pass: 1, done: 0, total: events[0]!.phase === 'pass' ? events[0]!.total : -1, targets: null });
+  assert.deepEqual(events[0], { phase: 'pass', pass: 1, done: 0, total: events[0].phase === 'pass' ? events[0].total : -1, targets: null });
   assert.deepEqual(events[events.length - 1], { phase: 'index' });
   const passes = events.flatMap((p) => (p.phase === 'pass' ? [p] : []));
   const lastOfFirst = passes.filter((p) => p.pass === 1).pop()!;
@@ -47,11 +47,11 @@ test('a scan of the fixture tree reports every pass, in order, and its bar never
   const numbers = passes.map((p) => p.pass);
   assert.deepEqual(numbers, [...numbers].sort((a, b) => a - b));
   const fractions = events.map(scanFraction);
-  assert.ok(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]!), fractions.join(' '));
+  assert.ok(fractions.every((f, i) => i === 0 || f >= fractions[i - 1]), fractions.join(' '));
   // Every later pass starts by saying how many files it reads, and ends having read them.
   for (let n = 2; n <= Math.max(...numbers); n++) {
     const of = passes.filter((p) => p.pass === n);
-    assert.equal(of[0]!.done, 0);
-    assert.equal(of[of.length - 1]!.done, of[0]!.total);
+    assert.equal(of[0].done, 0);
+    assert.equal(of[of.length - 1].done, of[0].total);
   }
 });

@@ -36,7 +36,7 @@ function attributed(report: Report): Array<[number, string, string, string | nul
 test('the boot: ktrig.py asks for net-pf-33, rxrpc\'s init asks for pcbc(fcrypt), a cryptomgr_probe thread for pcbc and fcrypt', async () => {
   const report = await bootReport();
   // Trace lines 346-354.
-  const at = (i: number) => report.requests[i]!;
+  const at = (i: number) => report.requests[i];
   assert.deepEqual([100, 101, 102, 103, 104, 105].map((i) => [at(i).line, at(i).task, at(i).pid, at(i).name, at(i).initOf, at(i).causedBy]), [
     [346, 'ktrig.py', 618, 'net-pf-33', null, null],
     [348, 'modprobe', 679, 'crypto-pcbc(fcrypt)', 'rxrpc', 100],
@@ -154,7 +154,7 @@ test('the boot: who made each request, and for whom', async () => {
   ]);
   // A request a task makes in its own system call is not made on anyone's behalf, even right after a load it caused:
   // ktrig.py-618's can-proto-1 (can_create) after net-pf-29 loaded can, mount-509's 9p-virtio after fs-9p.
-  assert.deepEqual([82, 43].map((i) => [report.requests[i]!.name, report.requests[i]!.initOf, report.requests[i]!.causedBy]), [
+  assert.deepEqual([82, 43].map((i) => [report.requests[i].name, report.requests[i].initOf, report.requests[i].causedBy]), [
     ['can-proto-1', null, null], ['9p-virtio', null, null],
   ]);
 });
@@ -205,7 +205,7 @@ test('a binfmt loop: the modprobe started for binfmt-464c cannot be executed wit
     ['warning', 'binfmt-464c', [0, 1, 2, 3, 4, 5], [9, 10, 11, 12, 13, 14], { requestCount: 6, repeats: 5, ancestor: 0, firstRepeat: 1, levels: 1 }],
   ]);
   assert.equal(
-    loops[0]!.message,
+    loops[0].message,
     'Executing the modprobe the kernel started for "binfmt-464c" (request #0 by sh-250) needs that binary format, so ' +
       'kworker/u4:1-251 requests "binfmt-464c" again: each request starts a modprobe that cannot run, until all kmod ' +
       'slots are taken and requests fail. 5 requests in all repeat a name above them on their chain.',
@@ -230,7 +230,7 @@ test('a module whose init requests the alias it was loaded for', async () => {
     ['crypto-aegis128', [0, 1], { requestCount: 2, repeats: 1, ancestor: 0, firstRepeat: 1, levels: 1 }],
   ]);
   assert.equal(
-    loops[0]!.message,
+    loops[0].message,
     'aegis128\'s init requests "crypto-aegis128", the name aegis128 was loaded for (request #0 by ktrig.py-400): nothing ' +
       'can provide it until that init returns, and a modprobe that waits for aegis128 waits for the request itself.',
   );

@@ -31,7 +31,7 @@ test('JSON: summary.kernelModel, every request\'s returnValue and modprobeRan, t
   assert.equal(doc.summary.kernelModel, '2.1');
   assert.deepEqual(doc.requests.map((r: { returnValue: number; modprobeRan: boolean }) => [r.returnValue, r.modprobeRan]), [[0, true], [0, false], [0, true]]);
   assert.deepEqual([doc.kernel.model, doc.kernel.basis], ['2.1', 'given (--kernel-model 2.1)']);
-  const first = JSON.parse(run(...race, '--format', 'jsonl').stdout.split('\n')[0]!);
+  const first = JSON.parse(run(...race, '--format', 'jsonl').stdout.split('\n')[0]);
   assert.equal(first.kernelModel, 'modern');
 });
 

@@ -35,7 +35,7 @@ test('progress is one updating stderr line on a terminal, erased at the end', as
   assert.equal(await runCli(['replay', trace, '--fail-on', 'never', '--format', 'json'], ctx), 0);
   assert.equal(JSON.parse(out.join('')).summary.requests, 264);
   assert.ok(err.length >= 2);
-  assert.match(err[0] as string, /^\r\u001b\[Kreplaying trace\.txt: 100% \(0\.1 of 0\.1 MB\)$/);
+  assert.match(err[0], /^\r\u001b\[Kreplaying trace\.txt: 100% \(0\.1 of 0\.1 MB\)$/);
   assert.equal(err[err.length - 1], '\r\u001b[K');
   assert.ok(err.every((e) => e.startsWith('\r\u001b[K') && !e.includes('\n')));
 });

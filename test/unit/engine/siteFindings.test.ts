@@ -66,7 +66,7 @@ test('get_fs_type in the real boot: one entry per rule on its line, counting the
   assert.equal(undocumented.trace.length, 4);
   assert.equal(undocumented.message,
     '4 undocumented names requested from this call site in the trace (8 requests): nothing documents fs-nosuchfs2 ×4, fs-nosuchfs ×2, fs-cramfs, fs-ntfs3, so modprobe fails with "not found".');
-  assert.deepEqual(undocumented.requests.map((i) => report.requests[i]!.line), [200, 206, 221, 222, 578, 579, 580, 581]);
+  assert.deepEqual(undocumented.requests.map((i) => report.requests[i].line), [200, 206, 221, 222, 578, 579, 580, 581]);
   assert.deepEqual(undocumented.names.map((n) => n.text), [
     'fs-nosuchfs2: 4 requests (lines 578, 579, 580, 581): nothing documents it',
     'fs-nosuchfs: 2 requests (lines 221, 222): nothing documents it',
@@ -106,7 +106,7 @@ test('what get_fs_type did in the boot: 26 requests of 16 names, 10 duplicates, 
   assert.deepEqual([a.requests, a.names.length, a.duplicates], [26, 16, 10]);
   const hfs = a.names.find((n) => n.name === 'fs-hfs')!;
   assert.deepEqual([hfs.requests.map((r) => r.line), hfs.duplicates], [[582, 583, 584, 585], 3]);
-  assert.deepEqual(a.names[0]!.requests.map((r) => [r.line, r.name]), [[70, 'fs-ext4']]);
+  assert.deepEqual(a.names[0].requests.map((r) => [r.line, r.name]), [[70, 'fs-ext4']]);
   // fs-ext4 (line 70) loads ext4 first; fs-cramfs and fs-ntfs3 have no module to load.
   assert.equal(a.loaded[0], 'ext4');
   assert.ok(a.loaded.includes('hfs') && !a.loaded.includes('cramfs') && !a.loaded.includes('ntfs3'));
@@ -115,9 +115,9 @@ test('what get_fs_type did in the boot: 26 requests of 16 names, 10 duplicates, 
 test('a request line in related information: name, task, time, whose duplicate it is, what it loaded', async () => {
   const report = await bootReport();
   // A duplicate waits for the anchor's provider: hfs's module_load (line 586) completes all four requests.
-  assert.equal(requestText(report.requests[248]!, report.requests), 'fs-hfs by ktrig.py-982 at 128.478863 s, duplicate of line 582: loaded hfs');
-  assert.equal(requestText(report.requests[247]!, report.requests), 'fs-hfs by ktrig.py-981 at 128.477235 s: loaded hfs');
-  assert.equal(requestText(report.requests[31 - 1]!, report.requests).startsWith('fs-squashfs by mount-417'), true);
+  assert.equal(requestText(report.requests[248], report.requests), 'fs-hfs by ktrig.py-982 at 128.478863 s, duplicate of line 582: loaded hfs');
+  assert.equal(requestText(report.requests[247], report.requests), 'fs-hfs by ktrig.py-981 at 128.477235 s: loaded hfs');
+  assert.equal(requestText(report.requests[31 - 1], report.requests).startsWith('fs-squashfs by mount-417'), true);
 });
 
 // Hand-built: two call sites, requests 0-4; request 3 is a nowait request from the second site.
@@ -163,9 +163,9 @@ test('a duplicate group spread over two call sites: each line counts the request
     ['net/socket.c', 'duplicate-request', [0, 2], 1],
   ]);
   // Two findings at dev.c: counted; one at socket.c: its own message.
-  assert.equal(sites[0]!.message, '1 duplicate request of 1 name from this call site in the trace: net-pf-5.');
-  assert.deepEqual(sites[0]!.names, [{ name: 'net-pf-5', line: 101, text: 'net-pf-5: 1 duplicate of line 100 (line 101): loaded' }]);
-  assert.equal(sites[1]!.message, 'duplicate-request of 0,1,2');
+  assert.equal(sites[0].message, '1 duplicate request of 1 name from this call site in the trace: net-pf-5.');
+  assert.deepEqual(sites[0].names, [{ name: 'net-pf-5', line: 101, text: 'net-pf-5: 1 duplicate of line 100 (line 101): loaded' }]);
+  assert.equal(sites[1].message, 'duplicate-request of 0,1,2');
 });
 
 test('a call site whose requests only anchored groups says other call sites repeated them', () => {
@@ -185,20 +185,20 @@ test('the scan\'s finding and the trace\'s findings of one rule on one line are 
     finding('unchecked-zero-return', [3], { severity: 'error' }),
     finding('unchecked-zero-return', [0], { severity: 'info' }),
   ]);
-  report.requests[3]!.callSite!.locations = [{ file: 'net/socket.c', line: 1531, column: 3, link: 'direct', via: ['__sock_create'] }];
+  report.requests[3].callSite!.locations = [{ file: 'net/socket.c', line: 1531, column: 3, link: 'direct', via: ['__sock_create'] }];
   const sites = siteFindings([staticFinding], report);
   assert.equal(sites.length, 1);
-  assert.equal(sites[0]!.severity, 'error');
-  assert.deepEqual(sites[0]!.source, [staticFinding]);
-  assert.equal(sites[0]!.message,
+  assert.equal(sites[0].severity, 'error');
+  assert.deepEqual(sites[0].source, [staticFinding]);
+  assert.equal(sites[0].message,
     'request_module("net-pf-%d", family) ignores the return value. In the trace: 3 requests from this call site that modprobe answered with 0 while loading nothing new: net-pf-5 ×2 (m already loaded), netdev-x (built in).');
-  assert.deepEqual(sites[0]!.names.map((n) => n.text), ['net-pf-5: 2 requests (lines 100, 102): m already loaded', 'netdev-x: 1 request (line 103): built in']);
+  assert.deepEqual(sites[0].names.map((n) => n.text), ['net-pf-5: 2 requests (lines 100, 102): m already loaded', 'netdev-x: 1 request (line 103): built in']);
 });
 
 test('throttling concerns the whole boot, not a call site; requests without a certain link stay on the trace', () => {
   const report = handReport([finding('throttled-request', [0, 1, 2]), finding('undocumented-alias', [4])]);
-  report.requests[1]!.callSite!.link = 'ambiguous';
-  report.requests[1]!.callSite!.locations = [{ file: 'a.c', line: 1, column: 1, link: 'direct', via: ['f'] }, { file: 'b.c', line: 1, column: 1, link: 'direct', via: ['f'] }];
+  report.requests[1].callSite!.link = 'ambiguous';
+  report.requests[1].callSite!.locations = [{ file: 'a.c', line: 1, column: 1, link: 'direct', via: ['f'] }, { file: 'b.c', line: 1, column: 1, link: 'direct', via: ['f'] }];
   assert.deepEqual(siteFindings([], report), []);
 });
 

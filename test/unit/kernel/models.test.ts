@@ -37,8 +37,8 @@ test('a burst of 60: 2.6 fails the 51st to 60th at once with -ENOMEM, and prints
   assert.deepEqual(verdicts(report), [...range(0, 50).map((i) => [m(i), 0, true]), ...range(50, 60).map((i) => [m(i), -12, false])]);
   const [f, ...rest] = report.findings.filter((x) => x.rule === 'throttled-request');
   assert.deepEqual(rest, []);
-  assert.deepEqual([f!.severity, f!.requests], ['error', range(50, 60)]);
-  assert.deepEqual(f!.evidence, { requestCount: 10, peakInFlight: 50, errno: 'ENOMEM', runawayLinesFor: ['m50', 'm51', 'm52', 'm53', 'm54'] });
+  assert.deepEqual([f.severity, f.requests], ['error', range(50, 60)]);
+  assert.deepEqual(f.evidence, { requestCount: 10, peakInFlight: 50, errno: 'ENOMEM', runawayLinesFor: ['m50', 'm51', 'm52', 'm53', 'm54'] });
 });
 
 test('a burst of 60: 2.1 runs modprobe for m00 only; the other 59 names are lost, and all 60 get 0 with nothing loaded', async () => {

@@ -129,7 +129,7 @@ test('stats without the table: the trace\'s duplicate is only in the trace, merg
     assert.ok(r.ok, r.ok ? '' : r.error.message);
     const [only, ...rest] = r.value.kernel!.moduleStats!.modules;
     assert.deepEqual(rest, []);
-    return [only!.module, only!.verdict, only!.why];
+    return [only.module, only.verdict, only.why];
   };
   assert.deepEqual(await row('6.12.117'), [
     'foo', 'only-in-trace',

@@ -60,7 +60,7 @@ function checkRun(argv: string[], r: CliRun): void {
   const format = argv.includes('--format') ? argv[argv.lastIndexOf('--format') + 1] : 'text';
   const written = r.code !== 2 && r.out !== '' && !argv.includes('-h') && !argv.includes('--output');
   const formats: readonly string[] = argv[0] === 'diff' ? DIFF_FORMATS : REPLAY_FORMATS;
-  if (written && formats.includes(format as string)) {
+  if (written && formats.includes(format)) {
     const out = argv.includes('--color') && format === 'text' ? r.out.replace(OWN_COLOURS, '') : r.out;
     checkReport(format as (typeof REPLAY_FORMATS)[number] | (typeof DIFF_FORMATS)[number], out);
   }
@@ -121,7 +121,7 @@ test('the executable: mutated traces in every format and a scan, exit codes and 
     fc.asyncProperty(mutatedArb(TRACE_TOKENS, 300, 2000), fc.constantFrom(...REPLAY_FORMATS), fc.constantFrom(...FAIL_ON_CHOICES), async (m, format, failOn) => {
       writeFileSync(trace, applyMutations(TRACE, m));
       const argv = ['replay', trace, '--format', format, '--fail-on', failOn];
-      await bounded('executable case', async () => checkRun(argv, runExecutable(argv)));
+      await bounded('executable case', () => Promise.resolve(checkRun(argv, runExecutable(argv))));
     }),
     params(6),
   );

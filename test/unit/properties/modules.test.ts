@@ -49,7 +49,7 @@ test('mutated modules directories through resolve and replay --modules, every fo
       rmSync(modules, { recursive: true, force: true });
       mkdirSync(modules);
       files.forEach((f, i) => {
-        const file = FILES[i] as (typeof FILES)[number];
+        const file = FILES[i];
         const source = f.kind === 'text' ? file.text : f.kind === 'index' ? file.index : null;
         if (source !== null && f.kind !== 'none') writeFileSync(path.join(modules, source.name), applyMutations(source.bytes, f.edit));
       });

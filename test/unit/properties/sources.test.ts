@@ -48,7 +48,7 @@ test('mutated C trees scanned, rendered in every format', async () => {
     fc.asyncProperty(fc.array(fileArb, { minLength: 1, maxLength: 3 }), fc.constantFrom('native' as const, 'wasm' as const), async (files, backend) => {
       rmSync(tree, { recursive: true, force: true });
       for (const f of files) {
-        const source = SOURCES[f.source] as (typeof SOURCES)[number];
+        const source = SOURCES[f.source];
         const target = path.join(tree, path.dirname(source.rel), `${f.prefix}${path.basename(source.rel)}`);
         mkdirSync(path.dirname(target), { recursive: true });
         writeFileSync(target, applyMutations(source.bytes, f.edit));

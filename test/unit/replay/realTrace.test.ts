@@ -27,7 +27,7 @@ test('the real ftrace boot: counts, and the exact duplicate groups under dups.c 
   assert.deepEqual(dups.map((f) => [f.name, f.requests]), DUPLICATE_GROUPS);
   assert.ok(dups.every((f) => f.evidence['convergedByDups'] === true));
   for (const [, [anchor, ...rest]] of DUPLICATE_GROUPS) {
-    for (const i of rest) assert.equal(report.requests[i]!.duplicateOf, anchor);
+    for (const i of rest) assert.equal(report.requests[i].duplicateOf, anchor);
   }
 });
 
@@ -47,7 +47,7 @@ test('fs-hfs: four requests within 5 ms, one load, three racing duplicates costi
   assert.equal(hfs.evidence['racingDuplicates'], 3);
   assert.deepEqual((hfs.evidence['memoryEstimate'] as { bytes: number }).bytes, 466_944);
   assert.deepEqual(
-    [247, 248, 249, 250].map((i) => [report.requests[i]!.task, report.requests[i]!.pid, report.requests[i]!.outcome]),
+    [247, 248, 249, 250].map((i) => [report.requests[i].task, report.requests[i].pid, report.requests[i].outcome]),
     [['ktrig.py', 981, 'loaded'], ['ktrig.py', 982, 'loaded'], ['ktrig.py', 983, 'loaded'], ['ktrig.py', 984, 'loaded']],
   );
 });

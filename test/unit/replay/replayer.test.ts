@@ -65,8 +65,8 @@ test('concurrent requests for one name: the first wait=1 request anchors, the re
     ['loaded', null, 128.583], ['loaded', 0, 128.583], ['loaded', 0, 128.583], ['loaded', 0, 128.583],
   ]);
   assert.equal(groups.length, 1);
-  assert.equal(groups[0]!.anchored, true);
-  assert.deepEqual(groups[0]!.repeats.map((s) => s.record.index), [1, 2, 3]);
+  assert.equal(groups[0].anchored, true);
+  assert.deepEqual(groups[0].repeats.map((s) => s.record.index), [1, 2, 3]);
 });
 
 test('a nowait first request cannot anchor: its repeats form an unconverged group, and a later wait=1 request anchors', () => {
@@ -91,7 +91,7 @@ test('the dups entry lives until 60 s after the anchor completes, not after it w
 test('a duplicate after the anchor module was freed would share a stale return value', () => {
   const { groups } = replay([req(85.3, 'fs-hfs'), load(85.4, 'hfs'), free(128.8, 'hfs'), req(129.9, 'fs-hfs'), load(130.0, 'hfs')]);
   assert.equal(groups.length, 1);
-  assert.deepEqual(groups[0]!.repeats.map((s) => s.staleAnchor), [true]);
+  assert.deepEqual(groups[0].repeats.map((s) => s.staleAnchor), [true]);
 });
 
 test('outcomes: loaded needs every provider, already-loaded, builtin, nothing-loaded, unknown without metadata', () => {

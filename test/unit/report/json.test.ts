@@ -112,7 +112,7 @@ test('the streamed JSON is exactly what JSON.stringify prints, empty arrays incl
 
 test('streamed arrays longer than one stringify batch print exactly as JSON.stringify does', () => {
   const r = sampleReport();
-  r.requests = Array.from({ length: 1300 }, (_, i) => ({ ...(r.requests[i % 6] as (typeof r.requests)[number]), index: i }));
+  r.requests = Array.from({ length: 1300 }, (_, i) => ({ ...(r.requests[i % 6]), index: i }));
   const text = renderJson(r);
   assert.equal(`${JSON.stringify(JSON.parse(text), null, 2)}\n`, text);
   assert.equal(JSON.parse(text).requests.length, 1300);
@@ -123,11 +123,11 @@ test('a finding that closes while requests are still coming is written after the
   const parts: string[] = [];
   const json = new ReplayJson((t) => parts.push(t));
   json.begin({ tool: r.tool, traceFile: 't.txt', modulesDir: null, sourceRoot: null, kernelDirectory: null, kernelModel: r.kernelModel });
-  json.request(r.requests[0]!);
-  json.finding(r.findings[0]!);
+  json.request(r.requests[0]);
+  json.finding(r.findings[0]);
   // Nothing of the finding is out yet: `requests` is still open.
   assert.ok(!parts.join('').includes('duplicate-request'));
-  json.request(r.requests[1]!);
+  json.request(r.requests[1]);
   json.end({ trace: r.trace, summary: r.summary, kernel: null });
   const doc = JSON.parse(parts.join(''));
   assert.deepEqual(doc.requests.map((q: { index: number }) => q.index), [0, 1]);
@@ -148,7 +148,7 @@ test('a spool past its memory share goes to a file and gives everything back in 
 
 test('a request record prints every field it has, so fields added to the model need no renderer change', () => {
   const r = sampleReport();
-  const site = r.requests[0]!.callSite as Record<string, unknown>;
+  const site = r.requests[0].callSite as Record<string, unknown>;
   site['origins'] = [{ file: 'net/netfilter/nft_compat.c', line: 10, column: 2 }];
   const doc = JSON.parse(renderJson(r));
   assert.deepEqual(doc.requests[0].callSite.origins, [{ file: 'net/netfilter/nft_compat.c', line: 10, column: 2 }]);

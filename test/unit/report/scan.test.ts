@@ -143,8 +143,8 @@ test('scan SARIF paths are relative to the scanned root even when the tree lies 
 test('scan text lists the most used wrappers first and cuts the list at maxWrappers', () => {
   const index = sampleIndex();
   index.wrappers.push({ name: 'load_nls', kind: 'function', file: 'fs/nls/nls_base.c', line: 275, pattern: 'nls_*', calls: 'request_module', queue: null });
-  index.callSites.push({ ...(index.callSites[1] as (typeof index.callSites)[number]), callee: 'load_nls', line: 90 });
-  index.callSites.push({ ...(index.callSites[1] as (typeof index.callSites)[number]), callee: 'load_nls', line: 91 });
+  index.callSites.push({ ...(index.callSites[1]), callee: 'load_nls', line: 90 });
+  index.callSites.push({ ...(index.callSites[1]), callee: 'load_nls', line: 91 });
   const lines = renderScanText(index, { maxWrappers: 1 }).split('\n');
   const start = lines.indexOf('Wrappers (2)');
   assert.deepEqual(lines.slice(start + 1, start + 4), [

@@ -93,7 +93,7 @@ export function folderCycles(edges: ImportEdge[]): Array<{ folders: string[]; im
     }
   };
   for (const v of [...graph.keys()].sort()) if (!index.has(v)) visit(v);
-  groups.sort((a, b) => a[0]!.localeCompare(b[0]!));
+  groups.sort((a, b) => a[0].localeCompare(b[0]));
   return groups.map((folders) => ({
     folders,
     imports: folders.flatMap((f) => [...graph.get(f)!].filter(([to]) => folders.includes(to)).map(([, why]) => why)),

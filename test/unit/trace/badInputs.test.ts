@@ -297,10 +297,10 @@ test('randomly damaged traces never throw, and every line is still counted', () 
     const lines = [...traceLines];
     for (let k = 0; k < 400; k++) {
       const i = next(lines.length);
-      const line = lines[i]!;
+      const line = lines[i];
       const at = next(line.length + 1);
       const what = next(3);
-      const keep = what === 1 ? line.slice(at, at + 1) : what === 2 ? alphabet[next(alphabet.length)]! : '';
+      const keep = what === 1 ? line.slice(at, at + 1) : what === 2 ? alphabet[next(alphabet.length)] : '';
       lines[i] = line.slice(0, at) + keep + line.slice(what === 1 ? at : at + 1);
     }
     const joined = lines.join('\n') + '\n';
@@ -315,7 +315,7 @@ test('randomly damaged traces never throw, and every line is still counted', () 
       assert.equal(s.lines, text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
       assert.equal(s.events, c.events.length);
       assert.ok(s.skippedLines + s.events + s.warningCount <= s.lines);
-      assert.ok(c.events.every((e, i) => e.line >= 1 && e.line <= s.lines && (i === 0 || e.line > c.events[i - 1]!.line)));
+      assert.ok(c.events.every((e, i) => e.line >= 1 && e.line <= s.lines && (i === 0 || e.line > c.events[i - 1].line)));
     }
   }
 });

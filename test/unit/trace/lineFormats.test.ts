@@ -11,7 +11,7 @@ function only(text: string, format?: 'ftrace' | 'trace-cmd' | 'perf' | 'dmesg'):
   const c = collectText(text, format ? { format } : {});
   assert.deepEqual(summaryOf(c).warnings, []);
   assert.equal(c.events.length, 1, text);
-  return c.events[0]!;
+  return c.events[0];
 }
 
 const noCallSite = { offset: null, length: null, module: null };

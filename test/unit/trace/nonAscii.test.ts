@@ -44,7 +44,7 @@ function trace(): { text: string; events: TraceEvent[] } {
     // Most rounds are ASCII only and longer than a piece (16 KB): pieces of both kinds.
     for (const [line, event] of round % 4 === 0 ? cases : []) {
       lines.push(line);
-      events.push({ ...event, line: lines.length } as TraceEvent);
+      events.push({ ...event, line: lines.length });
     }
   }
   return { text: lines.join('\n') + '\n', events };

@@ -104,7 +104,7 @@ test('trace-cmd-record-report.txt: module_get and module_put with call sites and
     callSite: { symbol: 'bprm_execve', offset: null, length: null, module: null }, refcnt: 2,
   });
   const reqs = requests(c.events);
-  assert.deepEqual([reqs[0]!.line, reqs[0]!.name, reqs.at(-1)!.line, reqs.at(-1)!.name],
+  assert.deepEqual([reqs[0].line, reqs[0].name, reqs.at(-1)!.line, reqs.at(-1)!.name],
     [159, 'fs-squashfs', 547, 'fs-nosuchfs']);
   assert.deepEqual(at(c.events, 169), {
     kind: 'module_load', line: 169, time: 154.379618, task: 'modprobe', pid: 1095, cpu: 0, name: 'squashfs', taints: '',

@@ -24,7 +24,7 @@ describe('Request chains', () => {
       [156, 'crypto-ecb(camellia)', 11, 2],
       [191, 'crypto-essiv(cbc(serpent),sha256)', 2, 1],
     ]);
-    assert.deepEqual([100, 101, 102, 103, 104, 105].map((i) => [report.requests[i]!.name, report.requests[i]!.initOf, report.requests[i]!.causedBy]), [
+    assert.deepEqual([100, 101, 102, 103, 104, 105].map((i) => [report.requests[i].name, report.requests[i].initOf, report.requests[i].causedBy]), [
       ['net-pf-33', null, null],
       ['crypto-pcbc(fcrypt)', 'rxrpc', 100],
       ['crypto-pcbc(fcrypt)-all', 'rxrpc', 100],

@@ -95,9 +95,9 @@ describe('Export Report', () => {
     };
     assert.equal(sarif.version, '2.1.0');
     assert.equal(sarif.runs.length, 1);
-    assert.equal(sarif.runs[0]!.tool.driver.name, 'autoload-lens');
-    assert.equal(sarif.runs[0]!.results.length, report.findings.length);
-    assert.deepEqual(sarif.runs[0]!.results.map((r) => r.ruleId), report.findings.map((f) => f.rule));
+    assert.equal(sarif.runs[0].tool.driver.name, 'autoload-lens');
+    assert.equal(sarif.runs[0].results.length, report.findings.length);
+    assert.deepEqual(sarif.runs[0].results.map((r) => r.ruleId), report.findings.map((f) => f.rule));
   });
 });
 

@@ -30,8 +30,8 @@ describe('hostile trace', () => {
   it('reports the duplicates and undocumented names on their lines, with the names in plain-text messages', () => {
     const list = diagnosticsOf(TRACE);
     assert.deepEqual(ruleLines(list), ['undocumented-alias@13', 'duplicate-request@14', 'undocumented-alias@15', 'duplicate-request@16', 'undocumented-alias@19']);
-    assert.ok(list[0]!.message.includes(SCRIPT), list[0]!.message);
-    assert.ok(list[2]!.message.includes(IMG), list[2]!.message);
+    assert.ok(list[0].message.includes(SCRIPT), list[0].message);
+    assert.ok(list[2].message.includes(IMG), list[2].message);
   });
 
   it('hovers show the names in code spans of Markdown that allows no HTML and runs no commands', async () => {
@@ -40,10 +40,10 @@ describe('hostile trace', () => {
     const md = hovers.flatMap((h) => h.contents);
     assert.ok(md.length > 0, 'no hover on the hostile line');
     assert.ok(md.every((c) => c instanceof vscode.MarkdownString), 'hover contents are MarkdownStrings');
-    const text = (md as vscode.MarkdownString[]).map((c) => c.value).join('\n');
+    const text = (md).map((c) => c.value).join('\n');
     assert.ok(text.includes(`\` ${IMG} \``), text);
     assert.ok(text.includes('` </script><script>alert(2)</script> `'), text);
-    for (const c of md as vscode.MarkdownString[]) {
+    for (const c of md) {
       assert.notEqual(c.supportHtml, true);
       assert.notEqual(c.isTrusted, true);
     }

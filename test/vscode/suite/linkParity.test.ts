@@ -36,7 +36,7 @@ describe('Links in the editor and the CLI', () => {
   it('links every request to the same call sites, the same way', () => {
     assert.equal(editor.requests.length, 264);
     assert.equal(cli.requests.length, 264);
-    const differ = editor.requests.filter((r, i) => linkOf(r.callSite) !== linkOf(cli.requests[i]!.callSite));
+    const differ = editor.requests.filter((r, i) => linkOf(r.callSite) !== linkOf(cli.requests[i].callSite));
     assert.deepEqual(differ.map((r) => `${r.line} ${r.name}`), []);
     // Not vacuous: the fixture's sources link most of the boot, and through more than one kind of path.
     const kinds = new Set(editor.requests.map((r) => r.callSite?.link));

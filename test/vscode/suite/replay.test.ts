@@ -54,8 +54,8 @@ describe('Replay Trace', () => {
   it('reports the four concurrent fs-hfs requests as one anchor and three duplicates, with related information', () => {
     const hfs = diagnosticsOf(TRACE).filter((d) => ruleOf(d) === 'duplicate-request' && d.range.start.line + 1 >= 582 && d.range.start.line + 1 <= 585);
     assert.equal(hfs.length, 1, 'one duplicate group, shown on its first repeat');
-    assert.equal(hfs[0]!.range.start.line + 1, 583);
-    const related = hfs[0]!.relatedInformation!.map((r) => `${vscode.workspace.asRelativePath(r.location.uri, false)}:${r.location.range.start.line + 1}`);
+    assert.equal(hfs[0].range.start.line + 1, 583);
+    const related = hfs[0].relatedInformation!.map((r) => `${vscode.workspace.asRelativePath(r.location.uri, false)}:${r.location.range.start.line + 1}`);
     assert.deepEqual(related, ['traces/trace.txt:582', 'fs/filesystems.c:15', 'traces/trace.txt:584', 'traces/trace.txt:585']);
   });
 
@@ -63,7 +63,7 @@ describe('Replay Trace', () => {
     const lenses = await codeLenses('fs/filesystems.c');
     assert.deepEqual(lenses.map((l) => [l.range.start.line + 1, l.command?.title]),
       [[15, '26 requests in the trace · 10 duplicates · loaded ext4, binfmt_misc, squashfs, isofs +8']]);
-    assert.equal(lenses[0]!.command?.command, 'autoloadLens.showCallSiteRequests');
+    assert.equal(lenses[0].command?.command, 'autoloadLens.showCallSiteRequests');
   });
 
   it('hovers a trace line with its resolution, outcome and call site', async () => {

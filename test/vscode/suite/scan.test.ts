@@ -66,7 +66,7 @@ describe('Scan Workspace', () => {
       assert.ok(code.target.toString().endsWith(`#${ruleOf(d)}`), `${code.target.toString()} does not point at ${ruleOf(d)}`);
       assert.match(d.message, /\S/);
     }
-    assert.equal(demo[1]!.severity, vscode.DiagnosticSeverity.Error, 'name-too-long is an error: the kernel refuses the name');
+    assert.equal(demo[1].severity, vscode.DiagnosticSeverity.Error, 'name-too-long is an error: the kernel refuses the name');
   });
 
   it('flags the kernel shapes the rules cover: crypto-*-all (no declaration), return values nobody looks behind', () => {
