@@ -11,13 +11,26 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': [
         'error',
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after'] }] },
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite', 'before', 'after'] },
+          ],
+        },
       ],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       '@typescript-eslint/no-import-type-side-effects': 'error',
       // Required lazily on purpose: the parser backends (a broken prebuild falls back to wasm) and the editor's layers.
-      '@typescript-eslint/no-require-imports': ['error', { allow: ['^tree-sitter(-c)?$', '^web-tree-sitter$', '^\\./layers$'] }],
+      '@typescript-eslint/no-require-imports': [
+        'error',
+        { allow: ['^tree-sitter(-c)?$', '^web-tree-sitter$', '^\\./layers$'] },
+      ],
     },
   },
   {
@@ -25,7 +38,12 @@ export default tseslint.config(
     files: ['media/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { window: 'readonly', document: 'readonly', requestAnimationFrame: 'readonly', acquireVsCodeApi: 'readonly' },
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        requestAnimationFrame: 'readonly',
+        acquireVsCodeApi: 'readonly',
+      },
     },
     rules: { 'no-undef': 'error', 'no-unused-vars': 'error' },
   },

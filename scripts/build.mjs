@@ -25,7 +25,13 @@ const bundling = {
 // The scan cache keeps whole indexes (with their findings' messages), which the code of every bundle builds: a hash of
 // the sources of the analysis layer (what it imports from the engine included), the same in every bundle of one
 // build, tells the cache when they changed.
-const analysis = await esbuild.build({ ...bundling, entryPoints: ['src/analysis/index.ts'], external: nativeExternals, write: false, metafile: true });
+const analysis = await esbuild.build({
+  ...bundling,
+  entryPoints: ['src/analysis/index.ts'],
+  external: nativeExternals,
+  write: false,
+  metafile: true,
+});
 const indexCode = createHash('sha1');
 for (const file of Object.keys(analysis.metafile.inputs).sort()) indexCode.update(file).update(readFileSync(file));
 
@@ -38,24 +44,28 @@ const common = {
 const production = process.argv.includes('--production');
 const builds = [];
 
-builds.push(esbuild.build({
-  ...common,
-  // The scan worker (src/analysis/scanWorker.ts) is its own bundle: worker threads load it by path.
-  entryPoints: { cli: 'src/cli/main.ts', scanWorker: 'src/analysis/scanWorker.ts' },
-  outdir: 'dist',
-  external: nativeExternals,
-  banner: { js: '#!/usr/bin/env node' },
-  minify: production,
-}));
-
-if (existsSync('src/extension/extension.ts')) {
-  builds.push(esbuild.build({
+builds.push(
+  esbuild.build({
     ...common,
-    entryPoints: { extension: 'src/extension/extension.ts' },
+    // The scan worker (src/analysis/scanWorker.ts) is its own bundle: worker threads load it by path.
+    entryPoints: { cli: 'src/cli/main.ts', scanWorker: 'src/analysis/scanWorker.ts' },
     outdir: 'dist',
     external: nativeExternals,
+    banner: { js: '#!/usr/bin/env node' },
     minify: production,
-  }));
+  }),
+);
+
+if (existsSync('src/extension/extension.ts')) {
+  builds.push(
+    esbuild.build({
+      ...common,
+      entryPoints: { extension: 'src/extension/extension.ts' },
+      outdir: 'dist',
+      external: nativeExternals,
+      minify: production,
+    }),
+  );
 }
 
 // Tests and benchmarks: one bundle per entry, dependencies left in node_modules.
@@ -67,13 +77,15 @@ const testEntries = [
   ...filesUnder('test/vscode', '.ts'),
 ];
 if (testEntries.length > 0) {
-  builds.push(esbuild.build({
-    ...common,
-    entryPoints: testEntries,
-    outdir: 'out/test',
-    outbase: 'test',
-    packages: 'external',
-  }));
+  builds.push(
+    esbuild.build({
+      ...common,
+      entryPoints: testEntries,
+      outdir: 'out/test',
+      outbase: 'test',
+      packages: 'external',
+    }),
+  );
 }
 
 await Promise.all(builds);

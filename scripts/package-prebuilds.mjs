@@ -11,8 +11,10 @@ import { join } from 'node:path';
 const require = createRequire(import.meta.url);
 const pkg = join(process.cwd(), 'node_modules', 'tree-sitter');
 const built = join(pkg, 'build', 'Release', 'tree_sitter_runtime_binding.node');
-const glibc = process.platform === 'linux' && typeof process.report?.getReport === 'function'
-  && Boolean(process.report.getReport().header.glibcVersionRuntime);
+const glibc =
+  process.platform === 'linux' &&
+  typeof process.report?.getReport === 'function' &&
+  Boolean(process.report.getReport().header.glibcVersionRuntime);
 
 if (!glibc || !existsSync(built)) {
   console.log('package-prebuilds: upstream tree-sitter prebuilds only (no local glibc build to add)');

@@ -5,9 +5,18 @@ import type { RawAlias } from './facts';
 import { MODINFO_SINK, type MacroTable } from './macroTable';
 
 export function expandAlias(raw: RawAlias, file: string, macros: MacroTable): AliasDeclaration[] {
-  const base = { file, line: raw.line, column: raw.column, macro: raw.macro, module: macros.tree.modules.moduleOf(file).name };
+  const base = {
+    file,
+    line: raw.line,
+    column: raw.column,
+    macro: raw.macro,
+    module: macros.tree.modules.moduleOf(file).name,
+  };
   if (!macros.has(raw.macro)) {
-    const where = macros.tree.kernelDirectory.includeDirs.length > 0 ? 'in the tree nor in the kernel directory' : 'anywhere in the tree';
+    const where =
+      macros.tree.kernelDirectory.includeDirs.length > 0
+        ? 'in the tree nor in the kernel directory'
+        : 'anywhere in the tree';
     return [{ ...base, value: null, reason: `${raw.macro} is not defined ${where}` }];
   }
   const problems = new Map<string, string>();
@@ -28,12 +37,20 @@ export function expandAlias(raw: RawAlias, file: string, macros: MacroTable): Al
     } else {
       const unknown = [...new Set((info ?? []).filter((t) => t.kind === 'ident').map((t) => t.text))];
       const why = unknown.map((u) => problems.get(u) ?? `${u} is not a macro found in the tree`);
-      out.push({ ...base, value: null, reason: `does not expand to a string: ${why.join('; ') || (info ?? []).map((t) => t.text).join(' ')}` });
+      out.push({
+        ...base,
+        value: null,
+        reason: `does not expand to a string: ${why.join('; ') || (info ?? []).map((t) => t.text).join(' ')}`,
+      });
     }
   }
   if (out.length === 0) {
     const why = [...problems.values()];
-    out.push({ ...base, value: null, reason: why.length > 0 ? why.join('; ') : `${raw.macro} does not expand to a module alias` });
+    out.push({
+      ...base,
+      value: null,
+      reason: why.length > 0 ? why.join('; ') : `${raw.macro} does not expand to a module alias`,
+    });
   }
   return out;
 }

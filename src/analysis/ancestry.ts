@@ -37,7 +37,15 @@ interface Step extends Ancestor {
 let last: { tree: CNode['tree']; chain: Step[] } | null = null;
 
 function step(node: CNode, parent: Step | null): Step {
-  return { node, id: node.id, type: node.type, start: node.startIndex, end: node.endIndex, parent, depth: parent === null ? 0 : parent.depth + 1 };
+  return {
+    node,
+    id: node.id,
+    type: node.type,
+    start: node.startIndex,
+    end: node.endIndex,
+    parent,
+    depth: parent === null ? 0 : parent.depth + 1,
+  };
 }
 
 /**
@@ -55,7 +63,7 @@ function childAfter(a: Step, start: number): CNode | null {
   let hi = ends.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if ((ends[mid]) > start) hi = mid;
+    if (ends[mid] > start) hi = mid;
     else lo = mid + 1;
   }
   return nodes[lo] ?? null;
@@ -68,7 +76,7 @@ function childAfter(a: Step, start: number): CNode | null {
 function chainTo(tree: CNode['tree'], start: number, end: number, stop: number | null): Step {
   if (last === null || last.tree !== tree) last = { tree, chain: [step(tree.rootNode, null)] };
   const chain = last.chain;
-  if ((chain[0]).id === stop) return chain[0];
+  if (chain[0].id === stop) return chain[0];
   // Keep the part of the last chain that holds the range (from the bottom: what holds it is a prefix). Looking for a
   // node's parent, a kept step of the node's own extent may be the node or below it: the walk goes through such steps
   // again and stops at the node.

@@ -62,8 +62,20 @@ export function preparePass(p: PassSets): PreparedPass {
   return {
     search: new MultiMatcher(p.search),
     searchHeaders: new DefineMatcher(p.searchHeaders),
-    sets: { tokens: p.tokens.map((s) => Buffer.from(s)), callees: new Set(p.callees), constants: new Set(p.constants), wholeFile: p.wholeFile, aliasMacros: new Set(p.aliasMacros), fillers: new Set(p.fillers) },
-    definesOnly: { tokens: p.searchHeaders.map((s) => Buffer.from(s)), callees: new Set(), constants: new Set(p.constants), wholeFile: false },
+    sets: {
+      tokens: p.tokens.map((s) => Buffer.from(s)),
+      callees: new Set(p.callees),
+      constants: new Set(p.constants),
+      wholeFile: p.wholeFile,
+      aliasMacros: new Set(p.aliasMacros),
+      fillers: new Set(p.fillers),
+    },
+    definesOnly: {
+      tokens: p.searchHeaders.map((s) => Buffer.from(s)),
+      callees: new Set(),
+      constants: new Set(p.constants),
+      wholeFile: false,
+    },
     indexNames: p.indexNames,
   };
 }
@@ -115,7 +127,14 @@ function timedParser(parser: CParser, times: PhaseTimes): CParser {
 }
 
 /** Reads and analyses a batch of files; with `indexNames`, their names go to `store`. */
-export function runBatch(untimed: CParser, root: string, files: readonly string[], pass: PreparedPass, maxBytes: number, store: NameStore): BatchResult {
+export function runBatch(
+  untimed: CParser,
+  root: string,
+  files: readonly string[],
+  pass: PreparedPass,
+  maxBytes: number,
+  store: NameStore,
+): BatchResult {
   const times = noPhaseTimes();
   const parser = timedParser(untimed, times);
   const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [], stats: [], times };

@@ -2,10 +2,13 @@
 
 /** 1 for bytes that can be part of a C identifier: letters, digits, `_`. */
 export const IDENT = new Uint8Array(256);
-for (let c = 0; c < 256; c++) IDENT[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ? 1 : 0;
+for (let c = 0; c < 256; c++)
+  IDENT[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ? 1 : 0;
 
 /** What `\s` matches in text decoded as latin1: tab to carriage return, space, no-break space. */
-export const isLatin1Space = (c: number | undefined) => c !== undefined && ((c >= 9 && c <= 13) || c === 32 || c === 160);
+export const isLatin1Space = (c: number | undefined) =>
+  c !== undefined && ((c >= 9 && c <= 13) || c === 32 || c === 160);
 
 /** Blanks between a name and its `(`: spaces, tabs, line ends, and the `\` of a line continuation. */
-export const isBlankOrContinuation = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 92;
+export const isBlankOrContinuation = (c: number) =>
+  c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 92;

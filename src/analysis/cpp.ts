@@ -73,7 +73,12 @@ export function tokenize(text: string): Token[] {
     let j = i + 1;
     let kind: Token['kind'] = 'punct';
     // A literal, possibly with an encoding prefix (L"...", u'...').
-    const quoteAt = c === '"' || c === "'" ? i : (c === 'L' || c === 'u' || c === 'U') && (src[i + 1] === '"' || src[i + 1] === "'") ? i + 1 : -1;
+    const quoteAt =
+      c === '"' || c === "'"
+        ? i
+        : (c === 'L' || c === 'u' || c === 'U') && (src[i + 1] === '"' || src[i + 1] === "'")
+          ? i + 1
+          : -1;
     if (quoteAt >= 0) {
       const quote = src[quoteAt];
       let k = quoteAt + 1;
@@ -84,7 +89,11 @@ export function tokenize(text: string): Token[] {
       while (j < src.length && identChar.test(src[j])) j++;
       kind = 'ident';
     } else if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
-      while (j < src.length && (/[A-Za-z0-9_.]/.test(src[j]) || ((src[j] === '+' || src[j] === '-') && /[eEpP]/.test(src[j - 1])))) j++;
+      while (
+        j < src.length &&
+        (/[A-Za-z0-9_.]/.test(src[j]) || ((src[j] === '+' || src[j] === '-') && /[eEpP]/.test(src[j - 1])))
+      )
+        j++;
       kind = 'number';
     } else if (c === '#' && src[i + 1] === '#') {
       j = i + 2;
@@ -206,7 +215,13 @@ function bodyOf(def: MacroDefinition): readonly Token[] {
 }
 
 /** One level of expansion; names in `hidden` are not expanded (cpp's rule against self-reference). */
-function expandLevel(tokens: Token[], lookup: MacroLookup, hidden: ReadonlySet<string>, depth: number, budget: ExpansionBudget): Token[] {
+function expandLevel(
+  tokens: Token[],
+  lookup: MacroLookup,
+  hidden: ReadonlySet<string>,
+  depth: number,
+  budget: ExpansionBudget,
+): Token[] {
   if (depth > MAX_EXPANSION_DEPTH) {
     budget.limit = `expansion nests more than ${MAX_EXPANSION_DEPTH} macros deep`;
     return [];

@@ -102,7 +102,9 @@ export function mergeFacts(had: FileFacts, add: FileFacts): FileFacts {
     aliases: union(had.aliases, add.aliases, (a) => `${a.line}:${a.column}`),
     macros: union(had.macros, add.macros, (m) => `${m.name}:${m.line}`),
     wholeFile: had.wholeFile || add.wholeFile,
-    ...((had.aliasMacros || add.aliasMacros) && { aliasMacros: [...new Set([...(had.aliasMacros ?? []), ...(add.aliasMacros ?? [])])] }),
+    ...((had.aliasMacros || add.aliasMacros) && {
+      aliasMacros: [...new Set([...(had.aliasMacros ?? []), ...(add.aliasMacros ?? [])])],
+    }),
     ...((had.includes ?? add.includes) && { includes: had.includes ?? add.includes }),
   };
 }

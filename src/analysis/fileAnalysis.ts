@@ -6,9 +6,27 @@ import type { ReturnUse } from '../engine/sourceIndex';
 import { IDENT, isBlankOrContinuation, isLatin1Space } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
 import { type Ancestor, descendantFor, nearest, parentOf } from './ancestry';
-import { type ArgExpr, type FileFacts, mergeFacts, type RawAlias, type RawCall, type RawDefinition, type ZeroPath } from './facts';
+import {
+  type ArgExpr,
+  type FileFacts,
+  mergeFacts,
+  type RawAlias,
+  type RawCall,
+  type RawDefinition,
+  type ZeroPath,
+} from './facts';
 import type { Capture, CNode, CParser, ParsedTree, Point } from './parser';
-import { Boundaries, findHits, type Hit, Identifiers, Lines, lineOf, logicalLine, type Region, sparseDocument } from './regions';
+import {
+  Boundaries,
+  findHits,
+  type Hit,
+  Identifiers,
+  Lines,
+  lineOf,
+  logicalLine,
+  type Region,
+  sparseDocument,
+} from './regions';
 import { ALIAS_TOKEN, FILL_CALLS, PRINT_INTO, queueRead, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 
 export interface AnalysisSets {
@@ -26,7 +44,6 @@ export interface AnalysisSets {
   fillers?: ReadonlySet<string>;
 }
 
-
 /** The struct fields whose value this file's requests ask for as it is (`request_module("%s", req->module)`), or null. */
 function queuesOf(facts: FileFacts): Set<string> | null {
   const queues = new Set<string>();
@@ -39,11 +56,16 @@ function queuesOf(facts: FileFacts): Set<string> | null {
 
 /** Of the copies read for `queues`, only those that fill one of them, and the definitions that make them. */
 function keepQueueFills(merged: FileFacts, before: FileFacts, queues: ReadonlySet<string>): FileFacts {
-  const fills = (c: RawCall) => !FILL_CALLS.has(c.callee) || (c.args[0]?.kind === 'stored' && queues.has(c.args[0].storage));
+  const fills = (c: RawCall) =>
+    !FILL_CALLS.has(c.callee) || (c.args[0]?.kind === 'stored' && queues.has(c.args[0].storage));
   const calls = merged.calls.filter(fills);
   const holders = new Set(calls.map((c) => c.definition));
   const known = new Set(before.definitions.map((d) => `${d.name}:${d.line}`));
-  return { ...merged, calls, definitions: merged.definitions.filter((d) => known.has(`${d.name}:${d.line}`) || holders.has(d.name)) };
+  return {
+    ...merged,
+    calls,
+    definitions: merged.definitions.filter((d) => known.has(`${d.name}:${d.line}`) || holders.has(d.name)),
+  };
 }
 // Kernel annotations tree-sitter cannot know are macros; blanked (same length) so declarators parse.
 const ANNOTATIONS =
@@ -55,7 +77,8 @@ function blankAnnotations(text: string): string {
 
 const isAliasMacro = (name: string) => name.startsWith(ALIAS_TOKEN);
 /** Whether a call of `name` at top level declares a module alias: a MODULE_ALIAS* macro, or one found to expand to it. */
-const declaresAlias = (sets: AnalysisSets) => (name: string) => isAliasMacro(name) || sets.aliasMacros?.has(name) === true;
+const declaresAlias = (sets: AnalysisSets) => (name: string) =>
+  isAliasMacro(name) || sets.aliasMacros?.has(name) === true;
 
 /** Tokens searched as substrings (they find every request function and MODULE_ALIAS* macro); others are names. */
 const SUBSTRING_TOKENS = new Set([...REQUEST_TOKENS, ALIAS_TOKEN]);
@@ -73,7 +96,11 @@ function tokensOf(sets: AnalysisSets): SplitTokens {
   let split = splitTokens.get(sets);
   if (!split) {
     const all = sets.tokens.map((t) => t.toString('latin1'));
-    split = { substrings: sets.tokens.filter((_, i) => SUBSTRING_TOKENS.has(all[i])), names: new Set(all.filter((t) => !SUBSTRING_TOKENS.has(t))), all };
+    split = {
+      substrings: sets.tokens.filter((_, i) => SUBSTRING_TOKENS.has(all[i])),
+      names: new Set(all.filter((t) => !SUBSTRING_TOKENS.has(t))),
+      all,
+    };
     splitTokens.set(sets, split);
   }
   return split;
@@ -107,26 +134,49 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
     while (facts) {
       // Definitions of this file: their callers here matter for linking (static helpers are inlined, and GCC inlines
       // global functions of the same file too); callers elsewhere of global ones are found by the tree-wide passes.
-      const fileLocal = file.endsWith('.h') ? facts.definitions.filter((d) => d.kind === 'function' && d.isStatic) : facts.definitions;
-      const local = [...new Set(fileLocal.map((d) => d.name))].filter((n) => !searched.has(n) && !REQUEST_FUNCTIONS.has(n));
+      const fileLocal = file.endsWith('.h')
+        ? facts.definitions.filter((d) => d.kind === 'function' && d.isStatic)
+        : facts.definitions;
+      const local = [...new Set(fileLocal.map((d) => d.name))].filter(
+        (n) => !searched.has(n) && !REQUEST_FUNCTIONS.has(n),
+      );
       if (local.length === 0) {
         // A name requested from a struct field (`req->module`) was queued there: read how this file fills that field.
         const queues = queuesRead ? null : queuesOf(facts);
         if (queues === null) return facts;
         queuesRead = true;
-        const copies = extract(parser, file, lines, boundaries, findHits(buf, [], FILL_CALLS, identifiers), new Set([...callees, ...FILL_CALLS]), sets, parses);
+        const copies = extract(
+          parser,
+          file,
+          lines,
+          boundaries,
+          findHits(buf, [], FILL_CALLS, identifiers),
+          new Set([...callees, ...FILL_CALLS]),
+          sets,
+          parses,
+        );
         facts = copies && keepQueueFills(mergeFacts(facts, copies), facts, queues);
         continue;
       }
       local.forEach((n) => searched.add(n));
       callees = new Set([...callees, ...local]);
-      const more = extract(parser, file, lines, boundaries, findHits(buf, [], new Set(local), identifiers), callees, sets, parses);
+      const more = extract(
+        parser,
+        file,
+        lines,
+        boundaries,
+        findHits(buf, [], new Set(local), identifiers),
+        callees,
+        sets,
+        parses,
+      );
       facts = more && mergeFacts(facts, more);
     }
     return null;
   };
   // Regions first; when one cannot be trusted, all rounds again on one parse of the whole file.
-  const facts = (sets.wholeFile ? null : rounds(null)) ?? parser.withTree(blankAnnotations(buf.toString('utf8')), rounds);
+  const facts =
+    (sets.wholeFile ? null : rounds(null)) ?? parser.withTree(blankAnnotations(buf.toString('utf8')), rounds);
   return facts && { ...facts, includes: includesOf(buf) };
 }
 
@@ -142,7 +192,11 @@ class FileParses {
   readonly whole: boolean;
   private readonly done: Array<{ keep: Uint8Array; top: TopItem[]; tree: ParsedTree | null }> = [];
 
-  constructor(private readonly parser: CParser, private readonly lines: Lines, whole: CNode | null) {
+  constructor(
+    private readonly parser: CParser,
+    private readonly lines: Lines,
+    whole: CNode | null,
+  ) {
     this.whole = whole !== null;
     if (whole) this.done.push({ keep: new Uint8Array(lines.count).fill(1), top: topItems(whole), tree: null });
   }
@@ -179,13 +233,23 @@ class FileParses {
  * The root's children with their extents, read once: each access to a node's children or positions crosses into the
  * parser.
  */
-const topItems = (root: CNode): TopItem[] => root.children.map((node) => ({ node, start: node.startPosition, end: node.endPosition }));
+const topItems = (root: CNode): TopItem[] =>
+  root.children.map((node) => ({ node, start: node.startPosition, end: node.endPosition }));
 
 /**
  * What the hits give: calls, definitions, alias declarations, macros, read from the whole file's parse, or from parses
  * of the constructs around the hits alone: then null means such a parse is not trusted.
  */
-function extract(parser: CParser, file: string, lines: Lines, boundaries: Boundaries, hits: Hit[], callees: ReadonlySet<string>, sets: AnalysisSets, parses: FileParses): FileFacts | null {
+function extract(
+  parser: CParser,
+  file: string,
+  lines: Lines,
+  boundaries: Boundaries,
+  hits: Hit[],
+  callees: ReadonlySet<string>,
+  sets: AnalysisSets,
+  parses: FileParses,
+): FileFacts | null {
   const macros: MacroDefinition[] = [];
   const directiveLines = new Set<number>();
   const codeHits: CodeHit[] = [];
@@ -193,7 +257,11 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   const declares = declaresAlias(sets);
   const aliasMacros: string[] = [];
   for (const hit of hits) {
-    const relevant = callees.has(hit.name) || declares(hit.name) || sets.constants.has(hit.name) || sets.fillers?.has(hit.name) === true;
+    const relevant =
+      callees.has(hit.name) ||
+      declares(hit.name) ||
+      sets.constants.has(hit.name) ||
+      sets.fillers?.has(hit.name) === true;
     if (!relevant) continue;
     const line = lineIndex(lines, hit.offset);
     const logical = logicalLine(lines, line);
@@ -204,14 +272,24 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
       const def = defineAt(lines, logical.start, logical.end, file);
       if (!def) continue;
       if (def.name === hit.name && (isAliasMacro(def.name) || sets.constants.has(def.name))) macros.push(def);
-      else if (def.params !== null && !declares(def.name) && tokenize(def.body).some((t) => t.kind === 'ident' && declares(t.text))) {
+      else if (
+        def.params !== null &&
+        !declares(def.name) &&
+        tokenize(def.body).some((t) => t.kind === 'ident' && declares(t.text))
+      ) {
         // A macro whose body declares an alias: its calls at top level are alias declarations too.
         macros.push(def);
         aliasMacros.push(def.name);
       }
       continue;
     }
-    if (sets.constants.has(hit.name) && !callees.has(hit.name) && !declares(hit.name) && sets.fillers?.has(hit.name) !== true) continue;
+    if (
+      sets.constants.has(hit.name) &&
+      !callees.has(hit.name) &&
+      !declares(hit.name) &&
+      sets.fillers?.has(hit.name) !== true
+    )
+      continue;
     // Only a call is read from code: a name with no argument list after it (a function pointer in a table) is not.
     if (!opensArguments(lines.buf, hit.offset + hit.name.length)) continue;
     codeHits.push({ hit, line, column: hit.offset - lines.starts[line], region: boundaries.around(line) });
@@ -247,7 +325,8 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
     if (!items && !wholeFile) return null;
     for (const { item, hits } of items?.values() ?? []) {
       readItem(parser, item, hits, recorded, declares, calls, definitions, aliases);
-      if (sets.fillers && item.type === 'function_definition') readFiller(parser, item, sets.fillers, calls, definitions);
+      if (sets.fillers && item.type === 'function_definition')
+        readFiller(parser, item, sets.fillers, calls, definitions);
     }
   }
 
@@ -260,11 +339,20 @@ function extract(parser: CParser, file: string, lines: Lines, boundaries: Bounda
   }
 
   for (const a of aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') wanted.add(t.text);
-  for (const m of macros) for (const t of tokenize(m.body)) if (t.kind === 'ident' && !(m.params ?? []).includes(t.text)) wanted.add(t.text);
+  for (const m of macros)
+    for (const t of tokenize(m.body)) if (t.kind === 'ident' && !(m.params ?? []).includes(t.text)) wanted.add(t.text);
   for (const c of calls) for (const a of c.args) if (a.kind === 'tokens') a.idents.forEach((i) => wanted.add(i));
   macros.push(...localDefines(lines, file, wanted, macros));
 
-  return { file, calls, definitions: [...definitions.values()], aliases, macros, wholeFile, ...(aliasMacros.length > 0 && { aliasMacros }) };
+  return {
+    file,
+    calls,
+    definitions: [...definitions.values()],
+    aliases,
+    macros,
+    wholeFile,
+    ...(aliasMacros.length > 0 && { aliasMacros }),
+  };
 }
 
 /**
@@ -280,7 +368,7 @@ function parsesOf(parses: FileParses, codeHits: readonly CodeHit[], lineCount: n
     fresh.fill(1, codeHits[i].region.start, codeHits[i].region.end + 1);
   };
   for (let i = 0; i < from.length; i++) if (from[i] < 0) take(i);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     codeHits.forEach((h, i) => {
       if (from[i] >= 0 && fresh.subarray(h.region.start, h.region.end + 1).includes(1)) {
@@ -299,7 +387,7 @@ const lineIndex = (lines: Lines, offset: number) => lineOf(lines.starts, offset)
 function opensArguments(buf: Buffer, at: number): boolean {
   let i = at;
   while (i < buf.length && isBlankOrContinuation(buf[i])) i++;
-  return buf[i] === 40 /* ( */ || buf[i] === 47 /* / */;
+  return buf[i] === 40 /* ( */ || buf[i] === 47; /* / */
 }
 
 function defineAt(lines: Lines, start: number, end: number, file: string): MacroDefinition | null {
@@ -358,12 +446,16 @@ const startsBy = (a: Point, row: number, column: number) => a.row < row || (a.ro
  * The top-level item (of `items`, the root's children with their extents, in order) holding a position, found by
  * bisection: a broken file can have thousands of items, each with hits.
  */
-function topLevelItemAt(items: ReadonlyArray<{ node: CNode; start: Point; end: Point }>, line: number, column: number): CNode | null {
+function topLevelItemAt(
+  items: ReadonlyArray<{ node: CNode; start: Point; end: Point }>,
+  line: number,
+  column: number,
+): CNode | null {
   let lo = 0;
   let hi = items.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (startsBy((items[mid]).start, line, column)) lo = mid + 1;
+    if (startsBy(items[mid].start, line, column)) lo = mid + 1;
     else hi = mid;
   }
   // lo - 1 is the last item starting at or before the position; items of zero width may share its start.
@@ -377,13 +469,19 @@ function topLevelItemAt(items: ReadonlyArray<{ node: CNode; start: Point; end: P
 }
 
 /** A region parse is trusted when the hit sits in a well-formed construct of the kind its indentation implies. */
-function trusted(item: CNode, h: { hit: Hit; line: number; column: number }, lines: Lines, declares: (name: string) => boolean): boolean {
+function trusted(
+  item: CNode,
+  h: { hit: Hit; line: number; column: number },
+  lines: Lines,
+  declares: (name: string) => boolean,
+): boolean {
   if (item.type === 'ERROR') return false;
   const indented = lines.first(h.line) === 32 || lines.first(h.line) === 9;
   if (indented) return item.type === 'function_definition' || item.type === 'declaration';
   // A declaration at column 0 starts its own construct: one that begins earlier took in a line the boundary scan
   // could not end (`module_init(x)` without `;`), and the parse of that pair is not the file's.
-  if (declares(h.hit.name) && h.column === 0) return item.startPosition.row === h.line && item.startPosition.column === 0;
+  if (declares(h.hit.name) && h.column === 0)
+    return item.startPosition.row === h.line && item.startPosition.column === 0;
   return true;
 }
 
@@ -391,7 +489,14 @@ function declaratorName(node: CNode | null): string | null {
   let d = node;
   while (d) {
     if (d.type === 'identifier') return d.text;
-    if (d.type === 'function_declarator' || d.type === 'pointer_declarator' || d.type === 'array_declarator' || d.type === 'init_declarator' || d.type === 'parenthesized_declarator' || d.type === 'attributed_declarator') {
+    if (
+      d.type === 'function_declarator' ||
+      d.type === 'pointer_declarator' ||
+      d.type === 'array_declarator' ||
+      d.type === 'init_declarator' ||
+      d.type === 'parenthesized_declarator' ||
+      d.type === 'attributed_declarator'
+    ) {
       d = d.childForFieldName('declarator') ?? d.namedChildren[0] ?? null;
     } else return null;
   }
@@ -510,7 +615,15 @@ function bodyCalls(parser: CParser, scope: Scope): BodyCall[] {
       for (const cap of parser.captures('calls', scope.body)) {
         if (cap.name !== 'callee') continue;
         const call = parentOf(cap.node) as Ancestor;
-        scope.bodyCalls.push({ callee: cap.node.text, calleeNode: cap.node, call, node: call.node, start: call.start, end: call.end, used: !discarded(call) });
+        scope.bodyCalls.push({
+          callee: cap.node.text,
+          calleeNode: cap.node,
+          call,
+          node: call.node,
+          start: call.start,
+          end: call.end,
+          used: !discarded(call),
+        });
       }
     }
   }
@@ -532,7 +645,12 @@ function identifiersNamed(scope: Scope, name: string): CNode[] {
       for (let at = scope.bodyText.indexOf(name); at >= 0; at = scope.bodyText.indexOf(name, at + 1)) {
         const start = body.startIndex + at;
         const node = descendantFor(body, start, start + name.length);
-        if ((node.type === 'identifier' || node.type === 'field_expression') && node.startIndex === start && node.endIndex === start + name.length) found.push(node);
+        if (
+          (node.type === 'identifier' || node.type === 'field_expression') &&
+          node.startIndex === start &&
+          node.endIndex === start + name.length
+        )
+          found.push(node);
       }
     }
     scope.identifiers.set(name, found);
@@ -544,7 +662,9 @@ function identifiersNamed(scope: Scope, name: string): CNode[] {
 function discarded(call: Ancestor): boolean {
   let p = call.parent;
   while (p?.type === 'parenthesized_expression') p = p.parent;
-  return !p || p.type === 'expression_statement' || (p.type === 'cast_expression' && /^\(\s*void\s*\)/.test(p.node.text));
+  return (
+    !p || p.type === 'expression_statement' || (p.type === 'cast_expression' && /^\(\s*void\s*\)/.test(p.node.text))
+  );
 }
 
 function functionScope(parser: CParser, fn: CNode): { scope: Scope; def: RawDefinition } | null {
@@ -559,10 +679,23 @@ function functionScope(parser: CParser, fn: CNode): { scope: Scope; def: RawDefi
   }
   const body = fn.childForFieldName('body');
   const isStatic = fn.children.some((c) => c.type === 'storage_class_specifier' && c.text === 'static');
-  const def: RawDefinition = { name, kind: 'function', line: fn.startPosition.row + 1, endLine: fn.endPosition.row + 1, isStatic, params, variadic };
-  const paramStructs = (decl.childForFieldName('parameters')?.namedChildren ?? []).filter((p) => p.type === 'parameter_declaration').map((p) => structName(p.childForFieldName('type')));
+  const def: RawDefinition = {
+    name,
+    kind: 'function',
+    line: fn.startPosition.row + 1,
+    endLine: fn.endPosition.row + 1,
+    isStatic,
+    params,
+    variadic,
+  };
+  const paramStructs = (decl.childForFieldName('parameters')?.namedChildren ?? [])
+    .filter((p) => p.type === 'parameter_declaration')
+    .map((p) => structName(p.childForFieldName('type')));
   const type = fn.childForFieldName('type');
-  const returnsVoid = type?.type === 'primitive_type' && type.text === 'void' && fn.childForFieldName('declarator')?.type === 'function_declarator';
+  const returnsVoid =
+    type?.type === 'primitive_type' &&
+    type.text === 'void' &&
+    fn.childForFieldName('declarator')?.type === 'function_declarator';
   return { scope: { name, isMacro: false, returnsVoid, params, paramStructs, variadic, body, parser }, def };
 }
 
@@ -581,19 +714,43 @@ function calleesAtHits(item: CNode, hits: ReadonlyArray<{ hit: Hit; line: number
   for (const h of hits) {
     const at = { row: h.line, column: h.column };
     const node = item.descendantForPosition(at, { row: h.line, column: h.column + h.hit.name.length });
-    if (node.type !== 'identifier' || node.startPosition.row !== h.line || node.startPosition.column !== h.column || node.text !== h.hit.name) return null;
+    if (
+      node.type !== 'identifier' ||
+      node.startPosition.row !== h.line ||
+      node.startPosition.column !== h.column ||
+      node.text !== h.hit.name
+    )
+      return null;
     const call = parentOf(node)?.node;
-    if (call?.type === 'call_expression' && call.childForFieldName('function')?.startIndex === node.startIndex && call.childForFieldName('arguments')?.type === 'argument_list') {
+    if (
+      call?.type === 'call_expression' &&
+      call.childForFieldName('function')?.startIndex === node.startIndex &&
+      call.childForFieldName('arguments')?.type === 'argument_list'
+    ) {
       found.push(node);
     }
   }
   return found;
 }
 
-function readItem(parser: CParser, item: CNode, hits: ReadonlyArray<{ hit: Hit; line: number; column: number }>, callees: ReadonlySet<string>, declares: (name: string) => boolean, calls: RawCall[], definitions: Map<string, RawDefinition>, aliases: RawAlias[]): void {
+function readItem(
+  parser: CParser,
+  item: CNode,
+  hits: ReadonlyArray<{ hit: Hit; line: number; column: number }>,
+  callees: ReadonlySet<string>,
+  declares: (name: string) => boolean,
+  calls: RawCall[],
+  definitions: Map<string, RawDefinition>,
+  aliases: RawAlias[],
+): void {
   // By start offset (function definitions do not nest): node objects are not stable identities.
   const scopes = new Map<number, { scope: Scope; def: RawDefinition } | null>();
-  const calleeNodes = calleesAtHits(item, hits) ?? parser.captures('calls', item).filter((c) => c.name === 'callee').map((c) => c.node);
+  const calleeNodes =
+    calleesAtHits(item, hits) ??
+    parser
+      .captures('calls', item)
+      .filter((c) => c.name === 'callee')
+      .map((c) => c.node);
   for (const calleeNode of calleeNodes) {
     const name = calleeNode.text;
     const declaration = declares(name) && !callees.has(name);
@@ -603,7 +760,12 @@ function readItem(parser: CParser, item: CNode, hits: ReadonlyArray<{ hit: Hit; 
     const fn = nearest(callAt.parent, FUNCTION)?.node;
     if (declaration) {
       if (fn === undefined) {
-        aliases.push({ macro: name, line: call.startPosition.row + 1, column: call.startPosition.column + 1, text: call.text });
+        aliases.push({
+          macro: name,
+          line: call.startPosition.row + 1,
+          column: call.startPosition.column + 1,
+          text: call.text,
+        });
       }
       continue;
     }
@@ -613,7 +775,14 @@ function readItem(parser: CParser, item: CNode, hits: ReadonlyArray<{ hit: Hit; 
       scopes.set(fn.startIndex, entry);
     }
     if (entry) definitions.set(`${entry.def.name}:${entry.def.line}`, entry.def);
-    const scope: Scope = entry?.scope ?? { name: null, isMacro: false, params: [], variadic: false, body: null, parser };
+    const scope: Scope = entry?.scope ?? {
+      name: null,
+      isMacro: false,
+      params: [],
+      variadic: false,
+      body: null,
+      parser,
+    };
     calls.push(rawCall(parser, callAt, calleeNode, name, scope, 0));
   }
 }
@@ -622,7 +791,13 @@ function readItem(parser: CParser, item: CNode, hits: ReadonlyArray<{ hit: Hit; 
  * A function that fills a buffer a request's name is read from (`int snd_hdac_codec_modalias(..., char *buf, ...)`):
  * its prints or copies into a parameter are recorded as calls of it, so the tree-wide step knows what it writes.
  */
-function readFiller(parser: CParser, fn: CNode, fillers: ReadonlySet<string>, calls: RawCall[], definitions: Map<string, RawDefinition>): void {
+function readFiller(
+  parser: CParser,
+  fn: CNode,
+  fillers: ReadonlySet<string>,
+  calls: RawCall[],
+  definitions: Map<string, RawDefinition>,
+): void {
   const entry = functionScope(parser, fn);
   if (!entry || !fillers.has(entry.def.name)) return;
   const { scope, def } = entry;
@@ -638,7 +813,16 @@ function readFiller(parser: CParser, fn: CNode, fillers: ReadonlySet<string>, ca
 }
 
 /** Macro bodies are parsed as a function body (continuations, `#` and `##` blanked) so the same capture code reads them. */
-function readMacro(parser: CParser, lines: Lines, start: number, end: number, def: MacroDefinition, callees: ReadonlySet<string>, calls: RawCall[], definitions: Map<string, RawDefinition>): void {
+function readMacro(
+  parser: CParser,
+  lines: Lines,
+  start: number,
+  end: number,
+  def: MacroDefinition,
+  callees: ReadonlySet<string>,
+  calls: RawCall[],
+  definitions: Map<string, RawDefinition>,
+): void {
   const first = lines.text(start);
   const open = first.indexOf('(', first.indexOf(def.name));
   const close = first.indexOf(')', open);
@@ -657,12 +841,28 @@ function readMacro(parser: CParser, lines: Lines, start: number, end: number, de
       holds = true;
       calls.push(rawCall(parser, parentOf(cap.node) as Ancestor, cap.node, cap.node.text, scope, start - 1));
     }
-    if (holds) definitions.set(`${def.name}:${start + 1}`, { name: def.name, kind: 'macro', line: start + 1, endLine: end + 1, isStatic: false, params, variadic: def.variadic });
+    if (holds)
+      definitions.set(`${def.name}:${start + 1}`, {
+        name: def.name,
+        kind: 'macro',
+        line: start + 1,
+        endLine: end + 1,
+        isStatic: false,
+        params,
+        variadic: def.variadic,
+      });
   });
 }
 
 /** The call `callAt` (linked to what holds it) as recorded. */
-function rawCall(parser: CParser, callAt: Ancestor, calleeNode: CNode, callee: string, scope: Scope, rowBase: number): RawCall {
+function rawCall(
+  parser: CParser,
+  callAt: Ancestor,
+  calleeNode: CNode,
+  callee: string,
+  scope: Scope,
+  rowBase: number,
+): RawCall {
   const call = callAt.node;
   const argNodes = call.childForFieldName('arguments')?.namedChildren.filter((n) => n.type !== 'comment') ?? [];
   const use = returnUse(callAt, scope);
@@ -679,12 +879,25 @@ function rawCall(parser: CParser, callAt: Ancestor, calleeNode: CNode, callee: s
     tail: inTailPosition(callAt, scope),
     definition: scope.name,
     inMacro: scope.isMacro,
-    zeroPath: scope.isMacro || !REQUEST_FUNCTIONS.has(callee) ? { testLine: use.testLine, lookups: [], retry: null } : zeroPath(parser, callAt, scope, use.testLine),
+    zeroPath:
+      scope.isMacro || !REQUEST_FUNCTIONS.has(callee)
+        ? { testLine: use.testLine, lookups: [], retry: null }
+        : zeroPath(parser, callAt, scope, use.testLine),
   };
 }
 
 /** Statements after which nothing of the function runs when they are last in them. */
-const PASS_THROUGH = new Set(['if_statement', 'else_clause', 'labeled_statement', 'compound_statement', 'preproc_ifdef', 'preproc_if', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
+const PASS_THROUGH = new Set([
+  'if_statement',
+  'else_clause',
+  'labeled_statement',
+  'compound_statement',
+  'preproc_ifdef',
+  'preproc_if',
+  'preproc_else',
+  'preproc_elif',
+  'preproc_elifdef',
+]);
 const PREPROC_BRANCH = new Set(['preproc_else', 'preproc_elif', 'preproc_elifdef']);
 
 /**
@@ -712,7 +925,7 @@ function inTailPosition(callAt: Ancestor, scope: Scope): boolean {
   while (statement?.type === 'parenthesized_expression') statement = statement.parent;
   if (statement?.type === 'return_statement') return true;
   if (statement?.type !== 'expression_statement' || !scope.returnsVoid) return false;
-  for (let s: Ancestor = statement; ; ) {
+  for (let s: Ancestor = statement; ;) {
     const parent = s.parent;
     if (!parent || !PASS_THROUGH.has(parent.type) || !lastIn(s.start, parent)) return false;
     if (isBody(parent, scope)) return true;
@@ -752,7 +965,8 @@ function argExpr(parser: CParser, raw: CNode, scope: Scope, depth: number): ArgE
       const value = concatenatedString(tokens);
       if (value !== null) return { kind: 'string', text, value };
       const idents = tokens.filter((t) => t.kind === 'ident').map((t) => t.text);
-      if (idents.some((i) => paramIndex(scope, i))) return { kind: 'expr', text, deps: depsOf(parser, node, scope, depth) };
+      if (idents.some((i) => paramIndex(scope, i)))
+        return { kind: 'expr', text, deps: depsOf(parser, node, scope, depth) };
       return { kind: 'tokens', text, idents };
     }
     case 'number_literal': {
@@ -766,7 +980,9 @@ function argExpr(parser: CParser, raw: CNode, scope: Scope, depth: number): ArgE
     }
     case 'field_expression': {
       const storage = storageOf(node, scope);
-      return storage === null ? { kind: 'expr', text, deps: depsOf(parser, node, scope, depth) } : { kind: 'stored', text, storage, deps: depsOf(parser, node, scope, depth) };
+      return storage === null
+        ? { kind: 'expr', text, deps: depsOf(parser, node, scope, depth) }
+        : { kind: 'stored', text, storage, deps: depsOf(parser, node, scope, depth) };
     }
     case 'identifier': {
       // Error recovery stands in a MISSING identifier for an argument left out (`f(a, )`, `(char *)`): it names
@@ -807,12 +1023,18 @@ function computeLocalValue(parser: CParser, name: string, text: string, scope: S
     const rest = args.slice(fmtAt + 1).map((a): ArgExpr => {
       const inner = unwrap(a);
       // A va_list forwards the function's own variadic arguments.
-      if (inner.type === 'identifier' && scope.variadic && isLocal(scope, inner.text) && !paramIndex(scope, inner.text)) {
+      if (
+        inner.type === 'identifier' &&
+        scope.variadic &&
+        isLocal(scope, inner.text) &&
+        !paramIndex(scope, inner.text)
+      ) {
         return { kind: 'variadic', text: a.text, index: scope.params.length };
       }
       return argExpr(parser, a, scope, depth + 1);
     });
-    if (args[fmtAt]) return { kind: 'printed', text, format: argExpr(parser, args[fmtAt], scope, depth + 1), args: rest };
+    if (args[fmtAt])
+      return { kind: 'printed', text, format: argExpr(parser, args[fmtAt], scope, depth + 1), args: rest };
   }
   const assigned = assignedValues(scope, name);
   // A buffer nothing is assigned to, handed to one function: that function fills it.
@@ -822,7 +1044,10 @@ function computeLocalValue(parser: CParser, name: string, text: string, scope: S
   }
   // Only literals (and buffers printed with a format) reach it: the name is one of them.
   const options = assigned.filter((v) => !isNullConstant(v)).map((v) => argExpr(parser, v, scope, depth + 1));
-  if (options.length > 0 && options.every((o) => o.kind === 'string' || o.kind === 'printed' || o.kind === 'choice' || o.kind === 'filled')) {
+  if (
+    options.length > 0 &&
+    options.every((o) => o.kind === 'string' || o.kind === 'printed' || o.kind === 'choice' || o.kind === 'filled')
+  ) {
     return { kind: 'choice', text, options: options.flatMap((o) => (o.kind === 'choice' ? o.options : [o])) };
   }
   const deps = new Set<number>();
@@ -896,7 +1121,10 @@ function isConditionContext(start: number, parent: Ancestor | null): boolean {
 }
 
 /** How the value of the call `callAt` (linked to what holds it) is used. */
-function returnUse(callAt: Ancestor, scope: Scope): { use: ReturnUse; tested: boolean | null; testLine: number | null } {
+function returnUse(
+  callAt: Ancestor,
+  scope: Scope,
+): { use: ReturnUse; tested: boolean | null; testLine: number | null } {
   let start = callAt.start;
   let at = callAt.parent;
   while (at?.type === 'parenthesized_expression' && !isConditionContext(at.start, at.parent)) {
@@ -904,7 +1132,10 @@ function returnUse(callAt: Ancestor, scope: Scope): { use: ReturnUse; tested: bo
     at = at.parent;
   }
   if (!at) return { use: 'discarded', tested: null, testLine: null };
-  if (isConditionContext(start, at) || (at.type === 'parenthesized_expression' && isConditionContext(at.start, at.parent))) {
+  if (
+    isConditionContext(start, at) ||
+    (at.type === 'parenthesized_expression' && isConditionContext(at.start, at.parent))
+  ) {
     return { use: 'condition', tested: null, testLine: callAt.node.startPosition.row + 1 };
   }
   const parent = at.node;
@@ -919,11 +1150,20 @@ function returnUse(callAt: Ancestor, scope: Scope): { use: ReturnUse; tested: bo
     case 'argument_list':
       return { use: 'argument', tested: null, testLine: null };
     case 'comma_expression':
-      return { use: parent.namedChildren[0]?.startIndex === start ? 'discarded' : 'argument', tested: null, testLine: null };
+      return {
+        use: parent.namedChildren[0]?.startIndex === start ? 'discarded' : 'argument',
+        tested: null,
+        testLine: null,
+      };
     case 'assignment_expression':
     case 'init_declarator': {
-      const target = at.type === 'assignment_expression' ? parent.childForFieldName('left') : parent.childForFieldName('declarator');
-      const name = target ? (target.type === 'field_expression' ? target.text : declaratorName(target) ?? target.text) : null;
+      const target =
+        at.type === 'assignment_expression' ? parent.childForFieldName('left') : parent.childForFieldName('declarator');
+      const name = target
+        ? target.type === 'field_expression'
+          ? target.text
+          : (declaratorName(target) ?? target.text)
+        : null;
       const testLine = name ? testedAfter(name, at, scope) : null;
       return { use: 'assigned', tested: testLine !== null, testLine };
     }
@@ -937,7 +1177,8 @@ function testedAfter(name: string, from: Ancestor, scope: Scope): number | null 
   if (isTested(from.start, from.parent, ['parenthesized_expression'])) return from.node.startPosition.row + 1;
   for (const id of identifiersNamed(scope, name)) {
     if (id.startIndex < from.end) continue;
-    if (isTested(id.startIndex, parentOf(id), ['parenthesized_expression', 'cast_expression'])) return id.startPosition.row + 1;
+    if (isTested(id.startIndex, parentOf(id), ['parenthesized_expression', 'cast_expression']))
+      return id.startPosition.row + 1;
   }
   return null;
 }
@@ -956,7 +1197,11 @@ function isTested(start: number, up: Ancestor | null, through: readonly string[]
   return isConditionContext(s, at);
 }
 
-const isBody = (a: Ancestor, scope: Scope) => scope.body !== null && a.start === scope.body.startIndex && a.end === scope.body.endIndex && a.type === scope.body.type;
+const isBody = (a: Ancestor, scope: Scope) =>
+  scope.body !== null &&
+  a.start === scope.body.startIndex &&
+  a.end === scope.body.endIndex &&
+  a.type === scope.body.type;
 
 function zeroPath(parser: CParser, callAt: Ancestor, scope: Scope, testLine: number | null): ZeroPath {
   const result: ZeroPath = { testLine, lookups: [], retry: null };
@@ -986,18 +1231,24 @@ function zeroPath(parser: CParser, callAt: Ancestor, scope: Scope, testLine: num
     for (const c of scope.parser.captures('flow', cond)) {
       const name = c.node.text;
       if (c.name !== 'identifier' || paramIndex(scope, name) || parentOf(c.node)?.type === 'call_expression') continue;
-      if (!readAgain.has(name)) readAgain.set(name, identifiersNamed(scope, name).find((id) => id.startIndex >= callEnd));
+      if (!readAgain.has(name))
+        readAgain.set(
+          name,
+          identifiersNamed(scope, name).find((id) => id.startIndex >= callEnd),
+        );
       const again = readAgain.get(name);
       if (again) result.lookups.push({ line: again.startPosition.row + 1, callee: name });
     }
   }
   const loop = nearest(callAt.parent, LOOPS);
-  if (loop !== null && loop.depth > inside) result.retry = { line: loop.node.startPosition.row + 1, how: `${loop.type.replace('_statement', '')} loop` };
+  if (loop !== null && loop.depth > inside)
+    result.retry = { line: loop.node.startPosition.row + 1, how: `${loop.type.replace('_statement', '')} loop` };
   if (!result.retry) {
     const labels = new Map<string, number>();
     scope.jumps ??= scope.parser.captures('jumps', scope.body);
     const jumps = scope.jumps;
-    for (const c of jumps) if (c.name === 'label' && c.node.startIndex < callStart) labels.set(c.node.text, c.node.startPosition.row + 1);
+    for (const c of jumps)
+      if (c.name === 'label' && c.node.startIndex < callStart) labels.set(c.node.text, c.node.startPosition.row + 1);
     for (const c of jumps) {
       if (c.name === 'goto' && c.node.startIndex > callEnd && labels.has(c.node.text)) {
         result.retry = { line: c.node.startPosition.row + 1, how: `goto ${c.node.text}` };

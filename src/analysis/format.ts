@@ -4,7 +4,6 @@
  */
 import { type NameConversion, type NamePiece, type NameShape, shapePattern } from '../engine/nameShape';
 
-
 export interface Conversion {
   text: string;
   flags: string;
@@ -45,8 +44,16 @@ export function parseFormat(format: string): FormatPiece[] {
     } else {
       if (literal) pieces.push({ literal });
       literal = '';
-      const num = (s: string | undefined): number | '*' | null => (s === undefined ? null : s === '*' ? '*' : Number(s || 0));
-      pieces.push({ text: m[0], flags: m[1], width: num(m[2]), precision: num(m[3]), length: m[4] ?? '', conversion: m[5] });
+      const num = (s: string | undefined): number | '*' | null =>
+        s === undefined ? null : s === '*' ? '*' : Number(s || 0);
+      pieces.push({
+        text: m[0],
+        flags: m[1],
+        width: num(m[2]),
+        precision: num(m[3]),
+        length: m[4] ?? '',
+        conversion: m[5],
+      });
     }
     i += m[0].length;
   }
@@ -56,7 +63,14 @@ export function parseFormat(format: string): FormatPiece[] {
 
 /** Widest output of an integer conversion on a 64-bit kernel. */
 function integerWidth(c: Conversion): number {
-  const wide = c.length === 'l' || c.length === 'll' || c.length === 'L' || c.length === 'z' || c.length === 'Z' || c.length === 'j' || c.length === 't';
+  const wide =
+    c.length === 'l' ||
+    c.length === 'll' ||
+    c.length === 'L' ||
+    c.length === 'z' ||
+    c.length === 'Z' ||
+    c.length === 'j' ||
+    c.length === 't';
   const bits = wide ? 64 : c.length === 'h' ? 16 : c.length === 'hh' ? 8 : 32;
   const max = (1n << BigInt(bits)) - 1n;
   switch (c.conversion) {
@@ -75,7 +89,14 @@ function integerWidth(c: Conversion): number {
 function renderInteger(c: Conversion, v: bigint): string {
   const bits = c.length === 'hh' ? 8n : c.length === 'h' ? 16n : c.length === '' ? 32n : 64n;
   const unsigned = v < 0n && c.conversion !== 'd' && c.conversion !== 'i' ? v & ((1n << bits) - 1n) : v;
-  let s = c.conversion === 'x' ? unsigned.toString(16) : c.conversion === 'X' ? unsigned.toString(16).toUpperCase() : c.conversion === 'o' ? unsigned.toString(8) : unsigned.toString();
+  let s =
+    c.conversion === 'x'
+      ? unsigned.toString(16)
+      : c.conversion === 'X'
+        ? unsigned.toString(16).toUpperCase()
+        : c.conversion === 'o'
+          ? unsigned.toString(8)
+          : unsigned.toString();
   if (c.flags.includes('#') && (c.conversion === 'x' || c.conversion === 'X') && v !== 0n) s = `0${c.conversion}${s}`;
   const width = typeof c.width === 'number' ? c.width : 0;
   if (s.length < width) s = (c.flags.includes('0') && !c.flags.includes('-') ? '0' : ' ').repeat(width - s.length) + s;
@@ -131,7 +152,12 @@ export function renderFormat(format: string, values: FormatValue[]): RenderedNam
     const precisionValue = p.precision === '*' ? values[next++] : null;
     const value = values[next++] ?? null;
     const fixedWidth = typeof p.width === 'number' ? p.width : width?.kind === 'integer' ? Number(width.value) : 0;
-    const precision = typeof p.precision === 'number' ? p.precision : precisionValue?.kind === 'integer' ? Number(precisionValue.value) : null;
+    const precision =
+      typeof p.precision === 'number'
+        ? p.precision
+        : precisionValue?.kind === 'integer'
+          ? Number(precisionValue.value)
+          : null;
     let text: string | null = null;
     let widest: number;
     if (p.conversion === 's') {
@@ -162,7 +188,10 @@ export function renderFormat(format: string, values: FormatValue[]): RenderedNam
     }
     maxLength += Math.max(widest, fixedWidth);
     // An unknown conversion prints at least its field width, and a number at least one digit.
-    minLength += text !== null ? Math.max(Buffer.byteLength(text), fixedWidth) : Math.max(p.conversion === 's' || p.conversion === 'p' ? 0 : 1, fixedWidth);
+    minLength +=
+      text !== null
+        ? Math.max(Buffer.byteLength(text), fixedWidth)
+        : Math.max(p.conversion === 's' || p.conversion === 'p' ? 0 : 1, fixedWidth);
     if (text !== null) {
       append(shape, text);
       if (name !== null) name += text;

@@ -110,7 +110,11 @@ export async function openSourceTree(root: string, opts: ScanOptions = {}): Prom
 }
 
 class ScannedTree implements OpenSourceTree {
-  constructor(private parser: CParser | null, private current: SourceIndex, private state: ScanState) {}
+  constructor(
+    private parser: CParser | null,
+    private current: SourceIndex,
+    private state: ScanState,
+  ) {}
 
   get index(): SourceIndex {
     return this.current;

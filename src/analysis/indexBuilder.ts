@@ -1,5 +1,12 @@
 /** The tree-wide steps: per-file facts → wrappers, call sites, expanded aliases, functions, findings. */
-import type { AliasDeclaration, CallSiteInfo, FunctionInfo, SourceFinding, SourceIndex, WrapperInfo } from '../engine/sourceIndex';
+import type {
+  AliasDeclaration,
+  CallSiteInfo,
+  FunctionInfo,
+  SourceFinding,
+  SourceIndex,
+  WrapperInfo,
+} from '../engine/sourceIndex';
 import { expandAlias } from './aliases';
 import type { FileFacts, RawCall } from './facts';
 import { MacroTable } from './macroTable';
@@ -27,7 +34,8 @@ export function macroTableOf(facts: Iterable<FileFacts>, tree: SourceTree): Macr
 /** How the code around a request finds out whether the service came (see CallSiteInfo.recheck). */
 function recheckOf(raw: RawCall): CallSiteInfo['recheck'] {
   // try_then_request_module(x, ...) evaluates x again; symbol_request(x) is try_then_request_module(symbol_get(x), ...).
-  if (raw.callee === 'try_then_request_module' || raw.callee === 'symbol_request') return { line: raw.line, how: `${raw.callee} looks the service up again` };
+  if (raw.callee === 'try_then_request_module' || raw.callee === 'symbol_request')
+    return { line: raw.line, how: `${raw.callee} looks the service up again` };
   const lookup = raw.zeroPath.lookups[0];
   if (lookup) return { line: lookup.line, how: `${lookup.callee} looks the service up again` };
   const retry = raw.zeroPath.retry;
@@ -95,7 +103,11 @@ function sitesOf(f: FileFacts, wrappers: WrapperIndex, extraWrappers: readonly s
  * Functions holding recorded calls, each with its calls of functions that reach request call sites (holding sites
  * themselves, or calling such functions, at any depth): the paths the linker follows from a traced symbol.
  */
-function functionsOf(defs: readonly Definition[], holders: ReadonlySet<string>, wrappers: WrapperIndex): FunctionInfo[] {
+function functionsOf(
+  defs: readonly Definition[],
+  holders: ReadonlySet<string>,
+  wrappers: WrapperIndex,
+): FunctionInfo[] {
   // `holders`: functions (file NUL name) known to reach call sites, from these definitions' sites or from elsewhere.
   const key = (d: Definition) => `${d.file}\0${d.name}`;
   const targets = new Map<Definition, Array<{ call: RawCall; target: Definition }>>();
@@ -110,7 +122,7 @@ function functionsOf(defs: readonly Definition[], holders: ReadonlySet<string>, 
     targets.set(d, out);
   }
   const reaching = new Set<string>(holders);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [d, out] of targets) {
       if (!reaching.has(key(d)) && out.some((o) => reaching.has(key(o.target)))) {
@@ -121,14 +133,20 @@ function functionsOf(defs: readonly Definition[], holders: ReadonlySet<string>, 
   }
   const functions: FunctionInfo[] = [];
   for (const [d, out] of targets) {
-    const calls = out.filter((o) => reaching.has(key(o.target))).map(({ call, target }) => ({ name: target.name, file: target.file, line: call.line, tail: call.tail }));
+    const calls = out
+      .filter((o) => reaching.has(key(o.target)))
+      .map(({ call, target }) => ({ name: target.name, file: target.file, line: call.line, tail: call.tail }));
     functions.push({ name: d.name, file: d.file, line: d.line, endLine: d.endLine, isStatic: d.isStatic, calls });
   }
   return functions;
 }
 
 const findingsOf = (sites: readonly SiteWithRaw[], catalog: AliasCatalog): SourceFinding[] =>
-  sites.flatMap(({ site, raw, maxLength, minLength }) => [uncheckedZeroReturn(site, raw), nameTooLong(site, maxLength, minLength), undocumentedAlias(site, catalog)].filter((f): f is SourceFinding => f !== null));
+  sites.flatMap(({ site, raw, maxLength, minLength }) =>
+    [uncheckedZeroReturn(site, raw), nameTooLong(site, maxLength, minLength), undocumentedAlias(site, catalog)].filter(
+      (f): f is SourceFinding => f !== null,
+    ),
+  );
 
 const holderKey = (s: CallSiteInfo) => `${s.file}\0${s.function}`;
 
@@ -138,11 +156,27 @@ const macrosAndWrappers = (all: readonly FileFacts[], extraWrappers: readonly st
 };
 
 /** The model of an index built earlier from these facts (its alias declarations already expanded), for updates. */
-export function indexModel(facts: ReadonlyMap<string, FileFacts>, aliases: readonly AliasDeclaration[], extraWrappers: readonly string[], sourceFiles: readonly string[], tree: SourceTree): IndexModel {
-  return { ...macrosAndWrappers([...facts.values()], extraWrappers, tree), catalog: new AliasCatalog(aliases, moduleNamesOf(sourceFiles)), extraWrappers };
+export function indexModel(
+  facts: ReadonlyMap<string, FileFacts>,
+  aliases: readonly AliasDeclaration[],
+  extraWrappers: readonly string[],
+  sourceFiles: readonly string[],
+  tree: SourceTree,
+): IndexModel {
+  return {
+    ...macrosAndWrappers([...facts.values()], extraWrappers, tree),
+    catalog: new AliasCatalog(aliases, moduleNamesOf(sourceFiles)),
+    extraWrappers,
+  };
 }
 
-export function buildIndex(tree: SourceTree, facts: ReadonlyMap<string, FileFacts>, counts: FileCounts, extraWrappers: readonly string[], sourceFiles: readonly string[]): { index: SourceIndex; model: IndexModel } {
+export function buildIndex(
+  tree: SourceTree,
+  facts: ReadonlyMap<string, FileFacts>,
+  counts: FileCounts,
+  extraWrappers: readonly string[],
+  sourceFiles: readonly string[],
+): { index: SourceIndex; model: IndexModel } {
   const all = [...facts.values()];
   const { macros, wrappers } = macrosAndWrappers(all, extraWrappers, tree);
 
@@ -152,17 +186,43 @@ export function buildIndex(tree: SourceTree, facts: ReadonlyMap<string, FileFact
   const wrapperInfos: WrapperInfo[] = [...wrappers.wrappers.values()].map((w) => {
     const first = w.requests[0];
     const ev = first ? wrappers.evaluate(first, w.def.file) : null;
-    return { name: w.def.name, kind: w.def.kind, file: w.def.file, line: w.def.line, pattern: ev?.pattern ?? null, calls: first?.callee ?? '', queue: w.queue };
+    return {
+      name: w.def.name,
+      kind: w.def.kind,
+      file: w.def.file,
+      line: w.def.line,
+      pattern: ev?.pattern ?? null,
+      calls: first?.callee ?? '',
+      queue: w.queue,
+    };
   });
   wrapperInfos.sort(byPosition);
 
-  const aliases: AliasDeclaration[] = all.flatMap((f) => f.aliases.flatMap((a) => expandAlias(a, f.file, macros))).sort(byPosition);
+  const aliases: AliasDeclaration[] = all
+    .flatMap((f) => f.aliases.flatMap((a) => expandAlias(a, f.file, macros)))
+    .sort(byPosition);
   const functions = functionsOf(wrappers.definitions, new Set(callSites.map(holderKey)), wrappers).sort(byPosition);
   const moduleNames = moduleNamesOf(sourceFiles);
   const catalog = new AliasCatalog(aliases, moduleNames);
-  const findings = findingsOf([...sites].sort((a, b) => byPosition(a.site, b.site)), catalog);
+  const findings = findingsOf(
+    [...sites].sort((a, b) => byPosition(a.site, b.site)),
+    catalog,
+  );
 
-  return { index: { root: tree.root, kernelDirectory: tree.kernelDirectory, callSites, wrappers: wrapperInfos, aliases, functions, findings, moduleNames, files: counts }, model: { wrappers, macros, catalog, extraWrappers } };
+  return {
+    index: {
+      root: tree.root,
+      kernelDirectory: tree.kernelDirectory,
+      callSites,
+      wrappers: wrapperInfos,
+      aliases,
+      functions,
+      findings,
+      moduleNames,
+      files: counts,
+    },
+    model: { wrappers, macros, catalog, extraWrappers },
+  };
 }
 
 /** What wrapper discovery and macro lookup see of a file: everything but positions. */
@@ -180,7 +240,13 @@ function shapeOf(f: FileFacts | undefined): string {
  * Re-analysis of one file against the rest of the index without rebuilding it: possible while the file's
  * definitions, calls, macros and alias values keep their shape (the usual edit); null when a full build is needed.
  */
-export function updateIndex(prev: SourceIndex, model: IndexModel, before: FileFacts | undefined, after: FileFacts | null, file: string): SourceIndex | null {
+export function updateIndex(
+  prev: SourceIndex,
+  model: IndexModel,
+  before: FileFacts | undefined,
+  after: FileFacts | null,
+  file: string,
+): SourceIndex | null {
   if (shapeOf(before) !== shapeOf(after ?? undefined)) return null;
   const aliasesNow = after ? after.aliases.flatMap((a) => expandAlias(a, file, model.macros)) : [];
   const valuesOf = (xs: AliasDeclaration[]) => JSON.stringify(xs.map((a) => [a.macro, a.value, a.reason]));
@@ -188,13 +254,31 @@ export function updateIndex(prev: SourceIndex, model: IndexModel, before: FileFa
   const others = <T extends { file: string }>(xs: T[]) => xs.filter((x) => x.file !== file);
   const sites = after ? sitesOf(after, model.wrappers, model.extraWrappers) : [];
   const callSites = [...others(prev.callSites), ...sites.map((s) => s.site)].sort(byPosition);
-  const defs: Definition[] = (after?.definitions ?? []).map((d) => ({ ...d, file, calls: after?.calls.filter((c) => c.definition === d.name && c.line >= d.line && c.line <= d.endLine) ?? [] }));
+  const defs: Definition[] = (after?.definitions ?? []).map((d) => ({
+    ...d,
+    file,
+    calls: after?.calls.filter((c) => c.definition === d.name && c.line >= d.line && c.line <= d.endLine) ?? [],
+  }));
   // Functions elsewhere reach call sites as before: an edit that keeps the file's shape changes no call.
-  const reachingElsewhere = others(prev.functions).filter((fn) => fn.calls.length > 0).map((fn) => `${fn.file}\0${fn.name}`);
-  const functions = [...others(prev.functions), ...functionsOf(defs, new Set([...callSites.map(holderKey), ...reachingElsewhere]), model.wrappers)].sort(byPosition);
+  const reachingElsewhere = others(prev.functions)
+    .filter((fn) => fn.calls.length > 0)
+    .map((fn) => `${fn.file}\0${fn.name}`);
+  const functions = [
+    ...others(prev.functions),
+    ...functionsOf(defs, new Set([...callSites.map(holderKey), ...reachingElsewhere]), model.wrappers),
+  ].sort(byPosition);
   const lineOf = new Map(defs.map((d) => [`${d.kind}\0${d.name}`, d.line]));
-  const wrappers = prev.wrappers.map((w) => (w.file === file ? { ...w, line: lineOf.get(`${w.kind}\0${w.name}`) ?? w.line } : w)).sort(byPosition);
+  const wrappers = prev.wrappers
+    .map((w) => (w.file === file ? { ...w, line: lineOf.get(`${w.kind}\0${w.name}`) ?? w.line } : w))
+    .sort(byPosition);
   const findings = [...prev.findings.filter((f) => f.location.file !== file), ...findingsOf(sites, model.catalog)];
   findings.sort((a, b) => byPosition(a.location, b.location));
-  return { ...prev, callSites, wrappers, aliases: [...others(prev.aliases), ...aliasesNow].sort(byPosition), functions, findings };
+  return {
+    ...prev,
+    callSites,
+    wrappers,
+    aliases: [...others(prev.aliases), ...aliasesNow].sort(byPosition),
+    functions,
+    findings,
+  };
 }

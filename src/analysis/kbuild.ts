@@ -74,7 +74,8 @@ export class KbuildModules {
       const here = dir === '.' ? '' : dir;
       const lists = this.listsOf(here);
       const object = objectOf(file, here);
-      if (lists && (lists.objects.has(object) || [...lists.parts.values()].some((objs) => objs.has(object)))) return here;
+      if (lists && (lists.objects.has(object) || [...lists.parts.values()].some((objs) => objs.has(object))))
+        return here;
       if (here === '') break;
     }
     const own = path.posix.dirname(file);
@@ -87,7 +88,8 @@ export class KbuildModules {
   }
 
   private derive(file: string): ModuleOf {
-    if (!file.endsWith('.c')) return { name: null, reason: `${file} is not a .c file: its module is that of the file including it` };
+    if (!file.endsWith('.c'))
+      return { name: null, reason: `${file} is not a .c file: its module is that of the file including it` };
     const base = path.posix.basename(file, '.c');
     let listed = false;
     for (let dir = path.posix.dirname(file); ; dir = path.posix.dirname(dir)) {
@@ -96,16 +98,24 @@ export class KbuildModules {
       if (lists) {
         listed = true;
         const object = objectOf(file, here);
-        const composites = [...lists.parts].filter(([name, objs]) => objs.has(object) && lists.objects.has(`${name}.o`)).map(([name]) => name).sort();
+        const composites = [...lists.parts]
+          .filter(([name, objs]) => objs.has(object) && lists.objects.has(`${name}.o`))
+          .map(([name]) => name)
+          .sort();
         if (composites.length === 1) return { name: nameFix(composites[0]), reason: null };
         if (composites.length > 1) {
-          return { name: null, reason: `${lists.file} puts ${object} in several modules (${composites.join(', ')}; kbuild would name it "${nameFix(composites.join(':'))}")` };
+          return {
+            name: null,
+            reason: `${lists.file} puts ${object} in several modules (${composites.join(', ')}; kbuild would name it "${nameFix(composites.join(':'))}")`,
+          };
         }
         if (lists.objects.has(object)) return { name: nameFix(base), reason: null };
       }
       if (here === '') break;
     }
-    const where = listed ? 'in no obj-…, NAME-y or NAME-objs list of the Kbuild or Makefile files of its folder and above' : 'under no Kbuild or Makefile (its folder and above have none)';
+    const where = listed
+      ? 'in no obj-…, NAME-y or NAME-objs list of the Kbuild or Makefile files of its folder and above'
+      : 'under no Kbuild or Makefile (its folder and above have none)';
     return { name: null, reason: `${file} is ${where}, so kbuild's module name for it is unknown` };
   }
 
@@ -140,7 +150,8 @@ export class KbuildModules {
 }
 
 /** The object kbuild makes of a .c (or .h) file, named as the kbuild file of `dir` (an ancestor folder) lists it. */
-const objectOf = (file: string, dir: string): string => `${(dir === '' ? file : file.slice(dir.length + 1)).replace(/\.[ch]$/, '')}.o`;
+const objectOf = (file: string, dir: string): string =>
+  `${(dir === '' ? file : file.slice(dir.length + 1)).replace(/\.[ch]$/, '')}.o`;
 
 /** Whether every consulted Kbuild and Makefile is as it was (same size and mtime, still absent). */
 export function kbuildUnchanged(root: string, inputs: readonly KbuildInput[]): boolean {
@@ -180,7 +191,10 @@ export function parseKbuild(file: string, text: string, dir: string): KbuildList
   const define = (name: string, value: string) => vars.set(name, [...(vars.get(name) ?? []), value]);
   let inDefine = false;
   for (const raw of text.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
-    const line = raw.replace(/(^|[^\\])#.*$/, '$1').trim().replace(/^(?:override|export)\s+/, '');
+    const line = raw
+      .replace(/(^|[^\\])#.*$/, '$1')
+      .trim()
+      .replace(/^(?:override|export)\s+/, '');
     if (inDefine) {
       if (/^endef\b/.test(line)) inDefine = false;
       continue;
@@ -205,7 +219,10 @@ export function parseKbuild(file: string, text: string, dir: string): KbuildList
     if (depth > MAX_NESTING) return '';
     return s.replace(/\$[({]([^(){}]*)[)}]/g, (_all, inner: string) => {
       const fn = /^addprefix\s+([^,]*),(.*)$/.exec(inner);
-      if (fn) return words(expandText(fn[2], depth + 1)).map((w) => `${(fn[1]).trim()}${w}`).join(' ');
+      if (fn)
+        return words(expandText(fn[2], depth + 1))
+          .map((w) => `${fn[1].trim()}${w}`)
+          .join(' ');
       const v = vars.get(inner.trim());
       return v ? expandText(v.join(' '), depth + 1) : `$(${inner})`;
     });
@@ -216,11 +233,15 @@ export function parseKbuild(file: string, text: string, dir: string): KbuildList
     const expanded = expandText(value, 0);
     const cflags = CFLAGS.exec(name);
     if (cflags) {
-      const dirs = [...expanded.matchAll(/-I\s*(\S+)/g)].map((m) => includeDir(m[1], dir)).filter((d): d is string => d !== null);
+      const dirs = [...expanded.matchAll(/-I\s*(\S+)/g)]
+        .map((m) => includeDir(m[1], dir))
+        .filter((d): d is string => d !== null);
       (cflags[1] ? lists.subdirIncludeDirs : lists.includeDirs).push(...dirs);
       continue;
     }
-    const objects = words(expanded).filter((w) => w.endsWith('.o') && !w.includes('$')).map((w) => path.posix.normalize(w));
+    const objects = words(expanded)
+      .filter((w) => w.endsWith('.o') && !w.includes('$'))
+      .map((w) => path.posix.normalize(w));
     if (OBJECT_LIST.test(name)) {
       objects.forEach((o) => lists.objects.add(o));
       continue;

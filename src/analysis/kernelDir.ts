@@ -77,7 +77,11 @@ export const runningKernelBuildDir = (): string => path.join('/lib/modules', os.
  * The kernel directory for a scan of `root`: `given` (a path), or, when undefined, the default; null asks for none.
  * A given directory that holds no kernel headers is an error that says what to pass instead.
  */
-export const noKernelDirectory = (): KernelDirectory => ({ info: { path: null, source: 'none', includeDirs: [] }, arch: hostArch(), sourceTree: null });
+export const noKernelDirectory = (): KernelDirectory => ({
+  info: { path: null, source: 'none', includeDirs: [] },
+  arch: hostArch(),
+  sourceTree: null,
+});
 
 export function resolveKernelDirectory(root: string, given: string | null | undefined): Result<KernelDirectory> {
   const arch = hostArch();
@@ -85,13 +89,20 @@ export function resolveKernelDirectory(root: string, given: string | null | unde
   if (given === null) return ok(none);
   const of = (dir: string, source: KernelDirectoryInfo['source'], tree: string): KernelDirectory => {
     if (same(tree, root)) return { info: { path: dir, source, includeDirs: [] }, arch, sourceTree: null };
-    const includeDirs = [path.join(tree, 'include'), path.join(tree, 'arch', arch, 'include')].filter((d) => fs.existsSync(d));
+    const includeDirs = [path.join(tree, 'include'), path.join(tree, 'arch', arch, 'include')].filter((d) =>
+      fs.existsSync(d),
+    );
     return { info: { path: dir, source, includeDirs }, arch, sourceTree: tree };
   };
   if (given !== undefined) {
     const dir = path.resolve(given);
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-      return err({ code: 'not-a-directory', message: `kernel directory ${given} is not a directory`, file: given, hint: 'pass the kernel tree the code builds against (make -C $KDIR), e.g. /lib/modules/$(uname -r)/build' });
+      return err({
+        code: 'not-a-directory',
+        message: `kernel directory ${given} is not a directory`,
+        file: given,
+        hint: 'pass the kernel tree the code builds against (make -C $KDIR), e.g. /lib/modules/$(uname -r)/build',
+      });
     }
     const tree = sourceTreeOf(dir);
     if (tree === null) {

@@ -21,8 +21,28 @@ const moduleInfo: MacroDefinition = {
 
 // Used only when neither the scanned tree nor the kernel directory defines them (a code base outside the kernel).
 const fallbacks = new Map<string, MacroDefinition>([
-  ['MODULE_ALIAS', { name: 'MODULE_ALIAS', params: ['_alias'], variadic: false, body: 'MODULE_INFO(alias, _alias)', file: '<builtin>', line: 0 }],
-  ['MODULE_INFO', { name: 'MODULE_INFO', params: ['tag', 'info'], variadic: false, body: '__MODULE_INFO(tag, tag, info)', file: '<builtin>', line: 0 }],
+  [
+    'MODULE_ALIAS',
+    {
+      name: 'MODULE_ALIAS',
+      params: ['_alias'],
+      variadic: false,
+      body: 'MODULE_INFO(alias, _alias)',
+      file: '<builtin>',
+      line: 0,
+    },
+  ],
+  [
+    'MODULE_INFO',
+    {
+      name: 'MODULE_INFO',
+      params: ['tag', 'info'],
+      variadic: false,
+      body: '__MODULE_INFO(tag, tag, info)',
+      file: '<builtin>',
+      line: 0,
+    },
+  ],
 ]);
 
 /** Macros kbuild defines on the compiler's command line for each file (scripts/Makefile.lib, modname_flags). */
@@ -71,7 +91,8 @@ export class MacroTable {
       if (name === '__MODULE_INFO') return moduleInfo;
       const defs = this.byName.get(name);
       // Most names looked up are no macro of the scan at all (parameters, C keywords, the alias tag): no file to weigh.
-      if (defs === undefined) return name === KBUILD_MODNAME ? this.kbuildModname(file, problems) : (fallbacks.get(name) ?? null);
+      if (defs === undefined)
+        return name === KBUILD_MODNAME ? this.kbuildModname(file, problems) : (fallbacks.get(name) ?? null);
       const own = defs.filter((d) => d.file === file).sort(byLine);
       if (own.length > 0) {
         const before = line === undefined ? own.slice(0, 1) : own.filter((d) => d.line < line);
@@ -86,7 +107,10 @@ export class MacroTable {
         for (const d of others) {
           const order = visible.get(d.file);
           // The whole of an included header precedes the use: its last definition stands.
-          if (order !== undefined && (order < bestOrder || (order === bestOrder && best !== null && d.line > best.line))) {
+          if (
+            order !== undefined &&
+            (order < bestOrder || (order === bestOrder && best !== null && d.line > best.line))
+          ) {
             best = d;
             bestOrder = order;
           }
@@ -101,13 +125,25 @@ export class MacroTable {
         const first = candidates[0];
         if (!first) continue;
         if (candidates.every((d) => sameDefinition(d, first))) return first;
-        problems?.set(name, `${name} is defined differently in ${candidates.map((d) => `${d.file}:${d.line}`).slice(0, 3).join(', ')}, none of which ${file} includes`);
+        problems?.set(
+          name,
+          `${name} is defined differently in ${candidates
+            .map((d) => `${d.file}:${d.line}`)
+            .slice(0, 3)
+            .join(', ')}, none of which ${file} includes`,
+        );
         return null;
       }
       const fallback = fallbacks.get(name);
       if (fallback) return fallback;
       if (others.length > 0) {
-        problems?.set(name, `${name} is defined only in ${others.map((d) => `${d.file}:${d.line}`).slice(0, 3).join(', ')}, which ${file} does not include`);
+        problems?.set(
+          name,
+          `${name} is defined only in ${others
+            .map((d) => `${d.file}:${d.line}`)
+            .slice(0, 3)
+            .join(', ')}, which ${file} does not include`,
+        );
       }
       return null;
     };
@@ -116,7 +152,8 @@ export class MacroTable {
   /** KBUILD_MODNAME as kbuild defines it for `file`: its module's name, when the Kbuild/Makefile files tell it. */
   private kbuildModname(file: string, problems: Map<string, string> | undefined): MacroDefinition | null {
     const m = this.tree.modules.moduleOf(file);
-    if (m.name !== null) return { name: KBUILD_MODNAME, params: null, variadic: false, body: `"${m.name}"`, file: '<kbuild>', line: 0 };
+    if (m.name !== null)
+      return { name: KBUILD_MODNAME, params: null, variadic: false, body: `"${m.name}"`, file: '<kbuild>', line: 0 };
     problems?.set(KBUILD_MODNAME, `${KBUILD_MODNAME} is the module name kbuild passes, and ${m.reason}`);
     return null;
   }

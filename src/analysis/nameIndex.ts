@@ -16,7 +16,6 @@ export interface FileNames {
   opaque: boolean;
 }
 
-
 /**
  * A hash of an identifier's bytes: FNV-1a for short names, else its length and three 4-byte windows (start, middle,
  * end), which costs the same for any length; the same function hashes the names searched for.
@@ -209,7 +208,11 @@ export class NameStore {
     this.offsets.forEach((at, i) => {
       const c = this.data[at];
       const d = this.data[at + 1];
-      const names = { calls: this.data.subarray(at + 3, at + 3 + c), defines: this.data.subarray(at + 3 + c, at + 3 + c + d), opaque: this.data[at + 2] === 1 };
+      const names = {
+        calls: this.data.subarray(at + 3, at + 3 + c),
+        defines: this.data.subarray(at + 3 + c, at + 3 + c + d),
+        opaque: this.data[at + 2] === 1,
+      };
       if (mayHold(names, callHashes, defineHashes)) found.push(this.files[i]);
     });
     return found;

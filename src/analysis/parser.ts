@@ -78,7 +78,13 @@ export function withTreeOf(parse: (text: string) => ParsedTree): CParser['withTr
 }
 
 /** The queries' sources (also part of what keys the scan cache). */
-export const querySources: Record<QueryName, string> = { calls: callsQuery, flow: flowQuery, locals: localsQuery, assigns: assignsQuery, jumps: jumpsQuery };
+export const querySources: Record<QueryName, string> = {
+  calls: callsQuery,
+  flow: flowQuery,
+  locals: localsQuery,
+  assigns: assignsQuery,
+  jumps: jumpsQuery,
+};
 
 interface QueryLike {
   captures(node: never): Capture[];
@@ -95,7 +101,10 @@ function nativeParser(): CParser {
     queries.set(name, new TreeSitter.Query(language, querySources[name]));
   }
   // Native trees are freed by the garbage collector.
-  const parse = (text: string, ranges?: TextRange[]): ParsedTree => ({ root: parser.parse(text, undefined, { includedRanges: ranges }).rootNode, free: () => undefined });
+  const parse = (text: string, ranges?: TextRange[]): ParsedTree => ({
+    root: parser.parse(text, undefined, { includedRanges: ranges }).rootNode,
+    free: () => undefined,
+  });
   return {
     backend: 'native',
     parse,

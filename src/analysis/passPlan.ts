@@ -14,7 +14,39 @@ import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctio
 import type { SourceTree } from './sourceTree';
 import { WrapperIndex } from './wrappers';
 
-const C_WORDS = new Set(['sizeof', 'typeof', 'unsigned', 'signed', 'long', 'short', 'char', 'void', 'const', 'volatile', 'struct', 'union', 'enum', 'static', 'inline', 'extern', 'return', 'while', 'break', 'continue', 'switch', 'case', 'default', 'else', 'float', 'double', 'bool', 'true', 'false', 'NULL', '__VA_ARGS__']);
+const C_WORDS = new Set([
+  'sizeof',
+  'typeof',
+  'unsigned',
+  'signed',
+  'long',
+  'short',
+  'char',
+  'void',
+  'const',
+  'volatile',
+  'struct',
+  'union',
+  'enum',
+  'static',
+  'inline',
+  'extern',
+  'return',
+  'while',
+  'break',
+  'continue',
+  'switch',
+  'case',
+  'default',
+  'else',
+  'float',
+  'double',
+  'bool',
+  'true',
+  'false',
+  'NULL',
+  '__VA_ARGS__',
+]);
 
 /** Sorted and distinct: batches complete in any order, and a pass (and its cache signature) must not depend on it. */
 const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
@@ -27,7 +59,10 @@ export class PassPlan {
   private allTokens: string[];
   private readonly apiNames = [...REQUEST_FUNCTIONS.keys()];
 
-  constructor(private readonly extraWrappers: string[], private readonly wholeFile: boolean) {
+  constructor(
+    private readonly extraWrappers: string[],
+    private readonly wholeFile: boolean,
+  ) {
     const first = [...REQUEST_TOKENS, ALIAS_TOKEN, ...extraWrappers];
     this.current = {
       search: first,
@@ -56,7 +91,9 @@ export class PassPlan {
     const fillers = sorted([...facts.values()].flatMap(fillersWanted));
     const newWrappers = wrappers.globalNames().filter((n) => !this.searched.has(n));
     const newAliasMacros = aliasMacros.filter((n) => !this.searched.has(n) && !newWrappers.includes(n));
-    const newFillers = fillers.filter((n) => !this.searched.has(n) && !newWrappers.includes(n) && !newAliasMacros.includes(n));
+    const newFillers = fillers.filter(
+      (n) => !this.searched.has(n) && !newWrappers.includes(n) && !newAliasMacros.includes(n),
+    );
     const names = [...newWrappers, ...newAliasMacros, ...newFillers];
     const constants = [...wantedConstants(facts.values(), this.searched, table, wrappers)];
     if (names.length === 0 && constants.length === 0) return null;
@@ -73,7 +110,12 @@ export class PassPlan {
       aliasMacros,
       fillers,
     };
-    const targets = { wrappers: new Set(newWrappers).size, aliasMacros: new Set(newAliasMacros).size, fillers: new Set(newFillers).size, constants: constants.length };
+    const targets = {
+      wrappers: new Set(newWrappers).size,
+      aliasMacros: new Set(newAliasMacros).size,
+      fillers: new Set(newFillers).size,
+      constants: constants.length,
+    };
     return { sets: this.current, targets };
   }
 
@@ -84,15 +126,28 @@ export class PassPlan {
 }
 
 /** Identifiers whose `#define` the index still needs: in alias declarations, alias macro bodies and call arguments. */
-function wantedConstants(facts: Iterable<FileFacts>, known: ReadonlySet<string>, table: MacroTable, wrappers: WrapperIndex): Set<string> {
+function wantedConstants(
+  facts: Iterable<FileFacts>,
+  known: ReadonlySet<string>,
+  table: MacroTable,
+  wrappers: WrapperIndex,
+): Set<string> {
   const wanted = new Set<string>();
   const constantLike = /^_*[A-Z][A-Z0-9_]{2,}$/;
   // A name some header defines was searched for already (that search reads every header defining it) or came with one
   // read for another name: searching it again finds nothing new, whether or not `file` sees that header.
-  const found = (name: string, file: string) => table.definitions(name).some((d) => d.file === file || !d.file.endsWith('.c'));
+  const found = (name: string, file: string) =>
+    table.definitions(name).some((d) => d.file === file || !d.file.endsWith('.c'));
   const want = (name: string, anyCase: boolean, file: string) => {
     // KBUILD_MODNAME is kbuild's, not a #define of some header.
-    if (known.has(name) || name.startsWith(ALIAS_TOKEN) || C_WORDS.has(name) || name === KBUILD_MODNAME || found(name, file)) return;
+    if (
+      known.has(name) ||
+      name.startsWith(ALIAS_TOKEN) ||
+      C_WORDS.has(name) ||
+      name === KBUILD_MODNAME ||
+      found(name, file)
+    )
+      return;
     if (table.lookupFrom(file)(name)) return;
     if (constantLike.test(name) || (anyCase && name.length >= 4)) wanted.add(name);
   };
@@ -100,7 +155,8 @@ function wantedConstants(facts: Iterable<FileFacts>, known: ReadonlySet<string>,
     for (const a of f.aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') want(t.text, false, f.file);
     for (const c of f.calls) {
       c.args.forEach((a, j) => {
-        if (a.kind === 'tokens' && wrappers.feedsName(c.callee, f.file, j)) a.idents.forEach((i) => want(i, false, f.file));
+        if (a.kind === 'tokens' && wrappers.feedsName(c.callee, f.file, j))
+          a.idents.forEach((i) => want(i, false, f.file));
       });
     }
     for (const m of f.macros) {

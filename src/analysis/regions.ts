@@ -11,7 +11,6 @@ export interface Hit {
   offset: number;
 }
 
-
 const MANY = 8;
 
 /** 1 for bytes that can start an identifier: letters and `_`. */
@@ -32,7 +31,7 @@ export class Identifiers {
     const n = b.length;
     let spans = new Int32Array(1536);
     let k = 0;
-    for (let i = 0; i < n; ) {
+    for (let i = 0; i < n;) {
       if (IDENT_START[b[i]] === 0) {
         i++;
         continue;
@@ -125,7 +124,12 @@ function nameTable(names: ReadonlySet<string>): NameTable {
  * Every identifier containing one of `tokens`, with its offset (deduplicated). Tokens that are whole identifiers
  * (`exact`), when there are many, are found among the file's identifiers instead of one search each.
  */
-export function findHits(buf: Uint8Array, tokens: Buffer[], exact: ReadonlySet<string> = new Set(), identifiers?: Identifiers): Hit[] {
+export function findHits(
+  buf: Uint8Array,
+  tokens: Buffer[],
+  exact: ReadonlySet<string> = new Set(),
+  identifiers?: Identifiers,
+): Hit[] {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const seen = new Set<number>();
   const hits: Hit[] = [];
@@ -211,14 +215,14 @@ export class Lines {
     const s = this.starts[line];
     let last = (line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.buf.length) - 1;
     while (last >= s && isLatin1Space(this.buf[last])) last--;
-    return last >= s && this.buf[last] === 92 /* \ */;
+    return last >= s && this.buf[last] === 92; /* \ */
   }
   /** Whether a line is a preprocessor directive (`#` after blanks). */
   isDirective(line: number): boolean {
     const e = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.buf.length;
     let at = this.starts[line];
     while (at < e && isLatin1Space(this.buf[at])) at++;
-    return at < e && this.buf[at] === 35 /* # */;
+    return at < e && this.buf[at] === 35; /* # */
   }
 }
 
@@ -351,15 +355,23 @@ export function sparseDocument(lines: Lines, keep: Uint8Array): { text: string; 
   const ranges: TextRange[] = [];
   const { buf, starts } = lines;
   let at = 0;
-  for (let l = 0; l < lines.count; ) {
+  for (let l = 0; l < lines.count;) {
     const from = l;
     const kept = keep[l] === 1;
     while (l < lines.count && (keep[l] === 1) === kept) l++;
-    const part = kept ? buf.toString('utf8', starts[from], l < lines.count ? starts[l] : buf.length) : '\n'.repeat(l - from);
+    const part = kept
+      ? buf.toString('utf8', starts[from], l < lines.count ? starts[l] : buf.length)
+      : '\n'.repeat(l - from);
     if (kept) {
       // A run ends after its last newline (the next row's start), or at the end of the file, within its last line.
-      const end = l < lines.count ? { row: l, column: 0 } : { row: l - 1, column: part.length - 1 - part.lastIndexOf('\n') };
-      ranges.push({ startIndex: at, endIndex: at + part.length, startPosition: { row: from, column: 0 }, endPosition: end });
+      const end =
+        l < lines.count ? { row: l, column: 0 } : { row: l - 1, column: part.length - 1 - part.lastIndexOf('\n') };
+      ranges.push({
+        startIndex: at,
+        endIndex: at + part.length,
+        startPosition: { row: from, column: 0 },
+        endPosition: end,
+      });
     }
     parts.push(part);
     at += part.length;

@@ -32,7 +32,14 @@ export const PRINT_INTO: ReadonlyMap<string, number> = new Map([
 ]);
 
 /** Calls that fill their first argument with a name: printed into it, or copied from their second argument. */
-export const FILL_CALLS: ReadonlySet<string> = new Set([...PRINT_INTO.keys(), 'strscpy', 'strlcpy', 'strcpy', 'strncpy', 'memcpy']);
+export const FILL_CALLS: ReadonlySet<string> = new Set([
+  ...PRINT_INTO.keys(),
+  'strscpy',
+  'strlcpy',
+  'strcpy',
+  'strncpy',
+  'memcpy',
+]);
 
 /**
  * The struct field a request asks for as it is, `request_module("%s", req->module)`: the name was queued there by a
@@ -43,5 +50,10 @@ export function queueRead(call: RawCall): string | null {
   if (!api || api.symbol) return null;
   const format = call.args[api.formatAt];
   const value = call.args[api.formatAt + 1];
-  return format?.kind === 'string' && format.value === '%s' && value?.kind === 'stored' && call.args.length === api.formatAt + 2 ? value.storage : null;
+  return format?.kind === 'string' &&
+    format.value === '%s' &&
+    value?.kind === 'stored' &&
+    call.args.length === api.formatAt + 2
+    ? value.storage
+    : null;
 }

@@ -39,13 +39,30 @@ export function uncheckedZeroReturn(site: CallSiteInfo, raw: RawCall): SourceFin
   const after = site.function === null ? 'the code after it' : `${site.function}()`;
   const related: SourceFinding['related'] = [];
   let message: string;
-  if (site.returnUse === 'discarded' || site.returnUse === 'void-cast' || (site.returnUse === 'assigned' && !site.assignedTested)) {
+  if (
+    site.returnUse === 'discarded' ||
+    site.returnUse === 'void-cast' ||
+    (site.returnUse === 'assigned' && !site.assignedTested)
+  ) {
     message = `${call} ignores the return value, and ${after} never looks the service up again: a 0 return does not mean the module is loaded`;
   } else {
-    if (z.testLine !== null) related.push({ file: site.file, line: z.testLine, column: 1, message: 'the return value is tested here; on 0 the code goes on as if the module were loaded' });
+    if (z.testLine !== null)
+      related.push({
+        file: site.file,
+        line: z.testLine,
+        column: 1,
+        message: 'the return value is tested here; on 0 the code goes on as if the module were loaded',
+      });
     message = `${call} returning 0 is taken as success, but ${after} never looks the service up again: a 0 return does not mean the module is loaded`;
   }
-  return { rule: 'unchecked-zero-return', severity: RULES['unchecked-zero-return'].defaultSeverity, message, name: site.name, location, related };
+  return {
+    rule: 'unchecked-zero-return',
+    severity: RULES['unchecked-zero-return'].defaultSeverity,
+    message,
+    name: site.name,
+    location,
+    related,
+  };
 }
 
 /**

@@ -58,7 +58,12 @@ const yieldToEvents = () => new Promise<void>((r) => setImmediate(r));
  * A tree whose files are exactly those of the cache's last complete scan, each with its recorded size and mtime,
  * gives that scan's result: no file is read and nothing is rebuilt. Null when anything differs.
  */
-async function unchangedTree(cfg: ScanConfig, walker: Walker, cache: ScanCache, kernel: KernelDirectory): Promise<{ index: SourceIndex; state: ScanState } | null | 'cancelled'> {
+async function unchangedTree(
+  cfg: ScanConfig,
+  walker: Walker,
+  cache: ScanCache,
+  kernel: KernelDirectory,
+): Promise<{ index: SourceIndex; state: ScanState } | null | 'cancelled'> {
   // Without a snapshot the walk is left to the first pass, which reads files as they are found.
   if (!cache.hasSnapshot) return null;
   // In slices, yielding between them: the editor's event loop stays responsive and cancellation is seen.
@@ -82,7 +87,15 @@ async function unchangedTree(cfg: ScanConfig, walker: Walker, cache: ScanCache, 
   const report = cache.replaySnapshot(snap, files, (f) => takeFacts(facts, f));
   cfg.onCache?.(report);
   const tree = new SourceTree(cfg.root, kernel, files);
-  const state: ScanState = { facts, sets: snap.sets, counts: snap.index.files, extraWrappers: cfg.extraWrappers, sourceFiles: [...tree.sourceFiles], model: null, tree };
+  const state: ScanState = {
+    facts,
+    sets: snap.sets,
+    counts: snap.index.files,
+    extraWrappers: cfg.extraWrappers,
+    sourceFiles: [...tree.sourceFiles],
+    model: null,
+    tree,
+  };
   // A copy of its own (the root as this scan names it): each scan's index carries its own update state.
   return { index: { ...snap.index, root: cfg.root }, state };
 }
@@ -92,7 +105,12 @@ const cancelled = () => err({ code: 'cancelled', message: 'the scan was cancelle
 export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex; state: ScanState }>> {
   const start = performance.now();
   if (!fs.existsSync(cfg.root) || !fs.statSync(cfg.root).isDirectory()) {
-    return err({ code: 'not-a-directory', message: `${cfg.root} is not a directory`, file: cfg.root, hint: 'pass the root of a C source tree' });
+    return err({
+      code: 'not-a-directory',
+      message: `${cfg.root} is not a directory`,
+      file: cfg.root,
+      hint: 'pass the root of a C source tree',
+    });
   }
   const resolved = resolveKernelDirectory(cfg.root, cfg.kernelDirectory);
   if (!resolved.ok) return resolved;
@@ -138,12 +156,36 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     const sets = plan.complete();
     if (cache) {
       // Not inside `onCache?.(...)`: an optional call skips its arguments when there is no hook.
-      const report = cache.save({ passes: passes.signatures, sets, index, kbuild: tree.modules.inputs(), files: walker.files });
+      const report = cache.save({
+        passes: passes.signatures,
+        sets,
+        index,
+        kbuild: tree.modules.inputs(),
+        files: walker.files,
+      });
       cfg.onCache?.(report);
     }
     const t2 = performance.now();
-    cfg.onTimings?.({ total: t2 - start, walk: walker.elapsed, passes: passes.timings, discovery, buildIndex: t1 - t0, cacheSave: t2 - t1 });
-    return ok({ index, state: { facts: passes.facts, sets, counts: passes.counts, extraWrappers: cfg.extraWrappers, sourceFiles, model, tree } });
+    cfg.onTimings?.({
+      total: t2 - start,
+      walk: walker.elapsed,
+      passes: passes.timings,
+      discovery,
+      buildIndex: t1 - t0,
+      cacheSave: t2 - t1,
+    });
+    return ok({
+      index,
+      state: {
+        facts: passes.facts,
+        sets,
+        counts: passes.counts,
+        extraWrappers: cfg.extraWrappers,
+        sourceFiles,
+        model,
+        tree,
+      },
+    });
   } finally {
     await runner.close();
   }

@@ -159,7 +159,18 @@ export class ScanCache {
     const dir = path.resolve(cfg.cacheDir ?? defaultCacheDir(root));
     const file = isInside(dir, root) ? null : path.join(dir, FILE_NAME);
     const key = createHash('sha1')
-      .update(JSON.stringify([FORMAT, analysisCode(workerScript), root, cfg.exclude, cfg.maxFileBytes, cfg.wholeFile, cfg.extraWrappers, cfg.kernelIncludeDirs]))
+      .update(
+        JSON.stringify([
+          FORMAT,
+          analysisCode(workerScript),
+          root,
+          cfg.exclude,
+          cfg.maxFileBytes,
+          cfg.wholeFile,
+          cfg.extraWrappers,
+          cfg.kernelIncludeDirs,
+        ]),
+      )
       .digest('hex');
     const mapKey = `${key}\0${file}`;
     const inside = file ? null : `cache folder ${dir} is inside the scanned tree: nothing is stored`;
@@ -187,7 +198,8 @@ export class ScanCache {
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.problem = `cache file ${file} unreadable (${message(e)}): rebuilt`;
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        this.problem = `cache file ${file} unreadable (${message(e)}): rebuilt`;
       return;
     }
     let stored: StoredCache;
@@ -236,7 +248,12 @@ export class ScanCache {
     const scanned = counted && e.status === 'scanned' ? 1 : 0;
     const skipped = counted && e.status === 'skipped' ? 1 : 0;
     const unreadable = e.status === 'scanned' || e.status === 'skipped' ? [] : [{ file: rel, reason: e.status }];
-    take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: first ? unreadable : [] });
+    take({
+      facts: facts ? [facts] : [],
+      scanned: first ? scanned : 0,
+      skipped: first ? skipped : 0,
+      unreadable: first ? unreadable : [],
+    });
     return true;
   }
 
@@ -279,7 +296,16 @@ export class ScanCache {
       }
     }
     this.hits = files.length * snap.passes.length;
-    return { file: this.file, source: this.source, hits: this.hits, misses: 0, files: files.length, filesRead: 0, saved: false, problem: this.problem };
+    return {
+      file: this.file,
+      source: this.source,
+      hits: this.hits,
+      misses: 0,
+      files: files.length,
+      filesRead: 0,
+      saved: false,
+      problem: this.problem,
+    };
   }
 
   private miss(rel: string): false {
@@ -301,7 +327,12 @@ export class ScanCache {
       if (!st) return;
       let e = this.entries.get(rel);
       if (first || !e) {
-        e = { size: st.size, mtimeMs: st.mtimeMs, status: unreadable.get(rel) ?? (st.skipped ? 'skipped' : 'scanned'), outcomes: new Map() };
+        e = {
+          size: st.size,
+          mtimeMs: st.mtimeMs,
+          status: unreadable.get(rel) ?? (st.skipped ? 'skipped' : 'scanned'),
+          outcomes: new Map(),
+        };
         this.entries.set(rel, e);
         this.checked.add(rel);
       }
@@ -324,22 +355,49 @@ export class ScanCache {
    */
   save(snapshot: ScanSnapshot & { files: readonly string[] }): ScanCacheReport {
     const report = (saved: boolean): ScanCacheReport => ({
-      file: this.file, source: this.source, hits: this.hits, misses: this.misses, files: snapshot.files.length, filesRead: this.read.size, saved, problem: this.problem,
+      file: this.file,
+      source: this.source,
+      hits: this.hits,
+      misses: this.misses,
+      files: snapshot.files.length,
+      filesRead: this.read.size,
+      saved,
+      problem: this.problem,
     });
     // Kept only when every file the walk found has an entry (an unreadable file has none): it lists them by entry.
     const complete = snapshot.files.every((rel) => this.entries.has(rel));
     const same =
-      this.snapshot !== null && complete && JSON.stringify(this.snapshot.passes) === JSON.stringify(snapshot.passes) &&
-      JSON.stringify(this.snapshot.kbuild) === JSON.stringify(snapshot.kbuild) && this.snapshotOf(snapshot.files) !== null;
+      this.snapshot !== null &&
+      complete &&
+      JSON.stringify(this.snapshot.passes) === JSON.stringify(snapshot.passes) &&
+      JSON.stringify(this.snapshot.kbuild) === JSON.stringify(snapshot.kbuild) &&
+      this.snapshotOf(snapshot.files) !== null;
     this.snapshot = complete ? snapshot : null;
-    const stale = !same || [...this.entries].some(([rel, e]) => !this.checked.has(rel) || [...e.outcomes.keys()].some((s) => !this.signatures.has(s)));
+    const stale =
+      !same ||
+      [...this.entries].some(
+        ([rel, e]) => !this.checked.has(rel) || [...e.outcomes.keys()].some((s) => !this.signatures.has(s)),
+      );
     if (!this.file || (this.stored && !stale)) return report(false);
     const signatures = [...this.signatures];
-    const stored: StoredCache = { format: FORMAT, key: this.key, signatures, paths: '', sizes: [], mtimes: [], statuses: [], facts: [], absent: [], snapshot: null };
+    const stored: StoredCache = {
+      format: FORMAT,
+      key: this.key,
+      signatures,
+      paths: '',
+      sizes: [],
+      mtimes: [],
+      statuses: [],
+      facts: [],
+      absent: [],
+      snapshot: null,
+    };
     const paths: string[] = [];
     // The snapshot's files first, in walk order, then the rest.
     const walked = new Set(snapshot.files);
-    const order = complete ? [...snapshot.files, ...[...this.entries.keys()].filter((rel) => !walked.has(rel))] : [...this.entries.keys()];
+    const order = complete
+      ? [...snapshot.files, ...[...this.entries.keys()].filter((rel) => !walked.has(rel))]
+      : [...this.entries.keys()];
     for (const rel of order) {
       const e = this.entries.get(rel) as CacheEntry;
       if (!this.checked.has(rel)) continue;
@@ -354,7 +412,14 @@ export class ScanCache {
       });
     }
     stored.paths = paths.join('\n');
-    if (complete) stored.snapshot = { passes: snapshot.passes, sets: snapshot.sets, index: snapshot.index, kbuild: snapshot.kbuild, files: snapshot.files.length };
+    if (complete)
+      stored.snapshot = {
+        passes: snapshot.passes,
+        sets: snapshot.sets,
+        index: snapshot.index,
+        kbuild: snapshot.kbuild,
+        files: snapshot.files.length,
+      };
     const tmp = `${this.file}.${process.pid}.${Date.now()}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
@@ -379,19 +444,43 @@ function isStoredCache(x: unknown): x is StoredCache {
   const nSig = (s.signatures as string[]).length;
   const file = (f: unknown) => Number.isInteger(f) && (f as number) >= 0 && (f as number) < files;
   const sig = (i: unknown) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < nSig;
-  return (s.signatures as unknown[]).every((x) => typeof x === 'string') &&
-    (s.sizes as unknown[]).length === files && (s.mtimes as unknown[]).length === files &&
-    (s.sizes as unknown[]).every((n) => typeof n === 'number') && (s.mtimes as unknown[]).every((n) => typeof n === 'number') &&
-    (s.statuses as unknown[]).every((t) => Array.isArray(t) && t.length === 2 && file(t[0]) && typeof t[1] === 'string') &&
-    (s.facts as unknown[]).every((t) => Array.isArray(t) && t.length === 3 && file(t[0]) && sig(t[1]) && typeof t[2] === 'object' && t[2] !== null) &&
+  return (
+    (s.signatures as unknown[]).every((x) => typeof x === 'string') &&
+    (s.sizes as unknown[]).length === files &&
+    (s.mtimes as unknown[]).length === files &&
+    (s.sizes as unknown[]).every((n) => typeof n === 'number') &&
+    (s.mtimes as unknown[]).every((n) => typeof n === 'number') &&
+    (s.statuses as unknown[]).every(
+      (t) => Array.isArray(t) && t.length === 2 && file(t[0]) && typeof t[1] === 'string',
+    ) &&
+    (s.facts as unknown[]).every(
+      (t) => Array.isArray(t) && t.length === 3 && file(t[0]) && sig(t[1]) && typeof t[2] === 'object' && t[2] !== null,
+    ) &&
     (s.absent as unknown[]).every((t) => Array.isArray(t) && t.length === 2 && file(t[0]) && sig(t[1])) &&
-    (s.snapshot === null || isStoredSnapshot(s.snapshot, files, s.signatures as string[]));
+    (s.snapshot === null || isStoredSnapshot(s.snapshot, files, s.signatures as string[]))
+  );
 }
 
 function isStoredSnapshot(x: unknown, files: number, signatures: string[]): boolean {
   if (typeof x !== 'object' || x === null) return false;
   const s = x as Partial<ScanSnapshot & { files: number }>;
-  return Number.isInteger(s.files) && (s.files as number) <= files && Array.isArray(s.passes) && s.passes.every((p) => signatures.includes(p)) &&
-    typeof s.sets === 'object' && s.sets !== null && typeof s.index === 'object' && s.index !== null &&
-    Array.isArray(s.kbuild) && s.kbuild.every((k) => typeof k === 'object' && k !== null && typeof k.file === 'string' && (k.stat === null || (typeof k.stat === 'object' && typeof k.stat.size === 'number' && typeof k.stat.mtimeMs === 'number')));
+  return (
+    Number.isInteger(s.files) &&
+    (s.files as number) <= files &&
+    Array.isArray(s.passes) &&
+    s.passes.every((p) => signatures.includes(p)) &&
+    typeof s.sets === 'object' &&
+    s.sets !== null &&
+    typeof s.index === 'object' &&
+    s.index !== null &&
+    Array.isArray(s.kbuild) &&
+    s.kbuild.every(
+      (k) =>
+        typeof k === 'object' &&
+        k !== null &&
+        typeof k.file === 'string' &&
+        (k.stat === null ||
+          (typeof k.stat === 'object' && typeof k.stat.size === 'number' && typeof k.stat.mtimeMs === 'number')),
+    )
+  );
 }

@@ -57,11 +57,19 @@ export class ScanPasses {
     const pass = this.signatures.length + 1;
     let done = 0;
     let toRead = 0;
-    const progress = () => this.cfg.onProgress?.({ phase: 'pass', pass, done, total: first ? this.walker.files.length : toRead, targets });
+    const progress = () =>
+      this.cfg.onProgress?.({ phase: 'pass', pass, done, total: first ? this.walker.files.length : toRead, targets });
     // The first pass starts reading at once; a later one says how many files it reads once it has chosen them.
     if (first) progress();
     const start = performance.now();
-    const timing: PassTiming = { names: sets.search.length, constants: sets.searchHeaders.length, read: 0, withFacts: 0, wall: 0, work: noPhaseTimes() };
+    const timing: PassTiming = {
+      names: sets.search.length,
+      constants: sets.searchHeaders.length,
+      read: 0,
+      withFacts: 0,
+      wall: 0,
+      work: noPhaseTimes(),
+    };
     this.timings.push(timing);
     const { walker, runner, cache } = this;
     runner.setPass(sets);

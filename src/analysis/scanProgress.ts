@@ -42,7 +42,12 @@ export function describeScanProgress(p: ScanProgress): string {
     case 'index':
       return 'building the index';
     case 'pass': {
-      const where = p.done > 0 ? ` (${files(p.done, p.total)})` : p.targets === null ? ' in every file' : ` in ${count(p.total, 'file')}`;
+      const where =
+        p.done > 0
+          ? ` (${files(p.done, p.total)})`
+          : p.targets === null
+            ? ' in every file'
+            : ` in ${count(p.total, 'file')}`;
       if (p.targets === null) return `pass 1: looking for request_module() and MODULE_ALIAS${where}`;
       const t = p.targets;
       const looking = [
@@ -51,7 +56,10 @@ export function describeScanProgress(p: ScanProgress): string {
         t.fillers > 0 && `the definitions of ${count(t.fillers, 'function')} filling requested names`,
         t.constants > 0 && `the definitions of ${count(t.constants, 'constant')}`,
       ].filter((s): s is string => typeof s === 'string');
-      const what = looking.length > 1 ? `${looking.slice(0, -1).join(', ')} and ${looking[looking.length - 1]}` : looking[0] ?? 'nothing new';
+      const what =
+        looking.length > 1
+          ? `${looking.slice(0, -1).join(', ')} and ${looking[looking.length - 1]}`
+          : (looking[0] ?? 'nothing new');
       return `pass ${p.pass}: looking for ${what}${where}`;
     }
   }

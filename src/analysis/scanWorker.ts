@@ -37,8 +37,14 @@ async function main(): Promise<void> {
   const store = new NameStore();
   port.on('message', (m: ToWorker) => {
     if (m.type === 'pass') pass = preparePass(m.pass);
-    else if (m.type === 'select') port.postMessage({ type: 'selected', id: m.id, files: store.holding(m.calls, m.defines) } satisfies FromWorker);
-    else if (pass) port.postMessage({ type: 'done', id: m.id, result: runBatch(parser, init.root, m.files, pass, init.maxFileBytes, store) } satisfies FromWorker);
+    else if (m.type === 'select')
+      port.postMessage({ type: 'selected', id: m.id, files: store.holding(m.calls, m.defines) } satisfies FromWorker);
+    else if (pass)
+      port.postMessage({
+        type: 'done',
+        id: m.id,
+        result: runBatch(parser, init.root, m.files, pass, init.maxFileBytes, store),
+      } satisfies FromWorker);
   });
   port.postMessage({ type: 'ready' } satisfies FromWorker);
 }

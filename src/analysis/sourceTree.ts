@@ -99,15 +99,25 @@ export class SourceTree {
       const candidates: string[] = [];
       if (quoted) candidates.push(path.posix.normalize(`${path.posix.dirname(from)}/${target}`));
       const src = this.kernel.sourceTree;
-      const linuxInclude = (base: string, a: string) => [`${base}arch/${a}/include`, `${base}include`, `${base}arch/${a}/include/uapi`, `${base}include/uapi`];
-      const dirs = [...linuxInclude('', arch), ...(src === null ? [] : linuxInclude(`${src}/`, this.kernel.arch)), ...extra.map((d) => d || '.')];
+      const linuxInclude = (base: string, a: string) => [
+        `${base}arch/${a}/include`,
+        `${base}include`,
+        `${base}arch/${a}/include/uapi`,
+        `${base}include/uapi`,
+      ];
+      const dirs = [
+        ...linuxInclude('', arch),
+        ...(src === null ? [] : linuxInclude(`${src}/`, this.kernel.arch)),
+        ...extra.map((d) => d || '.'),
+      ];
       for (const d of dirs) candidates.push(d === '.' ? target : `${d}/${target}`);
       if (target.startsWith('asm/')) {
         const generic = `asm-generic/${target.slice(4)}`;
         candidates.push(`include/${generic}`);
         if (src !== null) candidates.push(`${src}/include/${generic}`);
       }
-      hit = candidates.find((c) => this.files.has(c)) ?? (target.startsWith('asm/') ? this.onlyArchHeader(target) : null);
+      hit =
+        candidates.find((c) => this.files.has(c)) ?? (target.startsWith('asm/') ? this.onlyArchHeader(target) : null);
       this.resolved.set(key, hit);
     }
     return hit;
@@ -126,8 +136,12 @@ export class SourceTree {
 
   /** The `asm/` header of the one architecture that has it (a driver only that architecture builds), else null. */
   private onlyArchHeader(target: string): string | null {
-    this.arches ??= [...new Set([...this.files].map((f) => ARCH_INCLUDE.exec(f)?.[1]).filter((a): a is string => a !== undefined))].sort();
-    const found = this.arches.map((a) => [`arch/${a}/include/${target}`, `arch/${a}/include/uapi/${target}`].find((c) => this.files.has(c))).filter((c) => c !== undefined);
-    return found.length === 1 ? (found[0]) : null;
+    this.arches ??= [
+      ...new Set([...this.files].map((f) => ARCH_INCLUDE.exec(f)?.[1]).filter((a): a is string => a !== undefined)),
+    ].sort();
+    const found = this.arches
+      .map((a) => [`arch/${a}/include/${target}`, `arch/${a}/include/uapi/${target}`].find((c) => this.files.has(c)))
+      .filter((c) => c !== undefined);
+    return found.length === 1 ? found[0] : null;
   }
 }

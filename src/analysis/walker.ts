@@ -31,7 +31,11 @@ export class Walker {
   private readonly stack: string[];
   private readonly exclude: RegExp[];
 
-  constructor(private readonly root: string, exclude: string[], kernelIncludeDirs: readonly string[]) {
+  constructor(
+    private readonly root: string,
+    exclude: string[],
+    kernelIncludeDirs: readonly string[],
+  ) {
     this.exclude = exclude.map(globToRegExp);
     this.stack = [...kernelIncludeDirs, ''];
   }

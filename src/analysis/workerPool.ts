@@ -34,7 +34,8 @@ export interface PoolConfig {
 /** The worker bundle next to this one, or in a dist/ folder above it (tests run from out/). */
 export function workerScript(): string | null {
   const candidates = [path.join(__dirname, 'scanWorker.js')];
-  for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) candidates.push(path.join(dir, 'dist', 'scanWorker.js'));
+  for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir))
+    candidates.push(path.join(dir, 'dist', 'scanWorker.js'));
   return candidates.find((c) => fs.existsSync(c)) ?? null;
 }
 
@@ -48,7 +49,17 @@ async function inProcessRunner(cfg: PoolConfig): Promise<Result<BatchRunner>> {
   const loaded = await getParser(cfg.backend);
   if (!loaded.ok) return loaded;
   const parser = loaded.value;
-  let pass = preparePass({ search: [], searchHeaders: [], tokens: [], callees: [], constants: [], wholeFile: cfg.wholeFile, indexNames: false, aliasMacros: [], fillers: [] });
+  let pass = preparePass({
+    search: [],
+    searchHeaders: [],
+    tokens: [],
+    callees: [],
+    constants: [],
+    wholeFile: cfg.wholeFile,
+    indexNames: false,
+    aliasMacros: [],
+    fillers: [],
+  });
   const store = new NameStore();
   return ok({
     depth: 1,
@@ -79,33 +90,37 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
     else idle.push(w);
   };
   const started = await Promise.all(
-    Array.from({ length: cfg.threads }, () => new Promise<Result<Worker>>((resolve) => {
-      const w = new Worker(script, { workerData: init });
-      w.on('message', (m: FromWorker) => {
-        if (m.type === 'ready') {
-          resolve(ok(w));
-        } else if (m.type === 'failed') {
-          resolve(err({ code: 'parser-unavailable', message: m.message }));
-        } else if (m.type === 'selected') {
-          const s = selecting.get(m.id);
-          selecting.delete(m.id);
-          s?.resolve(m.files);
-        } else {
-          const p = pending.get(m.id);
-          pending.delete(m.id);
-          release(w);
-          p?.resolve(m.result);
-        }
-      });
-      w.on('error', (e) => {
-        failure = e;
-        resolve(err({ code: 'scan-worker-failed', message: e.message }));
-        for (const p of [...pending.values(), ...selecting.values()]) p.reject(e);
-        pending.clear();
-        selecting.clear();
-      });
-      workers.push(w);
-    })),
+    Array.from(
+      { length: cfg.threads },
+      () =>
+        new Promise<Result<Worker>>((resolve) => {
+          const w = new Worker(script, { workerData: init });
+          w.on('message', (m: FromWorker) => {
+            if (m.type === 'ready') {
+              resolve(ok(w));
+            } else if (m.type === 'failed') {
+              resolve(err({ code: 'parser-unavailable', message: m.message }));
+            } else if (m.type === 'selected') {
+              const s = selecting.get(m.id);
+              selecting.delete(m.id);
+              s?.resolve(m.files);
+            } else {
+              const p = pending.get(m.id);
+              pending.delete(m.id);
+              release(w);
+              p?.resolve(m.result);
+            }
+          });
+          w.on('error', (e) => {
+            failure = e;
+            resolve(err({ code: 'scan-worker-failed', message: e.message }));
+            for (const p of [...pending.values(), ...selecting.values()]) p.reject(e);
+            pending.clear();
+            selecting.clear();
+          });
+          workers.push(w);
+        }),
+    ),
   );
   const bad = started.find((s) => !s.ok);
   if (bad && !bad.ok) {
@@ -129,11 +144,16 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
     },
     select: async (calls, defines) => {
       if (failure) throw failure;
-      const answers = await Promise.all(workers.map((w) => new Promise<string[]>((resolve, reject) => {
-        const id = nextId++;
-        selecting.set(id, { resolve, reject });
-        w.postMessage({ type: 'select', id, calls, defines } satisfies ToWorker);
-      })));
+      const answers = await Promise.all(
+        workers.map(
+          (w) =>
+            new Promise<string[]>((resolve, reject) => {
+              const id = nextId++;
+              selecting.set(id, { resolve, reject });
+              w.postMessage({ type: 'select', id, calls, defines } satisfies ToWorker);
+            }),
+        ),
+      );
       return new Set(answers.flat());
     },
     close: async () => {

@@ -67,11 +67,19 @@ export class WrapperIndex {
   /** Struct fields requests read their names from as they are: a fill of one of them queues a name (see Wrapper.queue). */
   private readonly queues = new Set<string>();
 
-  constructor(facts: Iterable<FileFacts>, private readonly macros: MacroTable, extraWrappers: readonly string[] = []) {
+  constructor(
+    facts: Iterable<FileFacts>,
+    private readonly macros: MacroTable,
+    extraWrappers: readonly string[] = [],
+  ) {
     this.extra = new Set(extraWrappers);
     for (const f of facts) {
       for (const d of f.definitions) {
-        const def: Definition = { ...d, file: f.file, calls: f.calls.filter((c) => c.definition === d.name && c.line >= d.line && c.line <= d.endLine) };
+        const def: Definition = {
+          ...d,
+          file: f.file,
+          calls: f.calls.filter((c) => c.definition === d.name && c.line >= d.line && c.line <= d.endLine),
+        };
         for (const c of def.calls) {
           const queue = queueRead(c);
           if (queue !== null) this.queues.add(queue);
@@ -89,7 +97,11 @@ export class WrapperIndex {
   resolve(name: string, file: string): Definition | null {
     const defs = this.byName.get(name);
     if (!defs) return null;
-    return defs.find((d) => d.file === file) ?? defs.find((d) => (d.kind === 'function' ? !d.isStatic : isHeader(d.file))) ?? null;
+    return (
+      defs.find((d) => d.file === file) ??
+      defs.find((d) => (d.kind === 'function' ? !d.isStatic : isHeader(d.file))) ??
+      null
+    );
   }
 
   wrapperFor(name: string, file: string): Wrapper | null {
@@ -124,7 +136,7 @@ export class WrapperIndex {
   }
 
   private discover(): void {
-    for (let changed = true; changed; ) {
+    for (let changed = true; changed;) {
       changed = false;
       for (const def of this.definitions) {
         if (this.wrappers.has(def) || REQUEST_FUNCTIONS.has(def.name)) continue;
@@ -137,7 +149,12 @@ export class WrapperIndex {
           requests.push(call);
         }
         if (nameParams.size > 0) {
-          const queue = requests[0] === undefined ? null : FILL_CALLS.has(requests[0].callee) ? storageFilled(requests[0]) : (this.wrapperFor(requests[0].callee, def.file)?.queue ?? null);
+          const queue =
+            requests[0] === undefined
+              ? null
+              : FILL_CALLS.has(requests[0].callee)
+                ? storageFilled(requests[0])
+                : (this.wrapperFor(requests[0].callee, def.file)?.queue ?? null);
           this.wrappers.set(def, { def, nameParams, requests, queue });
           changed = true;
         }
@@ -169,7 +186,11 @@ export class WrapperIndex {
     // Through another wrapper, only a parameter passed on as it is makes a wrapper (sock_create_kern → __sock_create):
     // an expression of it (`cell->event.dest.client`) would make half the kernel a "wrapper" of something.
     call.args.forEach((a, j) => {
-      if (inner.nameParams.has(paramAt(inner.def, j)) && (a.kind === 'param' || a.kind === 'variadic' || a.kind === 'printed')) argDeps(a).forEach((d) => deps.add(d));
+      if (
+        inner.nameParams.has(paramAt(inner.def, j)) &&
+        (a.kind === 'param' || a.kind === 'variadic' || a.kind === 'printed')
+      )
+        argDeps(a).forEach((d) => deps.add(d));
     });
     return deps;
   }
@@ -184,8 +205,21 @@ export class WrapperIndex {
     const choice = values.findIndex((v) => v.options !== undefined);
     if (choice >= 0) {
       const options = values[choice].options!;
-      if (options.length > MAX_ALTERNATIVES) return this.request(callee, values.map((v, i) => (i === choice ? { text: v.text, value: null } : v)), file, depth);
-      const each = options.map((o) => this.request(callee, values.map((v, i) => (i === choice ? o : v)), file, depth));
+      if (options.length > MAX_ALTERNATIVES)
+        return this.request(
+          callee,
+          values.map((v, i) => (i === choice ? { text: v.text, value: null } : v)),
+          file,
+          depth,
+        );
+      const each = options.map((o) =>
+        this.request(
+          callee,
+          values.map((v, i) => (i === choice ? o : v)),
+          file,
+          depth,
+        ),
+      );
       return each.includes(null) ? null : alternatives(each as Evaluated[]);
     }
     const api = REQUEST_FUNCTIONS.get(callee);
@@ -197,10 +231,14 @@ export class WrapperIndex {
       }
       const fmt = values[api.formatAt];
       // request_module(buf) of a buffer printed elsewhere: the name is what was printed (vsnprintf keeps it as it is).
-      if (fmt?.value?.kind === 'shape' && values.length === api.formatAt + 1) return evaluated(renderFormat('%s', [fmt.value]), fmt.format ?? null);
+      if (fmt?.value?.kind === 'shape' && values.length === api.formatAt + 1)
+        return evaluated(renderFormat('%s', [fmt.value]), fmt.format ?? null);
       if (fmt?.value?.kind !== 'string') return null;
       const args = values.slice(api.formatAt + 1);
-      const rendered = renderFormat(fmt.value.value, args.map((a) => a.value));
+      const rendered = renderFormat(
+        fmt.value.value,
+        args.map((a) => a.value),
+      );
       const format = fmt.value.value === '%s' && args[0]?.format ? args[0].format : fmt.value.value;
       // request_module("%s", req->module): the name was queued in that field by a deferred wrapper.
       const queue = fmt.value.value === '%s' ? (args[0]?.storage ?? null) : null;
@@ -215,7 +253,13 @@ export class WrapperIndex {
       const at = values.findIndex((v) => v.value?.kind === 'string');
       if (at < 0) return null;
       const fmt = (values[at].value as { value: string }).value;
-      return evaluated(renderFormat(fmt, values.slice(at + 1).map((v) => v.value)), fmt);
+      return evaluated(
+        renderFormat(
+          fmt,
+          values.slice(at + 1).map((v) => v.value),
+        ),
+        fmt,
+      );
     }
     if (!wrapper || !first) return null;
     if (FILL_CALLS.has(first.callee)) {
@@ -224,7 +268,12 @@ export class WrapperIndex {
       if (!v) return null;
       return { ...evaluated(renderFormat('%s', [v.value]), v.format ?? null), queue: wrapper.queue };
     }
-    const inner = this.request(first.callee, this.values(first.args, values, wrapper.def.file), wrapper.def.file, depth + 1);
+    const inner = this.request(
+      first.callee,
+      this.values(first.args, values, wrapper.def.file),
+      wrapper.def.file,
+      depth + 1,
+    );
     return inner ? { ...inner, via: [first.callee, ...inner.via] } : null;
   }
 
@@ -250,7 +299,9 @@ export class WrapperIndex {
       case 'tokens':
         return { text: a.text, value: constantValue(a.text, this.macros, file) };
       case 'param':
-        return env ? (env[a.index] ?? { text: a.text, value: null }) : { text: a.text, value: null, unboundParam: true };
+        return env
+          ? (env[a.index] ?? { text: a.text, value: null })
+          : { text: a.text, value: null, unboundParam: true };
       case 'choice':
         return { text: a.text, value: null, options: a.options.map((o) => this.value(o, env, file)) };
       case 'stored':
@@ -258,15 +309,23 @@ export class WrapperIndex {
       case 'filled': {
         // What the filling function prints or copies into that parameter (its own arguments are not known here).
         const def = this.resolve(a.callee, file);
-        const fill = def?.calls.find((c) => FILL_CALLS.has(c.callee) && c.args[0]?.kind === 'param' && c.args[0].index === a.index);
+        const fill = def?.calls.find(
+          (c) => FILL_CALLS.has(c.callee) && c.args[0]?.kind === 'param' && c.args[0].index === a.index,
+        );
         const filled = fill && filledValue(fill);
         return filled && def ? { ...this.value(filled, null, def.file), text: a.text } : { text: a.text, value: null };
       }
       case 'printed': {
         const fmt = this.value(a.format, env, file);
         if (fmt.value?.kind !== 'string') return { text: a.text, value: null };
-        const r = renderFormat(fmt.value.value, this.values(a.args, env, file).map((v) => v.value));
-        const value: FormatValue = r.name !== null ? { kind: 'string', value: r.name } : { kind: 'shape', shape: r.shape, maxLength: r.maxLength };
+        const r = renderFormat(
+          fmt.value.value,
+          this.values(a.args, env, file).map((v) => v.value),
+        );
+        const value: FormatValue =
+          r.name !== null
+            ? { kind: 'string', value: r.name }
+            : { kind: 'shape', shape: r.shape, maxLength: r.maxLength };
         return { text: a.text, value, format: fmt.value.value };
       }
       default:
@@ -296,12 +355,15 @@ function filledValue(call: RawCall): ArgExpr | null {
 
 /** One request whose argument holds one of several values: every shape, and what all alternatives share. */
 function alternatives(each: Evaluated[]): Evaluated {
-  const same = <T>(pick: (e: Evaluated) => T): T | null => (each.every((e) => pick(e) === pick(each[0])) ? pick(each[0]) : null);
+  const same = <T>(pick: (e: Evaluated) => T): T | null =>
+    each.every((e) => pick(e) === pick(each[0])) ? pick(each[0]) : null;
   const seen = new Set<string>();
-  const shapes = each.flatMap((e) => e.shapes).filter((sh) => {
-    const key = JSON.stringify(sh);
-    return !seen.has(key) && seen.add(key) !== undefined;
-  });
+  const shapes = each
+    .flatMap((e) => e.shapes)
+    .filter((sh) => {
+      const key = JSON.stringify(sh);
+      return !seen.has(key) && seen.add(key) !== undefined;
+    });
   return {
     shapes,
     pattern: same((e) => e.pattern),

@@ -39,7 +39,6 @@ const OPTIONS = {
   ...REPORT_OPTIONS,
 } as const;
 
-
 interface DiffArgs {
   base: string;
   next: string;
@@ -95,7 +94,14 @@ export async function diffCommand(argv: string[], ctx: CliContext): Promise<Resu
   });
   progress.done();
   if (!written.ok) return written;
-  return ok(failsOn(a.failOn, written.value.findings.added.map((f) => f.severity)) ? EXIT_FINDINGS : EXIT_OK);
+  return ok(
+    failsOn(
+      a.failOn,
+      written.value.findings.added.map((f) => f.severity),
+    )
+      ? EXIT_FINDINGS
+      : EXIT_OK,
+  );
 }
 
 function render(a: DiffArgs, ctx: CliContext, diff: BootDiff, emit: Emit): void {
@@ -130,11 +136,17 @@ function diffArgs(p: Parsed): Result<DiffArgs> {
   const noCache = p.values['no-cache'] === true;
   if (noCache && src === undefined) return err(usageError('diff', '--no-cache only applies with --src DIR'));
   const kernelDirectory = stringOption(p, 'kdir');
-  if (kernelDirectory !== undefined && src === undefined) return err(usageError('diff', '--kdir only applies with --src DIR'));
+  if (kernelDirectory !== undefined && src === undefined)
+    return err(usageError('diff', '--kdir only applies with --src DIR'));
   const modules = stringOption(p, 'modules');
   const modulesNew = stringOption(p, 'modules-new');
   if (modulesNew !== undefined && modules === undefined) {
-    return err(usageError('diff', "--modules-new only applies with --modules DIR (BASE's): with one trace unresolved, every outcome would differ"));
+    return err(
+      usageError(
+        'diff',
+        "--modules-new only applies with --modules DIR (BASE's): with one trace unresolved, every outcome would differ",
+      ),
+    );
   }
   const output = stringOption(p, 'output');
   return ok({

@@ -36,7 +36,9 @@ function main(): void {
         process.exitCode = code;
         return;
       }
-      void stderr.write(`${TOOL_NAME}: cannot write to standard output (${escapeControl(failure.code ?? failure.message)})\n`);
+      void stderr.write(
+        `${TOOL_NAME}: cannot write to standard output (${escapeControl(failure.code ?? failure.message)})\n`,
+      );
       process.exitCode = EXIT_USAGE;
     },
     (e: unknown) => {

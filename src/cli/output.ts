@@ -84,7 +84,10 @@ export async function writeReport<T>(
   }
   const target = path.resolve(ctx.cwd, output);
   // Same directory as the target, so the rename cannot cross file systems.
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = path.join(
+    path.dirname(target),
+    `.${path.basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   let fd: number | null = null;
   try {
     fd = openSync(temp, 'w');

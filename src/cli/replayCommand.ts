@@ -121,7 +121,12 @@ export async function replayCommand(argv: string[], ctx: CliContext): Promise<Re
         drain: () => out.drain(),
       },
       noticingSeverities(
-        replaySink(a.format, (text) => out.write(text), { color: a.color, width: Math.min(ctx.stdoutColumns ?? 100, 100), baseDir: ctx.cwd, labels: a.labels }),
+        replaySink(a.format, (text) => out.write(text), {
+          color: a.color,
+          width: Math.min(ctx.stdoutColumns ?? 100, 100),
+          baseDir: ctx.cwd,
+          labels: a.labels,
+        }),
         severities,
       ),
     ),
@@ -177,19 +182,31 @@ export async function checkReadable(file: string): Promise<Result<void>> {
     return ok(undefined);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code ?? String(e);
-    return err({ code: 'unreadable-file', file, message: `cannot read the trace (${reason})`, hint: 'check the path and its permissions' });
+    return err({
+      code: 'unreadable-file',
+      file,
+      message: `cannot read the trace (${reason})`,
+      hint: 'check the path and its permissions',
+    });
   }
 }
 
 function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {
   if (p.positionals.length !== 1) {
     return err(
-      usageError('replay', p.positionals.length === 0 ? 'give the trace file to replay' : `give one trace file (got ${p.positionals.length})`),
+      usageError(
+        'replay',
+        p.positionals.length === 0
+          ? 'give the trace file to replay'
+          : `give one trace file (got ${p.positionals.length})`,
+      ),
     );
   }
   const traceFormat = stringOption(p, 'trace-format');
   if (traceFormat !== undefined && !(TRACE_FORMATS as readonly string[]).includes(traceFormat)) {
-    return err(usageError('replay', `--trace-format must be one of ${TRACE_FORMATS.join(', ')} (got '${traceFormat}')`));
+    return err(
+      usageError('replay', `--trace-format must be one of ${TRACE_FORMATS.join(', ')} (got '${traceFormat}')`),
+    );
   }
   const format = choiceOption('replay', p, 'format', REPLAY_FORMATS, 'text');
   if (!format.ok) return format;
@@ -210,16 +227,23 @@ function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {
   if (!kernelModel.ok) return kernelModel;
   const kernelVersion = stringOption(p, 'kernel-version');
   if (kernelVersion !== undefined && parseKernelVersion(kernelVersion) === null) {
-    return err(usageError('replay', `--kernel-version takes a version as uname -r prints it, e.g. 6.1.0-50-amd64 (got '${kernelVersion}')`));
+    return err(
+      usageError(
+        'replay',
+        `--kernel-version takes a version as uname -r prints it, e.g. 6.1.0-50-amd64 (got '${kernelVersion}')`,
+      ),
+    );
   }
   const moduleStats = stringOption(p, 'module-stats');
   const wrappers = listOption(p, 'wrapper');
   const src = stringOption(p, 'src');
-  if (wrappers.length > 0 && src === undefined) return err(usageError('replay', '--wrapper only applies with --src DIR'));
+  if (wrappers.length > 0 && src === undefined)
+    return err(usageError('replay', '--wrapper only applies with --src DIR'));
   const noCache = p.values['no-cache'] === true;
   if (noCache && src === undefined) return err(usageError('replay', '--no-cache only applies with --src DIR'));
   const kernelDirectory = stringOption(p, 'kdir');
-  if (kernelDirectory !== undefined && src === undefined) return err(usageError('replay', '--kdir only applies with --src DIR'));
+  if (kernelDirectory !== undefined && src === undefined)
+    return err(usageError('replay', '--kdir only applies with --src DIR'));
   const modules = stringOption(p, 'modules');
   const loaded = stringOption(p, 'loaded');
   const output = stringOption(p, 'output');

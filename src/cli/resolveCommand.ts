@@ -21,8 +21,10 @@ export async function resolveCommand(argv: string[], ctx: CliContext): Promise<R
     return ok(EXIT_OK);
   }
   const dir = stringOption(p, 'modules');
-  if (dir === undefined) return err(usageError('resolve', '--modules DIR is required: the directory holding modules.alias'));
-  if (p.positionals.length === 0) return err(usageError('resolve', 'give at least one module name or alias to resolve'));
+  if (dir === undefined)
+    return err(usageError('resolve', '--modules DIR is required: the directory holding modules.alias'));
+  if (p.positionals.length === 0)
+    return err(usageError('resolve', 'give at least one module name or alias to resolve'));
   const db = await openModuleDb(dir);
   if (!db.ok) return db;
 

@@ -11,7 +11,12 @@ import { GLOBAL_USAGE } from './usage';
 
 type Command = (argv: string[], ctx: CliContext) => Promise<Result<number>>;
 
-const COMMANDS: Record<string, Command> = { replay: replayCommand, diff: diffCommand, resolve: resolveCommand, scan: scanCommand };
+const COMMANDS: Record<string, Command> = {
+  replay: replayCommand,
+  diff: diffCommand,
+  resolve: resolveCommand,
+  scan: scanCommand,
+};
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const [first, ...rest] = argv;
@@ -35,7 +40,10 @@ async function globalOptions(argv: string[], ctx: CliContext): Promise<Result<nu
   if (!parsed.ok) return parsed;
   const { values, positionals } = parsed.value;
   if (positionals.length > 0) {
-    return { ok: false, error: usageError('', `unknown command '${positionals[0]}' (commands: ${Object.keys(COMMANDS).join(', ')})`) };
+    return {
+      ok: false,
+      error: usageError('', `unknown command '${positionals[0]}' (commands: ${Object.keys(COMMANDS).join(', ')})`),
+    };
   }
   if (values.version === true) {
     await ctx.out(`${TOOL_NAME} ${TOOL_VERSION}\n`);

@@ -32,7 +32,14 @@ export async function scanCommand(argv: string[], ctx: CliContext): Promise<Resu
     return ok(EXIT_OK);
   }
   if (p.positionals.length !== 1) {
-    return err(usageError('scan', p.positionals.length === 0 ? 'give the source directory to scan' : `give one directory (got ${p.positionals.length})`));
+    return err(
+      usageError(
+        'scan',
+        p.positionals.length === 0
+          ? 'give the source directory to scan'
+          : `give one directory (got ${p.positionals.length})`,
+      ),
+    );
   }
   const format = choiceOption('scan', p, 'format', REPORT_FORMATS, 'text');
   if (!format.ok) return format;
@@ -42,17 +49,31 @@ export async function scanCommand(argv: string[], ctx: CliContext): Promise<Resu
   const index = await scanTreeWithProgress(
     ctx,
     p.positionals[0],
-    { wrappers: listOption(p, 'wrapper'), kernelDirectory: stringOption(p, 'kdir'), cache: p.values['no-cache'] !== true },
+    {
+      wrappers: listOption(p, 'wrapper'),
+      kernelDirectory: stringOption(p, 'kdir'),
+      cache: p.values['no-cache'] !== true,
+    },
     progressLine(ctx),
   );
   if (!index.ok) return index;
   const color = p.values.color === true;
   const written = await writeReport(ctx, stringOption(p, 'output'), (out) => {
-    writeScan(index.value, format.value, (text) => out.write(text), { color, width: Math.min(ctx.stdoutColumns ?? 100, 100) });
+    writeScan(index.value, format.value, (text) => out.write(text), {
+      color,
+      width: Math.min(ctx.stdoutColumns ?? 100, 100),
+    });
     return Promise.resolve(ok(undefined));
   });
   if (!written.ok) return written;
-  return ok(failsOn(failOn.value, index.value.findings.map((f) => f.severity)) ? EXIT_FINDINGS : EXIT_OK);
+  return ok(
+    failsOn(
+      failOn.value,
+      index.value.findings.map((f) => f.severity),
+    )
+      ? EXIT_FINDINGS
+      : EXIT_OK,
+  );
 }
 
 /**

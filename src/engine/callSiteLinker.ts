@@ -10,7 +10,17 @@
  */
 import * as path from 'node:path';
 import { shapeMatches } from './nameShape';
-import type { CallSiteInfo, CallSiteLink, CallSiteLinkKind, FunctionInfo, LinkedLocation, LocationLinkKind, NameOrigin, SourceIndex, SourceLocation } from './sourceIndex';
+import type {
+  CallSiteInfo,
+  CallSiteLink,
+  CallSiteLinkKind,
+  FunctionInfo,
+  LinkedLocation,
+  LocationLinkKind,
+  NameOrigin,
+  SourceIndex,
+  SourceLocation,
+} from './sourceIndex';
 
 /** Where a module's object lives in the tree, from its modules.dep path (`kernel/fs/ext4/ext4.ko` → `fs/ext4`). */
 export function moduleDirectory(depPath: string): string {
@@ -53,7 +63,10 @@ export class CallSiteLinker {
   private readonly queuedBy = new Map<string, CallSiteInfo[]>();
 
   /** `modulePath` gives a module's modules.dep path (to pick a static function's file), when a modules directory is known. */
-  constructor(readonly index: SourceIndex, private readonly modulePath: ((module: string) => string | null) | null = null) {
+  constructor(
+    readonly index: SourceIndex,
+    private readonly modulePath: ((module: string) => string | null) | null = null,
+  ) {
     for (const f of index.functions) {
       const list = this.byName.get(f.name);
       if (list) list.push(f);
@@ -75,7 +88,9 @@ export class CallSiteLinker {
       else this.sitesIn.set(key, [s]);
     }
     const files = [...index.callSites, ...index.aliases, ...index.functions].map((x) => x.file);
-    for (const file of new Set(files)) for (let d = path.posix.dirname(file); d !== '.' && !this.folders.has(d); d = path.posix.dirname(d)) this.folders.add(d);
+    for (const file of new Set(files))
+      for (let d = path.posix.dirname(file); d !== '.' && !this.folders.has(d); d = path.posix.dirname(d))
+        this.folders.add(d);
   }
 
   link(symbol: string, module: string | null, name: string): CallSiteLink {
@@ -123,11 +138,14 @@ export class CallSiteLinker {
    * when no location reads a queue.
    */
   private origins(locations: readonly LinkedLocation[], name: string): NameOrigin[] | undefined {
-    const queues = new Set(locations.map((l) => this.siteAt.get(placeOf(l))?.queue).filter((q): q is string => typeof q === 'string'));
+    const queues = new Set(
+      locations.map((l) => this.siteAt.get(placeOf(l))?.queue).filter((q): q is string => typeof q === 'string'),
+    );
     if (queues.size === 0) return undefined;
     const origins: NameOrigin[] = [];
     for (const q of queues) {
-      for (const s of this.queuedBy.get(q) ?? []) if (canMake(s, name)) origins.push({ ...location(s), callee: s.callee, via: [s.callee] });
+      for (const s of this.queuedBy.get(q) ?? [])
+        if (canMake(s, name)) origins.push({ ...location(s), callee: s.callee, via: [s.callee] });
     }
     return origins;
   }
@@ -146,8 +164,15 @@ export class CallSiteLinker {
       for (const call of r.fn.calls) {
         const callee = this.byKey.get(keyOf(call.file, call.name));
         if (!callee || (callee.isStatic && callee.file === f.file)) continue;
-        const ends = this.inlineClosure(callee, (g) => g.isStatic, true).map((e) => ({ ...e, via: [...r.via, ...e.via] }));
-        tail.push(...this.matching(ends, name, () => 'tail-call').filter((m) => m.tail).map((m) => m.location));
+        const ends = this.inlineClosure(callee, (g) => g.isStatic, true).map((e) => ({
+          ...e,
+          via: [...r.via, ...e.via],
+        }));
+        tail.push(
+          ...this.matching(ends, name, () => 'tail-call')
+            .filter((m) => m.tail)
+            .map((m) => m.location),
+        );
       }
     }
     if (tail.length > 0) return { level: 2, locations: unique(tail) };
@@ -179,7 +204,11 @@ export class CallSiteLinker {
   }
 
   /** Request sites of the reached functions whose shapes can print `name`; `tail`: the site ends the traced function. */
-  private matching(reached: readonly Reached[], name: string, kind: (r: Reached) => LocationLinkKind): Array<{ location: LinkedLocation; tail: boolean }> {
+  private matching(
+    reached: readonly Reached[],
+    name: string,
+    kind: (r: Reached) => LocationLinkKind,
+  ): Array<{ location: LinkedLocation; tail: boolean }> {
     const out: Array<{ location: LinkedLocation; tail: boolean }> = [];
     for (const r of reached) {
       for (const s of this.sitesIn.get(keyOf(r.fn.file, r.fn.name)) ?? []) {
@@ -194,7 +223,12 @@ export class CallSiteLinker {
   private stale(name: string): CallSiteLink {
     const fits: SourceLocation[] = [];
     for (const s of this.index.callSites) {
-      if (!s.requestsHere || s.shapes === null || !s.shapes.some((sh) => sh.some((p) => typeof p === 'string') && shapeMatches(sh, name))) continue;
+      if (
+        !s.requestsHere ||
+        s.shapes === null ||
+        !s.shapes.some((sh) => sh.some((p) => typeof p === 'string') && shapeMatches(sh, name))
+      )
+        continue;
       fits.push(location(s));
       if (fits.length === MAX_FITS) break;
     }

@@ -28,7 +28,15 @@ function conversionRegExp(c: NameConversion): string {
   if (digits !== undefined) {
     const signed = c.conversion === 'd' || c.conversion === 'i';
     const sign = !signed ? '' : c.flags.includes('+') ? '[-+]' : c.flags.includes(' ') ? '[- ]' : '-?';
-    const prefix = c.flags.includes('#') ? (c.conversion === 'o' ? '0?' : c.conversion === 'x' ? '(?:0x)?' : c.conversion === 'X' ? '(?:0X)?' : '') : '';
+    const prefix = c.flags.includes('#')
+      ? c.conversion === 'o'
+        ? '0?'
+        : c.conversion === 'x'
+          ? '(?:0x)?'
+          : c.conversion === 'X'
+            ? '(?:0X)?'
+            : ''
+      : '';
     // Zero padding makes the field at least `width` characters of sign and digits; space padding adds blanks.
     const zeroPadded = c.flags.includes('0') && !c.flags.includes('-') && c.width !== null && c.width > 1;
     const least = Math.max(1, c.precision ?? 1, zeroPadded && !signed && prefix === '' ? (c.width as number) : 1);

@@ -24,14 +24,23 @@ export class CallSiteCodeLens implements vscode.CodeLensProvider {
   private command(site: CallSiteInfo): vscode.Command {
     const what = site.name ?? site.pattern ?? site.format ?? '?';
     if (this.results.report === undefined) {
-      return { title: escapeControl(`requests ${what}${site.wait ? '' : ' (nowait)'} · no trace replayed`), command: 'autoloadLens.replayTrace' };
+      return {
+        title: escapeControl(`requests ${what}${site.wait ? '' : ' (nowait)'} · no trace replayed`),
+        command: 'autoloadLens.replayTrace',
+      };
     }
     const a = siteActivity(this.results.requestsFrom(site));
-    const title = a.requests === 0
-      ? `no request in the trace · ${what}`
-      : `${plural(a.requests, 'request')} in the trace · ${plural(a.duplicates, 'duplicate')} · ` +
-        (a.loaded.length > 0 ? `loaded ${listSome(a.loaded, 4)}` : 'loaded nothing');
-    return { title: escapeControl(title), command: 'autoloadLens.showCallSiteRequests', arguments: [site.file, site.line], tooltip: 'Show these requests in the trace' };
+    const title =
+      a.requests === 0
+        ? `no request in the trace · ${what}`
+        : `${plural(a.requests, 'request')} in the trace · ${plural(a.duplicates, 'duplicate')} · ` +
+          (a.loaded.length > 0 ? `loaded ${listSome(a.loaded, 4)}` : 'loaded nothing');
+    return {
+      title: escapeControl(title),
+      command: 'autoloadLens.showCallSiteRequests',
+      arguments: [site.file, site.line],
+      tooltip: 'Show these requests in the trace',
+    };
   }
 
   dispose(): void {

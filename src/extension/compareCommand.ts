@@ -34,7 +34,12 @@ async function pickBase(arg: unknown, next: vscode.Uri | undefined): Promise<vsc
   return picked?.[0];
 }
 
-export async function compareWithTraceCommand(s: Services, panel: ReportPanel, baseArg?: unknown, newArg?: unknown): Promise<BootDiff | undefined> {
+export async function compareWithTraceCommand(
+  s: Services,
+  panel: ReportPanel,
+  baseArg?: unknown,
+  newArg?: unknown,
+): Promise<BootDiff | undefined> {
   if (!(await newReport(s, newArg))) return undefined;
   const report = s.results.report;
   const next = s.results.traceUri;
@@ -42,15 +47,25 @@ export async function compareWithTraceCommand(s: Services, panel: ReportPanel, b
   const base = await pickBase(baseArg, next);
   if (base === undefined) return undefined;
   if (base.scheme !== 'file') {
-    showEngineError(s, { code: 'unsupported-uri', message: `${base.toString()} is not a local file`, hint: 'pick a trace on this machine\'s file system' });
+    showEngineError(s, {
+      code: 'unsupported-uri',
+      message: `${base.toString()} is not a local file`,
+      hint: "pick a trace on this machine's file system",
+    });
     return undefined;
   }
   const settings = readSettings(s.context.workspaceState);
   const layers = loadLayers();
   const epoch = s.results.epoch;
-  s.log.info(`comparing ${next?.fsPath ?? 'the replay'} (NEW) with ${base.fsPath} (BASE), modules: ${settings.modulesDirectory ?? 'none'}`);
+  s.log.info(
+    `comparing ${next?.fsPath ?? 'the replay'} (NEW) with ${base.fsPath} (BASE), modules: ${settings.modulesDirectory ?? 'none'}`,
+  );
   const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Autoload Lens: replaying ${vscode.workspace.asRelativePath(base)} to compare`, cancellable: true },
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Autoload Lens: replaying ${vscode.workspace.asRelativePath(base)} to compare`,
+      cancellable: true,
+    },
     async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());

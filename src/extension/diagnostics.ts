@@ -26,7 +26,13 @@ export function ruleHelpUri(extensionUri: vscode.Uri, rule: RuleId): vscode.Uri 
 }
 
 /** Messages quote names, paths and source text: escaped in the entry and in each related line. */
-function diagnostic(range: vscode.Range, message: string, rule: RuleId, severity: Severity, extensionUri: vscode.Uri): vscode.Diagnostic {
+function diagnostic(
+  range: vscode.Range,
+  message: string,
+  rule: RuleId,
+  severity: Severity,
+  extensionUri: vscode.Uri,
+): vscode.Diagnostic {
   const d = new vscode.Diagnostic(range, escapeControl(message), SEVERITY[severity]);
   d.source = DIAGNOSTIC_SOURCE;
   d.code = { value: rule, target: ruleHelpUri(extensionUri, rule) };
@@ -40,10 +46,18 @@ function related(loc: vscode.Location, message: string): vscode.DiagnosticRelate
 /** What a file shows: equal keys mean equal entries, so the file is left alone. */
 function keyOf(list: readonly vscode.Diagnostic[]): string {
   const where = (l: vscode.Location) => `${l.uri.toString()}#${l.range.start.line}:${l.range.start.character}`;
-  return JSON.stringify(list.map((d) => [
-    d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character, d.severity, d.message,
-    typeof d.code === 'object' ? d.code.value : d.code, (d.relatedInformation ?? []).map((r) => [where(r.location), r.message]),
-  ]));
+  return JSON.stringify(
+    list.map((d) => [
+      d.range.start.line,
+      d.range.start.character,
+      d.range.end.line,
+      d.range.end.character,
+      d.severity,
+      d.message,
+      typeof d.code === 'object' ? d.code.value : d.code,
+      (d.relatedInformation ?? []).map((r) => [where(r.location), r.message]),
+    ]),
+  );
 }
 
 export class Diagnostics implements vscode.Disposable {
@@ -51,7 +65,10 @@ export class Diagnostics implements vscode.Disposable {
   /** The files that show entries now, by URI, with the key of what they show. */
   private shown = new Map<string, { uri: vscode.Uri; key: string }>();
 
-  constructor(private readonly results: Results, private readonly extensionUri: vscode.Uri) {}
+  constructor(
+    private readonly results: Results,
+    private readonly extensionUri: vscode.Uri,
+  ) {}
 
   refresh(): void {
     const byUri = new Map<string, { uri: vscode.Uri; list: vscode.Diagnostic[] }>();
@@ -85,10 +102,12 @@ export class Diagnostics implements vscode.Disposable {
     const d = diagnostic(where.range, site.message, site.rule, site.severity, this.extensionUri);
     // A line per name, as many as the message lists: VS Code shows related information in the hover of the line too.
     d.relatedInformation = [
-      ...site.source.flatMap((f) => f.related.flatMap((r) => {
-        const loc = this.results.sourceLocation(r);
-        return loc === undefined ? [] : [related(loc, r.message)];
-      })),
+      ...site.source.flatMap((f) =>
+        f.related.flatMap((r) => {
+          const loc = this.results.sourceLocation(r);
+          return loc === undefined ? [] : [related(loc, r.message)];
+        }),
+      ),
       ...site.names.slice(0, LISTED_NAMES).flatMap((n) => {
         const loc = this.results.traceLocation(n.line);
         return loc === undefined ? [] : [related(loc, n.text)];
@@ -124,7 +143,10 @@ export class Diagnostics implements vscode.Disposable {
       if (r === undefined) continue;
       push(this.results.traceLocation(r.line), requestText(r, requests));
       for (const loc of r.callSite?.locations ?? []) {
-        push(this.results.sourceLocation(loc), `call site ${r.callSite?.symbol ?? ''} (${r.callSite?.link ?? 'linked'})`);
+        push(
+          this.results.sourceLocation(loc),
+          `call site ${r.callSite?.symbol ?? ''} (${r.callSite?.link ?? 'linked'})`,
+        );
       }
     }
     for (const line of finding.traceLines) push(this.results.traceLocation(line), `trace line ${line}`);

@@ -39,24 +39,32 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   }
 }
 
-export async function exportReportCommand(s: Services, uriArg?: unknown, formatArg?: unknown): Promise<vscode.Uri | undefined> {
+export async function exportReportCommand(
+  s: Services,
+  uriArg?: unknown,
+  formatArg?: unknown,
+): Promise<vscode.Uri | undefined> {
   const { report, index } = s.results;
   if (report === undefined && index === undefined) {
-    void vscode.window.showWarningMessage('Autoload Lens: nothing to export yet: scan the workspace or replay a trace first.');
+    void vscode.window.showWarningMessage(
+      'Autoload Lens: nothing to export yet: scan the workspace or replay a trace first.',
+    );
     return undefined;
   }
   const given = uriArgument(uriArg);
   const format = formatOf(formatArg, given) ?? (await askFormat());
   if (format === undefined) return undefined;
-  const target = given ?? (await vscode.window.showSaveDialog({
-    title: 'Autoload Lens: export report',
-    saveLabel: 'Export',
-    defaultUri: vscode.Uri.joinPath(
-      vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()),
-      format === 'sarif' ? 'autoload-lens.sarif' : 'autoload-lens.json',
-    ),
-    filters: format === 'sarif' ? { SARIF: ['sarif', 'json'] } : { JSON: ['json'] },
-  }));
+  const target =
+    given ??
+    (await vscode.window.showSaveDialog({
+      title: 'Autoload Lens: export report',
+      saveLabel: 'Export',
+      defaultUri: vscode.Uri.joinPath(
+        vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd()),
+        format === 'sarif' ? 'autoload-lens.sarif' : 'autoload-lens.json',
+      ),
+      filters: format === 'sarif' ? { SARIF: ['sarif', 'json'] } : { JSON: ['json'] },
+    }));
   if (target === undefined) return undefined;
   if (target.scheme !== 'file') {
     void vscode.window.showErrorMessage(`Autoload Lens: cannot export to ${target.toString()}: choose a local file.`);
@@ -65,9 +73,14 @@ export async function exportReportCommand(s: Services, uriArg?: unknown, formatA
   const r = loadLayers();
   const srcRoot = s.results.sourceRoot?.fsPath;
   const baseDir = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? path.dirname(target.fsPath);
-  const text = report !== undefined
-    ? format === 'sarif' ? r.renderSarif(report, { baseDir, ...(srcRoot !== undefined && { srcRoot }) }) : r.renderJson(report)
-    : format === 'sarif' ? r.renderScanSarif(index!) : r.renderScanJson(index!);
+  const text =
+    report !== undefined
+      ? format === 'sarif'
+        ? r.renderSarif(report, { baseDir, ...(srcRoot !== undefined && { srcRoot }) })
+        : r.renderJson(report)
+      : format === 'sarif'
+        ? r.renderScanSarif(index!)
+        : r.renderScanJson(index!);
   try {
     await writeAtomically(target.fsPath, text);
   } catch (e) {
@@ -76,9 +89,14 @@ export async function exportReportCommand(s: Services, uriArg?: unknown, formatA
     void vscode.window.showErrorMessage(escapeControl(`${message} — choose a folder you can write to.`));
     return undefined;
   }
-  s.log.info(`exported the ${report !== undefined ? 'replay report' : 'scan'} as ${format.toUpperCase()} to ${target.fsPath} (${Buffer.byteLength(text)} bytes)`);
-  void vscode.window.showInformationMessage(escapeControl(`Autoload Lens: exported to ${vscode.workspace.asRelativePath(target)}.`), 'Open').then(
-    (choice) => choice && vscode.window.showTextDocument(target),
+  s.log.info(
+    `exported the ${report !== undefined ? 'replay report' : 'scan'} as ${format.toUpperCase()} to ${target.fsPath} (${Buffer.byteLength(text)} bytes)`,
   );
+  void vscode.window
+    .showInformationMessage(
+      escapeControl(`Autoload Lens: exported to ${vscode.workspace.asRelativePath(target)}.`),
+      'Open',
+    )
+    .then((choice) => choice && vscode.window.showTextDocument(target));
   return target;
 }

@@ -47,7 +47,14 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
     vscode.commands.registerCommand(`autoloadLens.${id}`, run);
 
   context.subscriptions.push(
-    channel, results, diagnostics, scanner, panel, codeLens, status, session,
+    channel,
+    results,
+    diagnostics,
+    scanner,
+    panel,
+    codeLens,
+    status,
+    session,
     results.onDidChange(() => {
       diagnostics.refresh();
       void vscode.commands.executeCommand('setContext', 'autoloadLens.hasResults', results.hasResults());
@@ -78,7 +85,8 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
   );
 
   log.info(`activated in ${(performance.now() - started).toFixed(1)} ms`);
-  if (readSettings(context.workspaceState).restoreOnStartup) setTimeout(() => void restoreResults(s, scanner, session), 0);
+  if (readSettings(context.workspaceState).restoreOnStartup)
+    setTimeout(() => void restoreResults(s, scanner, session), 0);
   return {
     get index() {
       return results.index;
@@ -104,9 +112,16 @@ async function onSettingsChanged(s: Services, scanner: Scanner, e: vscode.Config
   const affects = (name: string): boolean => e.affectsConfiguration(`${SECTION}.${name}`);
   if (affects('modulesDirectory')) await forgetModulesDirectory(s.context.workspaceState);
   const trace = s.results.traceUri;
-  if (trace !== undefined && (affects('modulesDirectory') || affects('dupsWindowSeconds'))) await replay(s, trace, true);
-  if (s.results.index !== undefined && (affects('extraWrappers') || affects('exclude') || affects('maxFileSize') || affects('kernelDirectory'))) {
-    const choice = await vscode.window.showInformationMessage('Autoload Lens: the scan settings changed.', 'Scan Again');
+  if (trace !== undefined && (affects('modulesDirectory') || affects('dupsWindowSeconds')))
+    await replay(s, trace, true);
+  if (
+    s.results.index !== undefined &&
+    (affects('extraWrappers') || affects('exclude') || affects('maxFileSize') || affects('kernelDirectory'))
+  ) {
+    const choice = await vscode.window.showInformationMessage(
+      'Autoload Lens: the scan settings changed.',
+      'Scan Again',
+    );
     if (choice === 'Scan Again') await scanner.scanCommand(s.results.sourceRoot);
   }
 }

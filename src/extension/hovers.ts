@@ -36,7 +36,10 @@ function escapeMarkdown(text: string): string {
 }
 
 export class AutoloadHovers implements vscode.HoverProvider {
-  constructor(private readonly results: Results, private readonly extensionUri: vscode.Uri) {}
+  constructor(
+    private readonly results: Results,
+    private readonly extensionUri: vscode.Uri,
+  ) {}
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
     if (this.results.isReportTrace(document.uri)) {
@@ -63,10 +66,15 @@ export class AutoloadHovers implements vscode.HoverProvider {
     ];
     md.appendMarkdown(`${facts.join(' · ')}\n\n`);
     const index = this.results.index;
-    const documented = index !== undefined && (site.name !== null || site.pattern !== null) ? AliasCatalog.of(index).declarations(site.name ?? site.pattern!) : [];
+    const documented =
+      index !== undefined && (site.name !== null || site.pattern !== null)
+        ? AliasCatalog.of(index).declarations(site.name ?? site.pattern!)
+        : [];
     md.appendMarkdown(`**Declarations that document it** (${documented.length})\n\n`);
     for (const d of documented.slice(0, LISTED)) {
-      md.appendMarkdown(`- ${code(d.value ?? '')} — ${code(d.macro)} at ${link(`${d.file}:${d.line}`, this.results.sourceUri(d.file), d.line)}\n`);
+      md.appendMarkdown(
+        `- ${code(d.value ?? '')} — ${code(d.macro)} at ${link(`${d.file}:${d.line}`, this.results.sourceUri(d.file), d.line)}\n`,
+      );
     }
     if (documented.length > LISTED) md.appendMarkdown(`- … and ${documented.length - LISTED} more\n`);
     return md;
@@ -82,12 +90,15 @@ export class AutoloadHovers implements vscode.HoverProvider {
     if (a.requests === 0) return 'no request from this call site in the trace';
     const counts = `${plural(a.requests, 'request')} of ${plural(a.names.length, 'name')}, ${plural(a.duplicates, 'duplicate')}`;
     const loaded = a.loaded.length > 0 ? `loaded ${listSome(a.loaded.map(code), 4)}` : 'loaded nothing';
-    const names = [...a.names].sort((x, y) => y.requests.length - x.requests.length).slice(0, LISTED).map((n) => {
-      const first = n.requests[0];
-      const times = n.requests.length > 1 ? ` ×${n.requests.length}` : '';
-      const dups = n.duplicates > 0 ? ` (${plural(n.duplicates, 'duplicate')})` : '';
-      return `${code(n.name)}${times}${dups} ${link(`line ${first.line}`, this.results.traceUri, first.line)}`;
-    });
+    const names = [...a.names]
+      .sort((x, y) => y.requests.length - x.requests.length)
+      .slice(0, LISTED)
+      .map((n) => {
+        const first = n.requests[0];
+        const times = n.requests.length > 1 ? ` ×${n.requests.length}` : '';
+        const dups = n.duplicates > 0 ? ` (${plural(n.duplicates, 'duplicate')})` : '';
+        return `${code(n.name)}${times}${dups} ${link(`line ${first.line}`, this.results.traceUri, first.line)}`;
+      });
     const more = a.names.length > LISTED ? ` · … and ${a.names.length - LISTED} more` : '';
     return `in the trace: ${counts} · ${loaded}\n\n${names.join(' · ')}${more}`;
   }
@@ -95,22 +106,34 @@ export class AutoloadHovers implements vscode.HoverProvider {
   private requestMarkdown(r: RequestRecord): vscode.MarkdownString {
     const md = new vscode.MarkdownString();
     const res = r.resolution;
-    md.appendMarkdown(`**Autoload Lens** — request ${code(r.name)} (wait=${r.wait ? 1 : 0}) by ${code(`${r.task}-${r.pid}`)}\n\n`);
-    md.appendMarkdown(`- resolves to: ${res.modules.length > 0 ? res.modules.map(code).join(', ') : 'nothing'} (${res.kind}`);
+    md.appendMarkdown(
+      `**Autoload Lens** — request ${code(r.name)} (wait=${r.wait ? 1 : 0}) by ${code(`${r.task}-${r.pid}`)}\n\n`,
+    );
+    md.appendMarkdown(
+      `- resolves to: ${res.modules.length > 0 ? res.modules.map(code).join(', ') : 'nothing'} (${res.kind}`,
+    );
     md.appendMarkdown(`${res.patterns.length > 0 ? `, via ${res.patterns.map(code).join(', ')}` : ''})\n`);
-    md.appendMarkdown(`- outcome: ${r.outcome}${r.loadedModules.length > 0 ? `, loaded ${r.loadedModules.map(code).join(', ')}` : ''}`);
+    md.appendMarkdown(
+      `- outcome: ${r.outcome}${r.loadedModules.length > 0 ? `, loaded ${r.loadedModules.map(code).join(', ')}` : ''}`,
+    );
     md.appendMarkdown(` (completed at ${r.completedAt.toFixed(6)} s)\n`);
     if (r.duplicateOf !== null) {
       const anchor = this.results.report?.requests[r.duplicateOf];
-      if (anchor !== undefined) md.appendMarkdown(`- duplicate of ${link(`line ${anchor.line}`, this.results.traceUri, anchor.line)}\n`);
+      if (anchor !== undefined)
+        md.appendMarkdown(`- duplicate of ${link(`line ${anchor.line}`, this.results.traceUri, anchor.line)}\n`);
     }
     const cs = r.callSite;
     if (cs !== null) {
       md.appendMarkdown(`- call site: ${code(cs.symbol)}${cs.module !== null ? ` [${code(cs.module)}]` : ''}`);
-      md.appendMarkdown(cs.link !== undefined ? ` — ${cs.link}${this.locationsText(cs.locations ?? [])}\n` : ' (scan the workspace to link it to source)\n');
+      md.appendMarkdown(
+        cs.link !== undefined
+          ? ` — ${cs.link}${this.locationsText(cs.locations ?? [])}\n`
+          : ' (scan the workspace to link it to source)\n',
+      );
     }
     const findings = this.results.findingsOfRequest(r);
-    if (findings.length > 0) md.appendMarkdown(`\n**Findings**\n\n${findings.map((f) => this.findingText(f)).join('\n')}\n`);
+    if (findings.length > 0)
+      md.appendMarkdown(`\n**Findings**\n\n${findings.map((f) => this.findingText(f)).join('\n')}\n`);
     return md;
   }
 

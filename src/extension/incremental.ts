@@ -21,7 +21,10 @@ export class IncrementalUpdates implements vscode.Disposable {
       if (!C_FILE.test(doc.uri.path) || this.s.results.relativePath(doc.uri) === undefined) return;
       const key = doc.uri.toString();
       clearTimeout(this.pending.get(key));
-      this.pending.set(key, setTimeout(() => this.update(doc), DEBOUNCE_MS));
+      this.pending.set(
+        key,
+        setTimeout(() => this.update(doc), DEBOUNCE_MS),
+      );
     };
     this.listeners = [
       vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && schedule(e.document)),

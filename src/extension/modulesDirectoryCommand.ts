@@ -9,13 +9,17 @@ import { replay } from './replayCommand';
 
 export async function selectModulesDirectoryCommand(s: Services, arg?: unknown): Promise<string | undefined> {
   const given = uriArgument(arg);
-  const uri = given ?? (await vscode.window.showOpenDialog({
-    canSelectFiles: false,
-    canSelectFolders: true,
-    canSelectMany: false,
-    openLabel: 'Use as Modules Directory',
-    title: 'Autoload Lens: folder with modules.alias, modules.builtin and modules.dep (e.g. /lib/modules/VERSION)',
-  }))?.[0];
+  const uri =
+    given ??
+    (
+      await vscode.window.showOpenDialog({
+        canSelectFiles: false,
+        canSelectFolders: true,
+        canSelectMany: false,
+        openLabel: 'Use as Modules Directory',
+        title: 'Autoload Lens: folder with modules.alias, modules.builtin and modules.dep (e.g. /lib/modules/VERSION)',
+      })
+    )?.[0];
   if (uri === undefined) return undefined;
   if (uri.scheme !== 'file') {
     void vscode.window.showErrorMessage(`Autoload Lens: ${uri.toString()} is not a local folder.`);

@@ -42,14 +42,23 @@ export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Prom
   const source = index;
   const dirty = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.isDirty);
   if (uri.scheme !== 'file' && dirty === undefined) {
-    showEngineError(s, { code: 'unsupported-uri', message: `${uri.toString()} is not a local file`, hint: 'open a trace on this machine\'s file system' });
+    showEngineError(s, {
+      code: 'unsupported-uri',
+      message: `${uri.toString()} is not a local file`,
+      hint: "open a trace on this machine's file system",
+    });
     return undefined;
   }
   const label = uri.scheme === 'file' ? uri.fsPath : uri.toString();
-  s.log.info(`replaying ${label} (modules: ${settings.modulesDirectory ?? 'none'}, source index: ${index ? index.root : 'none'}, dups window ${settings.dupsWindowSeconds} s)`);
+  s.log.info(
+    `replaying ${label} (modules: ${settings.modulesDirectory ?? 'none'}, source index: ${index ? index.root : 'none'}, dups window ${settings.dupsWindowSeconds} s)`,
+  );
   if (settings.modulesDirectory === undefined && !quiet) {
     void vscode.window
-      .showInformationMessage('Autoload Lens: no modules directory is set, so requested names are not resolved.', 'Select Modules Directory…')
+      .showInformationMessage(
+        'Autoload Lens: no modules directory is set, so requested names are not resolved.',
+        'Select Modules Directory…',
+      )
       .then((choice) => choice && vscode.commands.executeCommand('autoloadLens.selectModulesDirectory'));
   }
 
@@ -58,15 +67,23 @@ export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Prom
   const title = escapeControl(`Autoload Lens: replaying ${vscode.workspace.asRelativePath(uri)}`);
   const result = await vscode.window.withProgress(
     // A re-run nobody asked for (after a scan, a settings change, a window reload) shows in the status bar only.
-    quiet ? { location: vscode.ProgressLocation.Window, title } : { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+    quiet
+      ? { location: vscode.ProgressLocation.Window, title }
+      : { location: vscode.ProgressLocation.Notification, title, cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const common = { source, dupsWindowSeconds: settings.dupsWindowSeconds };
       if (dirty !== undefined) {
-        const inputs = await layers.openInputs(settings.modulesDirectory === undefined ? {} : { modulesDir: settings.modulesDirectory });
+        const inputs = await layers.openInputs(
+          settings.modulesDirectory === undefined ? {} : { modulesDir: settings.modulesDirectory },
+        );
         if (!inputs.ok) return inputs;
-        return layers.replayText(dirty.getText(), { ...common, file: label, modules: inputs.value.modules ?? undefined });
+        return layers.replayText(dirty.getText(), {
+          ...common,
+          file: label,
+          modules: inputs.value.modules ?? undefined,
+        });
       }
       return layers.replayTrace({
         ...common,
@@ -90,7 +107,8 @@ export async function replay(s: Services, uri: vscode.Uri, quiet: boolean): Prom
   s.results.setReport(result.value, uri);
   // A trace opened as plain text gets the trace-log language, so its hovers, links and outline apply.
   for (const doc of vscode.workspace.textDocuments) {
-    if (doc.uri.toString() === uri.toString() && doc.languageId === 'plaintext') void vscode.languages.setTextDocumentLanguage(doc, TRACE_LANGUAGE);
+    if (doc.uri.toString() === uri.toString() && doc.languageId === 'plaintext')
+      void vscode.languages.setTextDocumentLanguage(doc, TRACE_LANGUAGE);
   }
   return result.value;
 }
@@ -105,10 +123,11 @@ function logReport(s: Services, report: Report, ms: number): void {
     for (const w of t.warnings) s.log.warn(`${t.file}:${w.line}: ${w.message}`);
     if (t.warningCount > t.warnings.length) s.log.warn(`… and ${t.warningCount - t.warnings.length} more warnings`);
   }
-  const counts = Object.entries(report.summary.findings).filter(([, n]) => n > 0).map(([rule, n]) => `${rule} ${n}`);
+  const counts = Object.entries(report.summary.findings)
+    .filter(([, n]) => n > 0)
+    .map(([rule, n]) => `${rule} ${n}`);
   s.log.info(
     `${report.summary.requests} requests for ${report.summary.distinctNames} names, ${report.summary.loads} loads, ` +
       `${report.summary.frees} frees; findings: ${counts.length > 0 ? counts.join(', ') : 'none'}`,
   );
 }
-

@@ -18,22 +18,64 @@ import type { Results } from './results';
 
 /** What the page receives: only plain data, in the shape report.js draws; its strings are shown as they are. */
 export interface ReportViewModel {
-  trace: { file: string; format: string; lines: number; events: number; skippedLines: number; warningCount: number } | null;
+  trace: {
+    file: string;
+    format: string;
+    lines: number;
+    events: number;
+    skippedLines: number;
+    warningCount: number;
+  } | null;
   modulesDir: string | null;
   sourceRoot: string | null;
   summary: Report['summary'] | null;
   rules: Record<string, string>;
   requests: Array<{
-    index: number; line: number; time: number; completedAt: number; name: string; wait: boolean; duplicateOf: number | null;
-    outcome: string; loadedModules: string[]; task: string; pid: number; callSite: string | null; resolvesTo: string[];
-    initOf: string | null; causedBy: number | null;
+    index: number;
+    line: number;
+    time: number;
+    completedAt: number;
+    name: string;
+    wait: boolean;
+    duplicateOf: number | null;
+    outcome: string;
+    loadedModules: string[];
+    task: string;
+    pid: number;
+    callSite: string | null;
+    resolvesTo: string[];
+    initOf: string | null;
+    causedBy: number | null;
   }>;
   /** The request chains (the first MAX_DRAWN_CHAINS), and how many there are in all. */
-  chains: Array<{ root: number; name: string; requests: number[]; requestCount: number; depth: number; seconds: number; modules: string[] }>;
+  chains: Array<{
+    root: number;
+    name: string;
+    requests: number[];
+    requestCount: number;
+    depth: number;
+    seconds: number;
+    modules: string[];
+  }>;
   chainCount: number;
   /** `source` is set for findings that live in the sources; clicking them reveals that line. */
-  findings: Array<{ rule: string; severity: string; message: string; requests: number[]; where: string | null; source: SourceLocation | null }>;
-  scan: { root: string; callSites: number; wrappers: number; aliases: number; findings: number; scanned: number; skipped: number } | null;
+  findings: Array<{
+    rule: string;
+    severity: string;
+    message: string;
+    requests: number[];
+    where: string | null;
+    source: SourceLocation | null;
+  }>;
+  scan: {
+    root: string;
+    callSites: number;
+    wrappers: number;
+    aliases: number;
+    findings: number;
+    scanned: number;
+    skipped: number;
+  } | null;
   /** Requests left out of `requests` to keep the page responsive on huge traces. */
   omittedRequests: number;
   /** The report (NEW) compared with an earlier boot (BASE), when Compare with Trace… made a diff. */
@@ -47,10 +89,26 @@ export interface ReportViewModel {
 export interface DiffViewModel {
   base: DiffSideView;
   new: DiffSideView;
-  summary: { added: number; removed: number; changed: number; same: number; findingsAdded: number; findingsRemoved: number; chainsAdded: number; chainsRemoved: number };
+  summary: {
+    added: number;
+    removed: number;
+    changed: number;
+    same: number;
+    findingsAdded: number;
+    findingsRemoved: number;
+    chainsAdded: number;
+    chainsRemoved: number;
+  };
   names: Array<{
-    name: string; change: string; baseRequests: number; newRequests: number; baseOutcome: string | null; newOutcome: string | null;
-    baseTime: number | null; newTime: number | null; request: number | null;
+    name: string;
+    change: string;
+    baseRequests: number;
+    newRequests: number;
+    baseOutcome: string | null;
+    newOutcome: string | null;
+    baseTime: number | null;
+    newTime: number | null;
+    request: number | null;
   }>;
   /** Names left out of `names` to keep the page responsive. */
   omittedNames: number;
@@ -73,10 +131,16 @@ const MAX_DRAWN_REQUESTS = 20_000;
 const MAX_DRAWN_CHAINS = 200;
 
 const shown = escapeControl;
-const orNull = (text: string | null | undefined): string | null => (text === null || text === undefined ? null : shown(text));
+const orNull = (text: string | null | undefined): string | null =>
+  text === null || text === undefined ? null : shown(text);
 
 function sideView(d: DiffSide): DiffSideView {
-  return { file: orNull(d.file), requests: d.requests, distinctNames: d.distinctNames, firstEventTime: d.firstEventTime };
+  return {
+    file: orNull(d.file),
+    requests: d.requests,
+    distinctNames: d.distinctNames,
+    firstEventTime: d.firstEventTime,
+  };
 }
 
 /** `report` is the diff's NEW: its requests and findings are what a click on the diff reveals. */
@@ -84,71 +148,151 @@ function diffViewModel(diff: BootDiff, report: Report | undefined): DiffViewMode
   const firstRequest = new Map<string, number>();
   for (const r of report?.requests ?? []) if (!firstRequest.has(r.name)) firstRequest.set(r.name, r.index);
   const where = (f: BootDiff['findings']['added'][number], trace: string): string | null =>
-    f.location !== null ? shown(`${f.location.file}:${f.location.line}`) : f.line !== null ? `${trace} trace line ${f.line}` : null;
-  const chains = (list: BootDiff['chains']['added']) => list.map((c) => ({ name: shown(c.name), baseChains: c.baseChains, newChains: c.newChains }));
+    f.location !== null
+      ? shown(`${f.location.file}:${f.location.line}`)
+      : f.line !== null
+        ? `${trace} trace line ${f.line}`
+        : null;
+  const chains = (list: BootDiff['chains']['added']) =>
+    list.map((c) => ({ name: shown(c.name), baseChains: c.baseChains, newChains: c.newChains }));
   const s = diff.summary;
   return {
     base: sideView(diff.base),
     new: sideView(diff.new),
     summary: {
-      added: s.added, removed: s.removed, changed: s.changed, same: s.same, findingsAdded: diff.findings.added.length,
-      findingsRemoved: diff.findings.removed.length, chainsAdded: s.chains.added, chainsRemoved: s.chains.removed,
+      added: s.added,
+      removed: s.removed,
+      changed: s.changed,
+      same: s.same,
+      findingsAdded: diff.findings.added.length,
+      findingsRemoved: diff.findings.removed.length,
+      chainsAdded: s.chains.added,
+      chainsRemoved: s.chains.removed,
     },
     names: diff.names.slice(0, MAX_DRAWN_REQUESTS).map((n) => ({
-      name: shown(n.name), change: n.change, baseRequests: n.baseRequests, newRequests: n.newRequests, baseOutcome: n.baseOutcome,
-      newOutcome: n.newOutcome, baseTime: n.baseTime, newTime: n.newTime, request: firstRequest.get(n.name) ?? null,
+      name: shown(n.name),
+      change: n.change,
+      baseRequests: n.baseRequests,
+      newRequests: n.newRequests,
+      baseOutcome: n.baseOutcome,
+      newOutcome: n.newOutcome,
+      baseTime: n.baseTime,
+      newTime: n.newTime,
+      request: firstRequest.get(n.name) ?? null,
     })),
     omittedNames: Math.max(0, diff.names.length - MAX_DRAWN_REQUESTS),
     findingsAdded: diff.findings.added.map((f) => ({
-      rule: f.rule, severity: f.severity, message: shown(f.message), requests: report?.findings[f.index]?.requests ?? [], where: where(f, 'new'),
+      rule: f.rule,
+      severity: f.severity,
+      message: shown(f.message),
+      requests: report?.findings[f.index]?.requests ?? [],
+      where: where(f, 'new'),
     })),
-    findingsRemoved: diff.findings.removed.map((f) => ({ rule: f.rule, severity: f.severity, message: shown(f.message), where: where(f, 'base') })),
+    findingsRemoved: diff.findings.removed.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      message: shown(f.message),
+      where: where(f, 'base'),
+    })),
     chainsAdded: chains(diff.chains.added),
     chainsRemoved: chains(diff.chains.removed),
   };
 }
 
-export function viewModel(report: Report | undefined, index: SourceIndex | undefined, diff?: BootDiff): ReportViewModel {
+export function viewModel(
+  report: Report | undefined,
+  index: SourceIndex | undefined,
+  diff?: BootDiff,
+): ReportViewModel {
   return {
-    trace: report?.trace ? {
-      file: shown(report.trace.file), format: report.trace.format, lines: report.trace.lines, events: report.trace.events,
-      skippedLines: report.trace.skippedLines, warningCount: report.trace.warningCount,
-    } : null,
+    trace: report?.trace
+      ? {
+          file: shown(report.trace.file),
+          format: report.trace.format,
+          lines: report.trace.lines,
+          events: report.trace.events,
+          skippedLines: report.trace.skippedLines,
+          warningCount: report.trace.warningCount,
+        }
+      : null,
     modulesDir: orNull(report?.modulesDir),
     sourceRoot: orNull(report?.sourceRoot ?? index?.root),
     summary: report?.summary ?? null,
     rules: Object.fromEntries(Object.entries(RULES).map(([id, r]) => [id, r.title])),
     requests: (report?.requests ?? []).slice(0, MAX_DRAWN_REQUESTS).map((r) => ({
-      index: r.index, line: r.line, time: r.time, completedAt: r.completedAt, name: shown(r.name), wait: r.wait,
-      duplicateOf: r.duplicateOf, outcome: r.outcome, loadedModules: r.loadedModules.map(shown), task: shown(r.task), pid: r.pid,
-      callSite: r.callSite === null ? null : shown(`${r.callSite.symbol}${r.callSite.module !== null ? ` [${r.callSite.module}]` : ''}`),
-      resolvesTo: r.resolution.modules.map(shown), initOf: orNull(r.initOf), causedBy: r.causedBy,
+      index: r.index,
+      line: r.line,
+      time: r.time,
+      completedAt: r.completedAt,
+      name: shown(r.name),
+      wait: r.wait,
+      duplicateOf: r.duplicateOf,
+      outcome: r.outcome,
+      loadedModules: r.loadedModules.map(shown),
+      task: shown(r.task),
+      pid: r.pid,
+      callSite:
+        r.callSite === null
+          ? null
+          : shown(`${r.callSite.symbol}${r.callSite.module !== null ? ` [${r.callSite.module}]` : ''}`),
+      resolvesTo: r.resolution.modules.map(shown),
+      initOf: orNull(r.initOf),
+      causedBy: r.causedBy,
     })),
     chains: (report?.chains ?? []).slice(0, MAX_DRAWN_CHAINS).map((c) => ({
-      root: c.root, name: shown(c.name), requests: c.requests, requestCount: c.requestCount, depth: c.depth, seconds: c.seconds,
+      root: c.root,
+      name: shown(c.name),
+      requests: c.requests,
+      requestCount: c.requestCount,
+      depth: c.depth,
+      seconds: c.seconds,
       modules: c.modules.map(shown),
     })),
     chainCount: report?.chains.length ?? 0,
     findings: [
       ...(index?.findings ?? []).map((f) => ({
-        rule: f.rule, severity: f.severity, message: shown(f.message), requests: [], where: shown(`${f.location.file}:${f.location.line}`), source: f.location,
+        rule: f.rule,
+        severity: f.severity,
+        message: shown(f.message),
+        requests: [],
+        where: shown(`${f.location.file}:${f.location.line}`),
+        source: f.location,
       })),
       ...(report?.findings ?? []).map((f) => ({
-        rule: f.rule, severity: f.severity, message: shown(f.message), requests: f.requests,
-        where: f.location !== null ? shown(`${f.location.file}:${f.location.line}`) : f.traceLines[0] !== undefined ? `trace line ${f.traceLines[0]}` : null,
+        rule: f.rule,
+        severity: f.severity,
+        message: shown(f.message),
+        requests: f.requests,
+        where:
+          f.location !== null
+            ? shown(`${f.location.file}:${f.location.line}`)
+            : f.traceLines[0] !== undefined
+              ? `trace line ${f.traceLines[0]}`
+              : null,
         source: f.location,
       })),
     ],
     omittedRequests: Math.max(0, (report?.requests.length ?? 0) - MAX_DRAWN_REQUESTS),
     diff: diff === undefined ? null : diffViewModel(diff, report),
-    scan: index === undefined ? null : {
-      root: shown(index.root), callSites: index.callSites.length, wrappers: index.wrappers.length, aliases: index.aliases.length,
-      findings: index.findings.length, scanned: index.files.scanned, skipped: index.files.skipped,
-    },
+    scan:
+      index === undefined
+        ? null
+        : {
+            root: shown(index.root),
+            callSites: index.callSites.length,
+            wrappers: index.wrappers.length,
+            aliases: index.aliases.length,
+            findings: index.findings.length,
+            scanned: index.files.scanned,
+            skipped: index.files.skipped,
+          },
   };
 }
 
-type FromPage = { type: 'ready' } | { type: 'reveal'; index: number } | { type: 'revealSource'; file: string; line: number; column: number };
+type FromPage =
+  | { type: 'ready' }
+  | { type: 'reveal'; index: number }
+  | { type: 'revealSource'; file: string; line: number; column: number };
 
 /** Messages come from a page that shows untrusted text: accept only the shapes it is meant to send. */
 function isFromPage(m: unknown): m is FromPage {
@@ -156,7 +300,12 @@ function isFromPage(m: unknown): m is FromPage {
   const msg = m as { type?: unknown; index?: unknown; file?: unknown; line?: unknown; column?: unknown };
   if (msg.type === 'ready') return true;
   if (msg.type === 'reveal') return Number.isInteger(msg.index);
-  return msg.type === 'revealSource' && typeof msg.file === 'string' && Number.isInteger(msg.line) && Number.isInteger(msg.column);
+  return (
+    msg.type === 'revealSource' &&
+    typeof msg.file === 'string' &&
+    Number.isInteger(msg.line) &&
+    Number.isInteger(msg.column)
+  );
 }
 
 /** The webview's type: VS Code restores a report tab after a window reload through the serializer registered for it. */
@@ -185,7 +334,12 @@ export class ReportPanel implements vscode.Disposable, vscode.WebviewPanelSerial
       if (focus !== null) this.post();
       return;
     }
-    const panel = vscode.window.createWebviewPanel(REPORT_VIEW_TYPE, 'Autoload Lens Report', vscode.ViewColumn.Active, this.options());
+    const panel = vscode.window.createWebviewPanel(
+      REPORT_VIEW_TYPE,
+      'Autoload Lens Report',
+      vscode.ViewColumn.Active,
+      this.options(),
+    );
     this.adopt(panel);
   }
 
@@ -210,8 +364,14 @@ export class ReportPanel implements vscode.Disposable, vscode.WebviewPanelSerial
     panel.webview.onDidReceiveMessage((m: unknown) => {
       if (!isFromPage(m)) return;
       if (m.type === 'ready') this.post();
-      else if (m.type === 'reveal') void vscode.commands.executeCommand('autoloadLens.revealRequest', m.index, panel.viewColumn);
-      else void revealSource(this.s, { file: m.file, line: m.line, column: m.column }, panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One);
+      else if (m.type === 'reveal')
+        void vscode.commands.executeCommand('autoloadLens.revealRequest', m.index, panel.viewColumn);
+      else
+        void revealSource(
+          this.s,
+          { file: m.file, line: m.line, column: m.column },
+          panel.viewColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One,
+        );
     });
     panel.onDidDispose(() => (this.panel = undefined));
     this.panel = panel;
@@ -219,7 +379,11 @@ export class ReportPanel implements vscode.Disposable, vscode.WebviewPanelSerial
 
   private post(): void {
     if (this.panel === undefined) return;
-    void this.panel.webview.postMessage({ type: 'report', data: viewModel(this.results.report, this.results.index, this.results.diff?.diff), focus: this.focus });
+    void this.panel.webview.postMessage({
+      type: 'report',
+      data: viewModel(this.results.report, this.results.index, this.results.diff?.diff),
+      focus: this.focus,
+    });
     this.focus = null;
   }
 

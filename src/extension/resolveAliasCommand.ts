@@ -25,14 +25,16 @@ export function modprobeStyle(name: string, resolution: Resolution): string {
 }
 
 export async function resolveAliasCommand(s: Services, nameArg?: unknown): Promise<AliasAnswer | undefined> {
-  const name = typeof nameArg === 'string' && nameArg !== ''
-    ? nameArg
-    : await vscode.window.showInputBox({
-      title: 'Autoload Lens: resolve a requested name',
-      prompt: 'A name as request_module() asks for it',
-      placeHolder: 'fs-ext4, net-pf-10, crypto-aes, char-major-10-200…',
-      validateInput: (v) => (v.trim() === '' ? 'Type a name' : /\s/.test(v.trim()) ? 'A module name has no spaces' : undefined),
-    });
+  const name =
+    typeof nameArg === 'string' && nameArg !== ''
+      ? nameArg
+      : await vscode.window.showInputBox({
+          title: 'Autoload Lens: resolve a requested name',
+          prompt: 'A name as request_module() asks for it',
+          placeHolder: 'fs-ext4, net-pf-10, crypto-aes, char-major-10-200…',
+          validateInput: (v) =>
+            v.trim() === '' ? 'Type a name' : /\s/.test(v.trim()) ? 'A module name has no spaces' : undefined,
+        });
   if (name === undefined) return undefined;
   const wanted = name.trim();
   const index = s.results.index;
@@ -57,32 +59,49 @@ function present(s: Services, answer: AliasAnswer, dir: string | undefined): voi
   if (resolution !== null) {
     s.log.info(`modprobe -R ${name}:`);
     for (const line of modprobeStyle(name, resolution).split('\n')) s.log.info(line);
-    s.log.info(`resolution: ${resolution.kind}${resolution.patterns.length > 0 ? `, matched ${resolution.patterns.join(', ')}` : ''}`);
+    s.log.info(
+      `resolution: ${resolution.kind}${resolution.patterns.length > 0 ? `, matched ${resolution.patterns.join(', ')}` : ''}`,
+    );
   }
   for (const d of declarations) s.log.info(`declared by ${d.macro} at ${d.file}:${d.line} → ${d.value ?? ''}`);
-  if (s.results.index === undefined) s.log.info('no scan yet: scan the workspace to see the MODULE_ALIAS declarations that document it');
+  if (s.results.index === undefined)
+    s.log.info('no scan yet: scan the workspace to see the MODULE_ALIAS declarations that document it');
 
-  const resolved = resolution === null
-    ? 'not resolved (no modules directory)'
-    : resolution.modules.length === 0 ? `not found (${resolution.kind})` : `→ ${resolution.modules.join(', ')} (${resolution.kind}${resolution.patterns.length > 0 ? ` via ${resolution.patterns.join(', ')}` : ''})`;
-  const declared = s.results.index === undefined
-    ? ''
-    : declarations.length === 0 ? '; no MODULE_ALIAS declaration in the sources documents it' : `; documented by ${plural(declarations.length, 'declaration')}`;
+  const resolved =
+    resolution === null
+      ? 'not resolved (no modules directory)'
+      : resolution.modules.length === 0
+        ? `not found (${resolution.kind})`
+        : `→ ${resolution.modules.join(', ')} (${resolution.kind}${resolution.patterns.length > 0 ? ` via ${resolution.patterns.join(', ')}` : ''})`;
+  const declared =
+    s.results.index === undefined
+      ? ''
+      : declarations.length === 0
+        ? '; no MODULE_ALIAS declaration in the sources documents it'
+        : `; documented by ${plural(declarations.length, 'declaration')}`;
   const actions = [
     ...(declarations.length > 0 ? ['Go to Declaration'] : []),
     ...(resolution === null ? ['Select Modules Directory…'] : []),
     'Show Log',
   ];
-  void vscode.window.showInformationMessage(escapeControl(`Autoload Lens: ${name} ${resolved}${declared}.`), ...actions).then(async (choice) => {
-    if (choice === 'Show Log') s.log.show(true);
-    else if (choice === 'Select Modules Directory…') await vscode.commands.executeCommand('autoloadLens.selectModulesDirectory');
-    else if (choice === 'Go to Declaration') await goToDeclaration(s, declarations);
-  });
+  void vscode.window
+    .showInformationMessage(escapeControl(`Autoload Lens: ${name} ${resolved}${declared}.`), ...actions)
+    .then(async (choice) => {
+      if (choice === 'Show Log') s.log.show(true);
+      else if (choice === 'Select Modules Directory…')
+        await vscode.commands.executeCommand('autoloadLens.selectModulesDirectory');
+      else if (choice === 'Go to Declaration') await goToDeclaration(s, declarations);
+    });
 }
 
 async function goToDeclaration(s: Services, declarations: AliasDeclaration[]): Promise<void> {
-  const items = declarations.map((d) => ({ label: escapeControl(`${d.macro} → ${d.value ?? ''}`), description: escapeControl(`${d.file}:${d.line}`), d }));
-  const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: 'MODULE_ALIAS declarations' });
+  const items = declarations.map((d) => ({
+    label: escapeControl(`${d.macro} → ${d.value ?? ''}`),
+    description: escapeControl(`${d.file}:${d.line}`),
+    d,
+  }));
+  const picked =
+    items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { title: 'MODULE_ALIAS declarations' });
   const uri = picked && s.results.sourceUri(picked.d.file);
   if (picked === undefined || uri === undefined) return;
   const at = new vscode.Position(picked.d.line - 1, Math.max(0, picked.d.column - 1));

@@ -34,7 +34,9 @@ export async function restoreResults(s: Services, scanner: Scanner, session: Ses
       else s.log.warn(`not restoring the replay of ${trace.fsPath}: the file is gone`);
     }
   });
-  const what = [s.results.index && `the scan of ${s.results.index.root}`, s.results.report && `the replay of ${trace?.fsPath ?? ''}`]
-    .filter((w): w is string => typeof w === 'string');
+  const what = [
+    s.results.index && `the scan of ${s.results.index.root}`,
+    s.results.report && `the replay of ${trace?.fsPath ?? ''}`,
+  ].filter((w): w is string => typeof w === 'string');
   s.log.info(`restored in ${Date.now() - started} ms: ${what.length > 0 ? what.join(' and ') : 'nothing'}`);
 }

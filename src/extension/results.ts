@@ -196,7 +196,12 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 }
 
 function buildLookups(index: SourceIndex | undefined, report: Report | undefined): Lookups {
-  const l: Lookups = { sitesByFile: new Map(), requestsBySite: new Map(), requestsByLine: new Map(), findingsByRequest: new Map() };
+  const l: Lookups = {
+    sitesByFile: new Map(),
+    requestsBySite: new Map(),
+    requestsByLine: new Map(),
+    findingsByRequest: new Map(),
+  };
   for (const site of index?.callSites ?? []) push(l.sitesByFile, site.file, site);
   for (const request of report?.requests ?? []) {
     l.requestsByLine.set(request.line, request);

@@ -9,13 +9,26 @@ import type { Services } from './services';
  * Shows a place with the cursor at its start: an empty selection, so that a keystroke that lands in the editor
  * cannot replace the revealed code.
  */
-export async function revealLocation(location: vscode.Location | undefined, column = vscode.ViewColumn.Active, preserveFocus = false): Promise<void> {
+export async function revealLocation(
+  location: vscode.Location | undefined,
+  column = vscode.ViewColumn.Active,
+  preserveFocus = false,
+): Promise<void> {
   if (location === undefined) return;
   const at = location.range.start;
-  await vscode.window.showTextDocument(location.uri, { selection: new vscode.Range(at, at), viewColumn: column, preserveFocus });
+  await vscode.window.showTextDocument(location.uri, {
+    selection: new vscode.Range(at, at),
+    viewColumn: column,
+    preserveFocus,
+  });
 }
 
-export function revealSource(s: Services, loc: SourceLocation, column?: vscode.ViewColumn, preserveFocus = false): Promise<void> {
+export function revealSource(
+  s: Services,
+  loc: SourceLocation,
+  column?: vscode.ViewColumn,
+  preserveFocus = false,
+): Promise<void> {
   return revealLocation(s.results.sourceLocation(loc), column, preserveFocus);
 }
 
@@ -30,7 +43,9 @@ export function revealTraceLine(s: Services, line: number, column?: vscode.ViewC
 export async function revealRequestCommand(s: Services, index: unknown, keepColumn?: unknown): Promise<void> {
   const request = typeof index === 'number' ? s.results.report?.requests[index] : undefined;
   if (request === undefined) return;
-  const [traceColumn, sourceColumn] = [vscode.ViewColumn.One, vscode.ViewColumn.Two, vscode.ViewColumn.Three].filter((c) => c !== keepColumn);
+  const [traceColumn, sourceColumn] = [vscode.ViewColumn.One, vscode.ViewColumn.Two, vscode.ViewColumn.Three].filter(
+    (c) => c !== keepColumn,
+  );
   const site = request.callSite?.locations?.[0];
   if (site !== undefined) await revealSource(s, site, sourceColumn, true);
   await revealTraceLine(s, request.line, traceColumn);
@@ -54,8 +69,12 @@ export async function showCallSiteRequestsCommand(s: Services, file: unknown, li
     void vscode.window.showInformationMessage('Autoload Lens: the replayed trace has no request from this call site.');
     return;
   }
-  const picked = requests.length === 1
-    ? requestItem(requests[0])
-    : await vscode.window.showQuickPick(requests.map(requestItem), { title: escapeControl(`Trace requests from ${file}:${line}`), matchOnDescription: true });
+  const picked =
+    requests.length === 1
+      ? requestItem(requests[0])
+      : await vscode.window.showQuickPick(requests.map(requestItem), {
+          title: escapeControl(`Trace requests from ${file}:${line}`),
+          matchOnDescription: true,
+        });
   if (picked !== undefined) await revealTraceLine(s, picked.request.line);
 }

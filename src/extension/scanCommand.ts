@@ -23,16 +23,21 @@ async function pickFolder(arg: unknown): Promise<vscode.Uri | undefined> {
   if (given !== undefined) return given;
   const folders = vscode.workspace.workspaceFolders ?? [];
   if (folders.length <= 1) return folders[0]?.uri;
-  return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Folder to scan for request_module() call sites' }))?.uri;
+  return (
+    await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Folder to scan for request_module() call sites' })
+  )?.uri;
 }
 
 /** What the scan cache did, in files: `55,442 files unchanged, none read` or `12 of 55,442 files read (new or changed)…`. */
 function cacheText(c: ScanCacheReport): string {
   const where = c.file ?? 'no cache file: no writable place outside the tree';
   const from = { disk: 'read from disk', memory: 'held in memory', none: 'empty' }[c.source];
-  const files = c.filesRead === 0
-    ? `${number(c.files)} files unchanged, none read`
-    : c.filesRead === c.files ? `all ${number(c.files)} files read` : `${number(c.filesRead)} of ${number(c.files)} files read (new or changed), the others unchanged`;
+  const files =
+    c.filesRead === 0
+      ? `${number(c.files)} files unchanged, none read`
+      : c.filesRead === c.files
+        ? `all ${number(c.files)} files read`
+        : `${number(c.filesRead)} of ${number(c.files)} files read (new or changed), the others unchanged`;
   return `scan cache: ${files}${c.saved ? '; saved' : ''} (${from}; ${where})${c.problem ? `; ${c.problem}` : ''}`;
 }
 
@@ -72,17 +77,27 @@ export class Scanner implements vscode.Disposable {
       return undefined;
     }
     if (root.scheme !== 'file') {
-      return this.fail(quiet, { code: 'unsupported-uri', message: `${root.toString()} is not on the local file system`, hint: 'open a local folder' });
+      return this.fail(quiet, {
+        code: 'unsupported-uri',
+        message: `${root.toString()} is not on the local file system`,
+        hint: 'open a local folder',
+      });
     }
     const settings = readSettings(this.s.context.workspaceState);
     const analysis = loadLayers();
-    this.s.log.info(`scanning ${root.fsPath} (max file size ${settings.maxFileSize} bytes, exclude [${settings.exclude.join(', ')}], extra wrappers [${settings.extraWrappers.join(', ')}], kernel directory ${settings.kernelDirectory ?? 'automatic'})`);
+    this.s.log.info(
+      `scanning ${root.fsPath} (max file size ${settings.maxFileSize} bytes, exclude [${settings.exclude.join(', ')}], extra wrappers [${settings.extraWrappers.join(', ')}], kernel directory ${settings.kernelDirectory ?? 'automatic'})`,
+    );
     const started = Date.now();
     const epoch = this.s.results.epoch;
     const result = await vscode.window.withProgress(
       quiet
         ? { location: vscode.ProgressLocation.Window, title: 'Autoload Lens: restoring the scan' }
-        : { location: vscode.ProgressLocation.Notification, title: 'Autoload Lens: scanning C sources', cancellable: true },
+        : {
+            location: vscode.ProgressLocation.Notification,
+            title: 'Autoload Lens: scanning C sources',
+            cancellable: true,
+          },
       (progress, token) => {
         const abort = new AbortController();
         token.onCancellationRequested(() => abort.abort());
@@ -140,7 +155,8 @@ export class Scanner implements vscode.Disposable {
         `${number(index.wrappers.length)} wrappers, ${number(index.aliases.length)} alias declarations, ${number(index.findings.length)} findings; kernel directory ${describeKernelDirectory(index.kernelDirectory)}`,
     );
     for (const u of f.unreadable.slice(0, LOGGED_UNREADABLE)) this.s.log.warn(`${u.file}: ${u.reason}`);
-    if (f.unreadable.length > LOGGED_UNREADABLE) this.s.log.warn(`… and ${f.unreadable.length - LOGGED_UNREADABLE} more unreadable files`);
+    if (f.unreadable.length > LOGGED_UNREADABLE)
+      this.s.log.warn(`… and ${f.unreadable.length - LOGGED_UNREADABLE} more unreadable files`);
   }
 
   dispose(): void {

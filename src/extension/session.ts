@@ -24,7 +24,10 @@ export class Session implements vscode.Disposable {
   /** While restoring, results pass through states not worth remembering (the scan without its trace yet). */
   private paused = false;
 
-  constructor(private readonly memento: vscode.Memento, private readonly results: Results) {
+  constructor(
+    private readonly memento: vscode.Memento,
+    private readonly results: Results,
+  ) {
     this.subscription = results.onDidChange(() => {
       if (!this.paused) void this.record();
     });

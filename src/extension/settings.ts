@@ -42,12 +42,11 @@ export function forgetModulesDirectory(workspaceState: vscode.Memento): Thenable
   return workspaceState.update(REMEMBERED_MODULES_DIR, undefined);
 }
 
-const optionalPath = (value: string): string | undefined => (value.trim() === '' ? undefined : resolveUserPath(value.trim()));
+const optionalPath = (value: string): string | undefined =>
+  value.trim() === '' ? undefined : resolveUserPath(value.trim());
 
 function resolveUserPath(value: string): string {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const expanded = value
-    .replace(/\$\{workspaceFolder\}/g, folder ?? '')
-    .replace(/^~(?=$|[\\/])/, os.homedir());
+  const expanded = value.replace(/\$\{workspaceFolder\}/g, folder ?? '').replace(/^~(?=$|[\\/])/, os.homedir());
   return path.isAbsolute(expanded) || folder === undefined ? expanded : path.resolve(folder, expanded);
 }

@@ -10,7 +10,11 @@ import type { Results } from './results';
 const FOCUS_FINDINGS = 'autoloadLens.findings.focus';
 
 export class FindingsStatus implements vscode.Disposable {
-  private readonly item = vscode.window.createStatusBarItem('autoloadLens.findings', vscode.StatusBarAlignment.Left, 50);
+  private readonly item = vscode.window.createStatusBarItem(
+    'autoloadLens.findings',
+    vscode.StatusBarAlignment.Left,
+    50,
+  );
   private readonly subscription: vscode.Disposable;
 
   constructor(private readonly results: Results) {
@@ -21,7 +25,13 @@ export class FindingsStatus implements vscode.Disposable {
 
   /** What the item shows and runs, undefined while hidden. */
   get shown(): { text: string; tooltip: string; command: string } | undefined {
-    return this.results.hasResults() ? { text: this.item.text, tooltip: typeof this.item.tooltip === 'string' ? this.item.tooltip : (this.item.tooltip?.value ?? ''), command: FOCUS_FINDINGS } : undefined;
+    return this.results.hasResults()
+      ? {
+          text: this.item.text,
+          tooltip: typeof this.item.tooltip === 'string' ? this.item.tooltip : (this.item.tooltip?.value ?? ''),
+          command: FOCUS_FINDINGS,
+        }
+      : undefined;
   }
 
   private update(): void {

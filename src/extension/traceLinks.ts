@@ -60,7 +60,8 @@ export class TraceLinks implements vscode.DocumentLinkProvider, vscode.Definitio
       } else {
         const linker = (this.linker ??= new layers.CallSiteLinker(index));
         layers.readTraceText(document.getText(), (e) => {
-          if (e.kind === 'module_request' && e.callSite) add(e.line, e.callSite.symbol, linker.link(e.callSite.symbol, e.callSite.module, e.name));
+          if (e.kind === 'module_request' && e.callSite)
+            add(e.line, e.callSite.symbol, linker.link(e.callSite.symbol, e.callSite.module, e.name));
         });
       }
     }
@@ -78,9 +79,11 @@ export class TraceLinks implements vscode.DocumentLinkProvider, vscode.Definitio
       if (first === undefined || uri === undefined) continue;
       const link = new vscode.DocumentLink(range, uri.with({ fragment: `L${first.line},${first.column}` }));
       // The symbol comes from the trace, the path from the tree: escaped as every text the editor shows.
-      link.tooltip = escapeControl(linked.locations.length > 1
-        ? `${symbol}: ${linked.link}, ${linked.locations.length} call sites can make this name (Go to Definition lists them all)`
-        : `${symbol}: ${linked.link} call site ${first.file}:${first.line}`);
+      link.tooltip = escapeControl(
+        linked.locations.length > 1
+          ? `${symbol}: ${linked.link}, ${linked.locations.length} call sites can make this name (Go to Definition lists them all)`
+          : `${symbol}: ${linked.link} call site ${first.file}:${first.line}`,
+      );
       links.push(link);
     }
     return links;

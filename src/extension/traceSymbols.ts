@@ -25,12 +25,23 @@ export class TraceSymbols implements vscode.DocumentSymbolProvider {
   private requests(document: vscode.TextDocument): RequestAt[] {
     const report = this.results.report;
     if (report !== undefined && this.results.isReportTrace(document.uri) && !document.isDirty) {
-      return report.requests.map((r) => ({ name: r.name, line: r.line, time: r.time, wait: r.wait, detail: r.outcome }));
+      return report.requests.map((r) => ({
+        name: r.name,
+        line: r.line,
+        time: r.time,
+        wait: r.wait,
+        detail: r.outcome,
+      }));
     }
     const found: RequestAt[] = [];
-    const read = loadLayers().readTraceText(document.getText(), (e) => {
-      if (e.kind === 'module_request') found.push({ name: e.name, line: e.line, time: e.time, wait: e.wait, detail: e.callSite?.symbol ?? '' });
-    }, { file: document.uri.fsPath });
+    const read = loadLayers().readTraceText(
+      document.getText(),
+      (e) => {
+        if (e.kind === 'module_request')
+          found.push({ name: e.name, line: e.line, time: e.time, wait: e.wait, detail: e.callSite?.symbol ?? '' });
+      },
+      { file: document.uri.fsPath },
+    );
     return read.ok ? found : [];
   }
 }
@@ -47,10 +58,22 @@ function outline(document: vscode.TextDocument, requests: RequestAt[]): vscode.D
     const first = lineRange(list[0].line);
     const range = first.union(lineRange(list[list.length - 1].line));
     const label = escapeControl(name) || '(empty name)';
-    const symbol = new vscode.DocumentSymbol(label, plural(list.length, 'request'), vscode.SymbolKind.Module, range, first);
+    const symbol = new vscode.DocumentSymbol(
+      label,
+      plural(list.length, 'request'),
+      vscode.SymbolKind.Module,
+      range,
+      first,
+    );
     symbol.children = list.map((r) => {
       const at = lineRange(r.line);
-      return new vscode.DocumentSymbol(`${r.time.toFixed(6)} s`, escapeControl(`wait=${r.wait ? 1 : 0} ${r.detail}`), vscode.SymbolKind.Event, at, at);
+      return new vscode.DocumentSymbol(
+        `${r.time.toFixed(6)} s`,
+        escapeControl(`wait=${r.wait ? 1 : 0} ${r.detail}`),
+        vscode.SymbolKind.Event,
+        at,
+        at,
+      );
     });
     return symbol;
   });

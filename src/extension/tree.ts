@@ -22,7 +22,10 @@ class NodeTree implements vscode.TreeDataProvider<Node> {
   readonly onDidChangeTreeData = this.changed.event;
   private roots: Node[] | undefined;
 
-  constructor(private readonly results: Results, private readonly build: (results: Results) => Node[]) {
+  constructor(
+    private readonly results: Results,
+    private readonly build: (results: Results) => Node[],
+  ) {
     results.onDidChange(() => {
       this.roots = undefined;
       this.changed.fire();
@@ -37,14 +40,19 @@ class NodeTree implements vscode.TreeDataProvider<Node> {
 
   /** Labels, descriptions and tooltips quote trace and source text: escaped here, for every view. */
   getTreeItem(node: Node): vscode.TreeItem {
-    const state = node.children !== undefined ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+    const state =
+      node.children !== undefined ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
     const item = new vscode.TreeItem(escapeControl(node.label), state);
     item.description = node.description === undefined ? undefined : escapeControl(node.description);
     item.tooltip = node.tooltip === undefined ? undefined : escapeControl(node.tooltip);
     item.iconPath = node.icon;
     if (node.location !== undefined) {
       const at = node.location.range.start;
-      item.command = { title: 'Reveal', command: 'vscode.open', arguments: [node.location.uri, { selection: new vscode.Range(at, at) }] };
+      item.command = {
+        title: 'Reveal',
+        command: 'vscode.open',
+        arguments: [node.location.uri, { selection: new vscode.Range(at, at) }],
+      };
     }
     return item;
   }
@@ -68,21 +76,24 @@ function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
 function callSiteNodes(results: Results): Node[] {
   const sites = results.index?.callSites ?? [];
   const families = groupBy(sites, (s) => s.family ?? '');
-  return [...families].sort(([a], [b]) => a.localeCompare(b)).map(([family, list]) => ({
-    label: family === '' ? '(no literal prefix)' : `${family}*`,
-    description: plural(list.length, 'call site'),
-    icon: new vscode.ThemeIcon('symbol-namespace'),
-    children: () => list.map((site) => {
-      const requests = results.report === undefined ? undefined : results.requestsFrom(site).length;
-      return {
-        label: siteLabel(site),
-        description: `${site.file}:${site.line}${requests === undefined ? '' : ` · ${requests} in trace`}`,
-        tooltip: `${site.kind === 'wrapper' ? `wrapper via ${site.via.join(' → ')}` : 'direct request'}; pattern ${site.pattern ?? 'unknown'}; return ${site.returnUse}`,
-        icon: new vscode.ThemeIcon(site.kind === 'wrapper' ? 'symbol-method' : 'symbol-event'),
-        ...locationOf(results.sourceLocation(site)),
-      };
-    }),
-  }));
+  return [...families]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([family, list]) => ({
+      label: family === '' ? '(no literal prefix)' : `${family}*`,
+      description: plural(list.length, 'call site'),
+      icon: new vscode.ThemeIcon('symbol-namespace'),
+      children: () =>
+        list.map((site) => {
+          const requests = results.report === undefined ? undefined : results.requestsFrom(site).length;
+          return {
+            label: siteLabel(site),
+            description: `${site.file}:${site.line}${requests === undefined ? '' : ` · ${requests} in trace`}`,
+            tooltip: `${site.kind === 'wrapper' ? `wrapper via ${site.via.join(' → ')}` : 'direct request'}; pattern ${site.pattern ?? 'unknown'}; return ${site.returnUse}`,
+            icon: new vscode.ThemeIcon(site.kind === 'wrapper' ? 'symbol-method' : 'symbol-event'),
+            ...locationOf(results.sourceLocation(site)),
+          };
+        }),
+    }));
 }
 
 function locationOf(location: vscode.Location | undefined): { location?: vscode.Location } {
@@ -108,7 +119,12 @@ function findingNodes(results: Results): Node[] {
   const requests = results.report?.requests ?? [];
   for (const f of results.report?.findings ?? []) {
     const line = requests[f.requests[0] ?? -1]?.line ?? f.traceLines[0];
-    const location = line !== undefined ? results.traceLocation(line) : f.location !== null ? results.sourceLocation(f.location) : undefined;
+    const location =
+      line !== undefined
+        ? results.traceLocation(line)
+        : f.location !== null
+          ? results.sourceLocation(f.location)
+          : undefined;
     nodes.push({
       rule: f.rule,
       node: {
@@ -121,13 +137,15 @@ function findingNodes(results: Results): Node[] {
     });
   }
   const byRule = groupBy(nodes, (n) => n.rule);
-  return (Object.keys(RULES) as RuleId[]).filter((rule) => byRule.has(rule)).map((rule) => ({
-    label: RULES[rule].title,
-    description: `${rule} · ${byRule.get(rule)!.length}`,
-    tooltip: RULES[rule].description,
-    icon: new vscode.ThemeIcon('list-tree'),
-    children: () => byRule.get(rule)!.map((n) => n.node),
-  }));
+  return (Object.keys(RULES) as RuleId[])
+    .filter((rule) => byRule.has(rule))
+    .map((rule) => ({
+      label: RULES[rule].title,
+      description: `${rule} · ${byRule.get(rule)!.length}`,
+      tooltip: RULES[rule].description,
+      icon: new vscode.ThemeIcon('list-tree'),
+      children: () => byRule.get(rule)!.map((n) => n.node),
+    }));
 }
 
 function requestNodes(results: Results): Node[] {
@@ -139,13 +157,14 @@ function requestNodes(results: Results): Node[] {
       label: name,
       description: `${list.length}× · ${res.modules.length > 0 ? res.modules.join(', ') : res.kind}${duplicates > 0 ? ` · ${plural(duplicates, 'duplicate')}` : ''}`,
       icon: new vscode.ThemeIcon(duplicates > 0 ? 'copy' : 'package'),
-      children: () => list.map((r) => ({
-        label: `${r.time.toFixed(6)} s`,
-        description: `${r.task}-${r.pid} · wait=${r.wait ? 1 : 0} · ${r.outcome}${r.duplicateOf !== null ? ' · duplicate' : ''}`,
-        tooltip: `${r.callSite?.symbol ?? 'no call site'}${r.loadedModules.length > 0 ? `; loaded ${r.loadedModules.join(', ')}` : ''}`,
-        icon: new vscode.ThemeIcon(r.wait ? 'arrow-right' : 'debug-step-over'),
-        ...locationOf(results.traceLocation(r.line)),
-      })),
+      children: () =>
+        list.map((r) => ({
+          label: `${r.time.toFixed(6)} s`,
+          description: `${r.task}-${r.pid} · wait=${r.wait ? 1 : 0} · ${r.outcome}${r.duplicateOf !== null ? ' · duplicate' : ''}`,
+          tooltip: `${r.callSite?.symbol ?? 'no call site'}${r.loadedModules.length > 0 ? `; loaded ${r.loadedModules.join(', ')}` : ''}`,
+          icon: new vscode.ThemeIcon(r.wait ? 'arrow-right' : 'debug-step-over'),
+          ...locationOf(results.traceLocation(r.line)),
+        })),
     };
   });
 }

@@ -21,18 +21,47 @@ const FORMATS = ['text', 'json', 'jsonl', 'sarif'];
 
 /** A sink that counts the findings and keeps nothing: the replay's own cost. */
 function countingSink(): ReportSink & { findings: number } {
-  return { findings: 0, begin() {}, request() {}, finding() { this.findings++; }, chain() {}, end() {} };
+  return {
+    findings: 0,
+    begin() {},
+    request() {},
+    finding() {
+      this.findings++;
+    },
+    chain() {},
+    end() {},
+  };
 }
 
 /** The CLI writing the whole report of `trace` to a file, in its own process: wall time, peak RSS, report size. */
-function endToEnd(root: string, trace: string, sample: string, format: string, dir: string): { wall: number; rssMb: number; mb: number } {
+function endToEnd(
+  root: string,
+  trace: string,
+  sample: string,
+  format: string,
+  dir: string,
+): { wall: number; rssMb: number; mb: number } {
   const out = path.join(dir, `report.${format}`);
   const t0 = process.hrtime.bigint();
   const r = spawnSync(
     process.execPath,
-    ['--require', path.join(__dirname, 'peakRss.js'), path.join(root, 'dist/cli.js'), 'replay', trace,
-      '--modules', path.join(sample, 'modules'), '--loaded', path.join(sample, 'proc-modules.txt'),
-      '--format', format, '--output', out, '--fail-on', 'never'],
+    [
+      '--require',
+      path.join(__dirname, 'peakRss.js'),
+      path.join(root, 'dist/cli.js'),
+      'replay',
+      trace,
+      '--modules',
+      path.join(sample, 'modules'),
+      '--loaded',
+      path.join(sample, 'proc-modules.txt'),
+      '--format',
+      format,
+      '--output',
+      out,
+      '--fail-on',
+      'never',
+    ],
     { encoding: 'utf8' },
   );
   const wall = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -77,7 +106,11 @@ async function main(): Promise<void> {
       const t0 = process.hrtime.bigint();
       sink = countingSink();
       result = await streamReplay(
-        { tracePath: file, modulesDir: path.join(sample, 'modules'), loadedPath: path.join(sample, 'proc-modules.txt') },
+        {
+          tracePath: file,
+          modulesDir: path.join(sample, 'modules'),
+          loadedPath: path.join(sample, 'proc-modules.txt'),
+        },
         sink,
       );
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
@@ -93,22 +126,35 @@ async function main(): Promise<void> {
     const replayCpu = middle.cpu;
     const tail = result.value;
     const events = tail.trace!.events;
-    console.log(`replay bench: ${copies} copies of trace.txt, ${mb.toFixed(1)} MB, ${events.toLocaleString('en-US')} events (${tail.summary.requests.toLocaleString('en-US')} requests), ${sink.findings} findings`);
-    console.log(`  read only (readTraceFile):        ${readOnly.toFixed(3)} s = ${Math.round(readEvents / readOnly).toLocaleString('en-US')} events/s, ${(mb / readOnly).toFixed(1)} MB/s`);
-    console.log(`  replay (read+resolve+dups+rules), median of ${RUNS} (${runs.map((r) => r.wall.toFixed(3)).join(', ')} s): ${replay.toFixed(3)} s = ${Math.round(events / replay).toLocaleString('en-US')} events/s, ${(mb / replay).toFixed(1)} MB/s, peak RSS ${peakRssMb.toFixed(0)} MB; CPU ${replayCpu.toFixed(3)} s = ${Math.round(events / replayCpu).toLocaleString('en-US')} events per CPU-second (steadier on a loaded machine)`);
+    console.log(
+      `replay bench: ${copies} copies of trace.txt, ${mb.toFixed(1)} MB, ${events.toLocaleString('en-US')} events (${tail.summary.requests.toLocaleString('en-US')} requests), ${sink.findings} findings`,
+    );
+    console.log(
+      `  read only (readTraceFile):        ${readOnly.toFixed(3)} s = ${Math.round(readEvents / readOnly).toLocaleString('en-US')} events/s, ${(mb / readOnly).toFixed(1)} MB/s`,
+    );
+    console.log(
+      `  replay (read+resolve+dups+rules), median of ${RUNS} (${runs.map((r) => r.wall.toFixed(3)).join(', ')} s): ${replay.toFixed(3)} s = ${Math.round(events / replay).toLocaleString('en-US')} events/s, ${(mb / replay).toFixed(1)} MB/s, peak RSS ${peakRssMb.toFixed(0)} MB; CPU ${replayCpu.toFixed(3)} s = ${Math.round(events / replayCpu).toLocaleString('en-US')} events per CPU-second (steadier on a loaded machine)`,
+    );
     console.log(`  wc -l:                  ${wc.toFixed(3)} s  (replay/wc = ${(replay / wc).toFixed(2)}x)`);
     console.log(`  grep -c module_request: ${grep.toFixed(3)} s  (replay/grep = ${(replay / grep).toFixed(2)}x)`);
     // The speed target is set on the >= 200 MB trace; a smaller run shows that memory does not grow with the trace.
-    const speed = mb >= 200 ? `>= 1,000,000 events/s ${events / replay >= 1e6 ? 'MET' : 'MISSED'}` : 'speed judged at >= 200 MB (fixed costs such as opening the modules metadata weigh more here)';
+    const speed =
+      mb >= 200
+        ? `>= 1,000,000 events/s ${events / replay >= 1e6 ? 'MET' : 'MISSED'}`
+        : 'speed judged at >= 200 MB (fixed costs such as opening the modules metadata weigh more here)';
     console.log(`  targets: ${speed}; peak RSS < 200 MB ${peakRssMb < 200 ? 'MET' : 'MISSED'}`);
     // The whole report written, as a user runs it: memory must not grow with the trace whatever the format.
     let worst = 0;
     for (const format of FORMATS) {
       const e = endToEnd(root, file, sample, format, dir);
       worst = Math.max(worst, e.rssMb);
-      console.log(`  replay --format ${format.padEnd(5)} --output FILE: ${e.wall.toFixed(3)} s, report ${e.mb.toFixed(1)} MB, peak RSS ${e.rssMb.toFixed(0)} MB (trace ${mb.toFixed(1)} MB, ${events.toLocaleString('en-US')} events)`);
+      console.log(
+        `  replay --format ${format.padEnd(5)} --output FILE: ${e.wall.toFixed(3)} s, report ${e.mb.toFixed(1)} MB, peak RSS ${e.rssMb.toFixed(0)} MB (trace ${mb.toFixed(1)} MB, ${events.toLocaleString('en-US')} events)`,
+      );
     }
-    console.log(`  target: the whole report written in every format under 200 MB peak RSS ${worst < 200 ? 'MET' : 'MISSED'}`);
+    console.log(
+      `  target: the whole report written in every format under 200 MB peak RSS ${worst < 200 ? 'MET' : 'MISSED'}`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

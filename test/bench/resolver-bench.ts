@@ -22,7 +22,9 @@ function median(xs: number[]): number {
 }
 
 /** Seven opens of `dir`: median and first wall time, median CPU time, and the last database opened. */
-async function timeOpen(dir: string): Promise<{ wall: number; first: number; cpu: number; runs: number; db: ModuleDb }> {
+async function timeOpen(
+  dir: string,
+): Promise<{ wall: number; first: number; cpu: number; runs: number; db: ModuleDb }> {
   const openTimes: number[] = [];
   const openCpu: number[] = [];
   let db: ModuleDb | null = null;
@@ -44,12 +46,14 @@ async function main(): Promise<void> {
   const db = text.db;
   // An embedded image's modules directory: depmod's binary indexes without the text files.
   const indexesOnly = mkdtempSync(join(tmpdir(), 'autoload-lens-bench-'));
-  for (const f of readdirSync(modulesDir).filter((n) => n.endsWith('.bin'))) copyFileSync(join(modulesDir, f), join(indexesOnly, f));
+  for (const f of readdirSync(modulesDir).filter((n) => n.endsWith('.bin')))
+    copyFileSync(join(modulesDir, f), join(indexesOnly, f));
   const indexes = await timeOpen(indexesOnly);
   rmSync(indexesOnly, { recursive: true, force: true });
   const names = new Set<string>();
   for (const f of ['trace.txt', 'trace-report.txt', 'perf-script.txt', 'trace-cmd-record-report.txt']) {
-    for (const m of readFileSync(join(sample, f), 'utf8').matchAll(/module_request:\s+([\s\S]*?) wait=[01]\b/g)) names.add(m[1]);
+    for (const m of readFileSync(join(sample, f), 'utf8').matchAll(/module_request:\s+([\s\S]*?) wait=[01]\b/g))
+      names.add(m[1]);
   }
   const list = [...names];
   const rounds = 400;
@@ -59,7 +63,9 @@ async function main(): Promise<void> {
   const perResolve = ((performance.now() - t0) * 1000) / (rounds * list.length);
 
   const patterns: string[] = [];
-  scanAliasFile(readFileSync(join(modulesDir, 'modules.alias'), 'utf8'), 'modules.alias', '', [], (p) => patterns.push(aliasNormalize(p) ?? ''));
+  scanAliasFile(readFileSync(join(modulesDir, 'modules.alias'), 'utf8'), 'modules.alias', '', [], (p) =>
+    patterns.push(aliasNormalize(p) ?? ''),
+  );
   const naiveRounds = 5;
   let naiveHits = 0;
   const t1 = performance.now();
@@ -76,8 +82,12 @@ async function main(): Promise<void> {
   console.log(opened(modulesDir, text));
   console.log(opened(`the same directory's binary indexes alone (${indexes.db.stats.aliases} aliases)`, indexes));
   console.log(`stats: ${JSON.stringify(db.stats)}`);
-  console.log(`resolve: ${perResolve.toFixed(2)} µs per name (${list.length} distinct traced names x ${rounds}; ${found / rounds} module lines per round)`);
-  console.log(`naive fnmatch over all ${patterns.length} patterns: ${perNaive.toFixed(1)} µs per name (${naiveHits / naiveRounds} hits per round)`);
+  console.log(
+    `resolve: ${perResolve.toFixed(2)} µs per name (${list.length} distinct traced names x ${rounds}; ${found / rounds} module lines per round)`,
+  );
+  console.log(
+    `naive fnmatch over all ${patterns.length} patterns: ${perNaive.toFixed(1)} µs per name (${naiveHits / naiveRounds} hits per round)`,
+  );
 }
 
 void main();

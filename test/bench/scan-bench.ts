@@ -35,7 +35,8 @@ async function child(action: string): Promise<void> {
   const cpu0 = process.cpuUsage();
   let timings: ScanTimings | undefined;
   if (action === 'scan-cold' || action === 'scan-warm') {
-    const cacheDir = action === 'scan-warm' ? warmCache : fs.mkdtempSync(path.join(os.tmpdir(), 'autoload-lens-bench-cold-'));
+    const cacheDir =
+      action === 'scan-warm' ? warmCache : fs.mkdtempSync(path.join(os.tmpdir(), 'autoload-lens-bench-cold-'));
     const r = await scanTree(tree, { cacheDir, onTimings: (t) => (timings = t) });
     if (action === 'scan-cold') fs.rmSync(cacheDir, { recursive: true, force: true });
     if (!r.ok) throw new Error(r.error.message);
@@ -53,11 +54,16 @@ async function readEverything(): Promise<void> {
   const files = filesUnder(tree, (name) => /\.[ch]$/.test(name));
   const code = `const { parentPort, workerData } = require('node:worker_threads'); const fs = require('node:fs');
     let n = 0; for (const f of workerData) n += fs.readFileSync(f).length; parentPort.postMessage(n);`;
-  await Promise.all([0, 1].map((w) => new Promise((resolve, reject) => {
-    const worker = new Worker(code, { eval: true, workerData: files.filter((_, i) => i % 2 === w) });
-    worker.once('message', resolve);
-    worker.once('error', reject);
-  })));
+  await Promise.all(
+    [0, 1].map(
+      (w) =>
+        new Promise((resolve, reject) => {
+          const worker = new Worker(code, { eval: true, workerData: files.filter((_, i) => i % 2 === w) });
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        }),
+    ),
+  );
 }
 
 function measureChild(action: string): Sample {
@@ -70,12 +76,21 @@ function measureRg(): Sample {
   const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
   const t0 = performance.now();
   const r = timeBin
-    ? spawnSync(timeBin, ['-f', '%M %U %S', 'rg', '-n', '--type', 'c', 'request_module', '.'], { cwd: tree, encoding: 'utf8', maxBuffer: 64 << 20 })
-    : spawnSync('rg', ['-n', '--type', 'c', 'request_module', '.'], { cwd: tree, encoding: 'utf8', maxBuffer: 64 << 20 });
+    ? spawnSync(timeBin, ['-f', '%M %U %S', 'rg', '-n', '--type', 'c', 'request_module', '.'], {
+        cwd: tree,
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      })
+    : spawnSync('rg', ['-n', '--type', 'c', 'request_module', '.'], {
+        cwd: tree,
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      });
   const ms = performance.now() - t0;
   if (r.error) throw new Error(`rg could not run: ${r.error.message} (install ripgrep)`);
   const [rss, user, system] = timeBin ? (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number) : [];
-  const cpuMs = user !== undefined && system !== undefined && Number.isFinite(user + system) ? (user + system) * 1000 : null;
+  const cpuMs =
+    user !== undefined && system !== undefined && Number.isFinite(user + system) ? (user + system) * 1000 : null;
   return { ms, cpuMs, rssKb: rss !== undefined && Number.isFinite(rss) ? rss : null };
 }
 
@@ -94,7 +109,13 @@ function summarise(name: string, samples: Sample[]): Row {
   const rss = samples.map((s) => s.rssKb).filter((x): x is number => x !== null);
   const cpu = samples.map((s) => s.cpuMs).filter((x): x is number => x !== null);
   const ms = median(samples.map((s) => s.ms));
-  return { name, ms, cpuMs: cpu.length ? median(cpu) : null, rssMb: rss.length ? Math.max(...rss) / 1024 : null, middle: samples.find((s) => s.ms === ms) as Sample };
+  return {
+    name,
+    ms,
+    cpuMs: cpu.length ? median(cpu) : null,
+    rssMb: rss.length ? Math.max(...rss) / 1024 : null,
+    middle: samples.find((s) => s.ms === ms) as Sample,
+  };
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3).padStart(7)} s`;
@@ -104,10 +125,14 @@ function printTimings(t: ScanTimings): void {
   process.stdout.write(`\nmedian cold scan, by phase (wall time; a pass's work is summed over the worker threads):\n`);
   process.stdout.write(`  walk (main thread, during pass 1)   ${seconds(t.walk)}\n`);
   const cols = ['read', 'name index', 'prefilter', 'analysis', '(parse)'];
-  process.stdout.write(`  ${'pass  names consts   read  w/facts'.padEnd(36)} ${'wall'.padStart(9)}  ${cols.map((c) => c.padStart(10)).join(' ')}\n`);
+  process.stdout.write(
+    `  ${'pass  names consts   read  w/facts'.padEnd(36)} ${'wall'.padStart(9)}  ${cols.map((c) => c.padStart(10)).join(' ')}\n`,
+  );
   t.passes.forEach((p, i) => {
     const head = `${String(i + 1).padStart(4)} ${String(p.names).padStart(6)} ${String(p.constants).padStart(6)} ${String(p.read).padStart(6)} ${String(p.withFacts).padStart(8)}`;
-    const work = [p.work.read, p.work.nameIndex, p.work.prefilter, p.work.analysis, p.work.parse].map((ms) => seconds(ms).padStart(10));
+    const work = [p.work.read, p.work.nameIndex, p.work.prefilter, p.work.analysis, p.work.parse].map((ms) =>
+      seconds(ms).padStart(10),
+    );
     process.stdout.write(`  ${head.padEnd(36)} ${seconds(p.wall)}  ${work.join(' ')}\n`);
   });
   process.stdout.write(`  discovery between passes (main)     ${seconds(t.discovery)}\n`);
@@ -131,19 +156,38 @@ async function main(): Promise<void> {
   fs.rmSync(warmCache, { recursive: true, force: true });
   measureChild('scan-warm');
   const rows = [
-    summarise('autoload-lens scanTree, cold', Array.from({ length: RUNS }, () => measureChild('scan-cold'))),
-    summarise('rg -n --type c request_module', Array.from({ length: RUNS }, () => measureRg())),
-    summarise('read every byte (Node, 2 workers)', Array.from({ length: RUNS }, () => measureChild('read'))),
-    summarise('scanTree, warm (cache file, new proc)', Array.from({ length: RUNS }, () => measureChild('scan-warm'))),
+    summarise(
+      'autoload-lens scanTree, cold',
+      Array.from({ length: RUNS }, () => measureChild('scan-cold')),
+    ),
+    summarise(
+      'rg -n --type c request_module',
+      Array.from({ length: RUNS }, () => measureRg()),
+    ),
+    summarise(
+      'read every byte (Node, 2 workers)',
+      Array.from({ length: RUNS }, () => measureChild('read')),
+    ),
+    summarise(
+      'scanTree, warm (cache file, new proc)',
+      Array.from({ length: RUNS }, () => measureChild('scan-warm')),
+    ),
   ];
   process.stdout.write(`\nmedian of ${RUNS} runs (warm page cache), ${os.availableParallelism()} cores:\n`);
   const cpuOf = (r: Row) => (r.cpuMs === null ? '    n/a' : seconds(r.cpuMs));
-  for (const r of rows) process.stdout.write(`  ${r.name.padEnd(38)} ${seconds(r.ms)}   CPU ${cpuOf(r)}   peak RSS ${r.rssMb === null ? '   n/a' : r.rssMb.toFixed(0).padStart(6)} MB\n`);
+  for (const r of rows)
+    process.stdout.write(
+      `  ${r.name.padEnd(38)} ${seconds(r.ms)}   CPU ${cpuOf(r)}   peak RSS ${r.rssMb === null ? '   n/a' : r.rssMb.toFixed(0).padStart(6)} MB\n`,
+    );
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? 'n/a' : `${(a / b).toFixed(2)}x`);
   const [cold, rg, read, warm] = rows as [Row, Row, Row, Row];
-  process.stdout.write(`  cold scan / rg   = ${ratio(cold.ms, rg.ms)} wall, ${ratio(cold.cpuMs, rg.cpuMs)} CPU   (target <= 6x: the first scan of a tree, or after the tool changed)\n`);
+  process.stdout.write(
+    `  cold scan / rg   = ${ratio(cold.ms, rg.ms)} wall, ${ratio(cold.cpuMs, rg.cpuMs)} CPU   (target <= 6x: the first scan of a tree, or after the tool changed)\n`,
+  );
   process.stdout.write(`  cold scan / read = ${ratio(cold.ms, read.ms)} wall, ${ratio(cold.cpuMs, read.cpuMs)} CPU\n`);
-  process.stdout.write(`  warm scan / rg   = ${ratio(warm.ms, rg.ms)} wall   (target <= 3x: a tree the scan cache has seen)\n`);
+  process.stdout.write(
+    `  warm scan / rg   = ${ratio(warm.ms, rg.ms)} wall   (target <= 3x: a tree the scan cache has seen)\n`,
+  );
   if (cold.middle.timings) printTimings(cold.middle.timings);
 
   // In this process: a rescan that the scan cache serves (unchanged files are not read), then re-analysis of one file.
@@ -155,13 +199,17 @@ async function main(): Promise<void> {
     rescans.push(performance.now() - t0);
     if (!again.ok) throw new Error(again.error.message);
   }
-  process.stdout.write(`  rescan, scan cache warm (same process)  ${(median(rescans) / 1000).toFixed(3).padStart(8)} s   = ${(median(rescans) / rg.ms).toFixed(2)}x rg\n`);
+  process.stdout.write(
+    `  rescan, scan cache warm (same process)  ${(median(rescans) / 1000).toFixed(3).padStart(8)} s   = ${(median(rescans) / rg.ms).toFixed(2)}x rg\n`,
+  );
   const opened = await openSourceTree(tree, { cacheDir: warmCache });
   if (!scanned.ok || !opened.ok) throw new Error('scan or parser failed');
   // The scan took the index whole from the cache: the update model is built once (the extension does it at once).
   const m0 = performance.now();
   opened.value.prepareUpdates();
-  process.stdout.write(`  update model after a cached scan (once)  ${(performance.now() - m0).toFixed(0).padStart(8)} ms\n`);
+  process.stdout.write(
+    `  update model after a cached scan (once)  ${(performance.now() - m0).toFixed(0).padStart(8)} ms\n`,
+  );
   const file = 'fs/filesystems.c';
   const text = fs.readFileSync(path.join(tree, file), 'utf8');
   const times: number[] = [];
@@ -170,7 +218,9 @@ async function main(): Promise<void> {
     opened.value.update(file, `${text}\n/* edit ${i} */\n`);
     times.push(performance.now() - t0);
   }
-  process.stdout.write(`  updateFile(${file}) median ${median(times).toFixed(1)} ms (target < 20 ms), parser ${opened.value.backend}\n`);
+  process.stdout.write(
+    `  updateFile(${file}) median ${median(times).toFixed(1)} ms (target < 20 ms), parser ${opened.value.backend}\n`,
+  );
 }
 
 main().catch((e: Error) => {

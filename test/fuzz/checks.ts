@@ -21,7 +21,10 @@ const layout = (baseDir: string) => ({ color: false, width: 100, baseDir, labels
 /** A replay's report in `format`, through the CLI's choice of renderer. */
 export function renderReplay(report: Report, format: ReplayFormat, baseDir: string): string {
   const parts: string[] = [];
-  playReport(report, replaySink(format, (t) => parts.push(t), layout(baseDir)));
+  playReport(
+    report,
+    replaySink(format, (t) => parts.push(t), layout(baseDir)),
+  );
   return parts.join('');
 }
 
@@ -45,7 +48,10 @@ export function checkReport(format: ReplayFormat | DiffFormat, text: string): vo
       return;
     case 'jsonl': {
       assert.ok(text.endsWith('\n'), 'JSON Lines end their last record');
-      const records = text.slice(0, -1).split('\n').map((l) => JSON.parse(l) as { type?: unknown });
+      const records = text
+        .slice(0, -1)
+        .split('\n')
+        .map((l) => JSON.parse(l) as { type?: unknown });
       assert.equal(records[0]?.type, 'run');
       assert.equal(records[records.length - 1]?.type, 'summary');
       return;
@@ -56,7 +62,8 @@ export function checkReport(format: ReplayFormat | DiffFormat, text: string): vo
       for (const run of doc.runs) {
         for (const r of run.results) {
           assert.ok(isShowable(r.message.text), 'SARIF message text holds raw controls');
-          for (const loc of r.relatedLocations ?? []) assert.ok(loc.message === undefined || isShowable(loc.message.text));
+          for (const loc of r.relatedLocations ?? [])
+            assert.ok(loc.message === undefined || isShowable(loc.message.text));
         }
       }
       return;

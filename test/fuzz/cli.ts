@@ -41,7 +41,11 @@ export async function runInProcess(argv: string[]): Promise<CliRun> {
 
 /** The built executable (dist/cli.js) in a process of its own: what a shell sees, streams and exit code included. */
 export function runExecutable(argv: string[]): CliRun {
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...argv], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...argv], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   assert.equal(r.signal, null, `killed by ${r.signal}`);
   return { code: r.status as number, out: r.stdout, err: r.stderr };
 }

@@ -53,7 +53,12 @@ export function mutatedArb(tokens: readonly string[], maxLines: number, maxHuge:
     fc.record({ kind: fc.constant('flip' as const), at, byte: fc.integer({ min: 0, max: 255 }) }),
     fc.record({ kind: fc.constant('truncate' as const), at }),
     fc.record({ kind: fc.constant('deleteLines' as const), at, count: fc.integer({ min: 1, max: 8 }) }),
-    fc.record({ kind: fc.constant('repeatLines' as const), at, count: fc.integer({ min: 1, max: 4 }), times: fc.integer({ min: 1, max: 50 }) }),
+    fc.record({
+      kind: fc.constant('repeatLines' as const),
+      at,
+      count: fc.integer({ min: 1, max: 4 }),
+      times: fc.integer({ min: 1, max: 50 }),
+    }),
     fc.record({ kind: fc.constant('swapLines' as const), a: at, b: at }),
     fc.record({ kind: fc.constant('insert' as const), at, bytes: insertBytes }),
     fc.record({ kind: fc.constant('insert' as const), at, bytes: insertBytes }),
@@ -82,7 +87,7 @@ function lineStarts(buf: Buffer): number[] {
 
 function splitLines(buf: Buffer): Buffer[] {
   const starts = lineStarts(buf);
-  return starts.map((s, i) => buf.subarray(s, i + 1 < starts.length ? (starts[i + 1]) : buf.length));
+  return starts.map((s, i) => buf.subarray(s, i + 1 < starts.length ? starts[i + 1] : buf.length));
 }
 
 /** Inputs are the same few samples case after case: their lines are split once. */
@@ -147,7 +152,11 @@ export function binaryMutatedArb(): fc.Arbitrary<Mutated> {
   const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }) }),
     fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.oneof(fc.constantFrom(...HOSTILE_BYTES), fc.uint8Array({ maxLength: 24 })) }),
+    fc.record({
+      kind: fc.constant('insert' as const),
+      at: fc.nat(),
+      bytes: fc.oneof(fc.constantFrom(...HOSTILE_BYTES), fc.uint8Array({ maxLength: 24 })),
+    }),
   );
   return fc.record({
     window: fc.constant({ start: 0, lines: Number.MAX_SAFE_INTEGER }),

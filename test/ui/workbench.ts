@@ -6,7 +6,14 @@ import { join, resolve } from 'node:path';
 import { after, before, it } from 'node:test';
 import type { Browser, Frame, Page } from 'playwright-core';
 import {
-  artifactsDir, copyWorkspace, installVsix, launchChromium, locateCodeServer, makeScratch, startCodeServer, workbenchUrl,
+  artifactsDir,
+  copyWorkspace,
+  installVsix,
+  launchChromium,
+  locateCodeServer,
+  makeScratch,
+  startCodeServer,
+  workbenchUrl,
   type RunningCodeServer,
 } from '../vscode/codeServer';
 
@@ -20,7 +27,8 @@ export function packagedVsix(): string {
     .filter((f) => /^autoload-lens-.*\.vsix$/.test(f))
     .map((f) => join(repoRoot, f))
     .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-  if (found.length === 0) throw new Error(`no autoload-lens-*.vsix in ${repoRoot}: run npm run package first (npm run test:ui does)`);
+  if (found.length === 0)
+    throw new Error(`no autoload-lens-*.vsix in ${repoRoot}: run npm run package first (npm run test:ui does)`);
   return found[0];
 }
 
@@ -38,7 +46,9 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
       last = err;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`,
+      );
     }
     await sleep(300);
   }
@@ -46,24 +56,38 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
 
 /** Files of `copy` that differ from (or are missing in, or are new to) `original`, relative paths. */
 export function changedFiles(copy: string, original: string): string[] {
-  const list = (root: string) => new Set(readdirSync(root, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile())
-    .map((d) => join(d.parentPath ?? d.path, d.name).slice(root.length + 1)));
+  const list = (root: string) =>
+    new Set(
+      readdirSync(root, { recursive: true, withFileTypes: true })
+        .filter((d) => d.isFile())
+        .map((d) => join(d.parentPath ?? d.path, d.name).slice(root.length + 1)),
+    );
   const a = list(copy);
   const b = list(original);
-  return [...new Set([...a, ...b])].filter((f) => !a.has(f) || !b.has(f) || !readFileSync(join(copy, f)).equals(readFileSync(join(original, f)))).sort();
+  return [...new Set([...a, ...b])]
+    .filter((f) => !a.has(f) || !b.has(f) || !readFileSync(join(copy, f)).equals(readFileSync(join(original, f))))
+    .sort();
 }
 
 /** Lists re-render while they fill (and as a filter applies): the rows once two reads 300 ms apart agree. */
-async function settledRows<T>(what: string, minRows: number, read: () => Promise<T[]>, timeoutMs = 30_000): Promise<T[]> {
+async function settledRows<T>(
+  what: string,
+  minRows: number,
+  read: () => Promise<T[]>,
+  timeoutMs = 30_000,
+): Promise<T[]> {
   let previous: string | undefined;
-  return waitFor(what, async () => {
-    const rows = await read();
-    const now = JSON.stringify(rows);
-    const settled = now === previous;
-    previous = now;
-    return settled && rows.length >= minRows ? rows : undefined;
-  }, timeoutMs);
+  return waitFor(
+    what,
+    async () => {
+      const rows = await read();
+      const now = JSON.stringify(rows);
+      const settled = now === previous;
+      previous = now;
+      return settled && rows.length >= minRows ? rows : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** Runs `check` (which asserts) until it passes; after `timeoutMs` its last failure is the test's failure. */
@@ -99,7 +123,12 @@ export class Workbench {
     const install = locateCodeServer();
     const scratch = makeScratch('autoload-lens-ui-');
     const folder = copyWorkspace(opts.folder, scratch.root);
-    const profile = { install, userDataDir: join(scratch.root, 'user-data'), extensionsDir: join(scratch.root, 'extensions'), scratchEnv: scratch.env };
+    const profile = {
+      install,
+      userDataDir: join(scratch.root, 'user-data'),
+      extensionsDir: join(scratch.root, 'extensions'),
+      scratchEnv: scratch.env,
+    };
     let server: RunningCodeServer | undefined;
     let browser: Browser | undefined;
     try {
@@ -117,7 +146,11 @@ export class Workbench {
       await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
       await page.locator('.statusbar').waitFor({ timeout: 60_000 });
       // Commands run before the folder is resolved race the workbench's own start-up: wait for the Explorer's rows.
-      await waitFor('the Explorer to list the folder', async () => (await page.locator('.explorer-folders-view .monaco-list-row').count() > 1 ? true : undefined), 60_000);
+      await waitFor(
+        'the Explorer to list the folder',
+        async () => ((await page.locator('.explorer-folders-view .monaco-list-row').count()) > 1 ? true : undefined),
+        60_000,
+      );
       return wb;
     } catch (err) {
       await browser?.close().catch(() => undefined); // closing a browser that failed to start
@@ -131,26 +164,35 @@ export class Workbench {
    * palette does not refresh: close and reopen it until the row shows up. */
   async runCommand(title: string, timeoutMs = 30_000): Promise<void> {
     const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: title }).first();
-    await waitFor(`the command "${title}" in the F1 palette`, async () => {
-      await this.page.keyboard.press('Escape');
-      await this.page.keyboard.press('F1');
-      const input = this.page.locator('.quick-input-widget input');
-      await input.waitFor({ timeout: 5_000 });
-      await input.fill(`>${title}`);
-      try {
-        await row.waitFor({ timeout: 2_000 });
-        return true;
-      } catch {
-        return undefined;
-      }
-    }, timeoutMs);
+    await waitFor(
+      `the command "${title}" in the F1 palette`,
+      async () => {
+        await this.page.keyboard.press('Escape');
+        await this.page.keyboard.press('F1');
+        const input = this.page.locator('.quick-input-widget input');
+        await input.waitFor({ timeout: 5_000 });
+        await input.fill(`>${title}`);
+        try {
+          await row.waitFor({ timeout: 2_000 });
+          return true;
+        } catch {
+          return undefined;
+        }
+      },
+      timeoutMs,
+    );
     await this.page.keyboard.press('Enter');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined); // a command may open its own quick pick
+    await this.page
+      .locator('.quick-input-widget')
+      .waitFor({ state: 'hidden', timeout: 5_000 })
+      .catch(() => undefined); // a command may open its own quick pick
   }
 
   /** Waits for the quick input titled `title` (an input box, a quick pick, the simple file dialog) and returns its text field. */
   async quickInput(title: string): Promise<ReturnType<Page['locator']>> {
-    const widget = this.page.locator('.quick-input-widget', { has: this.page.locator('.quick-input-title', { hasText: title }) });
+    const widget = this.page.locator('.quick-input-widget', {
+      has: this.page.locator('.quick-input-title', { hasText: title }),
+    });
     await widget.waitFor({ timeout: 15_000 });
     return widget.locator('input').first();
   }
@@ -161,21 +203,31 @@ export class Workbench {
    * again if the field was overwritten, accept, and repeat until the input closes. */
   async submitQuickInput(title: string, text: string, button?: string): Promise<void> {
     const input = await this.quickInput(title);
-    const widget = this.page.locator('.quick-input-widget', { has: this.page.locator('.quick-input-title', { hasText: title }) });
-    const accept = button === undefined
-      ? () => input.press('Enter', { timeout: 1_000 })
-      : () => widget.locator('.monaco-button', { hasText: button }).first().click({ timeout: 1_000 });
-    await waitFor(`the quick input "${title}" to accept ${text}`, async () => {
-      const typed = await input.inputValue({ timeout: 1_000 }).catch(() => undefined);
-      if (typed === undefined) return true; // closed: accepted
-      if (typed !== text) {
-        await input.fill(text);
-        await sleep(300);
-        return undefined;
-      }
-      await accept().catch(() => undefined); // closed meanwhile: accepted
-      return widget.waitFor({ state: 'hidden', timeout: 1_000 }).then(() => true, () => undefined);
-    }, 15_000);
+    const widget = this.page.locator('.quick-input-widget', {
+      has: this.page.locator('.quick-input-title', { hasText: title }),
+    });
+    const accept =
+      button === undefined
+        ? () => input.press('Enter', { timeout: 1_000 })
+        : () => widget.locator('.monaco-button', { hasText: button }).first().click({ timeout: 1_000 });
+    await waitFor(
+      `the quick input "${title}" to accept ${text}`,
+      async () => {
+        const typed = await input.inputValue({ timeout: 1_000 }).catch(() => undefined);
+        if (typed === undefined) return true; // closed: accepted
+        if (typed !== text) {
+          await input.fill(text);
+          await sleep(300);
+          return undefined;
+        }
+        await accept().catch(() => undefined); // closed meanwhile: accepted
+        return widget.waitFor({ state: 'hidden', timeout: 1_000 }).then(
+          () => true,
+          () => undefined,
+        );
+      },
+      15_000,
+    );
   }
 
   /** Ctrl+G in the active editor: moves the cursor to a 1-based line and waits for the status bar to say so. */
@@ -185,7 +237,9 @@ export class Workbench {
     await this.page.locator('.quick-input-widget input').fill(`:${line}`); // the go-to-line prefix of Quick Open
     await this.page.keyboard.press('Enter');
     const cursor = this.page.locator('.statusbar-item', { hasText: /^Ln \d+, Col \d+/ }).first();
-    await waitFor(`the cursor on line ${line}`, async () => ((await cursor.innerText()).startsWith(`Ln ${line},`) ? true : undefined));
+    await waitFor(`the cursor on line ${line}`, async () =>
+      (await cursor.innerText()).startsWith(`Ln ${line},`) ? true : undefined,
+    );
   }
 
   /** Opens a workspace file with Quick Open (Ctrl+P), as a person would, and waits for its editor tab. */
@@ -197,7 +251,9 @@ export class Workbench {
       const input = this.page.locator('.quick-input-widget input');
       await input.waitFor({ timeout: 5_000 });
       await input.fill(relPath);
-      const row = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name }).first();
+      const row = this.page
+        .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: name })
+        .first();
       try {
         await row.waitFor({ timeout: 3_000 });
         return true;
@@ -227,20 +283,30 @@ export class Workbench {
     const filterBox = this.page.locator('.part.panel .viewpane-filter input:visible').first();
     await filterBox.fill(filter, { timeout: 10_000 });
     const rows = this.page.locator('.markers-panel .monaco-list-row');
-    const texts = await settledRows(`at least ${minRows} rows in the Problems panel${filter ? ` filtered by "${filter}"` : ''}`, minRows,
-      () => rows.allInnerTexts(), timeoutMs);
+    const texts = await settledRows(
+      `at least ${minRows} rows in the Problems panel${filter ? ` filtered by "${filter}"` : ''}`,
+      minRows,
+      () => rows.allInnerTexts(),
+      timeoutMs,
+    );
     return texts.map((t) => t.replace(/\s+/g, ' ').trim());
   }
 
   /** The lines of an Output channel that contain `filter`, as the Output view shows them with its filter box. */
   async outputLines(channel: string, filter: string, minLines = 1): Promise<string[]> {
     await this.runCommand('Output: Show Output Channels');
-    await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: new RegExp(`^${channel}$`) }).first().click();
+    await this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: new RegExp(`^${channel}$`) })
+      .first()
+      .click();
     await this.page.locator('.part.panel .viewpane-filter input:visible').first().fill(filter, { timeout: 10_000 });
     const lines = this.page.locator('.part.panel .monaco-editor .view-lines .view-line');
-    return settledRows(`${minLines} lines with "${filter}" in the ${channel} output`, minLines,
+    return settledRows(
+      `${minLines} lines with "${filter}" in the ${channel} output`,
+      minLines,
       // Monaco renders spaces as non-breaking spaces.
-      async () => (await lines.allInnerTexts()).map((l) => l.replace(/\u00a0/g, ' ')).filter((l) => l.includes(filter)));
+      async () => (await lines.allInnerTexts()).map((l) => l.replace(/\u00a0/g, ' ')).filter((l) => l.includes(filter)),
+    );
   }
 
   /** Messages of the notifications shown so far, read from the notification center (toasts hide by themselves). */
@@ -262,22 +328,35 @@ export class Workbench {
     const header = pane.locator('.pane-header');
     if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
     const rows = pane.locator('.monaco-list-row');
-    const read = () => rows.evaluateAll((els) => els.map((e) => ({
-      label: (e.querySelector('.label-name')?.textContent ?? '').trim(),
-      description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
-    })));
+    const read = () =>
+      rows.evaluateAll((els) =>
+        els.map((e) => ({
+          label: (e.querySelector('.label-name')?.textContent ?? '').trim(),
+          description: (e.querySelector('.label-description')?.textContent ?? '').trim(),
+        })),
+      );
     return settledRows(`${minRows} rows in the ${viewName} view`, minRows, read);
   }
 
   /** The frame holding a webview's own document (webviews nest: workbench > iframe.webview > iframe#active-frame). */
   async webviewFrame(marker: string, timeoutMs = 30_000): Promise<Frame> {
-    return waitFor(`a webview frame containing ${marker}`, async () => {
-      for (const frame of this.page.frames()) {
-        if (frame === this.page.mainFrame()) continue;
-        if (await frame.locator(marker).count().catch(() => 0) > 0) return frame;
-      }
-      return undefined;
-    }, timeoutMs);
+    return waitFor(
+      `a webview frame containing ${marker}`,
+      async () => {
+        for (const frame of this.page.frames()) {
+          if (frame === this.page.mainFrame()) continue;
+          if (
+            (await frame
+              .locator(marker)
+              .count()
+              .catch(() => 0)) > 0
+          )
+            return frame;
+        }
+        return undefined;
+      },
+      timeoutMs,
+    );
   }
 
   async screenshot(name: string): Promise<string> {
@@ -297,7 +376,10 @@ export class Workbench {
  * One workbench for a whole describe block (opening one costs about 10 s): opened before its first test, closed after
  * the last. `step` declares a test that saves a screenshot named after itself when it fails.
  */
-export function sharedWorkbench(name: string, opts: () => { vsix: string; folder: string }): {
+export function sharedWorkbench(
+  name: string,
+  opts: () => { vsix: string; folder: string },
+): {
   wb: () => Workbench;
   step: (title: string, body: () => Promise<void>) => void;
 } {
@@ -313,7 +395,9 @@ export function sharedWorkbench(name: string, opts: () => { vsix: string; folder
       try {
         await body();
       } catch (err) {
-        const shot = await wb?.screenshot(`ui-failure-${name}-${title.replace(/\W+/g, '-').slice(0, 60)}.png`).catch(() => 'none');
+        const shot = await wb
+          ?.screenshot(`ui-failure-${name}-${title.replace(/\W+/g, '-').slice(0, 60)}.png`)
+          .catch(() => 'none');
         (err as Error).message += `\n(screenshot: ${shot ?? 'none: the workbench did not open'})`;
         throw err;
       }

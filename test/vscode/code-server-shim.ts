@@ -7,7 +7,13 @@ import { join, resolve } from 'node:path';
 import { format } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import {
-  artifactsDir, launchChromium, locateCodeServer, makeScratch, remoteUri, startCodeServer, workbenchUrl,
+  artifactsDir,
+  launchChromium,
+  locateCodeServer,
+  makeScratch,
+  remoteUri,
+  startCodeServer,
+  workbenchUrl,
   type RunningCodeServer,
 } from './codeServer';
 import { TEST_OUTPUT_TAG } from './testOutput';
@@ -22,12 +28,29 @@ interface ShimArgs {
 }
 
 // VS Code CLI options that take a value (`--opt=value` or `--opt value`); every other `--opt` is a flag.
-const VALUE_OPTIONS = new Set(['extensionDevelopmentPath', 'extensionTestsPath', 'user-data-dir', 'extensions-dir',
-  'locale', 'log', 'folder-uri', 'file-uri', 'enable-proposed-api', 'inspect-extensions', 'inspect-brk-extensions']);
+const VALUE_OPTIONS = new Set([
+  'extensionDevelopmentPath',
+  'extensionTestsPath',
+  'user-data-dir',
+  'extensions-dir',
+  'locale',
+  'log',
+  'folder-uri',
+  'file-uri',
+  'enable-proposed-api',
+  'inspect-extensions',
+  'inspect-brk-extensions',
+]);
 
 function parseArgs(argv: string[]): ShimArgs {
-  const out: ShimArgs = { extensionDevelopmentPaths: [], extensionTestsPath: undefined, userDataDir: undefined,
-    extensionsDir: undefined, disableExtensions: false, folder: undefined };
+  const out: ShimArgs = {
+    extensionDevelopmentPaths: [],
+    extensionTestsPath: undefined,
+    userDataDir: undefined,
+    extensionsDir: undefined,
+    disableExtensions: false,
+    folder: undefined,
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (!arg.startsWith('--')) {
@@ -40,12 +63,23 @@ function parseArgs(argv: string[]): ShimArgs {
     if (eq >= 0) value = arg.slice(eq + 1);
     else if (VALUE_OPTIONS.has(name)) value = argv[++i];
     switch (name) {
-      case 'extensionDevelopmentPath': if (value) out.extensionDevelopmentPaths.push(resolve(value)); break;
-      case 'extensionTestsPath': out.extensionTestsPath = value && resolve(value); break;
-      case 'user-data-dir': out.userDataDir = value && resolve(value); break;
-      case 'extensions-dir': out.extensionsDir = value && resolve(value); break;
-      case 'disable-extensions': out.disableExtensions = true; break;
-      default: break; // desktop-only switches (--no-sandbox, --disable-updates, --skip-welcome, ...) mean nothing here
+      case 'extensionDevelopmentPath':
+        if (value) out.extensionDevelopmentPaths.push(resolve(value));
+        break;
+      case 'extensionTestsPath':
+        out.extensionTestsPath = value && resolve(value);
+        break;
+      case 'user-data-dir':
+        out.userDataDir = value && resolve(value);
+        break;
+      case 'extensions-dir':
+        out.extensionsDir = value && resolve(value);
+        break;
+      case 'disable-extensions':
+        out.disableExtensions = true;
+        break;
+      default:
+        break; // desktop-only switches (--no-sandbox, --disable-updates, --skip-welcome, ...) mean nothing here
     }
   }
   return out;
@@ -60,7 +94,13 @@ function extensionEnvironment(): Record<string, string> {
   return env;
 }
 
-interface ShimState { scratch?: ReturnType<typeof makeScratch>; server?: RunningCodeServer; browser?: Browser; page?: Page; output?: WorkbenchOutput }
+interface ShimState {
+  scratch?: ReturnType<typeof makeScratch>;
+  server?: RunningCodeServer;
+  browser?: Browser;
+  page?: Page;
+  output?: WorkbenchOutput;
+}
 
 function fail(message: string): never {
   throw new ShimError(message);
@@ -97,7 +137,7 @@ async function run(args: ShimArgs, state: ShimState): Promise<number> {
   if (args.extensionDevelopmentPaths.length === 0) fail('no --extensionDevelopmentPath given');
   const timeoutMs = Number(process.env.AUTOLOAD_LENS_TEST_TIMEOUT_MS ?? 600_000);
   const install = locateCodeServer();
-  const scratch = state.scratch = makeScratch('autoload-lens-vscode-');
+  const scratch = (state.scratch = makeScratch('autoload-lens-vscode-'));
   const started = Date.now();
   state.server = await startCodeServer({
     install,
@@ -115,8 +155,8 @@ async function run(args: ShimArgs, state: ShimState): Promise<number> {
   const folder = args.folder ?? scratch.env.TMPDIR!;
 
   state.browser = await launchChromium(scratch.env);
-  const output = state.output = new WorkbenchOutput();
-  const page = state.page = await state.browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const output = (state.output = new WorkbenchOutput());
+  const page = (state.page = await state.browser.newPage({ viewport: { width: 1400, height: 900 } }));
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(String(err)));
   page.on('crash', () => pageErrors.push('the workbench page crashed'));
@@ -125,15 +165,29 @@ async function run(args: ShimArgs, state: ShimState): Promise<number> {
   });
   await page.exposeFunction('codeAutomationLog', (level: string, args: unknown) => output.add(level, args));
   await page.goto(workbenchUrl(port, folder, payload), { timeout: 60_000 });
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 }).catch(() => {
-    fail(`the workbench did not appear within 60 s at ${page.url()}${pageErrors.length ? `:\n${pageErrors.join('\n')}` : ''}`);
-  });
-  process.stderr.write(`[code-server-shim] VS Code 1.139 (code-server) on port ${port}, workbench up after ${Date.now() - started} ms\n`);
+  await page
+    .locator('.monaco-workbench')
+    .waitFor({ timeout: 60_000 })
+    .catch(() => {
+      fail(
+        `the workbench did not appear within 60 s at ${page.url()}${pageErrors.length ? `:\n${pageErrors.join('\n')}` : ''}`,
+      );
+    });
+  process.stderr.write(
+    `[code-server-shim] VS Code 1.139 (code-server) on port ${port}, workbench up after ${Date.now() - started} ms\n`,
+  );
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ShimError(
-      `the extension tests did not finish within ${timeoutMs} ms (set AUTOLOAD_LENS_TEST_TIMEOUT_MS to change).` +
-      (pageErrors.length ? `\nWorkbench errors:\n${pageErrors.join('\n')}` : ''))), timeoutMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new ShimError(
+            `the extension tests did not finish within ${timeoutMs} ms (set AUTOLOAD_LENS_TEST_TIMEOUT_MS to change).` +
+              (pageErrors.length ? `\nWorkbench errors:\n${pageErrors.join('\n')}` : ''),
+          ),
+        ),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([exit, timeout]);
@@ -152,7 +206,8 @@ async function saveFailureArtifacts(state: ShimState): Promise<void> {
     const file = join(dir, 'vscode-tests-failure.png');
     await state.page.screenshot({ path: file, timeout: 10_000 }).then(
       () => process.stderr.write(`[code-server-shim] screenshot of the workbench: ${file}\n`),
-      (err: unknown) => process.stderr.write(`[code-server-shim] no screenshot: ${(err as Error).message}\n`));
+      (err: unknown) => process.stderr.write(`[code-server-shim] no screenshot: ${(err as Error).message}\n`),
+    );
   }
 }
 
@@ -164,7 +219,9 @@ async function main(): Promise<void> {
     state.scratch?.remove();
   };
   for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(sig, () => { void cleanup().finally(() => process.exit(130)); });
+    process.once(sig, () => {
+      void cleanup().finally(() => process.exit(130));
+    });
   }
   let code: number;
   try {

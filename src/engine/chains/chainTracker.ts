@@ -247,8 +247,18 @@ export class ChainTracker {
 
   private node(record: RequestRecord, parent: Node | null): Node {
     const node: Node = {
-      record, parent, depth: parent === null ? 0 : parent.depth + 1, chain: null, loads: null, lastLoad: null,
-      holds: 0, pending: true, waiting: false, claimed: false, loopOf: null, related: null,
+      record,
+      parent,
+      depth: parent === null ? 0 : parent.depth + 1,
+      chain: null,
+      loads: null,
+      lastLoad: null,
+      holds: 0,
+      pending: true,
+      waiting: false,
+      claimed: false,
+      loopOf: null,
+      related: null,
     };
     if (parent === null) return node;
     for (let above: Node | null = parent; above !== null; above = above.parent) {
@@ -270,8 +280,14 @@ export class ChainTracker {
   private chainOf(node: Node): ChainState {
     if (node.chain === null) {
       node.chain = {
-        root: node, members: null, count: 1, open: 1, depth: 0,
-        lastLoad: node.lastLoad, lastRequest: node.record.time, modules: node.loads,
+        root: node,
+        members: null,
+        count: 1,
+        open: 1,
+        depth: 0,
+        lastLoad: node.lastLoad,
+        lastRequest: node.record.time,
+        modules: node.loads,
       };
       node.loads = null;
     }
@@ -528,8 +544,15 @@ export class ChainTracker {
 
   private newTask(pid: number, name: string): Task {
     const task: Task = {
-      kind: taskKind(name), module: null, words: null, serves: null, waiting: null, lookup: null,
-      attributed: false, alive: true, seen: 0,
+      kind: taskKind(name),
+      module: null,
+      words: null,
+      serves: null,
+      waiting: null,
+      lookup: null,
+      attributed: false,
+      alive: true,
+      seen: 0,
     };
     this.tasks.set(pid, task);
     return task;
@@ -593,5 +616,3 @@ export class ChainTracker {
     );
   }
 }
-
-

@@ -46,7 +46,7 @@ export function templateInstance(name: string): TemplateInstance | null {
     const start = ++p;
     while (p < name.length && isNameChar(name[p])) p++;
     if (name[p] === '(') {
-      for (let depth = 0; ; ) {
+      for (let depth = 0; ;) {
         p++;
         if (p >= name.length) return null;
         if (name[p] === '(') depth++;

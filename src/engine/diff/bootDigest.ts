@@ -106,7 +106,12 @@ export class BootDigest implements ReportSink {
     if (cs.module !== null) this.modulesPrinted = true;
     const site = facts.sites.find((s) => s.symbol === cs.symbol && s.module === cs.module);
     if (site !== undefined) site.requests++;
-    else facts.sites.push({ symbol: this.kept.keep(cs.symbol), module: cs.module === null ? null : this.kept.keep(cs.module), requests: 1 });
+    else
+      facts.sites.push({
+        symbol: this.kept.keep(cs.symbol),
+        module: cs.module === null ? null : this.kept.keep(cs.module),
+        requests: 1,
+      });
   }
 
   finding(f: Finding, records: ReadonlyMap<number, RequestRecord>): void {
@@ -118,7 +123,10 @@ export class BootDigest implements ReportSink {
       severity: f.severity,
       name: f.name === null ? null : this.kept.keep(f.name),
       message: detached(f.message),
-      callSite: cs === null ? null : { symbol: this.kept.keep(cs.symbol), module: cs.module === null ? null : this.kept.keep(cs.module) },
+      callSite:
+        cs === null
+          ? null
+          : { symbol: this.kept.keep(cs.symbol), module: cs.module === null ? null : this.kept.keep(cs.module) },
       line: f.traceLines[0] ?? null,
       location: f.location,
     });

@@ -103,11 +103,18 @@ function seconds(time: number, origin: number | null): number | null {
 export function compareBoots(base: BootDigest, next: BootDigest): BootDiff {
   const callSiteModules = base.modulesPrinted && next.modulesPrinted;
   const siteKey = (s: CallSiteKey): string => (callSiteModules ? `${s.symbol}\0${s.module ?? ''}` : s.symbol);
-  const allNames = [...new Set([...base.names.keys(), ...next.names.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const allNames = [...new Set([...base.names.keys(), ...next.names.keys()])].sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
   const names = allNames.map((name) => nameDiff(name, base, next, siteKey));
   const findings = matchFindings(base.findings, next.findings, siteKey);
-  const chains = { added: moreChains(next.chains, base.chains, 'new'), removed: moreChains(base.chains, next.chains, 'base') };
-  const perRule = Object.fromEntries(RULE_IDS.map((rule) => [rule, { added: 0, removed: 0 }])) as DiffSummary['findings'];
+  const chains = {
+    added: moreChains(next.chains, base.chains, 'new'),
+    removed: moreChains(base.chains, next.chains, 'base'),
+  };
+  const perRule = Object.fromEntries(
+    RULE_IDS.map((rule) => [rule, { added: 0, removed: 0 }]),
+  ) as DiffSummary['findings'];
   for (const f of findings.added) perRule[f.rule].added++;
   for (const f of findings.removed) perRule[f.rule].removed++;
   const count = (change: NameChange): number => names.filter((n) => n.change === change).length;
@@ -155,7 +162,8 @@ function nameDiff(name: string, base: BootDigest, next: BootDigest, siteKey: (s:
     for (const s of facts?.sites ?? []) {
       const key = siteKey(s);
       let site = sites.get(key);
-      if (site === undefined) sites.set(key, (site = { symbol: s.symbol, module: s.module, baseRequests: 0, newRequests: 0 }));
+      if (site === undefined)
+        sites.set(key, (site = { symbol: s.symbol, module: s.module, baseRequests: 0, newRequests: 0 }));
       // Compared by symbol alone, the site shows the module of the trace that printed one.
       site.module ??= s.module;
       site[field] += s.requests;
@@ -198,10 +206,15 @@ function matchFindings(
   siteKey: (s: CallSiteKey) => string,
 ): { added: FindingFacts[]; removed: FindingFacts[] } {
   const byName = (f: FindingFacts): string => `${f.rule}\0${f.name ?? ''}`;
-  const bySite = (f: FindingFacts): string | null => (f.callSite === null ? null : `${byName(f)}\0${siteKey(f.callSite)}`);
+  const bySite = (f: FindingFacts): string | null =>
+    f.callSite === null ? null : `${byName(f)}\0${siteKey(f.callSite)}`;
   const matchedBase = new Set<number>();
   const matchedNew = new Set<number>();
-  const pair = (key: (f: FindingFacts) => string | null, eligible: (f: FindingFacts) => boolean, eligibleNew: (f: FindingFacts) => boolean): void => {
+  const pair = (
+    key: (f: FindingFacts) => string | null,
+    eligible: (f: FindingFacts) => boolean,
+    eligibleNew: (f: FindingFacts) => boolean,
+  ): void => {
     const waiting = new Map<string, number[]>();
     base.forEach((f, i) => {
       const k = key(f);
@@ -232,7 +245,11 @@ function matchFindings(
 }
 
 /** The root names of which `more` has more chains than `fewer`, with the last such chain of `more`. */
-function moreChains(more: ReadonlyMap<string, ChainFacts>, fewer: ReadonlyMap<string, ChainFacts>, moreSide: 'base' | 'new'): ChainDiff[] {
+function moreChains(
+  more: ReadonlyMap<string, ChainFacts>,
+  fewer: ReadonlyMap<string, ChainFacts>,
+  moreSide: 'base' | 'new',
+): ChainDiff[] {
   const out: ChainDiff[] = [];
   for (const c of more.values()) {
     const other = fewer.get(c.name)?.count ?? 0;

@@ -10,7 +10,16 @@ import { BootDigest } from './bootDigest';
 import { compareBoots, type BootDiff } from './compare';
 
 export type { CallSiteKey, FindingFacts } from './bootDigest';
-export { compareBoots, type BootDiff, type ChainDiff, type DiffSide, type DiffSummary, type NameChange, type NameDiff, type SiteDiff } from './compare';
+export {
+  compareBoots,
+  type BootDiff,
+  type ChainDiff,
+  type DiffSide,
+  type DiffSummary,
+  type NameChange,
+  type NameDiff,
+  type SiteDiff,
+} from './compare';
 
 /** Two trace files, BASE then NEW, each replayed as it is read. */
 export async function diffTraces(base: ReplayOptions, next: ReplayOptions): Promise<Result<BootDiff>> {

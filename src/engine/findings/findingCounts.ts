@@ -35,12 +35,19 @@ export interface FindingCounts {
  * information), any other finding on its first request, else its first trace line.
  */
 export function traceLineOf(finding: Finding, requests: readonly RequestRecord[]): number | undefined {
-  const subject = finding.rule === 'duplicate-request' ? finding.requests[1] ?? finding.requests[0] : finding.requests[0];
+  const subject =
+    finding.rule === 'duplicate-request' ? (finding.requests[1] ?? finding.requests[0]) : finding.requests[0];
   return (subject !== undefined ? requests[subject]?.line : undefined) ?? finding.traceLines[0];
 }
 
-export function countFindings(sourceFindings: readonly SourceFinding[], report: Report | undefined, sites: readonly SiteFindings[]): FindingCounts {
-  const rules = new Map<RuleId, RuleCount>(RULE_IDS.map((rule) => [rule, { rule, sources: 0, trace: 0, callSites: 0 }]));
+export function countFindings(
+  sourceFindings: readonly SourceFinding[],
+  report: Report | undefined,
+  sites: readonly SiteFindings[],
+): FindingCounts {
+  const rules = new Map<RuleId, RuleCount>(
+    RULE_IDS.map((rule) => [rule, { rule, sources: 0, trace: 0, callSites: 0 }]),
+  );
   for (const f of sourceFindings) rules.get(f.rule)!.sources++;
   const requests = report?.requests ?? [];
   let traceEntries = 0;
@@ -50,7 +57,12 @@ export function countFindings(sourceFindings: readonly SourceFinding[], report: 
   }
   for (const s of sites) if (s.trace.length > 0) rules.get(s.rule)!.callSites++;
   const byRule = [...rules.values()].filter((c) => c.sources + c.trace > 0);
-  return { total: sourceFindings.length + (report?.findings.length ?? 0), byRule, traceEntries, sourceEntries: sites.length };
+  return {
+    total: sourceFindings.length + (report?.findings.length ?? 0),
+    byRule,
+    traceEntries,
+    sourceEntries: sites.length,
+  };
 }
 
 /** The status bar's tooltip: the total, each rule by place, and how the Problems panel's entries add up. */

@@ -14,7 +14,11 @@ import type { SourceFinding, SourceLocation } from '../sourceIndex';
  * loop, the chain of requests, which the trace shows).
  */
 type SiteRule = Exclude<RuleId, 'throttled-request' | 'name-too-long' | 'request-loop'>;
-const SITE_RULES: ReadonlySet<RuleId> = new Set<SiteRule>(['duplicate-request', 'undocumented-alias', 'unchecked-zero-return']);
+const SITE_RULES: ReadonlySet<RuleId> = new Set<SiteRule>([
+  'duplicate-request',
+  'undocumented-alias',
+  'unchecked-zero-return',
+]);
 
 /** How many names a message lists before saying how many more there are (and how many name lines an editor shows). */
 export const LISTED_NAMES = 8;
@@ -79,7 +83,12 @@ export function siteFindings(sourceFindings: readonly SourceFinding[], report: R
   const rank = (rule: RuleId) => RULE_IDS.indexOf(rule);
   return [...groups.values()]
     .map((g) => finish(g, requests))
-    .sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || rank(a.rule) - rank(b.rule));
+    .sort(
+      (a, b) =>
+        a.location.file.localeCompare(b.location.file) ||
+        a.location.line - b.location.line ||
+        rank(a.rule) - rank(b.rule),
+    );
 }
 
 /**
@@ -98,7 +107,8 @@ function placesOf(f: Finding, requests: readonly RequestRecord[]): Array<[Source
     if (place === undefined) places.set(key, [at, [i]]);
     else place[1].push(i);
   }
-  if (f.location !== null && !places.has(lineKey(f.location))) places.set(lineKey(f.location), [f.location, [...f.requests]]);
+  if (f.location !== null && !places.has(lineKey(f.location)))
+    places.set(lineKey(f.location), [f.location, [...f.requests]]);
   return [...places.values()];
 }
 
@@ -114,12 +124,22 @@ function finish(g: Group, requests: readonly RequestRecord[]): SiteFindings {
   if (g.trace.length === 0) message = sourceText;
   else if (g.trace.length === 1 && g.source.length === 0) message = g.trace[0].message;
   else {
-    message = sourceText === ''
-      ? describeTrace(rule, groups, fromSite, ' in the trace')
-      : `${sourceText}. In the trace: ${describeTrace(rule, groups, fromSite, '')}`;
+    message =
+      sourceText === ''
+        ? describeTrace(rule, groups, fromSite, ' in the trace')
+        : `${sourceText}. In the trace: ${describeTrace(rule, groups, fromSite, '')}`;
   }
   const names = groups.map((n) => ({ name: n.name, line: n.counted[0].line, text: nameText(rule, n, requests) }));
-  return { rule: g.rule, severity, location: g.location, source: g.source, trace: g.trace, requests: indexes, names, message };
+  return {
+    rule: g.rule,
+    severity,
+    location: g.location,
+    source: g.source,
+    trace: g.trace,
+    requests: indexes,
+    names,
+    message,
+  };
 }
 
 /** A name's requests from the call site, and those of them the entry counts (for duplicate-request, the duplicates). */
@@ -143,21 +163,35 @@ function nameGroups(rule: SiteRule, requests: readonly RequestRecord[]): NameGro
     n.all.push(r);
     if (counts(r)) n.counted.push(r);
   }
-  const kind = (n: NameGroup) => (rule === 'undocumented-alias' ? UNDOCUMENTED_ORDER[n.all[0].resolution.kind] ?? 4 : 0);
-  return [...byName.values()].filter((n) => n.counted.length > 0).sort((a, b) => kind(a) - kind(b) || b.counted.length - a.counted.length);
+  const kind = (n: NameGroup) =>
+    rule === 'undocumented-alias' ? (UNDOCUMENTED_ORDER[n.all[0].resolution.kind] ?? 4) : 0;
+  return [...byName.values()]
+    .filter((n) => n.counted.length > 0)
+    .sort((a, b) => kind(a) - kind(b) || b.counted.length - a.counted.length);
 }
 
 /** `fs-hfs ×3, fs-ext4`, at most LISTED_NAMES. */
 function namesText(groups: readonly NameGroup[], detail?: (r: RequestRecord) => string): string {
-  const shown = groups.slice(0, LISTED_NAMES).map((n) => `${n.name}${n.counted.length > 1 ? ` ×${n.counted.length}` : ''}${detail ? ` (${detail(n.counted[0])})` : ''}`);
+  const shown = groups
+    .slice(0, LISTED_NAMES)
+    .map(
+      (n) =>
+        `${n.name}${n.counted.length > 1 ? ` ×${n.counted.length}` : ''}${detail ? ` (${detail(n.counted[0])})` : ''}`,
+    );
   const more = groups.length - LISTED_NAMES;
   return more > 0 ? `${shown.join(', ')} and ${more} more` : shown.join(', ');
 }
 
-const zeroAnswer = (r: RequestRecord) => (r.outcome === 'builtin' ? 'built in' : `${r.resolution.modules.join(', ')} already loaded`);
+const zeroAnswer = (r: RequestRecord) =>
+  r.outcome === 'builtin' ? 'built in' : `${r.resolution.modules.join(', ')} already loaded`;
 
 /** `where` follows "from this call site": ` in the trace`, or nothing when the message already says so. */
-function describeTrace(rule: SiteRule, groups: readonly NameGroup[], requests: readonly RequestRecord[], where: string): string {
+function describeTrace(
+  rule: SiteRule,
+  groups: readonly NameGroup[],
+  requests: readonly RequestRecord[],
+  where: string,
+): string {
   const counted = groups.reduce((n, g) => n + g.counted.length, 0);
   switch (rule) {
     case 'duplicate-request': {
@@ -174,7 +208,8 @@ function describeTrace(rule: SiteRule, groups: readonly NameGroup[], requests: r
       const infos = (list: NameGroup[]) => (serious ? plural(list.length, 'other name') : namesText(list));
       const parts = [
         of('none').length > 0 && `nothing documents ${namesText(of('none'))}, so modprobe fails with "not found"`,
-        of('module').length > 0 && `${namesText(of('module'))} ${of('module').length === 1 ? 'is' : 'are'} requested by plain module name`,
+        of('module').length > 0 &&
+          `${namesText(of('module'))} ${of('module').length === 1 ? 'is' : 'are'} requested by plain module name`,
         of('alias').length > 0 && `only modules.alias documents ${infos(of('alias'))}`,
         of('unknown').length > 0 && `no MODULE_ALIAS* declaration in the sources documents ${infos(of('unknown'))}`,
       ].filter((p): p is string => typeof p === 'string');
@@ -188,11 +223,15 @@ function describeTrace(rule: SiteRule, groups: readonly NameGroup[], requests: r
 /** `line 70`, `lines 583, 584, 585`, `lines 1, 2, 3, 4, 5 and 20 more`. */
 function linesText(requests: readonly RequestRecord[]): string {
   if (requests.length === 1) return `line ${requests[0].line}`;
-  const shown = requests.slice(0, 5).map((r) => r.line).join(', ');
+  const shown = requests
+    .slice(0, 5)
+    .map((r) => r.line)
+    .join(', ');
   return `lines ${shown}${requests.length > 5 ? ` and ${requests.length - 5} more` : ''}`;
 }
 
-const outcomeText = (r: RequestRecord) => (r.loadedModules.length > 0 ? `loaded ${r.loadedModules.join(', ')}` : r.outcome.replace(/-/g, ' '));
+const outcomeText = (r: RequestRecord) =>
+  r.loadedModules.length > 0 ? `loaded ${r.loadedModules.join(', ')}` : r.outcome.replace(/-/g, ' ');
 
 const UNDOCUMENTED_WHY: Record<string, string> = {
   none: 'nothing documents it',
@@ -206,7 +245,9 @@ function nameText(rule: SiteRule, n: NameGroup, requests: readonly RequestRecord
   switch (rule) {
     case 'duplicate-request': {
       if (first.duplicateOf === null) return `${n.name}: ${linesText(n.counted)}, requested again by other call sites`;
-      const anchors = [...new Set(n.counted.map((r) => requests[r.duplicateOf!]?.line))].filter((l): l is number => l !== undefined);
+      const anchors = [...new Set(n.counted.map((r) => requests[r.duplicateOf!]?.line))].filter(
+        (l): l is number => l !== undefined,
+      );
       return `${n.name}: ${plural(n.counted.length, 'duplicate')} of ${anchors.length === 1 ? 'line' : 'lines'} ${anchors.join(', ')} (${linesText(n.counted)}): ${outcomeText(first)}`;
     }
     case 'undocumented-alias':

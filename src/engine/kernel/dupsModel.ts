@@ -107,8 +107,23 @@ export class DupsModel<T> {
     this.report(Infinity);
   }
 
-  private open(slot: DupsSlot<T>, anchored: boolean, first: T, firstTime: number, completedAt: number | null): OpenGroup<T> {
-    return { name: slot.name, anchored, first, firstTime, completedAt, repeats: NO_REPEATS, opened: this.openings++, slot };
+  private open(
+    slot: DupsSlot<T>,
+    anchored: boolean,
+    first: T,
+    firstTime: number,
+    completedAt: number | null,
+  ): OpenGroup<T> {
+    return {
+      name: slot.name,
+      anchored,
+      first,
+      firstTime,
+      completedAt,
+      repeats: NO_REPEATS,
+      opened: this.openings++,
+      slot,
+    };
   }
 
   /**

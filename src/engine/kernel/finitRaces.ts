@@ -31,7 +31,10 @@ export class FinitRaces {
   private readonly loading = new Map<string, number>();
   private nextPrune = 0;
 
-  constructor(private readonly sizes: ModuleSizes, byModule: boolean) {
+  constructor(
+    private readonly sizes: ModuleSizes,
+    byModule: boolean,
+  ) {
     this.byModule = byModule ? new Map() : null;
   }
 
@@ -56,11 +59,15 @@ export class FinitRaces {
       if (until !== undefined && until > at && !racing.includes(key)) racing.push(key);
     }
     if (racing.length === 0) return;
-    count(this.total, racing.map((m) => this.sizes.size(m)));
+    count(
+      this.total,
+      racing.map((m) => this.sizes.size(m)),
+    );
     if (this.byModule !== null) {
       for (const m of racing) {
         let cost = this.byModule.get(m);
-        if (!cost) this.byModule.set(m, (cost = { duplicates: 0, vmallocBytes: 0, withoutSize: 0, compressedSizes: false }));
+        if (!cost)
+          this.byModule.set(m, (cost = { duplicates: 0, vmallocBytes: 0, withoutSize: 0, compressedSizes: false }));
         count(cost, [this.sizes.size(m)]);
       }
     }

@@ -59,7 +59,14 @@ export class KernelModels {
     const ids = opts.compare ? [opts.chosen, ...KERNEL_MODEL_IDS.filter((id) => id !== opts.chosen)] : [opts.chosen];
     this.runs = ids.map((id, i) => {
       const tally: ModelTally = {
-        model: id, requests: 0, modprobeRuns: 0, failed: 0, zeroWithoutModule: 0, unknownReturns: 0, waited: 0, namesLost: 0,
+        model: id,
+        requests: 0,
+        modprobeRuns: 0,
+        failed: 0,
+        zeroWithoutModule: 0,
+        unknownReturns: 0,
+        waited: 0,
+        namesLost: 0,
         finit: { duplicates: 0, vmallocBytes: 0, withoutSize: 0, compressedSizes: false },
       };
       const onZero = i === 0 ? opts.onZeroWithoutModule : undefined;

@@ -20,7 +20,10 @@ export class KmodSlots {
   /** Min-heap of the release times of the slots in use. */
   private readonly releases: number[] = [];
 
-  constructor(private readonly slots = MAX_KMOD_CONCURRENT, private readonly timeout = MAX_KMOD_ALL_BUSY_TIMEOUT) {}
+  constructor(
+    private readonly slots = MAX_KMOD_CONCURRENT,
+    private readonly timeout = MAX_KMOD_ALL_BUSY_TIMEOUT,
+  ) {}
 
   /** Admits a request arriving at `time` whose slot would be held for `hold` seconds once taken. */
   acquire(time: number, hold: number): SlotVerdict {

@@ -48,7 +48,12 @@ export interface Verdict {
  * A caller has resumed with `returnValue`; `provided`: whether a module (or the built-in) answered its name by then
  * (for request_module_nowait(), whose caller never waits, whether one answered it at all), null when unknown.
  */
-export type ReturnListener = (r: RequestRecord, anchor: RequestRecord | null, returnValue: number | null, provided: boolean | null) => void;
+export type ReturnListener = (
+  r: RequestRecord,
+  anchor: RequestRecord | null,
+  returnValue: number | null,
+  provided: boolean | null,
+) => void;
 
 /**
  * One era's autoloader. Requests come in trace order with their completion known (the slots admit in arrival

@@ -35,7 +35,10 @@ export class ModuleSizes {
   /** Each module's `.ko` looked up once (null: no file). */
   private readonly files = new Map<string, ModuleSize | null>();
 
-  constructor(private readonly loaded: LoadedModuleSizes | null, private readonly modules: ModuleFiles | null) {}
+  constructor(
+    private readonly loaded: LoadedModuleSizes | null,
+    private readonly modules: ModuleFiles | null,
+  ) {}
 
   size(module: string): ModuleSize | null {
     const key = modnameNormalize(module);

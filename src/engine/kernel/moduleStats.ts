@@ -59,21 +59,30 @@ export interface ModuleStats {
 /** read_file_mod_stats() stops printing rows once `++count_failed >= MAX_FAILED_MOD_PRINT` (112). */
 const MAX_TABLE_ROWS = 111;
 
-const HINT = 'give a copy of /sys/kernel/debug/modules/stats (CONFIG_MODULE_STATS, kernel 6.4 or later, debugfs mounted)';
+const HINT =
+  'give a copy of /sys/kernel/debug/modules/stats (CONFIG_MODULE_STATS, kernel 6.4 or later, debugfs mounted)';
 const TABLE_TITLE = 'Duplicate failed modules:';
 
 export async function readModuleStats(file: string): Promise<Result<ModuleStats>> {
   const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => e);
   if (bytes instanceof Error) {
-    return err({ code: 'unreadable-file', message: `cannot read the module stats: ${bytes.message}`, file, hint: HINT });
+    return err({
+      code: 'unreadable-file',
+      message: `cannot read the module stats: ${bytes.message}`,
+      file,
+      hint: HINT,
+    });
   }
-  if (bytes.includes(0)) return err({ code: 'binary-file', message: 'this is a binary file, not the module stats', file, hint: HINT });
+  if (bytes.includes(0))
+    return err({ code: 'binary-file', message: 'this is a binary file, not the module stats', file, hint: HINT });
   return parseModuleStats(bytes.toString('utf8'), file);
 }
 
 export function parseModuleStats(text: string, file: string): Result<ModuleStats> {
   const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
-  const counters: Record<string, number | null> = Object.fromEntries(Object.values(WHEN_NOT_ZERO).map((k) => [k, null]));
+  const counters: Record<string, number | null> = Object.fromEntries(
+    Object.values(WHEN_NOT_ZERO).map((k) => [k, null]),
+  );
   const duplicates: DuplicateFailedModule[] = [];
   let table: 'none' | 'title' | 'rows' = 'none';
   for (const [i, line] of lines.entries()) {
@@ -94,27 +103,53 @@ export function parseModuleStats(text: string, file: string): Result<ModuleStats
     }
     const cells = line.split('\t').map((c) => c.trim());
     if (table === 'title') {
-      if (cells.join('|') !== 'Module-name|How-many-times|Reason') return bad('is not the table header `Module-name  How-many-times  Reason`');
+      if (cells.join('|') !== 'Module-name|How-many-times|Reason')
+        return bad('is not the table header `Module-name  How-many-times  Reason`');
       table = 'rows';
       continue;
     }
     const [name, count, reason] = cells;
-    if (cells.length !== 3 || !/^\d+$/.test(count) || !(FAIL_REASONS as readonly string[]).includes(reason) || name === '') {
+    if (
+      cells.length !== 3 ||
+      !/^\d+$/.test(count) ||
+      !(FAIL_REASONS as readonly string[]).includes(reason) ||
+      name === ''
+    ) {
       return bad(`is not a row of the table: NAME<TAB>COUNT<TAB>REASON (${FAIL_REASONS.join(' | ')})`);
     }
     duplicates.push({ name: name, count: Number(count), reason: reason as DuplicateFailReason });
   }
   const missing = Object.keys(ALWAYS).filter((label) => counters[ALWAYS[label as keyof typeof ALWAYS]] === undefined);
   if (missing.length === Object.keys(ALWAYS).length) {
-    return err({ code: 'bad-module-stats', message: 'no counter of kernel/module/stats.c in this file', file, hint: HINT });
+    return err({
+      code: 'bad-module-stats',
+      message: 'no counter of kernel/module/stats.c in this file',
+      file,
+      hint: HINT,
+    });
   }
   if (missing.length > 0) {
-    return err({ code: 'bad-module-stats', message: `the counters ${missing.join(', ')} are missing: is the file cut short?`, file, hint: HINT });
+    return err({
+      code: 'bad-module-stats',
+      message: `the counters ${missing.join(', ')} are missing: is the file cut short?`,
+      file,
+      hint: HINT,
+    });
   }
   if (table === 'title') {
-    return err({ code: 'bad-module-stats', message: `"${TABLE_TITLE}" is not followed by its table header`, file, hint: HINT });
+    return err({
+      code: 'bad-module-stats',
+      message: `"${TABLE_TITLE}" is not followed by its table header`,
+      file,
+      hint: HINT,
+    });
   }
-  return ok({ file, counters: counters as ModuleStatsCounters, duplicates, tableCut: duplicates.length >= MAX_TABLE_ROWS });
+  return ok({
+    file,
+    counters: counters as ModuleStatsCounters,
+    duplicates,
+    tableCut: duplicates.length >= MAX_TABLE_ROWS,
+  });
 }
 
 function badLine(file: string, line: number, text: string, what: string): AutoloadError {

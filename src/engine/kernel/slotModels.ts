@@ -11,7 +11,16 @@
  */
 import type { RequestRecord } from '../report';
 import { KmodSlots, MAX_KMOD_CONCURRENT } from './kmodSlots';
-import { ENOMEM, ETIME, modprobeReturn, presentBefore, provides, type KernelModel, type ReturnListener, type Verdict } from './model';
+import {
+  ENOMEM,
+  ETIME,
+  modprobeReturn,
+  presentBefore,
+  provides,
+  type KernelModel,
+  type ReturnListener,
+  type Verdict,
+} from './model';
 
 /** 2.6-era kmod.c prints its runaway-loop line while `kmod_loop_msg++ < 5`: for the first five failures of a boot. */
 export const RUNAWAY_LOOP_LINES_PRINTED = 5;
@@ -21,7 +30,10 @@ export class SlotKmod implements KernelModel {
   /** dups: wait=1 requests that failed for want of a slot, which therefore anchored nothing. */
   private readonly failedFirsts = new WeakSet<RequestRecord>();
 
-  constructor(readonly id: '2.6' | 'modern' | 'dups', private readonly onReturn: ReturnListener) {
+  constructor(
+    readonly id: '2.6' | 'modern' | 'dups',
+    private readonly onReturn: ReturnListener,
+  ) {
     // 2.6 does not wait: a request that finds every slot held fails there and then.
     this.slots = id === '2.6' ? new KmodSlots(MAX_KMOD_CONCURRENT, 0) : new KmodSlots();
   }

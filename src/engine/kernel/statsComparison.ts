@@ -70,32 +70,59 @@ export function compareModuleStats(
   version: KernelVersion | null,
 ): ModuleStatsComparison {
   const idempotentLoads = hasIdempotentLoads(version);
-  const names = new Set([...stats.duplicates.map((d) => modnameNormalize(d.name)), ...groups.modules.keys(), ...finit.keys()]);
+  const names = new Set([
+    ...stats.duplicates.map((d) => modnameNormalize(d.name)),
+    ...groups.modules.keys(),
+    ...finit.keys(),
+  ]);
   const kernelRows = new Map(stats.duplicates.map((d) => [modnameNormalize(d.name), d]));
   const rows: ModuleStatsRow[] = [...names].sort().map((module) => {
     const k = kernelRows.get(module);
     const size = sizes.size(module);
-    const statsSide = k ? { count: k.count, reason: k.reason, vmallocBytes: size && k.count * size.bytes * (k.reason === 'Becoming' ? 1 : 2) } : null;
+    const statsSide = k
+      ? {
+          count: k.count,
+          reason: k.reason,
+          vmallocBytes: size && k.count * size.bytes * (k.reason === 'Becoming' ? 1 : 2),
+        }
+      : null;
     const g = groups.modules.get(module);
     const f = finit.get(module);
-    const traceSide = g || f
-      ? { groups: g?.groups ?? 0, duplicates: g?.duplicates ?? 0, finitDuplicates: f?.duplicates ?? 0, vmallocBytes: size && 2 * (f?.duplicates ?? 0) * size.bytes }
-      : null;
+    const traceSide =
+      g || f
+        ? {
+            groups: g?.groups ?? 0,
+            duplicates: g?.duplicates ?? 0,
+            finitDuplicates: f?.duplicates ?? 0,
+            vmallocBytes: size && 2 * (f?.duplicates ?? 0) * size.bytes,
+          }
+        : null;
     const [verdict, why] = judge(statsSide?.count ?? 0, traceSide?.finitDuplicates ?? 0, idempotentLoads);
     return { module, size, stats: statsSide, trace: traceSide, verdict, why };
   });
-  const versionNote = canHaveModuleStats(version) === false
-    ? `kernel ${version!.text} predates /sys/kernel/debug/modules/stats (6.4): these stats are not of the traced boot`
-    : null;
-  return { file: stats.file, counters: stats.counters, trace: total, modules: rows, tableCut: stats.tableCut, versionNote };
+  const versionNote =
+    canHaveModuleStats(version) === false
+      ? `kernel ${version!.text} predates /sys/kernel/debug/modules/stats (6.4): these stats are not of the traced boot`
+      : null;
+  return {
+    file: stats.file,
+    counters: stats.counters,
+    trace: total,
+    modules: rows,
+    tableCut: stats.tableCut,
+    versionNote,
+  };
 }
 
-const OTHER_LOADERS = 'finit_module() calls that are not requests: udev and modprobe run from userspace load modules themselves';
-const MERGED = 'on this kernel (6.5+) a finit_module() of a file already being loaded waits for that load and shares its result, which the stats never count';
+const OTHER_LOADERS =
+  'finit_module() calls that are not requests: udev and modprobe run from userspace load modules themselves';
+const MERGED =
+  'on this kernel (6.5+) a finit_module() of a file already being loaded waits for that load and shares its result, which the stats never count';
 const SKIPPED = 'the racing modprobe found the module already coming and did not call finit_module()';
 
 function judge(inStats: number, inTrace: number, idempotent: boolean | null): [StatsVerdict, string | null] {
-  const traceOnly = idempotent === true ? MERGED : idempotent === false ? SKIPPED : `${SKIPPED}; or, on 6.5 and later, ${MERGED}`;
+  const traceOnly =
+    idempotent === true ? MERGED : idempotent === false ? SKIPPED : `${SKIPPED}; or, on 6.5 and later, ${MERGED}`;
   if (inStats === inTrace) return ['agree', null];
   if (inStats === 0) return ['only-in-trace', traceOnly];
   if (inTrace === 0) return ['only-in-stats', `${OTHER_LOADERS}, or loads outside the trace`];

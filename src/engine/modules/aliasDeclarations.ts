@@ -87,13 +87,15 @@ export class AliasCatalog {
     if (wanted === null) return [];
     if (!hasWildcard(wanted)) {
       const found = [...(this.plain.get(wanted) ?? [])];
-      for (const p of this.patterns) if (wanted.startsWith(p.prefix) && fnmatch(p.value, wanted)) found.push(p.declaration);
+      for (const p of this.patterns)
+        if (wanted.startsWith(p.prefix) && fnmatch(p.value, wanted)) found.push(p.declaration);
       return found.sort((a, b) => this.order.get(a)! - this.order.get(b)!);
     }
     const family = literalPrefix(wanted);
     const found: AliasDeclaration[] = [];
     for (const v of withPrefix(this.plainSorted, family)) if (fnmatch(wanted, v)) found.push(...this.plain.get(v)!);
-    for (const p of this.patterns) if (family.startsWith(p.prefix) || p.prefix.startsWith(family)) found.push(p.declaration);
+    for (const p of this.patterns)
+      if (family.startsWith(p.prefix) || p.prefix.startsWith(family)) found.push(p.declaration);
     return found.sort((a, b) => this.order.get(a)! - this.order.get(b)!);
   }
 

@@ -96,7 +96,13 @@ export function scanAliasFile(
     const patternStart = start + 6;
     const space = text.indexOf(' ', patternStart);
     const extra = text.indexOf(' ', space + 1);
-    if (text.startsWith('alias ', start) && text.startsWith(prefix, patternStart) && space > patternStart && space + 1 < end && (extra < 0 || extra >= end)) {
+    if (
+      text.startsWith('alias ', start) &&
+      text.startsWith(prefix, patternStart) &&
+      space > patternStart &&
+      space + 1 < end &&
+      (extra < 0 || extra >= end)
+    ) {
       each(text.slice(patternStart, space), text.slice(space + 1, end), line);
     } else {
       const l = text.slice(start, end).trim();
@@ -127,7 +133,11 @@ export function parseModulesDep(text: string, file: string): Parsed<Map<string, 
     }
     const name = modnameFromPath(entry.path);
     if (value.has(name)) {
-      warnings.push({ file, line, message: `module ${name} listed again (first at ${value.get(name)!.path}); keeping the first` });
+      warnings.push({
+        file,
+        line,
+        message: `module ${name} listed again (first at ${value.get(name)!.path}); keeping the first`,
+      });
       return;
     }
     value.set(name, entry);
@@ -144,9 +154,15 @@ export function parseModulesDepIndex(entries: IndexEntry[], file: string): Parse
   const warnings: DbWarning[] = [];
   for (const { key, values, offset } of entries) {
     const entry = parseDepLine(values[0].value);
-    if (entry === null) warnings.push({ file, offset, message: `module ${key}: expected \`PATH: DEPENDENCIES\`, found \`${values[0].value}\`` });
+    if (entry === null)
+      warnings.push({
+        file,
+        offset,
+        message: `module ${key}: expected \`PATH: DEPENDENCIES\`, found \`${values[0].value}\``,
+      });
     else read.push({ name: key, entry, priority: values[0].priority });
-    if (values.length > 1) warnings.push({ file, offset, message: `module ${key} has ${values.length} entries; kmod uses the first` });
+    if (values.length > 1)
+      warnings.push({ file, offset, message: `module ${key} has ${values.length} entries; kmod uses the first` });
   }
   read.sort((a, b) => a.priority - b.priority);
   return { value: new Map(read.map((r) => [r.name, r.entry])), warnings };
@@ -177,12 +193,17 @@ export function parseBuiltinModinfo(text: string, file: string): Parsed<BuiltinA
     const dot = record.indexOf('.');
     const eq = record.indexOf('=', dot + 1);
     if (dot <= 0 || eq < 0) {
-      warnings.push({ file, line: i + 1, message: `record ${i + 1} is not \`module.key=value\`: \`${record.slice(0, 80)}\`` });
+      warnings.push({
+        file,
+        line: i + 1,
+        message: `record ${i + 1} is not \`module.key=value\`: \`${record.slice(0, 80)}\``,
+      });
       continue;
     }
     if (record.slice(dot + 1, eq) !== 'alias') continue;
     const pattern = record.slice(eq + 1);
-    if (pattern === '') warnings.push({ file, line: i + 1, message: `record ${i + 1}: empty alias for ${record.slice(0, dot)}` });
+    if (pattern === '')
+      warnings.push({ file, line: i + 1, message: `record ${i + 1}: empty alias for ${record.slice(0, dot)}` });
     else value.push({ module: record.slice(0, dot), pattern, record: i + 1 });
   }
   return { value, warnings };
@@ -203,7 +224,8 @@ export function parseModulesSoftdep(text: string, file: string): Parsed<Map<stri
     for (const word of rest) {
       if (word === 'pre:') list = deps.pre;
       else if (word === 'post:') list = deps.post;
-      else if (list === null) warnings.push({ file, line, message: `\`${word}\` is not after \`pre:\` or \`post:\`, so kmod ignores it` });
+      else if (list === null)
+        warnings.push({ file, line, message: `\`${word}\` is not after \`pre:\` or \`post:\`, so kmod ignores it` });
       else list.push(word);
     }
     value.set(module, deps);

@@ -36,7 +36,8 @@ const OFFSET_MASK = 0x0fffffff;
 /** A value takes at least its priority and its NUL. */
 const MIN_VALUE_SIZE = 5;
 
-const HINT = 'the file is damaged or was not written by depmod: write it again with `depmod -b ROOT VERSION` (or `depmod -a` on the machine), or put the text file it stands in for beside it';
+const HINT =
+  'the file is damaged or was not written by depmod: write it again with `depmod -b ROOT VERSION` (or `depmod -a` on the machine), or put the text file it stands in for beside it';
 
 /** Every key of the index with its values, keys in ascending byte order (the trie's depth-first order). */
 export function readKmodIndex(data: Uint8Array, file: string): Result<IndexEntry[]> {
@@ -49,7 +50,8 @@ export function readKmodIndex(data: Uint8Array, file: string): Result<IndexEntry
   const magic = buf.readUInt32BE(0);
   if (magic !== MAGIC) return corrupt(0, `magic 0x${hex(magic)} instead of 0x${hex(MAGIC)}`);
   const version = buf.readUInt32BE(4);
-  if (version >>> 16 !== VERSION_MAJOR) return corrupt(4, `format version ${version >>> 16}.${version & 0xffff}; kmod reads version ${VERSION_MAJOR}`);
+  if (version >>> 16 !== VERSION_MAJOR)
+    return corrupt(4, `format version ${version >>> 16}.${version & 0xffff}; kmod reads version ${VERSION_MAJOR}`);
 
   const root = buf.readUInt32BE(8);
   // kmod takes a null root as an empty index.
@@ -66,7 +68,8 @@ export function readKmodIndex(data: Uint8Array, file: string): Result<IndexEntry
   while (stack.length > 0) {
     const { ref, key: above, from } = stack.pop()!;
     const at = ref & OFFSET_MASK;
-    if (at < HEADER_SIZE || at >= size) return corrupt(from, `a node reference points at byte ${at}, outside the nodes (${HEADER_SIZE}..${size - 1})`);
+    if (at < HEADER_SIZE || at >= size)
+      return corrupt(from, `a node reference points at byte ${at}, outside the nodes (${HEADER_SIZE}..${size - 1})`);
     if (visited[at] === 1) return corrupt(from, `the node at byte ${at} is reached a second time: the trie loops`);
     visited[at] = 1;
 
@@ -82,7 +85,7 @@ export function readKmodIndex(data: Uint8Array, file: string): Result<IndexEntry
     let childCount = 0;
     let childRefs = 0;
     if ((ref & HAS_CHILDREN) !== 0) {
-      if (p + 2 > size) return corrupt(p, 'the file ends inside a node\'s child range');
+      if (p + 2 > size) return corrupt(p, "the file ends inside a node's child range");
       first = buf[p];
       const last = buf[p + 1];
       if (first > last) return corrupt(p, `a node's child range runs backwards (${first} > ${last})`);
@@ -92,13 +95,14 @@ export function readKmodIndex(data: Uint8Array, file: string): Result<IndexEntry
       if (p > size) return corrupt(childRefs, `the file ends inside a node's ${childCount} child references`);
     }
     if ((ref & HAS_VALUES) !== 0) {
-      if (p + 4 > size) return corrupt(p, 'the file ends before a node\'s value count');
+      if (p + 4 > size) return corrupt(p, "the file ends before a node's value count");
       const count = buf.readUInt32BE(p);
-      if (count > (size - p - 4) / MIN_VALUE_SIZE) return corrupt(p, `a node claims ${count} values, more than the rest of the file holds`);
+      if (count > (size - p - 4) / MIN_VALUE_SIZE)
+        return corrupt(p, `a node claims ${count} values, more than the rest of the file holds`);
       p += 4;
       const values: IndexValue[] = [];
       for (let i = 0; i < count; i++) {
-        if (p + 4 > size) return corrupt(p, 'the file ends inside a value\'s priority');
+        if (p + 4 > size) return corrupt(p, "the file ends inside a value's priority");
         const priority = buf.readUInt32BE(p);
         const end = chars.indexOf('\0', p + 4);
         if (end < 0) return corrupt(p + 4, 'a value runs to the end of the file without its NUL');
@@ -113,7 +117,8 @@ export function readKmodIndex(data: Uint8Array, file: string): Result<IndexEntry
       const refAt = childRefs + 4 * i;
       const child = buf.readUInt32BE(refAt);
       // Most slots of a child range are empty (0).
-      if ((child & OFFSET_MASK) !== 0) stack.push({ ref: child, key: key + String.fromCharCode(first + i), from: refAt });
+      if ((child & OFFSET_MASK) !== 0)
+        stack.push({ ref: child, key: key + String.fromCharCode(first + i), from: refAt });
     }
   }
   return ok(entries);

@@ -17,10 +17,20 @@ const PROC_MODULES_LINE = /^(\S+) (\d+) (-?\d+|-) (\S+) (Live|Loading|Unloading)
 export async function readLoadedModules(file: string): Promise<Result<Map<string, number>>> {
   const bytes = await readFile(file).catch((e: NodeJS.ErrnoException) => e);
   if (bytes instanceof Error) {
-    return err({ code: 'unreadable-file', message: `cannot read the loaded-modules file: ${bytes.message}`, file, hint: HINT });
+    return err({
+      code: 'unreadable-file',
+      message: `cannot read the loaded-modules file: ${bytes.message}`,
+      file,
+      hint: HINT,
+    });
   }
   if (bytes.includes(0)) {
-    return err({ code: 'binary-file', message: 'this is a binary file, not an lsmod output or /proc/modules', file, hint: HINT });
+    return err({
+      code: 'binary-file',
+      message: 'this is a binary file, not an lsmod output or /proc/modules',
+      file,
+      hint: HINT,
+    });
   }
   return parseLoadedModules(bytes.toString('utf8'), file);
 }
@@ -32,14 +42,23 @@ export function parseLoadedModules(text: string, file: string): Result<Map<strin
   let format: LoadedFormat;
   if (LSMOD_HEADER.test(lines[first])) format = 'lsmod';
   else if (PROC_MODULES_LINE.test(lines[first])) format = 'proc-modules';
-  else return err(badLine(file, first + 1, lines[first], 'is neither the `Module Size Used by` header of lsmod nor a /proc/modules line'));
+  else
+    return err(
+      badLine(
+        file,
+        first + 1,
+        lines[first],
+        'is neither the `Module Size Used by` header of lsmod nor a /proc/modules line',
+      ),
+    );
 
   const sizes = new Map<string, number>();
   const pattern = format === 'lsmod' ? LSMOD_LINE : PROC_MODULES_LINE;
   for (let i = format === 'lsmod' ? first + 1 : first; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
     const m = pattern.exec(lines[i]);
-    if (m === null) return err(badLine(file, i + 1, lines[i], `is not an ${format === 'lsmod' ? 'lsmod' : '/proc/modules'} line`));
+    if (m === null)
+      return err(badLine(file, i + 1, lines[i], `is not an ${format === 'lsmod' ? 'lsmod' : '/proc/modules'} line`));
     if (sizes.has(m[1])) return err(badLine(file, i + 1, lines[i], `lists module ${m[1]} a second time`));
     sizes.set(m[1], Number(m[2]));
   }

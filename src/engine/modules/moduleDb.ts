@@ -76,9 +76,16 @@ export async function openModuleDb(given: string): Promise<Result<ModuleDb>> {
   const symbols = new PatternIndex();
   // depmod indexes symbol names as they are (no normalisation).
   patterns('modules.symbols', symbols, (text, file) => {
-    scanAliasFile(text, file, 'symbol:', warnings, (pattern, module) => symbols.insert(pattern, { value: module, priority: rank(module), pattern }));
+    scanAliasFile(text, file, 'symbol:', warnings, (pattern, module) =>
+      symbols.insert(pattern, { value: module, priority: rank(module), pattern }),
+    );
   });
-  const builtins = parse('modules.builtin', parseModulesBuiltin, (entries) => ({ value: new Set(entries.map((e) => e.key)), warnings: [] }), new Set<string>());
+  const builtins = parse(
+    'modules.builtin',
+    parseModulesBuiltin,
+    (entries) => ({ value: new Set(entries.map((e) => e.key)), warnings: [] }),
+    new Set<string>(),
+  );
   const builtinAliases = new PatternIndex();
   patterns('modules.builtin.modinfo', builtinAliases, (text, file) => {
     const parsed = parseBuiltinModinfo(text, file);
@@ -92,7 +99,9 @@ export async function openModuleDb(given: string): Promise<Result<ModuleDb>> {
   });
   const softdeps = parse('modules.softdep', parseModulesSoftdep, null, new Map<string, Softdep>());
 
-  const fromIndexes = DEPMOD_FILES.filter((f) => sources.get(f.text)?.text === null).map((f) => `${f.text} read from ${f.index} (there is no ${f.text})`);
+  const fromIndexes = DEPMOD_FILES.filter((f) => sources.get(f.text)?.text === null).map(
+    (f) => `${f.text} read from ${f.index} (there is no ${f.text})`,
+  );
   const notes = [...(note === null ? [] : [note]), ...fromIndexes, NOT_MODELLED];
   const resolver = new DepmodResolver(dep, aliases, symbols, builtins, builtinAliases);
   return ok({
@@ -100,7 +109,13 @@ export async function openModuleDb(given: string): Promise<Result<ModuleDb>> {
     version,
     notes,
     warnings,
-    stats: { aliases: aliases.size, modules: dep.size, builtins: builtins.size, builtinAliases: builtinAliases.size, symbols: symbols.size },
+    stats: {
+      aliases: aliases.size,
+      modules: dep.size,
+      builtins: builtins.size,
+      builtinAliases: builtinAliases.size,
+      symbols: symbols.size,
+    },
     resolve: (name) => resolver.resolve(name),
     isBuiltin: (name) => builtins.has(modnameNormalize(name)),
     isModule: (name) => dep.has(modnameNormalize(name)),
@@ -129,7 +144,12 @@ async function readSource(dir: string, names: { text: string; index: string | nu
 }
 
 function unreadable(name: string, file: string, e: Error): AutoloadError {
-  return { code: 'unreadable-file', message: `cannot read ${name}: ${e.message}`, file, hint: 'check the file permissions' };
+  return {
+    code: 'unreadable-file',
+    message: `cannot read ${name}: ${e.message}`,
+    file,
+    hint: 'check the file permissions',
+  };
 }
 
 /**
@@ -139,7 +159,8 @@ function unreadable(name: string, file: string, e: Error): AutoloadError {
  */
 function insertIndexEntries(index: PatternIndex, entries: IndexEntry[]): void {
   for (const { key, values } of entries) {
-    for (let i = values.length - 1; i >= 0; i--) index.insert(key, { value: values[i].value, priority: values[i].priority, pattern: key });
+    for (let i = values.length - 1; i >= 0; i--)
+      index.insert(key, { value: values[i].value, priority: values[i].priority, pattern: key });
   }
 }
 

@@ -27,7 +27,8 @@ export interface ModulesDirLocation {
   note: string | null;
 }
 
-const HINT = 'point --modules at /lib/modules/$(uname -r), or at a copy of the directory holding modules.alias and modules.dep (or modules.alias.bin and modules.dep.bin)';
+const HINT =
+  'point --modules at /lib/modules/$(uname -r), or at a copy of the directory holding modules.alias and modules.dep (or modules.alias.bin and modules.dep.bin)';
 
 /**
  * Accepts the directory holding the files, a `lib/modules/VERSION` directory, a system root that has exactly one
@@ -36,11 +37,19 @@ const HINT = 'point --modules at /lib/modules/$(uname -r), or at a copy of the d
 export async function locateModulesDir(given: string): Promise<Result<ModulesDirLocation>> {
   const info = await stat(given).catch((e: NodeJS.ErrnoException) => e);
   if (info instanceof Error) {
-    const why = info.code === 'ENOENT' ? 'the modules directory does not exist' : `cannot read the modules directory: ${info.message}`;
+    const why =
+      info.code === 'ENOENT'
+        ? 'the modules directory does not exist'
+        : `cannot read the modules directory: ${info.message}`;
     return err({ code: 'unreadable-modules-dir', message: why, file: given, hint: HINT });
   }
   if (!info.isDirectory()) {
-    return err({ code: 'unreadable-modules-dir', message: 'the modules path is not a directory', file: given, hint: HINT });
+    return err({
+      code: 'unreadable-modules-dir',
+      message: 'the modules path is not a directory',
+      file: given,
+      hint: HINT,
+    });
   }
   if (await holdsDepmodFiles(given)) return ok({ dir: given, version: versionFromPath(resolve(given)), note: null });
 
@@ -77,7 +86,10 @@ async function holdsDepmodFiles(dir: string): Promise<boolean> {
 /** Subdirectories of `parent` that hold depmod files, sorted. */
 async function versionDirs(parent: string): Promise<string[]> {
   const entries = await readdir(parent, { withFileTypes: true }).catch(() => []);
-  const dirs = entries.filter((e) => e.isDirectory()).map((e) => join(parent, e.name)).sort();
+  const dirs = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => join(parent, e.name))
+    .sort();
   const found: string[] = [];
   for (const dir of dirs) if (await holdsDepmodFiles(dir)) found.push(dir);
   return found;

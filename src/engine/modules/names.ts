@@ -6,7 +6,8 @@
  */
 export function aliasNormalize(alias: string): string | null {
   // Fast paths: most names and patterns have no class, and many no `-` at all.
-  if (alias.indexOf('[') < 0 && alias.indexOf(']') < 0) return alias.indexOf('-') < 0 ? alias : alias.replace(/-/g, '_');
+  if (alias.indexOf('[') < 0 && alias.indexOf(']') < 0)
+    return alias.indexOf('-') < 0 ? alias : alias.replace(/-/g, '_');
   let out = '';
   for (let i = 0; i < alias.length; i++) {
     const c = alias[i];

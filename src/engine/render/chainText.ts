@@ -56,7 +56,10 @@ export function chainLines(
     line: String(r.line),
     time: depth === 0 || root === undefined ? r.time.toFixed(6) : `+${(r.time - root.time).toFixed(6)}`,
     text: escapeControl(`${r.name}  ${who(r)}${r.initOf === null ? '' : ` (${r.initOf}'s init)`}`),
-    outcome: r.outcome === 'loaded' && r.loadedModules.length > 0 ? `→ loaded ${r.loadedModules.join(', ')}` : `→ ${r.outcome}`,
+    outcome:
+      r.outcome === 'loaded' && r.loadedModules.length > 0
+        ? `→ loaded ${r.loadedModules.join(', ')}`
+        : `→ ${r.outcome}`,
   }));
   const lineWidth = Math.max(0, ...rows.map((c) => c.line.length));
   const timeWidth = Math.max(0, ...rows.map((c) => c.time.length));

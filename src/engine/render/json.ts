@@ -96,7 +96,12 @@ export function summaryJson(s: ReportSummary): Record<string, unknown> {
 }
 
 function finitJson(c: FinitCost): Record<string, unknown> {
-  return { duplicates: c.duplicates, vmallocBytes: c.vmallocBytes, withoutSize: c.withoutSize, compressedSizes: c.compressedSizes };
+  return {
+    duplicates: c.duplicates,
+    vmallocBytes: c.vmallocBytes,
+    withoutSize: c.withoutSize,
+    compressedSizes: c.compressedSizes,
+  };
 }
 
 /** The kernel model, what each model run would have done, and the kernel's module stats beside the trace. */
@@ -129,7 +134,12 @@ export function kernelJson(k: KernelFigures | null): Record<string, unknown> | n
         module: m.module,
         size: m.size && { bytes: m.size.bytes, compressed: m.size.compressed, from: m.size.from },
         stats: m.stats && { count: m.stats.count, reason: m.stats.reason, vmallocBytes: m.stats.vmallocBytes },
-        trace: m.trace && { groups: m.trace.groups, duplicates: m.trace.duplicates, finitDuplicates: m.trace.finitDuplicates, vmallocBytes: m.trace.vmallocBytes },
+        trace: m.trace && {
+          groups: m.trace.groups,
+          duplicates: m.trace.duplicates,
+          finitDuplicates: m.trace.finitDuplicates,
+          vmallocBytes: m.trace.vmallocBytes,
+        },
         verdict: m.verdict,
         why: m.why,
       })),
@@ -182,7 +192,13 @@ export function findingJson(f: Finding | SourceFinding): Record<string, unknown>
       related: f.related.map((r) => ({ file: r.file, line: r.line, column: r.column, message: r.message })),
     };
   }
-  return { ...common, requests: f.requests, location: locationJson(f.location), traceLines: f.traceLines, evidence: sortKeys(f.evidence) };
+  return {
+    ...common,
+    requests: f.requests,
+    location: locationJson(f.location),
+    traceLines: f.traceLines,
+    evidence: sortKeys(f.evidence),
+  };
 }
 
 /** The scan as JSON; the index is whole in memory, so the summary comes first. */
@@ -221,8 +237,24 @@ export function writeScanJson(index: SourceIndex, emit: Emit): void {
     endLine: c.endLine,
     endColumn: c.endColumn,
   }));
-  array('wrappers', index.wrappers, (w) => ({ name: w.name, kind: w.kind, file: w.file, line: w.line, pattern: w.pattern, calls: w.calls, queue: w.queue }));
-  array('aliases', index.aliases, (a) => ({ file: a.file, line: a.line, macro: a.macro, value: a.value, reason: a.reason, column: a.column, module: a.module }));
+  array('wrappers', index.wrappers, (w) => ({
+    name: w.name,
+    kind: w.kind,
+    file: w.file,
+    line: w.line,
+    pattern: w.pattern,
+    calls: w.calls,
+    queue: w.queue,
+  }));
+  array('aliases', index.aliases, (a) => ({
+    file: a.file,
+    line: a.line,
+    macro: a.macro,
+    value: a.value,
+    reason: a.reason,
+    column: a.column,
+    module: a.module,
+  }));
   array('functions', index.functions, (f) => ({
     name: f.name,
     file: f.file,
@@ -257,7 +289,10 @@ export function writeDiffJson(diff: BootDiff, emit: Emit): void {
   for (const n of diff.names) json.element(nameDiffJson(n));
   json.end();
   json.begin('object', 'findings');
-  for (const [key, list] of [['added', diff.findings.added], ['removed', diff.findings.removed]] as const) {
+  for (const [key, list] of [
+    ['added', diff.findings.added],
+    ['removed', diff.findings.removed],
+  ] as const) {
     json.begin('array', key, 1);
     for (const f of list) json.element(findingFactsJson(f));
     json.end();
@@ -273,7 +308,9 @@ export function writeDiffJson(diff: BootDiff, emit: Emit): void {
     removed: s.removed,
     changed: s.changed,
     same: s.same,
-    findings: Object.fromEntries(RULE_IDS.map((rule) => [rule, { added: s.findings[rule].added, removed: s.findings[rule].removed }])),
+    findings: Object.fromEntries(
+      RULE_IDS.map((rule) => [rule, { added: s.findings[rule].added, removed: s.findings[rule].removed }]),
+    ),
     chains: { added: s.chains.added, removed: s.chains.removed },
   });
   json.end();
@@ -303,7 +340,12 @@ function nameDiffJson(n: NameDiff): Record<string, unknown> {
     change: n.change,
     baseTime: n.baseTime,
     newTime: n.newTime,
-    callSites: n.callSites.map((c) => ({ symbol: c.symbol, module: c.module, baseRequests: c.baseRequests, newRequests: c.newRequests })),
+    callSites: n.callSites.map((c) => ({
+      symbol: c.symbol,
+      module: c.module,
+      baseRequests: c.baseRequests,
+      newRequests: c.newRequests,
+    })),
   };
 }
 

@@ -50,7 +50,9 @@ export class JsonWriter {
     if (value === undefined) return;
     const frame = this.top();
     const pad = `${frame.pad}  `;
-    this.emit(`${this.separator(frame)}${pad}${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, `\n${pad}`)}`);
+    this.emit(
+      `${this.separator(frame)}${pad}${JSON.stringify(key)}: ${JSON.stringify(value, null, 2).replace(/\n/g, `\n${pad}`)}`,
+    );
   }
 
   /**

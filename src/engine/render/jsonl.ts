@@ -13,7 +13,10 @@ import type { Emit } from './jsonWriter';
 export class ReplayJsonLines implements ReportSink {
   private readonly labels: string;
 
-  constructor(private readonly emit: Emit, labels: Readonly<Record<string, string>> = {}) {
+  constructor(
+    private readonly emit: Emit,
+    labels: Readonly<Record<string, string>> = {},
+  ) {
     this.labels = escapeControlInJson(JSON.stringify(labels));
   }
 
@@ -50,6 +53,10 @@ export class ReplayJsonLines implements ReportSink {
 
   /** The summary's counts under `summary` (a finding's `requests` is a list, the summary's a count), the kernel model's figures. */
   end(tail: ReportTail): void {
-    this.record('summary', { trace: traceJson(tail.trace), summary: summaryJson(tail.summary), kernel: kernelJson(tail.kernel) });
+    this.record('summary', {
+      trace: traceJson(tail.trace),
+      summary: summaryJson(tail.summary),
+      kernel: kernelJson(tail.kernel),
+    });
   }
 }

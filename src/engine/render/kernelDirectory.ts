@@ -11,7 +11,9 @@ export function describeKernelDirectory(k: KernelDirectoryInfo): string {
     case 'running-kernel': {
       const why = k.source === 'given' ? 'given' : "the running kernel's build directory";
       // Folders inside the directory are named relative to it; a build directory's source tree is elsewhere.
-      const dirs = k.includeDirs.map((d) => (k.path !== null && d.startsWith(`${k.path}/`) ? d.slice(k.path.length + 1) : d));
+      const dirs = k.includeDirs.map((d) =>
+        k.path !== null && d.startsWith(`${k.path}/`) ? d.slice(k.path.length + 1) : d,
+      );
       const read = dirs.length > 0 ? `; ${k.headers} headers of ${dirs.join(', ')}` : '';
       return `${k.path} (${why}${read})`;
     }

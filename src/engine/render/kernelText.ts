@@ -13,14 +13,17 @@ import { table, wrap, type Column, type Style } from './textFormat';
 
 export function kernelLines(k: KernelFigures, style: Style, width: number): string[] {
   const chosen = k.models[0];
-  const out = ['', style.bold(k.models.length > 1 ? `Kernel models (this report: ${k.model})` : `Kernel model: ${k.model}`)];
+  const out = [
+    '',
+    style.bold(k.models.length > 1 ? `Kernel models (this report: ${k.model})` : `Kernel model: ${k.model}`),
+  ];
   // The version, the basis and the reasons quote the trace and the stats file.
   const say = (text: string) => out.push(...wrap(escapeControl(text), width - 2).map((l) => `  ${l}`));
   say(`${k.model}: ${KERNEL_MODEL_TITLES[k.model]}; ${k.basis}.`);
   if (k.models.length > 1) {
     out.push('', ...table(MODEL_COLUMNS, k.models.map(modelRow), '  ', width), '');
     say(
-      'fail: a negative errno or modprobe\'s exit status; 0, none: returns 0 while nothing answers the name; ' +
+      "fail: a negative errno or modprobe's exit status; 0, none: returns 0 while nothing answers the name; " +
         'lost/waited: 2.1 names that never reach modprobe, requests that wait for a kmod slot; ' +
         `to finit: duplicates that would call finit_module() while another load of their module ran, and the vmalloc they can hold on kernels before 6.5.`,
     );
@@ -56,21 +59,28 @@ function modelRow(t: ModelTally): string[] {
     String(t.unknownReturns),
     String(t.model === '2.1' ? t.namesLost : t.waited),
     String(f.duplicates),
-    f.duplicates === 0 ? '0' : f.duplicates === f.withoutSize ? '?' : `${thousands(f.vmallocBytes)}${f.withoutSize > 0 || f.compressedSizes ? '+' : ''}`,
+    f.duplicates === 0
+      ? '0'
+      : f.duplicates === f.withoutSize
+        ? '?'
+        : `${thousands(f.vmallocBytes)}${f.withoutSize > 0 || f.compressedSizes ? '+' : ''}`,
   ];
 }
 
 /** What the chosen model's duplicates reaching finit_module() cost, before and from 6.5, and which the traced kernel is. */
 function finitText(f: FinitCost, k: KernelFigures): string {
   const kernel =
-    k.idempotentLoads === null ? 'The traced kernel\'s version is unknown (--kernel-version).'
+    k.idempotentLoads === null
+      ? "The traced kernel's version is unknown (--kernel-version)."
       : `The traced kernel (${k.version}) is ${k.idempotentLoads ? '6.5 or later: its duplicates cost modprobe runs, not memory' : 'older than 6.5: the vmalloc figure applies'}.`;
-  if (f.duplicates === 0) return `No duplicate would reach finit_module() while another load of its module ran. ${kernel}`;
+  if (f.duplicates === 0)
+    return `No duplicate would reach finit_module() while another load of its module ran. ${kernel}`;
   const sized = f.duplicates - f.withoutSize;
-  const bytes = sized === 0
-    ? 'their modules\' sizes are unknown (--loaded, or the .ko files in the modules directory)'
-    : `up to ${thousands(f.vmallocBytes)} bytes of vmalloc on kernels before 6.5 (2 × the module size each` +
-      `${f.compressedSizes ? ', some sizes compressed: more' : ''}${f.withoutSize > 0 ? `; ${f.withoutSize} of unknown size not counted` : ''})`;
+  const bytes =
+    sized === 0
+      ? "their modules' sizes are unknown (--loaded, or the .ko files in the modules directory)"
+      : `up to ${thousands(f.vmallocBytes)} bytes of vmalloc on kernels before 6.5 (2 × the module size each` +
+        `${f.compressedSizes ? ', some sizes compressed: more' : ''}${f.withoutSize > 0 ? `; ${f.withoutSize} of unknown size not counted` : ''})`;
   return (
     `${plural(f.duplicates, 'duplicate')} would call finit_module() while another load of ${f.duplicates === 1 ? 'its' : 'their'} module ran: ` +
     `${bytes}; from 6.5 on, each waits for that load and shares its result (${plural(f.duplicates, 'modprobe run')}, no memory). ${kernel}`

@@ -53,23 +53,55 @@ export function writeDiffMarkdown(diff: BootDiff, emit: Emit, opts: MarkdownOpti
       `${plural(findingsAdded, 'finding')} added, ${findingsRemoved} removed; ` +
       `${plural(s.chains.added, 'request chain')} added, ${s.chains.removed} removed.`,
   ];
-  const differ = (['added', 'removed', 'changed'] as const).flatMap((change) => diff.names.filter((n) => n.change === change));
+  const differ = (['added', 'removed', 'changed'] as const).flatMap((change) =>
+    diff.names.filter((n) => n.change === change),
+  );
   if (differ.length > 0) {
-    out.push('', row(['change', 'name', 'requests', 'last outcome', 'call sites']), row(['---', '---', '---:', '---', '---']));
+    out.push(
+      '',
+      row(['change', 'name', 'requests', 'last outcome', 'call sites']),
+      row(['---', '---', '---:', '---', '---']),
+    );
     for (const n of differ.slice(0, max)) out.push(nameRow(n));
-    if (differ.length > max) out.push('', `… and ${differ.length - max} more names (every name is in \`--format json\`).`);
+    if (differ.length > max)
+      out.push('', `… and ${differ.length - max} more names (every name is in \`--format json\`).`);
   }
-  for (const [kind, list] of [['added', diff.findings.added], ['removed', diff.findings.removed]] as const) {
+  for (const [kind, list] of [
+    ['added', diff.findings.added],
+    ['removed', diff.findings.removed],
+  ] as const) {
     if (list.length === 0) continue;
-    out.push('', `**Findings ${kind}**`, '', row(['severity', 'rule', 'name', 'message']), row(['---', '---', '---', '---']));
+    out.push(
+      '',
+      `**Findings ${kind}**`,
+      '',
+      row(['severity', 'rule', 'name', 'message']),
+      row(['---', '---', '---', '---']),
+    );
     for (const f of list.slice(0, max)) out.push(findingRow(f));
     if (list.length > max) out.push('', `… and ${list.length - max} more.`);
   }
-  for (const [kind, list] of [['added', diff.chains.added], ['removed', diff.chains.removed]] as const) {
+  for (const [kind, list] of [
+    ['added', diff.chains.added],
+    ['removed', diff.chains.removed],
+  ] as const) {
     if (list.length === 0) continue;
-    out.push('', `**Request chains ${kind}**`, '', row(['root name', 'chains', 'requests', 'modules loaded']), row(['---', '---:', '---:', '---']));
+    out.push(
+      '',
+      `**Request chains ${kind}**`,
+      '',
+      row(['root name', 'chains', 'requests', 'modules loaded']),
+      row(['---', '---:', '---:', '---']),
+    );
     for (const c of list.slice(0, max)) {
-      out.push(row([markdownCode(c.name), `${c.baseChains} → ${c.newChains}`, String(c.requestCount), markdownText(c.modules.join(', '))]));
+      out.push(
+        row([
+          markdownCode(c.name),
+          `${c.baseChains} → ${c.newChains}`,
+          String(c.requestCount),
+          markdownText(c.modules.join(', ')),
+        ]),
+      );
     }
     if (list.length > max) out.push('', `… and ${list.length - max} more.`);
   }
@@ -78,7 +110,13 @@ export function writeDiffMarkdown(diff: BootDiff, emit: Emit, opts: MarkdownOpti
 
 function nameRow(n: NameDiff): string {
   const requests = n.baseRequests === n.newRequests ? String(n.newRequests) : `${n.baseRequests} → ${n.newRequests}`;
-  return row([n.change, markdownCode(n.name), requests, markdownText(diffOutcomeText(n)), markdownText(diffSitesText(n))]);
+  return row([
+    n.change,
+    markdownCode(n.name),
+    requests,
+    markdownText(diffOutcomeText(n)),
+    markdownText(diffSitesText(n)),
+  ]);
 }
 
 function findingRow(f: FindingFacts): string {

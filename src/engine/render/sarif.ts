@@ -94,7 +94,12 @@ function endLog(json: JsonWriter, properties: Record<string, unknown>): void {
 }
 
 /** A result: the shared part of a finding of any kind; its locations are the caller's. */
-function result(f: Pick<Finding, 'rule' | 'severity' | 'message'>, locations: SarifLocation[], related: SarifLocation[], properties: Record<string, unknown>): SarifResult {
+function result(
+  f: Pick<Finding, 'rule' | 'severity' | 'message'>,
+  locations: SarifLocation[],
+  related: SarifLocation[],
+  properties: Record<string, unknown>,
+): SarifResult {
   return {
     ruleId: f.rule,
     ruleIndex: RULE_IDS.indexOf(f.rule),
@@ -111,12 +116,19 @@ export class ReplaySarif implements ReportSink {
   private readonly json: JsonWriter;
   private locator: SarifLocator | null = null;
 
-  constructor(emit: Emit, private readonly opts: SarifOptions = {}) {
+  constructor(
+    emit: Emit,
+    private readonly opts: SarifOptions = {},
+  ) {
     this.json = new JsonWriter(emit);
   }
 
   begin(head: ReportHead): void {
-    this.locator = new SarifLocator(path.resolve(this.opts.baseDir ?? process.cwd()), this.opts.srcRoot ?? head.sourceRoot, head.traceFile);
+    this.locator = new SarifLocator(
+      path.resolve(this.opts.baseDir ?? process.cwd()),
+      this.opts.srcRoot ?? head.sourceRoot,
+      head.traceFile,
+    );
     beginLog(this.json, this.locator.bases);
   }
 
@@ -152,7 +164,11 @@ export class ReplaySarif implements ReportSink {
     }
     const primary = f.location ? locator.source(f.location) : traceLocs.shift();
     this.json.element(
-      result(f, primary ? [primary] : [], [...traceLocs, ...sourceLocs], { name: f.name, requests: f.requests, traceLines: f.traceLines }),
+      result(f, primary ? [primary] : [], [...traceLocs, ...sourceLocs], {
+        name: f.name,
+        requests: f.requests,
+        traceLines: f.traceLines,
+      }),
     );
   }
 
@@ -173,7 +189,14 @@ export function writeScanSarif(index: SourceIndex, emit: Emit): void {
   const locator = new SarifLocator(null, index.root, null);
   beginLog(json, locator.bases);
   for (const f of index.findings) {
-    json.element(result(f, [locator.source(f.location)], f.related.map((r) => locator.source(r, r.message)), { name: f.name }));
+    json.element(
+      result(
+        f,
+        [locator.source(f.location)],
+        f.related.map((r) => locator.source(r, r.message)),
+        { name: f.name },
+      ),
+    );
   }
   endLog(json, { summary: scanSummary(index) });
 }
@@ -185,13 +208,23 @@ export function writeScanSarif(index: SourceIndex, emit: Emit): void {
  */
 export function writeDiffSarif(diff: BootDiff, emit: Emit, opts: SarifOptions = {}): void {
   const json = new JsonWriter(emit);
-  const locator = new SarifLocator(path.resolve(opts.baseDir ?? process.cwd()), opts.srcRoot ?? diff.sourceRoot, diff.new.file);
+  const locator = new SarifLocator(
+    path.resolve(opts.baseDir ?? process.cwd()),
+    opts.srcRoot ?? diff.sourceRoot,
+    diff.new.file,
+  );
   beginLog(json, locator.bases);
   for (const f of diff.findings.added) {
     const traceLoc = f.line === null ? null : locator.traceLine(f.line, `trace line ${f.line}`);
     const primary = f.location !== null ? locator.source(f.location) : traceLoc;
     const related = f.location !== null && traceLoc !== null ? [traceLoc] : [];
-    json.element(result(f, primary === null ? [] : [primary], related, { name: f.name, callSite: f.callSite, baseTrace: diff.base.file }));
+    json.element(
+      result(f, primary === null ? [] : [primary], related, {
+        name: f.name,
+        callSite: f.callSite,
+        baseTrace: diff.base.file,
+      }),
+    );
   }
   endLog(json, { diff: { base: diff.base.file, new: diff.new.file, summary: diff.summary } });
 }

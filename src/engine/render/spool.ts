@@ -36,7 +36,7 @@ export class Spool {
         const buffer = Buffer.alloc(READ_BYTES);
         const decoder = new StringDecoder('utf8');
         let carry = '';
-        for (let position = 0; ; ) {
+        for (let position = 0; ;) {
           const n = readSync(fd, buffer, 0, READ_BYTES, position);
           if (n === 0) break;
           position += n;

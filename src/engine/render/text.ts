@@ -67,7 +67,10 @@ export class ReplayText implements ReportSink {
   private readonly chainBlocks: string[][] = [];
   private chainCount = 0;
 
-  constructor(private readonly emit: Emit, private readonly opts: TextOptions = {}) {
+  constructor(
+    private readonly emit: Emit,
+    private readonly opts: TextOptions = {},
+  ) {
     this.style = makeStyle(opts.color === true);
     this.width = opts.width ?? 100;
     this.maxRows = opts.maxRows ?? 20;
@@ -106,7 +109,8 @@ export class ReplayText implements ReportSink {
 
   chain(chain: Chain, records: ReadonlyMap<number, RequestRecord>): void {
     this.chainCount++;
-    if (this.chainBlocks.length < this.maxRows) this.chainBlocks.push(chainLines(chain, records, this.width, this.maxRows));
+    if (this.chainBlocks.length < this.maxRows)
+      this.chainBlocks.push(chainLines(chain, records, this.width, this.maxRows));
   }
 
   end(tail: ReportTail): void {
@@ -180,8 +184,17 @@ function sectionTitle(rule: RuleId, count?: number): string {
 }
 
 /** Findings per severity and in all, one row per rule; with `allRules`, a row of the sums. */
-function ruleTable(rules: readonly RuleId[], bySeverity: SeverityCounts, totals: Partial<Record<RuleId, number>>, allRules: boolean): string[] {
-  const rows = rules.map((rule) => [rule, ...SEVERITIES.map((sev) => String(bySeverity.get(rule)?.[sev] ?? 0)), String(totals[rule] ?? 0)]);
+function ruleTable(
+  rules: readonly RuleId[],
+  bySeverity: SeverityCounts,
+  totals: Partial<Record<RuleId, number>>,
+  allRules: boolean,
+): string[] {
+  const rows = rules.map((rule) => [
+    rule,
+    ...SEVERITIES.map((sev) => String(bySeverity.get(rule)?.[sev] ?? 0)),
+    String(totals[rule] ?? 0),
+  ]);
   if (allRules) {
     rows.push([
       'all rules',
@@ -239,8 +252,13 @@ function requestTable(
   const columns = REQUEST_COLUMNS.slice(0, keep);
   const cells = rows.map((r) => r.cells.slice(0, keep));
   const widths = columnWidths(columns, cells, indent, width);
-  const nameStart = indent.length + (widths[0]) + (widths[1]) + (widths[2]) + 6;
-  const head = formatRow(columns, widths, columns.map((c) => c.header), indent);
+  const nameStart = indent.length + widths[0] + widths[1] + widths[2] + 6;
+  const head = formatRow(
+    columns,
+    widths,
+    columns.map((c) => c.header),
+    indent,
+  );
   const lines = [style.dim(head.length + 9 <= width ? `${head}  outcome` : head.trimEnd())];
   rows.forEach((row, i) => {
     const base = formatRow(columns, widths, cells[i], indent);
@@ -254,9 +272,13 @@ function requestTable(
 }
 
 /** A duplicate's anchor is shown by its trace line when the anchor is at hand, else by its request index. */
-function requestRow(r: RequestRecord, byIndex: ReadonlyMap<number, RequestRecord>): { cells: string[]; outcome: string } {
+function requestRow(
+  r: RequestRecord,
+  byIndex: ReadonlyMap<number, RequestRecord>,
+): { cells: string[]; outcome: string } {
   const dupOf = r.duplicateOf === null ? '' : String(byIndex.get(r.duplicateOf)?.line ?? `#${r.duplicateOf}`);
-  const outcome = r.outcome === 'loaded' && r.loadedModules.length > 0 ? `loaded ${r.loadedModules.join(',')}` : r.outcome;
+  const outcome =
+    r.outcome === 'loaded' && r.loadedModules.length > 0 ? `loaded ${r.loadedModules.join(',')}` : r.outcome;
   const site = r.callSite ? `${r.callSite.symbol}${r.callSite.module ? ` [${r.callSite.module}]` : ''}` : '-';
   const task = r.pid >= 0 ? `${r.task}-${r.pid}` : r.task || '-';
   return {
@@ -272,7 +294,9 @@ function findingHead(f: Pick<Finding, 'severity' | 'message' | 'location'>, styl
   lines.push(`  ${style.severity(f.severity, f.severity.padEnd(7))}  ${body[0] ?? ''}`);
   for (const more of body.slice(1)) lines.push(`           ${more}`);
   if (f.location) {
-    lines.push(truncate(`           at ${escapeControl(`${f.location.file}:${f.location.line}:${f.location.column}`)}`, width));
+    lines.push(
+      truncate(`           at ${escapeControl(`${f.location.file}:${f.location.line}:${f.location.column}`)}`, width),
+    );
   }
   return lines;
 }
@@ -290,19 +314,26 @@ function findingLines(
 ): string[] {
   const lines = findingHead(f, style, width);
   if ('related' in f) {
-    for (const r of f.related) lines.push(truncate(`           ${escapeControl(`${r.file}:${r.line}:${r.column}: ${r.message}`)}`, width));
+    for (const r of f.related)
+      lines.push(truncate(`           ${escapeControl(`${r.file}:${r.line}:${r.column}: ${r.message}`)}`, width));
     return lines;
   }
   const requests = f.requests.map((i) => byIndex.get(i)).filter((r): r is RequestRecord => r !== undefined);
   if (requests.length > 0) {
     append(lines, requestTable(requests, f.requests.length, byIndex, style, width, maxRows));
-    append(lines, sourceLinks(requests).map((l) => truncate(l, width)));
+    append(
+      lines,
+      sourceLinks(requests).map((l) => truncate(l, width)),
+    );
   }
   const otherLines = f.traceLines.slice(f.requests.length);
   if (otherLines.length > 0) {
     const shown = otherLines.slice(0, maxRows).join(', ');
     const more = otherLines.length > maxRows ? ` … and ${otherLines.length - maxRows} more` : '';
-    append(lines, wrap(`trace lines: ${shown}${more}`, width - 6).map((l) => `      ${l}`));
+    append(
+      lines,
+      wrap(`trace lines: ${shown}${more}`, width - 6).map((l) => `      ${l}`),
+    );
   }
   return lines;
 }
@@ -359,7 +390,15 @@ export function writeScanText(index: SourceIndex, emit: Emit, opts: TextOptions 
   }
   const bySeverity: SeverityCounts = new Map();
   for (const f of index.findings) countSeverity(bySeverity, f);
-  out.push('', ...ruleTable(RULE_IDS.filter((rule) => RULES[rule].checkedOn.source), bySeverity, s.findings, false));
+  out.push(
+    '',
+    ...ruleTable(
+      RULE_IDS.filter((rule) => RULES[rule].checkedOn.source),
+      bySeverity,
+      s.findings,
+      false,
+    ),
+  );
   if (index.wrappers.length > 0) append(out, wrapperTable(index, style, width, opts.maxWrappers ?? 40));
   for (const rule of RULE_IDS) {
     const findings = index.findings.filter((f) => f.rule === rule);
@@ -372,7 +411,9 @@ export function writeScanText(index: SourceIndex, emit: Emit, opts: TextOptions 
   if (unexpanded.length > 0) {
     out.push('', style.bold(`MODULE_ALIAS* declarations not expanded (${unexpanded.length})`));
     for (const a of unexpanded) {
-      out.push(truncate(`  ${escapeControl(`${a.file}:${a.line}  ${a.macro}: ${a.reason ?? 'unknown reason'}`)}`, width));
+      out.push(
+        truncate(`  ${escapeControl(`${a.file}:${a.line}  ${a.macro}: ${a.reason ?? 'unknown reason'}`)}`, width),
+      );
     }
   }
   if (index.files.unreadable.length > 0) {
@@ -399,7 +440,9 @@ function wrapperTable(index: SourceIndex, style: Style, width: number, max: numb
   );
   const rows = ranked
     .slice(0, max)
-    .map((w) => [w.name, w.kind, String(sites.get(w.name) ?? 0), w.pattern ?? '?', `${w.file}:${w.line}`].map(escapeControl));
+    .map((w) =>
+      [w.name, w.kind, String(sites.get(w.name) ?? 0), w.pattern ?? '?', `${w.file}:${w.line}`].map(escapeControl),
+    );
   const lines = ['', style.bold(`Wrappers (${index.wrappers.length})`), ...table(WRAPPER_COLUMNS, rows, '  ', width)];
   if (ranked.length > max) lines.push(`  … and ${ranked.length - max} more (every wrapper is in --format json)`);
   return lines;
@@ -444,11 +487,15 @@ export function diffOutcomeText(n: NameDiff): string {
   return change(n.baseOutcome, n.newOutcome, (o) => o ?? '-');
 }
 
-const DIFF_TITLES: Record<Exclude<NameChange, 'same'>, string> = { added: 'Names added', removed: 'Names removed', changed: 'Names changed' };
+const DIFF_TITLES: Record<Exclude<NameChange, 'same'>, string> = {
+  added: 'Names added',
+  removed: 'Names removed',
+  changed: 'Names changed',
+};
 
 const DIFF_NOTE =
   'A name is changed when its request count, the outcome of its last request, or its requests at some call site ' +
-  'differ; times are seconds from each trace\'s first event.';
+  "differ; times are seconds from each trace's first event.";
 
 /** The diff: each side, the names added, removed and changed, the findings and chains added and removed, the summary. */
 export function writeDiffText(diff: BootDiff, emit: Emit, opts: TextOptions = {}): void {
@@ -461,7 +508,9 @@ export function writeDiffText(diff: BootDiff, emit: Emit, opts: TextOptions = {}
       width - 8,
     ).map((l, i) => `  ${i === 0 ? label.padEnd(4) : '    '}  ${l}`);
   const out: string[] = [
-    style.bold(`${diff.tool.name} ${diff.tool.version}: diff of ${escapeControl(diff.base.file ?? '?')} → ${escapeControl(diff.new.file ?? '?')}`),
+    style.bold(
+      `${diff.tool.name} ${diff.tool.version}: diff of ${escapeControl(diff.base.file ?? '?')} → ${escapeControl(diff.new.file ?? '?')}`,
+    ),
     ...side('base', diff.base),
     ...side('new', diff.new),
     `  call sites compared by ${diff.callSiteModules ? 'symbol and [module]' : 'symbol (a trace prints no [module])'}`,
@@ -475,18 +524,27 @@ export function writeDiffText(diff: BootDiff, emit: Emit, opts: TextOptions = {}
     append(out, diffNameTable(names, width));
   }
   out.push('', `${diff.summary.same} ${diff.summary.same === 1 ? 'name is' : 'names are'} the same in both.`);
-  for (const [kind, list] of [['added', diff.findings.added], ['removed', diff.findings.removed]] as const) {
+  for (const [kind, list] of [
+    ['added', diff.findings.added],
+    ['removed', diff.findings.removed],
+  ] as const) {
     if (list.length === 0) continue;
     out.push('', style.bold(`Findings ${kind} (${list.length})`));
     for (const f of list) append(out, diffFindingLines(f, kind === 'added' ? 'new' : 'base', style, width));
   }
-  for (const [kind, list] of [['added', diff.chains.added], ['removed', diff.chains.removed]] as const) {
+  for (const [kind, list] of [
+    ['added', diff.chains.added],
+    ['removed', diff.chains.removed],
+  ] as const) {
     if (list.length === 0) continue;
     out.push('', style.bold(`Request chains ${kind} (${list.length})`));
     for (const c of list) {
       const loaded = c.modules.length > 0 ? `, loaded ${c.modules.join(', ')}` : '';
       const text = `${escapeControl(c.name)}: ${c.baseChains} → ${c.newChains} chains (the last: ${c.requestCount} requests, ${c.depth} ${c.depth === 1 ? 'level' : 'levels'} deep${escapeControl(loaded)})`;
-      append(out, wrap(text, width - 4).map((l, i) => `${i === 0 ? '  ' : '    '}${l}`));
+      append(
+        out,
+        wrap(text, width - 4).map((l, i) => `${i === 0 ? '  ' : '    '}${l}`),
+      );
     }
   }
   const s = diff.summary;
@@ -498,7 +556,12 @@ export function writeDiffText(diff: BootDiff, emit: Emit, opts: TextOptions = {}
         { header: 'names', align: 'left', max: 12 },
         { header: 'count', align: 'right', max: 10 },
       ],
-      [['added', String(s.added)], ['removed', String(s.removed)], ['changed', String(s.changed)], ['same', String(s.same)]],
+      [
+        ['added', String(s.added)],
+        ['removed', String(s.removed)],
+        ['changed', String(s.changed)],
+        ['same', String(s.same)],
+      ],
       '  ',
     ),
     '',
@@ -532,12 +595,29 @@ const DIFF_NAME_COLUMNS: Column[] = [
 function diffNameTable(names: readonly NameDiff[], width: number): string[] {
   const time = (t: number | null): string => (t === null ? '-' : `+${t.toFixed(6)}`);
   const rows = names.map((n) => ({
-    cells: [escapeControl(n.name), change(n.baseRequests, n.newRequests), diffOutcomeText(n), n.change === 'changed' ? change(time(n.baseTime), time(n.newTime)) : time(n.baseTime ?? n.newTime)],
+    cells: [
+      escapeControl(n.name),
+      change(n.baseRequests, n.newRequests),
+      diffOutcomeText(n),
+      n.change === 'changed' ? change(time(n.baseTime), time(n.newTime)) : time(n.baseTime ?? n.newTime),
+    ],
     sites: escapeControl(diffSitesText(n)),
   }));
   const indent = '  ';
-  const widths = columnWidths(DIFF_NAME_COLUMNS, rows.map((r) => r.cells), indent, width);
-  const lines = [formatRow(DIFF_NAME_COLUMNS, widths, DIFF_NAME_COLUMNS.map((c) => c.header), indent) + '  call sites'];
+  const widths = columnWidths(
+    DIFF_NAME_COLUMNS,
+    rows.map((r) => r.cells),
+    indent,
+    width,
+  );
+  const lines = [
+    formatRow(
+      DIFF_NAME_COLUMNS,
+      widths,
+      DIFF_NAME_COLUMNS.map((c) => c.header),
+      indent,
+    ) + '  call sites',
+  ];
   for (const r of rows) {
     const base = formatRow(DIFF_NAME_COLUMNS, widths, r.cells, indent);
     if (base.length + 2 + r.sites.length <= width) lines.push(`${base}  ${r.sites}`);
@@ -551,7 +631,11 @@ function diffNameTable(names: readonly NameDiff[], width: number): string[] {
  * it by: its rule, its line in the trace it comes from, and its call site.
  */
 function diffFindingLines(f: FindingFacts, trace: 'base' | 'new', style: Style, width: number): string[] {
-  const by = [f.rule, f.line === null ? null : `${trace} trace line ${f.line}`, f.callSite === null ? null : `call site ${siteText(f.callSite)}`];
+  const by = [
+    f.rule,
+    f.line === null ? null : `${trace} trace line ${f.line}`,
+    f.callSite === null ? null : `call site ${siteText(f.callSite)}`,
+  ];
   const lines = findingHead(f, style, width);
   lines.push(truncate(`           ${escapeControl(by.filter((w): w is string => w !== null).join(' · '))}`, width));
   return lines;

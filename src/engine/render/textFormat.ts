@@ -49,11 +49,11 @@ export function columnWidths(columns: Column[], rows: string[][], indent: string
   while (total() > width) {
     let widest = -1;
     widths.forEach((w, i) => {
-      const floor = Math.max((columns[i]).header.length, 4);
-      if ((columns[i]).shrink !== false && w > floor && (widest < 0 || w > (widths[widest]))) widest = i;
+      const floor = Math.max(columns[i].header.length, 4);
+      if (columns[i].shrink !== false && w > floor && (widest < 0 || w > widths[widest])) widest = i;
     });
     if (widest < 0) break;
-    widths[widest] = (widths[widest]) - 1;
+    widths[widest] = widths[widest] - 1;
   }
   return widths;
 }
@@ -66,7 +66,7 @@ export function formatRow(columns: Column[], widths: number[], cells: string[], 
       .map((cell, i) => {
         const w = widths[i];
         const t = truncate(cell, w);
-        return (columns[i]).align === 'right' ? t.padStart(w) : t.padEnd(w);
+        return columns[i].align === 'right' ? t.padStart(w) : t.padEnd(w);
       })
       .join('  ')
   );

@@ -17,7 +17,12 @@ import type { RequestRecord } from '../report';
 import { ReportCollector, type Report, type ReportHead, type ReportSink, type ReportTail } from '../reportStream/index';
 import { err, ok, type Result } from '../result';
 import { RULE_IDS } from '../ruleCatalog';
-import { duplicateRequestFinding, FoldedDuplicates, MAX_DUPLICATE_GROUPS_PER_NAME, type DuplicateCosts } from '../rules/duplicateRequest';
+import {
+  duplicateRequestFinding,
+  FoldedDuplicates,
+  MAX_DUPLICATE_GROUPS_PER_NAME,
+  type DuplicateCosts,
+} from '../rules/duplicateRequest';
 import type { RecordedFinding } from '../findings/findingText';
 import { KernelLogRule } from '../rules/kernelLog';
 import { RequestLoopRule } from '../rules/requestLoop';
@@ -93,21 +98,29 @@ export async function replayTrace(opts: ReplayOptions): Promise<Result<Report>> 
 /** Replays text already in memory (an editor buffer), with metadata the caller has opened. */
 export function replayText(
   text: string,
-  opts: Omit<ReplayOptions, 'tracePath' | 'onProgress' | 'signal' | 'drain' | 'modulesDir' | 'moduleDb' | 'loadedPath' | 'moduleStatsPath'> & { file: string } & Partial<ReplayInputs>,
+  opts: Omit<
+    ReplayOptions,
+    'tracePath' | 'onProgress' | 'signal' | 'drain' | 'modulesDir' | 'moduleDb' | 'loadedPath' | 'moduleStatsPath'
+  > & { file: string } & Partial<ReplayInputs>,
 ): Result<Report> {
   const collector = new ReportCollector();
   const inputs = { modules: opts.modules ?? null, loaded: opts.loaded ?? null, moduleStats: opts.moduleStats ?? null };
   const version = kernelVersionOf(opts.kernelVersion, inputs.modules);
   if (!version.ok) return version;
   const session = new ReplaySession({ ...opts, tracePath: opts.file }, inputs, version.value, collector);
-  const read = readTraceText(text, (e) => session.push(e), { file: opts.file, ...(opts.traceFormat && { format: opts.traceFormat }) });
+  const read = readTraceText(text, (e) => session.push(e), {
+    file: opts.file,
+    ...(opts.traceFormat && { format: opts.traceFormat }),
+  });
   if (!read.ok) return read;
   session.end(read.value);
   return ok(collector.report());
 }
 
 /** Opens the modules directory, the loaded-modules file and the module stats named in the options. */
-export async function openInputs(opts: Pick<ReplayOptions, 'modulesDir' | 'moduleDb' | 'loadedPath' | 'moduleStatsPath'>): Promise<Result<ReplayInputs>> {
+export async function openInputs(
+  opts: Pick<ReplayOptions, 'modulesDir' | 'moduleDb' | 'loadedPath' | 'moduleStatsPath'>,
+): Promise<Result<ReplayInputs>> {
   let modules: ModuleDb | null = opts.moduleDb ?? null;
   if (modules === null && opts.modulesDir !== undefined) {
     const db = await openModuleDb(opts.modulesDir);
@@ -140,7 +153,11 @@ function kernelVersionOf(given: string | undefined, modules: ModuleDb | null): R
   if (given !== undefined) {
     const version = parseKernelVersion(given);
     if (version === null) {
-      return err({ code: 'bad-kernel-version', message: `'${given}' is not a kernel version`, hint: 'give it as uname -r prints it, e.g. 6.1.0-50-amd64' });
+      return err({
+        code: 'bad-kernel-version',
+        message: `'${given}' is not a kernel version`,
+        hint: 'give it as uname -r prints it, e.g. 6.1.0-50-amd64',
+      });
     }
     return ok({ version, from: '--kernel-version' });
   }
@@ -162,7 +179,9 @@ class ReplaySession {
   private readonly kernelLog = new KernelLogRule();
   private readonly requestLoop = new RequestLoopRule();
   private chains = 0;
-  private readonly findingCounts = Object.fromEntries(RULE_IDS.map((id) => [id, 0])) as ReportTail['summary']['findings'];
+  private readonly findingCounts = Object.fromEntries(
+    RULE_IDS.map((id) => [id, 0]),
+  ) as ReportTail['summary']['findings'];
   private readonly costs: DuplicateCosts;
   /** With module stats: the trace's duplicate groups per module, to set beside the kernel's rows. */
   private readonly groupsByModule: DuplicateGroupsByModule | null;
@@ -183,7 +202,10 @@ class ReplaySession {
     const modules = inputs.modules;
     this.undocumented = new UndocumentedAliasRule(index);
     this.zeroReturn = new UncheckedZeroReturnRule(index && index.findings);
-    this.costs = { sizes: new ModuleSizes(inputs.loaded, modules), idempotentLoads: hasIdempotentLoads(version && version.version) };
+    this.costs = {
+      sizes: new ModuleSizes(inputs.loaded, modules),
+      idempotentLoads: hasIdempotentLoads(version && version.version),
+    };
     this.groupsByModule = inputs.moduleStats && new DuplicateGroupsByModule();
     const inOrder = new InTraceOrder((record, anchor) => {
       const { models, throttled } = this.model!;
@@ -246,7 +268,10 @@ class ReplaySession {
       sizes: this.costs.sizes,
       finitByModule: inputs.moduleStats !== null,
       // The 2.1 model returns 0 to every request: those that got it with nothing loaded are a finding.
-      ...(choice.model === '2.1' && { onZeroWithoutModule: (r: RequestRecord, anchor: RequestRecord | null) => this.zeroReturn.addZeroWithoutModule(r, anchor) }),
+      ...(choice.model === '2.1' && {
+        onZeroWithoutModule: (r: RequestRecord, anchor: RequestRecord | null) =>
+          this.zeroReturn.addZeroWithoutModule(r, anchor),
+      }),
     });
     this.model = { models, throttled: new ThrottledRequestRule(choice.model), basis: choice.basis };
     const head: ReportHead = {
@@ -291,7 +316,16 @@ class ReplaySession {
       version: this.version && this.version.version.text,
       idempotentLoads: this.costs.idempotentLoads,
       models: tallies,
-      moduleStats: stats && compareModuleStats(stats, this.groupsByModule!, models.finitByModule()!, tallies[0].finit, this.costs.sizes, this.version && this.version.version),
+      moduleStats:
+        stats &&
+        compareModuleStats(
+          stats,
+          this.groupsByModule!,
+          models.finitByModule()!,
+          tallies[0].finit,
+          this.costs.sizes,
+          this.version && this.version.version,
+        ),
     };
     const tail: ReportTail = {
       trace: {

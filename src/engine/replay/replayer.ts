@@ -158,7 +158,12 @@ export class Replayer {
       modprobeRan: false,
     };
     const state: RequestState = {
-      record, info, awaiting: AWAITING_NOTHING, pending: true, anchor: null, staleAnchor: false,
+      record,
+      info,
+      awaiting: AWAITING_NOTHING,
+      pending: true,
+      anchor: null,
+      staleAnchor: false,
       chainNode: this.opts.chains ? this.opts.chains.request(record) : null,
     };
 
@@ -274,9 +279,11 @@ export class Replayer {
     if (!r) {
       const resolution = this.opts.resolver ? this.opts.resolver.resolve(name) : UNKNOWN;
       r = {
-        name: detached(name), resolution,
+        name: detached(name),
+        resolution,
         providers: [...new Set(resolution.modules.map(modnameNormalize))].map((key) => this.module(key)),
-        anchoredGroup: null, unanchoredGroup: null,
+        anchoredGroup: null,
+        unanchoredGroup: null,
       };
       this.resolutions.set(r.name, r);
     }
@@ -315,6 +322,4 @@ export class Replayer {
     const { link, locations, origins, fits } = linker.link(symbol, module, name);
     return { symbol, module, link, locations, ...(origins && { origins }), ...(fits && { fits }) };
   }
-
-
 }

@@ -2,7 +2,15 @@
 import type { Finding, RequestRecord } from '../report';
 import type { DupsGroup } from '../kernel/dupsModel';
 import type { ModuleSize, ModuleSizes } from '../kernel/moduleSizes';
-import { callSiteText, certainLocation, plural, RequestList, thousands, who, type RecordedFinding } from '../findings/findingText';
+import {
+  callSiteText,
+  certainLocation,
+  plural,
+  RequestList,
+  thousands,
+  who,
+  type RecordedFinding,
+} from '../findings/findingText';
 
 /** What the finding reads of a group's requests (the replay's request state carries more). */
 export interface GroupMember {
@@ -47,13 +55,17 @@ export function duplicateRequestFinding(group: DupsGroup<GroupMember>, costs: Du
   // Only duplicates made while the anchor's modprobe was still loading race it into finit_module().
   const racing = first.outcome === 'loaded' ? repeats.filter((r) => r.time < first.completedAt).length : 0;
   const memory = racing > 0 ? duplicateMemory(first, racing, costs.sizes) : null;
-  const upTo = memory && `up to ${thousands(memory.bytes)} bytes (2 × ${racing} × ${thousands(memory.moduleBytes)}, sizes of ${memory.from})`;
+  const upTo =
+    memory &&
+    `up to ${thousands(memory.bytes)} bytes (2 × ${racing} × ${thousands(memory.moduleBytes)}, sizes of ${memory.from})`;
   if (racing > 0 && costs.idempotentLoads === true) {
     parts.push(
       `${plural(racing, 'duplicate')} raced the anchor's load; on this kernel (6.5 and later) a finit_module() of a file being loaded waits for that load and shares its result: they cost modprobe runs, not memory${upTo ? ` (before 6.5: ${upTo})` : ''}.`,
     );
   } else if (upTo) {
-    parts.push(`${plural(racing, 'duplicate')} raced the anchor's load; each racing finit_module() can take up to twice the module size: ${upTo}.`);
+    parts.push(
+      `${plural(racing, 'duplicate')} raced the anchor's load; each racing finit_module() can take up to twice the module size: ${upTo}.`,
+    );
   }
 
   const finding: Finding = {
@@ -99,7 +111,9 @@ function nothingLoaded(anchor: RequestRecord): string {
     case 'unknown':
       return 'What loaded is unknown (no modules metadata given).';
     default:
-      return modules === '' ? 'Nothing loaded: no module provides the name.' : `Nothing loaded: ${modules} did not load.`;
+      return modules === ''
+        ? 'Nothing loaded: no module provides the name.'
+        : `Nothing loaded: ${modules} did not load.`;
   }
 }
 
@@ -110,7 +124,12 @@ function duplicateMemory(first: RequestRecord, duplicates: number, sizes: Module
   });
   if (known.length === 0) return null;
   const moduleBytes = known.reduce((sum, k) => sum + k.size.bytes, 0);
-  return { modules: known.map((k) => k.module), moduleBytes, bytes: 2 * duplicates * moduleBytes, from: sizesText(known) };
+  return {
+    modules: known.map((k) => k.module),
+    moduleBytes,
+    bytes: 2 * duplicates * moduleBytes,
+    from: sizesText(known),
+  };
 }
 
 /** `hfs from proc-modules.txt`, `a, b from kernel/x/a.ko.xz (compressed)`: the modules grouped by where their size came from. */
@@ -137,13 +156,15 @@ export class FoldedDuplicates {
   }
 
   findings(shownPerName: number): RecordedFinding[] {
-    return [...this.names].map(([name, n]) => n.list.finding({
-      rule: 'duplicate-request',
-      severity: 'warning',
-      message: `\`${name}\`: ${plural(n.groups, 'more duplicate group')} after the first ${shownPerName} (${plural(n.list.count, 'request')}; dups.c would have converged ${n.converged} of the groups).`,
-      name,
-      location: null,
-      evidence: { folded: true, groups: n.groups, convergedGroups: n.converged, requestCount: n.list.count },
-    }));
+    return [...this.names].map(([name, n]) =>
+      n.list.finding({
+        rule: 'duplicate-request',
+        severity: 'warning',
+        message: `\`${name}\`: ${plural(n.groups, 'more duplicate group')} after the first ${shownPerName} (${plural(n.list.count, 'request')}; dups.c would have converged ${n.converged} of the groups).`,
+        name,
+        location: null,
+        evidence: { folded: true, groups: n.groups, convergedGroups: n.converged, requestCount: n.list.count },
+      }),
+    );
   }
 }

@@ -9,8 +9,16 @@ import type { RuleId, Severity } from '../ruleCatalog';
 import { plural, type RecordedFinding } from '../findings/findingText';
 
 const RULE_OF: Record<KernelLogEvent['kind'], { rule: RuleId; severity: Severity; says: string }> = {
-  log_duplicate: { rule: 'duplicate-request', severity: 'warning', says: 'the kernel reported a duplicate request (dups.c)' },
-  log_throttled: { rule: 'throttled-request', severity: 'error', says: 'kmod was busy with all its threads for more than 5 s and gave up' },
+  log_duplicate: {
+    rule: 'duplicate-request',
+    severity: 'warning',
+    says: 'the kernel reported a duplicate request (dups.c)',
+  },
+  log_throttled: {
+    rule: 'throttled-request',
+    severity: 'error',
+    says: 'kmod was busy with all its threads for more than 5 s and gave up',
+  },
   log_runaway: {
     rule: 'throttled-request',
     severity: 'error',
@@ -46,7 +54,8 @@ export class KernelLogRule {
         evidence.runawayLines = this.runawayLines;
         evidence.printLimitReached = limitReached;
         if (limitReached) {
-          message += ` The kernel prints this line only for the first ${RUNAWAY_LOOP_LINES_PRINTED} such failures of a boot, ` +
+          message +=
+            ` The kernel prints this line only for the first ${RUNAWAY_LOOP_LINES_PRINTED} such failures of a boot, ` +
             `and the log holds ${this.runawayLines}: more requests may have failed with -ENOMEM than it shows.`;
         }
       }

@@ -25,8 +25,14 @@ export class RequestLoopRule {
   add(ancestor: RequestRecord, repeat: RequestRecord, levels: number): void {
     let loops = this.byName.get(repeat.name);
     if (loops === undefined) {
-      loops = { ancestor: { ...ancestor }, repeat: { ...repeat }, levels,
-        requests: new RequestList(), lastAdded: -1, repeats: 0 };
+      loops = {
+        ancestor: { ...ancestor },
+        repeat: { ...repeat },
+        levels,
+        requests: new RequestList(),
+        lastAdded: -1,
+        repeats: 0,
+      };
       this.byName.set(repeat.name, loops);
     }
     if (loops.lastAdded !== ancestor.index) loops.requests.add(ancestor, null);

@@ -37,51 +37,64 @@ export class ThrottledRequestRule {
   findings(): RecordedFinding[] {
     const out: RecordedFinding[] = [];
     if (this.waited.count > 0) {
-      out.push(this.waited.finding({
-        rule: 'throttled-request',
-        severity: 'warning',
-        message: `${plural(this.waited.count, 'request')} found all ${MAX_KMOD_CONCURRENT} kmod slots busy and would have waited (up to ${this.maxWait.toFixed(3)} s; peak ${this.peak} in flight).`,
-        name: null,
-        location: null,
-        evidence: { requestCount: this.waited.count, maxWaitSeconds: this.maxWait, peakInFlight: this.peak },
-      }));
+      out.push(
+        this.waited.finding({
+          rule: 'throttled-request',
+          severity: 'warning',
+          message: `${plural(this.waited.count, 'request')} found all ${MAX_KMOD_CONCURRENT} kmod slots busy and would have waited (up to ${this.maxWait.toFixed(3)} s; peak ${this.peak} in flight).`,
+          name: null,
+          location: null,
+          evidence: { requestCount: this.waited.count, maxWaitSeconds: this.maxWait, peakInFlight: this.peak },
+        }),
+      );
     }
     if (this.failed.count > 0 && this.model === '2.6') {
-      out.push(this.failed.finding({
-        rule: 'throttled-request',
-        severity: 'error',
-        message:
-          `${plural(this.failed.count, 'request')} would have failed at once with -ENOMEM: ${MAX_KMOD_CONCURRENT} requests were ` +
-          'already running (the 2.6-era limit, min(max_threads/2, 50)). The kernel prints ' +
-          `"request_module: runaway loop modprobe NAME" for the first ${RUNAWAY_LOOP_LINES_PRINTED} such failures of a boot ` +
-          `only: ${this.printed.join(', ')}.`,
-        name: null,
-        location: null,
-        evidence: { requestCount: this.failed.count, peakInFlight: this.peak, errno: 'ENOMEM', runawayLinesFor: this.printed },
-      }));
+      out.push(
+        this.failed.finding({
+          rule: 'throttled-request',
+          severity: 'error',
+          message:
+            `${plural(this.failed.count, 'request')} would have failed at once with -ENOMEM: ${MAX_KMOD_CONCURRENT} requests were ` +
+            'already running (the 2.6-era limit, min(max_threads/2, 50)). The kernel prints ' +
+            `"request_module: runaway loop modprobe NAME" for the first ${RUNAWAY_LOOP_LINES_PRINTED} such failures of a boot ` +
+            `only: ${this.printed.join(', ')}.`,
+          name: null,
+          location: null,
+          evidence: {
+            requestCount: this.failed.count,
+            peakInFlight: this.peak,
+            errno: 'ENOMEM',
+            runawayLinesFor: this.printed,
+          },
+        }),
+      );
     } else if (this.failed.count > 0) {
-      out.push(this.failed.finding({
-        rule: 'throttled-request',
-        severity: 'error',
-        message: `${plural(this.failed.count, 'request')} would have failed with -ETIME: all ${MAX_KMOD_CONCURRENT} kmod slots stayed busy for more than ${MAX_KMOD_ALL_BUSY_TIMEOUT} s.`,
-        name: null,
-        location: null,
-        evidence: { requestCount: this.failed.count, peakInFlight: this.peak },
-      }));
+      out.push(
+        this.failed.finding({
+          rule: 'throttled-request',
+          severity: 'error',
+          message: `${plural(this.failed.count, 'request')} would have failed with -ETIME: all ${MAX_KMOD_CONCURRENT} kmod slots stayed busy for more than ${MAX_KMOD_ALL_BUSY_TIMEOUT} s.`,
+          name: null,
+          location: null,
+          evidence: { requestCount: this.failed.count, peakInFlight: this.peak },
+        }),
+      );
     }
     if (this.lost.count > 0) {
-      out.push(this.lost.finding({
-        rule: 'throttled-request',
-        severity: 'error',
-        message:
-          `${plural(this.lost.count, 'request')} arrived while the one kmod thread waited for modprobe: ` +
-          `${this.lost.count === 1 ? 'its name' : 'their names'} never reached modprobe (each request copies its name into ` +
-          'the one module_name buffer, which the next request overwrites and the thread clears when modprobe exits), ' +
-          'yet each returned 0.',
-        name: null,
-        location: null,
-        evidence: { requestCount: this.lost.count },
-      }));
+      out.push(
+        this.lost.finding({
+          rule: 'throttled-request',
+          severity: 'error',
+          message:
+            `${plural(this.lost.count, 'request')} arrived while the one kmod thread waited for modprobe: ` +
+            `${this.lost.count === 1 ? 'its name' : 'their names'} never reached modprobe (each request copies its name into ` +
+            'the one module_name buffer, which the next request overwrites and the thread clears when modprobe exits), ' +
+            'yet each returned 0.',
+          name: null,
+          location: null,
+          evidence: { requestCount: this.lost.count },
+        }),
+      );
     }
     return out;
   }

@@ -40,7 +40,8 @@ export class UncheckedZeroReturnRule {
       this.statsOfSite.set(r.callSite, s);
     }
     s.list.add(r, anchor);
-    if (!s.names.has(r.name)) s.names.set(r.name, r.outcome === 'builtin' ? 'built in' : `${r.resolution.modules.join(', ')} already loaded`);
+    if (!s.names.has(r.name))
+      s.names.set(r.name, r.outcome === 'builtin' ? 'built in' : `${r.resolution.modules.join(', ')} already loaded`);
   }
 
   /** A request the 2.1 model answers with 0 while nothing answers its name (kernel/oneThread.ts). */
@@ -52,17 +53,19 @@ export class UncheckedZeroReturnRule {
     const out: RecordedFinding[] = [];
     const n = this.zeroWithoutModule.count;
     if (n > 0) {
-      out.push(this.zeroWithoutModule.finding({
-        rule: 'unchecked-zero-return',
-        severity: 'warning',
-        message:
-          `${plural(n, 'request')} would have returned 0 with nothing loaded for ${n === 1 ? 'its' : 'their'} name: the ` +
-          '2.1 kmod returns 0 whatever happens (a caller woken by the next request returns before modprobe has finished; ' +
-          'a name that never reached modprobe loads nothing).',
-        name: null,
-        location: null,
-        evidence: { requestCount: n, kernelModel: '2.1' },
-      }));
+      out.push(
+        this.zeroWithoutModule.finding({
+          rule: 'unchecked-zero-return',
+          severity: 'warning',
+          message:
+            `${plural(n, 'request')} would have returned 0 with nothing loaded for ${n === 1 ? 'its' : 'their'} name: the ` +
+            '2.1 kmod returns 0 whatever happens (a caller woken by the next request returns before modprobe has finished; ' +
+            'a name that never reached modprobe loads nothing).',
+          name: null,
+          location: null,
+          evidence: { requestCount: n, kernelModel: '2.1' },
+        }),
+      );
     }
     for (const [site, s] of this.sites) {
       const confirmed = (s.first.callSite?.locations ?? [])
@@ -70,16 +73,23 @@ export class UncheckedZeroReturnRule {
         .find((f) => f !== undefined);
       const names = [...s.names].map(([n, why]) => `${n} (${why})`).join(', ');
       const base = `${site}: ${plural(s.list.count, 'request')} that modprobe answers with 0 while loading nothing new: ${names}.`;
-      out.push(s.list.finding({
-        rule: 'unchecked-zero-return',
-        severity: confirmed ? 'warning' : 'info',
-        message: confirmed
-          ? `${base} The source at ${confirmed.location.file}:${confirmed.location.line} takes 0 as "loaded": ${confirmed.message}`
-          : `${base} A caller that takes 0 as "loaded" must look the service up again.`,
-        name: s.names.size === 1 ? s.first.name : null,
-        location: confirmed ? confirmed.location : certainLocation(s.first),
-        evidence: { callSite: site, names: Object.fromEntries(s.names), requestCount: s.list.count, confirmedBySource: confirmed ?? null },
-      }));
+      out.push(
+        s.list.finding({
+          rule: 'unchecked-zero-return',
+          severity: confirmed ? 'warning' : 'info',
+          message: confirmed
+            ? `${base} The source at ${confirmed.location.file}:${confirmed.location.line} takes 0 as "loaded": ${confirmed.message}`
+            : `${base} A caller that takes 0 as "loaded" must look the service up again.`,
+          name: s.names.size === 1 ? s.first.name : null,
+          location: confirmed ? confirmed.location : certainLocation(s.first),
+          evidence: {
+            callSite: site,
+            names: Object.fromEntries(s.names),
+            requestCount: s.list.count,
+            confirmedBySource: confirmed ?? null,
+          },
+        }),
+      );
     }
     return out;
   }

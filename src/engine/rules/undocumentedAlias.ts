@@ -44,15 +44,25 @@ export class UndocumentedAliasRule {
       // A miss the calling code handles (it looks the service up again) is worth knowing, not a warning.
       const handled = base.severity === 'warning' ? this.handledBy(s.callers) : null;
       const severity = handled === null ? base.severity : 'info';
-      const why = handled === null ? base.why : `${base.why} The caller finds out for itself: ${handled}; the miss is handled, so this is information, not a warning.`;
-      out.push(s.list.finding({
-        rule: 'undocumented-alias',
-        severity,
-        message: `\`${name}\` (${plural(s.list.count, 'request')} from ${[...new Set([...s.callers].map((callSite) => callSiteText({ callSite })))].join(', ')}): ${why}`,
-        name,
-        location: certainLocation(s.first),
-        evidence: { resolution: s.first.resolution, requestCount: s.list.count, declaredInSource: this.isDeclared(name), handledBy: handled },
-      }));
+      const why =
+        handled === null
+          ? base.why
+          : `${base.why} The caller finds out for itself: ${handled}; the miss is handled, so this is information, not a warning.`;
+      out.push(
+        s.list.finding({
+          rule: 'undocumented-alias',
+          severity,
+          message: `\`${name}\` (${plural(s.list.count, 'request')} from ${[...new Set([...s.callers].map((callSite) => callSiteText({ callSite })))].join(', ')}): ${why}`,
+          name,
+          location: certainLocation(s.first),
+          evidence: {
+            resolution: s.first.resolution,
+            requestCount: s.list.count,
+            declaredInSource: this.isDeclared(name),
+            handledBy: handled,
+          },
+        }),
+      );
     }
     return out;
   }

@@ -58,19 +58,28 @@ const LATENCY_HEADER = /^#.*(?:=> CPU#|latency trace v)/m;
 export function refuseTraceHead(head: string, file: string): AutoloadError | null {
   const binary = (message: string, hint: string): AutoloadError => ({ code: 'binary-trace', file, message, hint });
   if (head.startsWith('\x17\x08\x44tracing')) {
-    return binary('this is a binary trace-cmd trace.dat file; Autoload Lens reads text traces',
-      `run: trace-cmd report ${file} > trace.txt`);
+    return binary(
+      'this is a binary trace-cmd trace.dat file; Autoload Lens reads text traces',
+      `run: trace-cmd report ${file} > trace.txt`,
+    );
   }
   if (head.startsWith('PERFILE2') || head.startsWith('PERFFILE')) {
-    return binary('this is a binary perf.data file; Autoload Lens reads text traces',
-      `run: perf script -i ${file} > trace.txt`);
+    return binary(
+      'this is a binary perf.data file; Autoload Lens reads text traces',
+      `run: perf script -i ${file} > trace.txt`,
+    );
   }
   if (head.startsWith('\x1f\x8b') || head.startsWith('\x28\xb5\x2f\xfd') || head.startsWith('\xfd7zXZ')) {
-    return binary('this is a compressed file; Autoload Lens reads text traces', 'decompress it first (zcat, zstdcat or xzcat)');
+    return binary(
+      'this is a compressed file; Autoload Lens reads text traces',
+      'decompress it first (zcat, zstdcat or xzcat)',
+    );
   }
   if (head.includes('\0')) {
-    return binary('this is a binary file (it contains NUL bytes), not a text trace',
-      'give the text of /sys/kernel/tracing/trace, `trace-cmd report`, `perf script` or `dmesg`');
+    return binary(
+      'this is a binary file (it contains NUL bytes), not a text trace',
+      'give the text of /sys/kernel/tracing/trace, `trace-cmd report`, `perf script` or `dmesg`',
+    );
   }
   if (LATENCY_HEADER.test(head)) {
     return {

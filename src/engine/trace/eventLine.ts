@@ -30,10 +30,22 @@ export interface EventLineHead {
  * line's `\n` or `\r` (or past the end), which stops every scan. `bracket` is the position of the line's first
  * `[`, or any position from `end` on when it has none.
  */
-export type EventLineParser = (s: string, b: Codes, start: number, end: number, bracket: number) => EventLineHead | null;
+export type EventLineParser = (
+  s: string,
+  b: Codes,
+  start: number,
+  end: number,
+  bracket: number,
+) => EventLineHead | null;
 
 /** ftrace and trace-cmd report share one layout; trace-cmd just omits the flags column by default. */
-export function parseFtraceLine(s: string, b: Codes, start: number, end: number, bracket: number): EventLineHead | null {
+export function parseFtraceLine(
+  s: string,
+  b: Codes,
+  start: number,
+  end: number,
+  bracket: number,
+): EventLineHead | null {
   return parseHead(s, b, start, end, bracket, false);
 }
 
@@ -58,7 +70,14 @@ function isBlank(c: number | undefined): boolean {
   return c === SPACE || c === TAB;
 }
 
-function parseHead(s: string, b: Codes, start: number, end: number, bracket: number, perf: boolean): EventLineHead | null {
+function parseHead(
+  s: string,
+  b: Codes,
+  start: number,
+  end: number,
+  bracket: number,
+  perf: boolean,
+): EventLineHead | null {
   // The CPU column is the first `[DIGITS]` that the pid column precedes; earlier brackets belong to the task.
   for (let open = bracket; open < end; open = s.indexOf('[', open + 1)) {
     if (open < 0) return null;
@@ -68,7 +87,14 @@ function parseHead(s: string, b: Codes, start: number, end: number, bracket: num
   return null;
 }
 
-function parseHeadAt(s: string, b: Codes, start: number, end: number, open: number, perf: boolean): EventLineHead | null {
+function parseHeadAt(
+  s: string,
+  b: Codes,
+  start: number,
+  end: number,
+  open: number,
+  perf: boolean,
+): EventLineHead | null {
   let i = open + 1;
   let cpu = 0;
   if (!isDigit(b[i])) return null;
@@ -180,12 +206,23 @@ const MODULE_EVENT_CODES = MODULE_EVENTS.map((e) => Buffer.from(e, 'latin1'));
 function moduleEventAt(b: Codes, start: number, end: number, perf: boolean): ModuleEventName | null {
   let e: number;
   switch (b[start + 7]) {
-    case 0x72 /* r */: e = 0; break;
-    case 0x6c /* l */: e = 1; break;
-    case 0x66 /* f */: e = 2; break;
-    case 0x67 /* g */: e = 3; break;
-    case 0x70 /* p */: e = 4; break;
-    default: return null;
+    case 0x72 /* r */:
+      e = 0;
+      break;
+    case 0x6c /* l */:
+      e = 1;
+      break;
+    case 0x66 /* f */:
+      e = 2;
+      break;
+    case 0x67 /* g */:
+      e = 3;
+      break;
+    case 0x70 /* p */:
+      e = 4;
+      break;
+    default:
+      return null;
   }
   const name = MODULE_EVENT_CODES[e];
   const colon = start + name.length;
@@ -219,14 +256,14 @@ let timestampEnd = 0;
 function parseTimestamp(s: string, b: Codes, start: number): number {
   let i = start;
   let seconds = 0;
-  for (let c = b[i]; isDigit(c); c = b[++i]) seconds = seconds * 10 + (c - ZERO) | 0;
+  for (let c = b[i]; isDigit(c); c = b[++i]) seconds = (seconds * 10 + (c - ZERO)) | 0;
   const secondsEnd = i;
   if (secondsEnd === start) return -1;
   let fraction = 0;
   let scale = 1;
   if (b[i] === 0x2e /* . */) {
     for (let c = b[++i]; isDigit(c); c = b[++i]) {
-      fraction = fraction * 10 + (c - ZERO) | 0;
+      fraction = (fraction * 10 + (c - ZERO)) | 0;
       scale *= 10;
     }
     if (scale === 1) return -1;

@@ -56,7 +56,12 @@ async function readOpenTrace(
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) {
-      return err({ code: 'unreadable-file', file, message: `${file} is a directory, not a trace file`, hint: 'give the trace file itself' });
+      return err({
+        code: 'unreadable-file',
+        file,
+        message: `${file} is a directory, not a trace file`,
+        hint: 'give the trace file itself',
+      });
     }
     totalBytes = stat.size;
   } catch (e) {
@@ -148,14 +153,25 @@ function leadingLines(text: string): string[] {
 function summary(file: string, format: TraceFormat, bytes: number, reader: TraceLineReader): TraceReadSummary {
   const c = reader.counts;
   return {
-    file, format, bytes, lines: c.lines, events: c.events, skippedLines: c.skippedLines,
-    warnings: c.warnings, warningCount: c.warningCount,
+    file,
+    format,
+    bytes,
+    lines: c.lines,
+    events: c.events,
+    skippedLines: c.skippedLines,
+    warnings: c.warnings,
+    warningCount: c.warningCount,
   };
 }
 
 function unreadable(file: string, e: unknown): AutoloadError {
   const reason = e instanceof Error ? e.message : String(e);
-  return { code: 'unreadable-file', file, message: `cannot read the trace: ${reason}`, hint: 'check the path and its permissions' };
+  return {
+    code: 'unreadable-file',
+    file,
+    message: `cannot read the trace: ${reason}`,
+    hint: 'check the path and its permissions',
+  };
 }
 
 function cancelled(file: string): AutoloadError {
@@ -164,7 +180,9 @@ function cancelled(file: string): AutoloadError {
 
 function emptyTrace(file: string): AutoloadError {
   return {
-    code: 'empty-trace', file, message: 'the trace is empty',
+    code: 'empty-trace',
+    file,
+    message: 'the trace is empty',
     hint: 'capture it after the events happened, e.g. cat /sys/kernel/tracing/trace > trace.txt (as root)',
   };
 }
@@ -172,7 +190,8 @@ function emptyTrace(file: string): AutoloadError {
 function unknownFormat(file: string, lines: string[]): AutoloadError {
   if (lines.every((l) => l.trim() === '')) return emptyTrace(file);
   return {
-    code: 'unknown-trace-format', file,
+    code: 'unknown-trace-format',
+    file,
     message: 'not a trace Autoload Lens can read: no ftrace, trace-cmd report, perf script or dmesg lines at its start',
     hint: 'give the text of /sys/kernel/tracing/trace, `trace-cmd report`, `perf script` or `dmesg`, or name the format with --trace-format',
   };

@@ -28,10 +28,13 @@ export interface KernelLogPrefix {
 
 // Sticky: each is tried where the previous part ended.
 const QUOTES = /(?:[ \t]*>)*[ \t]*/y;
-const HOST_CLOCK = new RegExp([
-  /(?:\d{4}-\d\d-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?[ \t]+/.source,
-  /[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?[ \t]+/.source,
-].join('|'), 'y');
+const HOST_CLOCK = new RegExp(
+  [
+    /(?:\d{4}-\d\d-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d)?[ \t]+/.source,
+    /[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?[ \t]+/.source,
+  ].join('|'),
+  'y',
+);
 const DMESG_T_CLOCK = /\[[A-Z][a-z]{2} [A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d \d{4}\][ \t]*/y;
 const JOURNAL_HOST = /\S+ kernel:[ \t]*/y;
 const LEVEL = /<\d{1,3}>[ \t]*/y;
@@ -39,13 +42,17 @@ const SECONDS = /\[ *(\d+\.\d+)\][ \t]*/y;
 const CALLER = /\[ *([TC])(\d+)\][ \t]*/y;
 
 /** The autoloader's messages, read where the prefix ends; each alternative captures its text and the name it is about. */
-const MESSAGE = new RegExp([
-  /(?:module: )?(module-autoload: duplicate request for module (.*))/.source,
-  /(request_module: modprobe (.+) cannot be processed, kmod busy with \d+ threads for more than \d+ seconds now)/.source,
-  /(request_module: runaway loop modprobe (.*))/.source,
-  // The fs line reports the requested name (`fs-NAME`), so it joins the request it is about.
-  /(request_module (fs-.+) succeeded, but still no fs\?)/.source,
-].join('|'), 'y');
+const MESSAGE = new RegExp(
+  [
+    /(?:module: )?(module-autoload: duplicate request for module (.*))/.source,
+    /(request_module: modprobe (.+) cannot be processed, kmod busy with \d+ threads for more than \d+ seconds now)/
+      .source,
+    /(request_module: runaway loop modprobe (.*))/.source,
+    // The fs line reports the requested name (`fs-NAME`), so it joins the request it is about.
+    /(request_module (fs-.+) succeeded, but still no fs\?)/.source,
+  ].join('|'),
+  'y',
+);
 /** The kind of each alternative of MESSAGE: alternative i holds the text in group 2i+1 and the name in 2i+2. */
 const KINDS: KernelLogEvent['kind'][] = ['log_duplicate', 'log_throttled', 'log_runaway', 'log_no_fs'];
 /** The start of one of the messages, whose name could not be read. */

@@ -42,7 +42,10 @@ export class TraceLineReader {
   /** Number of the last line that completed an event. */
   private lastEventLine = 0;
 
-  constructor(readonly format: TraceFormat, private readonly sink: (e: TraceEvent) => void) {
+  constructor(
+    readonly format: TraceFormat,
+    private readonly sink: (e: TraceEvent) => void,
+  ) {
     this.parseHead = format === 'perf' ? parsePerfLine : format === 'dmesg' ? null : parseFtraceLine;
   }
 
@@ -68,7 +71,8 @@ export class TraceLineReader {
     }
     if (head === null) {
       const line = text.slice(start, end);
-      if (LOOKS_LIKE_MODULE_EVENT.test(line)) this.warn(number, 'looks like a module event but the task, pid, CPU and timestamp columns cannot be read');
+      if (LOOKS_LIKE_MODULE_EVENT.test(line))
+        this.warn(number, 'looks like a module event but the task, pid, CPU and timestamp columns cannot be read');
       else if (!this.lostEvents(line, number)) this.counts.skippedLines++;
       return;
     }
@@ -79,8 +83,10 @@ export class TraceLineReader {
   overlongLine(start: string, limit: number): void {
     const number = ++this.counts.lines;
     if (this.pending !== null) this.abandonRequest();
-    const looksLikeEvent = this.parseHead === null ? looksLikeKernelLogEvent(start) : LOOKS_LIKE_MODULE_EVENT.test(start);
-    if (looksLikeEvent) this.warn(number, `line is longer than ${limit} characters, far too long for a module event; not read`);
+    const looksLikeEvent =
+      this.parseHead === null ? looksLikeKernelLogEvent(start) : LOOKS_LIKE_MODULE_EVENT.test(start);
+    if (looksLikeEvent)
+      this.warn(number, `line is longer than ${limit} characters, far too long for a module event; not read`);
     else this.counts.skippedLines++;
   }
 
@@ -111,15 +117,28 @@ export class TraceLineReader {
       case 'module_request': {
         const p = parseRequestPayload(text, codes, payloadStart, end);
         const payload = p === null ? text.slice(payloadStart, end) : '';
-        if (p !== null) this.emit({ kind: 'module_request', line: number, time, task, pid, cpu, name: p.name, wait: p.wait, callSite: p.callSite });
-        else if (payload.includes(' wait=')) this.warn(number, 'module_request with an unreadable `wait=` or `call_site=` field; not read');
+        if (p !== null)
+          this.emit({
+            kind: 'module_request',
+            line: number,
+            time,
+            task,
+            pid,
+            cpu,
+            name: p.name,
+            wait: p.wait,
+            callSite: p.callSite,
+          });
+        else if (payload.includes(' wait='))
+          this.warn(number, 'module_request with an unreadable `wait=` or `call_site=` field; not read');
         // No `wait=` yet: the requested name contains a newline and the event goes on on the next line.
         else this.pending = { head, payload, line: number, lines: 1 };
         return;
       }
       case 'module_load': {
         const p = parseLoadPayload(text, codes, payloadStart, end);
-        if (p !== null) this.emit({ kind: 'module_load', line: number, time, task, pid, cpu, name: p.name, taints: p.taints });
+        if (p !== null)
+          this.emit({ kind: 'module_load', line: number, time, task, pid, cpu, name: p.name, taints: p.taints });
         else this.warn(number, 'module_load without a readable module name and taint letters; not read');
         return;
       }
@@ -132,7 +151,18 @@ export class TraceLineReader {
       case 'module_get':
       case 'module_put': {
         const p = parseRefPayload(text, codes, payloadStart, end);
-        if (p !== null) this.emit({ kind: event, line: number, time, task, pid, cpu, name: p.name, callSite: p.callSite, refcnt: p.refcnt });
+        if (p !== null)
+          this.emit({
+            kind: event,
+            line: number,
+            time,
+            task,
+            pid,
+            cpu,
+            name: p.name,
+            callSite: p.callSite,
+            refcnt: p.refcnt,
+          });
         else this.warn(number, `${event} without readable \`call_site=\` and \`refcnt=\` fields; not read`);
         return;
       }
@@ -148,8 +178,15 @@ export class TraceLineReader {
       const { head } = pending;
       this.pending = null;
       this.emit({
-        kind: 'module_request', line: pending.line, time: head.time, task: head.task, pid: head.pid, cpu: head.cpu,
-        name: p.name, wait: p.wait, callSite: p.callSite,
+        kind: 'module_request',
+        line: pending.line,
+        time: head.time,
+        task: head.task,
+        pid: head.pid,
+        cpu: head.cpu,
+        name: p.name,
+        wait: p.wait,
+        callSite: p.callSite,
       });
     } else if (pending.lines >= MAX_REQUEST_LINES) {
       this.abandonRequest();
@@ -159,7 +196,10 @@ export class TraceLineReader {
   private abandonRequest(): void {
     const { line, lines } = this.pending!;
     this.pending = null;
-    this.warn(line, `module_request without \`wait=\` and \`call_site=\` in ${lines} line${lines === 1 ? '' : 's'}; not read`);
+    this.warn(
+      line,
+      `module_request without \`wait=\` and \`call_site=\` in ${lines} line${lines === 1 ? '' : 's'}; not read`,
+    );
   }
 
   /**
@@ -171,13 +211,19 @@ export class TraceLineReader {
     const lost = LOST_EVENTS.exec(line);
     if (lost !== null) {
       const count = lost[2] === undefined ? 'an unknown number of' : lost[2];
-      this.warn(number, `the kernel lost ${count} events on CPU ${lost[1]} here (ring buffer overrun): requests and loads may be missing`);
+      this.warn(
+        number,
+        `the kernel lost ${count} events on CPU ${lost[1]} here (ring buffer overrun): requests and loads may be missing`,
+      );
       return true;
     }
     const entries = ENTRIES.exec(line);
     if (entries === null || Number(entries[2]) <= Number(entries[1])) return false;
     const overwritten = Number(entries[2]) - Number(entries[1]);
-    this.warn(number, `the ring buffer overwrote its ${overwritten} oldest events (${entries[1]} kept of ${entries[2]} written): requests and loads before the first event are missing`);
+    this.warn(
+      number,
+      `the ring buffer overwrote its ${overwritten} oldest events (${entries[1]} kept of ${entries[2]} written): requests and loads before the first event are missing`,
+    );
     return true;
   }
 

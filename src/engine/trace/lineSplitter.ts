@@ -75,7 +75,10 @@ export const DATA_START = MAX_CARRY_BYTES;
  * the parser does not wait for the disk between chunks.
  */
 export class ChunkedLineSplitter {
-  private readonly buffers = [Buffer.allocUnsafe(DATA_START + CHUNK_BYTES), Buffer.allocUnsafe(DATA_START + CHUNK_BYTES)];
+  private readonly buffers = [
+    Buffer.allocUnsafe(DATA_START + CHUNK_BYTES),
+    Buffer.allocUnsafe(DATA_START + CHUNK_BYTES),
+  ];
   private current = 0;
   /** Bytes of the partial line just before DATA_START in the current buffer. */
   private carried = 0;

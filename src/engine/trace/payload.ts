@@ -38,7 +38,8 @@ function parseCallSite(text: string, b: Codes, start: number, lineEnd: number): 
   // The symbol ends at the first space; its offset starts at its first `+`.
   let symbolEnd = start;
   let plus = -1;
-  for (let c = b[symbolEnd]; symbolEnd < end && c !== SPACE; c = b[++symbolEnd]) if (c === 0x2b /* + */ && plus < 0) plus = symbolEnd;
+  for (let c = b[symbolEnd]; symbolEnd < end && c !== SPACE; c = b[++symbolEnd])
+    if (c === 0x2b /* + */ && plus < 0) plus = symbolEnd;
   if (plus < 0) plus = symbolEnd;
   let module: string | null = null;
   if (symbolEnd < end) {

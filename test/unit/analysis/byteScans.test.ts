@@ -16,7 +16,10 @@ describe('byte-level scans of a file', () => {
     });
     assert.deepEqual(names, ['A', 'B', 'C', 'D', 'G']);
     let visits = 0;
-    assert.equal(someDefine(b, () => ++visits === 2), true);
+    assert.equal(
+      someDefine(b, () => ++visits === 2),
+      true,
+    );
     assert.equal(visits, 2);
   });
 
@@ -60,7 +63,10 @@ describe('byte-level scans of a file', () => {
   it('finds line starts, and keeps only the lines asked for (others empty, so rows stay file lines)', () => {
     assert.deepEqual([...lineStarts(bytes('a\nbc\n\nd'))], [0, 2, 5, 6]);
     assert.deepEqual([...lineStarts(bytes(''))], [0]);
-    assert.deepEqual([...lineStarts(bytes('x\n'.repeat(100)))], Array.from({ length: 101 }, (_, i) => 2 * i));
+    assert.deepEqual(
+      [...lineStarts(bytes('x\n'.repeat(100)))],
+      Array.from({ length: 101 }, (_, i) => 2 * i),
+    );
     const lines = new Lines(Buffer.from('int a;\nchar *s = "é";\n\nint b;\nint c;', 'utf8'));
     const at = (row: number, column: number) => ({ row, column });
     // The kept runs are what the parser reads; their offsets count characters of the text (é is one).
@@ -78,6 +84,8 @@ describe('byte-level scans of a file', () => {
     // A blanked last line gives a newline too: the text is never shorter in lines than the file.
     assert.deepEqual(sparseDocument(lines, new Uint8Array(5)), { text: '\n\n\n\n\n', ranges: [] });
     const ended = new Lines(Buffer.from('a;\nb;\n'));
-    assert.deepEqual(sparseDocument(ended, Uint8Array.from([0, 1, 1])).ranges, [{ startIndex: 1, endIndex: 4, startPosition: at(1, 0), endPosition: at(2, 0) }]);
+    assert.deepEqual(sparseDocument(ended, Uint8Array.from([0, 1, 1])).ranges, [
+      { startIndex: 1, endIndex: 4, startPosition: at(1, 0), endPosition: at(2, 0) },
+    ]);
   });
 });

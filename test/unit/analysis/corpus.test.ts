@@ -25,7 +25,8 @@ const count = <T>(xs: T[], key: (x: T) => string) => {
 function aliasMacrosDefined(): Set<string> {
   const names = new Set<string>();
   for (const p of filesUnder(tree, (name) => name.endsWith('.h'))) {
-    for (const m of fs.readFileSync(p, 'latin1').matchAll(/^[ \t]*#[ \t]*define[ \t]+(MODULE_ALIAS\w*)/gm)) names.add(m[1]);
+    for (const m of fs.readFileSync(p, 'latin1').matchAll(/^[ \t]*#[ \t]*define[ \t]+(MODULE_ALIAS\w*)/gm))
+      names.add(m[1]);
   }
   return names;
 }
@@ -34,10 +35,12 @@ function aliasMacrosDefined(): Set<string> {
 function kbuildModnameDeclarations(): Array<[string, number, string, string]> {
   const found: Array<[string, number, string, string]> = [];
   for (const p of filesUnder(tree, (name) => name.endsWith('.c'))) {
-    fs.readFileSync(p, 'latin1').split('\n').forEach((line, i) => {
-      const m = /^\s*(MODULE_ALIAS\w*)\s*\((.*KBUILD_MODNAME.*)\)\s*;/.exec(line);
-      if (m) found.push([path.relative(tree, p), i + 1, m[1], m[2]]);
-    });
+    fs.readFileSync(p, 'latin1')
+      .split('\n')
+      .forEach((line, i) => {
+        const m = /^\s*(MODULE_ALIAS\w*)\s*\((.*KBUILD_MODNAME.*)\)\s*;/.exec(line);
+        if (m) found.push([path.relative(tree, p), i + 1, m[1], m[2]]);
+      });
   }
   return found.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
 }
@@ -76,7 +79,16 @@ function bootModules(): { aliases: Map<string, Set<string>>; modules: Set<string
     aliases.set(pattern, (aliases.get(pattern) ?? new Set()).add(module));
   }
   const modules = new Set(
-    fs.readFileSync(path.join(dir, 'modules.dep'), 'utf8').split('\n').filter((l) => l !== '').map((l) => path.basename(l.split(':')[0]).replace(/\.ko(\.\w+)?$/, '').replace(/-/g, '_')),
+    fs
+      .readFileSync(path.join(dir, 'modules.dep'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) =>
+        path
+          .basename(l.split(':')[0])
+          .replace(/\.ko(\.\w+)?$/, '')
+          .replace(/-/g, '_'),
+      ),
   );
   return { aliases, modules };
 }
@@ -97,23 +109,41 @@ describe('analysis on the linux-6.12 tree', { timeout: 30 * 60 * 1000 }, () => {
     if (!whole.ok) assert.fail(whole.error.message);
     assert.deepEqual(whole.value, index);
     // Found by that comparison: `module_init(floppy_init)` without `;` before this declaration once hid it.
-    assert.deepEqual(index.aliases.filter((a) => a.file === 'drivers/block/floppy.c').map((a) => a.value), ['block-major-2-*']);
+    assert.deepEqual(
+      index.aliases.filter((a) => a.file === 'drivers/block/floppy.c').map((a) => a.value),
+      ['block-major-2-*'],
+    );
   });
 
   it('finds every direct call site, per callee', () => {
-    assert.deepEqual(count(direct, (c) => c.callee), { request_module: 294, request_module_nowait: 17, try_then_request_module: 13, symbol_request: 7 });
+    assert.deepEqual(
+      count(direct, (c) => c.callee),
+      { request_module: 294, request_module_nowait: 17, try_then_request_module: 13, symbol_request: 7 },
+    );
   });
 
   it('classifies how each return value is used', () => {
-    const uses = count(direct, (c) => (c.returnUse === 'assigned' ? `assigned+${c.assignedTested ? 'tested' : 'untested'}` : c.returnUse));
+    const uses = count(direct, (c) =>
+      c.returnUse === 'assigned' ? `assigned+${c.assignedTested ? 'tested' : 'untested'}` : c.returnUse,
+    );
     // Untested assignments, read in the code: of_request_module's `ret` (returned later), test_kmod's info->ret_sync.
-    assert.deepEqual(uses, { discarded: 268, condition: 22, 'assigned+tested': 32, 'assigned+untested': 2, returned: 6, 'void-cast': 1 });
+    assert.deepEqual(uses, {
+      discarded: 268,
+      condition: 22,
+      'assigned+tested': 32,
+      'assigned+untested': 2,
+      returned: 6,
+      'void-cast': 1,
+    });
   });
 
   it('reads the call sites the product is about as the code says', () => {
     const at = (file: string, line: number) => direct.find((c) => c.file === file && c.line === line);
     const fs1 = at('fs/filesystems.c', 284);
-    assert.deepEqual([fs1?.function, fs1?.returnUse, fs1?.pattern, fs1?.format], ['get_fs_type', 'condition', 'fs-*', 'fs-%.*s']);
+    assert.deepEqual(
+      [fs1?.function, fs1?.returnUse, fs1?.pattern, fs1?.format],
+      ['get_fs_type', 'condition', 'fs-*', 'fs-%.*s'],
+    );
     const sock = at('net/socket.c', 1540);
     assert.deepEqual([sock?.function, sock?.returnUse, sock?.pattern], ['__sock_create', 'discarded', 'net-pf-*']);
     const crypto = direct.filter((c) => c.function === 'crypto_larval_lookup').map((c) => c.pattern);
@@ -122,7 +152,17 @@ describe('analysis on the linux-6.12 tree', { timeout: 30 * 60 * 1000 }, () => {
 
   it('discovers the kernel wrappers from the code', () => {
     const wrappers = new Map(index.wrappers.map((w) => [w.name, w]));
-    for (const name of ['get_fs_type', '__sock_create', 'sock_create_kern', 'tty_ldisc_get', 'load_nls', 'dev_load', 'blk_request_module', 'xt_request_find_match', 'crypto_larval_lookup']) {
+    for (const name of [
+      'get_fs_type',
+      '__sock_create',
+      'sock_create_kern',
+      'tty_ldisc_get',
+      'load_nls',
+      'dev_load',
+      'blk_request_module',
+      'xt_request_find_match',
+      'crypto_larval_lookup',
+    ]) {
       assert.equal(wrappers.get(name)?.kind, 'function', `${name} not discovered`);
     }
     assert.equal(wrappers.get('dvb_attach')?.kind, 'macro');
@@ -135,8 +175,13 @@ describe('analysis on the linux-6.12 tree', { timeout: 30 * 60 * 1000 }, () => {
 
   it('discovers the deferred wrapper nft_request_module from the code, and its calls (read with grep, net/netfilter)', () => {
     const nft = index.wrappers.find((w) => w.name === 'nft_request_module');
-    assert.deepEqual([nft?.kind, nft?.file, nft?.queue], ['function', 'net/netfilter/nf_tables_api.c', 'nft_module_request.module']);
-    const calls = index.callSites.filter((c) => c.callee === 'nft_request_module').map((c) => `${c.file}:${c.line} ${(c.shapes ?? []).map(shapeText).join(' | ')}`);
+    assert.deepEqual(
+      [nft?.kind, nft?.file, nft?.queue],
+      ['function', 'net/netfilter/nf_tables_api.c', 'nft_module_request.module'],
+    );
+    const calls = index.callSites
+      .filter((c) => c.callee === 'nft_request_module')
+      .map((c) => `${c.file}:${c.line} ${(c.shapes ?? []).map(shapeText).join(' | ')}`);
     assert.deepEqual(calls, [
       'net/netfilter/nf_tables_api.c:973 nft-chain-%u-%s',
       'net/netfilter/nf_tables_api.c:3135 nft-expr-%u-%s',
@@ -149,19 +194,27 @@ describe('analysis on the linux-6.12 tree', { timeout: 30 * 60 * 1000 }, () => {
       'net/netfilter/nft_log.c:137 nfnetlink_log',
     ]);
     // The request that reads the queue: nf_tables_module_autoload's request_module("%s", req->module).
-    assert.deepEqual(direct.filter((c) => c.queue === 'nft_module_request.module').map((c) => `${c.file} ${c.function}`), ['net/netfilter/nf_tables_api.c nf_tables_module_autoload']);
+    assert.deepEqual(
+      direct.filter((c) => c.queue === 'nft_module_request.module').map((c) => `${c.file} ${c.function}`),
+      ['net/netfilter/nf_tables_api.c nf_tables_module_autoload'],
+    );
   });
 
   it('narrows a name to the literals assigned to it and to what the function filling its buffer prints', () => {
     const codec = direct.find((c) => c.file === 'sound/pci/hda/hda_bind.c' && c.function === 'request_codec_module');
-    assert.deepEqual(codec?.shapes?.map(shapeText), ['snd-hda-codec-hdmi', 'snd-hda-codec-generic', 'hdaudio:v%08Xr%08Xa%02X\n']);
+    assert.deepEqual(codec?.shapes?.map(shapeText), [
+      'snd-hda-codec-hdmi',
+      'snd-hda-codec-generic',
+      'hdaudio:v%08Xr%08Xa%02X\n',
+    ]);
   });
 
   it('computes concrete names at wrapper call sites with constant arguments', () => {
     const names = new Set(index.callSites.filter((c) => c.kind === 'wrapper').map((c) => c.name));
     // get_fs_type("tmpfs") in kernel/usermode_driver.c, sock_create_kern(..., PF_INET, ...) in rxe_qp.c,
     // tty_set_ldisc(tty, N_SPEAKUP) in spk_ttyio.c, dvb_attach(stv0299_attach, ...) in flexcop-fe-tuner.c.
-    for (const n of ['fs-tmpfs', 'net-pf-2', 'tty-ldisc-26', 'symbol:stv0299_attach']) assert.ok(names.has(n), `${n} not computed`);
+    for (const n of ['fs-tmpfs', 'net-pf-2', 'tty-ldisc-26', 'symbol:stv0299_attach'])
+      assert.ok(names.has(n), `${n} not computed`);
   });
 
   it('expands every MODULE_ALIAS* macro the tree defines and uses', () => {
@@ -171,15 +224,28 @@ describe('analysis on the linux-6.12 tree', { timeout: 30 * 60 * 1000 }, () => {
     for (const m of used) if (m.startsWith('MODULE_ALIAS')) assert.ok(defined.has(m), `${m} used but not defined`);
     // Macros of other names whose #define expands to MODULE_ALIAS (read in include/linux/usb/composite.h,
     // drivers/vfio/platform/vfio_platform_private.h, drivers/platform/x86/thinkpad_acpi.c): their calls declare too.
-    assert.deepEqual([...used].filter((m) => !m.startsWith('MODULE_ALIAS')).sort(), ['DECLARE_USB_FUNCTION', 'DECLARE_USB_FUNCTION_INIT', 'IBM_BIOS_MODULE_ALIAS', 'module_vfio_reset_handler']);
+    assert.deepEqual([...used].filter((m) => !m.startsWith('MODULE_ALIAS')).sort(), [
+      'DECLARE_USB_FUNCTION',
+      'DECLARE_USB_FUNCTION_INIT',
+      'IBM_BIOS_MODULE_ALIAS',
+      'module_vfio_reset_handler',
+    ]);
     const valuesIn = (file: string) => index.aliases.filter((a) => a.file === file).map((a) => a.value);
     // As the real modules.alias of 6.1 lists them: usb_f_acm, usb_f_ss_lb, thinkpad_acpi.
     assert.deepEqual(valuesIn('drivers/usb/gadget/function/f_acm.c'), ['usbfunc:acm']);
     assert.deepEqual(valuesIn('drivers/usb/gadget/function/f_loopback.c'), ['usbfunc:Loopback']);
     assert.ok(valuesIn('drivers/platform/x86/thinkpad_acpi.c').includes('dmi:bvnIBM:bvrI[MU]ET??WW*'));
     // Defined in include/ but used by no declaration in 6.12.
-    assert.deepEqual([...defined].filter((m) => !used.has(m)).sort(), ['MODULE_ALIAS_BLOCKDEV', 'MODULE_ALIAS_FCOE_PCI', 'MODULE_ALIAS_NET_PF_PROTO_NAME', 'MODULE_ALIAS_XFRM_MODE']);
-    assert.deepEqual(index.aliases.filter((a) => a.value === null).map((a) => `${a.file}:${a.line} ${a.reason}`), []);
+    assert.deepEqual([...defined].filter((m) => !used.has(m)).sort(), [
+      'MODULE_ALIAS_BLOCKDEV',
+      'MODULE_ALIAS_FCOE_PCI',
+      'MODULE_ALIAS_NET_PF_PROTO_NAME',
+      'MODULE_ALIAS_XFRM_MODE',
+    ]);
+    assert.deepEqual(
+      index.aliases.filter((a) => a.value === null).map((a) => `${a.file}:${a.line} ${a.reason}`),
+      [],
+    );
   });
 
   it('expands KBUILD_MODNAME to the module its Makefile builds, never to a #define of samples/ or tools/', () => {
@@ -188,21 +254,33 @@ describe('analysis on the linux-6.12 tree', { timeout: 30 * 60 * 1000 }, () => {
     for (const [file, line, macro, args] of declarations) {
       const module = MODULE_OF[file];
       assert.ok(module, `${file}:${line} not read by hand`);
-      const prefix = macro === 'MODULE_ALIAS' ? (/^"([^"]*)"\s*KBUILD_MODNAME$/.exec(args)?.[1] ?? null) : (PREFIX[macro] ?? null);
+      const prefix =
+        macro === 'MODULE_ALIAS' ? (/^"([^"]*)"\s*KBUILD_MODNAME$/.exec(args)?.[1] ?? null) : (PREFIX[macro] ?? null);
       assert.ok(prefix !== null, `${file}:${line} ${macro}(${args}): prefix not known`);
-      const found = index.aliases.filter((a) => a.file === file && a.line === line).map((a) => [a.macro, a.value, a.module]);
+      const found = index.aliases
+        .filter((a) => a.file === file && a.line === line)
+        .map((a) => [a.macro, a.value, a.module]);
       assert.deepEqual(found, [[macro, `${prefix}${module}`, module]], `${file}:${line}`);
     }
-    assert.deepEqual(index.aliases.filter((a) => a.value !== null && /(^|[-:])foo$/.test(a.value)).map((a) => `${a.file}:${a.line}`), []);
+    assert.deepEqual(
+      index.aliases.filter((a) => a.value !== null && /(^|[-:])foo$/.test(a.value)).map((a) => `${a.file}:${a.line}`),
+      [],
+    );
   });
 
   it("names the module of each declaration as depmod did where the 6.1 boot's modules.alias lists it", () => {
-    const valuesIn = (file: string) => index.aliases.filter((a) => a.file === file).map((a) => `${a.value} ${a.module}`);
+    const valuesIn = (file: string) =>
+      index.aliases.filter((a) => a.file === file).map((a) => `${a.value} ${a.module}`);
     // Lines of the real modules.alias: `alias fs-virtiofs virtiofs`, `alias rtnl-link-wireguard wireguard`, ….
     assert.deepEqual(valuesIn('fs/fuse/virtio_fs.c'), ['fs-virtiofs virtiofs']);
-    assert.deepEqual(valuesIn('drivers/net/wireguard/main.c'), ['rtnl-link-wireguard wireguard', 'net-pf-16-proto-16-family-wireguard wireguard']);
+    assert.deepEqual(valuesIn('drivers/net/wireguard/main.c'), [
+      'rtnl-link-wireguard wireguard',
+      'net-pf-16-proto-16-family-wireguard wireguard',
+    ]);
     assert.deepEqual(valuesIn('drivers/watchdog/simatic-ipc-wdt.c'), ['platform:simatic_ipc_wdt simatic_ipc_wdt']);
-    assert.deepEqual(valuesIn('drivers/leds/simple/simatic-ipc-leds.c'), ['platform:simatic_ipc_leds simatic_ipc_leds']);
+    assert.deepEqual(valuesIn('drivers/leds/simple/simatic-ipc-leds.c'), [
+      'platform:simatic_ipc_leds simatic_ipc_leds',
+    ]);
     const boot = bootModules();
     // Every declaration of a module 6.1 also builds, whose alias 6.1 lists, is listed there for that module, but two:
     // ipt_icmp and ip6t_icmp6 moved from ip_tables.c and ip6_tables.c (6.1's ip_tables.c:34) to xt_tcpudp.c since.
@@ -210,7 +288,10 @@ describe('analysis on the linux-6.12 tree', { timeout: 30 * 60 * 1000 }, () => {
       .filter((a) => a.value !== null && a.module !== null && boot.modules.has(a.module) && boot.aliases.has(a.value))
       .filter((a) => !boot.aliases.get(a.value as string)?.has(a.module as string))
       .map((a) => `${a.file}:${a.line} ${a.value} ${a.module}`);
-    assert.deepEqual(disagree, ['net/netfilter/xt_tcpudp.c:24 ipt_icmp xt_tcpudp', 'net/netfilter/xt_tcpudp.c:25 ip6t_icmp6 xt_tcpudp']);
+    assert.deepEqual(disagree, [
+      'net/netfilter/xt_tcpudp.c:24 ipt_icmp xt_tcpudp',
+      'net/netfilter/xt_tcpudp.c:25 ip6t_icmp6 xt_tcpudp',
+    ]);
   });
 
   it('expands aliases to what depmod writes', () => {

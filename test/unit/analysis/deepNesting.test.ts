@@ -83,7 +83,10 @@ describe('request calls nested thousands deep', () => {
     // A tab, then `{ request_module("fs-%s", name);` (32 characters) per call: the k-th callee (from 0) starts after
     // the tab, k of them and `{ `.
     const sites = await scanDeep('calls', 1000, 'native');
-    assert.deepEqual(sites, Array.from({ length: 1000 }, (_, k) => site(1 + 32 * k + 2 + 1, 'discarded')));
+    assert.deepEqual(
+      sites,
+      Array.from({ length: 1000 }, (_, k) => site(1 + 32 * k + 2 + 1, 'discarded')),
+    );
   });
 });
 
@@ -135,10 +138,20 @@ describe('ancestor chains', () => {
           for (const order of [nodes, [...nodes].reverse(), scattered]) {
             for (const n of order) {
               const chain = linkedChain(n);
-              assert.deepEqual(chain.map((a) => a.id), parentChain(n), `${n.type} at ${n.startIndex}`);
-              assert.deepEqual(chain.map((a) => a.depth), chain.map((_, i) => chain.length - 1 - i));
+              assert.deepEqual(
+                chain.map((a) => a.id),
+                parentChain(n),
+                `${n.type} at ${n.startIndex}`,
+              );
+              assert.deepEqual(
+                chain.map((a) => a.depth),
+                chain.map((_, i) => chain.length - 1 - i),
+              );
               assert.equal(nearest(chain[0] ?? null, BLOCKS)?.id, chain.find((a) => BLOCKS.includes(a.type))?.id);
-              assert.equal(descendantFor(root, n.startIndex, n.endIndex).id, root.descendantForIndex(n.startIndex, n.endIndex)?.id);
+              assert.equal(
+                descendantFor(root, n.startIndex, n.endIndex).id,
+                root.descendantForIndex(n.startIndex, n.endIndex)?.id,
+              );
             }
           }
         });

@@ -9,7 +9,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { expand, expansionBudget, type MacroDefinition, MAX_EXPANSION_TOKENS, parseDefine, tokenize } from '../../../src/analysis/cpp';
+import {
+  expand,
+  expansionBudget,
+  type MacroDefinition,
+  MAX_EXPANSION_TOKENS,
+  parseDefine,
+  tokenize,
+} from '../../../src/analysis/cpp';
 import { scanTree } from '../../../src/analysis/index';
 
 /** `#define M0 M1 M1` … `#define M(n-1) Mn Mn`, and what follows. */
@@ -41,12 +48,16 @@ async function aliasesOf(source: string): Promise<Array<{ value: string | null; 
 describe('expansion bounds', () => {
   it('reports the 17-level macro bomb of the issue as unexpanded (it overflowed the stack)', async () => {
     const src = `${bomb(17).join('\n')}\nMODULE_ALIAS(M0);\n`;
-    assert.deepEqual(await aliasesOf(src), [{ value: null, reason: `expansion exceeds ${MAX_EXPANSION_TOKENS} tokens` }]);
+    assert.deepEqual(await aliasesOf(src), [
+      { value: null, reason: `expansion exceeds ${MAX_EXPANSION_TOKENS} tokens` },
+    ]);
   });
 
   it('reports 16 levels the same way: 65,536 tokens is over the bound too', async () => {
     const src = `${bomb(16).join('\n')}\nMODULE_ALIAS(M0);\n`;
-    assert.deepEqual(await aliasesOf(src), [{ value: null, reason: `expansion exceeds ${MAX_EXPANSION_TOKENS} tokens` }]);
+    assert.deepEqual(await aliasesOf(src), [
+      { value: null, reason: `expansion exceeds ${MAX_EXPANSION_TOKENS} tokens` },
+    ]);
   });
 
   it('expands 9 levels: 512 copies of the string the last name stands for', async () => {
@@ -70,6 +81,9 @@ describe('expansion bounds', () => {
     assert.deepEqual(expand(tokenize('D0'), lookupOf(chain), budget), []);
     assert.equal(budget.limit, 'expansion nests more than 64 macros deep');
     const shallow = expansionBudget();
-    assert.deepEqual(expand(tokenize('D0'), lookupOf([...chain.slice(0, 10), '#define D10 "end"']), shallow).map((t) => t.text), ['"end"']);
+    assert.deepEqual(
+      expand(tokenize('D0'), lookupOf([...chain.slice(0, 10), '#define D10 "end"']), shallow).map((t) => t.text),
+      ['"end"'],
+    );
   });
 });

@@ -17,7 +17,11 @@ async function scanFixtures(opts: Parameters<typeof scanTree>[1] = {}): Promise<
 }
 
 /** The index of a copy of a kernel tree as if scanned at `root` (the tree is its own kernel directory). */
-const atRoot = (index: SourceIndex, root: string): SourceIndex => ({ ...index, root, kernelDirectory: { ...index.kernelDirectory, path: root } });
+const atRoot = (index: SourceIndex, root: string): SourceIndex => ({
+  ...index,
+  root,
+  kernelDirectory: { ...index.kernelDirectory, path: root },
+});
 
 /** One line per call site: position, callee, how it requests, what it requests, how the return is used. */
 const site = (c: CallSiteInfo) =>
@@ -68,7 +72,10 @@ describe('analysis on the fixture tree', () => {
   });
 
   it('never takes comments, strings or the kmod.h definitions for call sites', () => {
-    assert.equal(index.callSites.filter((c) => c.file === 'include/linux/kmod.h' || c.file === 'include/linux/module.h').length, 0);
+    assert.equal(
+      index.callSites.filter((c) => c.file === 'include/linux/kmod.h' || c.file === 'include/linux/module.h').length,
+      0,
+    );
     assert.equal(index.callSites.filter((c) => c.file === 'drivers/misc/demo.c' && c.line <= 12).length, 0);
   });
 
@@ -124,7 +131,9 @@ describe('analysis on the fixture tree', () => {
   });
 
   it('flags unchecked zero returns, but not the look-up-again idiom, a registry walked after the request, try_then_request_module, guards or retries', () => {
-    const f = index.findings.filter((x) => x.rule === 'unchecked-zero-return').map((x) => `${x.location.file}:${x.location.line} ${x.related.map((r) => r.line).join(',')}`);
+    const f = index.findings
+      .filter((x) => x.rule === 'unchecked-zero-return')
+      .map((x) => `${x.location.file}:${x.location.line} ${x.related.map((r) => r.line).join(',')}`);
     assert.deepEqual(f, [
       'drivers/misc/demo.c:16 ',
       'drivers/misc/demo.c:22 ',
@@ -144,13 +153,17 @@ describe('analysis on the fixture tree', () => {
     const f = index.findings.filter((x) => x.rule === 'name-too-long');
     assert.equal(f.length, 1);
     // 34 literal bytes + 3 × 11 for %d ("-2147483648") + 2 dashes = 69.
-    assert.equal(f[0].message,
-      'request_module("a-module-name-prefix-that-is-long-%d-%d-%d", a, b, c) can request names of up to 69 bytes; with the NUL that exceeds MODULE_NAME_LEN (56 on 64-bit), so the kernel returns -ENAMETOOLONG before any trace event');
+    assert.equal(
+      f[0].message,
+      'request_module("a-module-name-prefix-that-is-long-%d-%d-%d", a, b, c) can request names of up to 69 bytes; with the NUL that exceeds MODULE_NAME_LEN (56 on 64-bit), so the kernel returns -ENAMETOOLONG before any trace event',
+    );
     assert.deepEqual(f[0].location, { file: 'drivers/misc/demo.c', line: 72, column: 2 });
   });
 
   it('flags alias families no MODULE_ALIAS* declares (static undocumented-alias), module file names count', () => {
-    const f = index.findings.filter((x) => x.rule === 'undocumented-alias').map((x) => `${x.location.file}:${x.location.line}`);
+    const f = index.findings
+      .filter((x) => x.rule === 'undocumented-alias')
+      .map((x) => `${x.location.file}:${x.location.line}`);
     assert.deepEqual(f, [
       'crypto/api.c:14',
       'drivers/misc/demo.c:22',
@@ -173,9 +186,21 @@ describe('analysis on the fixture tree', () => {
     });
     assert.deepEqual(plain.link('get_fs_type.part.0', null, 'fs-ext4').link, 'direct');
     // crypto-aes: only crypto-%s can print it; crypto-aes-all: both crypto-%s and crypto-%s-all can.
-    const inlined = (line: number, column: number) => ({ file: 'crypto/api.c', line, column, link: 'inlined', via: ['crypto_alg_mod_lookup', 'crypto_larval_lookup'] });
-    assert.deepEqual(plain.link('crypto_alg_mod_lookup', null, 'crypto-aes'), { link: 'inlined', locations: [inlined(10, 3)] });
-    assert.deepEqual(plain.link('crypto_alg_mod_lookup', null, 'crypto-aes-all'), { link: 'inlined', locations: [inlined(10, 3), inlined(14, 4)] });
+    const inlined = (line: number, column: number) => ({
+      file: 'crypto/api.c',
+      line,
+      column,
+      link: 'inlined',
+      via: ['crypto_alg_mod_lookup', 'crypto_larval_lookup'],
+    });
+    assert.deepEqual(plain.link('crypto_alg_mod_lookup', null, 'crypto-aes'), {
+      link: 'inlined',
+      locations: [inlined(10, 3)],
+    });
+    assert.deepEqual(plain.link('crypto_alg_mod_lookup', null, 'crypto-aes-all'), {
+      link: 'inlined',
+      locations: [inlined(10, 3), inlined(14, 4)],
+    });
     assert.equal(plain.link('load_helper', 'dupb', 'dupb-helper').link, 'direct');
     assert.equal(plain.link('load_helper', 'dupb', 'helper').link, 'stale');
     const byModule = new CallSiteLinker(index, () => 'kernel/drivers/dupb/dupb.ko');
@@ -184,13 +209,19 @@ describe('analysis on the fixture tree', () => {
       locations: [{ file: 'drivers/dupb/helper.c', line: 8, column: 3, link: 'direct', via: ['load_helper'] }],
     });
     // A module whose folder was scanned but holds no such function: stale, and the name fits dupb's call.
-    assert.deepEqual(new CallSiteLinker(index, () => 'kernel/net/other.ko').link('load_helper', 'other', 'dupb-helper'), {
-      link: 'stale',
-      locations: [],
-      fits: [{ file: 'drivers/dupb/helper.c', line: 8, column: 3 }],
-    });
+    assert.deepEqual(
+      new CallSiteLinker(index, () => 'kernel/net/other.ko').link('load_helper', 'other', 'dupb-helper'),
+      {
+        link: 'stale',
+        locations: [],
+        fits: [{ file: 'drivers/dupb/helper.c', line: 8, column: 3 }],
+      },
+    );
     // A module whose folder holds no scanned source: nothing to say.
-    assert.deepEqual(new CallSiteLinker(index, () => 'kernel/sound/other.ko').link('load_helper', 'other', 'dupb-helper'), { link: 'none', locations: [] });
+    assert.deepEqual(
+      new CallSiteLinker(index, () => 'kernel/sound/other.ko').link('load_helper', 'other', 'dupb-helper'),
+      { link: 'none', locations: [] },
+    );
     assert.deepEqual(plain.link('aarp_send_ddp', 'appletalk', 'can-proto-1'), { link: 'none', locations: [] });
   });
 
@@ -234,7 +265,10 @@ describe('analysis on the fixture tree', () => {
     fs.utimesSync(file, new Date(), new Date(Date.now() + 5000));
     const third = await scanTree(dir, cached);
     if (!third.ok) assert.fail('scan failed');
-    assert.equal(third.value.callSites.find((c) => c.line === 57 && c.file === 'drivers/misc/demo.c')?.name, 'demo-arg-changed');
+    assert.equal(
+      third.value.callSites.find((c) => c.line === 57 && c.file === 'drivers/misc/demo.c')?.name,
+      'demo-arg-changed',
+    );
     fs.rmSync(work, { recursive: true });
   });
 
@@ -248,7 +282,9 @@ describe('analysis on the fixture tree', () => {
       return r.value;
     };
     const file = 'drivers/misc/demo.c';
-    const text = fs.readFileSync(path.join(tree, file), 'utf8').replace('request_module("demo-arg")', 'request_module_nowait("demo-arg2")');
+    const text = fs
+      .readFileSync(path.join(tree, file), 'utf8')
+      .replace('request_module("demo-arg")', 'request_module_nowait("demo-arg2")');
     const opened = await open();
     const next = opened.update(file, text);
     assert.equal(opened.index, next);
@@ -256,7 +292,10 @@ describe('analysis on the fixture tree', () => {
     assert.equal(changed?.callee, 'request_module_nowait');
     assert.equal(changed?.name, 'demo-arg2');
     assert.equal(next.callSites.length, index.callSites.length);
-    assert.deepEqual(next.callSites.filter((c) => c.file !== file), index.callSites.filter((c) => c.file !== file));
+    assert.deepEqual(
+      next.callSites.filter((c) => c.file !== file),
+      index.callSites.filter((c) => c.file !== file),
+    );
     // An edit that moves lines but keeps every definition and call: the quick path must equal a full scan.
     const shifted = `/* one more line */\n${fs.readFileSync(path.join(tree, file), 'utf8')}`;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-upd-'));
@@ -277,13 +316,19 @@ describe('tree walking', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-walk-'));
     fs.mkdirSync(path.join(dir, 'sub'));
     fs.writeFileSync(path.join(dir, 'sub/a.c'), 'void f(void)\n{\n\trequest_module("walk-a");\n}\n');
-    fs.writeFileSync(path.join(dir, 'big.c'), `void g(void)\n{\n\trequest_module("walk-big");\n}\n${'/* padding */\n'.repeat(2000)}`);
+    fs.writeFileSync(
+      path.join(dir, 'big.c'),
+      `void g(void)\n{\n\trequest_module("walk-big");\n}\n${'/* padding */\n'.repeat(2000)}`,
+    );
     fs.writeFileSync(path.join(dir, 'bin.c'), Buffer.from([0x72, 0x65, 0, 1, 2]));
     fs.writeFileSync(path.join(dir, 'skip.c'), 'void h(void)\n{\n\trequest_module("walk-skip");\n}\n');
     fs.symlinkSync(dir, path.join(dir, 'sub/loop'));
     const r = await scanTree(dir, { threads: 0, maxFileBytes: 4096, exclude: ['skip.c'], cache: false });
     if (!r.ok) assert.fail(r.error.message);
-    assert.deepEqual(r.value.callSites.map((c) => `${c.file}:${c.line} ${c.name}`), ['sub/a.c:3 walk-a']);
+    assert.deepEqual(
+      r.value.callSites.map((c) => `${c.file}:${c.line} ${c.name}`),
+      ['sub/a.c:3 walk-a'],
+    );
     assert.deepEqual(r.value.files, { scanned: 1, skipped: 2, unreadable: [] });
     fs.rmSync(dir, { recursive: true });
   });

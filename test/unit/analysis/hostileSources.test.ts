@@ -22,7 +22,8 @@ async function scanText(text: string): Promise<CallSiteInfo[]> {
   return r.value.callSites;
 }
 
-const brief = (c: CallSiteInfo) => `${c.line}:${c.column} ${c.callee} in ${c.function} args=${JSON.stringify(c.arguments)} fmt=${c.format} pat=${c.pattern} ${c.returnUse}`;
+const brief = (c: CallSiteInfo) =>
+  `${c.line}:${c.column} ${c.callee} in ${c.function} args=${JSON.stringify(c.arguments)} fmt=${c.format} pat=${c.pattern} ${c.returnUse}`;
 
 it('an argument left out (`f(a, )`, `( )`, a cast of nothing): error recovery puts a MISSING identifier there (it hung)', async () => {
   const sites = await scanText(
@@ -41,7 +42,10 @@ it('an argument left out (`f(a, )`, `( )`, a cast of nothing): error recovery pu
 });
 
 it('2,000 top-level functions each holding a request (a root with 2,000 children, each with a hit)', async () => {
-  const text = Array.from({ length: 2000 }, (_, i) => `static int f${i}(void) { return request_module("m-${i}"); }\n`).join('');
+  const text = Array.from(
+    { length: 2000 },
+    (_, i) => `static int f${i}(void) { return request_module("m-${i}"); }\n`,
+  ).join('');
   const sites = await scanText(text);
   // Function i is on line i + 1; `request_module` starts after `static int f` (12), the digits of i and
   // `(void) { return ` (16).
@@ -53,13 +57,18 @@ it('2,000 top-level functions each holding a request (a root with 2,000 children
 
 it('a directive that is no #define, holding 5,000 hits on its line, is read once (it was read per hit)', async () => {
   const text = `#d${'request_module('.repeat(5000)}\nint g(void)\n{\n\treturn request_module("after");\n}\n`;
-  assert.deepEqual((await scanText(text)).map(brief), ['4:9 request_module in g args=["\\"after\\""] fmt=after pat=after returned']);
+  assert.deepEqual((await scanText(text)).map(brief), [
+    '4:9 request_module in g args=["\\"after\\""] fmt=after pat=after returned',
+  ]);
 });
 
 it('a constant mentioned 20,000 times at the end of a 680 KB line: its #define is found without reading the line once per mention', async () => {
   const text = `#define DRV "drv"\nint f(void) { return request_module(DRV); }\n/*${' x'.repeat(300_000)}${' DRV'.repeat(20_000)} */\n`;
   // `request_module` starts after `int f(void) { return ` (21 characters).
-  assert.deepEqual((await scanText(text)).map((c) => [c.line, c.column, c.format, c.name]), [[2, 22, 'drv', 'drv']]);
+  assert.deepEqual(
+    (await scanText(text)).map((c) => [c.line, c.column, c.format, c.name]),
+    [[2, 22, 'drv', 'drv']],
+  );
 });
 
 it('3,000 calls in one function behind 3,000 directive lines: each finds the function, which is searched for once', async () => {

@@ -27,10 +27,14 @@ const named = (m: KbuildModules, file: string) => {
 describe('kbuild module names', () => {
   it('reads obj- lists whose names hold $(subst …) with blanks (net/l2tp)', () => {
     const root = treeOf({
-      'net/l2tp/Makefile': 'obj-$(CONFIG_L2TP) += l2tp_core.o\nobj-$(subst y,$(CONFIG_L2TP),$(CONFIG_PPPOL2TP)) += l2tp_ppp.o\nifneq ($(CONFIG_IPV6),)\nobj-$(subst y,$(CONFIG_L2TP),$(CONFIG_L2TP_IP)) += l2tp_ip6.o\nendif\n',
+      'net/l2tp/Makefile':
+        'obj-$(CONFIG_L2TP) += l2tp_core.o\nobj-$(subst y,$(CONFIG_L2TP),$(CONFIG_PPPOL2TP)) += l2tp_ppp.o\nifneq ($(CONFIG_IPV6),)\nobj-$(subst y,$(CONFIG_L2TP),$(CONFIG_L2TP_IP)) += l2tp_ip6.o\nendif\n',
     });
     const m = new KbuildModules(root);
-    assert.deepEqual(['l2tp_core', 'l2tp_ppp', 'l2tp_ip6'].map((n) => named(m, `net/l2tp/${n}.c`)), ['l2tp_core', 'l2tp_ppp', 'l2tp_ip6']);
+    assert.deepEqual(
+      ['l2tp_core', 'l2tp_ppp', 'l2tp_ip6'].map((n) => named(m, `net/l2tp/${n}.c`)),
+      ['l2tp_core', 'l2tp_ppp', 'l2tp_ip6'],
+    );
     fs.rmSync(root, { recursive: true });
   });
 
@@ -51,7 +55,10 @@ describe('kbuild module names', () => {
       ].join('\n'),
     });
     const m = new KbuildModules(root);
-    assert.deepEqual(['sha512-neon-glue', 'sha512-glue', 'ucma', 'ib_uverbs'].map((n) => named(m, `crypto/${n}.c`)), ['sha512_arm', 'sha512_arm', 'rdma_ucm', 'ib_uverbs']);
+    assert.deepEqual(
+      ['sha512-neon-glue', 'sha512-glue', 'ucma', 'ib_uverbs'].map((n) => named(m, `crypto/${n}.c`)),
+      ['sha512_arm', 'sha512_arm', 'rdma_ucm', 'ib_uverbs'],
+    );
     assert.match(named(m, 'crypto/commented.c'), /is in no obj-…, NAME-y or NAME-objs list/);
     assert.match(named(m, 'crypto/in-define.c'), /is in no obj-…/);
     fs.rmSync(root, { recursive: true });
@@ -63,17 +70,26 @@ describe('kbuild module names', () => {
       'drv/core/Makefile': '# lists nothing: drv/Kbuild names core/a.o\n',
     });
     const m = new KbuildModules(root);
-    assert.deepEqual(['drv/core/a.c', 'drv/core/b.c', 'drv/top.c'].map((f) => named(m, f)), ['fancy_drv', 'fancy_drv', 'fancy_drv']);
+    assert.deepEqual(
+      ['drv/core/a.c', 'drv/core/b.c', 'drv/top.c'].map((f) => named(m, f)),
+      ['fancy_drv', 'fancy_drv', 'fancy_drv'],
+    );
     fs.rmSync(root, { recursive: true });
   });
 
   it('gives the -I folders of the Kbuild/Makefile that builds a file, after the subdir-ccflags of the folders above', () => {
     const root = treeOf({
       'drivers/Makefile': 'subdir-ccflags-y += -I$(srctree)/drivers/common\nobj-y += crypto/\n',
-      'drivers/crypto/iaa/Makefile': "ccflags-y += -I $(srctree)/drivers/dma/idxd -DDEFAULT_SYMBOL_NAMESPACE='\"IDXD\"'\nccflags-y += -I$(src) -I$(obj)/inc\nobj-$(CONFIG_X) := iaa_crypto.o\niaa_crypto-y := iaa_crypto_main.o\n",
+      'drivers/crypto/iaa/Makefile':
+        'ccflags-y += -I $(srctree)/drivers/dma/idxd -DDEFAULT_SYMBOL_NAMESPACE=\'"IDXD"\'\nccflags-y += -I$(src) -I$(obj)/inc\nobj-$(CONFIG_X) := iaa_crypto.o\niaa_crypto-y := iaa_crypto_main.o\n',
     });
     const m = new KbuildModules(root);
-    assert.deepEqual(m.includeDirsOf('drivers/crypto/iaa/iaa_crypto_main.c'), ['drivers/common', 'drivers/dma/idxd', 'drivers/crypto/iaa', 'drivers/crypto/iaa/inc']);
+    assert.deepEqual(m.includeDirsOf('drivers/crypto/iaa/iaa_crypto_main.c'), [
+      'drivers/common',
+      'drivers/dma/idxd',
+      'drivers/crypto/iaa',
+      'drivers/crypto/iaa/inc',
+    ]);
     assert.equal(named(m, 'drivers/crypto/iaa/iaa_crypto_main.c'), 'iaa_crypto');
     fs.rmSync(root, { recursive: true });
   });
@@ -82,8 +98,14 @@ describe('kbuild module names', () => {
     const root = treeOf({ 'a/Makefile': 'obj-m += b.o\n' });
     const m = new KbuildModules(root);
     assert.equal(named(m, 'a/b.h'), '(a/b.h is not a .c file: its module is that of the file including it)');
-    assert.equal(named(m, 'a/c.c'), "(a/c.c is in no obj-…, NAME-y or NAME-objs list of the Kbuild or Makefile files of its folder and above, so kbuild's module name for it is unknown)");
-    assert.equal(named(m, 'z/y.c'), "(z/y.c is under no Kbuild or Makefile (its folder and above have none), so kbuild's module name for it is unknown)");
+    assert.equal(
+      named(m, 'a/c.c'),
+      "(a/c.c is in no obj-…, NAME-y or NAME-objs list of the Kbuild or Makefile files of its folder and above, so kbuild's module name for it is unknown)",
+    );
+    assert.equal(
+      named(m, 'z/y.c'),
+      "(z/y.c is under no Kbuild or Makefile (its folder and above have none), so kbuild's module name for it is unknown)",
+    );
     fs.rmSync(root, { recursive: true });
   });
 
@@ -93,7 +115,13 @@ describe('kbuild module names', () => {
     assert.equal(named(m, 'a/b.c'), 'b');
     const inputs = m.inputs();
     // Kbuild first: kbuild reads it instead of Makefile when it exists.
-    assert.deepEqual(inputs.map((i) => [i.file, i.stat === null]), [['a/Kbuild', true], ['a/Makefile', false]]);
+    assert.deepEqual(
+      inputs.map((i) => [i.file, i.stat === null]),
+      [
+        ['a/Kbuild', true],
+        ['a/Makefile', false],
+      ],
+    );
     assert.equal(kbuildUnchanged(root, inputs), true);
     fs.writeFileSync(path.join(root, 'a/Kbuild'), 'obj-m += c.o\nc-y := b.o\n');
     assert.equal(kbuildUnchanged(root, inputs), false);

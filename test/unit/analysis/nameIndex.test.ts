@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { type FileNames, fileNames, hashName, mayHold, NameStore } from '../../../src/analysis/nameIndex';
 
 const names = (text: string, header = false) => fileNames(Buffer.from(text, 'latin1'), header);
-const holds = (n: FileNames, calls: string[], defines: string[] = []) => mayHold(n, new Set(calls.map(hashName)), new Set(defines.map(hashName)));
+const holds = (n: FileNames, calls: string[], defines: string[] = []) =>
+  mayHold(n, new Set(calls.map(hashName)), new Set(defines.map(hashName)));
 /** The call names of a file among `candidates` (the index holds hashes, so it is asked name by name). */
 const callNames = (n: FileNames, candidates: string[]) => candidates.filter((c) => holds({ ...n, opaque: false }, [c]));
 
@@ -23,15 +24,40 @@ describe('name index of the first scan pass', () => {
         '}',
       ].join('\n'),
     );
-    const all = ['probe', 'if', 'get_fs_type', 'sock_create_kern', 'WRAP', 'dvb_attach', 'fn', 'other', 'used_later', 'net', 'b', 'ext4', 'int'];
-    assert.deepEqual(callNames(n, all), ['probe', 'if', 'get_fs_type', 'sock_create_kern', 'WRAP', 'dvb_attach', 'int']);
+    const all = [
+      'probe',
+      'if',
+      'get_fs_type',
+      'sock_create_kern',
+      'WRAP',
+      'dvb_attach',
+      'fn',
+      'other',
+      'used_later',
+      'net',
+      'b',
+      'ext4',
+      'int',
+    ];
+    assert.deepEqual(callNames(n, all), [
+      'probe',
+      'if',
+      'get_fs_type',
+      'sock_create_kern',
+      'WRAP',
+      'dvb_attach',
+      'int',
+    ]);
     assert.equal(n.opaque, false);
     assert.equal(n.defines.length, 0);
   });
 
   it('reads a name across a block comment before its arguments, and marks the file opaque only when a comment leaves it uncertain', () => {
     const across = names('x = get_fs_type /* the type */ ("ext4");\ny = sock_create /* a */ /* b */\n\t(1);');
-    assert.deepEqual(callNames(across, ['get_fs_type', 'sock_create', 'the', 'type', 'a', 'b']), ['get_fs_type', 'sock_create']);
+    assert.deepEqual(callNames(across, ['get_fs_type', 'sock_create', 'the', 'type', 'a', 'b']), [
+      'get_fs_type',
+      'sock_create',
+    ]);
     assert.equal(across.opaque, false);
     assert.equal(names('x = get_fs_type // the type\n\t("ext4");').opaque, true);
     assert.equal(names('x = get_fs_type // a path a/b/\n\t("ext4");').opaque, true);
@@ -42,7 +68,7 @@ describe('name index of the first scan pass', () => {
     assert.equal(holds(names('x = f // c\n (1);'), ['not_there']), true);
   });
 
-  it("indexes the names a header #defines, and only in headers", () => {
+  it('indexes the names a header #defines, and only in headers', () => {
     const text = '#define PF_INET6 10\n# define  NET_ALIAS(x) x\n#ifdef define_me\n#undef OTHER\nint define_not;\n';
     const h = names(text, true);
     assert.equal(holds(h, [], ['PF_INET6']), true);

@@ -18,10 +18,13 @@ import { filesUnder, KERNEL_TREE, requireKernelTree } from '../../fixtures/kerne
 const repo = path.resolve(__dirname, '../../../..');
 const tree = path.join(repo, 'test/fixtures/out-of-tree');
 
-const aliases = (index: SourceIndex) => index.aliases.map((a) => `${a.file}:${a.line} ${a.macro} [${a.module}] ${a.value ?? `null (${a.reason})`}`);
+const aliases = (index: SourceIndex) =>
+  index.aliases.map((a) => `${a.file}:${a.line} ${a.macro} [${a.module}] ${a.value ?? `null (${a.reason})`}`);
 
-const SHARED = 'does not expand to a string: KBUILD_MODNAME is the module name kbuild passes, and Kbuild puts shared.o in several modules (my-other, mydrv; kbuild would name it "my_other:mydrv")';
-const ORPHAN = "does not expand to a string: KBUILD_MODNAME is the module name kbuild passes, and extra/orphan.c is in no obj-…, NAME-y or NAME-objs list of the Kbuild or Makefile files of its folder and above, so kbuild's module name for it is unknown";
+const SHARED =
+  'does not expand to a string: KBUILD_MODNAME is the module name kbuild passes, and Kbuild puts shared.o in several modules (my-other, mydrv; kbuild would name it "my_other:mydrv")';
+const ORPHAN =
+  "does not expand to a string: KBUILD_MODNAME is the module name kbuild passes, and extra/orphan.c is in no obj-…, NAME-y or NAME-objs list of the Kbuild or Makefile files of its folder and above, so kbuild's module name for it is unknown";
 
 async function scan(kernelDirectory: string | null | undefined): Promise<SourceIndex> {
   const r = await scanTree(tree, { threads: 0, cache: false, kernelDirectory });
@@ -53,22 +56,34 @@ describe('an out-of-tree driver repository', { timeout: 5 * 60 * 1000 }, () => {
     ]);
   });
 
-  it('says which kernel directory it read, and only its headers: include/ and the machine architecture\'s', () => {
+  it("says which kernel directory it read, and only its headers: include/ and the machine architecture's", () => {
     const arch = ({ x64: 'x86', ia32: 'x86', arm64: 'arm64' } as Record<string, string>)[process.arch];
     assert.ok(arch, `no expected architecture folder for ${process.arch}`);
     const includeDirs = [path.join(KERNEL_TREE, 'include'), path.join(KERNEL_TREE, 'arch', arch, 'include')];
     const headers = includeDirs.flatMap((d) => filesUnder(d, (n) => n.endsWith('.h')));
-    assert.deepEqual(withKernel.kernelDirectory, { path: KERNEL_TREE, source: 'given', includeDirs, headers: headers.length });
+    assert.deepEqual(withKernel.kernelDirectory, {
+      path: KERNEL_TREE,
+      source: 'given',
+      includeDirs,
+      headers: headers.length,
+    });
     // The repository's own files are what it counts; nothing of the kernel directory shows up as a site or function.
     assert.deepEqual(withKernel.files, { scanned: 10, skipped: 0, unreadable: [] });
-    assert.ok([...withKernel.callSites, ...withKernel.functions, ...withKernel.aliases].every((x) => !path.isAbsolute(x.file)));
+    assert.ok(
+      [...withKernel.callSites, ...withKernel.functions, ...withKernel.aliases].every((x) => !path.isAbsolute(x.file)),
+    );
   });
 
   it('documents the family core.c requests only with the kernel directory', async () => {
-    const undocumented = (index: SourceIndex) => index.findings.filter((f) => f.rule === 'undocumented-alias').map((f) => `${f.location.file}:${f.location.line} ${f.message}`);
+    const undocumented = (index: SourceIndex) =>
+      index.findings
+        .filter((f) => f.rule === 'undocumented-alias')
+        .map((f) => `${f.location.file}:${f.location.line} ${f.message}`);
     assert.deepEqual(undocumented(withKernel), []);
     const alone = await scan(null);
-    assert.deepEqual(undocumented(alone), ['core.c:7 request_module(MYDRV_TYPE_PREFIX "%d", type) requests names of the form "mydrv-type-*", but no MODULE_ALIAS* declaration and no module\'s file name in the tree matches that pattern']);
+    assert.deepEqual(undocumented(alone), [
+      'core.c:7 request_module(MYDRV_TYPE_PREFIX "%d", type) requests names of the form "mydrv-type-*", but no MODULE_ALIAS* declaration and no module\'s file name in the tree matches that pattern',
+    ]);
     assert.deepEqual(alone.kernelDirectory, { path: null, source: 'none', includeDirs: [], headers: 0 });
     assert.deepEqual(aliases(alone), [
       `extra/orphan.c:4 MODULE_ALIAS [null] null (${ORPHAN})`,
@@ -84,7 +99,7 @@ describe('an out-of-tree driver repository', { timeout: 5 * 60 * 1000 }, () => {
     ]);
   });
 
-  it('defaults as out-of-tree Makefiles do: not a kernel tree, so the running kernel\'s build directory when it exists', async () => {
+  it("defaults as out-of-tree Makefiles do: not a kernel tree, so the running kernel's build directory when it exists", async () => {
     const build = path.join('/lib/modules', os.release(), 'build');
     const auto = await scan(undefined);
     assert.equal(auto.kernelDirectory.source, fs.existsSync(path.join(build, 'Makefile')) ? 'running-kernel' : 'none');
@@ -106,6 +121,6 @@ describe('an out-of-tree driver repository', { timeout: 5 * 60 * 1000 }, () => {
     const r = await scanTree(tree, { threads: 0, cache: false, kernelDirectory: path.join(tree, 'sub') });
     assert.equal(r.ok, false);
     assert.equal(!r.ok && r.error.code, 'not-a-kernel-tree');
-    assert.match(!r.ok ? r.error.hint ?? '' : '', /lib\/modules/);
+    assert.match(!r.ok ? (r.error.hint ?? '') : '', /lib\/modules/);
   });
 });

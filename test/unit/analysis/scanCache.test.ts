@@ -40,7 +40,10 @@ describe('scan cache on disk', () => {
   };
 
   /** The tree's C sources as the walk takes them (.c and .h, no .mod.c). */
-  const sources = () => fs.readdirSync(tree, { recursive: true, encoding: 'utf8' }).filter((f) => /\.[ch]$/.test(f) && !f.endsWith('.mod.c')).length;
+  const sources = () =>
+    fs
+      .readdirSync(tree, { recursive: true, encoding: 'utf8' })
+      .filter((f) => /\.[ch]$/.test(f) && !f.endsWith('.mod.c')).length;
 
   it('writes the cache, and a scan that starts from the file alone gives exactly the uncached index', async () => {
     const expected = await reference();
@@ -84,7 +87,10 @@ describe('scan cache on disk', () => {
     assert.deepEqual(touched.index, expected);
     // Only the touched file is read again, in each pass that selects it.
     const total = (changed.report?.misses ?? 0) + (changed.report?.hits ?? 0);
-    assert.ok(touched.report && touched.report.misses > 0 && touched.report.misses < total, JSON.stringify(touched.report));
+    assert.ok(
+      touched.report && touched.report.misses > 0 && touched.report.misses < total,
+      JSON.stringify(touched.report),
+    );
     assert.equal(touched.report?.filesRead, 1);
     assert.equal(touched.report?.saved, true);
 
@@ -111,9 +117,15 @@ describe('scan cache on disk', () => {
     assert.deepEqual(shrunk.index, expected);
 
     const file = 'drivers/misc/demo.c';
-    const edited = fs.readFileSync(path.join(tree, file), 'utf8').replace('request_module("demo-arg")', 'request_module_nowait("demo-arg2")');
+    const edited = fs
+      .readFileSync(path.join(tree, file), 'utf8')
+      .replace('request_module("demo-arg")', 'request_module_nowait("demo-arg2")');
     let report: ScanCacheReport | null = null;
-    const fromSnapshot = await openSourceTree(tree, { ...base, cacheDir: copyOf('w3', 'w4'), onCache: (c) => (report = c) });
+    const fromSnapshot = await openSourceTree(tree, {
+      ...base,
+      cacheDir: copyOf('w3', 'w4'),
+      onCache: (c) => (report = c),
+    });
     const uncached = await openSourceTree(tree, { ...base, cache: false });
     if (!fromSnapshot.ok || !uncached.ok) assert.fail('scan failed');
     assert.equal((report as ScanCacheReport | null)?.misses, 0);
@@ -157,7 +169,10 @@ describe('scan cache on disk', () => {
     const inside = await scan({ cacheDir: path.join(tree, '.cache') });
     assert.equal(inside.report?.file, null);
     assert.equal(inside.report?.saved, false);
-    assert.equal(inside.report?.problem, `cache folder ${path.join(tree, '.cache')} is inside the scanned tree: nothing is stored`);
+    assert.equal(
+      inside.report?.problem,
+      `cache folder ${path.join(tree, '.cache')} is inside the scanned tree: nothing is stored`,
+    );
     const again = await scan({ cacheDir: path.join(tree, '.cache') });
     assert.equal(again.report?.problem, inside.report?.problem);
     assert.equal(fs.existsSync(path.join(tree, '.cache')), false);
@@ -165,7 +180,11 @@ describe('scan cache on disk', () => {
 
   it('makes a second CLI process start from the cache in XDG_CACHE_HOME', () => {
     const env = { ...process.env, XDG_CACHE_HOME: path.join(work, 'xdg') };
-    const run = () => spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'scan', tree, '--format', 'json'], { encoding: 'utf8', env });
+    const run = () =>
+      spawnSync(process.execPath, [path.join(repo, 'dist/cli.js'), 'scan', tree, '--format', 'json'], {
+        encoding: 'utf8',
+        env,
+      });
     const cold = run();
     const dirs = fs.readdirSync(path.join(work, 'xdg/autoload-lens/scan'));
     assert.equal(dirs.length, 1);
@@ -190,18 +209,27 @@ describe('scan cache and what besides the C files the index depends on', () => {
     // A kernel directory of a few lines: module.h for MODULE_ALIAS, fs.h for MODULE_ALIAS_FS.
     kdir = path.join(work, 'kdir');
     fs.mkdirSync(path.join(kdir, 'include/linux'), { recursive: true });
-    fs.writeFileSync(path.join(kdir, 'include/linux/module.h'), '#define MODULE_INFO(tag, info) __MODULE_INFO(tag, tag, info)\n#define MODULE_ALIAS(_alias) MODULE_INFO(alias, _alias)\n');
+    fs.writeFileSync(
+      path.join(kdir, 'include/linux/module.h'),
+      '#define MODULE_INFO(tag, info) __MODULE_INFO(tag, tag, info)\n#define MODULE_ALIAS(_alias) MODULE_INFO(alias, _alias)\n',
+    );
     fs.writeFileSync(path.join(kdir, 'include/linux/fs.h'), '#define MODULE_ALIAS_FS(NAME) MODULE_ALIAS("fs-" NAME)\n');
   });
   after(() => fs.rmSync(work, { recursive: true, force: true }));
 
   async function scan(cacheDir: string | undefined): Promise<{ index: SourceIndex; report: ScanCacheReport | null }> {
     let report: ScanCacheReport | null = null;
-    const r = await scanTree(tree, { threads: 0, kernelDirectory: kdir, ...(cacheDir ? { cacheDir } : { cache: false }), onCache: (c) => (report = c) });
+    const r = await scanTree(tree, {
+      threads: 0,
+      kernelDirectory: kdir,
+      ...(cacheDir ? { cacheDir } : { cache: false }),
+      onCache: (c) => (report = c),
+    });
     if (!r.ok) assert.fail(r.error.message);
     return { index: r.value, report };
   }
-  const valuesIn = (index: SourceIndex, file: string) => index.aliases.filter((a) => a.file === file).map((a) => `${a.module} ${a.value}`);
+  const valuesIn = (index: SourceIndex, file: string) =>
+    index.aliases.filter((a) => a.file === file).map((a) => `${a.module} ${a.value}`);
 
   it('sees a changed Makefile though every C file is unchanged', async () => {
     const cache = path.join(work, 'cache');
@@ -219,18 +247,29 @@ describe('scan cache and what besides the C files the index depends on', () => {
     assert.deepEqual(valuesIn(third.index, 'sub/x_util.c'), ['via_kbuild mydrv-x:via_kbuild', 'via_kbuild null']);
   });
 
-  it("reads a changed header of the kernel directory again, and keys the cache on the kernel directory", async () => {
+  it('reads a changed header of the kernel directory again, and keys the cache on the kernel directory', async () => {
     const cache = path.join(work, 'cache-k');
     const first = await scan(cache);
-    fs.writeFileSync(path.join(kdir, 'include/linux/fs.h'), '#define MODULE_ALIAS_FS(NAME) MODULE_ALIAS("fs2-" NAME)\n');
+    fs.writeFileSync(
+      path.join(kdir, 'include/linux/fs.h'),
+      '#define MODULE_ALIAS_FS(NAME) MODULE_ALIAS("fs2-" NAME)\n',
+    );
     const changed = await scan(cache);
     assert.deepEqual(valuesIn(changed.index, 'main.c').slice(1, 2), ['mydrv fs2-mydrv']);
     assert.deepEqual(changed.index, (await scan(undefined)).index);
     // Only the changed header is read again (in each pass that selects it).
     const total = (first.report?.misses ?? 0) + (first.report?.hits ?? 0);
-    assert.ok(changed.report && changed.report.misses > 0 && changed.report.misses < total, JSON.stringify(changed.report));
+    assert.ok(
+      changed.report && changed.report.misses > 0 && changed.report.misses < total,
+      JSON.stringify(changed.report),
+    );
     let report: ScanCacheReport | null = null;
-    const none = await scanTree(tree, { threads: 0, kernelDirectory: null, cacheDir: cache, onCache: (c) => (report = c) });
+    const none = await scanTree(tree, {
+      threads: 0,
+      kernelDirectory: null,
+      cacheDir: cache,
+      onCache: (c) => (report = c),
+    });
     assert.ok(none.ok);
     assert.equal((report as ScanCacheReport | null)?.source, 'none');
     assert.match((report as ScanCacheReport | null)?.problem ?? '', /from another version or other scan settings/);

@@ -33,22 +33,37 @@ function attributed(report: Report): Array<[number, string, string, string | nul
     .map((r) => [r.index, `${r.task}-${r.pid}`, r.name, r.initOf, r.causedBy]);
 }
 
-test('the boot: ktrig.py asks for net-pf-33, rxrpc\'s init asks for pcbc(fcrypt), a cryptomgr_probe thread for pcbc and fcrypt', async () => {
+test("the boot: ktrig.py asks for net-pf-33, rxrpc's init asks for pcbc(fcrypt), a cryptomgr_probe thread for pcbc and fcrypt", async () => {
   const report = await bootReport();
   // Trace lines 346-354.
   const at = (i: number) => report.requests[i];
-  assert.deepEqual([100, 101, 102, 103, 104, 105].map((i) => [at(i).line, at(i).task, at(i).pid, at(i).name, at(i).initOf, at(i).causedBy]), [
-    [346, 'ktrig.py', 618, 'net-pf-33', null, null],
-    [348, 'modprobe', 679, 'crypto-pcbc(fcrypt)', 'rxrpc', 100],
-    [349, 'modprobe', 679, 'crypto-pcbc(fcrypt)-all', 'rxrpc', 100],
-    [350, 'cryptomgr_probe', 682, 'crypto-pcbc', null, 101],
-    [352, 'cryptomgr_probe', 682, 'crypto-fcrypt', null, 101],
-    [354, 'cryptomgr_probe', 682, 'crypto-fcrypt-all', null, 101],
-  ]);
+  assert.deepEqual(
+    [100, 101, 102, 103, 104, 105].map((i) => [
+      at(i).line,
+      at(i).task,
+      at(i).pid,
+      at(i).name,
+      at(i).initOf,
+      at(i).causedBy,
+    ]),
+    [
+      [346, 'ktrig.py', 618, 'net-pf-33', null, null],
+      [348, 'modprobe', 679, 'crypto-pcbc(fcrypt)', 'rxrpc', 100],
+      [349, 'modprobe', 679, 'crypto-pcbc(fcrypt)-all', 'rxrpc', 100],
+      [350, 'cryptomgr_probe', 682, 'crypto-pcbc', null, 101],
+      [352, 'cryptomgr_probe', 682, 'crypto-fcrypt', null, 101],
+      [354, 'cryptomgr_probe', 682, 'crypto-fcrypt-all', null, 101],
+    ],
+  );
   const chain = report.chains.find((c) => c.root === 100);
   // modprobe-679 loads rxrpc (111.138242), modprobe-683 pcbc, modprobe-684 fcrypt (111.398196); the root at 110.914004.
   assert.deepEqual(chain, {
-    root: 100, name: 'net-pf-33', requests: [100, 101, 102, 103, 104, 105], requestCount: 6, depth: 2, seconds: 0.484192,
+    root: 100,
+    name: 'net-pf-33',
+    requests: [100, 101, 102, 103, 104, 105],
+    requestCount: 6,
+    depth: 2,
+    seconds: 0.484192,
     modules: ['rxrpc', 'pcbc', 'fcrypt'],
   });
 });
@@ -60,35 +75,69 @@ test('the boot: every chain, read from the trace', async () => {
     // cryptomgr_test-632 needs stdrng; modprobe-633 loads ansi_cprng and drbg for it, and drbg's tests (645, 661) ask
     // for hmac(sha256), hmac(sha512); 632 then asks for jitterentropy_rng (modprobe-667); bluetooth last, 109.498514.
     {
-      root: 84, name: 'net-pf-31', requests: [84, 85, 86, 87, 88, 89, 90, 91, 92], requestCount: 9, depth: 2, seconds: 1.459419,
+      root: 84,
+      name: 'net-pf-31',
+      requests: [84, 85, 86, 87, 88, 89, 90, 91, 92],
+      requestCount: 9,
+      depth: 2,
+      seconds: 1.459419,
       modules: ['ecc', 'ecdh_generic', 'ansi_cprng', 'drbg', 'jitterentropy_rng', 'bluetooth'],
     },
     {
-      root: 100, name: 'net-pf-33', requests: [100, 101, 102, 103, 104, 105], requestCount: 6, depth: 2, seconds: 0.484192,
+      root: 100,
+      name: 'net-pf-33',
+      requests: [100, 101, 102, 103, 104, 105],
+      requestCount: 6,
+      depth: 2,
+      seconds: 0.484192,
       modules: ['rxrpc', 'pcbc', 'fcrypt'],
     },
     // AF_ALG binds xts(serpent): cryptomgr_probe-711 asks for the template (modprobe-712: ecb, its soft dependency, then
     // xts) and for serpent (modprobe-713: four serpent modules, each init's self-tests asking for cryptd instances).
     {
-      root: 121, name: 'crypto-xts(serpent)', requests: [121, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138],
-      requestCount: 17, depth: 2, seconds: 1.028738,
+      root: 121,
+      name: 'crypto-xts(serpent)',
+      requests: [121, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 136, 137, 138],
+      requestCount: 17,
+      depth: 2,
+      seconds: 1.028738,
       modules: ['ecb', 'xts', 'serpent_generic', 'serpent_sse2_x86_64', 'serpent_avx_x86_64', 'serpent_avx2'],
     },
     {
-      root: 139, name: 'crypto-cbc(twofish)', requests: [139, 141, 142, 143, 144, 145, 146], requestCount: 7, depth: 2, seconds: 0.331031,
+      root: 139,
+      name: 'crypto-cbc(twofish)',
+      requests: [139, 141, 142, 143, 144, 145, 146],
+      requestCount: 7,
+      depth: 2,
+      seconds: 0.331031,
       modules: ['twofish_common', 'twofish_x86_64', 'twofish_x86_64_3way', 'twofish_avx_x86_64', 'twofish_generic'],
     },
     {
-      root: 151, name: 'crypto-rfc7539(chacha20,poly1305)', requests: [151, 153], requestCount: 2, depth: 1, seconds: 0.131457,
+      root: 151,
+      name: 'crypto-rfc7539(chacha20,poly1305)',
+      requests: [151, 153],
+      requestCount: 2,
+      depth: 1,
+      seconds: 0.131457,
       modules: ['chacha20poly1305'],
     },
     {
-      root: 156, name: 'crypto-ecb(camellia)', requests: [156, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167], requestCount: 11, depth: 2,
-      seconds: 0.520075, modules: ['camellia_x86_64', 'camellia_aesni_avx_x86_64', 'camellia_aesni_avx2', 'camellia_generic'],
+      root: 156,
+      name: 'crypto-ecb(camellia)',
+      requests: [156, 158, 159, 160, 161, 162, 163, 164, 165, 166, 167],
+      requestCount: 11,
+      depth: 2,
+      seconds: 0.520075,
+      modules: ['camellia_x86_64', 'camellia_aesni_avx_x86_64', 'camellia_aesni_avx2', 'camellia_generic'],
     },
     // cryptsetup's essiv(cbc(serpent),sha256): cbc(serpent) and sha256 exist by then; only the template is loaded.
     {
-      root: 191, name: 'crypto-essiv(cbc(serpent),sha256)', requests: [191, 193], requestCount: 2, depth: 1, seconds: 0.138538,
+      root: 191,
+      name: 'crypto-essiv(cbc(serpent),sha256)',
+      requests: [191, 193],
+      requestCount: 2,
+      depth: 1,
+      seconds: 0.138538,
       modules: ['authenc', 'essiv'],
     },
   ]);
@@ -99,7 +148,13 @@ test('the boot: every chain, read from the trace', async () => {
 test('the boot: who made each request, and for whom', async () => {
   const report = await bootReport();
   const tests = (pid: number, first: number, initOf: string, causedBy: number | null, names: string[]) =>
-    names.map((name, k): [number, string, string, string | null, number | null] => [first + k, `cryptomgr_test-${pid}`, name, initOf, causedBy]);
+    names.map((name, k): [number, string, string, string | null, number | null] => [
+      first + k,
+      `cryptomgr_test-${pid}`,
+      name,
+      initOf,
+      causedBy,
+    ]);
   const pair = (pid: number, first: number, initOf: string, causedBy: number | null, alg: string) =>
     tests(pid, first, initOf, causedBy, [`crypto-cryptd(${alg})`, `crypto-cryptd(${alg})-all`]);
   assert.deepEqual(attributed(report), [
@@ -118,12 +173,20 @@ test('the boot: who made each request, and for whom', async () => {
     [22, 'cryptomgr_test-340', 'crypto-cryptd(__generic-gcm-aesni)-all', 'aesni_intel', null],
     ...pair(350, 23, 'aesni_intel', null, '__xctr-aes-aesni'),
     ...tests(373, 25, 'ghash_clmulni_intel', null, [
-      'crypto-cryptd(__ghash-pclmulqdqni)', 'crypto-cryptd(__ghash-pclmulqdqni)-all', 'crypto-ghash-clmulni', 'crypto-ghash-clmulni-all', 'cryptomgr',
+      'crypto-cryptd(__ghash-pclmulqdqni)',
+      'crypto-cryptd(__ghash-pclmulqdqni)-all',
+      'crypto-ghash-clmulni',
+      'crypto-ghash-clmulni-all',
+      'cryptomgr',
     ]),
     [85, 'cryptomgr_test-632', 'crypto-stdrng', 'ecdh_generic', 84],
     ...tests(645, 86, 'drbg', 85, ['crypto-hmac(sha256)', 'crypto-hmac(sha256)-all']),
     ...tests(661, 88, 'drbg', 85, ['crypto-hmac(sha512)', 'crypto-hmac(sha512)-all']),
-    ...tests(632, 90, 'ecdh_generic', 84, ['crypto-stdrng-all', 'crypto-jitterentropy_rng', 'crypto-jitterentropy_rng-all']),
+    ...tests(632, 90, 'ecdh_generic', 84, [
+      'crypto-stdrng-all',
+      'crypto-jitterentropy_rng',
+      'crypto-jitterentropy_rng-all',
+    ]),
     [101, 'modprobe-679', 'crypto-pcbc(fcrypt)', 'rxrpc', 100],
     [102, 'modprobe-679', 'crypto-pcbc(fcrypt)-all', 'rxrpc', 100],
     [103, 'cryptomgr_probe-682', 'crypto-pcbc', null, 101],
@@ -154,56 +217,91 @@ test('the boot: who made each request, and for whom', async () => {
   ]);
   // A request a task makes in its own system call is not made on anyone's behalf, even right after a load it caused:
   // ktrig.py-618's can-proto-1 (can_create) after net-pf-29 loaded can, mount-509's 9p-virtio after fs-9p.
-  assert.deepEqual([82, 43].map((i) => [report.requests[i].name, report.requests[i].initOf, report.requests[i].causedBy]), [
-    ['can-proto-1', null, null], ['9p-virtio', null, null],
-  ]);
+  assert.deepEqual(
+    [82, 43].map((i) => [report.requests[i].name, report.requests[i].initOf, report.requests[i].causedBy]),
+    [
+      ['can-proto-1', null, null],
+      ['9p-virtio', null, null],
+    ],
+  );
 });
 
-test('the same ring buffer read by trace-cmd report: the same chains; perf\'s later capture: the cast5 chain', async () => {
+test("the same ring buffer read by trace-cmd report: the same chains; perf's later capture: the cast5 chain", async () => {
   const boot = await bootReport();
   const viaTraceCmd = await replay(path.join(sample, 'trace-report.txt'), path.join(sample, 'modules'));
   assert.deepEqual(viaTraceCmd.chains, boot.chains);
-  assert.deepEqual(viaTraceCmd.requests.map((r) => [r.initOf, r.causedBy]), boot.requests.map((r) => [r.initOf, r.causedBy]));
+  assert.deepEqual(
+    viaTraceCmd.requests.map((r) => [r.initOf, r.causedBy]),
+    boot.requests.map((r) => [r.initOf, r.causedBy]),
+  );
   // ktrig.py-1201 asks for cbc(cast5); cryptomgr_probe-1204 for cast5, which modprobe-1205 loads (cast_common, its
   // dependency, first: 179.949927 .. 179.970476); cast5_avx_x86_64's self-tests (1209, 1214) ask for cryptd instances.
   const perf = await replay(path.join(sample, 'perf-script.txt'), path.join(sample, 'modules'));
   assert.deepEqual(perf.chains, [
     {
-      root: 11, name: 'crypto-cbc(cast5)', requests: [11, 13, 14, 15, 16, 17, 18], requestCount: 7, depth: 2, seconds: 0.142664,
+      root: 11,
+      name: 'crypto-cbc(cast5)',
+      requests: [11, 13, 14, 15, 16, 17, 18],
+      requestCount: 7,
+      depth: 2,
+      seconds: 0.142664,
       modules: ['cast_common', 'cast5_generic', 'cast5_avx_x86_64'],
     },
   ]);
-  assert.deepEqual(perf.requests.slice(11).map((r) => [r.name, r.initOf, r.causedBy]), [
-    ['crypto-cbc(cast5)', null, null],
-    ['crypto-cbc(cast5)-all', null, null],
-    ['crypto-cast5', null, 11],
-    ['crypto-cryptd(__ecb-cast5-avx)', 'cast5_avx_x86_64', 13],
-    ['crypto-cryptd(__ecb-cast5-avx)-all', 'cast5_avx_x86_64', 13],
-    ['crypto-cryptd(__cbc-cast5-avx)', 'cast5_avx_x86_64', 13],
-    ['crypto-cryptd(__cbc-cast5-avx)-all', 'cast5_avx_x86_64', 13],
-    ['crypto-cast5-all', null, 11],
-    ['fs-nosuchfs', null, null],
-  ]);
+  assert.deepEqual(
+    perf.requests.slice(11).map((r) => [r.name, r.initOf, r.causedBy]),
+    [
+      ['crypto-cbc(cast5)', null, null],
+      ['crypto-cbc(cast5)-all', null, null],
+      ['crypto-cast5', null, 11],
+      ['crypto-cryptd(__ecb-cast5-avx)', 'cast5_avx_x86_64', 13],
+      ['crypto-cryptd(__ecb-cast5-avx)-all', 'cast5_avx_x86_64', 13],
+      ['crypto-cryptd(__cbc-cast5-avx)', 'cast5_avx_x86_64', 13],
+      ['crypto-cryptd(__cbc-cast5-avx)-all', 'cast5_avx_x86_64', 13],
+      ['crypto-cast5-all', null, 11],
+      ['fs-nosuchfs', null, null],
+    ],
+  );
 });
 
 test('a binfmt loop: the modprobe started for binfmt-464c cannot be executed without it', async () => {
   const report = await replay(path.join(fixtures, 'binfmt-loop.txt'), path.join(fixtures, 'modules'));
-  assert.deepEqual(report.requests.map((r) => [r.task, r.pid, r.initOf, r.causedBy]), [
-    ['sh', 250, null, null],
-    ['kworker/u4:1', 251, null, 0],
-    ['kworker/u4:1', 252, null, 1],
-    ['kworker/u4:0', 253, null, 2],
-    ['kworker/u4:1', 254, null, 3],
-    ['kworker/u4:0', 255, null, 4],
-  ]);
+  assert.deepEqual(
+    report.requests.map((r) => [r.task, r.pid, r.initOf, r.causedBy]),
+    [
+      ['sh', 250, null, null],
+      ['kworker/u4:1', 251, null, 0],
+      ['kworker/u4:1', 252, null, 1],
+      ['kworker/u4:0', 253, null, 2],
+      ['kworker/u4:1', 254, null, 3],
+      ['kworker/u4:0', 255, null, 4],
+    ],
+  );
   // Nothing loads: the chain lasts until its last request, 12.404100 - 12.400100.
   assert.deepEqual(report.chains, [
-    { root: 0, name: 'binfmt-464c', requests: [0, 1, 2, 3, 4, 5], requestCount: 6, depth: 5, seconds: 0.004, modules: [] },
+    {
+      root: 0,
+      name: 'binfmt-464c',
+      requests: [0, 1, 2, 3, 4, 5],
+      requestCount: 6,
+      depth: 5,
+      seconds: 0.004,
+      modules: [],
+    },
   ]);
   const loops = report.findings.filter((f) => f.rule === 'request-loop');
-  assert.deepEqual(loops.map((f) => [f.severity, f.name, f.requests, f.traceLines, f.evidence]), [
-    ['warning', 'binfmt-464c', [0, 1, 2, 3, 4, 5], [9, 10, 11, 12, 13, 14], { requestCount: 6, repeats: 5, ancestor: 0, firstRepeat: 1, levels: 1 }],
-  ]);
+  assert.deepEqual(
+    loops.map((f) => [f.severity, f.name, f.requests, f.traceLines, f.evidence]),
+    [
+      [
+        'warning',
+        'binfmt-464c',
+        [0, 1, 2, 3, 4, 5],
+        [9, 10, 11, 12, 13, 14],
+        { requestCount: 6, repeats: 5, ancestor: 0, firstRepeat: 1, levels: 1 },
+      ],
+    ],
+  );
   assert.equal(
     loops[0].message,
     'Executing the modprobe the kernel started for "binfmt-464c" (request #0 by sh-250) needs that binary format, so ' +
@@ -215,20 +313,32 @@ test('a binfmt loop: the modprobe started for binfmt-464c cannot be executed wit
 
 test('a module whose init requests the alias it was loaded for', async () => {
   const report = await replay(path.join(fixtures, 'self-request.txt'), path.join(fixtures, 'modules'));
-  assert.deepEqual(report.requests.map((r) => [r.name, `${r.task}-${r.pid}`, r.initOf, r.causedBy]), [
-    ['crypto-aegis128', 'ktrig.py-400', null, null],
-    ['crypto-aegis128', 'modprobe-401', 'aegis128', 0],
-    ['crypto-aegis128-all', 'modprobe-401', 'aegis128', 0],
-    // ktrig.py's own retry, after its request returned: userspace again.
-    ['crypto-aegis128-all', 'ktrig.py-400', null, null],
-  ]);
+  assert.deepEqual(
+    report.requests.map((r) => [r.name, `${r.task}-${r.pid}`, r.initOf, r.causedBy]),
+    [
+      ['crypto-aegis128', 'ktrig.py-400', null, null],
+      ['crypto-aegis128', 'modprobe-401', 'aegis128', 0],
+      ['crypto-aegis128-all', 'modprobe-401', 'aegis128', 0],
+      // ktrig.py's own retry, after its request returned: userspace again.
+      ['crypto-aegis128-all', 'ktrig.py-400', null, null],
+    ],
+  );
   assert.deepEqual(report.chains, [
-    { root: 0, name: 'crypto-aegis128', requests: [0, 1, 2], requestCount: 3, depth: 1, seconds: 0.05, modules: ['aegis128'] },
+    {
+      root: 0,
+      name: 'crypto-aegis128',
+      requests: [0, 1, 2],
+      requestCount: 3,
+      depth: 1,
+      seconds: 0.05,
+      modules: ['aegis128'],
+    },
   ]);
   const loops = report.findings.filter((f) => f.rule === 'request-loop');
-  assert.deepEqual(loops.map((f) => [f.name, f.requests, f.evidence]), [
-    ['crypto-aegis128', [0, 1], { requestCount: 2, repeats: 1, ancestor: 0, firstRepeat: 1, levels: 1 }],
-  ]);
+  assert.deepEqual(
+    loops.map((f) => [f.name, f.requests, f.evidence]),
+    [['crypto-aegis128', [0, 1], { requestCount: 2, repeats: 1, ancestor: 0, firstRepeat: 1, levels: 1 }]],
+  );
   assert.equal(
     loops[0].message,
     'aegis128\'s init requests "crypto-aegis128", the name aegis128 was loaded for (request #0 by ktrig.py-400): nothing ' +
@@ -244,7 +354,7 @@ const request = (task: string, pid: number, time: number, name: string) =>
   line(task, pid, time, `module_request: ${name} wait=1 call_site=crypto_alg_mod_lookup`);
 const load = (pid: number, time: number, module: string) => line('modprobe', pid, time, `module_load: ${module} `);
 
-test('a template instance inside a template instance: the inner probe works for the outer probe\'s look-up', async () => {
+test("a template instance inside a template instance: the inner probe works for the outer probe's look-up", async () => {
   const db = await openModuleDb(path.join(sample, 'modules'));
   assert.ok(db.ok);
   // As cryptsetup-865 would have seen it had cbc(serpent) not existed yet: the essiv probe looks cbc(serpent) up, and
@@ -262,15 +372,21 @@ test('a template instance inside a template instance: the inner probe works for 
   ].join('\n');
   const r = replayText(text, { file: 'nested.txt', modules: db.value });
   assert.ok(r.ok);
-  assert.deepEqual(r.value.requests.map((q) => [q.name, q.causedBy]), [
-    ['crypto-essiv(cbc(serpent),sha256)', null],
-    ['crypto-essiv(cbc(serpent),sha256)-all', null],
-    ['crypto-essiv', 0],
-    ['crypto-cbc(serpent)', 0],
-    ['crypto-cbc(serpent)-all', 0],
-    ['crypto-serpent', 3],
-  ]);
-  assert.deepEqual(r.value.chains.map((c) => [c.root, c.requests, c.depth, c.modules]), [[0, [0, 2, 3, 4, 5], 2, ['authenc', 'essiv', 'serpent_generic']]]);
+  assert.deepEqual(
+    r.value.requests.map((q) => [q.name, q.causedBy]),
+    [
+      ['crypto-essiv(cbc(serpent),sha256)', null],
+      ['crypto-essiv(cbc(serpent),sha256)-all', null],
+      ['crypto-essiv', 0],
+      ['crypto-cbc(serpent)', 0],
+      ['crypto-cbc(serpent)-all', 0],
+      ['crypto-serpent', 3],
+    ],
+  );
+  assert.deepEqual(
+    r.value.chains.map((c) => [c.root, c.requests, c.depth, c.modules]),
+    [[0, [0, 2, 3, 4, 5], 2, ['authenc', 'essiv', 'serpent_generic']]],
+  );
 });
 
 test('chains are handed on once their tasks have gone quiet, while the trace is still being read', async () => {
@@ -319,7 +435,9 @@ test('the boot three times over, as the benchmark repeats it: each copy has the 
     const once = (await bootReport()).chains;
     // 264 requests a copy. A module loaded again without a module_free in between (the copies free nothing) still
     // shows its modprobe at work for the request whose task waits for it.
-    const shifted = [0, 1, 2].flatMap((k) => once.map((c) => ({ ...c, root: c.root + 264 * k, requests: c.requests.map((i) => i + 264 * k) })));
+    const shifted = [0, 1, 2].flatMap((k) =>
+      once.map((c) => ({ ...c, root: c.root + 264 * k, requests: c.requests.map((i) => i + 264 * k) })),
+    );
     assert.deepEqual(three.chains, shifted);
   } finally {
     rmSync(dir, { recursive: true });

@@ -13,9 +13,15 @@ test('crypto_larval_lookup names: crypto-NAME and crypto-NAME-all give NAME; oth
 
 test('template instances split as cryptomgr_schedule_probe() splits them', () => {
   assert.deepEqual(templateInstance('pcbc(fcrypt)'), { template: 'pcbc', args: ['fcrypt'] });
-  assert.deepEqual(templateInstance('rfc7539(chacha20,poly1305)'), { template: 'rfc7539', args: ['chacha20', 'poly1305'] });
+  assert.deepEqual(templateInstance('rfc7539(chacha20,poly1305)'), {
+    template: 'rfc7539',
+    args: ['chacha20', 'poly1305'],
+  });
   // A nested instance is one argument, whole: the probe for essiv asks for cbc(serpent), whose own probe splits it.
-  assert.deepEqual(templateInstance('essiv(cbc(serpent),sha256)'), { template: 'essiv', args: ['cbc(serpent)', 'sha256'] });
+  assert.deepEqual(templateInstance('essiv(cbc(serpent),sha256)'), {
+    template: 'essiv',
+    args: ['cbc(serpent)', 'sha256'],
+  });
   assert.deepEqual(templateInstance('cryptd(__ecb-aes-aesni)'), { template: 'cryptd', args: ['__ecb-aes-aesni'] });
   // The kernel does not look past the closing parenthesis.
   assert.deepEqual(templateInstance('xts(aes)tail'), { template: 'xts', args: ['aes'] });

@@ -39,7 +39,10 @@ test('--help, global and per command, on stdout with exit 0; every line fits 100
   assert.deepEqual(run('resolve', '-h'), { code: 0, stdout: RESOLVE_USAGE, stderr: '' });
   assert.deepEqual(run('scan', '--help'), { code: 0, stdout: SCAN_USAGE, stderr: '' });
   for (const text of [GLOBAL_USAGE, REPLAY_USAGE, RESOLVE_USAGE, SCAN_USAGE]) {
-    assert.deepEqual(text.split('\n').filter((l) => l.length > 100), []);
+    assert.deepEqual(
+      text.split('\n').filter((l) => l.length > 100),
+      [],
+    );
   }
   assert.ok(REPLAY_USAGE.includes('\n  --fail-on LEVEL         error | warning | info | never'));
 });
@@ -49,7 +52,8 @@ test('bad usage exits 2 with the problem and where to read the usage', () => {
   assert.deepEqual(run('frobnicate'), {
     code: 2,
     stdout: '',
-    stderr: "autoload-lens: unknown command 'frobnicate' (commands: replay, diff, resolve, scan)\n  hint: run 'autoload-lens --help' for the usage\n",
+    stderr:
+      "autoload-lens: unknown command 'frobnicate' (commands: replay, diff, resolve, scan)\n  hint: run 'autoload-lens --help' for the usage\n",
   });
   assert.deepEqual(run('replay'), {
     code: 2,
@@ -59,25 +63,45 @@ test('bad usage exits 2 with the problem and where to read the usage', () => {
   assert.deepEqual(run('replay', trace, '--format', 'xml'), {
     code: 2,
     stdout: '',
-    stderr: "autoload-lens: --format must be one of text, json, jsonl, sarif (got 'xml')\n  hint: run 'autoload-lens replay --help' for the usage\n",
+    stderr:
+      "autoload-lens: --format must be one of text, json, jsonl, sarif (got 'xml')\n  hint: run 'autoload-lens replay --help' for the usage\n",
   });
   assert.deepEqual(run('replay', trace, '--frobnicate'), {
     code: 2,
     stdout: '',
     stderr: "autoload-lens: unknown option '--frobnicate'\n  hint: run 'autoload-lens replay --help' for the usage\n",
   });
-  assert.equal(run('replay', trace, '--dups-window=-1').stderr.split('\n')[0], "autoload-lens: --dups-window takes a number of seconds >= 0 (got '-1')");
-  assert.equal(run('replay', trace, '--dups-window', 'soon').stderr.split('\n')[0], "autoload-lens: --dups-window takes a number of seconds >= 0 (got 'soon')");
-  assert.equal(run('replay', trace, '--trace-format', 'etl').stderr.split('\n')[0], "autoload-lens: --trace-format must be one of ftrace, trace-cmd, perf, dmesg (got 'etl')");
+  assert.equal(
+    run('replay', trace, '--dups-window=-1').stderr.split('\n')[0],
+    "autoload-lens: --dups-window takes a number of seconds >= 0 (got '-1')",
+  );
+  assert.equal(
+    run('replay', trace, '--dups-window', 'soon').stderr.split('\n')[0],
+    "autoload-lens: --dups-window takes a number of seconds >= 0 (got 'soon')",
+  );
+  assert.equal(
+    run('replay', trace, '--trace-format', 'etl').stderr.split('\n')[0],
+    "autoload-lens: --trace-format must be one of ftrace, trace-cmd, perf, dmesg (got 'etl')",
+  );
   assert.equal(run('replay', trace, '--fail-on', 'sometimes').code, 2);
-  assert.equal(run('replay', trace, '--wrapper', 'x').stderr.split('\n')[0], 'autoload-lens: --wrapper only applies with --src DIR');
-  assert.equal(run('replay', trace, '--kdir', '/usr/src/linux').stderr.split('\n')[0], 'autoload-lens: --kdir only applies with --src DIR');
+  assert.equal(
+    run('replay', trace, '--wrapper', 'x').stderr.split('\n')[0],
+    'autoload-lens: --wrapper only applies with --src DIR',
+  );
+  assert.equal(
+    run('replay', trace, '--kdir', '/usr/src/linux').stderr.split('\n')[0],
+    'autoload-lens: --kdir only applies with --src DIR',
+  );
   assert.deepEqual(run('scan', 'test/unit/cli/fixtures/src', '--kdir', 'no/such/kdir'), {
     code: 2,
     stdout: '',
-    stderr: 'autoload-lens: no/such/kdir: kernel directory no/such/kdir is not a directory\n  hint: pass the kernel tree the code builds against (make -C $KDIR), e.g. /lib/modules/$(uname -r)/build\n',
+    stderr:
+      'autoload-lens: no/such/kdir: kernel directory no/such/kdir is not a directory\n  hint: pass the kernel tree the code builds against (make -C $KDIR), e.g. /lib/modules/$(uname -r)/build\n',
   });
-  assert.equal(run('resolve', 'fs-ext4').stderr.split('\n')[0], 'autoload-lens: --modules DIR is required: the directory holding modules.alias');
+  assert.equal(
+    run('resolve', 'fs-ext4').stderr.split('\n')[0],
+    'autoload-lens: --modules DIR is required: the directory holding modules.alias',
+  );
   assert.equal(run('scan').stderr.split('\n')[0], 'autoload-lens: give the source directory to scan');
 });
 
@@ -85,7 +109,10 @@ test('unreadable input exits 2 naming the file and the fix', () => {
   const missing = run('replay', 'no/such/trace.txt');
   assert.equal(missing.code, 2);
   assert.equal(missing.stdout, '');
-  assert.match(missing.stderr, /^autoload-lens: no\/such\/trace\.txt: cannot read the trace: ENOENT[^\n]*\n  hint: check the path and its permissions\n$/);
+  assert.match(
+    missing.stderr,
+    /^autoload-lens: no\/such\/trace\.txt: cannot read the trace: ENOENT[^\n]*\n  hint: check the path and its permissions\n$/,
+  );
   assert.deepEqual(run('replay', 'test/fixtures/traces/trace-dat-head.bin'), {
     code: 2,
     stdout: '',
@@ -103,16 +130,32 @@ test('replay text: the summary, the nowait requests and the concurrent fs-hfs du
   assert.equal(r.code, 1);
   assert.equal(r.stderr, '');
   const lines = r.stdout.split('\n');
-  assert.deepEqual(lines.slice(0, 3), [`autoload-lens ${version}: replay of ${trace}`, `  modules  ${modules}`, '  sources  (none)']);
+  assert.deepEqual(lines.slice(0, 3), [
+    `autoload-lens ${version}: replay of ${trace}`,
+    `  modules  ${modules}`,
+    '  sources  (none)',
+  ]);
   const traceLines = readFileSync(path.join(root, trace), 'utf8').split('\n').length - 1;
-  assert.equal(lines.find((l) => l.startsWith('  trace ')), `  trace    ftrace, ${traceLines} lines, 602 events, 12 other lines, 0 warnings`);
+  assert.equal(
+    lines.find((l) => l.startsWith('  trace ')),
+    `  trace    ftrace, ${traceLines} lines, 602 events, 12 other lines, 0 warnings`,
+  );
   assert.ok(lines.indexOf('Summary') > lines.indexOf('Requests that do not wait (3)'));
-  assert.equal(lines.find((l) => l.startsWith('  requests ')), `  requests          ${traceLinesMatching(/: module_request: /).length}`);
-  assert.equal(lines.find((l) => l.startsWith('  loads ')), `  loads             ${traceLinesMatching(/: module_load: /).length}`);
+  assert.equal(
+    lines.find((l) => l.startsWith('  requests ')),
+    `  requests          ${traceLinesMatching(/: module_request: /).length}`,
+  );
+  assert.equal(
+    lines.find((l) => l.startsWith('  loads ')),
+    `  loads             ${traceLinesMatching(/: module_load: /).length}`,
+  );
   const nowait = lines.indexOf('Requests that do not wait (3)');
   assert.ok(nowait > 0);
   assert.deepEqual(
-    lines.slice(nowait + 4, nowait + 10).filter((l) => /^ {7}\d/.test(l)).map((l) => Number(l.trim().split(/\s+/)[0])),
+    lines
+      .slice(nowait + 4, nowait + 10)
+      .filter((l) => /^ {7}\d/.test(l))
+      .map((l) => Number(l.trim().split(/\s+/)[0])),
     traceLinesMatching(/ wait=0 call_site=nfnetlink_bind /),
   );
   const hfsRows = lines.filter((l) => /^ {7}58[2-5] .* fs-hfs /.test(l));
@@ -122,7 +165,10 @@ test('replay text: the summary, the nowait requests and the concurrent fs-hfs du
     '       584  128.481547  ktrig.py-983  fs-hfs  get_fs_type     582  loaded hfs',
     '       585  128.482007  ktrig.py-984  fs-hfs  get_fs_type     582  loaded hfs',
   ]);
-  assert.deepEqual(lines.filter((l) => [...l].length > 100), []);
+  assert.deepEqual(
+    lines.filter((l) => [...l].length > 100),
+    [],
+  );
 });
 
 test('--fail-on picks the severity that makes the exit code 1', () => {
@@ -138,19 +184,41 @@ test('replay JSON: fixed fields, the trace facts, the dups.c groups', () => {
   assert.ok(r.stdout.endsWith('}\n'));
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.schemaVersion, 1);
-  assert.deepEqual(Object.keys(doc.summary), ['requests', 'loads', 'frees', 'distinctNames', 'kernelModel', 'chains', 'findings']);
+  assert.deepEqual(Object.keys(doc.summary), [
+    'requests',
+    'loads',
+    'frees',
+    'distinctNames',
+    'kernelModel',
+    'chains',
+    'findings',
+  ]);
   assert.equal(doc.summary.kernelModel, 'modern');
   const requestLines = traceLinesMatching(/: module_request: /);
   assert.equal(doc.summary.requests, requestLines.length);
   assert.equal(doc.summary.frees, traceLinesMatching(/: module_free: /).length);
-  assert.deepEqual(doc.requests.map((q: { line: number }) => q.line), requestLines);
-  assert.deepEqual(doc.requests.filter((q: { wait: boolean }) => !q.wait).map((q: { line: number }) => q.line), traceLinesMatching(/ wait=0 /));
+  assert.deepEqual(
+    doc.requests.map((q: { line: number }) => q.line),
+    requestLines,
+  );
+  assert.deepEqual(
+    doc.requests.filter((q: { wait: boolean }) => !q.wait).map((q: { line: number }) => q.line),
+    traceLinesMatching(/ wait=0 /),
+  );
   const hfs = doc.requests.filter((q: { name: string }) => q.name === 'fs-hfs');
-  assert.deepEqual(hfs.map((q: { line: number }) => q.line), traceLinesMatching(/module_request: fs-hfs /));
-  assert.deepEqual(hfs.map((q: { duplicateOf: number | null }) => q.duplicateOf), [null, hfs[0].index, hfs[0].index, hfs[0].index]);
+  assert.deepEqual(
+    hfs.map((q: { line: number }) => q.line),
+    traceLinesMatching(/module_request: fs-hfs /),
+  );
+  assert.deepEqual(
+    hfs.map((q: { duplicateOf: number | null }) => q.duplicateOf),
+    [null, hfs[0].index, hfs[0].index, hfs[0].index],
+  );
   assert.deepEqual(hfs[0].resolution, { kind: 'alias', modules: ['hfs'], patterns: ['fs-hfs'] });
   assert.deepEqual(hfs[0].callSite, { symbol: 'get_fs_type', module: null });
-  const finding = doc.findings.find((f: { rule: string; name: string }) => f.rule === 'duplicate-request' && f.name === 'fs-hfs');
+  const finding = doc.findings.find(
+    (f: { rule: string; name: string }) => f.rule === 'duplicate-request' && f.name === 'fs-hfs',
+  );
   assert.deepEqual(
     [finding.severity, finding.requests, finding.location, finding.traceLines],
     ['warning', hfs.map((q: { index: number }) => q.index), null, [582, 583, 584, 585]],
@@ -174,7 +242,9 @@ test('replay SARIF: valid 2.1.0, one result per finding, located on the trace li
     results.map((x: { ruleId: string }) => x.ruleId),
     json.findings.map((f: { rule: string }) => f.rule),
   );
-  const hfsIndex = json.findings.findIndex((f: { rule: string; name: string }) => f.rule === 'duplicate-request' && f.name === 'fs-hfs');
+  const hfsIndex = json.findings.findIndex(
+    (f: { rule: string; name: string }) => f.rule === 'duplicate-request' && f.name === 'fs-hfs',
+  );
   assert.deepEqual(results[hfsIndex].locations[0].physicalLocation, {
     artifactLocation: { uri: 'samples/boot-6.1-qemu/trace.txt', uriBaseId: 'PROJECTROOT' },
     region: { startLine: 582 },
@@ -208,7 +278,11 @@ test('--output writes the file atomically: same bytes as stdout, nothing left be
 
 test('resolve prints what modprobe -R prints', () => {
   // Answers checked against `modprobe -d DIR -S 6.1.0-50-amd64 -R` on the same files.
-  assert.deepEqual(run('resolve', 'crypto-aes', '--modules', modules), { code: 0, stdout: 'aesni_intel\npadlock_aes\n', stderr: '' });
+  assert.deepEqual(run('resolve', 'crypto-aes', '--modules', modules), {
+    code: 0,
+    stdout: 'aesni_intel\npadlock_aes\n',
+    stderr: '',
+  });
   assert.deepEqual(run('resolve', 'fs-ext4', 'net-pf-10', '--modules', modules), {
     code: 0,
     stdout: 'fs-ext4: ext4\nnet-pf-10: ipv6\n',
@@ -219,12 +293,15 @@ test('resolve prints what modprobe -R prints', () => {
     stdout: '',
     stderr: `autoload-lens: Module nosuch not found in directory ${modules}\n`,
   });
-  assert.deepEqual(run('resolve', '--verbose', 'crypto-aes', 'cryptomgr', 'symbol:nf_nat_setup_info', '--modules', modules), {
-    code: 0,
-    stdout:
-      'crypto-aes: alias (matched crypto-aes)\n  aesni_intel\n  padlock_aes\n' +
-      'cryptomgr: builtin\n  cryptomgr\n' +
-      'symbol:nf_nat_setup_info: symbol (matched symbol:nf_nat_setup_info)\n  nf_nat\n',
-    stderr: '',
-  });
+  assert.deepEqual(
+    run('resolve', '--verbose', 'crypto-aes', 'cryptomgr', 'symbol:nf_nat_setup_info', '--modules', modules),
+    {
+      code: 0,
+      stdout:
+        'crypto-aes: alias (matched crypto-aes)\n  aesni_intel\n  padlock_aes\n' +
+        'cryptomgr: builtin\n  cryptomgr\n' +
+        'symbol:nf_nat_setup_info: symbol (matched symbol:nf_nat_setup_info)\n  nf_nat\n',
+      stderr: '',
+    },
+  );
 });

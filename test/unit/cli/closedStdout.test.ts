@@ -51,7 +51,9 @@ function runClosing(args: string[], closeAfter: number, closeStderr = false): Pr
       });
     }
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stderr, read: Buffer.concat(chunks).subarray(0, closeAfter), size }));
+    child.on('close', (code, signal) =>
+      resolve({ code, signal, stderr, read: Buffer.concat(chunks).subarray(0, closeAfter), size }),
+    );
   });
 }
 
@@ -60,9 +62,16 @@ test('replay reports larger than the pipe buffer, the reader gone after 10 bytes
     const whole = await runClosing(['replay', trace, '--modules', modules, '--format', format], Infinity);
     assert.ok(whole.size > PIPE_BUFFER, `${format} report of ${whole.size} bytes`);
     // The sample has warnings and no errors (cli.test.ts): exit 1 at --fail-on warning, 0 at never.
-    for (const [failOn, code] of [['warning', 1], ['never', 0]] as const) {
+    for (const [failOn, code] of [
+      ['warning', 1],
+      ['never', 0],
+    ] as const) {
       const r = await runClosing(['replay', trace, '--modules', modules, '--format', format, '--fail-on', failOn], 10);
-      assert.deepEqual({ code: r.code, signal: r.signal, stderr: r.stderr }, { code, signal: null, stderr: '' }, `${format} --fail-on ${failOn}`);
+      assert.deepEqual(
+        { code: r.code, signal: r.signal, stderr: r.stderr },
+        { code, signal: null, stderr: '' },
+        `${format} --fail-on ${failOn}`,
+      );
       assert.equal(r.read.toString(), { text: 'autoload-l', json: '{\n  "schem', sarif: '{\n  "$sche' }[format]);
     }
   }
@@ -70,9 +79,17 @@ test('replay reports larger than the pipe buffer, the reader gone after 10 bytes
 
 test('scan and resolve into a pipe closed before they write', async () => {
   // The fixture tree has one error and two warnings (scan.test.ts).
-  for (const [format, failOn, code] of [['text', 'never', 0], ['json', 'error', 1], ['sarif', 'error', 1]] as const) {
+  for (const [format, failOn, code] of [
+    ['text', 'never', 0],
+    ['json', 'error', 1],
+    ['sarif', 'error', 1],
+  ] as const) {
     const r = await runClosing(['scan', src, '--no-cache', '--format', format, '--fail-on', failOn], 0);
-    assert.deepEqual({ code: r.code, signal: r.signal, stderr: r.stderr }, { code, signal: null, stderr: '' }, `scan ${format} --fail-on ${failOn}`);
+    assert.deepEqual(
+      { code: r.code, signal: r.signal, stderr: r.stderr },
+      { code, signal: null, stderr: '' },
+      `scan ${format} --fail-on ${failOn}`,
+    );
   }
   assert.deepEqual(await runClosing(['resolve', 'fs-ext4', 'net-pf-10', '--modules', modules], 0), {
     code: 0,
@@ -99,8 +116,15 @@ test('help into a closed pipe exits 0; bad usage with stderr closed exits 2', as
 test('a report that cannot be written (stdout on /dev/full): said on stderr, exit 2 whatever the findings', () => {
   const full = openSync('/dev/full', 'w');
   try {
-    const r = spawnSync(process.execPath, [cli, 'replay', trace, '--modules', modules, '--fail-on', 'never'], { cwd: root, stdio: ['ignore', full, 'pipe'], encoding: 'utf8' });
-    assert.deepEqual({ code: r.status, stderr: r.stderr }, { code: 2, stderr: 'autoload-lens: cannot write to standard output (ENOSPC)\n' });
+    const r = spawnSync(process.execPath, [cli, 'replay', trace, '--modules', modules, '--fail-on', 'never'], {
+      cwd: root,
+      stdio: ['ignore', full, 'pipe'],
+      encoding: 'utf8',
+    });
+    assert.deepEqual(
+      { code: r.status, stderr: r.stderr },
+      { code: 2, stderr: 'autoload-lens: cannot write to standard output (ENOSPC)\n' },
+    );
   } finally {
     closeSync(full);
   }

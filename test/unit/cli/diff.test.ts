@@ -24,12 +24,19 @@ function run(...args: string[]): { code: number | null; stdout: string; stderr: 
 }
 
 function lineOf(file: string, re: RegExp): number {
-  return readFileSync(path.join(root, file), 'utf8').split('\n').findIndex((l) => re.test(l)) + 1;
+  return (
+    readFileSync(path.join(root, file), 'utf8')
+      .split('\n')
+      .findIndex((l) => re.test(l)) + 1
+  );
 }
 
 test('diff --help: the usage on stdout, exit 0, every line within 100 columns', () => {
   assert.deepEqual(run('diff', '--help'), { code: 0, stdout: DIFF_USAGE, stderr: '' });
-  assert.deepEqual(DIFF_USAGE.split('\n').filter((l) => l.length > 100), []);
+  assert.deepEqual(
+    DIFF_USAGE.split('\n').filter((l) => l.length > 100),
+    [],
+  );
 });
 
 test('diff JSON: schemaVersion 1, the fixed fields of names, findings, chains and summary', () => {
@@ -39,22 +46,50 @@ test('diff JSON: schemaVersion 1, the fixed fields of names, findings, chains an
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.schemaVersion, 1);
   assert.deepEqual(doc.tool, { name: 'autoload-lens', version });
-  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'base', 'new', 'sourceRoot', 'callSiteModules', 'names', 'findings', 'chains', 'summary']);
+  assert.deepEqual(Object.keys(doc), [
+    'schemaVersion',
+    'tool',
+    'base',
+    'new',
+    'sourceRoot',
+    'callSiteModules',
+    'names',
+    'findings',
+    'chains',
+    'summary',
+  ]);
   const ext4 = doc.names.find((n: { name: string }) => n.name === 'fs-ext4');
   assert.deepEqual(
     { ...ext4, callSites: undefined },
     {
-      name: 'fs-ext4', baseRequests: 1, newRequests: 2, baseOutcome: 'loaded', newOutcome: 'loaded', change: 'changed',
+      name: 'fs-ext4',
+      baseRequests: 1,
+      newRequests: 2,
+      baseOutcome: 'loaded',
+      newOutcome: 'loaded',
+      change: 'changed',
       // mount-182's request at 30.446016, the first event (floppy's load) at 14.627203 in both.
-      baseTime: 15.818813, newTime: 15.818813, callSites: undefined,
+      baseTime: 15.818813,
+      newTime: 15.818813,
+      callSites: undefined,
     },
   );
   assert.deepEqual(
-    doc.names.filter((n: { change: string }) => n.change === 'added').map((n: { name: string; baseOutcome: null; newOutcome: string }) => [n.name, n.baseOutcome, n.newOutcome]),
-    [['fs-nosuchfs9', null, 'nothing-loaded'], ['rtnl-link-geneve', null, 'loaded']],
+    doc.names
+      .filter((n: { change: string }) => n.change === 'added')
+      .map((n: { name: string; baseOutcome: null; newOutcome: string }) => [n.name, n.baseOutcome, n.newOutcome]),
+    [
+      ['fs-nosuchfs9', null, 'nothing-loaded'],
+      ['rtnl-link-geneve', null, 'loaded'],
+    ],
   );
   assert.deepEqual(Object.keys(doc.findings), ['added', 'removed']);
-  const brief = (f: { rule: string; name: string; message: string; line: number }) => [f.rule, f.name, f.line, typeof f.message];
+  const brief = (f: { rule: string; name: string; message: string; line: number }) => [
+    f.rule,
+    f.name,
+    f.line,
+    typeof f.message,
+  ];
   assert.deepEqual(doc.findings.added.map(brief), [
     ['duplicate-request', 'fs-ext4', lineOf(edited, /mount-182 .*module_request: fs-ext4 /), 'string'],
     ['undocumented-alias', 'fs-nosuchfs9', lineOf(edited, /module_request: fs-nosuchfs9 /), 'string'],
@@ -64,9 +99,15 @@ test('diff JSON: schemaVersion 1, the fixed fields of names, findings, chains an
     ['undocumented-alias', 'bpf_preload', lineOf(base, /module_request: bpf_preload /), 'string'],
   ]);
   assert.deepEqual(doc.chains.added, []);
-  assert.deepEqual(doc.chains.removed.map((c: { name: string }) => c.name), ['crypto-rfc7539(chacha20,poly1305)']);
+  assert.deepEqual(
+    doc.chains.removed.map((c: { name: string }) => c.name),
+    ['crypto-rfc7539(chacha20,poly1305)'],
+  );
   assert.deepEqual(doc.summary, {
-    added: 2, removed: 2, changed: 4, same: 222,
+    added: 2,
+    removed: 2,
+    changed: 4,
+    same: 222,
     findings: {
       'duplicate-request': { added: 1, removed: 1 },
       'undocumented-alias': { added: 1, removed: 1 },
@@ -84,7 +125,15 @@ test('diff text: both sides, the names by change, the findings and chains added 
   assert.equal(r.code, 0);
   const lines = r.stdout.split('\n');
   assert.equal(lines[0], `autoload-lens ${version}: diff of ${base} → ${edited}`);
-  for (const heading of ['Names added (2)', 'Names removed (2)', 'Names changed (4)', 'Findings added (2)', 'Findings removed (2)', 'Request chains removed (1)', 'Summary']) {
+  for (const heading of [
+    'Names added (2)',
+    'Names removed (2)',
+    'Names changed (4)',
+    'Findings added (2)',
+    'Findings removed (2)',
+    'Request chains removed (1)',
+    'Summary',
+  ]) {
     assert.ok(lines.includes(heading), heading);
   }
   assert.ok(lines.includes('222 names are the same in both.'));
@@ -102,20 +151,25 @@ test('diff markdown: a table of the names that differ and of the findings, fit f
   assert.ok(header > 0);
   assert.equal(lines[header + 1], '| --- | --- | ---: | --- | --- |');
   // Eight names differ, added first, then removed, then changed; names are code spans, underscores escaped elsewhere.
-  assert.deepEqual(lines.slice(header + 2, header + 10).map((l) => l.split(' | ').slice(0, 2).join(' | ')), [
-    '| added | `fs-nosuchfs9`',
-    '| added | `rtnl-link-geneve`',
-    '| removed | `bpf_preload`',
-    '| removed | `crypto-rfc7539`',
-    '| changed | `can-proto-2`',
-    '| changed | `cryptomgr`',
-    '| changed | `fs-ext4`',
-    '| changed | `rtnl-link-dummy`',
-  ]);
+  assert.deepEqual(
+    lines.slice(header + 2, header + 10).map((l) => l.split(' | ').slice(0, 2).join(' | ')),
+    [
+      '| added | `fs-nosuchfs9`',
+      '| added | `rtnl-link-geneve`',
+      '| removed | `bpf_preload`',
+      '| removed | `crypto-rfc7539`',
+      '| changed | `can-proto-2`',
+      '| changed | `cryptomgr`',
+      '| changed | `fs-ext4`',
+      '| changed | `rtnl-link-dummy`',
+    ],
+  );
   assert.equal(lines[header + 10], '');
   assert.ok(lines.includes('| changed | `fs-ext4` | 1 → 2 | loaded | get\\_fs\\_type 1 → 2 |'));
   assert.ok(lines.includes('**Findings added**'));
-  assert.ok(lines.some((l) => l.startsWith('| warning | `duplicate-request` | `fs-ext4` | \\`fs-ext4\\` requested 2 times')));
+  assert.ok(
+    lines.some((l) => l.startsWith('| warning | `duplicate-request` | `fs-ext4` | \\`fs-ext4\\` requested 2 times')),
+  );
   // Every row of a table has as many cells as its header: no name or message ends a cell early (`\|` stays in it).
   const cells = (l: string): number => l.replace(/\\./g, '').split('|').length - 2;
   let columns = 0;
@@ -132,7 +186,13 @@ test('diff SARIF: valid 2.1.0, one result per finding added, on its line of the 
   const doc = JSON.parse(r.stdout);
   assert.deepEqual(sarifViolations(doc), []);
   const results = doc.runs[0].results;
-  assert.deepEqual(results.map((x: { ruleId: string; level: string }) => [x.ruleId, x.level]), [['duplicate-request', 'warning'], ['undocumented-alias', 'warning']]);
+  assert.deepEqual(
+    results.map((x: { ruleId: string; level: string }) => [x.ruleId, x.level]),
+    [
+      ['duplicate-request', 'warning'],
+      ['undocumented-alias', 'warning'],
+    ],
+  );
   assert.deepEqual(results[1].locations[0].physicalLocation, {
     artifactLocation: { uri: edited, uriBaseId: 'PROJECTROOT' },
     region: { startLine: lineOf(edited, /module_request: fs-nosuchfs9 /) },
@@ -140,7 +200,18 @@ test('diff SARIF: valid 2.1.0, one result per finding added, on its line of the 
 });
 
 test('diff with --src: a finding added is located on its source line, its trace line related', () => {
-  const r = run('diff', base, edited, '--modules', modules, '--src', 'test/fixtures/workspace', '--no-cache', '--format', 'sarif');
+  const r = run(
+    'diff',
+    base,
+    edited,
+    '--modules',
+    modules,
+    '--src',
+    'test/fixtures/workspace',
+    '--no-cache',
+    '--format',
+    'sarif',
+  );
   const doc = JSON.parse(r.stdout);
   assert.deepEqual(sarifViolations(doc), []);
   const dup = doc.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'duplicate-request');
@@ -167,19 +238,30 @@ test('diff --fail-on: exit 1 only when a finding NEW added is that severe; a boo
 
 test('diff: bad usage and unreadable input exit 2 with the problem and the fix', () => {
   const usage = "  hint: run 'autoload-lens diff --help' for the usage\n";
-  assert.deepEqual(run('diff', base), { code: 2, stdout: '', stderr: `autoload-lens: give two trace files, BASE then NEW (got 1)\n${usage}` });
+  assert.deepEqual(run('diff', base), {
+    code: 2,
+    stdout: '',
+    stderr: `autoload-lens: give two trace files, BASE then NEW (got 1)\n${usage}`,
+  });
   assert.deepEqual(run('diff', base, edited, '--format', 'jsonl'), {
     code: 2,
     stdout: '',
     stderr: `autoload-lens: --format must be one of text, json, sarif, markdown (got 'jsonl')\n${usage}`,
   });
   assert.equal(run('diff', base, edited, '--fail-on', 'sometimes').code, 2);
-  assert.equal(run('diff', base, edited, '--modules-new', modules).stderr.split('\n')[0], "autoload-lens: --modules-new only applies with --modules DIR (BASE's): with one trace unresolved, every outcome would differ");
-  assert.equal(run('diff', base, edited, '--wrapper', 'x').stderr.split('\n')[0], 'autoload-lens: --wrapper only applies with --src DIR');
+  assert.equal(
+    run('diff', base, edited, '--modules-new', modules).stderr.split('\n')[0],
+    "autoload-lens: --modules-new only applies with --modules DIR (BASE's): with one trace unresolved, every outcome would differ",
+  );
+  assert.equal(
+    run('diff', base, edited, '--wrapper', 'x').stderr.split('\n')[0],
+    'autoload-lens: --wrapper only applies with --src DIR',
+  );
   assert.deepEqual(run('diff', base, 'no/such/trace.txt'), {
     code: 2,
     stdout: '',
-    stderr: 'autoload-lens: no/such/trace.txt: cannot read the trace (ENOENT)\n  hint: check the path and its permissions\n',
+    stderr:
+      'autoload-lens: no/such/trace.txt: cannot read the trace (ENOENT)\n  hint: check the path and its permissions\n',
   });
   assert.deepEqual(run('diff', 'test/fixtures/traces/trace-dat-head.bin', edited), {
     code: 2,

@@ -58,7 +58,13 @@ test('replay JSON and SARIF: the values kept, written as \\u escapes; SARIF mess
   const json = run('replay', tracePath, '--modules', modules, '--format', 'json');
   assert.deepEqual(rawLines(json.stdout), []);
   const doc = JSON.parse(json.stdout);
-  assert.deepEqual(doc.requests.map((q: { name: string; task: string }) => [q.name, q.task]), [[NAME, TASK], [NAME, TASK]]);
+  assert.deepEqual(
+    doc.requests.map((q: { name: string; task: string }) => [q.name, q.task]),
+    [
+      [NAME, TASK],
+      [NAME, TASK],
+    ],
+  );
   assert.ok(json.stdout.includes('"name": "fs-\\u202eevil\\u001b[2J"'));
 
   const sarif = run('replay', tracePath, '--modules', modules, '--format', 'sarif');
@@ -69,15 +75,27 @@ test('replay JSON and SARIF: the values kept, written as \\u escapes; SARIF mess
     for (const loc of result.relatedLocations ?? []) if (loc.message) texts.push(loc.message.text);
   }
   assert.ok(texts.length > 0);
-  assert.deepEqual(texts.filter((t) => !isShowable(t)), []);
+  assert.deepEqual(
+    texts.filter((t) => !isShowable(t)),
+    [],
+  );
   assert.ok(texts.some((t) => t.includes(`\`${NAME_SHOWN}\``)));
 });
 
 test('replay JSON Lines: every record parses with the values kept, written as \\u escapes, labels too', () => {
   const r = run('replay', tracePath, '--modules', modules, '--format', 'jsonl', '--label', `host=${TASK}`);
   assert.deepEqual(rawLines(r.stdout), []);
-  const records = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l) as { type: string; labels: Record<string, string>; name?: string; task?: string });
-  assert.deepEqual(records.filter((x) => x.type === 'request').map((x) => [x.name, x.task]), [[NAME, TASK], [NAME, TASK]]);
+  const records = r.stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; labels: Record<string, string>; name?: string; task?: string });
+  assert.deepEqual(
+    records.filter((x) => x.type === 'request').map((x) => [x.name, x.task]),
+    [
+      [NAME, TASK],
+      [NAME, TASK],
+    ],
+  );
   assert.deepEqual([...new Set(records.map((x) => x.labels.host))], [TASK]);
   assert.ok(r.stdout.includes('"name":"fs-\\u202eevil\\u001b[2J"'));
 });
@@ -87,7 +105,9 @@ test('stderr: a trace path, a resolved name and an option holding escape sequenc
   const r = run('replay', missing);
   assert.equal(r.code, 2);
   assert.deepEqual(rawLines(r.stderr), []);
-  assert.ok(r.stderr.startsWith(`autoload-lens: ${path.join(dir, 'missing-\\x1b[31m\\u202e.txt')}: cannot read the trace`));
+  assert.ok(
+    r.stderr.startsWith(`autoload-lens: ${path.join(dir, 'missing-\\x1b[31m\\u202e.txt')}: cannot read the trace`),
+  );
 
   assert.deepEqual(run('resolve', `nosuch\u001b[2J\u202e`, '--modules', modules), {
     code: 1,
@@ -104,7 +124,10 @@ test('stderr: a trace path, a resolved name and an option holding escape sequenc
 test('scan: a source file name and a format string holding controls', () => {
   const tree = mkdtempSync(path.join(tmpdir(), 'autoload-lens-escape-tree-'));
   try {
-    writeFileSync(path.join(tree, 'evil\u202e\u001b[1m.c'), 'int f(const char *name)\n{\n\trequest_module("evil-\u202e%s", name);\n\treturn 0;\n}\n');
+    writeFileSync(
+      path.join(tree, 'evil\u202e\u001b[1m.c'),
+      'int f(const char *name)\n{\n\trequest_module("evil-\u202e%s", name);\n\treturn 0;\n}\n',
+    );
     for (const format of ['text', 'json', 'sarif']) {
       const r = run('scan', tree, '--no-cache', '--format', format);
       assert.equal(r.code, 1, format);
@@ -129,7 +152,9 @@ test('replay text: the request chains, the request-loop message and the kernel m
   assert.equal(r.code, 1);
   assert.equal(r.stderr, '');
   assert.deepEqual(rawLines(r.stdout), []);
-  assert.ok(r.stdout.includes(`\n  ${loopShown} (request #0): 6 requests, 5 levels deep, last request after 0.004000 s\n`));
+  assert.ok(
+    r.stdout.includes(`\n  ${loopShown} (request #0): 6 requests, 5 levels deep, last request after 0.004000 s\n`),
+  );
   // The request-loop message quotes the name as JSON (ESC as \u001b) and the task; the override is escaped after.
   assert.ok(r.stdout.includes('"binfmt-\\u001b[2J\\u202e464c" (request #0 by'));
   assert.ok(r.stdout.includes('s\\x07h-250'));

@@ -18,7 +18,8 @@ test('bad --kernel-model and --kernel-version values are usage errors', () => {
   assert.deepEqual(run(...race, '--kernel-model', '3.0'), {
     code: 2,
     stdout: '',
-    stderr: "autoload-lens: --kernel-model must be one of auto, 2.1, 2.6, modern, dups (got '3.0')\n  hint: run 'autoload-lens replay --help' for the usage\n",
+    stderr:
+      "autoload-lens: --kernel-model must be one of auto, 2.1, 2.6, modern, dups (got '3.0')\n  hint: run 'autoload-lens replay --help' for the usage\n",
   });
   assert.equal(
     run(...race, '--kernel-version', 'newest').stderr.split('\n')[0],
@@ -26,10 +27,17 @@ test('bad --kernel-model and --kernel-version values are usage errors', () => {
   );
 });
 
-test('JSON: summary.kernelModel, every request\'s returnValue and modprobeRan, the run record\'s kernelModel', () => {
+test("JSON: summary.kernelModel, every request's returnValue and modprobeRan, the run record's kernelModel", () => {
   const doc = JSON.parse(run(...race, '--kernel-model', '2.1', '--format', 'json').stdout);
   assert.equal(doc.summary.kernelModel, '2.1');
-  assert.deepEqual(doc.requests.map((r: { returnValue: number; modprobeRan: boolean }) => [r.returnValue, r.modprobeRan]), [[0, true], [0, false], [0, true]]);
+  assert.deepEqual(
+    doc.requests.map((r: { returnValue: number; modprobeRan: boolean }) => [r.returnValue, r.modprobeRan]),
+    [
+      [0, true],
+      [0, false],
+      [0, true],
+    ],
+  );
   assert.deepEqual([doc.kernel.model, doc.kernel.basis], ['2.1', 'given (--kernel-model 2.1)']);
   const first = JSON.parse(run(...race, '--format', 'jsonl').stdout.split('\n')[0]);
   assert.equal(first.kernelModel, 'modern');
@@ -48,10 +56,13 @@ test('--compare-models: the "Kernel models" table of the race', () => {
     '  2.6                 3     0        0        0            0         1          6,000',
     '  dups                1     0        0        0            0         0              0',
   ]);
-  assert.ok(text.includes('The traced kernel (6.1.0-50-amd64) is\n  older than 6.5: the vmalloc figure applies.'), text);
+  assert.ok(
+    text.includes('The traced kernel (6.1.0-50-amd64) is\n  older than 6.5: the vmalloc figure applies.'),
+    text,
+  );
 });
 
-test('--module-stats: the kernel\'s rows beside the trace\'s, in the text report', () => {
+test("--module-stats: the kernel's rows beside the trace's, in the text report", () => {
   const text = run(...race, '--module-stats', `${F}/stats-table.txt`, '--kernel-version', '6.12.117').stdout;
   const lines = text.split('\n');
   const at = lines.indexOf(`Module stats (${F}/stats-table.txt)`);

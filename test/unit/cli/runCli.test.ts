@@ -9,7 +9,11 @@ import { runCli } from '../../../src/cli/run';
 const root = path.resolve(__dirname, '../../../..');
 const trace = path.join(root, 'samples/boot-6.1-qemu/trace.txt');
 
-function context(opts: { tty: boolean; signal?: AbortSignal; columns?: number }): { ctx: CliContext; out: string[]; err: string[] } {
+function context(opts: { tty: boolean; signal?: AbortSignal; columns?: number }): {
+  ctx: CliContext;
+  out: string[];
+  err: string[];
+} {
   const out: string[] = [];
   const err: string[] = [];
   return {
@@ -66,8 +70,17 @@ test('Ctrl-C during a scan stops it the same way', async () => {
 
 test('on a terminal narrower than 100 columns the text report fits the terminal', async () => {
   const { ctx, out } = context({ tty: false, columns: 72 });
-  assert.equal(await runCli(['replay', trace, '--modules', path.join(root, 'samples/boot-6.1-qemu/modules'), '--fail-on', 'never'], ctx), 0);
+  assert.equal(
+    await runCli(
+      ['replay', trace, '--modules', path.join(root, 'samples/boot-6.1-qemu/modules'), '--fail-on', 'never'],
+      ctx,
+    ),
+    0,
+  );
   const lines = out.join('').split('\n');
   assert.ok(lines.length > 900);
-  assert.deepEqual(lines.filter((l) => [...l].length > 72 && !l.startsWith('autoload-lens ') && !l.startsWith('  modules ')), []);
+  assert.deepEqual(
+    lines.filter((l) => [...l].length > 72 && !l.startsWith('autoload-lens ') && !l.startsWith('  modules ')),
+    [],
+  );
 });

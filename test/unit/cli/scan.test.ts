@@ -20,7 +20,18 @@ function run(...args: string[]): { code: number | null; stdout: string; stderr: 
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-type Site = { file: string; line: number; column: number; callee: string; kind: string; via: string[]; function: string; format: string; pattern: string; returnUse: string };
+type Site = {
+  file: string;
+  line: number;
+  column: number;
+  callee: string;
+  kind: string;
+  via: string[];
+  function: string;
+  format: string;
+  pattern: string;
+  returnUse: string;
+};
 
 test('scan JSON: every call site, wrapper, alias and finding of the fixture tree', () => {
   const r = run('scan', src, '--format', 'json');
@@ -29,24 +40,79 @@ test('scan JSON: every call site, wrapper, alias and finding of the fixture tree
   const doc = JSON.parse(r.stdout);
   assert.equal(doc.schemaVersion, 1);
   assert.deepEqual(
-    doc.callSites.map((c: Site) => [c.file, c.line, c.column, c.callee, c.kind, c.via, c.function, c.format, c.pattern, c.returnUse]),
+    doc.callSites.map((c: Site) => [
+      c.file,
+      c.line,
+      c.column,
+      c.callee,
+      c.kind,
+      c.via,
+      c.function,
+      c.format,
+      c.pattern,
+      c.returnUse,
+    ]),
     [
       ['drivers/foo/foo.c', 8, 2, 'request_module', 'direct', [], 'foo_attach', 'foo-%d', 'foo-*', 'discarded'],
       [
-        'drivers/foo/foo.c', 15, 9, 'request_module', 'direct', [], 'foo_load_firmware_helper',
+        'drivers/foo/foo.c',
+        15,
+        9,
+        'request_module',
+        'direct',
+        [],
+        'foo_load_firmware_helper',
         'foo-firmware-helper-for-the-very-long-named-device-family-%d',
-        'foo-firmware-helper-for-the-very-long-named-device-family-12345', 'returned',
+        'foo-firmware-helper-for-the-very-long-named-device-family-12345',
+        'returned',
       ],
       ['fs/filesystems.c', 14, 14, 'request_module', 'direct', [], 'get_fs_type', 'fs-%.*s', 'fs-*', 'condition'],
-      ['fs/super.c', 5, 34, 'get_fs_type', 'wrapper', ['request_module'], 'mount_ext4_root', 'fs-%.*s', 'fs-ext4', 'assigned'],
+      [
+        'fs/super.c',
+        5,
+        34,
+        'get_fs_type',
+        'wrapper',
+        ['request_module'],
+        'mount_ext4_root',
+        'fs-%.*s',
+        'fs-ext4',
+        'assigned',
+      ],
     ],
   );
   assert.deepEqual(doc.wrappers, [
-    { name: 'foo_attach', kind: 'function', file: 'drivers/foo/foo.c', line: 6, pattern: 'foo-*', calls: 'request_module', queue: null },
-    { name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 7, pattern: 'fs-*', calls: 'request_module', queue: null },
+    {
+      name: 'foo_attach',
+      kind: 'function',
+      file: 'drivers/foo/foo.c',
+      line: 6,
+      pattern: 'foo-*',
+      calls: 'request_module',
+      queue: null,
+    },
+    {
+      name: 'get_fs_type',
+      kind: 'function',
+      file: 'fs/filesystems.c',
+      line: 7,
+      pattern: 'fs-*',
+      calls: 'request_module',
+      queue: null,
+    },
   ]);
   // No Kbuild or Makefile in the fixture: the declaring file's module is not known.
-  assert.deepEqual(doc.aliases, [{ file: 'fs/ext4/super.c', line: 3, macro: 'MODULE_ALIAS_FS', value: 'fs-ext4', reason: null, column: 1, module: null }]);
+  assert.deepEqual(doc.aliases, [
+    {
+      file: 'fs/ext4/super.c',
+      line: 3,
+      macro: 'MODULE_ALIAS_FS',
+      value: 'fs-ext4',
+      reason: null,
+      column: 1,
+      module: null,
+    },
+  ]);
   // The fixture holds include/linux/module.h: a kernel tree, its own kernel directory.
   assert.deepEqual(doc.kernelDirectory, { path: src, source: 'tree', includeDirs: [], headers: 0 });
   assert.deepEqual(
@@ -68,7 +134,14 @@ test('scan JSON: every call site, wrapper, alias and finding of the fixture tree
     aliases: 1,
     unexpandedAliases: 0,
     functions: 4,
-    findings: { 'duplicate-request': 0, 'undocumented-alias': 1, 'unchecked-zero-return': 1, 'name-too-long': 1, 'throttled-request': 0, 'request-loop': 0 },
+    findings: {
+      'duplicate-request': 0,
+      'undocumented-alias': 1,
+      'unchecked-zero-return': 1,
+      'name-too-long': 1,
+      'throttled-request': 0,
+      'request-loop': 0,
+    },
   });
 });
 
@@ -81,7 +154,11 @@ test('scan text and SARIF; --output writes the file and nothing else', () => {
   const text = run('scan', src);
   assert.equal(text.code, 1);
   const lines = text.stdout.split('\n');
-  assert.deepEqual(lines.slice(0, 3), [`autoload-lens 0.1.0: scan of ${src}`, '  files  5 scanned, 0 skipped, 0 unreadable', `  kernel ${src} (the scanned tree itself)`]);
+  assert.deepEqual(lines.slice(0, 3), [
+    `autoload-lens 0.1.0: scan of ${src}`,
+    '  files  5 scanned, 0 skipped, 0 unreadable',
+    `  kernel ${src} (the scanned tree itself)`,
+  ]);
   const wrappers = lines.indexOf('Wrappers (2)');
   assert.deepEqual(lines.slice(wrappers + 1, wrappers + 4), [
     '  name         kind      sites  pattern  defined at',
@@ -101,12 +178,18 @@ test('scan text and SARIF; --output writes the file and nothing else', () => {
   // The tree is inside the directory the tool ran in, but paths are relative to the scanned root all the same.
   assert.deepEqual(run0.originalUriBaseIds, { SRCROOT: { uri: `${pathToFileURL(path.join(root, src)).href}/` } });
   assert.deepEqual(
-    run0.results.map((x: { ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }> }) => [
-      x.ruleId,
-      x.level,
-      x.locations[0]?.physicalLocation.artifactLocation.uri,
-      x.locations[0]?.physicalLocation.region.startLine,
-    ]),
+    run0.results.map(
+      (x: {
+        ruleId: string;
+        level: string;
+        locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }>;
+      }) => [
+        x.ruleId,
+        x.level,
+        x.locations[0]?.physicalLocation.artifactLocation.uri,
+        x.locations[0]?.physicalLocation.region.startLine,
+      ],
+    ),
     [
       ['unchecked-zero-return', 'warning', 'drivers/foo/foo.c', 8],
       ['undocumented-alias', 'warning', 'drivers/foo/foo.c', 8],
@@ -131,15 +214,50 @@ test('replay --src links every request to the call site that made it', () => {
   assert.deepEqual(
     doc.requests.map((q: { name: string; callSite: unknown }) => [q.name, q.callSite]),
     [
-      ['fs-ext4', { symbol: 'get_fs_type', module: null, link: 'direct', locations: [{ file: 'fs/filesystems.c', line: 14, column: 14, link: 'direct', via: ['get_fs_type'] }] }],
-      ['foo-3', { symbol: 'foo_attach', module: 'foo', link: 'direct', locations: [{ file: 'drivers/foo/foo.c', line: 8, column: 2, link: 'direct', via: ['foo_attach'] }] }],
-      ['foo-3', { symbol: 'foo_attach', module: 'foo', link: 'direct', locations: [{ file: 'drivers/foo/foo.c', line: 8, column: 2, link: 'direct', via: ['foo_attach'] }] }],
-      ['fs-nosuchfs', { symbol: 'get_fs_type', module: null, link: 'direct', locations: [{ file: 'fs/filesystems.c', line: 14, column: 14, link: 'direct', via: ['get_fs_type'] }] }],
+      [
+        'fs-ext4',
+        {
+          symbol: 'get_fs_type',
+          module: null,
+          link: 'direct',
+          locations: [{ file: 'fs/filesystems.c', line: 14, column: 14, link: 'direct', via: ['get_fs_type'] }],
+        },
+      ],
+      [
+        'foo-3',
+        {
+          symbol: 'foo_attach',
+          module: 'foo',
+          link: 'direct',
+          locations: [{ file: 'drivers/foo/foo.c', line: 8, column: 2, link: 'direct', via: ['foo_attach'] }],
+        },
+      ],
+      [
+        'foo-3',
+        {
+          symbol: 'foo_attach',
+          module: 'foo',
+          link: 'direct',
+          locations: [{ file: 'drivers/foo/foo.c', line: 8, column: 2, link: 'direct', via: ['foo_attach'] }],
+        },
+      ],
+      [
+        'fs-nosuchfs',
+        {
+          symbol: 'get_fs_type',
+          module: null,
+          link: 'direct',
+          locations: [{ file: 'fs/filesystems.c', line: 14, column: 14, link: 'direct', via: ['get_fs_type'] }],
+        },
+      ],
       ['crypto-aes', { symbol: 'crypto_alg_mod_lookup', module: null, link: 'none', locations: [] }],
     ],
   );
   const dup = doc.findings.find((f: { rule: string }) => f.rule === 'duplicate-request');
-  assert.deepEqual([dup.name, dup.requests, dup.location, dup.traceLines], ['foo-3', [1, 2], { file: 'drivers/foo/foo.c', line: 8, column: 2 }, [9, 10]]);
+  assert.deepEqual(
+    [dup.name, dup.requests, dup.location, dup.traceLines],
+    ['foo-3', [1, 2], { file: 'drivers/foo/foo.c', line: 8, column: 2 }, [9, 10]],
+  );
 
   const sarif = JSON.parse(run('replay', trace, '--modules', modules, '--src', src, '--format', 'sarif').stdout);
   assert.deepEqual(sarifViolations(sarif), []);
@@ -149,11 +267,16 @@ test('replay --src links every request to the call site that made it', () => {
     region: { startLine: 8, startColumn: 2 },
   });
   assert.deepEqual(
-    first.relatedLocations.map((l: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }) => [
-      l.physicalLocation.artifactLocation.uri,
-      l.physicalLocation.region.startLine,
-    ]),
-    [[trace, 9], [trace, 10]],
+    first.relatedLocations.map(
+      (l: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }) => [
+        l.physicalLocation.artifactLocation.uri,
+        l.physicalLocation.region.startLine,
+      ],
+    ),
+    [
+      [trace, 9],
+      [trace, 10],
+    ],
   );
 });
 
@@ -162,7 +285,8 @@ test('replay --src checks the trace can be read before it scans the tree', () =>
   assert.deepEqual(run('replay', 'no/such/trace.txt', '--src', 'no/such/tree'), {
     code: 2,
     stdout: '',
-    stderr: 'autoload-lens: no/such/trace.txt: cannot read the trace (ENOENT)\n  hint: check the path and its permissions\n',
+    stderr:
+      'autoload-lens: no/such/trace.txt: cannot read the trace (ENOENT)\n  hint: check the path and its permissions\n',
   });
 });
 

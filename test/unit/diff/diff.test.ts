@@ -36,12 +36,16 @@ async function diff(base: string, next: string): Promise<BootDiff> {
 
 /** 1-based lines of a trace whose text matches, read from the file, not from the tool. */
 function linesMatching(file: string, re: RegExp): number[] {
-  return readFileSync(file, 'utf8').split('\n').flatMap((l, i) => (re.test(l) ? [i + 1] : []));
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .flatMap((l, i) => (re.test(l) ? [i + 1] : []));
 }
 
 /** The names that differ, as [name, change, baseRequests, newRequests, baseOutcome, newOutcome]. */
 function differing(d: BootDiff): Array<[string, string, number, number, string | null, string | null]> {
-  return d.names.filter((n) => n.change !== 'same').map((n) => [n.name, n.change, n.baseRequests, n.newRequests, n.baseOutcome, n.newOutcome]);
+  return d.names
+    .filter((n) => n.change !== 'same')
+    .map((n) => [n.name, n.change, n.baseRequests, n.newRequests, n.baseOutcome, n.newOutcome]);
 }
 
 test('the hand-edited boot: names added, removed, changed and the same, as worked out by hand', async () => {
@@ -72,7 +76,7 @@ test('the hand-edited boot: names added, removed, changed and the same, as worke
   ]);
 });
 
-test('the hand-edited boot: times are seconds from each trace\'s first event (floppy\'s load at 14.627203)', async () => {
+test("the hand-edited boot: times are seconds from each trace's first event (floppy's load at 14.627203)", async () => {
   const d = await diff(BASE, EDITED);
   assert.deepEqual([d.base.firstEventTime, d.new.firstEventTime], [14.627203, 14.627203]);
   const at = (name: string) => {
@@ -87,7 +91,8 @@ test('the hand-edited boot: times are seconds from each trace\'s first event (fl
 
 test('the hand-edited boot: findings added and removed, matched by rule, name and call site, never by message', async () => {
   const d = await diff(BASE, EDITED);
-  const facts = (list: BootDiff['findings']['added']) => list.map((f) => [f.rule, f.name, f.severity, f.callSite?.symbol ?? null, f.line]);
+  const facts = (list: BootDiff['findings']['added']) =>
+    list.map((f) => [f.rule, f.name, f.severity, f.callSite?.symbol ?? null, f.line]);
   // Each on its first request's line in its own trace: NEW's fs-ext4 group anchors on mount-182's request.
   const [ext4Anchor] = linesMatching(EDITED, /mount-182 .* module_request: fs-ext4 /);
   const [nosuchfs9] = linesMatching(EDITED, /module_request: fs-nosuchfs9 /);
@@ -126,10 +131,24 @@ test('swapped, the same diff the other way round: added and removed trade places
   const d = await diff(EDITED, BASE);
   assert.deepEqual(
     d.names.filter((n) => n.change === 'added' || n.change === 'removed').map((n) => [n.name, n.change]),
-    [['bpf_preload', 'added'], ['crypto-rfc7539', 'added'], ['fs-nosuchfs9', 'removed'], ['rtnl-link-geneve', 'removed']],
+    [
+      ['bpf_preload', 'added'],
+      ['crypto-rfc7539', 'added'],
+      ['fs-nosuchfs9', 'removed'],
+      ['rtnl-link-geneve', 'removed'],
+    ],
   );
-  assert.deepEqual(d.findings.added.map((f) => [f.rule, f.name, f.line]), [['duplicate-request', 'cryptomgr', 405], ['undocumented-alias', 'bpf_preload', 80]]);
-  assert.deepEqual(d.chains.added.map((c) => [c.name, c.baseChains, c.newChains]), [['crypto-rfc7539(chacha20,poly1305)', 0, 1]]);
+  assert.deepEqual(
+    d.findings.added.map((f) => [f.rule, f.name, f.line]),
+    [
+      ['duplicate-request', 'cryptomgr', 405],
+      ['undocumented-alias', 'bpf_preload', 80],
+    ],
+  );
+  assert.deepEqual(
+    d.chains.added.map((c) => [c.name, c.baseChains, c.newChains]),
+    [['crypto-rfc7539(chacha20,poly1305)', 0, 1]],
+  );
 });
 
 test('one boot captured twice (raw ftrace and trace-cmd report, which prints no [module]): every name the same', async () => {
@@ -150,11 +169,14 @@ test('a boot whose clock started 1000.5 s later lines up on its first event: not
   const d = await diff(BASE, shifted);
   assert.deepEqual([d.base.firstEventTime, d.new.firstEventTime], [14.627203, 1015.127203]);
   assert.equal(d.summary.same, 228);
-  assert.deepEqual(d.names.filter((n) => n.baseTime !== n.newTime), []);
+  assert.deepEqual(
+    d.names.filter((n) => n.baseTime !== n.newTime),
+    [],
+  );
   assert.deepEqual([d.findings.added, d.findings.removed], [[], []]);
 });
 
-test('the editor\'s diff (NEW a report in memory, BASE streamed) is the same as the command line\'s', async () => {
+test("the editor's diff (NEW a report in memory, BASE streamed) is the same as the command line's", async () => {
   const moduleDb = await modules();
   const report = await replayTrace({ tracePath: EDITED, moduleDb });
   assert.ok(report.ok);

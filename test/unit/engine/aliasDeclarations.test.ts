@@ -19,7 +19,8 @@ const aliases: AliasDeclaration[] = [
 
 const where = (list: AliasDeclaration[]) => list.map((a) => `${a.file}:${a.line}`);
 const catalog = new AliasCatalog(aliases, ['tcp_bbr', 'nls_cp850']);
-const declarationsDocumenting = (list: AliasDeclaration[], name: string) => new AliasCatalog(list, []).declarations(name);
+const declarationsDocumenting = (list: AliasDeclaration[], name: string) =>
+  new AliasCatalog(list, []).declarations(name);
 const declarationsMatchingPattern = declarationsDocumenting;
 
 describe('the declarations documenting a requested name', () => {
@@ -36,8 +37,15 @@ describe('the declarations documenting a requested name', () => {
   });
 
   it('lists every declaration that documents a name, plain and pattern alike, in the order of the index', () => {
-    const more = [...aliases, decl('drivers/char/misc_demo.c', 4, 'MODULE_ALIAS_MISCDEV', 'char-major-10-200'), decl('fs/ext4/other.c', 2, 'MODULE_ALIAS_FS', 'fs_ext4')];
-    assert.deepEqual(where(declarationsDocumenting(more, 'char-major-10-200')), ['drivers/char/misc.c:10', 'drivers/char/misc_demo.c:4']);
+    const more = [
+      ...aliases,
+      decl('drivers/char/misc_demo.c', 4, 'MODULE_ALIAS_MISCDEV', 'char-major-10-200'),
+      decl('fs/ext4/other.c', 2, 'MODULE_ALIAS_FS', 'fs_ext4'),
+    ];
+    assert.deepEqual(where(declarationsDocumenting(more, 'char-major-10-200')), [
+      'drivers/char/misc.c:10',
+      'drivers/char/misc_demo.c:4',
+    ]);
     assert.deepEqual(where(declarationsDocumenting(more, 'fs-ext4')), ['fs/ext4/super.c:7123', 'fs/ext4/other.c:2']);
   });
 
@@ -47,9 +55,12 @@ describe('the declarations documenting a requested name', () => {
   });
 });
 
-describe('the declarations a call site\'s name pattern can request', () => {
+describe("the declarations a call site's name pattern can request", () => {
   it('lists the declarations a call site pattern can request', () => {
-    assert.deepEqual(where(declarationsMatchingPattern(aliases, 'fs-*')), ['fs/ext4/super.c:7123', 'fs/ext4/super.c:7124']);
+    assert.deepEqual(where(declarationsMatchingPattern(aliases, 'fs-*')), [
+      'fs/ext4/super.c:7123',
+      'fs/ext4/super.c:7124',
+    ]);
     assert.deepEqual(where(declarationsMatchingPattern(aliases, 'nft-expr-*')), ['net/netfilter/nft_masq.c:150']);
   });
 

@@ -38,8 +38,20 @@ test('JSON text: the controls JSON.stringify leaves raw become \\u escapes, and 
   const raw = JSON.stringify(value, null, 2);
   assert.ok(raw.includes('\u202e'));
   const json = escapeControlInJson(raw);
-  assert.equal(json, raw.replace('\u202e', '\\u202e').replace('\u0085', '\\u0085').replace('\u007f', '\\u007f').replace('\u2028', '\\u2028').replace('\u2066', '\\u2066').replace('\u2069', '\\u2069'));
+  assert.equal(
+    json,
+    raw
+      .replace('\u202e', '\\u202e')
+      .replace('\u0085', '\\u0085')
+      .replace('\u007f', '\\u007f')
+      .replace('\u2028', '\\u2028')
+      .replace('\u2066', '\\u2066')
+      .replace('\u2069', '\\u2069'),
+  );
   assert.deepEqual(JSON.parse(json), value);
   // Only the layout's line breaks are left: every line is showable.
-  assert.deepEqual(json.split('\n').filter((l) => !isShowable(l)), []);
+  assert.deepEqual(
+    json.split('\n').filter((l) => !isShowable(l)),
+    [],
+  );
 });

@@ -28,7 +28,10 @@ test('groups close in the order they were opened, not in the order their first r
   m.sweep(64);
   assert.deepEqual(shown(), []);
   m.sweep(70);
-  assert.deepEqual(shown(), [['fs-a', true, 'a1', ['a2']], ['fs-b', true, 'b1', ['b2']]]);
+  assert.deepEqual(shown(), [
+    ['fs-a', true, 'a1', ['a2']],
+    ['fs-b', true, 'b1', ['b2']],
+  ]);
   // Closed by the sweep: the next request anchors a new entry.
   assert.equal(m.request(a, true, 71, 'a3'), null);
   m.flush();
@@ -49,7 +52,7 @@ test('a group without repeats is never reported; its window still ends it', () =
   assert.deepEqual(shown(), [['fs-c', true, 'c1', ['c2', 'c3']]]);
 });
 
-test('nowait first requests: their repeats are reported unanchored, in the order of the groups\' first requests', () => {
+test("nowait first requests: their repeats are reported unanchored, in the order of the groups' first requests", () => {
   const { m, shown } = model();
   const d = slot('fs-d');
   const e = slot('fs-e');
@@ -84,5 +87,8 @@ test('a closed group is reported once no group opened before it can still gain a
   m.sweep(66);
   assert.deepEqual(shown(), [['fs-a', true, 'a1', ['a2']]]);
   m.sweep(67);
-  assert.deepEqual(shown(), [['fs-a', true, 'a1', ['a2']], ['fs-b', true, 'b1', ['b2']]]);
+  assert.deepEqual(shown(), [
+    ['fs-a', true, 'a1', ['a2']],
+    ['fs-b', true, 'b1', ['b2']],
+  ]);
 });

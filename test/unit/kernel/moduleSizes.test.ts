@@ -10,7 +10,16 @@ const fixtures = path.resolve(__dirname, '../../../..', 'test/fixtures/models');
 test('.ko files by modules.dep (a compressed one says so), the loaded sizes for modules without one', async () => {
   const db = await openModuleDb(path.join(fixtures, 'modules'));
   assert.ok(db.ok);
-  const sizes = new ModuleSizes({ sizes: new Map([['m00', 16384], ['foo', 8192]]), source: 'proc-modules.txt' }, db.value);
+  const sizes = new ModuleSizes(
+    {
+      sizes: new Map([
+        ['m00', 16384],
+        ['foo', 8192],
+      ]),
+      source: 'proc-modules.txt',
+    },
+    db.value,
+  );
   assert.deepEqual(sizes.size('foo'), { bytes: 3000, compressed: false, from: 'kernel/fs/foo/foo.ko' });
   assert.deepEqual(sizes.size('bar'), { bytes: 1000, compressed: true, from: 'kernel/fs/bar/bar.ko.xz' });
   // modules.dep names kernel/m/m00.ko, which the fixture does not hold.

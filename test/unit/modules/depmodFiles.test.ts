@@ -14,7 +14,10 @@ const TEXT = [
   'alias last-line demo_two',
 ].join('\n');
 
-function scan(text: string, prefix: string): { entries: Array<[string, string, number]>; warnings: Array<[number | undefined, string]> } {
+function scan(
+  text: string,
+  prefix: string,
+): { entries: Array<[string, string, number]>; warnings: Array<[number | undefined, string]> } {
   const entries: Array<[string, string, number]> = [];
   const warnings: DbWarning[] = [];
   scanAliasFile(text, 'f', prefix, warnings, (p, m, line) => entries.push([p, m, line]));
@@ -42,6 +45,9 @@ test('modules.alias lines: depmod layout, untidy lines, and the same file with C
 test('modules.symbols lines must name a `symbol:`', () => {
   const { entries, warnings } = scan(TEXT, 'symbol:');
   assert.deepEqual(entries, [['symbol:demo_hook', 'demo', 8]]);
-  assert.deepEqual(warnings.map(([line]) => line), [2, 3, 5, 6, 7, 9]);
+  assert.deepEqual(
+    warnings.map(([line]) => line),
+    [2, 3, 5, 6, 7, 9],
+  );
   assert.deepEqual(warnings[0], [2, 'alias `fs-demo` does not start with `symbol:`']);
 });

@@ -19,13 +19,66 @@ const VERSION = '9.9.9-fnmatch';
  * declares `abc` again: one index key with two values of equal priority.
  */
 const PATTERNS = [
-  'abc', 'a*', 'ab*', '*c', 'a?c', 'a??', '*a*b*', '[abc]x', '[a-c]y', '[!a-c]z', '[^a-c]w', '[a-]v', '[c-a]u',
-  'q[ab', '\\*s', 'x[-_]y', 'mdio:????', 'e*e', 'e*', '*e', 'f?*', 'g[0-9][0-9]', 'h*[xy]', 'h*x', 'abc',
+  'abc',
+  'a*',
+  'ab*',
+  '*c',
+  'a?c',
+  'a??',
+  '*a*b*',
+  '[abc]x',
+  '[a-c]y',
+  '[!a-c]z',
+  '[^a-c]w',
+  '[a-]v',
+  '[c-a]u',
+  'q[ab',
+  '\\*s',
+  'x[-_]y',
+  'mdio:????',
+  'e*e',
+  'e*',
+  '*e',
+  'f?*',
+  'g[0-9][0-9]',
+  'h*[xy]',
+  'h*x',
+  'abc',
 ];
 
 const NAMES = [
-  'abc', 'abx', 'bx', 'by', 'dz', 'az', 'dw', 'aw', '-v', 'av', 'bu', '\\xs', '*s', 'x-y', 'x_y', 'mdio:1234',
-  'mdio:123', 'ee', 'eXe', 'e', 'f', 'fo', 'a', 'ab', 'aXbY', 'a]', 'q[ab', 'g42', 'g4', 'hx', 'hhx', 'hy',
+  'abc',
+  'abx',
+  'bx',
+  'by',
+  'dz',
+  'az',
+  'dw',
+  'aw',
+  '-v',
+  'av',
+  'bu',
+  '\\xs',
+  '*s',
+  'x-y',
+  'x_y',
+  'mdio:1234',
+  'mdio:123',
+  'ee',
+  'eXe',
+  'e',
+  'f',
+  'fo',
+  'a',
+  'ab',
+  'aXbY',
+  'a]',
+  'q[ab',
+  'g42',
+  'g4',
+  'hx',
+  'hhx',
+  'hy',
 ];
 
 async function open(dir: string): Promise<ModuleDb> {
@@ -43,7 +96,10 @@ test('resolve() orders and matches built-in aliases exactly as modprobe -R', asy
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'modules.order'), '');
     writeFileSync(join(dir, 'modules.builtin'), PATTERNS.map((_, i) => `kernel/test/m${i}.ko\n`).join(''));
-    writeFileSync(join(dir, 'modules.builtin.modinfo'), PATTERNS.map((p, i) => `m${i}.alias=${p}\0m${i}.license=GPL\0`).join(''));
+    writeFileSync(
+      join(dir, 'modules.builtin.modinfo'),
+      PATTERNS.map((p, i) => `m${i}.alias=${p}\0m${i}.license=GPL\0`).join(''),
+    );
     await run(depmod, ['-b', root, VERSION]);
     const config = join(root, 'modprobe.d');
     mkdirSync(config);
@@ -53,8 +109,14 @@ test('resolve() orders and matches built-in aliases exactly as modprobe -R', asy
 
     const fromText = await open(dir);
     assert.equal(fromText.stats.builtinAliases, PATTERNS.length - 1);
-    assert.deepEqual(fromText.warnings.map((w) => [w.line, w.message]), [[27, 'unmatched bracket in `q[ab`; kmod ignores it']]);
-    assert.deepEqual(answers(fromText), NAMES.map((name, i) => [name, expected[i]]));
+    assert.deepEqual(
+      fromText.warnings.map((w) => [w.line, w.message]),
+      [[27, 'unmatched bracket in `q[ab`; kmod ignores it']],
+    );
+    assert.deepEqual(
+      answers(fromText),
+      NAMES.map((name, i) => [name, expected[i]]),
+    );
     // Not vacuous: one name matches eight patterns (two modules declare `abc`), and some match nothing.
     const ours = answers(fromText).map(([, modules]) => modules);
     assert.equal(ours[0].length, 8);
@@ -62,10 +124,15 @@ test('resolve() orders and matches built-in aliases exactly as modprobe -R', asy
 
     rmSync(join(dir, 'modules.builtin.modinfo'));
     const fromIndex = await open(dir);
-    assert.deepEqual(fromIndex.notes.slice(0, 1), ['modules.builtin.modinfo read from modules.builtin.alias.bin (there is no modules.builtin.modinfo)']);
+    assert.deepEqual(fromIndex.notes.slice(0, 1), [
+      'modules.builtin.modinfo read from modules.builtin.alias.bin (there is no modules.builtin.modinfo)',
+    ]);
     assert.equal(fromIndex.stats.builtinAliases, PATTERNS.length - 1);
     assert.deepEqual(fromIndex.warnings, []);
-    assert.deepEqual(answers(fromIndex), NAMES.map((name, i) => [name, expected[i]]));
+    assert.deepEqual(
+      answers(fromIndex),
+      NAMES.map((name, i) => [name, expected[i]]),
+    );
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

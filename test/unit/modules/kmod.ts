@@ -11,14 +11,22 @@ export function kmodTool(name: 'modprobe' | 'depmod'): string {
     const candidate = join(dir, name);
     if (existsSync(candidate)) return candidate;
   }
-  throw new Error(`${name} not found: install kmod (Debian/Ubuntu: apt-get install kmod) to run the resolver differential tests`);
+  throw new Error(
+    `${name} not found: install kmod (Debian/Ubuntu: apt-get install kmod) to run the resolver differential tests`,
+  );
 }
 
 /**
  * `modprobe -C EMPTY -d ROOT -S VERSION -R -- NAME`: the module names modprobe prints, [] when it says
  * `Module NAME not found` (exit 1). An empty configuration keeps the machine's modprobe.d out of the comparison.
  */
-export function modprobeResolve(modprobe: string, config: string, root: string, version: string, name: string): Promise<string[]> {
+export function modprobeResolve(
+  modprobe: string,
+  config: string,
+  root: string,
+  version: string,
+  name: string,
+): Promise<string[]> {
   return new Promise((resolve, reject) => {
     execFile(modprobe, ['-C', config, '-d', root, '-S', version, '-R', '--', name], (error, stdout, stderr) => {
       if (error === null) resolve(stdout.split('\n').filter((l) => l !== ''));
@@ -30,7 +38,9 @@ export function modprobeResolve(modprobe: string, config: string, root: string, 
 
 export function run(tool: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile(tool, args, (error, _stdout, stderr) => (error === null ? resolve() : reject(new Error(`${tool} ${args.join(' ')}: ${stderr}`))));
+    execFile(tool, args, (error, _stdout, stderr) =>
+      error === null ? resolve() : reject(new Error(`${tool} ${args.join(' ')}: ${stderr}`)),
+    );
   });
 }
 

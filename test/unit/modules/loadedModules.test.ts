@@ -36,9 +36,27 @@ test('format variants: taints, states, CRLF, blank lines', () => {
       'bar 8192 0 - Loading 0xffffffffc0100000 (+)\r\nbaz 8192 - - Unloading 0xffffffffc0200000 (OE-)\r\n\r\n',
     'proc',
   );
-  assert.deepEqual(proc, { ok: true, value: new Map([['vboxdrv', 696320], ['foo', 16384], ['bar', 8192], ['baz', 8192]]) });
-  const lsmod = parseLoadedModules('Module                  Size  Used by\nnls_utf8               16384  1\nbtrfs                1748992  0\nxor 24576 1 btrfs\n', 'lsmod');
-  assert.deepEqual(lsmod, { ok: true, value: new Map([['nls_utf8', 16384], ['btrfs', 1748992], ['xor', 24576]]) });
+  assert.deepEqual(proc, {
+    ok: true,
+    value: new Map([
+      ['vboxdrv', 696320],
+      ['foo', 16384],
+      ['bar', 8192],
+      ['baz', 8192],
+    ]),
+  });
+  const lsmod = parseLoadedModules(
+    'Module                  Size  Used by\nnls_utf8               16384  1\nbtrfs                1748992  0\nxor 24576 1 btrfs\n',
+    'lsmod',
+  );
+  assert.deepEqual(lsmod, {
+    ok: true,
+    value: new Map([
+      ['nls_utf8', 16384],
+      ['btrfs', 1748992],
+      ['xor', 24576],
+    ]),
+  });
 });
 
 test('bad input is a located error, never an exception', () => {
@@ -58,11 +76,23 @@ test('bad input is a located error, never an exception', () => {
   });
   assert.deepEqual(parseLoadedModules('Module Size Used by\next4 991232 1\ntruncated 12\n', 'f'), {
     ok: false,
-    error: { code: 'bad-loaded-modules', message: '`truncated 12` is not an lsmod line', file: 'f', line: 3, hint: HINT },
+    error: {
+      code: 'bad-loaded-modules',
+      message: '`truncated 12` is not an lsmod line',
+      file: 'f',
+      line: 3,
+      hint: HINT,
+    },
   });
   assert.deepEqual(parseLoadedModules('a 1 0 - Live 0x0\na 2 0 - Live 0x0\n', 'f'), {
     ok: false,
-    error: { code: 'bad-loaded-modules', message: '`a 2 0 - Live 0x0` lists module a a second time', file: 'f', line: 2, hint: HINT },
+    error: {
+      code: 'bad-loaded-modules',
+      message: '`a 2 0 - Live 0x0` lists module a a second time',
+      file: 'f',
+      line: 2,
+      hint: HINT,
+    },
   });
 });
 
@@ -70,13 +100,21 @@ test('unreadable and binary files are error values naming the file', async () =>
   const dir = mkdtempSync(join(tmpdir(), 'autoload-lens-loaded-'));
   try {
     const missing = await readLoadedModules(join(dir, 'nope'));
-    assert.deepEqual(missing.ok ? null : [missing.error.code, missing.error.file], ['unreadable-file', join(dir, 'nope')]);
+    assert.deepEqual(missing.ok ? null : [missing.error.code, missing.error.file], [
+      'unreadable-file',
+      join(dir, 'nope'),
+    ]);
     const binary = join(dir, 'bin');
     writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01]));
     const bin = await readLoadedModules(binary);
     assert.deepEqual(bin, {
       ok: false,
-      error: { code: 'binary-file', message: 'this is a binary file, not an lsmod output or /proc/modules', file: binary, hint: HINT },
+      error: {
+        code: 'binary-file',
+        message: 'this is a binary file, not an lsmod output or /proc/modules',
+        file: binary,
+        hint: HINT,
+      },
     });
   } finally {
     rmSync(dir, { recursive: true, force: true });

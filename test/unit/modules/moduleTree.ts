@@ -23,14 +23,23 @@ interface ModuleContent {
 
 /** Writes `dir` (a lib/modules/VERSION directory) from the depmod text files in `metadata`; run depmod afterwards. */
 export function writeModuleTree(metadata: string, dir: string): void {
-  const read = (name: string): string[] => readFileSync(join(metadata, name), 'utf8').split('\n').filter((l) => l !== '');
+  const read = (name: string): string[] =>
+    readFileSync(join(metadata, name), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
   const paths: string[] = [];
   const depsOf = new Map<string, string[]>();
   for (const line of read('modules.dep')) {
     const colon = line.indexOf(':');
     const path = line.slice(0, colon);
     paths.push(path);
-    depsOf.set(path, line.slice(colon + 1).split(' ').filter((d) => d !== ''));
+    depsOf.set(
+      path,
+      line
+        .slice(colon + 1)
+        .split(' ')
+        .filter((d) => d !== ''),
+    );
   }
   const pathOf = new Map(paths.map((p) => [modname(p), p]));
   const content = new Map<string, ModuleContent>(paths.map((p) => [p, { modinfo: [], exports: [], imports: [] }]));
@@ -40,9 +49,13 @@ export function writeModuleTree(metadata: string, dir: string): void {
     return c;
   };
   // `alias PATTERN MODULE` lines (the files start with a comment).
-  const aliasLines = (name: string): string[][] => read(name).filter((l) => l.startsWith('alias ')).map((l) => l.split(' '));
+  const aliasLines = (name: string): string[][] =>
+    read(name)
+      .filter((l) => l.startsWith('alias '))
+      .map((l) => l.split(' '));
   for (const [, pattern, module] of aliasLines('modules.alias')) owner(module).modinfo.push(`alias=${pattern}`);
-  for (const [, symbol, module] of aliasLines('modules.symbols')) owner(module).exports.push(symbol.slice('symbol:'.length));
+  for (const [, symbol, module] of aliasLines('modules.symbols'))
+    owner(module).exports.push(symbol.slice('symbol:'.length));
   for (const [path, deps] of depsOf) {
     for (const dep of deps) {
       const symbol = content.get(dep)?.exports[0];
@@ -55,12 +68,16 @@ export function writeModuleTree(metadata: string, dir: string): void {
     writeFileSync(join(dir, path), moduleElf(c));
   }
   writeFileSync(join(dir, 'modules.order'), paths.map((p) => `${p}\n`).join(''));
-  for (const name of ['modules.builtin', 'modules.builtin.modinfo']) copyFileSync(join(metadata, name), join(dir, name));
+  for (const name of ['modules.builtin', 'modules.builtin.modinfo'])
+    copyFileSync(join(metadata, name), join(dir, name));
 }
 
 /** kmod's name for a module path: the file name up to the first `.`, `-` as `_`. */
 function modname(path: string): string {
-  return path.slice(path.lastIndexOf('/') + 1).split('.')[0].replace(/-/g, '_');
+  return path
+    .slice(path.lastIndexOf('/') + 1)
+    .split('.')[0]
+    .replace(/-/g, '_');
 }
 
 const SECTION_HEADER_SIZE = 64;
@@ -83,12 +100,13 @@ export function moduleElf(m: ModuleContent): Buffer {
     symtab[at + 4] = 0x10; // STB_GLOBAL, STT_NOTYPE; st_shndx 0 = SHN_UNDEF
     nameAt += name.length + 1;
   });
-  const sections: Array<{ name: string; type: number; data: Buffer; link?: number; info?: number; entsize?: number }> = [
-    { name: '.modinfo', type: SHT_PROGBITS, data: strings(m.modinfo) },
-    { name: '__ksymtab_strings', type: SHT_PROGBITS, data: strings(m.exports) },
-    { name: '.symtab', type: SHT_SYMTAB, data: symtab, link: 4, info: 1, entsize: SYMBOL_SIZE },
-    { name: '.strtab', type: SHT_STRTAB, data: Buffer.from(strtab, 'latin1') },
-  ];
+  const sections: Array<{ name: string; type: number; data: Buffer; link?: number; info?: number; entsize?: number }> =
+    [
+      { name: '.modinfo', type: SHT_PROGBITS, data: strings(m.modinfo) },
+      { name: '__ksymtab_strings', type: SHT_PROGBITS, data: strings(m.exports) },
+      { name: '.symtab', type: SHT_SYMTAB, data: symtab, link: 4, info: 1, entsize: SYMBOL_SIZE },
+      { name: '.strtab', type: SHT_STRTAB, data: Buffer.from(strtab, 'latin1') },
+    ];
   const shstrtab = Buffer.from(['', ...sections.map((s) => s.name), '.shstrtab'].join('\0') + '\0', 'latin1');
   sections.push({ name: '.shstrtab', type: SHT_STRTAB, data: shstrtab });
 

@@ -32,8 +32,18 @@ const validOptionArb: fc.Arbitrary<readonly string[]> = fc.oneof(
   fc.constantFrom(...REPLAY_FORMATS).map((f) => ['--format', f]),
   fc.constantFrom(...FAIL_ON_CHOICES).map((f) => ['--fail-on', f]),
   fc.constantFrom(...KERNEL_MODEL_CHOICES).map((m) => ['--kernel-model', m]),
-  fc.constantFrom(['--kernel-version', '6.1.0-13-amd64'], ['--kernel-version', '2.6.32'], ['--compare-models'], ['--module-stats', stats]),
-  fc.constantFrom(['--modules', path.join(sample, 'modules')], ['--loaded', path.join(sample, 'proc-modules.txt')], ['--dups-window', '5'], ['--color']),
+  fc.constantFrom(
+    ['--kernel-version', '6.1.0-13-amd64'],
+    ['--kernel-version', '2.6.32'],
+    ['--compare-models'],
+    ['--module-stats', stats],
+  ),
+  fc.constantFrom(
+    ['--modules', path.join(sample, 'modules')],
+    ['--loaded', path.join(sample, 'proc-modules.txt')],
+    ['--dups-window', '5'],
+    ['--color'],
+  ),
 );
 
 /** An option of `replay`, its value valid or not. */
@@ -41,8 +51,15 @@ const optionArb: fc.Arbitrary<readonly string[]> = fc.oneof(
   fc.constantFrom(...REPLAY_FORMATS, 'xml', '').map((f) => ['--format', f]),
   fc.constantFrom(...FAIL_ON_CHOICES, 'sometimes').map((f) => ['--fail-on', f]),
   fc.constantFrom(...TRACE_FORMATS, 'etl').map((f) => ['--trace-format', f]),
-  fc.oneof(fc.constantFrom('0', '60', '1e9', '-1', 'soon', 'NaN', ''), fc.double().map(String)).map((v) => ['--dups-window', v]),
-  fc.constantFrom(['--modules', path.join(sample, 'modules')], ['--modules', dir], ['--loaded', path.join(sample, 'proc-modules.txt')], ['--loaded', trace]),
+  fc
+    .oneof(fc.constantFrom('0', '60', '1e9', '-1', 'soon', 'NaN', ''), fc.double().map(String))
+    .map((v) => ['--dups-window', v]),
+  fc.constantFrom(
+    ['--modules', path.join(sample, 'modules')],
+    ['--modules', dir],
+    ['--loaded', path.join(sample, 'proc-modules.txt')],
+    ['--loaded', trace],
+  ),
   fc.constantFrom(...KERNEL_MODEL_CHOICES, '3.0', '').map((m) => ['--kernel-model', m]),
   fc.constantFrom('6.1.0-13-amd64', '6.12', '2.6.32', '99', 'x', '').map((v) => ['--kernel-version', v]),
   fc.constantFrom(['--module-stats', stats], ['--module-stats', trace], ['--module-stats', dir], ['--compare-models']),
@@ -91,38 +108,65 @@ test('diff of a mutated trace against the real boot, either way round, in every 
   const diffOptionArb: fc.Arbitrary<readonly string[]> = fc.oneof(
     fc.constantFrom(...DIFF_FORMATS, 'xml').map((f) => ['--format', f]),
     fc.constantFrom(...FAIL_ON_CHOICES).map((f) => ['--fail-on', f]),
-    fc.constantFrom(['--modules', path.join(sample, 'modules')], ['--modules-new', path.join(sample, 'modules')], ['--modules', dir], ['--color']),
+    fc.constantFrom(
+      ['--modules', path.join(sample, 'modules')],
+      ['--modules-new', path.join(sample, 'modules')],
+      ['--modules', dir],
+      ['--color'],
+    ),
   );
   await fc.assert(
-    fc.asyncProperty(mutatedArb(TRACE_TOKENS, 300, 2000), fc.boolean(), fc.array(diffOptionArb, { maxLength: 3 }), async (m, mutatedIsNew, options) => {
-      writeFileSync(trace, applyMutations(TRACE, m));
-      const argv = ['diff', ...(mutatedIsNew ? [real, trace] : [trace, real]), ...options.flat()];
-      await bounded('cli case', async () => checkRun(argv, await runInProcess(argv)));
-    }),
+    fc.asyncProperty(
+      mutatedArb(TRACE_TOKENS, 300, 2000),
+      fc.boolean(),
+      fc.array(diffOptionArb, { maxLength: 3 }),
+      async (m, mutatedIsNew, options) => {
+        writeFileSync(trace, applyMutations(TRACE, m));
+        const argv = ['diff', ...(mutatedIsNew ? [real, trace] : [trace, real]), ...options.flat()];
+        await bounded('cli case', async () => checkRun(argv, await runInProcess(argv)));
+      },
+    ),
     params(100),
   );
 });
 
 test('resolve, scan and no command with arbitrary arguments, in process', async () => {
-  const argArb = fc.oneof(fc.constantFrom(...HOSTILE, 'fs-ext4', '-v', '--help', '--modules', '--version', '-V'), fc.string({ maxLength: 12 }));
+  const argArb = fc.oneof(
+    fc.constantFrom(...HOSTILE, 'fs-ext4', '-v', '--help', '--modules', '--version', '-V'),
+    fc.string({ maxLength: 12 }),
+  );
   await fc.assert(
-    fc.asyncProperty(fc.constantFrom('resolve', 'scan', '', 'frobnicate'), fc.array(argArb, { maxLength: 5 }), async (command, args) => {
-      // scan only on paths that are not trees (a tree scan starts worker threads: the sources property covers trees).
-      const argv = command === '' ? args : command === 'scan' ? ['scan', path.join(dir, 'missing'), ...args] : [command, ...args];
-      if (command === 'resolve') argv.push('--modules', path.join(sample, 'modules'));
-      await bounded('cli case', async () => checkRun(argv, await runInProcess(argv)));
-    }),
+    fc.asyncProperty(
+      fc.constantFrom('resolve', 'scan', '', 'frobnicate'),
+      fc.array(argArb, { maxLength: 5 }),
+      async (command, args) => {
+        // scan only on paths that are not trees (a tree scan starts worker threads: the sources property covers trees).
+        const argv =
+          command === ''
+            ? args
+            : command === 'scan'
+              ? ['scan', path.join(dir, 'missing'), ...args]
+              : [command, ...args];
+        if (command === 'resolve') argv.push('--modules', path.join(sample, 'modules'));
+        await bounded('cli case', async () => checkRun(argv, await runInProcess(argv)));
+      },
+    ),
     params(100),
   );
 });
 
 test('the executable: mutated traces in every format and a scan, exit codes and streams as a shell sees them', async () => {
   await fc.assert(
-    fc.asyncProperty(mutatedArb(TRACE_TOKENS, 300, 2000), fc.constantFrom(...REPLAY_FORMATS), fc.constantFrom(...FAIL_ON_CHOICES), async (m, format, failOn) => {
-      writeFileSync(trace, applyMutations(TRACE, m));
-      const argv = ['replay', trace, '--format', format, '--fail-on', failOn];
-      await bounded('executable case', () => Promise.resolve(checkRun(argv, runExecutable(argv))));
-    }),
+    fc.asyncProperty(
+      mutatedArb(TRACE_TOKENS, 300, 2000),
+      fc.constantFrom(...REPLAY_FORMATS),
+      fc.constantFrom(...FAIL_ON_CHOICES),
+      async (m, format, failOn) => {
+        writeFileSync(trace, applyMutations(TRACE, m));
+        const argv = ['replay', trace, '--format', format, '--fail-on', failOn];
+        await bounded('executable case', () => Promise.resolve(checkRun(argv, runExecutable(argv))));
+      },
+    ),
     params(6),
   );
   const argv = ['scan', path.join(ROOT, 'test/unit/cli/fixtures/src'), '--no-cache', '--format', 'sarif'];

@@ -25,10 +25,41 @@ const SOURCES = readdirSync(fixtures, { recursive: true, withFileTypes: true })
   });
 /** What C parsers trip over, and the names the scan looks for. */
 const C_TOKENS = [
-  '{', '}', '(', ')', '"', "'", ';', ',', '/*', '*/', '//', '\\\n', '#define ', '#define M(x) request_module("m-%s", x)\n',
-  '#if 0\n', '#endif\n', '#include <linux/kmod.h>\n', 'request_module(', 'request_module_nowait(', '__request_module(true, ',
-  'try_then_request_module(', 'MODULE_ALIAS(', 'MODULE_ALIAS_FS(', 'MODULE_ALIAS_NETPROTO(', '"fs-%s"', '"%.*s"', '%d', '%s',
-  'static int f(const char *name)\n{\n', 'return request_module("x-%d", 1);', 'if (!hook) ', 'goto again;', 'again:', '\n', '\t',
+  '{',
+  '}',
+  '(',
+  ')',
+  '"',
+  "'",
+  ';',
+  ',',
+  '/*',
+  '*/',
+  '//',
+  '\\\n',
+  '#define ',
+  '#define M(x) request_module("m-%s", x)\n',
+  '#if 0\n',
+  '#endif\n',
+  '#include <linux/kmod.h>\n',
+  'request_module(',
+  'request_module_nowait(',
+  '__request_module(true, ',
+  'try_then_request_module(',
+  'MODULE_ALIAS(',
+  'MODULE_ALIAS_FS(',
+  'MODULE_ALIAS_NETPROTO(',
+  '"fs-%s"',
+  '"%.*s"',
+  '%d',
+  '%s',
+  'static int f(const char *name)\n{\n',
+  'return request_module("x-%d", 1);',
+  'if (!hook) ',
+  'goto again;',
+  'again:',
+  '\n',
+  '\t',
 ];
 /** File names a tree can hold: ordinary, or with controls and bidi overrides (never `/` or NUL). */
 const NAME_PARTS = ['', '\u202e', '\u001b[1m', ' ', 'é', '\u2066', '-', '.'];
@@ -45,20 +76,24 @@ const fileArb = fc.record({
 test('mutated C trees scanned, rendered in every format', async () => {
   const tree = path.join(dir, 'tree');
   await fc.assert(
-    fc.asyncProperty(fc.array(fileArb, { minLength: 1, maxLength: 3 }), fc.constantFrom('native' as const, 'wasm' as const), async (files, backend) => {
-      rmSync(tree, { recursive: true, force: true });
-      for (const f of files) {
-        const source = SOURCES[f.source];
-        const target = path.join(tree, path.dirname(source.rel), `${f.prefix}${path.basename(source.rel)}`);
-        mkdirSync(path.dirname(target), { recursive: true });
-        writeFileSync(target, applyMutations(source.bytes, f.edit));
-      }
-      await bounded('C tree case', async () => {
-        const index = checkResult(await scanTree(tree, { threads: 0, cache: false, backend }));
-        if (index === null) return;
-        for (const format of REPORT_FORMATS) checkReport(format, renderScan(index, format, tree));
-      });
-    }),
+    fc.asyncProperty(
+      fc.array(fileArb, { minLength: 1, maxLength: 3 }),
+      fc.constantFrom('native' as const, 'wasm' as const),
+      async (files, backend) => {
+        rmSync(tree, { recursive: true, force: true });
+        for (const f of files) {
+          const source = SOURCES[f.source];
+          const target = path.join(tree, path.dirname(source.rel), `${f.prefix}${path.basename(source.rel)}`);
+          mkdirSync(path.dirname(target), { recursive: true });
+          writeFileSync(target, applyMutations(source.bytes, f.edit));
+        }
+        await bounded('C tree case', async () => {
+          const index = checkResult(await scanTree(tree, { threads: 0, cache: false, backend }));
+          if (index === null) return;
+          for (const format of REPORT_FORMATS) checkReport(format, renderScan(index, format, tree));
+        });
+      },
+    ),
     params(300),
   );
 });

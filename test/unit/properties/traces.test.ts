@@ -23,9 +23,14 @@ import { applyMutations, mutatedArb } from '../../fuzz/mutate';
 import { scratchDir } from '../../fuzz/scratch';
 
 const sample = path.join(ROOT, 'samples/boot-6.1-qemu');
-const inDir = (dir: string) => readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith('.txt')).map((f) => path.join(ROOT, dir, f));
+const inDir = (dir: string) =>
+  readdirSync(path.join(ROOT, dir))
+    .filter((f) => f.endsWith('.txt'))
+    .map((f) => path.join(ROOT, dir, f));
 const TRACES = [
-  ...['trace.txt', 'trace-report.txt', 'trace-cmd-record-report.txt', 'perf-script.txt', 'dmesg.txt'].map((f) => path.join(sample, f)),
+  ...['trace.txt', 'trace-report.txt', 'trace-cmd-record-report.txt', 'perf-script.txt', 'dmesg.txt'].map((f) =>
+    path.join(sample, f),
+  ),
   ...inDir('test/fixtures/kernel-logs'),
   ...['test/fixtures/chains/binfmt-loop.txt', 'test/fixtures/chains/self-request.txt'].map((f) => path.join(ROOT, f)),
   ...['test/fixtures/models/burst-60.txt', 'test/fixtures/models/race.txt'].map((f) => path.join(ROOT, f)),
@@ -34,13 +39,46 @@ const STATS = readFileSync(path.join(ROOT, 'test/fixtures/models/stats-table.txt
 
 /** Pieces of the formats' lines (and of the headers detection reads), of kernel log lines and of module stats. */
 const TRACE_TOKENS = [
-  ' module_request: ', ' module_load: ', ' module_free: ', 'module:module_request: ', ' wait=0', ' wait=1', ' call_site=',
-  ' [000] ', ' ..... ', '   14.627203: ', '[    0.000000] ', '# tracer: nop\n', 'cpus=2\n', 'version = 6\n',
-  'request_module: ', 'kmod_concurrent_max (0) throttling', 'module ', ' 99999999999999999999.999999: ', ' -1 ', '\n', ' ',
-  'module: module-autoload: duplicate request for module ', ' cannot be processed, kmod busy with 50 threads for more than 5 seconds now',
-  'request_module: runaway loop modprobe ', '> ', '<4>', '[  T123] ', 'May 01 08:55:31 host kernel: ', 'Linux version 6.1.0 ',
+  ' module_request: ',
+  ' module_load: ',
+  ' module_free: ',
+  'module:module_request: ',
+  ' wait=0',
+  ' wait=1',
+  ' call_site=',
+  ' [000] ',
+  ' ..... ',
+  '   14.627203: ',
+  '[    0.000000] ',
+  '# tracer: nop\n',
+  'cpus=2\n',
+  'version = 6\n',
+  'request_module: ',
+  'kmod_concurrent_max (0) throttling',
+  'module ',
+  ' 99999999999999999999.999999: ',
+  ' -1 ',
+  '\n',
+  ' ',
+  'module: module-autoload: duplicate request for module ',
+  ' cannot be processed, kmod busy with 50 threads for more than 5 seconds now',
+  'request_module: runaway loop modprobe ',
+  '> ',
+  '<4>',
+  '[  T123] ',
+  'May 01 08:55:31 host kernel: ',
+  'Linux version 6.1.0 ',
 ];
-const STATS_TOKENS = ['\t', 'Mods ever loaded\t', 'Duplicate failed modules:\n', 'Becoming & Load', '4294967296', '-1', ' ', '\n'];
+const STATS_TOKENS = [
+  '\t',
+  'Mods ever loaded\t',
+  'Duplicate failed modules:\n',
+  'Becoming & Load',
+  '4294967296',
+  '-1',
+  ' ',
+  '\n',
+];
 const VERSIONS = ['6.1.0-13-amd64', '6.12.1', '2.6.32', '2.1.0', '5.0', 'x', ''];
 
 const dir = scratchDir('prop-traces');
@@ -59,39 +97,50 @@ const optionsArb = fc.record({
   compareModels: fc.boolean(),
   modules: fc.boolean(),
   // Mostly none: a mutated stats file is mostly refused (an error value), which ends the case before the replay.
-  stats: fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: mutatedArb(STATS_TOKENS, 40, 200), weight: 1 }),
+  stats: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 4 },
+    { arbitrary: mutatedArb(STATS_TOKENS, 40, 200), weight: 1 },
+  ),
 });
 
 test('mutated traces through every reader and the replay, rendered in every format', async () => {
   const file = path.join(dir, 'trace.txt');
   const statsFile = path.join(dir, 'stats.txt');
   await fc.assert(
-    fc.asyncProperty(fc.nat(TRACES.length - 1), mutatedArb(TRACE_TOKENS, 200, 5000), optionsArb, async (which, m, o) => {
-      const bytes = applyMutations(TRACES[which], m);
-      writeFileSync(file, bytes);
-      if (o.stats !== undefined) writeFileSync(statsFile, applyMutations(STATS, o.stats));
-      const text = bytes.toString('utf8');
-      await bounded('trace case', async () => {
-        // The file reader adds chunking and the refusal of binary heads to the line readers the text reader runs.
-        checkResult(await readTraceFile(file, () => undefined));
-        const formats: Array<TraceFormat | undefined> = [undefined, ...TRACE_FORMATS];
-        for (const format of formats) checkResult(readTraceText(text, () => undefined, { file, ...(format !== undefined && { format }) }));
-        const model = {
-          kernelModel: o.kernelModel,
-          compareModels: o.compareModels,
-          ...(o.kernelVersion !== undefined && { kernelVersion: o.kernelVersion }),
-        };
-        checkResult(replayText(text, { file, ...model, ...(o.modules && { modules: db }) }));
-        const report = checkResult(await replayTrace({
-          tracePath: file,
-          ...model,
-          ...(o.modules && { moduleDb: db }),
-          ...(o.stats !== undefined && { moduleStatsPath: statsFile }),
-        }));
-        if (report === null) return;
-        for (const format of REPLAY_FORMATS) checkReport(format, renderReplay(report, format, ROOT));
-      });
-    }),
+    fc.asyncProperty(
+      fc.nat(TRACES.length - 1),
+      mutatedArb(TRACE_TOKENS, 200, 5000),
+      optionsArb,
+      async (which, m, o) => {
+        const bytes = applyMutations(TRACES[which], m);
+        writeFileSync(file, bytes);
+        if (o.stats !== undefined) writeFileSync(statsFile, applyMutations(STATS, o.stats));
+        const text = bytes.toString('utf8');
+        await bounded('trace case', async () => {
+          // The file reader adds chunking and the refusal of binary heads to the line readers the text reader runs.
+          checkResult(await readTraceFile(file, () => undefined));
+          const formats: Array<TraceFormat | undefined> = [undefined, ...TRACE_FORMATS];
+          for (const format of formats)
+            checkResult(readTraceText(text, () => undefined, { file, ...(format !== undefined && { format }) }));
+          const model = {
+            kernelModel: o.kernelModel,
+            compareModels: o.compareModels,
+            ...(o.kernelVersion !== undefined && { kernelVersion: o.kernelVersion }),
+          };
+          checkResult(replayText(text, { file, ...model, ...(o.modules && { modules: db }) }));
+          const report = checkResult(
+            await replayTrace({
+              tracePath: file,
+              ...model,
+              ...(o.modules && { moduleDb: db }),
+              ...(o.stats !== undefined && { moduleStatsPath: statsFile }),
+            }),
+          );
+          if (report === null) return;
+          for (const format of REPLAY_FORMATS) checkReport(format, renderReplay(report, format, ROOT));
+        });
+      },
+    ),
     params(2000),
   );
 });

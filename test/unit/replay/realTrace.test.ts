@@ -24,7 +24,10 @@ test('the real ftrace boot: counts, and the exact duplicate groups under dups.c 
     [264, 321, 17, 228],
   );
   const dups = report.findings.filter((f) => f.rule === 'duplicate-request');
-  assert.deepEqual(dups.map((f) => [f.name, f.requests]), DUPLICATE_GROUPS);
+  assert.deepEqual(
+    dups.map((f) => [f.name, f.requests]),
+    DUPLICATE_GROUPS,
+  );
   assert.ok(dups.every((f) => f.evidence['convergedByDups'] === true));
   for (const [, [anchor, ...rest]] of DUPLICATE_GROUPS) {
     for (const i of rest) assert.equal(report.requests[i].duplicateOf, anchor);
@@ -33,7 +36,8 @@ test('the real ftrace boot: counts, and the exact duplicate groups under dups.c 
 
 test('a duplicate group that loaded nothing says why: a built-in provider, or no provider at all', async () => {
   const report = await replay('trace.txt');
-  const message = (name: string) => report.findings.find((f) => f.rule === 'duplicate-request' && f.name === name)!.message;
+  const message = (name: string) =>
+    report.findings.find((f) => f.rule === 'duplicate-request' && f.name === name)!.message;
   // cryptomgr is in modules.builtin; nothing in modules.alias provides fs-nosuchfs2.
   assert.ok(message('cryptomgr').endsWith('Nothing loaded: cryptomgr is built in.'), message('cryptomgr'));
   assert.ok(message('fs-nosuchfs2').endsWith('Nothing loaded: no module provides the name.'), message('fs-nosuchfs2'));
@@ -48,7 +52,12 @@ test('fs-hfs: four requests within 5 ms, one load, three racing duplicates costi
   assert.deepEqual((hfs.evidence['memoryEstimate'] as { bytes: number }).bytes, 466_944);
   assert.deepEqual(
     [247, 248, 249, 250].map((i) => [report.requests[i].task, report.requests[i].pid, report.requests[i].outcome]),
-    [['ktrig.py', 981, 'loaded'], ['ktrig.py', 982, 'loaded'], ['ktrig.py', 983, 'loaded'], ['ktrig.py', 984, 'loaded']],
+    [
+      ['ktrig.py', 981, 'loaded'],
+      ['ktrig.py', 982, 'loaded'],
+      ['ktrig.py', 983, 'loaded'],
+      ['ktrig.py', 984, 'loaded'],
+    ],
   );
 });
 
@@ -66,8 +75,22 @@ test('the nowait requests come only from nfnetlink_bind and dups.c cannot anchor
   assert.deepEqual(
     nowait.map((r) => [r.index, r.line, r.name, r.callSite, r.outcome, r.loadedModules]),
     [
-      [232, 565, 'nfnetlink-subsys-1', { symbol: 'nfnetlink_bind', module: 'nfnetlink' }, 'loaded', ['nf_conntrack_netlink']],
-      [233, 566, 'nfnetlink-subsys-2', { symbol: 'nfnetlink_bind', module: 'nfnetlink' }, 'loaded', ['nf_conntrack_netlink']],
+      [
+        232,
+        565,
+        'nfnetlink-subsys-1',
+        { symbol: 'nfnetlink_bind', module: 'nfnetlink' },
+        'loaded',
+        ['nf_conntrack_netlink'],
+      ],
+      [
+        233,
+        566,
+        'nfnetlink-subsys-2',
+        { symbol: 'nfnetlink_bind', module: 'nfnetlink' },
+        'loaded',
+        ['nf_conntrack_netlink'],
+      ],
       [234, 567, 'nfnetlink-subsys-7', { symbol: 'nfnetlink_bind', module: 'nfnetlink' }, 'loaded', ['nfnetlink_acct']],
     ],
   );

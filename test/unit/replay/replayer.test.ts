@@ -27,10 +27,21 @@ function fakeResolver(aliases: Record<string, string[]>, builtins: string[] = []
 }
 
 let line = 0;
-function req(time: number, name: string, opts: { wait?: boolean; pid?: number; task?: string } = {}): ModuleRequestEvent {
+function req(
+  time: number,
+  name: string,
+  opts: { wait?: boolean; pid?: number; task?: string } = {},
+): ModuleRequestEvent {
   return {
-    kind: 'module_request', line: ++line, time, task: opts.task ?? 'task', pid: opts.pid ?? 100 + line, cpu: 0,
-    name, wait: opts.wait ?? true, callSite: { symbol: 'get_fs_type', offset: null, length: null, module: null },
+    kind: 'module_request',
+    line: ++line,
+    time,
+    task: opts.task ?? 'task',
+    pid: opts.pid ?? 100 + line,
+    cpu: 0,
+    name,
+    wait: opts.wait ?? true,
+    callSite: { symbol: 'get_fs_type', offset: null, length: null, module: null },
   };
 }
 function load(time: number, name: string): ModuleLoadEvent {
@@ -40,7 +51,10 @@ function free(time: number, name: string): TraceEvent {
   return { kind: 'module_free', line: ++line, time, task: 'modprobe', pid: 9000 + line, cpu: 0, name };
 }
 
-function replay(events: TraceEvent[], resolver: ModuleResolver | null = fakeResolver({ 'fs-hfs': ['hfs'], 'fs-vfat': ['fat', 'vfat'] })) {
+function replay(
+  events: TraceEvent[],
+  resolver: ModuleResolver | null = fakeResolver({ 'fs-hfs': ['hfs'], 'fs-vfat': ['fat', 'vfat'] }),
+) {
   line = 0;
   const records: RequestRecord[] = [];
   const groups: DupsGroup<RequestState>[] = [];
@@ -60,66 +74,135 @@ function replay(events: TraceEvent[], resolver: ModuleResolver | null = fakeReso
 }
 
 test('concurrent requests for one name: the first wait=1 request anchors, the rest are converged duplicates', () => {
-  const { records, groups } = replay([req(128.477, 'fs-hfs'), req(128.478, 'fs-hfs'), req(128.481, 'fs-hfs'), req(128.482, 'fs-hfs'), load(128.583, 'hfs')]);
-  assert.deepEqual(records.map((r) => [r.outcome, r.duplicateOf, r.completedAt]), [
-    ['loaded', null, 128.583], ['loaded', 0, 128.583], ['loaded', 0, 128.583], ['loaded', 0, 128.583],
+  const { records, groups } = replay([
+    req(128.477, 'fs-hfs'),
+    req(128.478, 'fs-hfs'),
+    req(128.481, 'fs-hfs'),
+    req(128.482, 'fs-hfs'),
+    load(128.583, 'hfs'),
   ]);
+  assert.deepEqual(
+    records.map((r) => [r.outcome, r.duplicateOf, r.completedAt]),
+    [
+      ['loaded', null, 128.583],
+      ['loaded', 0, 128.583],
+      ['loaded', 0, 128.583],
+      ['loaded', 0, 128.583],
+    ],
+  );
   assert.equal(groups.length, 1);
   assert.equal(groups[0].anchored, true);
-  assert.deepEqual(groups[0].repeats.map((s) => s.record.index), [1, 2, 3]);
+  assert.deepEqual(
+    groups[0].repeats.map((s) => s.record.index),
+    [1, 2, 3],
+  );
 });
 
 test('a nowait first request cannot anchor: its repeats form an unconverged group, and a later wait=1 request anchors', () => {
   const { records, groups } = replay([
-    req(1, 'fs-hfs', { wait: false }), req(2, 'fs-hfs', { wait: false }), req(3, 'fs-hfs'), req(4, 'fs-hfs'), load(5, 'hfs'),
+    req(1, 'fs-hfs', { wait: false }),
+    req(2, 'fs-hfs', { wait: false }),
+    req(3, 'fs-hfs'),
+    req(4, 'fs-hfs'),
+    load(5, 'hfs'),
   ]);
-  assert.deepEqual(records.map((r) => r.duplicateOf), [null, null, null, 2]);
+  assert.deepEqual(
+    records.map((r) => r.duplicateOf),
+    [null, null, null, 2],
+  );
   // Reported in the order of their first requests.
-  assert.deepEqual(groups.map((g) => [g.anchored, g.first.record.index, g.repeats.map((s) => s.record.index)]), [
-    [false, 0, [1, 2]],
-    [true, 2, [3]],
-  ]);
+  assert.deepEqual(
+    groups.map((g) => [g.anchored, g.first.record.index, g.repeats.map((s) => s.record.index)]),
+    [
+      [false, 0, [1, 2]],
+      [true, 2, [3]],
+    ],
+  );
 });
 
 test('the dups entry lives until 60 s after the anchor completes, not after it was made', () => {
   const { records } = replay([
-    req(10, 'fs-hfs', { pid: 1 }), load(15, 'hfs'), req(74.9, 'fs-hfs', { pid: 2 }), req(75.1, 'fs-hfs', { pid: 3 }),
+    req(10, 'fs-hfs', { pid: 1 }),
+    load(15, 'hfs'),
+    req(74.9, 'fs-hfs', { pid: 2 }),
+    req(75.1, 'fs-hfs', { pid: 3 }),
   ]);
-  assert.deepEqual(records.map((r) => [r.outcome, r.duplicateOf]), [['loaded', null], ['already-loaded', 0], ['already-loaded', null]]);
+  assert.deepEqual(
+    records.map((r) => [r.outcome, r.duplicateOf]),
+    [
+      ['loaded', null],
+      ['already-loaded', 0],
+      ['already-loaded', null],
+    ],
+  );
 });
 
 test('a duplicate after the anchor module was freed would share a stale return value', () => {
-  const { groups } = replay([req(85.3, 'fs-hfs'), load(85.4, 'hfs'), free(128.8, 'hfs'), req(129.9, 'fs-hfs'), load(130.0, 'hfs')]);
+  const { groups } = replay([
+    req(85.3, 'fs-hfs'),
+    load(85.4, 'hfs'),
+    free(128.8, 'hfs'),
+    req(129.9, 'fs-hfs'),
+    load(130.0, 'hfs'),
+  ]);
   assert.equal(groups.length, 1);
-  assert.deepEqual(groups[0].repeats.map((s) => s.staleAnchor), [true]);
+  assert.deepEqual(
+    groups[0].repeats.map((s) => s.staleAnchor),
+    [true],
+  );
 });
 
 test('outcomes: loaded needs every provider, already-loaded, builtin, nothing-loaded, unknown without metadata', () => {
   const resolver = fakeResolver({ 'fs-vfat': ['fat', 'vfat'], 'fs-gone': ['gone'] }, ['cryptomgr']);
   const { records } = replay(
-    [req(1, 'fs-vfat', { pid: 1 }), load(1.1, 'fat'), load(1.2, 'vfat'), req(2, 'fs-vfat', { pid: 2 }), req(3, 'cryptomgr', { pid: 3 }),
-      req(4, 'fs-nosuch', { pid: 4 }), req(5, 'fs-gone', { pid: 5 }), req(30, 'fs-x', { pid: 6 })],
+    [
+      req(1, 'fs-vfat', { pid: 1 }),
+      load(1.1, 'fat'),
+      load(1.2, 'vfat'),
+      req(2, 'fs-vfat', { pid: 2 }),
+      req(3, 'cryptomgr', { pid: 3 }),
+      req(4, 'fs-nosuch', { pid: 4 }),
+      req(5, 'fs-gone', { pid: 5 }),
+      req(30, 'fs-x', { pid: 6 }),
+    ],
     resolver,
   );
-  assert.deepEqual(records.map((r) => [r.name, r.outcome, r.loadedModules, r.completedAt]), [
-    ['fs-vfat', 'loaded', ['fat', 'vfat'], 1.2],
-    ['fs-vfat', 'already-loaded', [], 2],
-    ['cryptomgr', 'builtin', [], 3],
-    ['fs-nosuch', 'nothing-loaded', [], 4],
-    ['fs-gone', 'nothing-loaded', [], 5],
-    ['fs-x', 'nothing-loaded', [], 30],
-  ]);
-  assert.deepEqual(replay([req(1, 'fs-hfs'), load(2, 'hfs')], null).records.map((r) => r.outcome), ['unknown']);
+  assert.deepEqual(
+    records.map((r) => [r.name, r.outcome, r.loadedModules, r.completedAt]),
+    [
+      ['fs-vfat', 'loaded', ['fat', 'vfat'], 1.2],
+      ['fs-vfat', 'already-loaded', [], 2],
+      ['cryptomgr', 'builtin', [], 3],
+      ['fs-nosuch', 'nothing-loaded', [], 4],
+      ['fs-gone', 'nothing-loaded', [], 5],
+      ['fs-x', 'nothing-loaded', [], 30],
+    ],
+  );
+  assert.deepEqual(
+    replay([req(1, 'fs-hfs'), load(2, 'hfs')], null).records.map((r) => r.outcome),
+    ['unknown'],
+  );
 });
 
 test('a wait=1 request has returned when its task does something else: no later load is credited to it', () => {
   const { records } = replay([req(1, 'fs-hfs', { pid: 7 }), req(2, 'fs-vfat', { pid: 7 }), load(3, 'hfs')]);
-  assert.deepEqual(records.map((r) => [r.name, r.outcome]), [['fs-hfs', 'nothing-loaded'], ['fs-vfat', 'nothing-loaded']]);
+  assert.deepEqual(
+    records.map((r) => [r.name, r.outcome]),
+    [
+      ['fs-hfs', 'nothing-loaded'],
+      ['fs-vfat', 'nothing-loaded'],
+    ],
+  );
 });
 
 function throttleEvidence(events: TraceEvent[], resolver: ModuleResolver) {
   const rule = new ThrottledRequestRule('modern');
-  const models = new KernelModels({ chosen: 'modern', compare: false, sizes: new ModuleSizes(null, null), finitByModule: false });
+  const models = new KernelModels({
+    chosen: 'modern',
+    compare: false,
+    sizes: new ModuleSizes(null, null),
+    finitByModule: false,
+  });
   // The replay finalises records out of trace order; the slots take them in it, as the replay session hands them on.
   const inOrder = new InTraceOrder((r, anchor) => rule.add(r, anchor, models.decide(r, anchor)));
   for (const r of replay(events, resolver).records) inOrder.add(r, null);
@@ -141,7 +224,9 @@ test('kmod slots: the 51st concurrent wait=1 request waits for a slot; past 5 s 
   for (let i = 0; i < 50; i++) late.push(req(1, `m${i}`, { pid: i + 1 }));
   late.push(req(1.5, 'm50', { pid: 200 }));
   for (let i = 0; i < 50; i++) late.push(load(7 + i / 1024, `m${i}`));
-  assert.deepEqual(throttleEvidence(late, fakeResolver(names)), [['error', [50], { requestCount: 1, peakInFlight: 50 }]]);
+  assert.deepEqual(throttleEvidence(late, fakeResolver(names)), [
+    ['error', [50], { requestCount: 1, peakInFlight: 50 }],
+  ]);
 });
 
 test('nowait requests hold a kmod slot only until the exec', () => {

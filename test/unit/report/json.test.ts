@@ -8,7 +8,19 @@ test('replay JSON: schemaVersion 1, fixed top-level and summary fields, what is 
   const text = renderJson(sampleReport());
   assert.ok(text.endsWith('}\n'));
   const doc = JSON.parse(text);
-  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'modulesDir', 'sourceRoot', 'kernelDirectory', 'requests', 'findings', 'chains', 'trace', 'summary', 'kernel']);
+  assert.deepEqual(Object.keys(doc), [
+    'schemaVersion',
+    'tool',
+    'modulesDir',
+    'sourceRoot',
+    'kernelDirectory',
+    'requests',
+    'findings',
+    'chains',
+    'trace',
+    'summary',
+    'kernel',
+  ]);
   assert.equal(doc.schemaVersion, 1);
   assert.equal(doc.kernel, null);
   assert.deepEqual(doc.summary, {
@@ -19,7 +31,12 @@ test('replay JSON: schemaVersion 1, fixed top-level and summary fields, what is 
     kernelModel: 'dups',
     chains: 0,
     findings: {
-      'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0, 'request-loop': 0,
+      'duplicate-request': 1,
+      'undocumented-alias': 2,
+      'unchecked-zero-return': 1,
+      'name-too-long': 0,
+      'throttled-request': 0,
+      'request-loop': 0,
     },
   });
   assert.deepEqual(doc.trace, {
@@ -58,8 +75,25 @@ test('replay JSON: requests carry the fixed fields in a stable order', () => {
     modprobeRan: false,
   });
   assert.deepEqual(Object.keys(doc.requests[5]), [
-    'index', 'line', 'time', 'task', 'pid', 'cpu', 'name', 'wait', 'callSite', 'resolution', 'outcome', 'duplicateOf', 'initOf', 'causedBy', 'loadedModules',
-    'completedAt', 'returnValue', 'returnBasis', 'modprobeRan',
+    'index',
+    'line',
+    'time',
+    'task',
+    'pid',
+    'cpu',
+    'name',
+    'wait',
+    'callSite',
+    'resolution',
+    'outcome',
+    'duplicateOf',
+    'initOf',
+    'causedBy',
+    'loadedModules',
+    'completedAt',
+    'returnValue',
+    'returnBasis',
+    'modprobeRan',
   ]);
   assert.equal(doc.requests[5].name, 'hdaudio:v1AF4\n0022');
   assert.equal(doc.requests[5].wait, false);
@@ -78,10 +112,7 @@ test('replay JSON: findings with their requests, location and sorted evidence', 
     evidence: { anchor: 1, converged: true, duplicates: [2, 3] },
   });
   assert.deepEqual(doc.findings[3].location, { file: 'net/appletalk/ddp.c', line: 1021, column: 9 });
-  assert.equal(
-    JSON.stringify(doc.findings[2].evidence),
-    '{"a":[{"x":2,"y":1}],"z":{"a":1,"b":2}}',
-  );
+  assert.equal(JSON.stringify(doc.findings[2].evidence), '{"a":[{"x":2,"y":1}],"z":{"a":1,"b":2}}');
 });
 
 test('replay JSON: call sites gain link and locations only when a source index was used', () => {
@@ -95,7 +126,12 @@ test('replay JSON: call sites gain link and locations only when a source index w
     link: 'direct',
     locations: [{ file: 'fs/filesystems.c', line: 274, column: 9, link: 'direct', via: ['get_fs_type'] }],
   });
-  assert.deepEqual(linked.requests[4].callSite, { symbol: 'aarp_send_ddp', module: 'appletalk', link: 'stale', locations: [] });
+  assert.deepEqual(linked.requests[4].callSite, {
+    symbol: 'aarp_send_ddp',
+    module: 'appletalk',
+    link: 'stale',
+    locations: [],
+  });
 });
 
 test('replay JSON is byte-for-byte stable for the same report', () => {
@@ -112,7 +148,7 @@ test('the streamed JSON is exactly what JSON.stringify prints, empty arrays incl
 
 test('streamed arrays longer than one stringify batch print exactly as JSON.stringify does', () => {
   const r = sampleReport();
-  r.requests = Array.from({ length: 1300 }, (_, i) => ({ ...(r.requests[i % 6]), index: i }));
+  r.requests = Array.from({ length: 1300 }, (_, i) => ({ ...r.requests[i % 6], index: i }));
   const text = renderJson(r);
   assert.equal(`${JSON.stringify(JSON.parse(text), null, 2)}\n`, text);
   assert.equal(JSON.parse(text).requests.length, 1300);
@@ -122,7 +158,14 @@ test('a finding that closes while requests are still coming is written after the
   const r = sampleReport();
   const parts: string[] = [];
   const json = new ReplayJson((t) => parts.push(t));
-  json.begin({ tool: r.tool, traceFile: 't.txt', modulesDir: null, sourceRoot: null, kernelDirectory: null, kernelModel: r.kernelModel });
+  json.begin({
+    tool: r.tool,
+    traceFile: 't.txt',
+    modulesDir: null,
+    sourceRoot: null,
+    kernelDirectory: null,
+    kernelModel: r.kernelModel,
+  });
   json.request(r.requests[0]);
   json.finding(r.findings[0]);
   // Nothing of the finding is out yet: `requests` is still open.
@@ -130,8 +173,14 @@ test('a finding that closes while requests are still coming is written after the
   json.request(r.requests[1]);
   json.end({ trace: r.trace, summary: r.summary, kernel: null });
   const doc = JSON.parse(parts.join(''));
-  assert.deepEqual(doc.requests.map((q: { index: number }) => q.index), [0, 1]);
-  assert.deepEqual(doc.findings.map((f: { rule: string }) => f.rule), ['duplicate-request']);
+  assert.deepEqual(
+    doc.requests.map((q: { index: number }) => q.index),
+    [0, 1],
+  );
+  assert.deepEqual(
+    doc.findings.map((f: { rule: string }) => f.rule),
+    ['duplicate-request'],
+  );
 });
 
 test('a spool past its memory share goes to a file and gives everything back in order', () => {
@@ -154,13 +203,29 @@ test('a request record prints every field it has, so fields added to the model n
   assert.deepEqual(doc.requests[0].callSite.origins, [{ file: 'net/netfilter/nft_compat.c', line: 10, column: 2 }]);
 });
 
-test('replay JSON: request chains after the findings, and each request\'s initOf and causedBy', () => {
+test("replay JSON: request chains after the findings, and each request's initOf and causedBy", () => {
   const doc = JSON.parse(renderJson(chainReport()));
   assert.deepEqual(doc.chains, [
-    { root: 0, name: 'net-pf-33', requests: [0, 1, 2, 3, 4, 5], requestCount: 6, depth: 2, seconds: 0.484192, modules: ['rxrpc', 'pcbc', 'fcrypt'] },
+    {
+      root: 0,
+      name: 'net-pf-33',
+      requests: [0, 1, 2, 3, 4, 5],
+      requestCount: 6,
+      depth: 2,
+      seconds: 0.484192,
+      modules: ['rxrpc', 'pcbc', 'fcrypt'],
+    },
   ]);
-  assert.deepEqual(doc.requests.map((r: { initOf: string | null; causedBy: number | null }) => [r.initOf, r.causedBy]), [
-    [null, null], ['rxrpc', 0], ['rxrpc', 0], [null, 1], [null, 1], [null, 1],
-  ]);
+  assert.deepEqual(
+    doc.requests.map((r: { initOf: string | null; causedBy: number | null }) => [r.initOf, r.causedBy]),
+    [
+      [null, null],
+      ['rxrpc', 0],
+      ['rxrpc', 0],
+      [null, 1],
+      [null, 1],
+      [null, 1],
+    ],
+  );
   assert.equal(doc.summary.chains, 1);
 });

@@ -20,13 +20,19 @@ function lines(labels: Record<string, string>, report = sampleReport()): Array<R
   playReport(report, new ReplayJsonLines((t) => parts.push(t), labels));
   const text = parts.join('');
   assert.ok(text.endsWith('\n'));
-  return text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 }
 
 test('JSON Lines: a run record, one record per request and per finding, a summary last; labels on every record', () => {
   const records = lines({ host: 'lab-7', boot: 'b1' });
   const r = sampleReport();
-  assert.deepEqual(records.map((x) => x['type']), ['run', ...r.requests.map(() => 'request'), ...r.findings.map(() => 'finding'), 'summary']);
+  assert.deepEqual(
+    records.map((x) => x['type']),
+    ['run', ...r.requests.map(() => 'request'), ...r.findings.map(() => 'finding'), 'summary'],
+  );
   assert.ok(records.every((x) => JSON.stringify(x['labels']) === '{"host":"lab-7","boot":"b1"}'));
   assert.deepEqual(records[0], {
     type: 'run',
@@ -41,13 +47,28 @@ test('JSON Lines: a run record, one record per request and per finding, a summar
     type: 'summary',
     labels: { host: 'lab-7', boot: 'b1' },
     trace: {
-      file: 'samples/boot-6.1-qemu/trace.txt', format: 'ftrace', lines: 614, events: 602, skippedLines: 12, warningCount: 1,
+      file: 'samples/boot-6.1-qemu/trace.txt',
+      format: 'ftrace',
+      lines: 614,
+      events: 602,
+      skippedLines: 12,
+      warningCount: 1,
       warnings: [{ line: 7, message: 'module_request line without a name' }],
     },
     summary: {
-      requests: 6, loads: 2, frees: 0, distinctNames: 4, kernelModel: 'dups', chains: 0,
+      requests: 6,
+      loads: 2,
+      frees: 0,
+      distinctNames: 4,
+      kernelModel: 'dups',
+      chains: 0,
       findings: {
-        'duplicate-request': 1, 'undocumented-alias': 2, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0, 'request-loop': 0,
+        'duplicate-request': 1,
+        'undocumented-alias': 2,
+        'unchecked-zero-return': 1,
+        'name-too-long': 0,
+        'throttled-request': 0,
+        'request-loop': 0,
       },
     },
     kernel: null,
@@ -56,22 +77,51 @@ test('JSON Lines: a run record, one record per request and per finding, a summar
 
 test('JSON Lines: a chain record per request chain', () => {
   const records = lines({ boot: 'b1' }, chainReport());
-  assert.deepEqual(records.map((x) => x['type']), ['run', 'request', 'request', 'request', 'request', 'request', 'request', 'chain', 'summary']);
+  assert.deepEqual(
+    records.map((x) => x['type']),
+    ['run', 'request', 'request', 'request', 'request', 'request', 'request', 'chain', 'summary'],
+  );
   assert.deepEqual(records[7], {
-    type: 'chain', labels: { boot: 'b1' },
-    root: 0, name: 'net-pf-33', requests: [0, 1, 2, 3, 4, 5], requestCount: 6, depth: 2, seconds: 0.484192, modules: ['rxrpc', 'pcbc', 'fcrypt'],
+    type: 'chain',
+    labels: { boot: 'b1' },
+    root: 0,
+    name: 'net-pf-33',
+    requests: [0, 1, 2, 3, 4, 5],
+    requestCount: 6,
+    depth: 2,
+    seconds: 0.484192,
+    modules: ['rxrpc', 'pcbc', 'fcrypt'],
   });
 });
 
-test('JSON Lines of the real boot: request, finding and chain records are the JSON report\'s requests[], findings[] and chains[]', () => {
+test("JSON Lines of the real boot: request, finding and chain records are the JSON report's requests[], findings[] and chains[]", () => {
   const run = (format: string, ...more: string[]) => {
-    const r = spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'replay', `${sample}/trace.txt`, '--modules', `${sample}/modules`, '--format', format, '--fail-on', 'never', ...more], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        path.join(root, 'dist/cli.js'),
+        'replay',
+        `${sample}/trace.txt`,
+        '--modules',
+        `${sample}/modules`,
+        '--format',
+        format,
+        '--fail-on',
+        'never',
+        ...more,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     return r.stdout;
   };
   const json = JSON.parse(run('json'));
-  const records = run('jsonl', '--label', 'boot=x').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  const strip = (type: string) => records.filter((x) => x['type'] === type).map(({ type: _t, labels: _l, ...rest }) => rest);
+  const records = run('jsonl', '--label', 'boot=x')
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const strip = (type: string) =>
+    records.filter((x) => x['type'] === type).map(({ type: _t, labels: _l, ...rest }) => rest);
   assert.deepEqual(strip('request'), json.requests);
   assert.deepEqual(strip('finding'), json.findings);
   assert.deepEqual(strip('chain'), json.chains);
@@ -80,8 +130,15 @@ test('JSON Lines of the real boot: request, finding and chain records are the JS
 });
 
 test('--label needs KEY=VALUE and --format jsonl', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'replay', `${sample}/trace.txt`, ...args], { cwd: root, encoding: 'utf8' });
-  assert.equal(run('--format', 'jsonl', '--label', 'novalue').stderr.split('\n')[0], "autoload-lens: --label takes KEY=VALUE (got 'novalue')");
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [path.join(root, 'dist/cli.js'), 'replay', `${sample}/trace.txt`, ...args], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+  assert.equal(
+    run('--format', 'jsonl', '--label', 'novalue').stderr.split('\n')[0],
+    "autoload-lens: --label takes KEY=VALUE (got 'novalue')",
+  );
   assert.equal(run('--label', 'a=b').stderr.split('\n')[0], 'autoload-lens: --label only applies with --format jsonl');
   assert.equal(run('--format', 'jsonl', '--label', 'k=a=b').status, 1);
 });
@@ -95,23 +152,44 @@ function readmeQuery(dir: string): string {
   return sql.replace("'boots/*.jsonl'", `'${dir}/*.jsonl'`);
 }
 
-test('the README\'s DuckDB query over the JSON Lines of three captures: the names requested twice, by boots', async () => {
+test("the README's DuckDB query over the JSON Lines of three captures: the names requested twice, by boots", async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'autoload-lens-jsonl-'));
   try {
     // trace.txt and trace-report.txt are one ring buffer read by two tools; perf-script.txt a later capture of its own.
-    const captures: Array<[string, string]> = [['trace.txt', 'ring-buffer-ftrace'], ['trace-report.txt', 'ring-buffer-trace-cmd'], ['perf-script.txt', 'perf-record']];
+    const captures: Array<[string, string]> = [
+      ['trace.txt', 'ring-buffer-ftrace'],
+      ['trace-report.txt', 'ring-buffer-trace-cmd'],
+      ['perf-script.txt', 'perf-record'],
+    ];
     for (const [file, boot] of captures) {
       const r = spawnSync(
         process.execPath,
-        [path.join(root, 'dist/cli.js'), 'replay', `${sample}/${file}`, '--modules', `${sample}/modules`, '--format', 'jsonl',
-          '--label', `boot=${boot}`, '--label', 'host=qemu', '--output', path.join(dir, `${boot}.jsonl`), '--fail-on', 'never'],
+        [
+          path.join(root, 'dist/cli.js'),
+          'replay',
+          `${sample}/${file}`,
+          '--modules',
+          `${sample}/modules`,
+          '--format',
+          'jsonl',
+          '--label',
+          `boot=${boot}`,
+          '--label',
+          'host=qemu',
+          '--output',
+          path.join(dir, `${boot}.jsonl`),
+          '--fail-on',
+          'never',
+        ],
         { cwd: root, encoding: 'utf8' },
       );
       assert.equal(r.status, 0, r.stderr);
     }
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
-    const rows = (await connection.runAndReadAll(readmeQuery(dir))).getRows().map(([name, boots, groups]) => [name, Number(boots), Number(groups)]);
+    const rows = (await connection.runAndReadAll(readmeQuery(dir)))
+      .getRows()
+      .map(([name, boots, groups]) => [name, Number(boots), Number(groups)]);
     connection.closeSync();
     instance.closeSync();
     // Each dups.c group of the ring buffer is found in both of its readings; perf-script.txt requests 20 distinct

@@ -9,13 +9,16 @@ import { sarifViolations } from './sarifShape';
 const base = path.resolve('/work/project');
 
 test('the shape checker catches what the SARIF schema forbids', () => {
-  assert.deepEqual(sarifViolations({ version: '2.0.0', runs: [{ tool: { driver: {} }, results: [{ level: 'bad', extra: 1 }] }] }), [
-    '$.version: "2.0.0" not in 2.1.0',
-    '$.runs[0].tool.driver: missing required "name"',
-    '$.runs[0].results[0]: missing required "message"',
-    '$.runs[0].results[0].level: "bad" not in none|note|warning|error',
-    '$.runs[0].results[0]: property "extra" not allowed',
-  ]);
+  assert.deepEqual(
+    sarifViolations({ version: '2.0.0', runs: [{ tool: { driver: {} }, results: [{ level: 'bad', extra: 1 }] }] }),
+    [
+      '$.version: "2.0.0" not in 2.1.0',
+      '$.runs[0].tool.driver: missing required "name"',
+      '$.runs[0].results[0]: missing required "message"',
+      '$.runs[0].results[0].level: "bad" not in none|note|warning|error',
+      '$.runs[0].results[0]: property "extra" not allowed',
+    ],
+  );
 });
 
 test('replay SARIF is valid 2.1.0 with one run and the rules described', () => {
@@ -27,7 +30,11 @@ test('replay SARIF is valid 2.1.0 with one run and the rules described', () => {
   assert.equal(driver.name, 'autoload-lens');
   assert.equal(driver.version, '0.1.0');
   assert.deepEqual(
-    driver.rules.map((r: { id: string; name: string; defaultConfiguration: { level: string } }) => [r.id, r.name, r.defaultConfiguration.level]),
+    driver.rules.map((r: { id: string; name: string; defaultConfiguration: { level: string } }) => [
+      r.id,
+      r.name,
+      r.defaultConfiguration.level,
+    ]),
     [
       ['duplicate-request', 'DuplicateRequest', 'warning'],
       ['undocumented-alias', 'UndocumentedAlias', 'warning'],
@@ -52,13 +59,22 @@ test('replay SARIF locates results on the trace lines, relative to the base dire
   assert.equal(dup.level, 'warning');
   assert.deepEqual(dup.locations, [
     {
-      physicalLocation: { artifactLocation: { uri: 'traces/boot%20trace.txt', uriBaseId: 'PROJECTROOT' }, region: { startLine: 582 } },
+      physicalLocation: {
+        artifactLocation: { uri: 'traces/boot%20trace.txt', uriBaseId: 'PROJECTROOT' },
+        region: { startLine: 582 },
+      },
       message: { text: 'request #1 for "fs-hfs" by ktrig.py-981 at 128.477235 s from get_fs_type: loaded' },
     },
   ]);
   assert.deepEqual(
-    dup.relatedLocations.map((l: { id: number; physicalLocation: { region: { startLine: number } } }) => [l.id, l.physicalLocation.region.startLine]),
-    [[1, 583], [2, 584]],
+    dup.relatedLocations.map((l: { id: number; physicalLocation: { region: { startLine: number } } }) => [
+      l.id,
+      l.physicalLocation.region.startLine,
+    ]),
+    [
+      [1, 583],
+      [2, 584],
+    ],
   );
   assert.deepEqual(dup.properties, { name: 'fs-hfs', requests: [1, 2, 3], traceLines: [582, 583, 584] });
   const info = run.results[2];
@@ -69,22 +85,38 @@ test('replay SARIF locates results on the trace lines, relative to the base dire
 test('replay SARIF puts a finding with a source location in the source tree, trace lines related', () => {
   const run = JSON.parse(renderSarif(linkedReport(), { baseDir: base })).runs[0];
   assert.deepEqual(sarifViolations({ version: '2.1.0', runs: [run] }), []);
-  assert.deepEqual(run.originalUriBaseIds, { PROJECTROOT: { uri: 'file:///work/project/' }, SRCROOT: { uri: 'file:///src/linux/' } });
+  assert.deepEqual(run.originalUriBaseIds, {
+    PROJECTROOT: { uri: 'file:///work/project/' },
+    SRCROOT: { uri: 'file:///src/linux/' },
+  });
   const uzr = run.results[3];
   assert.deepEqual(uzr.locations, [
-    { physicalLocation: { artifactLocation: { uri: 'net/appletalk/ddp.c', uriBaseId: 'SRCROOT' }, region: { startLine: 1021, startColumn: 9 } } },
+    {
+      physicalLocation: {
+        artifactLocation: { uri: 'net/appletalk/ddp.c', uriBaseId: 'SRCROOT' },
+        region: { startLine: 1021, startColumn: 9 },
+      },
+    },
   ]);
   assert.deepEqual(uzr.relatedLocations, [
     {
       id: 1,
-      physicalLocation: { artifactLocation: { uri: 'samples/boot-6.1-qemu/trace.txt', uriBaseId: 'PROJECTROOT' }, region: { startLine: 600 } },
-      message: { text: 'request #4 for "fs-nosuch" by (udev-worker)-121 at 131.250000 s from aarp_send_ddp [appletalk]: nothing-loaded' },
+      physicalLocation: {
+        artifactLocation: { uri: 'samples/boot-6.1-qemu/trace.txt', uriBaseId: 'PROJECTROOT' },
+        region: { startLine: 600 },
+      },
+      message: {
+        text: 'request #4 for "fs-nosuch" by (udev-worker)-121 at 131.250000 s from aarp_send_ddp [appletalk]: nothing-loaded',
+      },
     },
   ]);
   const dup = run.results[0];
   assert.deepEqual(dup.relatedLocations[2], {
     id: 3,
-    physicalLocation: { artifactLocation: { uri: 'fs/filesystems.c', uriBaseId: 'SRCROOT' }, region: { startLine: 274, startColumn: 9 } },
+    physicalLocation: {
+      artifactLocation: { uri: 'fs/filesystems.c', uriBaseId: 'SRCROOT' },
+      region: { startLine: 274, startColumn: 9 },
+    },
     message: { text: 'call site of get_fs_type (direct)' },
   });
 });
@@ -94,7 +126,9 @@ test('a trace outside the base directory gets an absolute file URI', () => {
   r.trace = { ...(r.trace as NonNullable<typeof r.trace>), file: '/elsewhere/trace.txt' };
   const run = JSON.parse(renderSarif(r, { baseDir: base })).runs[0];
   assert.deepEqual(run.originalUriBaseIds, {});
-  assert.deepEqual(run.results[1].locations[0].physicalLocation.artifactLocation, { uri: 'file:///elsewhere/trace.txt' });
+  assert.deepEqual(run.results[1].locations[0].physicalLocation.artifactLocation, {
+    uri: 'file:///elsewhere/trace.txt',
+  });
 });
 
 test('the streamed SARIF is exactly what JSON.stringify prints, results past one batch included', () => {
@@ -112,13 +146,19 @@ test('a source tree inside the project directory is located relative to it, like
   r.sourceRoot = path.join(base, 'linux');
   const run = JSON.parse(renderSarif(r, { baseDir: base })).runs[0];
   assert.deepEqual(run.originalUriBaseIds, { PROJECTROOT: { uri: 'file:///work/project/' } });
-  assert.deepEqual(run.results[3].locations[0].physicalLocation.artifactLocation, { uri: 'linux/net/appletalk/ddp.c', uriBaseId: 'PROJECTROOT' });
+  assert.deepEqual(run.results[3].locations[0].physicalLocation.artifactLocation, {
+    uri: 'linux/net/appletalk/ddp.c',
+    uriBaseId: 'PROJECTROOT',
+  });
   assert.deepEqual(sarifViolations({ version: '2.1.0', runs: [run] }), []);
 });
 
-test('replay SARIF: a request loop is a warning on the trace line of its first request, the loop\'s other requests related', async () => {
+test("replay SARIF: a request loop is a warning on the trace line of its first request, the loop's other requests related", async () => {
   const fixtures = path.resolve(__dirname, '../../../../test/fixtures/chains');
-  const replayed = await replayTrace({ tracePath: path.join(fixtures, 'binfmt-loop.txt'), modulesDir: path.join(fixtures, 'modules') });
+  const replayed = await replayTrace({
+    tracePath: path.join(fixtures, 'binfmt-loop.txt'),
+    modulesDir: path.join(fixtures, 'modules'),
+  });
   assert.ok(replayed.ok);
   const run = JSON.parse(renderSarif(replayed.value, { baseDir: fixtures })).runs[0];
   assert.deepEqual(sarifViolations({ version: '2.1.0', runs: [run] }), []);
@@ -128,10 +168,22 @@ test('replay SARIF: a request loop is a warning on the trace line of its first r
   assert.equal(loops[0].ruleIndex, 5);
   assert.deepEqual(loops[0].locations, [
     {
-      physicalLocation: { artifactLocation: { uri: 'binfmt-loop.txt', uriBaseId: 'PROJECTROOT' }, region: { startLine: 9 } },
+      physicalLocation: {
+        artifactLocation: { uri: 'binfmt-loop.txt', uriBaseId: 'PROJECTROOT' },
+        region: { startLine: 9 },
+      },
       message: { text: 'request #0 for "binfmt-464c" by sh-250 at 12.400100 s from bprm_execve: nothing-loaded' },
     },
   ]);
-  assert.deepEqual(loops[0].relatedLocations.map((l: { physicalLocation: { region: { startLine: number } } }) => l.physicalLocation.region.startLine), [10, 11, 12, 13, 14]);
-  assert.deepEqual(loops[0].properties, { name: 'binfmt-464c', requests: [0, 1, 2, 3, 4, 5], traceLines: [9, 10, 11, 12, 13, 14] });
+  assert.deepEqual(
+    loops[0].relatedLocations.map(
+      (l: { physicalLocation: { region: { startLine: number } } }) => l.physicalLocation.region.startLine,
+    ),
+    [10, 11, 12, 13, 14],
+  );
+  assert.deepEqual(loops[0].properties, {
+    name: 'binfmt-464c',
+    requests: [0, 1, 2, 3, 4, 5],
+    traceLines: [9, 10, 11, 12, 13, 14],
+  });
 });

@@ -65,7 +65,19 @@ test('scan JSON: schemaVersion 1 with the fixed fields of call sites, wrappers, 
   const text = renderScanJson(sampleIndex());
   assert.ok(text.endsWith('}\n'));
   const doc = JSON.parse(text);
-  assert.deepEqual(Object.keys(doc), ['schemaVersion', 'tool', 'root', 'kernelDirectory', 'summary', 'callSites', 'wrappers', 'aliases', 'functions', 'findings', 'files']);
+  assert.deepEqual(Object.keys(doc), [
+    'schemaVersion',
+    'tool',
+    'root',
+    'kernelDirectory',
+    'summary',
+    'callSites',
+    'wrappers',
+    'aliases',
+    'functions',
+    'findings',
+    'files',
+  ]);
   assert.equal(doc.schemaVersion, 1);
   assert.deepEqual(doc.summary, {
     files: 3,
@@ -78,18 +90,78 @@ test('scan JSON: schemaVersion 1 with the fixed fields of call sites, wrappers, 
     aliases: 2,
     unexpandedAliases: 1,
     functions: 2,
-    findings: { 'duplicate-request': 0, 'undocumented-alias': 1, 'unchecked-zero-return': 1, 'name-too-long': 0, 'throttled-request': 0, 'request-loop': 0 },
+    findings: {
+      'duplicate-request': 0,
+      'undocumented-alias': 1,
+      'unchecked-zero-return': 1,
+      'name-too-long': 0,
+      'throttled-request': 0,
+      'request-loop': 0,
+    },
   });
   assert.deepEqual(doc.callSites[1], {
-    file: 'fs/super.c', line: 80, column: 7, callee: 'get_fs_type', kind: 'wrapper', via: ['request_module'],
-    function: 'mount_thing', format: null, pattern: 'fs-ext4', returnUse: 'assigned', name: 'fs-ext4', family: 'fs-',
-    shapes: ['fs-ext4'], tail: false, queue: null, arguments: ['"ext4"'], assignedTested: true, wait: true, endLine: 80, endColumn: 26,
+    file: 'fs/super.c',
+    line: 80,
+    column: 7,
+    callee: 'get_fs_type',
+    kind: 'wrapper',
+    via: ['request_module'],
+    function: 'mount_thing',
+    format: null,
+    pattern: 'fs-ext4',
+    returnUse: 'assigned',
+    name: 'fs-ext4',
+    family: 'fs-',
+    shapes: ['fs-ext4'],
+    tail: false,
+    queue: null,
+    arguments: ['"ext4"'],
+    assignedTested: true,
+    wait: true,
+    endLine: 80,
+    endColumn: 26,
   });
-  assert.deepEqual(Object.keys(doc.callSites[0]).slice(0, 10), ['file', 'line', 'column', 'callee', 'kind', 'via', 'function', 'format', 'pattern', 'returnUse']);
-  assert.deepEqual(doc.wrappers, [{ name: 'get_fs_type', kind: 'function', file: 'fs/filesystems.c', line: 265, pattern: 'fs-*', calls: 'request_module', queue: null }]);
-  assert.deepEqual(doc.aliases[1], { file: 'drivers/bar.c', line: 3, macro: 'MODULE_ALIAS', value: null, reason: 'BAR_NAME is not defined in the tree', column: 1, module: null });
+  assert.deepEqual(Object.keys(doc.callSites[0]).slice(0, 10), [
+    'file',
+    'line',
+    'column',
+    'callee',
+    'kind',
+    'via',
+    'function',
+    'format',
+    'pattern',
+    'returnUse',
+  ]);
+  assert.deepEqual(doc.wrappers, [
+    {
+      name: 'get_fs_type',
+      kind: 'function',
+      file: 'fs/filesystems.c',
+      line: 265,
+      pattern: 'fs-*',
+      calls: 'request_module',
+      queue: null,
+    },
+  ]);
+  assert.deepEqual(doc.aliases[1], {
+    file: 'drivers/bar.c',
+    line: 3,
+    macro: 'MODULE_ALIAS',
+    value: null,
+    reason: 'BAR_NAME is not defined in the tree',
+    column: 1,
+    module: null,
+  });
   assert.deepEqual(doc.kernelDirectory, { path: '/src/linux', source: 'tree', includeDirs: [], headers: 0 });
-  assert.deepEqual(doc.functions[0], { name: 'get_fs_type', file: 'fs/filesystems.c', line: 265, endLine: 283, isStatic: false, calls: [] });
+  assert.deepEqual(doc.functions[0], {
+    name: 'get_fs_type',
+    file: 'fs/filesystems.c',
+    line: 265,
+    endLine: 283,
+    isStatic: false,
+    calls: [],
+  });
   assert.deepEqual(doc.findings[0], {
     rule: 'unchecked-zero-return',
     severity: 'warning',
@@ -99,7 +171,11 @@ test('scan JSON: schemaVersion 1 with the fixed fields of call sites, wrappers, 
     location: { file: 'drivers/foo/foo.c', line: 12, column: 2 },
     related: [{ file: 'drivers/foo/foo.c', line: 13, column: 2, message: 'uses foo_ops on the zero path' }],
   });
-  assert.deepEqual(doc.files, { scanned: 3, skipped: 1, unreadable: [{ file: 'drivers/secret.c', reason: 'EACCES: permission denied' }] });
+  assert.deepEqual(doc.files, {
+    scanned: 3,
+    skipped: 1,
+    unreadable: [{ file: 'drivers/secret.c', reason: 'EACCES: permission denied' }],
+  });
 });
 
 test('scan SARIF: valid 2.1.0, results in the source tree with related lines', () => {
@@ -112,11 +188,21 @@ test('scan SARIF: valid 2.1.0, results in the source tree with related lines', (
     ruleIndex: 2,
     level: 'warning',
     message: { text: 'foo_init ignores the return of request_module("foo-%d") and never looks the service up again.' },
-    locations: [{ physicalLocation: { artifactLocation: { uri: 'drivers/foo/foo.c', uriBaseId: 'SRCROOT' }, region: { startLine: 12, startColumn: 2 } } }],
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: 'drivers/foo/foo.c', uriBaseId: 'SRCROOT' },
+          region: { startLine: 12, startColumn: 2 },
+        },
+      },
+    ],
     relatedLocations: [
       {
         id: 1,
-        physicalLocation: { artifactLocation: { uri: 'drivers/foo/foo.c', uriBaseId: 'SRCROOT' }, region: { startLine: 13, startColumn: 2 } },
+        physicalLocation: {
+          artifactLocation: { uri: 'drivers/foo/foo.c', uriBaseId: 'SRCROOT' },
+          region: { startLine: 13, startColumn: 2 },
+        },
         message: { text: 'uses foo_ops on the zero path' },
       },
     ],
@@ -137,14 +223,25 @@ test('scan SARIF paths are relative to the scanned root even when the tree lies 
   index.root = path.join(process.cwd(), 'linux');
   const run = JSON.parse(renderScanSarif(index)).runs[0];
   assert.deepEqual(run.originalUriBaseIds, { SRCROOT: { uri: `file://${process.cwd()}/linux/` } });
-  assert.deepEqual(run.results[0].locations[0].physicalLocation.artifactLocation, { uri: 'drivers/foo/foo.c', uriBaseId: 'SRCROOT' });
+  assert.deepEqual(run.results[0].locations[0].physicalLocation.artifactLocation, {
+    uri: 'drivers/foo/foo.c',
+    uriBaseId: 'SRCROOT',
+  });
 });
 
 test('scan text lists the most used wrappers first and cuts the list at maxWrappers', () => {
   const index = sampleIndex();
-  index.wrappers.push({ name: 'load_nls', kind: 'function', file: 'fs/nls/nls_base.c', line: 275, pattern: 'nls_*', calls: 'request_module', queue: null });
-  index.callSites.push({ ...(index.callSites[1]), callee: 'load_nls', line: 90 });
-  index.callSites.push({ ...(index.callSites[1]), callee: 'load_nls', line: 91 });
+  index.wrappers.push({
+    name: 'load_nls',
+    kind: 'function',
+    file: 'fs/nls/nls_base.c',
+    line: 275,
+    pattern: 'nls_*',
+    calls: 'request_module',
+    queue: null,
+  });
+  index.callSites.push({ ...index.callSites[1], callee: 'load_nls', line: 90 });
+  index.callSites.push({ ...index.callSites[1], callee: 'load_nls', line: 91 });
   const lines = renderScanText(index, { maxWrappers: 1 }).split('\n');
   const start = lines.indexOf('Wrappers (2)');
   assert.deepEqual(lines.slice(start + 1, start + 4), [

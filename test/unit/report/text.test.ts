@@ -97,18 +97,42 @@ test('colour only when asked, and the coloured text is the plain text plus escap
   assert.ok(coloured.includes('  \u001b[31merror  \u001b[39m  The request resolved'));
   assert.ok(coloured.includes('  \u001b[33mwarning\u001b[39m  fs-hfs was requested'));
   assert.ok(coloured.includes('  \u001b[36minfo   \u001b[39m  hdaudio'));
-  assert.ok(coloured.includes('\u001b[2m      line        time  task-pid      name    call site    dup of  outcome\u001b[22m'));
+  assert.ok(
+    coloured.includes('\u001b[2m      line        time  task-pid      name    call site    dup of  outcome\u001b[22m'),
+  );
   assert.ok(coloured.startsWith('\u001b[1mautoload-lens 0.1.0: replay of'));
   assert.equal(coloured.replace(/\u001b\[\d+m/g, ''), EXPECTED);
 });
 
 test('a report without findings or trace says so', () => {
   const r: Report = { ...sampleReport(), trace: null, modulesDir: null, requests: [], findings: [] };
-  r.summary = { requests: 0, loads: 0, frees: 0, distinctNames: 0, kernelModel: 'dups', chains: 0, findings: { ...r.summary.findings, 'duplicate-request': 0, 'undocumented-alias': 0, 'unchecked-zero-return': 0 } };
+  r.summary = {
+    requests: 0,
+    loads: 0,
+    frees: 0,
+    distinctNames: 0,
+    kernelModel: 'dups',
+    chains: 0,
+    findings: { ...r.summary.findings, 'duplicate-request': 0, 'undocumented-alias': 0, 'unchecked-zero-return': 0 },
+  };
   const lines = renderText(r).split('\n');
-  assert.deepEqual(lines.slice(0, 7), ['autoload-lens 0.1.0: report', '  modules  (none: resolutions unknown)', '  sources  (none)', '', 'No findings.', '', 'Summary']);
-  assert.equal(lines.find((l) => l.startsWith('  trace ')), undefined);
-  assert.equal(lines.find((l) => l.startsWith('  all rules')), '  all rules                  0        0     0      0');
+  assert.deepEqual(lines.slice(0, 7), [
+    'autoload-lens 0.1.0: report',
+    '  modules  (none: resolutions unknown)',
+    '  sources  (none)',
+    '',
+    'No findings.',
+    '',
+    'Summary',
+  ]);
+  assert.equal(
+    lines.find((l) => l.startsWith('  trace ')),
+    undefined,
+  );
+  assert.equal(
+    lines.find((l) => l.startsWith('  all rules')),
+    '  all rules                  0        0     0      0',
+  );
 });
 
 test('control bytes in task names and messages are escaped, not printed', () => {
@@ -140,22 +164,25 @@ test('long request lists are cut at maxRows with a count of the rest', () => {
 test('text report: a request chain as a tree, each request under the one it was made for', () => {
   const text = renderText(chainReport());
   const section = text.slice(text.indexOf('\nRequest chains'), text.indexOf('\nTrace warnings'));
-  assert.equal(section, [
-    '',
-    'Request chains (1)',
-    '  A request and those made on its behalf: by the init of a module its modprobe loaded, by the crypto',
-    '  manager threads instantiating or testing an algorithm for it. Times after the first are from the',
-    '  first request.',
-    '  net-pf-33 (request #0): 6 requests, 2 levels deep, last load after 0.484192 s',
-    '    loaded rxrpc, pcbc, fcrypt',
-    '      346  110.914004  net-pf-33  ktrig.py-618  → loaded rxrpc',
-    '      348   +0.224857    crypto-pcbc(fcrypt)  modprobe-679 (rxrpc\'s init)  → nothing-loaded',
-    '      350   +0.332036      crypto-pcbc  cryptomgr_probe-682  → loaded pcbc',
-    '      352   +0.405353      crypto-fcrypt  cryptomgr_probe-682  → loaded fcrypt',
-    '      354   +0.504931      crypto-fcrypt-all  cryptomgr_probe-682  → nothing-loaded',
-    '      349   +0.279983    crypto-pcbc(fcrypt)-all  modprobe-679 (rxrpc\'s init)  → nothing-loaded',
-    '',
-  ].join('\n'));
+  assert.equal(
+    section,
+    [
+      '',
+      'Request chains (1)',
+      '  A request and those made on its behalf: by the init of a module its modprobe loaded, by the crypto',
+      '  manager threads instantiating or testing an algorithm for it. Times after the first are from the',
+      '  first request.',
+      '  net-pf-33 (request #0): 6 requests, 2 levels deep, last load after 0.484192 s',
+      '    loaded rxrpc, pcbc, fcrypt',
+      '      346  110.914004  net-pf-33  ktrig.py-618  → loaded rxrpc',
+      "      348   +0.224857    crypto-pcbc(fcrypt)  modprobe-679 (rxrpc's init)  → nothing-loaded",
+      '      350   +0.332036      crypto-pcbc  cryptomgr_probe-682  → loaded pcbc',
+      '      352   +0.405353      crypto-fcrypt  cryptomgr_probe-682  → loaded fcrypt',
+      '      354   +0.504931      crypto-fcrypt-all  cryptomgr_probe-682  → nothing-loaded',
+      "      349   +0.279983    crypto-pcbc(fcrypt)-all  modprobe-679 (rxrpc's init)  → nothing-loaded",
+      '',
+    ].join('\n'),
+  );
   assert.ok(text.includes('\n  request chains      1\n'));
   // Too narrow for a whole row: the outcome goes under the name; past maxRows the rest is counted.
   const narrow = renderText(chainReport(), { width: 60, maxRows: 4 }).split('\n');

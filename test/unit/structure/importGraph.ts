@@ -24,7 +24,9 @@ export function importsOf(files: Iterable<[string, string]>): ImportEdge[] {
   for (const [file, text] of files) {
     for (const { fileName } of ts.preProcessFile(text, true, true).importedFiles) {
       const relativeImport = fileName.startsWith('./') || fileName.startsWith('../');
-      const targetFolder = relativeImport ? posix.dirname(posix.normalize(posix.join(posix.dirname(file), fileName))) : null;
+      const targetFolder = relativeImport
+        ? posix.dirname(posix.normalize(posix.join(posix.dirname(file), fileName)))
+        : null;
       edges.push({ file, specifier: fileName, targetFolder });
     }
   }

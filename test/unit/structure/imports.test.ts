@@ -22,7 +22,8 @@ function forbiddenImports(edges: ImportEdge[]): string[] {
     for (const rule of FORBIDDEN) {
       if (!inArea(e.file.slice(0, e.file.lastIndexOf('/')), rule.area)) continue;
       const badFolder = e.targetFolder !== null && rule.folders.some((f) => inArea(e.targetFolder!, f));
-      const badPackage = e.targetFolder === null && rule.packages.some((p) => e.specifier === p || e.specifier.startsWith(`${p}/`));
+      const badPackage =
+        e.targetFolder === null && rule.packages.some((p) => e.specifier === p || e.specifier.startsWith(`${p}/`));
       if (badFolder || badPackage) broken.push(`${e.file} imports ${e.specifier}`);
     }
   }
@@ -37,7 +38,10 @@ describe('the import structure of src/', () => {
 
   it('reads the imports of every layer', () => {
     for (const area of ['engine', 'analysis', 'cli', 'extension']) {
-      assert.ok(edges.some((e) => inArea(e.file.slice(0, e.file.lastIndexOf('/')), area)), `no import read in src/${area}`);
+      assert.ok(
+        edges.some((e) => inArea(e.file.slice(0, e.file.lastIndexOf('/')), area)),
+        `no import read in src/${area}`,
+      );
     }
     // The editor's entry imports vscode: the reader sees package imports.
     assert.ok(edges.some((e) => e.file === 'extension/extension.ts' && e.specifier === 'vscode'));
@@ -78,7 +82,11 @@ describe('the checks themselves', () => {
     assert.deepEqual(folderCycles(edges), [
       {
         folders: ['cli', 'extension', 'extension/deep'],
-        imports: ['cli/z.ts imports ../extension/e', 'extension/e.ts imports ./deep/y', 'extension/deep/y.ts imports ../../cli/z'],
+        imports: [
+          'cli/z.ts imports ../extension/e',
+          'extension/e.ts imports ./deep/y',
+          'extension/deep/y.ts imports ../../cli/z',
+        ],
       },
       { folders: ['engine', 'engine/sub'], imports: ['engine/a.ts imports ./sub/b', 'engine/sub/b.ts imports ../a'] },
     ]);

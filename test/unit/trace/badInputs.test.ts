@@ -28,7 +28,9 @@ function write(name: string, content: string | Buffer): string {
 test('an empty file is refused with empty-trace', async () => {
   const file = write('empty.txt', '');
   assert.deepEqual(errorOf(await collectFile(file)), {
-    code: 'empty-trace', file, message: 'the trace is empty',
+    code: 'empty-trace',
+    file,
+    message: 'the trace is empty',
     hint: 'capture it after the events happened, e.g. cat /sys/kernel/tracing/trace > trace.txt (as root)',
   });
   assert.equal(errorOf(await collectFile(write('blank.txt', '\n  \r\n\n'))).code, 'empty-trace');
@@ -39,7 +41,8 @@ test("trace-cmd's binary trace.dat is refused with the command that converts it"
   const file = path.join(ROOT, 'test/fixtures/traces/trace-dat-head.bin');
   const c = await collectFile(file);
   assert.deepEqual(errorOf(c), {
-    code: 'binary-trace', file,
+    code: 'binary-trace',
+    file,
     message: 'this is a binary trace-cmd trace.dat file; Autoload Lens reads text traces',
     hint: `run: trace-cmd report ${file} > trace.txt`,
   });
@@ -50,7 +53,8 @@ test("trace-cmd's binary trace.dat is refused with the command that converts it"
 test('perf.data is refused with the perf script command', async () => {
   const file = write('perf.data', Buffer.concat([Buffer.from('PERFILE2'), Buffer.from([0x68, 0, 0, 0, 0, 0, 0, 0])]));
   assert.deepEqual(errorOf(await collectFile(file)), {
-    code: 'binary-trace', file,
+    code: 'binary-trace',
+    file,
     message: 'this is a binary perf.data file; Autoload Lens reads text traces',
     hint: `run: perf script -i ${file} > trace.txt`,
   });
@@ -59,25 +63,32 @@ test('perf.data is refused with the perf script command', async () => {
 test('other binary files (NUL bytes) are refused clearly', async () => {
   const file = write('random.bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0x0a, 0x41]));
   assert.deepEqual(errorOf(await collectFile(file)), {
-    code: 'binary-trace', file,
+    code: 'binary-trace',
+    file,
     message: 'this is a binary file (it contains NUL bytes), not a text trace',
     hint: 'give the text of /sys/kernel/tracing/trace, `trace-cmd report`, `perf script` or `dmesg`',
   });
-  assert.equal(errorOf(await collectFile(write('trace.txt.gz', Buffer.from([0x1f, 0x8b, 8, 0, 1, 2])))).hint,
-    'decompress it first (zcat, zstdcat or xzcat)');
+  assert.equal(
+    errorOf(await collectFile(write('trace.txt.gz', Buffer.from([0x1f, 0x8b, 8, 0, 1, 2])))).hint,
+    'decompress it first (zcat, zstdcat or xzcat)',
+  );
 });
 
 test('ftrace latency-format output is refused with how to read the normal format', async () => {
-  const file = write('latency.txt', [
-    '# tracer: nop',
-    '#',
-    '#                    _------=> CPU#            ',
-    '#                   / _-----=> irqs-off/BH-disabled',
-    '#  modprobe-1020    1.... 12345us : module_load: can_raw ',
-    '',
-  ].join('\n'));
+  const file = write(
+    'latency.txt',
+    [
+      '# tracer: nop',
+      '#',
+      '#                    _------=> CPU#            ',
+      '#                   / _-----=> irqs-off/BH-disabled',
+      '#  modprobe-1020    1.... 12345us : module_load: can_raw ',
+      '',
+    ].join('\n'),
+  );
   assert.deepEqual(errorOf(await collectFile(file)), {
-    code: 'latency-format', file,
+    code: 'latency-format',
+    file,
     message: 'this trace is in ftrace latency format, whose lines carry no timestamps in seconds',
     hint: 'turn the option off (echo 0 > /sys/kernel/tracing/options/latency-format) and read /sys/kernel/tracing/trace again',
   });
@@ -86,14 +97,18 @@ test('ftrace latency-format output is refused with how to read the normal format
 test('a missing file or a directory is an unreadable-file error naming the path', async () => {
   const missing = path.join(dir, 'no-such-trace.txt');
   assert.deepEqual(errorOf(await collectFile(missing)), {
-    code: 'unreadable-file', file: missing,
+    code: 'unreadable-file',
+    file: missing,
     message: `cannot read the trace: ENOENT: no such file or directory, open '${missing}'`,
     hint: 'check the path and its permissions',
   });
   const sub = path.join(dir, 'a-directory');
   mkdirSync(sub);
   assert.deepEqual(errorOf(await collectFile(sub)), {
-    code: 'unreadable-file', file: sub, message: `${sub} is a directory, not a trace file`, hint: 'give the trace file itself',
+    code: 'unreadable-file',
+    file: sub,
+    message: `${sub} is a directory, not a trace file`,
+    hint: 'give the trace file itself',
   });
 });
 
@@ -102,7 +117,14 @@ test('text that is no trace at all is unknown-trace-format; --trace-format overr
   assert.equal(errorOf(await collectFile(file)).code, 'unknown-trace-format');
   const forced = await collectFile(file, { format: 'ftrace' });
   assert.deepEqual(summaryOf(forced), {
-    file, format: 'ftrace', bytes: 46, lines: 2, events: 0, skippedLines: 2, warnings: [], warningCount: 0,
+    file,
+    format: 'ftrace',
+    bytes: 46,
+    lines: 2,
+    events: 0,
+    skippedLines: 2,
+    warnings: [],
+    warningCount: 0,
   });
 });
 
@@ -111,9 +133,18 @@ test('a truncated last line inside a request name: the event is not read, a loca
   assert.ok(cut.endsWith('module_request: rtnl-link-no'));
   const c = await collectFile(write('truncated.txt', cut));
   assert.deepEqual(summaryOf(c), {
-    file: path.join(dir, 'truncated.txt'), format: 'ftrace', bytes: Buffer.byteLength(cut), lines: 615, events: 601,
+    file: path.join(dir, 'truncated.txt'),
+    format: 'ftrace',
+    bytes: Buffer.byteLength(cut),
+    lines: 615,
+    events: 601,
     skippedLines: 12,
-    warnings: [{ line: 615, message: 'the trace ends inside this module_request event (no final newline): it was cut short; not read' }],
+    warnings: [
+      {
+        line: 615,
+        message: 'the trace ends inside this module_request event (no final newline): it was cut short; not read',
+      },
+    ],
     warningCount: 1,
   });
   assert.deepEqual(countByKind(c.events), { module_load: 321, module_request: 263, module_free: 17 });
@@ -124,7 +155,9 @@ test('a last line without its newline is read, with a warning that it may be cut
   const c = await collectFile(write('no-final-newline.txt', cut));
   const s = summaryOf(c);
   assert.equal(s.events, 602);
-  assert.deepEqual(s.warnings, [{ line: 615, message: 'the trace ends inside this line (no final newline): the event may be cut short' }]);
+  assert.deepEqual(s.warnings, [
+    { line: 615, message: 'the trace ends inside this line (no final newline): the event may be cut short' },
+  ]);
   assert.deepEqual((c.events.at(-1) as ModuleRequestEvent).callSite?.symbol, '__rtnl_');
 });
 
@@ -134,8 +167,12 @@ test('a 1 MB line is skipped (or reported when it starts like a module event) an
   const lines = [...traceLines.slice(0, 20), garbage, fakeEvent, ...traceLines.slice(20)];
   const c = await collectFile(write('long-line.txt', lines.join('\n') + '\n'));
   assert.deepEqual(summaryOf(c), {
-    file: path.join(dir, 'long-line.txt'), format: 'ftrace', bytes: traceText.length + garbage.length + fakeEvent.length + 2,
-    lines: 617, events: 602, skippedLines: 13,
+    file: path.join(dir, 'long-line.txt'),
+    format: 'ftrace',
+    bytes: traceText.length + garbage.length + fakeEvent.length + 2,
+    lines: 617,
+    events: 602,
+    skippedLines: 13,
     warnings: [{ line: 22, message: 'line is longer than 8192 characters, far too long for a module event; not read' }],
     warningCount: 1,
   });
@@ -163,8 +200,12 @@ test('garbage lines and other events are counted as skipped; broken module lines
   const lines = [...traceLines.slice(0, 100), ...inserted, ...traceLines.slice(100)];
   const c = await collectFile(write('garbage.txt', lines.join('\n') + '\n'));
   assert.deepEqual(summaryOf(c), {
-    file: path.join(dir, 'garbage.txt'), format: 'ftrace', bytes: Buffer.byteLength(lines.join('\n') + '\n'),
-    lines: 622, events: 602, skippedLines: 16,
+    file: path.join(dir, 'garbage.txt'),
+    format: 'ftrace',
+    bytes: Buffer.byteLength(lines.join('\n') + '\n'),
+    lines: 622,
+    events: 602,
+    skippedLines: 16,
     warnings: [
       { line: 105, message: 'module_load without a readable module name and taint letters; not read' },
       { line: 106, message: 'looks like a module event but the task, pid, CPU and timestamp columns cannot be read' },
@@ -187,11 +228,27 @@ test('lost and overwritten events are located warnings', () => {
   ].join('\n');
   const c = collectText(text);
   assert.deepEqual(summaryOf(c), {
-    file: '<text>', format: 'ftrace', bytes: text.length, lines: 7, events: 2, skippedLines: 2,
+    file: '<text>',
+    format: 'ftrace',
+    bytes: text.length,
+    lines: 7,
+    events: 2,
+    skippedLines: 2,
     warnings: [
-      { line: 3, message: 'the ring buffer overwrote its 148 oldest events (602 kept of 750 written): requests and loads before the first event are missing' },
-      { line: 5, message: 'the kernel lost 12 events on CPU 1 here (ring buffer overrun): requests and loads may be missing' },
-      { line: 7, message: 'the kernel lost an unknown number of events on CPU 0 here (ring buffer overrun): requests and loads may be missing' },
+      {
+        line: 3,
+        message:
+          'the ring buffer overwrote its 148 oldest events (602 kept of 750 written): requests and loads before the first event are missing',
+      },
+      {
+        line: 5,
+        message: 'the kernel lost 12 events on CPU 1 here (ring buffer overrun): requests and loads may be missing',
+      },
+      {
+        line: 7,
+        message:
+          'the kernel lost an unknown number of events on CPU 0 here (ring buffer overrun): requests and loads may be missing',
+      },
     ],
     warningCount: 3,
   });
@@ -205,8 +262,13 @@ test('a request without wait= followed by another event is a warning, and the ne
     '',
   ].join('\n');
   const c = collectText(text);
-  assert.deepEqual(summaryOf(c).warnings, [{ line: 2, message: 'module_request without `wait=` and `call_site=` in 1 line; not read' }]);
-  assert.deepEqual(c.events.map((e) => [e.line, (e as ModuleRequestEvent).name]), [[3, 'fs-ext4']]);
+  assert.deepEqual(summaryOf(c).warnings, [
+    { line: 2, message: 'module_request without `wait=` and `call_site=` in 1 line; not read' },
+  ]);
+  assert.deepEqual(
+    c.events.map((e) => [e.line, (e as ModuleRequestEvent).name]),
+    [[3, 'fs-ext4']],
+  );
 });
 
 test('warnings are capped at 100 but all counted', () => {
@@ -231,8 +293,14 @@ test('invalid UTF-8 is read as U+FFFD, not fatal', async () => {
   ]);
   const c = await collectFile(write('invalid-utf8.txt', bad));
   assert.deepEqual(summaryOf(c), {
-    file: path.join(dir, 'invalid-utf8.txt'), format: 'ftrace', bytes: bad.length, lines: 3, events: 1,
-    skippedLines: 2, warnings: [], warningCount: 0,
+    file: path.join(dir, 'invalid-utf8.txt'),
+    format: 'ftrace',
+    bytes: bad.length,
+    lines: 3,
+    events: 1,
+    skippedLines: 2,
+    warnings: [],
+    warningCount: 0,
   });
   assert.equal((c.events[0] as ModuleRequestEvent).name, 'fs-\ufffd\ufffd\ufffd');
 });
@@ -241,14 +309,21 @@ test('a multi-chunk file: lines cut by chunk boundaries, CRLF and multi-byte cha
   // Each copy shifts the byte offsets so that chunk boundaries fall at many different places in lines.
   const body = traceLines.slice(12).join('\r\n') + '\r\n';
   const copies = 60;
-  const text = traceLines.slice(0, 12).join('\n') + '\n' + Array.from({ length: copies }, (_, i) => '#' + 'é'.repeat(i) + '\n' + body).join('');
+  const text =
+    traceLines.slice(0, 12).join('\n') +
+    '\n' +
+    Array.from({ length: copies }, (_, i) => '#' + 'é'.repeat(i) + '\n' + body).join('');
   const file = write('multi-chunk.txt', text);
   assert.ok(Buffer.byteLength(text) > 3 << 20);
   const progress: number[] = [];
   const c = await collectFile(file, { onProgress: (read, total) => progress.push(total - read) });
   const s = summaryOf(c);
   assert.deepEqual([s.events, s.skippedLines, s.warningCount], [602 * copies, 12 + copies, 0]);
-  assert.deepEqual(countByKind(c.events), { module_load: 321 * copies, module_request: 264 * copies, module_free: 17 * copies });
+  assert.deepEqual(countByKind(c.events), {
+    module_load: 321 * copies,
+    module_request: 264 * copies,
+    module_free: 17 * copies,
+  });
   const hdaudio = c.events.filter((e) => e.kind === 'module_request' && e.name.startsWith('hdaudio:'));
   assert.equal(hdaudio.length, copies);
   assert.ok(hdaudio.every((e) => (e as ModuleRequestEvent).name === 'hdaudio:v1AF40022r00100101a01\n'));
@@ -260,8 +335,11 @@ test('cancellation through an AbortSignal returns the cancelled error', async ()
   const file = write('cancel.txt', traceText.repeat(40));
   const before = new AbortController();
   before.abort();
-  assert.deepEqual(errorOf(await collectFile(file, { signal: before.signal })),
-    { code: 'cancelled', file, message: 'reading the trace was cancelled' });
+  assert.deepEqual(errorOf(await collectFile(file, { signal: before.signal })), {
+    code: 'cancelled',
+    file,
+    message: 'reading the trace was cancelled',
+  });
   const during = new AbortController();
   const c = await collectFile(file, { signal: during.signal, onProgress: () => during.abort() });
   assert.equal(errorOf(c).code, 'cancelled');
@@ -315,7 +393,9 @@ test('randomly damaged traces never throw, and every line is still counted', () 
       assert.equal(s.lines, text.split('\n').length - (text.endsWith('\n') ? 1 : 0));
       assert.equal(s.events, c.events.length);
       assert.ok(s.skippedLines + s.events + s.warningCount <= s.lines);
-      assert.ok(c.events.every((e, i) => e.line >= 1 && e.line <= s.lines && (i === 0 || e.line > c.events[i - 1].line)));
+      assert.ok(
+        c.events.every((e, i) => e.line >= 1 && e.line <= s.lines && (i === 0 || e.line > c.events[i - 1].line)),
+      );
     }
   }
 });

@@ -2,7 +2,12 @@
 import * as path from 'node:path';
 import type { TraceEvent, TraceReadSummary } from '../../../src/engine/events';
 import type { AutoloadError, Result } from '../../../src/engine/result';
-import { readTraceFile, readTraceText, type ReadTraceFileOptions, type ReadTraceTextOptions } from '../../../src/engine/trace/index';
+import {
+  readTraceFile,
+  readTraceText,
+  type ReadTraceFileOptions,
+  type ReadTraceTextOptions,
+} from '../../../src/engine/trace/index';
 
 /** Repository root, from out/test/unit/trace/ (four levels up). */
 export const ROOT = path.resolve(__dirname, '../../../..');

@@ -20,18 +20,54 @@ type WithoutLine<T> = T extends unknown ? Omit<T, 'line'> : never;
 
 /** Each line with the event it must give (its `line` filled in below). */
 const cases: [string, WithoutLine<TraceEvent>][] = [
-  ['  wörker-12     [000] .....     1.000001: module_request: fs-ñ wait=1 call_site=get_fs_type',
-    { kind: 'module_request', time: 1.000001, task: 'wörker', pid: 12, cpu: 0, name: 'fs-ñ', wait: true, callSite: site('get_fs_type') }],
-  ['  😀-7     [001] .....     1.000002: module_request: 😀 😀 wait=0 call_site=f😀+0x1/0x2 [m😀]',
-    { kind: 'module_request', time: 1.000002, task: '😀', pid: 7, cpu: 1, name: '😀 😀', wait: false,
-      callSite: { symbol: 'f😀', offset: 1, length: 2, module: 'm😀' } }],
+  [
+    '  wörker-12     [000] .....     1.000001: module_request: fs-ñ wait=1 call_site=get_fs_type',
+    {
+      kind: 'module_request',
+      time: 1.000001,
+      task: 'wörker',
+      pid: 12,
+      cpu: 0,
+      name: 'fs-ñ',
+      wait: true,
+      callSite: site('get_fs_type'),
+    },
+  ],
+  [
+    '  😀-7     [001] .....     1.000002: module_request: 😀 😀 wait=0 call_site=f😀+0x1/0x2 [m😀]',
+    {
+      kind: 'module_request',
+      time: 1.000002,
+      task: '😀',
+      pid: 7,
+      cpu: 1,
+      name: '😀 😀',
+      wait: false,
+      callSite: { symbol: 'f😀', offset: 1, length: 2, module: 'm😀' },
+    },
+  ],
   // trimStart takes a no-break space as padding, so the reader does too.
-  ['\u00a0 x y-5     [000] .....     1.000003: module_free: é',
-    { kind: 'module_free', time: 1.000003, task: 'x y', pid: 5, cpu: 0, name: 'é' }],
-  ['  a\u00a0-6     [000] .....     1.000004: module_load: ça POE',
-    { kind: 'module_load', time: 1.000004, task: 'a\u00a0', pid: 6, cpu: 0, name: 'ça', taints: 'POE' }],
-  ['  ü [1] v-8     [000] .....     1.000005: module_put: ß call_site=ö [ä] refcnt=2',
-    { kind: 'module_put', time: 1.000005, task: 'ü [1] v', pid: 8, cpu: 0, name: 'ß', callSite: site('ö', 'ä'), refcnt: 2 }],
+  [
+    '\u00a0 x y-5     [000] .....     1.000003: module_free: é',
+    { kind: 'module_free', time: 1.000003, task: 'x y', pid: 5, cpu: 0, name: 'é' },
+  ],
+  [
+    '  a\u00a0-6     [000] .....     1.000004: module_load: ça POE',
+    { kind: 'module_load', time: 1.000004, task: 'a\u00a0', pid: 6, cpu: 0, name: 'ça', taints: 'POE' },
+  ],
+  [
+    '  ü [1] v-8     [000] .....     1.000005: module_put: ß call_site=ö [ä] refcnt=2',
+    {
+      kind: 'module_put',
+      time: 1.000005,
+      task: 'ü [1] v',
+      pid: 8,
+      cpu: 0,
+      name: 'ß',
+      callSite: site('ö', 'ä'),
+      refcnt: 2,
+    },
+  ],
 ];
 
 /** The cases spread through a trace long enough for the file reader to decode it in many pieces. */

@@ -4,8 +4,17 @@ import { describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import { clearResults, EXTENSION_ID, extensionApi, fixture, waitFor } from './helpers';
 
-const COMMANDS = ['scanWorkspace', 'replayTrace', 'compareWithTrace', 'openReport', 'showRequestChains', 'exportReport', 'resolveAlias', 'selectModulesDirectory', 'clearResults']
-  .map((c) => `autoloadLens.${c}`);
+const COMMANDS = [
+  'scanWorkspace',
+  'replayTrace',
+  'compareWithTrace',
+  'openReport',
+  'showRequestChains',
+  'exportReport',
+  'resolveAlias',
+  'selectModulesDirectory',
+  'clearResults',
+].map((c) => `autoloadLens.${c}`);
 
 describe('activation', () => {
   it('activates by itself on a tree that contains include/linux/kmod.h', async () => {
@@ -16,7 +25,10 @@ describe('activation', () => {
 
   it('registers every palette command', async () => {
     const all = new Set(await vscode.commands.getCommands(true));
-    assert.deepEqual(COMMANDS.filter((c) => !all.has(c)), []);
+    assert.deepEqual(
+      COMMANDS.filter((c) => !all.has(c)),
+      [],
+    );
   });
 
   it('exposes the test API, empty until a command runs', async () => {
@@ -41,7 +53,7 @@ describe('trace-log language', () => {
     assert.equal(await languageOf('traces/hostile-trace.txt'), 'autoload-trace');
   });
 
-  it('is recognised by first line (# tracer:, and trace-cmd report\'s cpus=N)', async () => {
+  it("is recognised by first line (# tracer:, and trace-cmd report's cpus=N)", async () => {
     assert.equal(await languageOf('traces/boot-capture'), 'autoload-trace');
     assert.equal(await languageOf('traces/report-capture'), 'autoload-trace');
   });
@@ -52,7 +64,16 @@ describe('trace-log language', () => {
   });
 
   it('gives a trace that was not replayed an outline per requested name', async () => {
-    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>('vscode.executeDocumentSymbolProvider', fixture('traces/boot-capture'));
-    assert.deepEqual(symbols.map((s) => [s.name, s.detail, s.range.start.line + 1]), [['fs-ext4', '1 request', 23], ['bpf_preload', '1 request', 33]]);
+    const symbols = await vscode.commands.executeCommand<vscode.DocumentSymbol[]>(
+      'vscode.executeDocumentSymbolProvider',
+      fixture('traces/boot-capture'),
+    );
+    assert.deepEqual(
+      symbols.map((s) => [s.name, s.detail, s.range.start.line + 1]),
+      [
+        ['fs-ext4', '1 request', 23],
+        ['bpf_preload', '1 request', 33],
+      ],
+    );
   });
 });

@@ -10,9 +10,14 @@ import type { AliasDeclaration } from '../../../src/engine/sourceIndex';
 import type { Resolution } from '../../../src/engine/resolution';
 import { allDiagnostics, clearResults, codeLenses, extensionApi, fixture, scanAndReplay, waitFor } from './helpers';
 
-interface AliasAnswer { name: string; resolution: Resolution | null; declarations: AliasDeclaration[] }
+interface AliasAnswer {
+  name: string;
+  resolution: Resolution | null;
+  declarations: AliasDeclaration[];
+}
 
-const resolve = (name: string) => vscode.commands.executeCommand<AliasAnswer | undefined>('autoloadLens.resolveAlias', name);
+const resolve = (name: string) =>
+  vscode.commands.executeCommand<AliasAnswer | undefined>('autoloadLens.resolveAlias', name);
 const declared = (a: AliasAnswer | undefined) => a?.declarations.map((d) => `${d.file}:${d.line} ${d.macro}`);
 
 describe('Resolve Alias', () => {
@@ -43,16 +48,22 @@ describe('Resolve Alias', () => {
 describe('Select Modules Directory', () => {
   before(clearResults);
 
-  it('accepts a folder with depmod\'s files and uses it for the next replay', async () => {
+  it("accepts a folder with depmod's files and uses it for the next replay", async () => {
     const dir = fixture('modules');
     assert.equal(await vscode.commands.executeCommand('autoloadLens.selectModulesDirectory', dir), dir.fsPath);
-    const report = await vscode.commands.executeCommand<Report>('autoloadLens.replayTrace', fixture('traces/trace.txt'));
+    const report = await vscode.commands.executeCommand<Report>(
+      'autoloadLens.replayTrace',
+      fixture('traces/trace.txt'),
+    );
     assert.equal(report.modulesDir, dir.fsPath);
   });
 
   it('refuses a folder without modules.alias and keeps the previous one', async () => {
     assert.equal(await vscode.commands.executeCommand('autoloadLens.selectModulesDirectory', fixture('fs')), undefined);
-    const report = await vscode.commands.executeCommand<Report>('autoloadLens.replayTrace', fixture('traces/trace.txt'));
+    const report = await vscode.commands.executeCommand<Report>(
+      'autoloadLens.replayTrace',
+      fixture('traces/trace.txt'),
+    );
     assert.equal(report.modulesDir, fixture('modules').fsPath);
   });
 });
@@ -60,8 +71,14 @@ describe('Select Modules Directory', () => {
 describe('Replay Trace refusals', () => {
   it('refuses a binary trace-cmd trace.dat and keeps the current report', async () => {
     await clearResults();
-    const before = await vscode.commands.executeCommand<Report>('autoloadLens.replayTrace', fixture('traces/trace.txt'));
-    assert.equal(await vscode.commands.executeCommand('autoloadLens.replayTrace', fixture('traces/trace.dat')), undefined);
+    const before = await vscode.commands.executeCommand<Report>(
+      'autoloadLens.replayTrace',
+      fixture('traces/trace.txt'),
+    );
+    assert.equal(
+      await vscode.commands.executeCommand('autoloadLens.replayTrace', fixture('traces/trace.dat')),
+      undefined,
+    );
     assert.equal((await extensionApi()).report, before);
   });
 });
@@ -91,13 +108,20 @@ describe('Export Report', () => {
     const target = vscode.Uri.file(join(dir, 'report.sarif'));
     await vscode.commands.executeCommand('autoloadLens.exportReport', target);
     const sarif = JSON.parse(readFileSync(target.fsPath, 'utf8')) as {
-      version: string; runs: Array<{ tool: { driver: { name: string; rules: Array<{ id: string }> } }; results: Array<{ ruleId: string }> }>;
+      version: string;
+      runs: Array<{
+        tool: { driver: { name: string; rules: Array<{ id: string }> } };
+        results: Array<{ ruleId: string }>;
+      }>;
     };
     assert.equal(sarif.version, '2.1.0');
     assert.equal(sarif.runs.length, 1);
     assert.equal(sarif.runs[0].tool.driver.name, 'autoload-lens');
     assert.equal(sarif.runs[0].results.length, report.findings.length);
-    assert.deepEqual(sarif.runs[0].results.map((r) => r.ruleId), report.findings.map((f) => f.rule));
+    assert.deepEqual(
+      sarif.runs[0].results.map((r) => r.ruleId),
+      report.findings.map((f) => f.rule),
+    );
   });
 });
 
@@ -112,11 +136,15 @@ describe('Open Report and Clear Results', () => {
     await vscode.commands.executeCommand('autoloadLens.openReport');
     // The tab model reaches the extension host asynchronously.
     const report = await waitFor('the report tab', () => {
-      const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      const tabs = vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
         .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('autoloadLens.report'));
       return tabs.length > 0 ? tabs : undefined;
     });
-    assert.deepEqual(report.map((t) => t.label), ['Autoload Lens Report']);
+    assert.deepEqual(
+      report.map((t) => t.label),
+      ['Autoload Lens Report'],
+    );
     await vscode.window.tabGroups.close(report);
   });
 

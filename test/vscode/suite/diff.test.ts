@@ -7,7 +7,16 @@ import * as vscode from 'vscode';
 import type { BootDiff } from '../../../src/engine/diff/index';
 import type { Report } from '../../../src/engine/reportStream/index';
 import { viewModel } from '../../../src/extension/reportPanel';
-import { allDiagnostics, diagnosticsOf, extensionApi, fixture, ruleLines, ruleOf, scanAndReplay, waitFor } from './helpers';
+import {
+  allDiagnostics,
+  diagnosticsOf,
+  extensionApi,
+  fixture,
+  ruleLines,
+  ruleOf,
+  scanAndReplay,
+  waitFor,
+} from './helpers';
 
 const NEW = 'traces/trace-edited.txt';
 const BASE = 'traces/trace.txt';
@@ -18,18 +27,36 @@ describe('Compare with Trace', () => {
 
   before(async () => {
     report = await scanAndReplay(NEW);
-    const d = await vscode.commands.executeCommand<BootDiff | undefined>('autoloadLens.compareWithTrace', fixture(BASE));
+    const d = await vscode.commands.executeCommand<BootDiff | undefined>(
+      'autoloadLens.compareWithTrace',
+      fixture(BASE),
+    );
     if (d === undefined) throw new Error('compareWithTrace returned no diff');
     diff = d;
   });
 
   it('replays BASE and compares it with the current replay (NEW), names as worked out by hand', async () => {
-    assert.deepEqual([diff.summary.added, diff.summary.removed, diff.summary.changed, diff.summary.same], [2, 2, 4, 222]);
+    assert.deepEqual(
+      [diff.summary.added, diff.summary.removed, diff.summary.changed, diff.summary.same],
+      [2, 2, 4, 222],
+    );
     assert.deepEqual(
       diff.names.filter((n) => n.change !== 'same').map((n) => `${n.change} ${n.name}`),
-      ['removed bpf_preload', 'changed can-proto-2', 'removed crypto-rfc7539', 'changed cryptomgr', 'changed fs-ext4', 'added fs-nosuchfs9', 'changed rtnl-link-dummy', 'added rtnl-link-geneve'],
+      [
+        'removed bpf_preload',
+        'changed can-proto-2',
+        'removed crypto-rfc7539',
+        'changed cryptomgr',
+        'changed fs-ext4',
+        'added fs-nosuchfs9',
+        'changed rtnl-link-dummy',
+        'added rtnl-link-geneve',
+      ],
     );
-    assert.deepEqual(diff.chains.removed.map((c) => c.name), ['crypto-rfc7539(chacha20,poly1305)']);
+    assert.deepEqual(
+      diff.chains.removed.map((c) => c.name),
+      ['crypto-rfc7539(chacha20,poly1305)'],
+    );
     assert.deepEqual((await extensionApi()).diff?.summary, diff.summary);
   });
 
@@ -40,14 +67,21 @@ describe('Compare with Trace', () => {
       const list = ruleLines(diagnosticsOf(NEW));
       return list.length === 4 ? list : undefined;
     });
-    assert.deepEqual(onNew, ['duplicate-request@93', 'undocumented-alias@245', 'undocumented-alias@294', 'undocumented-alias@335']);
+    assert.deepEqual(onNew, [
+      'duplicate-request@93',
+      'undocumented-alias@245',
+      'undocumented-alias@294',
+      'undocumented-alias@335',
+    ]);
     assert.deepEqual(diagnosticsOf(BASE), []);
     // Of the 24 duplicate groups of the boot, only fs-ext4's: on its trace line and on get_fs_type's request_module().
-    const duplicates = [...allDiagnostics()].flatMap(([file, list]) => list.filter((d) => ruleOf(d) === 'duplicate-request').map((d) => `${file}@${d.range.start.line + 1}`));
+    const duplicates = [...allDiagnostics()].flatMap(([file, list]) =>
+      list.filter((d) => ruleOf(d) === 'duplicate-request').map((d) => `${file}@${d.range.start.line + 1}`),
+    );
     assert.deepEqual(duplicates.sort(), ['fs/filesystems.c@15', `${NEW}@93`]);
   });
 
-  it('gives the report page the two timelines: each name\'s first request from each trace\'s first event, NEW\'s clickable', async () => {
+  it("gives the report page the two timelines: each name's first request from each trace's first event, NEW's clickable", async () => {
     const api = await extensionApi();
     const model = viewModel(api.report, api.index, api.diff).diff;
     assert.ok(model !== null);
@@ -55,20 +89,33 @@ describe('Compare with Trace', () => {
     const name = (n: string) => model.names.find((x) => x.name === n)!;
     // fs-nosuchfs9 at 96.600000 in NEW only; bpf_preload at 33.403991 in BASE only, nothing of NEW to reveal.
     const nosuchfs9 = report.requests.find((r) => r.name === 'fs-nosuchfs9')!;
-    assert.deepEqual([name('fs-nosuchfs9').baseTime, name('fs-nosuchfs9').newTime, name('fs-nosuchfs9').request], [null, 81.972797, nosuchfs9.index]);
-    assert.deepEqual([name('bpf_preload').baseTime, name('bpf_preload').newTime, name('bpf_preload').request], [18.776788, null, null]);
-    assert.deepEqual(model.findingsAdded.map((f) => [f.rule, f.where]), [
-      ['duplicate-request', 'fs/filesystems.c:15'],
-      ['undocumented-alias', 'fs/filesystems.c:15'],
-      ['undocumented-alias', 'new trace line 294'],
-      ['undocumented-alias', 'new trace line 335'],
-    ]);
+    assert.deepEqual(
+      [name('fs-nosuchfs9').baseTime, name('fs-nosuchfs9').newTime, name('fs-nosuchfs9').request],
+      [null, 81.972797, nosuchfs9.index],
+    );
+    assert.deepEqual(
+      [name('bpf_preload').baseTime, name('bpf_preload').newTime, name('bpf_preload').request],
+      [18.776788, null, null],
+    );
+    assert.deepEqual(
+      model.findingsAdded.map((f) => [f.rule, f.where]),
+      [
+        ['duplicate-request', 'fs/filesystems.c:15'],
+        ['undocumented-alias', 'fs/filesystems.c:15'],
+        ['undocumented-alias', 'new trace line 294'],
+        ['undocumented-alias', 'new trace line 335'],
+      ],
+    );
     const tabs = await waitFor('the report tab', () => {
-      const found = vscode.window.tabGroups.all.flatMap((g) => g.tabs)
+      const found = vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
         .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('autoloadLens.report'));
       return found.length > 0 ? found : undefined;
     });
-    assert.deepEqual(tabs.map((t) => t.label), ['Autoload Lens Report']);
+    assert.deepEqual(
+      tabs.map((t) => t.label),
+      ['Autoload Lens Report'],
+    );
     await vscode.window.tabGroups.close(tabs);
   });
 

@@ -23,7 +23,11 @@ export async function extensionApi(): Promise<ResultsApi> {
 }
 
 /** Polls until `probe` returns something other than undefined (VS Code updates some state asynchronously). */
-export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -35,7 +39,8 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | Prom
 
 /** Autoload Lens diagnostics of one file, sorted by line, then rule id. */
 export function diagnosticsOf(rel: string): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(fixture(rel))
+  return vscode.languages
+    .getDiagnostics(fixture(rel))
     .filter((d) => d.source === DIAGNOSTIC_SOURCE)
     .sort((a, b) => a.range.start.line - b.range.start.line || ruleOf(a).localeCompare(ruleOf(b)));
 }
@@ -62,7 +67,9 @@ export function ruleLines(list: vscode.Diagnostic[]): string[] {
 }
 
 export function hoverText(hovers: vscode.Hover[]): string {
-  return hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n');
+  return hovers
+    .flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : '')))
+    .join('\n');
 }
 
 /** Position of the first occurrence of `needle` on a 1-based line of a document. */

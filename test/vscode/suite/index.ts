@@ -14,7 +14,9 @@ export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 60_000, slow: 5_000 });
   Mocha.reporters.Base.consoleLog = say;
   if (process.env.MOCHA_GREP) mocha.grep(process.env.MOCHA_GREP);
-  const files = readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort();
+  const files = readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort();
   if (files.length === 0) throw new Error(`no *.test.js in ${__dirname}: run npm run build first`);
   for (const f of files) mocha.addFile(join(__dirname, f));
   const stats = await new Promise<Mocha.Stats>((done, fail) => {

@@ -13,11 +13,24 @@ const TRACE = 'traces/trace.txt';
 
 /** JSON with object keys sorted: equal values print equal whatever order their keys were written in. */
 const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x: unknown) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
+  );
 
 /** What a request's link says, in one comparable shape. */
 const linkOf = (cs: RequestRecord['callSite'] | null) =>
-  cs === null ? 'null' : canonical({ symbol: cs.symbol, module: cs.module, link: cs.link, locations: cs.locations, origins: cs.origins, fits: cs.fits });
+  cs === null
+    ? 'null'
+    : canonical({
+        symbol: cs.symbol,
+        module: cs.module,
+        link: cs.link,
+        locations: cs.locations,
+        origins: cs.origins,
+        fits: cs.fits,
+      });
 
 describe('Links in the editor and the CLI', () => {
   let editor: Report;
@@ -26,10 +39,24 @@ describe('Links in the editor and the CLI', () => {
   before(async () => {
     editor = await scanAndReplay(TRACE);
     const repo = vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
-    const out = execFileSync(process.execPath, [
-      path.join(repo, 'dist', 'cli.js'), 'replay', fixture(TRACE).fsPath, '--modules', fixture('modules').fsPath,
-      '--src', workspaceRoot().fsPath, '--format', 'json', '--fail-on', 'never', '--no-cache',
-    ], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const out = execFileSync(
+      process.execPath,
+      [
+        path.join(repo, 'dist', 'cli.js'),
+        'replay',
+        fixture(TRACE).fsPath,
+        '--modules',
+        fixture('modules').fsPath,
+        '--src',
+        workspaceRoot().fsPath,
+        '--format',
+        'json',
+        '--fail-on',
+        'never',
+        '--no-cache',
+      ],
+      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
+    );
     cli = JSON.parse(out);
   });
 
@@ -37,7 +64,10 @@ describe('Links in the editor and the CLI', () => {
     assert.equal(editor.requests.length, 264);
     assert.equal(cli.requests.length, 264);
     const differ = editor.requests.filter((r, i) => linkOf(r.callSite) !== linkOf(cli.requests[i].callSite));
-    assert.deepEqual(differ.map((r) => `${r.line} ${r.name}`), []);
+    assert.deepEqual(
+      differ.map((r) => `${r.line} ${r.name}`),
+      [],
+    );
     // Not vacuous: the fixture's sources link most of the boot, and through more than one kind of path.
     const kinds = new Set(editor.requests.map((r) => r.callSite?.link));
     assert.ok(kinds.has('direct') && kinds.has('inlined') && kinds.has('stale'), [...kinds].join(', '));

@@ -4,7 +4,19 @@ import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { SourceIndex } from '../../../src/engine/sourceIndex';
-import { allDiagnostics, clearResults, codeLenses, diagnosticsOf, extensionApi, fixture, hoverText, positionOf, ruleLines, ruleOf, waitFor } from './helpers';
+import {
+  allDiagnostics,
+  clearResults,
+  codeLenses,
+  diagnosticsOf,
+  extensionApi,
+  fixture,
+  hoverText,
+  positionOf,
+  ruleLines,
+  ruleOf,
+  waitFor,
+} from './helpers';
 
 describe('Scan Workspace', () => {
   let index: SourceIndex;
@@ -22,7 +34,9 @@ describe('Scan Workspace', () => {
   });
 
   it('finds every request call site of the fixture, with its alias pattern and how it waits', () => {
-    const sites = index.callSites.map((s) => `${s.file}:${s.line} ${s.callee} ${s.pattern ?? '?'}${s.wait ? '' : ' nowait'}`).sort();
+    const sites = index.callSites
+      .map((s) => `${s.file}:${s.line} ${s.callee} ${s.pattern ?? '?'}${s.wait ? '' : ' nowait'}`)
+      .sort();
     assert.deepEqual(sites, [
       'crypto/api.c:14 request_module crypto-*',
       'crypto/api.c:17 request_module crypto-*-all',
@@ -60,13 +74,25 @@ describe('Scan Workspace', () => {
 
   it('puts the deliberate mistakes in Problems, with the rule id as code and a link to its explanation', () => {
     const demo = diagnosticsOf('drivers/misc/autoload_demo.c');
-    assert.deepEqual(ruleLines(demo), ['unchecked-zero-return@15', 'name-too-long@23', 'undocumented-alias@23', 'unchecked-zero-return@29']);
+    assert.deepEqual(ruleLines(demo), [
+      'unchecked-zero-return@15',
+      'name-too-long@23',
+      'undocumented-alias@23',
+      'unchecked-zero-return@29',
+    ]);
     for (const d of demo) {
       const code = d.code as { value: string; target: vscode.Uri };
-      assert.ok(code.target.toString().endsWith(`#${ruleOf(d)}`), `${code.target.toString()} does not point at ${ruleOf(d)}`);
+      assert.ok(
+        code.target.toString().endsWith(`#${ruleOf(d)}`),
+        `${code.target.toString()} does not point at ${ruleOf(d)}`,
+      );
       assert.match(d.message, /\S/);
     }
-    assert.equal(demo[1].severity, vscode.DiagnosticSeverity.Error, 'name-too-long is an error: the kernel refuses the name');
+    assert.equal(
+      demo[1].severity,
+      vscode.DiagnosticSeverity.Error,
+      'name-too-long is an error: the kernel refuses the name',
+    );
   });
 
   it('flags the kernel shapes the rules cover: crypto-*-all (no declaration), return values nobody looks behind', () => {
@@ -79,9 +105,18 @@ describe('Scan Workspace', () => {
     assert.deepEqual(of('net/netfilter/nf_tables_api.c'), ['unchecked-zero-return@19']);
   });
 
-  it('takes fs-*, net-pf-*, nfnetlink-subsys-* and nft-expr-*-* as documented by the aliases the tree\'s macros expand to', () => {
-    for (const rel of ['fs/filesystems.c', 'net/socket.c', 'net/netfilter/nfnetlink.c', 'net/netfilter/nf_tables_api.c']) {
-      assert.deepEqual(ruleLines(diagnosticsOf(rel)).filter((r) => r.startsWith('undocumented-alias')), [], rel);
+  it("takes fs-*, net-pf-*, nfnetlink-subsys-* and nft-expr-*-* as documented by the aliases the tree's macros expand to", () => {
+    for (const rel of [
+      'fs/filesystems.c',
+      'net/socket.c',
+      'net/netfilter/nfnetlink.c',
+      'net/netfilter/nf_tables_api.c',
+    ]) {
+      assert.deepEqual(
+        ruleLines(diagnosticsOf(rel)).filter((r) => r.startsWith('undocumented-alias')),
+        [],
+        rel,
+      );
     }
   });
 
@@ -90,20 +125,38 @@ describe('Scan Workspace', () => {
   });
 
   it('flags nothing in files without request call sites', () => {
-    const flagged = new Set(['crypto/api.c', 'drivers/misc/autoload_demo.c', 'net/netfilter/nfnetlink.c', 'net/netfilter/nf_tables_api.c']);
-    assert.deepEqual([...allDiagnostics().keys()].filter((f) => !flagged.has(f)), []);
+    const flagged = new Set([
+      'crypto/api.c',
+      'drivers/misc/autoload_demo.c',
+      'net/netfilter/nfnetlink.c',
+      'net/netfilter/nf_tables_api.c',
+    ]);
+    assert.deepEqual(
+      [...allDiagnostics().keys()].filter((f) => !flagged.has(f)),
+      [],
+    );
   });
 
   it('shows a CodeLens above each call site, saying no trace was replayed yet', async () => {
     const lenses = await codeLenses('fs/filesystems.c');
-    assert.deepEqual(lenses.map((l) => [l.range.start.line + 1, l.command?.title]), [[15, 'requests fs-* · no trace replayed']]);
+    assert.deepEqual(
+      lenses.map((l) => [l.range.start.line + 1, l.command?.title]),
+      [[15, 'requests fs-* · no trace replayed']],
+    );
     const nowait = await codeLenses('net/netfilter/nfnetlink.c');
-    assert.deepEqual(nowait.map((l) => l.command?.title), ['requests nfnetlink-subsys-* (nowait) · no trace replayed']);
+    assert.deepEqual(
+      nowait.map((l) => l.command?.title),
+      ['requests nfnetlink-subsys-* (nowait) · no trace replayed'],
+    );
   });
 
   it('hovers a call site with its pattern and the declarations that document it', async () => {
     const uri = fixture('fs/filesystems.c');
-    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, await positionOf(uri, 15, 'request_module'));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+      'vscode.executeHoverProvider',
+      uri,
+      await positionOf(uri, 15, 'request_module'),
+    );
     const text = hoverText(hovers);
     assert.match(text, /pattern: ` fs-\* `/);
     assert.match(text, /Declarations that document it\*\* \(2\)/);
@@ -122,16 +175,25 @@ describe('Scan Workspace', () => {
     assert.ok(await vscode.workspace.applyEdit(edit));
     try {
       const added = await waitFor('the edited file to be re-analysed', () =>
-        api.index?.callSites.find((s) => s.file === 'drivers/misc/autoload_demo.c' && s.name === 'demo-added-by-the-test'));
+        api.index?.callSites.find(
+          (s) => s.file === 'drivers/misc/autoload_demo.c' && s.name === 'demo-added-by-the-test',
+        ),
+      );
       assert.equal(added.line, 30);
-      assert.deepEqual(ruleLines(diagnosticsOf('drivers/misc/autoload_demo.c')),
-        ['unchecked-zero-return@15', 'name-too-long@23', 'undocumented-alias@23', 'unchecked-zero-return@29', 'unchecked-zero-return@30']);
+      assert.deepEqual(ruleLines(diagnosticsOf('drivers/misc/autoload_demo.c')), [
+        'unchecked-zero-return@15',
+        'name-too-long@23',
+        'undocumented-alias@23',
+        'unchecked-zero-return@29',
+        'unchecked-zero-return@30',
+      ]);
     } finally {
       await vscode.commands.executeCommand('workbench.action.files.revert');
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     }
     await waitFor('the reverted file to be re-analysed', () =>
-      api.index?.callSites.some((s) => s.name === 'demo-added-by-the-test') === false ? true : undefined);
+      api.index?.callSites.some((s) => s.name === 'demo-added-by-the-test') === false ? true : undefined,
+    );
     assert.equal(readFileSync(uri.fsPath, 'utf8'), onDisk);
   });
 });
