@@ -59,6 +59,35 @@ const MAX_CHAIN = 16;
 const MAX_ALTERNATIVES = 16;
 const isHeader = (file: string) => file.endsWith('.h');
 
+/**
+ * A file's calls made inside a definition, in the file's order: grouped by the definition's name and searched by line,
+ * so that a file redefining one macro thousands of times does not filter all its calls for each definition.
+ */
+function callsByDefinition(calls: readonly RawCall[]): (d: RawDefinition) => RawCall[] {
+  const byName = new Map<string, Array<{ call: RawCall; order: number }>>();
+  calls.forEach((call, order) => {
+    if (call.definition === null) return;
+    const list = byName.get(call.definition);
+    if (list) list.push({ call, order });
+    else byName.set(call.definition, [{ call, order }]);
+  });
+  for (const list of byName.values()) list.sort((a, b) => a.call.line - b.call.line || a.order - b.order);
+  return (d) => {
+    const list = byName.get(d.name);
+    if (list === undefined) return [];
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].call.line < d.line) lo = mid + 1;
+      else hi = mid;
+    }
+    const inside: Array<{ call: RawCall; order: number }> = [];
+    for (let i = lo; i < list.length && list[i].call.line <= d.endLine; i++) inside.push(list[i]);
+    return inside.sort((a, b) => a.order - b.order).map((e) => e.call);
+  };
+}
+
 export class WrapperIndex {
   readonly definitions: Definition[] = [];
   private readonly byName = new Map<string, Definition[]>();
@@ -74,12 +103,9 @@ export class WrapperIndex {
   ) {
     this.extra = new Set(extraWrappers);
     for (const f of facts) {
+      const callsOf = callsByDefinition(f.calls);
       for (const d of f.definitions) {
-        const def: Definition = {
-          ...d,
-          file: f.file,
-          calls: f.calls.filter((c) => c.definition === d.name && c.line >= d.line && c.line <= d.endLine),
-        };
+        const def: Definition = { ...d, file: f.file, calls: callsOf(d) };
         for (const c of def.calls) {
           const queue = queueRead(c);
           if (queue !== null) this.queues.add(queue);
