@@ -73,11 +73,11 @@ interface Task {
   /** The words of `module` (of the look-up it works for, for a probe thread), once a test thread needed them. */
   words: string[] | null;
   /** The request it works for (held while it lives). */
-  serves: Node | null;
+  serves: ChainRequest | null;
   /** Its last request, while it has logged nothing since (held): it may still be inside it. */
-  waiting: Node | null;
+  waiting: ChainRequest | null;
   /** Its crypto template-instance look-up, until a probe thread takes it or the task moves on (held). */
-  lookup: Node | null;
+  lookup: ChainRequest | null;
   /** Whether its first request has been attributed (a crypto thread's, a usermode helper's). */
   attributed: boolean;
   /** False once it has finished. */
@@ -86,10 +86,17 @@ interface Task {
   seen: number;
 }
 
-interface Node {
+/**
+ * A request as the tracker follows it. The replayer's own per-request object carries these fields (one object per
+ * request, not two): it gives them the values of a request on no chain, and clears `pending` once it is complete.
+ */
+export interface ChainRequest {
   readonly record: RequestRecord;
-  readonly parent: Node | null;
-  readonly depth: number;
+  /** Not complete yet: its modules may still load, so a modprobe's load can claim it. */
+  pending: boolean;
+  /** The request it was made on behalf of, and how far below its chain's root it is. */
+  parent: ChainRequest | null;
+  depth: number;
   /** Its chain: a root has one only once a request was made on its behalf (most requests never need one). */
   chain: ChainState | null;
   /** Until then, the modules loaded for it and when the last one was (they become the chain's). */
@@ -97,14 +104,12 @@ interface Node {
   lastLoad: number | null;
   /** Reasons it can still gain requests made on its behalf; 0 once it cannot. */
   holds: number;
-  /** Not complete yet: its modules may still load, so a modprobe's load can claim it. */
-  pending: boolean;
   /** Its task has logged nothing since: the modprobe the kernel started for it may still be exec'ing. */
-  waiting: boolean;
+  taskWaiting: boolean;
   /** Its modprobe (or the helper exec'ing one) has been found. */
   claimed: boolean;
   /** The nearest request above it for the same name. */
-  loopOf: Node | null;
+  loopOf: ChainRequest | null;
   /** For a request a modprobe may work for: the modules whose load shows one at work for it. */
   related: ReadonlySet<string> | null;
 }
@@ -118,13 +123,11 @@ interface NameFacts {
   instance: TemplateInstance | null;
 }
 
-/** What a request is to the tracker; the replayer keeps it with the request until it is complete. */
-export type ChainNode = Node;
-
-interface ChainState {
-  root: Node;
+/** A chain of requests while it can still grow. */
+export interface ChainState {
+  root: ChainRequest;
   /** The requests after the root, in trace order (at most MAX_REQUESTS_PER_FINDING - 1 kept). */
-  members: Node[] | null;
+  members: ChainRequest[] | null;
   count: number;
   /** Its requests with holds. */
   open: number;
@@ -156,7 +159,7 @@ export class ChainTracker {
   /** Tasks with a crypto template-instance look-up waiting for its probe thread. */
   private readonly lookups = new Set<Task>();
   /** Requests of loadable modules a modprobe may still turn out to work for, in trace order (compacted as read). */
-  private claimable: Node[] = [];
+  private claimable: ChainRequest[] = [];
   private claimableKept = 0;
   /** Per resolution: the modules whose load shows a modprobe at work for it (providers, their dependencies). */
   private readonly related = new WeakMap<Resolution, ReadonlySet<string>>();
@@ -186,13 +189,14 @@ export class ChainTracker {
     }
   }
 
-  /** A request was made: fills its `initOf` and `causedBy`. */
-  request(record: RequestRecord): ChainNode {
+  /** A request was made (its chain fields as on no chain): fills its record's `initOf` and `causedBy`. */
+  request(node: ChainRequest): void {
+    const record = node.record;
     const { pid, name } = record;
     let task = pid >= 0 ? this.task(pid) : undefined;
     const fresh = task === undefined && pid >= 0;
     if (fresh) task = this.newTask(pid, record.task);
-    let parent: Node | null = null;
+    let parent: ChainRequest | null = null;
     if (task) {
       const lookup = task.lookup;
       this.moveOn(task, lookup !== null && (name === allVariant(lookup.record.name) || name === CRYPTOMGR));
@@ -205,11 +209,11 @@ export class ChainTracker {
     }
     record.causedBy = parent === null ? null : parent.record.index;
 
-    const node = this.node(record, parent);
+    if (parent !== null) this.link(node, parent);
     this.hold(node);
     if (task) {
       task.waiting = node;
-      node.waiting = true;
+      node.taskWaiting = true;
       this.hold(node);
       if (task.lookup === null && name.indexOf('(') >= 0 && this.facts(name).instance !== null) {
         task.lookup = node;
@@ -222,12 +226,10 @@ export class ChainTracker {
       this.claimable.push(node);
       if (this.claimable.length > 2 * this.claimableKept + 64) this.compactClaimable();
     }
-    return node;
   }
 
-  /** The request is complete (its outcome known). */
-  complete(node: ChainNode): void {
-    node.pending = false;
+  /** The request is complete (its outcome known, `pending` cleared). */
+  complete(node: ChainRequest): void {
     if (node.loopOf !== null) this.opts.onLoop(node.loopOf.record, node.record, node.depth - node.loopOf.depth);
     this.release(node);
   }
@@ -245,23 +247,12 @@ export class ChainTracker {
     this.flushBatch();
   }
 
-  private node(record: RequestRecord, parent: Node | null): Node {
-    const node: Node = {
-      record,
-      parent,
-      depth: parent === null ? 0 : parent.depth + 1,
-      chain: null,
-      loads: null,
-      lastLoad: null,
-      holds: 0,
-      pending: true,
-      waiting: false,
-      claimed: false,
-      loopOf: null,
-      related: null,
-    };
-    if (parent === null) return node;
-    for (let above: Node | null = parent; above !== null; above = above.parent) {
+  /** `node` was made on behalf of `parent`: it joins its chain. */
+  private link(node: ChainRequest, parent: ChainRequest): void {
+    const record = node.record;
+    node.parent = parent;
+    node.depth = parent.depth + 1;
+    for (let above: ChainRequest | null = parent; above !== null; above = above.parent) {
       if (above.record.name === record.name) {
         node.loopOf = above;
         break;
@@ -273,11 +264,10 @@ export class ChainTracker {
     if (chain.count <= MAX_REQUESTS_PER_FINDING) (chain.members ??= []).push(node);
     chain.depth = Math.max(chain.depth, node.depth);
     chain.lastRequest = record.time;
-    return node;
   }
 
   /** The chain of a node that is held (so its chain, if any, is open); a root gets its chain now if it had none. */
-  private chainOf(node: Node): ChainState {
+  private chainOf(node: ChainRequest): ChainState {
     if (node.chain === null) {
       node.chain = {
         root: node,
@@ -418,7 +408,7 @@ export class ChainTracker {
     const waiting = task.waiting;
     if (waiting !== null) {
       task.waiting = null;
-      waiting.waiting = false;
+      waiting.taskWaiting = false;
       this.release(waiting);
     }
     if (!keepLookup && task.lookup !== null) this.dropLookup(task);
@@ -447,13 +437,13 @@ export class ChainTracker {
    * else among those whose task still waits (the replay may have taken the module for loaded: a load proves not).
    * The list is compacted on the way: what no modprobe can claim any more leaves it.
    */
-  private claimForLoad(module: string): Node | null {
+  private claimForLoad(module: string): ChainRequest | null {
     const list = this.claimable;
-    let pending: Node | null = null;
-    let waiting: Node | null = null;
+    let pending: ChainRequest | null = null;
+    let waiting: ChainRequest | null = null;
     let kept = 0;
     for (const node of list) {
-      if (node.claimed || node.holds === 0 || !(node.pending || node.waiting)) continue;
+      if (node.claimed || node.holds === 0 || !(node.pending || node.taskWaiting)) continue;
       list[kept++] = node;
       if (pending !== null || !node.related!.has(module)) continue;
       if (node.pending) pending = node;
@@ -465,8 +455,8 @@ export class ChainTracker {
   }
 
   /** The latest request whose task still waits and that no modprobe works for yet (rare: a fresh helper's binfmt). */
-  private claimForExec(): Node | null {
-    let latest: Node | null = null;
+  private claimForExec(): ChainRequest | null {
+    let latest: ChainRequest | null = null;
     for (const tasks of [this.tasks, this.olderTasks]) {
       for (const t of tasks.values()) {
         const node = t.waiting;
@@ -480,7 +470,7 @@ export class ChainTracker {
   private compactClaimable(): void {
     const list = this.claimable;
     let kept = 0;
-    for (const n of list) if (n.holds > 0 && !n.claimed && (n.pending || n.waiting)) list[kept++] = n;
+    for (const n of list) if (n.holds > 0 && !n.claimed && (n.pending || n.taskWaiting)) list[kept++] = n;
     list.length = kept;
     this.claimableKept = kept;
   }
@@ -504,23 +494,23 @@ export class ChainTracker {
   }
 
   /** `task` is the modprobe (or the helper exec'ing it) that the kernel started for `node`. */
-  private claim(task: Task, node: Node): void {
+  private claim(task: Task, node: ChainRequest): void {
     node.claimed = true;
     this.serve(task, node);
   }
 
-  private serve(task: Task, node: Node): void {
+  private serve(task: Task, node: ChainRequest): void {
     task.serves = node;
     task.words = null;
     if (task.kind === 'probe') this.spawners.push(task);
     this.hold(node);
   }
 
-  private hold(node: Node): void {
+  private hold(node: ChainRequest): void {
     if (node.holds++ === 0 && node.chain !== null) node.chain.open++;
   }
 
-  private release(node: Node): void {
+  private release(node: ChainRequest): void {
     if (--node.holds > 0) return;
     const chain = node.chain;
     // A chain of one request is not one: it goes without a word.
@@ -575,7 +565,7 @@ export class ChainTracker {
   private expire(task: Task): void {
     task.alive = false;
     if (task.waiting !== null) {
-      task.waiting.waiting = false;
+      task.waiting.taskWaiting = false;
       this.release(task.waiting);
       task.waiting = null;
     }

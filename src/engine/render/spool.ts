@@ -9,21 +9,33 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 
-/** Characters held in memory before they go to the file. */
-const MEMORY_CHARS = 4 << 20;
+/**
+ * Bytes held in memory before they go to the file. They are held encoded, not as strings: a value's text is garbage
+ * as soon as it is added, so a long replay's spooled texts are not promoted to the old heap (whose growth, not the
+ * bytes themselves, is what they cost in peak RSS).
+ */
+const MEMORY_BYTES = 1 << 20;
 const READ_BYTES = 1 << 20;
 
 export class Spool {
-  /** One JSON text per value (JSON.stringify escapes newlines, so a newline ends each in the file). */
-  private held: string[] = [];
-  private heldChars = 0;
+  /** The values' JSON texts as UTF-8, a newline after each (JSON.stringify escapes newlines); allocated at the first. */
+  private held: Buffer | null = null;
+  private heldBytes = 0;
   private fd: number | null = null;
 
   add(value: unknown): void {
-    const text = JSON.stringify(value);
-    this.held.push(text);
-    this.heldChars += text.length;
-    if (this.heldChars > MEMORY_CHARS) this.spill();
+    const text = `${JSON.stringify(value)}\n`;
+    const bytes = Buffer.byteLength(text);
+    if (this.heldBytes + bytes > MEMORY_BYTES) {
+      this.spill();
+      // A value larger than the memory share goes straight to the file.
+      if (bytes > MEMORY_BYTES) {
+        writeSync(this.fd!, text);
+        return;
+      }
+    }
+    this.held ??= Buffer.allocUnsafe(MEMORY_BYTES);
+    this.heldBytes += this.held.write(text, this.heldBytes);
   }
 
   /** Hands every value on, in the order added, and forgets them. */
@@ -47,10 +59,11 @@ export class Spool {
       } finally {
         closeSync(fd);
       }
+    } else if (this.heldBytes > 0) {
+      for (const line of this.held!.toString('utf8', 0, this.heldBytes - 1).split('\n')) each(JSON.parse(line));
     }
-    for (const text of this.held) each(JSON.parse(text));
-    this.held = [];
-    this.heldChars = 0;
+    this.held = null;
+    this.heldBytes = 0;
   }
 
   private spill(): void {
@@ -59,8 +72,7 @@ export class Spool {
       this.fd = openSync(file, 'wx+', 0o600);
       unlinkSync(file);
     }
-    if (this.held.length > 0) writeSync(this.fd, `${this.held.join('\n')}\n`);
-    this.held = [];
-    this.heldChars = 0;
+    if (this.heldBytes > 0) writeSync(this.fd, this.held!, 0, this.heldBytes);
+    this.heldBytes = 0;
   }
 }

@@ -164,8 +164,18 @@ export class Replayer {
       pending: true,
       anchor: null,
       staleAnchor: false,
-      chainNode: this.opts.chains ? this.opts.chains.request(record) : null,
+      parent: null,
+      depth: 0,
+      chain: null,
+      loads: null,
+      lastLoad: null,
+      holds: 0,
+      taskWaiting: false,
+      claimed: false,
+      loopOf: null,
+      related: null,
     };
+    this.opts.chains?.request(state);
 
     const anchor = this.dups.request(info, event.wait, time, state);
     if (anchor) {
@@ -251,7 +261,7 @@ export class Replayer {
     const completedAt = record.outcome === 'loaded' ? time : record.time;
     record.completedAt = completedAt;
     this.dups.complete(state.info, state, completedAt);
-    if (state.chainNode !== null) this.opts.chains!.complete(state.chainNode);
+    this.opts.chains?.complete(state);
     this.opts.onRecord(record, state.anchor);
   }
 
