@@ -5,7 +5,7 @@
  * macro bodies and call arguments use — until nothing new turns up.
  */
 import type { PassSets } from './batch';
-import { tokenize } from './cpp';
+import { splitArguments, tokenize, type Token } from './cpp';
 import { type FileFacts, fillersWanted } from './facts';
 import { macroTableOf } from './indexBuilder';
 import type { PassTargets } from './scanProgress';
@@ -151,7 +151,10 @@ function wantedConstants(
     if (table.lookupFrom(file)(name)) return;
     if (constantLike.test(name) || (anyCase && name.length >= 4)) wanted.add(name);
   };
-  for (const f of facts) {
+  const all = [...facts];
+  // Macros found to declare aliases (besides MODULE_ALIAS* themselves).
+  const aliasMacroNames = new Set(all.flatMap((f) => f.aliasMacros ?? []));
+  for (const f of all) {
     for (const a of f.aliases) for (const t of tokenize(a.text)) if (t.kind === 'ident') want(t.text, false, f.file);
     for (const c of f.calls) {
       c.args.forEach((a, j) => {
@@ -161,8 +164,35 @@ function wantedConstants(
     }
     for (const m of f.macros) {
       const params = new Set(m.params ?? []);
-      for (const t of tokenize(m.body)) if (t.kind === 'ident' && !params.has(t.text)) want(t.text, true, m.file);
+      const body = tokenize(m.body);
+      const calls = aliasCalls(body, aliasMacroNames);
+      const feeding = calls.length > 0 ? calls : body;
+      for (const t of feeding) if (t.kind === 'ident' && !params.has(t.text)) want(t.text, true, m.file);
     }
   }
   return wanted;
+}
+
+/** Kernel macros on the way from MODULE_ALIAS to the modinfo section (the table sinks `__MODULE_INFO`). */
+const MODINFO_CALLS = new Set(['MODULE_INFO', '__MODULE_INFO']);
+
+/**
+ * The tokens of a macro body that can end up in an alias: its calls of MODULE_ALIAS*, of macros found to declare
+ * aliases and of the modinfo macros, names and arguments. The rest of such a body (`module_init(...)`,
+ * `BUILD_BUG_ON(...)`, `__maybe_unused` beside a MODULE_ALIAS) expands into no alias, and searching its names pulled
+ * in the whole initcall, assertion and attribute machinery: 3,000 headers more in the first scan of a tree. Empty
+ * when the body makes no such call: then all of it is the macro's value.
+ */
+function aliasCalls(body: Token[], aliasMacroNames: ReadonlySet<string>): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < body.length; i++) {
+    const t = body[i];
+    if (t.kind !== 'ident' || body[i + 1]?.text !== '(') continue;
+    if (!(t.text.startsWith(ALIAS_TOKEN) || aliasMacroNames.has(t.text) || MODINFO_CALLS.has(t.text))) continue;
+    const split = splitArguments(body, i + 1);
+    if (split === null) break;
+    out.push(t, ...split.args.flat());
+    i = split.end;
+  }
+  return out;
 }
