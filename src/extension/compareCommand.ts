@@ -41,11 +41,18 @@ export async function compareWithTraceCommand(
   newArg?: unknown,
 ): Promise<BootDiff | undefined> {
   if (!(await newReport(s, newArg))) return undefined;
+  const base = await pickBase(baseArg, s.results.traceUri);
+  if (base === undefined) return undefined;
+  const d = await compareWith(s, base);
+  if (d !== undefined) panel.show('diff');
+  return d;
+}
+
+/** The current replay (NEW) compared with `base`: the diff shown in the report page and Problems (also on restore). */
+export async function compareWith(s: Services, base: vscode.Uri): Promise<BootDiff | undefined> {
   const report = s.results.report;
   const next = s.results.traceUri;
   if (report === undefined) return undefined;
-  const base = await pickBase(baseArg, next);
-  if (base === undefined) return undefined;
   if (base.scheme !== 'file') {
     showEngineError(s, {
       code: 'unsupported-uri',
@@ -98,6 +105,5 @@ export async function compareWithTraceCommand(
       `findings ${d.findings.added.length} added, ${d.findings.removed.length} removed; request chains ${d.summary.chains.added} added, ${d.summary.chains.removed} removed`,
   );
   s.results.setDiff(d, base);
-  panel.show('diff');
   return d;
 }

@@ -1,10 +1,12 @@
 /**
- * After a window reload: the scan and the replay this workspace had, back without reading the tree again. The scan
+ * After a window reload: the scan, the replay and its comparison with an earlier boot this workspace had, back without
+ * reading the tree again. The scan
  * cache answers an unchanged tree with a walk and a stat per file; the trace and the modules directory are read again
  * (a boot trace replays in milliseconds).
  */
 import * as fs from 'node:fs';
 import type * as vscode from 'vscode';
+import { compareWith } from './compareCommand';
 import { replay } from './replayCommand';
 import type { Scanner } from './scanCommand';
 import type { Services } from './services';
@@ -14,7 +16,7 @@ const exists = (uri: vscode.Uri) => uri.scheme === 'file' && fs.existsSync(uri.f
 
 /** `fresh`: drop the results in memory first (they are remembered still), as a new window starts without them. */
 export async function restoreResults(s: Services, scanner: Scanner, session: Session, fresh = false): Promise<void> {
-  const { scanned, trace } = session.remembered();
+  const { scanned, trace, compared } = session.remembered();
   if (scanned === undefined && trace === undefined) return;
   const started = Date.now();
   await session.quietly(async () => {
@@ -33,10 +35,15 @@ export async function restoreResults(s: Services, scanner: Scanner, session: Ses
       if (exists(trace)) await replay(s, trace, true);
       else s.log.warn(`not restoring the replay of ${trace.fsPath}: the file is gone`);
     }
+    if (compared !== undefined && s.results.report !== undefined) {
+      if (exists(compared)) await compareWith(s, compared);
+      else s.log.warn(`not restoring the comparison with ${compared.fsPath}: the file is gone`);
+    }
   });
   const what = [
     s.results.index && `the scan of ${s.results.index.root}`,
     s.results.report && `the replay of ${trace?.fsPath ?? ''}`,
+    s.results.diff && `its comparison with ${s.results.diff.base.fsPath}`,
   ].filter((w): w is string => typeof w === 'string');
   s.log.info(`restored in ${Date.now() - started} ms: ${what.length > 0 ? what.join(' and ') : 'nothing'}`);
 }

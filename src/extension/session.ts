@@ -1,5 +1,5 @@
 /**
- * What this workspace last scanned and which trace it replayed, remembered in the workspace's state so that a window
+ * What this workspace last scanned, which trace it replayed and which it compared that with, remembered in the workspace's state so that a window
  * reload can restore them (restore.ts). The modules directory is remembered already (settings.ts), or is a setting.
  */
 import * as vscode from 'vscode';
@@ -12,11 +12,14 @@ interface Stored {
   scanned?: string;
   /** URI of the replayed trace file. */
   trace?: string;
+  /** URI of the earlier boot's trace the replay was compared with (Compare with Trace…), while the diff is shown. */
+  compared?: string;
 }
 
 export interface Remembered {
   scanned: vscode.Uri | undefined;
   trace: vscode.Uri | undefined;
+  compared: vscode.Uri | undefined;
 }
 
 export class Session implements vscode.Disposable {
@@ -36,7 +39,7 @@ export class Session implements vscode.Disposable {
   remembered(): Remembered {
     const stored = this.memento.get<Stored>(KEY) ?? {};
     const parse = (uri: string | undefined) => (uri === undefined ? undefined : vscode.Uri.parse(uri));
-    return { scanned: parse(stored.scanned), trace: parse(stored.trace) };
+    return { scanned: parse(stored.scanned), trace: parse(stored.trace), compared: parse(stored.compared) };
   }
 
   /** Runs `work` without remembering the states it goes through, then remembers where it ended. */
@@ -53,12 +56,17 @@ export class Session implements vscode.Disposable {
   /** The current results: a folder scanned, a trace file replayed (an unsaved buffer cannot be replayed again). */
   private record(): Thenable<void> {
     const trace = this.results.traceUri;
+    const replayed = trace !== undefined && trace.scheme === 'file';
+    const compared = this.results.diff?.base;
     const next: Stored = {
       ...(this.results.sourceRoot !== undefined && { scanned: this.results.sourceRoot.toString() }),
-      ...(trace !== undefined && trace.scheme === 'file' && { trace: trace.toString() }),
+      ...(replayed && { trace: trace.toString() }),
+      ...(replayed && compared !== undefined && { compared: compared.toString() }),
     };
     const now = this.memento.get<Stored>(KEY) ?? {};
-    if (now.scanned === next.scanned && now.trace === next.trace) return Promise.resolve();
+    if (now.scanned === next.scanned && now.trace === next.trace && now.compared === next.compared) {
+      return Promise.resolve();
+    }
     return this.memento.update(KEY, next.scanned === undefined && next.trace === undefined ? undefined : next);
   }
 

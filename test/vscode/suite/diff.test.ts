@@ -119,6 +119,23 @@ describe('Compare with Trace', () => {
     await vscode.window.tabGroups.close(tabs);
   });
 
+  it('comes back after a window reload: the same diff, and Problems still hold only the findings NEW added', async () => {
+    const api = await extensionApi();
+    await api.restore();
+    assert.deepEqual(api.diff?.summary, diff.summary);
+    assert.deepEqual(api.diff?.names, diff.names);
+    const onNew = await waitFor('the added findings in Problems', () => {
+      const list = ruleLines(diagnosticsOf(NEW));
+      return list.length === 4 ? list : undefined;
+    });
+    assert.deepEqual(onNew, [
+      'duplicate-request@93',
+      'undocumented-alias@245',
+      'undocumented-alias@294',
+      'undocumented-alias@335',
+    ]);
+  });
+
   it('a new replay ends the diff: Problems show every finding of the trace again', async () => {
     const again = await vscode.commands.executeCommand<Report | undefined>('autoloadLens.replayTrace', fixture(NEW));
     assert.ok(again !== undefined);
