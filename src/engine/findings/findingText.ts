@@ -26,6 +26,14 @@ export function plural(n: number, word: string, words = `${word}s`): string {
 }
 
 /** `466944` → `466,944` (toLocaleString goes through ICU, which is slow when a long trace has many findings). */
+/**
+ * A span of trace time: seconds to three places, or microseconds below a millisecond (the trace's resolution), so
+ * that requests 84 µs apart do not read "within 0.000 s".
+ */
+export function duration(seconds: number): string {
+  return seconds < 0.001 ? `${Math.round(seconds * 1e6)} µs` : `${seconds.toFixed(3)} s`;
+}
+
 export function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

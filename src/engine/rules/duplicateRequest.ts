@@ -5,6 +5,7 @@ import type { ModuleSize, ModuleSizes } from '../kernel/moduleSizes';
 import {
   callSiteText,
   certainLocation,
+  duration,
   plural,
   RequestList,
   thousands,
@@ -41,7 +42,7 @@ export function duplicateRequestFinding(group: DupsGroup<GroupMember>, costs: Du
   const stale = group.repeats.filter((s) => s.staleAnchor).map((s) => s.record.index);
 
   const parts = [
-    `\`${group.name}\` requested ${all.length} times within ${span.toFixed(3)} s by ${callers.join(', ')}.`,
+    `\`${group.name}\` requested ${all.length} times within ${duration(span)} by ${callers.join(', ')}.`,
     group.anchored
       ? `The first request (line ${first.line}, ${who(first)}) anchors it: dups.c would have converged ${plural(repeats.length, 'duplicate')} into one modprobe.`
       : `The first request (line ${first.line}, ${who(first)}) used request_module_nowait(), which dups.c cannot use as an anchor: not converged.`,

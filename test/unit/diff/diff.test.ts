@@ -100,6 +100,8 @@ test('the hand-edited boot: findings added and removed, matched by rule, name an
     ['duplicate-request', 'fs-ext4', 'warning', 'get_fs_type', ext4Anchor],
     ['undocumented-alias', 'fs-nosuchfs9', 'warning', 'get_fs_type', nosuchfs9],
   ]);
+  // mount-182 and mount-184 requested fs-ext4 at 30.446016 and 30.446100: 84 µs apart, in the trace's resolution.
+  assert.match(d.findings.added[0].message, /^`fs-ext4` requested 2 times within 84 µs by get_fs_type\./);
   // BASE's second cryptomgr group (lines 405 and 451: 451 is gone from NEW); bpf_preload's only request, line 80.
   assert.deepEqual(facts(d.findings.removed), [
     ['duplicate-request', 'cryptomgr', 'warning', 'crypto_alg_mod_lookup', 405],
