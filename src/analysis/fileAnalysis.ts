@@ -27,7 +27,15 @@ import {
   type Region,
   sparseDocument,
 } from './regions';
-import { ALIAS_TOKEN, FILL_CALLS, PRINT_INTO, queueRead, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
+import {
+  ALIAS_TOKEN,
+  FILL_CALLS,
+  isAliasMacro,
+  PRINT_INTO,
+  queueRead,
+  REQUEST_FUNCTIONS,
+  REQUEST_TOKENS,
+} from './requestFunctions';
 
 export interface AnalysisSets {
   /** Substrings that select the file and the places to parse. */
@@ -75,7 +83,6 @@ function blankAnnotations(text: string): string {
   return text.replace(ANNOTATIONS, (m) => m.replace(/[^\n]/g, ' '));
 }
 
-const isAliasMacro = (name: string) => name.startsWith(ALIAS_TOKEN);
 /** Whether a call of `name` at top level declares a module alias: a MODULE_ALIAS* macro, or one found to expand to it. */
 const declaresAlias = (sets: AnalysisSets) => (name: string) =>
   isAliasMacro(name) || sets.aliasMacros?.has(name) === true;
@@ -1061,7 +1068,7 @@ function filledBy(parser: CParser, name: string, scope: Scope): { callee: string
   for (const bc of bodyCalls(parser, scope)) {
     const args = bc.node.childForFieldName('arguments')?.namedChildren ?? [];
     const index = args.findIndex((a) => unwrap(a).text === name);
-    if (index < 0 || isLoopMacro(bc.node)) continue;
+    if (index < 0 || isLoopMacro(bc.call)) continue;
     if (found || REQUEST_FUNCTIONS.has(bc.callee) || FILL_CALLS.has(bc.callee)) return null;
     found = { callee: bc.callee, index };
   }
@@ -1071,11 +1078,11 @@ function filledBy(parser: CParser, name: string, scope: Scope): { callee: string
 /**
  * `list_for_each_entry(pos, head, member) { ... }`: a macro that opens a loop, which the parser reads as a call whose
  * statement lacks its `;`. It sets its cursor rather than filling a buffer, and no function definition of it exists
- * for the filler pass to read (searching its name read 2,500 more files of the 6.12 tree).
+ * for the filler pass to read (searching its name read 2,963 more files in the first scan of the 6.12 tree).
  */
-function isLoopMacro(call: CNode): boolean {
+function isLoopMacro(call: Ancestor): boolean {
   const statement = call.parent;
-  return statement?.type === 'expression_statement' && statement.children[statement.childCount - 1]?.isMissing === true;
+  return statement?.type === 'expression_statement' && statement.node.children.at(-1)?.isMissing === true;
 }
 
 /** `NULL` or `0`: a pointer a request never uses (the code tests it first). */
