@@ -8,6 +8,9 @@
 import type { MacroDefinition, MacroLookup } from './cpp';
 import type { SourceTree } from './sourceTree';
 
+/** The kernel's macros on the way from MODULE_ALIAS to the modinfo section (the table sinks `__MODULE_INFO`). */
+export const MODINFO_CALLS: ReadonlySet<string> = new Set(['MODULE_INFO', '__MODULE_INFO']);
+
 /** `__MODULE_INFO(tag, name, info)` ends in a section attribute; for aliases only `info` matters, so it is a sink. */
 export const MODINFO_SINK = '__autoload_lens_modinfo__';
 const moduleInfo: MacroDefinition = {

@@ -9,8 +9,8 @@ import { splitArguments, tokenize, type Token } from './cpp';
 import { type FileFacts, fillersWanted } from './facts';
 import { macroTableOf } from './indexBuilder';
 import type { PassTargets } from './scanProgress';
-import { KBUILD_MODNAME, type MacroTable } from './macroTable';
-import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
+import { KBUILD_MODNAME, MODINFO_CALLS, type MacroTable } from './macroTable';
+import { ALIAS_TOKEN, isAliasMacro, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
 import type { SourceTree } from './sourceTree';
 import { WrapperIndex } from './wrappers';
 
@@ -140,13 +140,7 @@ function wantedConstants(
     table.definitions(name).some((d) => d.file === file || !d.file.endsWith('.c'));
   const want = (name: string, anyCase: boolean, file: string) => {
     // KBUILD_MODNAME is kbuild's, not a #define of some header.
-    if (
-      known.has(name) ||
-      name.startsWith(ALIAS_TOKEN) ||
-      C_WORDS.has(name) ||
-      name === KBUILD_MODNAME ||
-      found(name, file)
-    )
+    if (known.has(name) || isAliasMacro(name) || C_WORDS.has(name) || name === KBUILD_MODNAME || found(name, file))
       return;
     if (table.lookupFrom(file)(name)) return;
     if (constantLike.test(name) || (anyCase && name.length >= 4)) wanted.add(name);
@@ -173,9 +167,6 @@ function wantedConstants(
   return wanted;
 }
 
-/** Kernel macros on the way from MODULE_ALIAS to the modinfo section (the table sinks `__MODULE_INFO`). */
-const MODINFO_CALLS = new Set(['MODULE_INFO', '__MODULE_INFO']);
-
 /**
  * The tokens of a macro body that can end up in an alias: its calls of MODULE_ALIAS*, of macros found to declare
  * aliases and of the modinfo macros, names and arguments. The rest of such a body (`module_init(...)`,
@@ -188,7 +179,7 @@ function aliasCalls(body: Token[], aliasMacroNames: ReadonlySet<string>): Token[
   for (let i = 0; i < body.length; i++) {
     const t = body[i];
     if (t.kind !== 'ident' || body[i + 1]?.text !== '(') continue;
-    if (!(t.text.startsWith(ALIAS_TOKEN) || aliasMacroNames.has(t.text) || MODINFO_CALLS.has(t.text))) continue;
+    if (!(isAliasMacro(t.text) || aliasMacroNames.has(t.text) || MODINFO_CALLS.has(t.text))) continue;
     const split = splitArguments(body, i + 1);
     if (split === null) break;
     out.push(t, ...split.args.flat());

@@ -20,6 +20,8 @@ export const REQUEST_FUNCTIONS: ReadonlyMap<string, RequestFunction> = new Map<s
 /** Substrings that find every request function in one search each. */
 export const REQUEST_TOKENS = ['request_module', 'symbol_request'];
 export const ALIAS_TOKEN = 'MODULE_ALIAS';
+/** A MODULE_ALIAS* macro (MODULE_ALIAS, MODULE_ALIAS_FS, MODULE_ALIAS_CRYPTO, …). */
+export const isAliasMacro = (name: string): boolean => name.startsWith(ALIAS_TOKEN);
 
 /** printf-like calls that print into their first argument, with the index of their format argument. */
 export const PRINT_INTO: ReadonlyMap<string, number> = new Map([
