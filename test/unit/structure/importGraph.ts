@@ -10,6 +10,8 @@ import * as ts from 'typescript';
 /** One import: the importing file and the folder it is in, both relative to the sources' root, and what it names. */
 export interface ImportEdge {
   file: string;
+  /** The folder of `file`. */
+  folder: string;
   /** As written: a package name, or a relative path. */
   specifier: string;
   /** For a relative import, the folder of the imported module, relative to the root; null for a package. */
@@ -27,7 +29,7 @@ export function importsOf(files: Iterable<[string, string]>): ImportEdge[] {
       const targetFolder = relativeImport
         ? posix.dirname(posix.normalize(posix.join(posix.dirname(file), fileName)))
         : null;
-      edges.push({ file, specifier: fileName, targetFolder });
+      edges.push({ file, folder: posix.dirname(file), specifier: fileName, targetFolder });
     }
   }
   return edges;
@@ -59,7 +61,7 @@ export function inArea(folder: string, area: string): boolean {
 export function folderCycles(edges: ImportEdge[]): Array<{ folders: string[]; imports: string[] }> {
   const graph = new Map<string, Map<string, string>>();
   for (const e of edges) {
-    const from = posix.dirname(e.file);
+    const from = e.folder;
     const to = e.targetFolder;
     if (to === null || to === from || to.startsWith('..')) continue;
     if (!graph.has(from)) graph.set(from, new Map());
