@@ -130,9 +130,8 @@ const MAX_DRAWN_REQUESTS = 20_000;
 /** And this many request chains (a boot has a handful; a boot repeated in a soak test, one handful per boot). */
 const MAX_DRAWN_CHAINS = 200;
 
-const shown = escapeControl;
 const orNull = (text: string | null | undefined): string | null =>
-  text === null || text === undefined ? null : shown(text);
+  text === null || text === undefined ? null : escapeControl(text);
 
 function sideView(d: DiffSide): DiffSideView {
   return {
@@ -149,12 +148,12 @@ function diffViewModel(diff: BootDiff, report: Report | undefined): DiffViewMode
   for (const r of report?.requests ?? []) if (!firstRequest.has(r.name)) firstRequest.set(r.name, r.index);
   const where = (f: BootDiff['findings']['added'][number], trace: string): string | null =>
     f.location !== null
-      ? shown(`${f.location.file}:${f.location.line}`)
+      ? escapeControl(`${f.location.file}:${f.location.line}`)
       : f.line !== null
         ? `${trace} trace line ${f.line}`
         : null;
   const chains = (list: BootDiff['chains']['added']) =>
-    list.map((c) => ({ name: shown(c.name), baseChains: c.baseChains, newChains: c.newChains }));
+    list.map((c) => ({ name: escapeControl(c.name), baseChains: c.baseChains, newChains: c.newChains }));
   const s = diff.summary;
   return {
     base: sideView(diff.base),
@@ -170,7 +169,7 @@ function diffViewModel(diff: BootDiff, report: Report | undefined): DiffViewMode
       chainsRemoved: s.chains.removed,
     },
     names: diff.names.slice(0, MAX_DRAWN_REQUESTS).map((n) => ({
-      name: shown(n.name),
+      name: escapeControl(n.name),
       change: n.change,
       baseRequests: n.baseRequests,
       newRequests: n.newRequests,
@@ -184,14 +183,14 @@ function diffViewModel(diff: BootDiff, report: Report | undefined): DiffViewMode
     findingsAdded: diff.findings.added.map((f) => ({
       rule: f.rule,
       severity: f.severity,
-      message: shown(f.message),
+      message: escapeControl(f.message),
       requests: report?.findings[f.index]?.requests ?? [],
       where: where(f, 'new'),
     })),
     findingsRemoved: diff.findings.removed.map((f) => ({
       rule: f.rule,
       severity: f.severity,
-      message: shown(f.message),
+      message: escapeControl(f.message),
       where: where(f, 'base'),
     })),
     chainsAdded: chains(diff.chains.added),
@@ -207,7 +206,7 @@ export function viewModel(
   return {
     trace: report?.trace
       ? {
-          file: shown(report.trace.file),
+          file: escapeControl(report.trace.file),
           format: report.trace.format,
           lines: report.trace.lines,
           events: report.trace.events,
@@ -224,48 +223,48 @@ export function viewModel(
       line: r.line,
       time: r.time,
       completedAt: r.completedAt,
-      name: shown(r.name),
+      name: escapeControl(r.name),
       wait: r.wait,
       duplicateOf: r.duplicateOf,
       outcome: r.outcome,
-      loadedModules: r.loadedModules.map(shown),
-      task: shown(r.task),
+      loadedModules: r.loadedModules.map(escapeControl),
+      task: escapeControl(r.task),
       pid: r.pid,
       callSite:
         r.callSite === null
           ? null
-          : shown(`${r.callSite.symbol}${r.callSite.module !== null ? ` [${r.callSite.module}]` : ''}`),
-      resolvesTo: r.resolution.modules.map(shown),
+          : escapeControl(`${r.callSite.symbol}${r.callSite.module !== null ? ` [${r.callSite.module}]` : ''}`),
+      resolvesTo: r.resolution.modules.map(escapeControl),
       initOf: orNull(r.initOf),
       causedBy: r.causedBy,
     })),
     chains: (report?.chains ?? []).slice(0, MAX_DRAWN_CHAINS).map((c) => ({
       root: c.root,
-      name: shown(c.name),
+      name: escapeControl(c.name),
       requests: c.requests,
       requestCount: c.requestCount,
       depth: c.depth,
       seconds: c.seconds,
-      modules: c.modules.map(shown),
+      modules: c.modules.map(escapeControl),
     })),
     chainCount: report?.chains.length ?? 0,
     findings: [
       ...(index?.findings ?? []).map((f) => ({
         rule: f.rule,
         severity: f.severity,
-        message: shown(f.message),
+        message: escapeControl(f.message),
         requests: [],
-        where: shown(`${f.location.file}:${f.location.line}`),
+        where: escapeControl(`${f.location.file}:${f.location.line}`),
         source: f.location,
       })),
       ...(report?.findings ?? []).map((f) => ({
         rule: f.rule,
         severity: f.severity,
-        message: shown(f.message),
+        message: escapeControl(f.message),
         requests: f.requests,
         where:
           f.location !== null
-            ? shown(`${f.location.file}:${f.location.line}`)
+            ? escapeControl(`${f.location.file}:${f.location.line}`)
             : f.traceLines[0] !== undefined
               ? `trace line ${f.traceLines[0]}`
               : null,
@@ -278,7 +277,7 @@ export function viewModel(
       index === undefined
         ? null
         : {
-            root: shown(index.root),
+            root: escapeControl(index.root),
             callSites: index.callSites.length,
             wrappers: index.wrappers.length,
             aliases: index.aliases.length,
