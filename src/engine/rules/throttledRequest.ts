@@ -7,7 +7,7 @@ import type { RequestRecord } from '../report';
 import { MAX_KMOD_ALL_BUSY_TIMEOUT, MAX_KMOD_CONCURRENT } from '../kernel/kmodSlots';
 import type { KernelModelId, Verdict } from '../kernel/model';
 import { RUNAWAY_LOOP_LINES_PRINTED } from '../kernel/slotModels';
-import { plural, RequestList, type RecordedFinding } from '../findings/findingText';
+import { duration, plural, RequestList, type RecordedFinding } from '../findings/findingText';
 
 export class ThrottledRequestRule {
   private readonly waited = new RequestList();
@@ -41,7 +41,7 @@ export class ThrottledRequestRule {
         this.waited.finding({
           rule: 'throttled-request',
           severity: 'warning',
-          message: `${plural(this.waited.count, 'request')} found all ${MAX_KMOD_CONCURRENT} kmod slots busy and would have waited (up to ${this.maxWait.toFixed(3)} s; peak ${this.peak} in flight).`,
+          message: `${plural(this.waited.count, 'request')} found all ${MAX_KMOD_CONCURRENT} kmod slots busy and would have waited (up to ${duration(this.maxWait)}; peak ${this.peak} in flight).`,
           name: null,
           location: null,
           evidence: { requestCount: this.waited.count, maxWaitSeconds: this.maxWait, peakInFlight: this.peak },
