@@ -197,15 +197,17 @@ function nameDiff(name: string, base: BootDigest, next: BootDigest, siteKey: (s:
 }
 
 /**
- * Pairs each finding of NEW with one of BASE: first with the same rule, name and call site, then, for those without a
- * call site on either side, with the same rule and name. What is left of NEW was added, of BASE removed.
+ * Pairs each finding of NEW with one of BASE: first with the same rule, severity, name and call site, then, for those
+ * without a call site on either side, with the same rule, severity and name. What is left of NEW was added, of BASE
+ * removed. Severity is part of the match: a finding that rose from info to warning is a warning NEW added, which
+ * --fail-on must see.
  */
 function matchFindings(
   base: readonly FindingFacts[],
   next: readonly FindingFacts[],
   siteKey: (s: CallSiteKey) => string,
 ): { added: FindingFacts[]; removed: FindingFacts[] } {
-  const byName = (f: FindingFacts): string => `${f.rule}\0${f.name ?? ''}`;
+  const byName = (f: FindingFacts): string => `${f.rule}\0${f.severity}\0${f.name ?? ''}`;
   const bySite = (f: FindingFacts): string | null =>
     f.callSite === null ? null : `${byName(f)}\0${siteKey(f.callSite)}`;
   const matchedBase = new Set<number>();

@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DIFF_USAGE } from '../../../src/cli/usage';
 import { sarifViolations } from '../report/sarifShape';
@@ -273,4 +274,35 @@ test('diff: bad usage and unreadable input exit 2 with the problem and the fix',
   const badModules = run('diff', base, edited, '--modules', modules, '--modules-new', 'no/such/dir');
   assert.equal(badModules.code, 2);
   assert.match(badModules.stderr, /^autoload-lens: no\/such\/dir: the modules directory does not exist\n/);
+});
+
+test('a finding whose severity rose is added at the new severity: --fail-on sees an alias NEW no longer documents', () => {
+  // NEW's modules directory is the sample's text files without nls_cp850 (its .ko line in modules.dep and
+  // modules.order): the same boot's one request for it (trace line 192, from load_nls) was answered by plain module
+  // name (info); with NEW's modules nothing documents the name (warning).
+  const dir = mkdtempSync(path.join(tmpdir(), 'autoload-diff-severity-'));
+  try {
+    for (const name of readdirSync(path.join(root, modules)).filter((n) => !n.endsWith('.bin'))) {
+      const from = path.join(root, modules, name);
+      if (name !== 'modules.dep' && name !== 'modules.order') copyFileSync(from, path.join(dir, name));
+      else
+        writeFileSync(
+          path.join(dir, name),
+          readFileSync(from, 'utf8').replace(/^kernel\/fs\/nls\/nls_cp850\.ko:?\n/m, ''),
+        );
+    }
+    const args = ['diff', base, base, '--modules', modules, '--modules-new', dir, '--format', 'json'];
+    const r = run(...args, '--fail-on', 'warning');
+    assert.equal(r.stderr, '');
+    const doc = JSON.parse(r.stdout) as {
+      findings: Record<'added' | 'removed', Array<{ rule: string; severity: string; name: string; line: number }>>;
+    };
+    const facts = (list: typeof doc.findings.added) => list.map((f) => [f.rule, f.severity, f.name, f.line]);
+    assert.deepEqual(facts(doc.findings.added), [['undocumented-alias', 'warning', 'nls_cp850', 192]]);
+    assert.deepEqual(facts(doc.findings.removed), [['undocumented-alias', 'info', 'nls_cp850', 192]]);
+    assert.equal(r.code, 1);
+    assert.equal(run(...args, '--fail-on', 'error').code, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
