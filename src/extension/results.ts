@@ -59,7 +59,9 @@ export class Results implements vscode.Disposable {
     return this.comparison;
   }
 
-  /** The report as Problems (and the status bar, which counts them) show it: during a diff, only the findings NEW added. */
+  /**
+   * The report as Problems, the Findings view and the status bar show it: during a diff, only the findings NEW added.
+   */
   get problemReport(): Report | undefined {
     return this.comparison?.report ?? this.currentReport;
   }

@@ -1,4 +1,5 @@
 /** The three views of the Autoload Lens container: call sites by alias family, findings by rule, requests by name. */
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { escapeControl } from '../engine/escape';
 import { RULES, type RuleId } from '../engine/ruleCatalog';
@@ -117,7 +118,8 @@ function findingNodes(results: Results): Node[] {
     });
   }
   const requests = results.report?.requests ?? [];
-  for (const f of results.report?.findings ?? []) {
+  // During a diff, the findings NEW added, as in Problems.
+  for (const f of results.problemReport?.findings ?? []) {
     const line = requests[f.requests[0] ?? -1]?.line ?? f.traceLines[0];
     const location =
       line !== undefined
@@ -177,6 +179,13 @@ export function registerTrees(results: Results): vscode.Disposable[] {
   ];
   return views.flatMap(([id, build]) => {
     const provider = new NodeTree(results, build);
-    return [provider, vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true })];
+    const view = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true });
+    if (id !== 'autoloadLens.findings') return [provider, view];
+    // The view's title says when it holds only what a diff added (Compare with Trace…).
+    const describe = () => {
+      const base = results.diff?.base;
+      view.description = base === undefined ? undefined : escapeControl(`added since ${basename(base.fsPath)}`);
+    };
+    return [provider, view, results.onDidChange(describe)];
   });
 }

@@ -290,6 +290,13 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
       );
       assert.equal(await frame.locator('svg.diff-timelines g.diff-mark.removed[data-side="base"]').count(), 2);
       await wb().screenshot('diff.png');
+      // The Findings view follows Problems: of the boot's 24 duplicate groups, the one trace.txt adds (cryptomgr's).
+      await waitFor('the Findings view holding only the added duplicate group', async () => {
+        const findings = await wb().viewRows('Findings', 3);
+        return findings.some((r) => r.label === 'Duplicate module request' && r.description === 'duplicate-request · 1')
+          ? true
+          : undefined;
+      });
       // The groups of four (fs-nosuchfs2, fs-hfs) were in Problems after the replay; trace-edited.txt has them too, so
       // they are not added and leave Problems, while the added cryptomgr duplicate is there.
       const cryptomgr = await wb().problemsRows(1, 'cryptomgr');
