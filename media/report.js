@@ -6,6 +6,10 @@
   const SVG = 'http://www.w3.org/2000/svg';
   const app = document.getElementById('app');
   let data = null;
+  /** The data drawn, as JSON: the same results posted again (the tab revealed, a section asked for) are not redrawn. */
+  let drawn = '';
+  /** Finding groups the reader opened or closed, by rule: a redraw with new results keeps them so. */
+  const groupOpen = new Map();
   let zoom = (vscode.getState() && vscode.getState().zoom) || 1;
   /** Rows of the requests table; the timeline draws every request the extension sent. */
   const MAX_ROWS = 2000;
@@ -444,8 +448,12 @@
       byRule.get(f.rule).push(f);
     }
     for (const [rule, list] of byRule) {
-      const group = el('details', list.length <= 12 ? { open: '' } : {});
-      group.append(el('summary', {}, `${d.rules[rule] || rule} (${list.length})`));
+      const open = groupOpen.has(rule) ? groupOpen.get(rule) : list.length <= 12;
+      const group = el('details', open ? { open: '' } : {});
+      const summary = el('summary', {}, `${d.rules[rule] || rule} (${list.length})`);
+      // A click toggles the group after this handler: what it will be is the opposite of what it is.
+      summary.addEventListener('click', () => groupOpen.set(rule, !group.open));
+      group.append(summary);
       const ul = el('ul', { class: 'findings' });
       for (const f of list) {
         const item = el(
@@ -778,8 +786,15 @@
   window.addEventListener('message', (event) => {
     const m = event.data;
     if (m && m.type === 'report') {
-      data = m.data;
-      render();
+      const json = JSON.stringify(m.data);
+      if (json !== drawn) {
+        drawn = json;
+        data = m.data;
+        // New results in place of the old: the reader stays where they were on the page.
+        const y = window.scrollY;
+        render();
+        window.scrollTo(0, y);
+      }
       if (m.focus === 'chains' || m.focus === 'diff')
         requestAnimationFrame(() => document.getElementById(m.focus)?.scrollIntoView());
     }
