@@ -34,22 +34,65 @@ async function pickBase(arg: unknown, next: vscode.Uri | undefined): Promise<vsc
   return picked?.[0];
 }
 
+/** The modules directory BASE is resolved with, as a choice: `dir` undefined is none. Undefined: cancelled. */
+type BaseModules = { dir: string | undefined } | undefined;
+
+/**
+ * BASE's modules directory: the one given (null: none); when BASE was given too, the replay's; else, when the replay
+ * has one, the replay's or another folder (BASE's kernel's), as the user picks. A replay without one resolves
+ * nothing, and neither does BASE: one side resolved and the other not would make every outcome differ.
+ */
+async function pickBaseModules(replayModules: string | undefined, arg: unknown, asked: boolean): Promise<BaseModules> {
+  if (arg === null) return { dir: undefined };
+  const given = uriArgument(arg);
+  if (given !== undefined) return { dir: given.fsPath };
+  if (!asked || replayModules === undefined) return { dir: replayModules };
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: "The replay's modules directory", description: replayModules, other: false },
+      { label: 'Another modules directory…', description: "BASE's kernel's, when it ran another", other: true },
+    ],
+    { title: 'Autoload Lens: modules directory to resolve BASE with' },
+  );
+  if (picked === undefined) return undefined;
+  if (!picked.other) return { dir: replayModules };
+  const folder = await vscode.window.showOpenDialog({
+    canSelectFiles: false,
+    canSelectFolders: true,
+    canSelectMany: false,
+    openLabel: 'Resolve BASE',
+    title: "Autoload Lens: BASE's modules directory (its modules.dep and modules.alias)",
+  });
+  return folder?.[0] === undefined ? undefined : { dir: folder[0].fsPath };
+}
+
 export async function compareWithTraceCommand(
   s: Services,
   panel: ReportPanel,
   baseArg?: unknown,
   newArg?: unknown,
+  baseModulesArg?: unknown,
 ): Promise<BootDiff | undefined> {
   if (!(await newReport(s, newArg))) return undefined;
   const base = await pickBase(baseArg, s.results.traceUri);
   if (base === undefined) return undefined;
-  const d = await compareWith(s, base);
+  const replayModules = readSettings(s.context.workspaceState).modulesDirectory;
+  const modules = await pickBaseModules(replayModules, baseModulesArg, uriArgument(baseArg) === undefined);
+  if (modules === undefined) return undefined;
+  const d = await compareWith(s, base, modules.dir);
   if (d !== undefined) panel.show('diff');
   return d;
 }
 
-/** The current replay (NEW) compared with `base`: the diff shown in the report page and Problems (also on restore). */
-export async function compareWith(s: Services, base: vscode.Uri): Promise<BootDiff | undefined> {
+/**
+ * The current replay (NEW) compared with `base`, whose names resolve with `baseModules` (a modules directory, or
+ * none): the diff shown in the report page and Problems (also on restore).
+ */
+export async function compareWith(
+  s: Services,
+  base: vscode.Uri,
+  baseModules: string | undefined,
+): Promise<BootDiff | undefined> {
   const report = s.results.report;
   const next = s.results.traceUri;
   if (report === undefined) return undefined;
@@ -65,7 +108,8 @@ export async function compareWith(s: Services, base: vscode.Uri): Promise<BootDi
   const layers = loadLayers();
   const epoch = s.results.epoch;
   s.log.info(
-    `comparing ${next?.fsPath ?? 'the replay'} (NEW) with ${base.fsPath} (BASE), modules: ${settings.modulesDirectory ?? 'none'}`,
+    `comparing ${next?.fsPath ?? 'the replay'} (NEW, modules: ${settings.modulesDirectory ?? 'none'}) with ` +
+      `${base.fsPath} (BASE, modules: ${baseModules ?? 'none'})`,
   );
   const result = await vscode.window.withProgress(
     {
@@ -79,7 +123,7 @@ export async function compareWith(s: Services, base: vscode.Uri): Promise<BootDi
       return layers.diffTraceWithReport(
         {
           tracePath: base.fsPath,
-          ...(settings.modulesDirectory !== undefined && { modulesDir: settings.modulesDirectory }),
+          ...(baseModules !== undefined && { modulesDir: baseModules }),
           ...(s.results.index !== undefined && { source: s.results.index }),
           dupsWindowSeconds: settings.dupsWindowSeconds,
           signal: abort.signal,
@@ -104,6 +148,6 @@ export async function compareWith(s: Services, base: vscode.Uri): Promise<BootDi
     `diff: names ${d.summary.added} added, ${d.summary.removed} removed, ${d.summary.changed} changed, ${d.summary.same} the same; ` +
       `findings ${d.findings.added.length} added, ${d.findings.removed.length} removed; request chains ${d.summary.chains.added} added, ${d.summary.chains.removed} removed`,
   );
-  s.results.setDiff(d, base);
+  s.results.setDiff(d, base, baseModules);
   return d;
 }

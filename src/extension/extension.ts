@@ -61,7 +61,9 @@ export function activate(context: vscode.ExtensionContext): ResultsApi {
     }),
     command('scanWorkspace', (uri) => scanner.scanCommand(uri)),
     command('replayTrace', (uri) => replayTraceCommand(s, uri)),
-    command('compareWithTrace', (base, next) => compareWithTraceCommand(s, panel, base, next)),
+    command('compareWithTrace', (base, next, baseModules) =>
+      compareWithTraceCommand(s, panel, base, next, baseModules),
+    ),
     command('openReport', () => panel.show()),
     command('showRequestChains', () => panel.show('chains')),
     command('exportReport', (uri, format) => exportReportCommand(s, uri, format)),

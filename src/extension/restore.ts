@@ -11,6 +11,7 @@ import { replay } from './replayCommand';
 import type { Scanner } from './scanCommand';
 import type { Services } from './services';
 import type { Session } from './session';
+import { readSettings } from './settings';
 
 const exists = (uri: vscode.Uri) => uri.scheme === 'file' && fs.existsSync(uri.fsPath);
 
@@ -36,8 +37,10 @@ export async function restoreResults(s: Services, scanner: Scanner, session: Ses
       else s.log.warn(`not restoring the replay of ${trace.fsPath}: the file is gone`);
     }
     if (compared !== undefined && s.results.report !== undefined) {
-      if (exists(compared)) await compareWith(s, compared);
-      else s.log.warn(`not restoring the comparison with ${compared.fsPath}: the file is gone`);
+      const { base, modules } = compared;
+      const baseModules = modules === undefined ? readSettings(s.context.workspaceState).modulesDirectory : modules;
+      if (exists(base)) await compareWith(s, base, baseModules ?? undefined);
+      else s.log.warn(`not restoring the comparison with ${base.fsPath}: the file is gone`);
     }
   });
   const what = [

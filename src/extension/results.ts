@@ -23,6 +23,15 @@ function siteKey(file: string, line: number): string {
   return `${file}:${line}`;
 }
 
+interface Comparison {
+  base: vscode.Uri;
+  /** The modules directory BASE's names were resolved with (undefined: none). */
+  baseModules: string | undefined;
+  diff: BootDiff;
+  /** The report as Problems show it during the diff: the findings NEW added. */
+  report: Report;
+}
+
 export class Results implements vscode.Disposable {
   private currentIndex: SourceIndex | undefined;
   private currentReport: Report | undefined;
@@ -31,8 +40,8 @@ export class Results implements vscode.Disposable {
   private root: vscode.Uri | undefined;
   /** The trace the report was replayed from. */
   private trace: vscode.Uri | undefined;
-  /** The report compared with an earlier boot (Compare with Trace…): BASE's trace and the diff. */
-  private comparison: { base: vscode.Uri; diff: BootDiff; report: Report } | undefined;
+  /** The report compared with an earlier boot (Compare with Trace…): BASE's trace, its modules directory, the diff. */
+  private comparison: Comparison | undefined;
   private lookups: Lookups | undefined;
   private clears = 0;
   private readonly changed = new vscode.EventEmitter<void>();
@@ -55,7 +64,7 @@ export class Results implements vscode.Disposable {
   }
 
   /** The diff of the current report against an earlier boot, while it is shown. */
-  get diff(): { base: vscode.Uri; diff: BootDiff } | undefined {
+  get diff(): Omit<Comparison, 'report'> | undefined {
     return this.comparison;
   }
 
@@ -82,11 +91,11 @@ export class Results implements vscode.Disposable {
   }
 
   /** The current report (NEW) compared with `base`: `diff` was computed against this very report. */
-  setDiff(diff: BootDiff, base: vscode.Uri): void {
+  setDiff(diff: BootDiff, base: vscode.Uri, baseModules: string | undefined): void {
     const report = this.currentReport;
     if (report === undefined) throw new Error('Results.setDiff without a report');
     const added = diff.findings.added.map((f) => report.findings[f.index]).filter((f): f is Finding => f !== undefined);
-    this.comparison = { base, diff, report: { ...report, findings: added } };
+    this.comparison = { base, baseModules, diff, report: { ...report, findings: added } };
     this.invalidate();
   }
 

@@ -14,12 +14,15 @@ interface Stored {
   trace?: string;
   /** URI of the earlier boot's trace the replay was compared with (Compare with Trace…), while the diff is shown. */
   compared?: string;
+  /** The modules directory BASE was resolved with, null for none (absent in sessions older than the choice). */
+  comparedModules?: string | null;
 }
 
 export interface Remembered {
   scanned: vscode.Uri | undefined;
   trace: vscode.Uri | undefined;
-  compared: vscode.Uri | undefined;
+  /** BASE's trace and modules directory (null: none; undefined: not recorded, the replay's). */
+  compared: { base: vscode.Uri; modules: string | null | undefined } | undefined;
 }
 
 export class Session implements vscode.Disposable {
@@ -39,7 +42,12 @@ export class Session implements vscode.Disposable {
   remembered(): Remembered {
     const stored = this.memento.get<Stored>(KEY) ?? {};
     const parse = (uri: string | undefined) => (uri === undefined ? undefined : vscode.Uri.parse(uri));
-    return { scanned: parse(stored.scanned), trace: parse(stored.trace), compared: parse(stored.compared) };
+    const base = parse(stored.compared);
+    return {
+      scanned: parse(stored.scanned),
+      trace: parse(stored.trace),
+      compared: base === undefined ? undefined : { base, modules: stored.comparedModules },
+    };
   }
 
   /** Runs `work` without remembering the states it goes through, then remembers where it ended. */
@@ -57,14 +65,23 @@ export class Session implements vscode.Disposable {
   private record(): Thenable<void> {
     const trace = this.results.traceUri;
     const replayed = trace !== undefined && trace.scheme === 'file';
-    const compared = this.results.diff?.base;
+    const compared = this.results.diff;
     const next: Stored = {
       ...(this.results.sourceRoot !== undefined && { scanned: this.results.sourceRoot.toString() }),
       ...(replayed && { trace: trace.toString() }),
-      ...(replayed && compared !== undefined && { compared: compared.toString() }),
+      ...(replayed &&
+        compared !== undefined && {
+          compared: compared.base.toString(),
+          comparedModules: compared.baseModules ?? null,
+        }),
     };
     const now = this.memento.get<Stored>(KEY) ?? {};
-    if (now.scanned === next.scanned && now.trace === next.trace && now.compared === next.compared) {
+    if (
+      now.scanned === next.scanned &&
+      now.trace === next.trace &&
+      now.compared === next.compared &&
+      now.comparedModules === next.comparedModules
+    ) {
       return Promise.resolve();
     }
     return this.memento.update(KEY, next.scanned === undefined && next.trace === undefined ? undefined : next);

@@ -246,6 +246,12 @@ describe('Autoload Lens in VS Code, as a person uses it', () => {
         join(wb().folder, 'traces', 'trace-edited.txt'),
         'Compare',
       );
+      // The replay has a modules directory (picked above): BASE is resolved with it, or another one, as chosen here.
+      await wb().quickInput('Autoload Lens: modules directory to resolve BASE with');
+      await wb()
+        .page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: "The replay's modules" })
+        .first()
+        .click();
       const frame = await wb().webviewFrame('section.diff-section table.diff-names');
       const rows = await waitFor('the eight names that differ', async () => {
         const texts = await frame.locator('table.diff-names tbody tr').evaluateAll((trs) =>

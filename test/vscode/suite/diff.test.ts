@@ -2,6 +2,9 @@
 // boot it was edited from (traces/trace.txt, BASE); the edited trace's header lists the edits and the diff worked out
 // by hand. The diff, Problems holding only the findings NEW added, the report page's data, and a new replay ending it.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { before, describe, it } from 'mocha';
 import * as vscode from 'vscode';
 import type { BootDiff } from '../../../src/engine/diff/index';
@@ -134,6 +137,42 @@ describe('Compare with Trace', () => {
       'undocumented-alias@294',
       'undocumented-alias@335',
     ]);
+  });
+
+  it('resolves BASE with the modules directory given for it, and a window reload compares with that one again', async () => {
+    // BASE's modules: the workspace's without sch_netem (its line in modules.dep and modules.order). Both boots
+    // request sch_netem once, from qdisc_create (trace.txt line 277, trace-edited.txt line 301): the replay's modules
+    // know it by its plain module name (info), BASE's not at all (warning).
+    const modules = fixture('modules').fsPath;
+    const dir = mkdtempSync(path.join(tmpdir(), 'autoload-base-modules-'));
+    try {
+      for (const name of readdirSync(modules)) {
+        const text = readFileSync(path.join(modules, name), 'latin1');
+        const kept =
+          name === 'modules.dep' || name === 'modules.order'
+            ? text.replace(/^kernel\/net\/sched\/sch_netem\.ko:?\n/m, '')
+            : text;
+        writeFileSync(path.join(dir, name), kept, 'latin1');
+      }
+      const netem = (d: BootDiff | undefined) => {
+        const pick = (list: BootDiff['findings']['added']) =>
+          list.filter((f) => f.name === 'sch_netem').map((f) => [f.rule, f.severity, f.line]);
+        return d === undefined ? undefined : [pick(d.findings.added), pick(d.findings.removed)];
+      };
+      const d = await vscode.commands.executeCommand<BootDiff | undefined>(
+        'autoloadLens.compareWithTrace',
+        fixture(BASE),
+        undefined,
+        dir,
+      );
+      const expected = [[['undocumented-alias', 'info', 301]], [['undocumented-alias', 'warning', 277]]];
+      assert.deepEqual(netem(d), expected);
+      const api = await extensionApi();
+      await api.restore();
+      assert.deepEqual(netem(api.diff), expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a new replay ends the diff: Problems show every finding of the trace again', async () => {
