@@ -79,8 +79,18 @@ function keepQueueFills(merged: FileFacts, before: FileFacts, queues: ReadonlySe
 const ANNOTATIONS =
   /\b(?:__init|__exit|__cold|__ref|__maybe_unused|__always_unused|__always_inline|noinline|__noinline|__must_check|asmlinkage|__sched|__net_init|__net_exit|__weak|notrace|__visible|__used|__flatten|__latent_entropy|__init_or_module|__meminit|__noreturn|__attribute_const__|__pure|__printf\s*\(\s*\d+\s*,\s*\d+\s*\)|__acquires\s*\([^()\n]*\)|__releases\s*\([^()\n]*\)|__must_hold\s*\([^()\n]*\))/g;
 
-function blankAnnotations(text: string): string {
-  return text.replace(ANNOTATIONS, (m) => m.replace(/[^\n]/g, ' '));
+/**
+ * A `#define` directive with its continuation lines. The analysis reads macros from the lines (defineAt), never from
+ * the parse, and a definition compiles to nothing where it stands; but thousands of them inside an unclosed `(` or `[`
+ * sent tree-sitter's error recovery quadratic (4,000 lines: 1.4 s, 49,804: minutes).
+ */
+const DEFINE_DIRECTIVE = /^[ \t]*#[ \t]*define\b(?:[^\n]*\\\r?\n)*[^\n]*/gm;
+
+const blank = (m: string) => m.replace(/[^\n]/g, ' ');
+
+/** The text as the parser reads it: annotations and `#define` directives blanked, every line and column kept. */
+function forParser(text: string): string {
+  return text.replace(ANNOTATIONS, blank).replace(DEFINE_DIRECTIVE, blank);
 }
 
 /** Whether a call of `name` at top level declares a module alias: a MODULE_ALIAS* macro, or one found to expand to it. */
@@ -185,8 +195,7 @@ export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: An
     return null;
   };
   // Regions first; when one cannot be trusted, all rounds again on one parse of the whole file.
-  const facts =
-    (sets.wholeFile ? null : rounds(null)) ?? parser.withTree(blankAnnotations(buf.toString('utf8')), rounds);
+  const facts = (sets.wholeFile ? null : rounds(null)) ?? parser.withTree(forParser(buf.toString('utf8')), rounds);
   return facts && { ...facts, includes: includesOf(buf) };
 }
 
@@ -223,7 +232,7 @@ class FileParses {
   /** Parses the lines kept; the index of the new parse. */
   add(keep: Uint8Array): number {
     const { text, ranges } = sparseDocument(this.lines, keep);
-    const tree = this.parser.parse(blankAnnotations(text), ranges);
+    const tree = this.parser.parse(forParser(text), ranges);
     this.done.push({ keep, top: topItems(tree.root), tree });
     return this.done.length - 1;
   }
@@ -864,7 +873,7 @@ class MacroBodies {
     for (let l = start + 1; l <= end; l++) body += `\n${this.lines.text(l).replace(/\\\s*$/, ' ')}`;
     body = body.replace(/##/g, '  ').replace(/#(?=\s*[A-Za-z_])/g, ' ');
     // The head sits on a row of its own, so the body keeps the file's rows and columns.
-    const src = `void __macro__(void){\n${blankAnnotations(body)}\n;}`;
+    const src = `void __macro__(void){\n${forParser(body)}\n;}`;
     const params = def.params ?? [];
     // What a read gives depends on these alone: the body keeps the definition's columns, and its lines move with it.
     const key = `${JSON.stringify([def.name, params, def.variadic])}${src}`;
