@@ -8,7 +8,7 @@ import { type AnalysisSets, analyzeFile } from './fileAnalysis';
 import { diskPath, isKernelHeader } from './kernelDir';
 import { DefineMatcher, MultiMatcher } from './matcher';
 import { fileNames, type NameStore } from './nameIndex';
-import { type CParser, withTreeOf } from './parser';
+import { type CParser, ParseGaveUp, withTreeOf } from './parser';
 import type { TextRange } from './regions';
 import { noPhaseTimes, type PhaseTimes } from './scanTimings';
 
@@ -168,12 +168,19 @@ export function runBatch(
     const definesOnly = !searched && rel.endsWith('.h') && pass.searchHeaders.test(buf);
     const t2 = performance.now();
     times.prefilter += t2 - t1;
-    if (searched) {
-      const facts = analyzeFile(parser, rel, buf, pass.sets);
-      if (facts) result.facts.push(counted ? facts : macrosOf(facts));
-    } else if (definesOnly) {
-      const facts = analyzeFile(parser, rel, buf, pass.definesOnly);
-      if (facts && facts.macros.length > 0) result.facts.push({ ...facts, macrosOnly: true });
+    try {
+      if (searched) {
+        const facts = analyzeFile(parser, rel, buf, pass.sets);
+        if (facts) result.facts.push(counted ? facts : macrosOf(facts));
+      } else if (definesOnly) {
+        const facts = analyzeFile(parser, rel, buf, pass.definesOnly);
+        if (facts && facts.macros.length > 0) result.facts.push({ ...facts, macrosOnly: true });
+      }
+    } catch (e) {
+      if (!(e instanceof ParseGaveUp)) throw e;
+      // Nothing of the file is known: it is listed with the reason, and not cached (a later scan tries again).
+      result.unreadable.push({ file: rel, reason: e.message });
+      if (counted && pass.indexNames) result.scanned--;
     }
     times.analysis += performance.now() - t2;
   }

@@ -3,12 +3,13 @@
  * they are edited (openSourceTree). Knows tree-sitter and C; nothing of VS Code.
  */
 import * as os from 'node:os';
-import { ok, type Result } from '../engine/result';
+import { err, ok, type Result } from '../engine/result';
 import type { SourceIndex } from '../engine/sourceIndex';
 import { preparePass } from './batch';
+import type { FileFacts } from './facts';
 import { analyzeFile } from './fileAnalysis';
 import { buildIndex, indexModel, updateIndex } from './indexBuilder';
-import { type CParser, getParser, type ParserBackend } from './parser';
+import { type CParser, getParser, ParseGaveUp, type ParserBackend } from './parser';
 import { scan, type ScanState } from './scan';
 import type { ScanCacheReport } from './scanCache';
 import type { ScanTimings } from './scanTimings';
@@ -89,8 +90,11 @@ export interface OpenSourceTree {
   readonly index: SourceIndex;
   /** The parser this thread re-analyses files with. */
   readonly backend: ParserBackend;
-  /** Re-analyses one edited file (`text`: its new content, '' when it is gone); the tree's index becomes the result. */
-  update(relPath: string, text: string): SourceIndex;
+  /**
+   * Re-analyses one edited file (`text`: its new content, '' when it is gone); the tree's index becomes the result.
+   * An error, the index unchanged, when the file's parse gives up.
+   */
+  update(relPath: string, text: string): Result<SourceIndex>;
   /**
    * Builds the update model now, for an index the scan cache answered whole (it holds none yet), so that the first
    * edit does not pay for it. Cheap when the model exists.
@@ -124,13 +128,19 @@ class ScannedTree implements OpenSourceTree {
     return this.parser?.backend ?? 'native';
   }
 
-  update(relPath: string, text: string): SourceIndex {
+  update(relPath: string, text: string): Result<SourceIndex> {
     const file = relPath.split('\\').join('/');
-    if (this.parser === null) return this.current;
+    if (this.parser === null) return ok(this.current);
     const state = this.state;
     const before = state.facts.get(file);
     this.prepareUpdates();
-    const result = analyzeFile(this.parser, file, Buffer.from(text, 'utf8'), preparePass(state.sets).sets);
+    let result: FileFacts | null;
+    try {
+      result = analyzeFile(this.parser, file, Buffer.from(text, 'utf8'), preparePass(state.sets).sets);
+    } catch (e) {
+      if (!(e instanceof ParseGaveUp)) throw e;
+      return err({ code: 'parse-gave-up', message: `${file}: ${e.message}`, file });
+    }
     const facts = new Map(state.facts);
     if (result) facts.set(file, result);
     else facts.delete(file);
@@ -139,13 +149,13 @@ class ScannedTree implements OpenSourceTree {
     if (quick) {
       this.state = { ...state, facts };
       this.current = quick;
-      return quick;
+      return ok(quick);
     }
     const sources = state.sourceFiles.includes(file) ? state.sourceFiles : [...state.sourceFiles, file];
     const { index, model } = buildIndex(state.tree, facts, state.counts, state.extraWrappers, sources);
     this.state = { ...state, facts, model, sourceFiles: sources };
     this.current = index;
-    return index;
+    return ok(index);
   }
 
   prepareUpdates(): void {

@@ -65,6 +65,28 @@ export interface CParser {
   captures(query: QueryName, node: CNode): Capture[];
 }
 
+/**
+ * How long one parse may run. tree-sitter-c's error recovery is quadratic on some malformed text (long alternations
+ * of names and stray characters: 50,000 pairs take over a minute); past this budget the parse gives up and the file is
+ * reported as not analysed, with the reason. The largest source the scan reads (2 MB) parses in about 0.2 s.
+ */
+export const PARSE_BUDGET_MS = 5000;
+
+/** A parse that ran out of its budget: the file it was of cannot be analysed. */
+export class ParseGaveUp extends Error {}
+
+/** Tells the parser to stop once `budgetMs` have passed (tree-sitter calls it every hundred or so parse steps). */
+function stopAfter(budgetMs: number): () => boolean {
+  const deadline = performance.now() + budgetMs;
+  return () => performance.now() > deadline;
+}
+
+function gaveUp(budgetMs: number): ParseGaveUp {
+  return new ParseGaveUp(
+    `the C parser gave up after ${budgetMs / 1000} s of error recovery (malformed or machine-made code?): not analysed`,
+  );
+}
+
 /** withTree of a `parse`. */
 export function withTreeOf(parse: (text: string) => ParsedTree): CParser['withTree'] {
   return (text, use) => {
@@ -90,7 +112,7 @@ interface QueryLike {
   captures(node: never): Capture[];
 }
 
-function nativeParser(): CParser {
+function nativeParser(budgetMs: number): CParser {
   // Required lazily: a missing or broken prebuild must turn into the wasm fallback, not a crash at import.
   const TreeSitter = require('tree-sitter') as typeof import('tree-sitter');
   const language = require('tree-sitter-c') as typeof import('tree-sitter-c');
@@ -101,10 +123,19 @@ function nativeParser(): CParser {
     queries.set(name, new TreeSitter.Query(language, querySources[name]));
   }
   // Native trees are freed by the garbage collector.
-  const parse = (text: string, ranges?: TextRange[]): ParsedTree => ({
-    root: parser.parse(text, undefined, { includedRanges: ranges }).rootNode,
-    free: () => undefined,
-  });
+  const parse = (text: string, ranges?: TextRange[]): ParsedTree => {
+    // Typed as always a tree; a parse the progress callback stopped gives null.
+    const tree = parser.parse(text, undefined, {
+      includedRanges: ranges,
+      progressCallback: stopAfter(budgetMs),
+    }) as ReturnType<typeof parser.parse> | null;
+    if (tree === null) {
+      // A stopped parse would resume on the next call: that one starts afresh.
+      parser.reset();
+      throw gaveUp(budgetMs);
+    }
+    return { root: tree.rootNode, free: () => undefined };
+  };
   return {
     backend: 'native',
     parse,
@@ -113,7 +144,7 @@ function nativeParser(): CParser {
   };
 }
 
-async function wasmParser(): Promise<CParser> {
+async function wasmParser(budgetMs: number): Promise<CParser> {
   const web = require('web-tree-sitter') as typeof import('web-tree-sitter');
   await web.Parser.init();
   const wasmFile = path.join(path.dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm');
@@ -126,9 +157,14 @@ async function wasmParser(): Promise<CParser> {
     queries.set(name, new web.Query(language, querySources[name]) as unknown as QueryLike);
   }
   const parse = (text: string, ranges?: TextRange[]): ParsedTree => {
-    const tree = parser.parse(text, null, { includedRanges: ranges });
-    // parse returns null only when a timeout or cancellation stops it, and none is set.
-    if (tree === null) throw new Error('web-tree-sitter returned no tree without a timeout or cancellation');
+    const stop = stopAfter(budgetMs);
+    // web-tree-sitter types the callback as returning nothing; it stops the parse when it returns true.
+    const progressCallback = stop as unknown as () => void;
+    const tree = parser.parse(text, null, { includedRanges: ranges, progressCallback });
+    if (tree === null) {
+      parser.reset();
+      throw gaveUp(budgetMs);
+    }
     return { root: tree.rootNode as CNode, free: () => tree.delete() };
   };
   return {
@@ -145,17 +181,18 @@ const loaded = new Map<ParserBackend | 'auto', Promise<Result<CParser>>>();
 export function getParser(backend: ParserBackend | 'auto' = 'auto'): Promise<Result<CParser>> {
   let p = loaded.get(backend);
   if (!p) {
-    p = loadBackend(backend);
+    p = loadParser(backend, PARSE_BUDGET_MS);
     loaded.set(backend, p);
   }
   return p;
 }
 
-async function loadBackend(backend: ParserBackend | 'auto'): Promise<Result<CParser>> {
+/** A parser of its own, whose parses give up after `budgetMs` (getParser's share one, with PARSE_BUDGET_MS). */
+export async function loadParser(backend: ParserBackend | 'auto', budgetMs: number): Promise<Result<CParser>> {
   let nativeFailure = '';
   if (backend !== 'wasm') {
     try {
-      return ok(nativeParser());
+      return ok(nativeParser(budgetMs));
     } catch (e) {
       nativeFailure = (e as Error).message;
       if (backend === 'native') {
@@ -168,7 +205,7 @@ async function loadBackend(backend: ParserBackend | 'auto'): Promise<Result<CPar
     }
   }
   try {
-    return ok(await wasmParser());
+    return ok(await wasmParser(budgetMs));
   } catch (e) {
     return err({
       code: 'parser-unavailable',

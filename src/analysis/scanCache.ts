@@ -49,8 +49,8 @@ export interface ScanCacheConfig {
 interface CacheEntry {
   size: number;
   mtimeMs: number;
-  /** 'scanned', 'skipped', or why the file could not be read. */
-  status: string;
+  /** An unreadable file, or one not analysed, has no entry. */
+  status: 'scanned' | 'skipped';
   /** Per pass signature: the facts the file gave, or null when nothing in it matched. */
   outcomes: Map<string, FileFacts | null>;
 }
@@ -83,8 +83,8 @@ interface StoredCache {
   paths: string;
   sizes: number[];
   mtimes: number[];
-  /** [file, status] for files not simply scanned (skipped, unreadable). */
-  statuses: Array<[number, string]>;
+  /** [file, status] for files not simply scanned (skipped). */
+  statuses: Array<[number, 'skipped']>;
   facts: Array<[number, number, FileFacts]>;
   absent: Array<[number, number]>;
   /** The last complete scan, whose files (in walk order) are the first `files` of `paths`; null when not kept. */
@@ -247,13 +247,8 @@ export class ScanCache {
     const counted = !isKernelHeader(rel);
     const scanned = counted && e.status === 'scanned' ? 1 : 0;
     const skipped = counted && e.status === 'skipped' ? 1 : 0;
-    const unreadable = e.status === 'scanned' || e.status === 'skipped' ? [] : [{ file: rel, reason: e.status }];
-    take({
-      facts: facts ? [facts] : [],
-      scanned: first ? scanned : 0,
-      skipped: first ? skipped : 0,
-      unreadable: first ? unreadable : [],
-    });
+    // An unreadable file has no entry: it is read (and found unreadable) again.
+    take({ facts: facts ? [facts] : [], scanned: first ? scanned : 0, skipped: first ? skipped : 0, unreadable: [] });
     return true;
   }
 
@@ -324,13 +319,14 @@ export class ScanCache {
     const unreadable = new Map(r.unreadable.map((u) => [u.file, u.reason]));
     files.forEach((rel, i) => {
       const st = r.stats[i];
-      if (!st) return;
+      // Unreadable, or read but not analysed (a parse that gave up): nothing to replay, a later scan tries again.
+      if (!st || unreadable.has(rel)) return;
       let e = this.entries.get(rel);
       if (first || !e) {
         e = {
           size: st.size,
           mtimeMs: st.mtimeMs,
-          status: unreadable.get(rel) ?? (st.skipped ? 'skipped' : 'scanned'),
+          status: st.skipped ? 'skipped' : 'scanned',
           outcomes: new Map(),
         };
         this.entries.set(rel, e);
@@ -450,9 +446,7 @@ function isStoredCache(x: unknown): x is StoredCache {
     (s.mtimes as unknown[]).length === files &&
     (s.sizes as unknown[]).every((n) => typeof n === 'number') &&
     (s.mtimes as unknown[]).every((n) => typeof n === 'number') &&
-    (s.statuses as unknown[]).every(
-      (t) => Array.isArray(t) && t.length === 2 && file(t[0]) && typeof t[1] === 'string',
-    ) &&
+    (s.statuses as unknown[]).every((t) => Array.isArray(t) && t.length === 2 && file(t[0]) && t[1] === 'skipped') &&
     (s.facts as unknown[]).every(
       (t) => Array.isArray(t) && t.length === 3 && file(t[0]) && sig(t[1]) && typeof t[2] === 'object' && t[2] !== null,
     ) &&

@@ -81,8 +81,10 @@ export class ScanPasses {
       if (first) {
         this.counts.scanned += r.scanned;
         this.counts.skipped += r.skipped;
-        this.counts.unreadable.push(...r.unreadable);
       }
+      // A later pass finds a file unreadable when it went meanwhile, or when its parse gave up.
+      for (const u of r.unreadable)
+        if (!this.counts.unreadable.some((v) => v.file === u.file)) this.counts.unreadable.push(u);
     };
     const holding = first ? null : await runner.select(sets.search, sets.searchHeaders);
     const unread = (rel: string) => {

@@ -44,8 +44,12 @@ export class IncrementalUpdates implements vscode.Disposable {
     if (tree === undefined || root === undefined || rel === undefined) return;
     const started = performance.now();
     const updated = tree.update(rel, doc.getText());
+    if (!updated.ok) {
+      this.s.log.warn(`${updated.error.message}; its call sites stay those of its last analysis`);
+      return;
+    }
     this.s.log.debug(`re-analysed ${rel} in ${(performance.now() - started).toFixed(1)} ms`);
-    this.s.results.setIndex(updated, root, undefined);
+    this.s.results.setIndex(updated.value, root, undefined);
   }
 
   stop(): void {
