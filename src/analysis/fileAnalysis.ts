@@ -376,25 +376,34 @@ function extract(
 
 /**
  * The parse each hit is read from: one that holds its construct, else a new parse of all such constructs (with any
- * construct that overlaps them: overlapping constructs are parsed together).
+ * construct that overlaps them: overlapping constructs are parsed together). Constructs taken in order of their first
+ * line fall into runs that overlap one another, each run spanning one stretch of lines: a run with a hit no parse
+ * holds is parsed anew, whole (one sweep: re-testing every hit until none joined was quadratic in the hits).
  */
 function parsesOf(parses: FileParses, codeHits: readonly CodeHit[], lineCount: number): number[] {
-  const from = codeHits.map((h) => parses.holding(h.region));
+  // Once per construct: hits share them (43,000 `MODULE_ALIAS_FS(` on one line, each testing its construct's lines).
+  const held = new Map<string, number>();
+  const from = codeHits.map(({ region }) => {
+    const key = `${region.start}:${region.end}`;
+    let p = held.get(key);
+    if (p === undefined) held.set(key, (p = parses.holding(region)));
+    return p;
+  });
   if (!from.includes(-1)) return from;
   const fresh = new Uint8Array(lineCount);
-  const take = (i: number) => {
-    from[i] = -1;
-    fresh.fill(1, codeHits[i].region.start, codeHits[i].region.end + 1);
-  };
-  for (let i = 0; i < from.length; i++) if (from[i] < 0) take(i);
-  for (let changed = true; changed;) {
-    changed = false;
-    codeHits.forEach((h, i) => {
-      if (from[i] >= 0 && fresh.subarray(h.region.start, h.region.end + 1).includes(1)) {
-        take(i);
-        changed = true;
-      }
-    });
+  const order = codeHits.map((_, i) => i).sort((a, b) => codeHits[a].region.start - codeHits[b].region.start);
+  for (let k = 0; k < order.length;) {
+    const start = codeHits[order[k]].region.start;
+    let end = codeHits[order[k]].region.end;
+    let j = k + 1;
+    while (j < order.length && codeHits[order[j]].region.start <= end)
+      end = Math.max(end, codeHits[order[j++]].region.end);
+    const run = order.slice(k, j);
+    if (run.some((i) => from[i] < 0)) {
+      for (const i of run) from[i] = -1;
+      fresh.fill(1, start, end + 1);
+    }
+    k = j;
   }
   const added = parses.add(fresh);
   return from.map((p) => (p < 0 ? added : p));
