@@ -29,12 +29,17 @@ const WIDE = 64;
 interface Step extends Ancestor {
   /** nearest() answers, by the types asked. */
   near?: Map<string, Ancestor | null>;
-  /** The children and their ends when the node is wide, null when it is not; undefined until asked. */
-  kids?: { nodes: CNode[]; ends: number[] } | null;
 }
 
-/** The chain to the last node asked, the root first, and its tree. */
-let last: { tree: CNode['tree']; chain: Step[] } | null = null;
+/** A wide node's children and their ends. */
+type Kids = { nodes: CNode[]; ends: number[] };
+
+/**
+ * The chain to the last node asked, the root first, and its tree; and, by node id, the children of the nodes of that
+ * tree found wide (null: not wide). Kept by id, not on a step: a step left and taken again (16,878 returns in one
+ * block, each asked about) must not read all the children again.
+ */
+let last: { tree: CNode['tree']; chain: Step[]; kids: Map<number, Kids | null> } | null = null;
 
 function step(node: CNode, parent: Step | null): Step {
   return {
@@ -52,13 +57,15 @@ function step(node: CNode, parent: Step | null): Step {
  * The first child of `a` that ends after `start`, as firstChildForIndex. (childWithDescendant would find the child
  * directly, but the native binding reads past its one-node transfer buffer there and crashes.)
  */
-function childAfter(a: Step, start: number): CNode | null {
-  if (a.kids === undefined) {
+function childAfter(a: Step, start: number, known: Map<number, Kids | null>): CNode | null {
+  let kids = known.get(a.id);
+  if (kids === undefined) {
     const nodes = a.node.childCount > WIDE ? a.node.children : null;
-    a.kids = nodes === null ? null : { nodes, ends: nodes.map((n) => n.endIndex) };
+    kids = nodes === null ? null : { nodes, ends: nodes.map((n) => n.endIndex) };
+    known.set(a.id, kids);
   }
-  if (a.kids === null) return a.node.firstChildForIndex(start);
-  const { nodes, ends } = a.kids;
+  if (kids === null) return a.node.firstChildForIndex(start);
+  const { nodes, ends } = kids;
   let lo = 0;
   let hi = ends.length;
   while (lo < hi) {
@@ -74,8 +81,8 @@ function childAfter(a: Step, start: number): CNode | null {
  * on the way, and returns that last step.
  */
 function chainTo(tree: CNode['tree'], start: number, end: number, stop: number | null): Step {
-  if (last === null || last.tree !== tree) last = { tree, chain: [step(tree.rootNode, null)] };
-  const chain = last.chain;
+  if (last === null || last.tree !== tree) last = { tree, chain: [step(tree.rootNode, null)], kids: new Map() };
+  const { chain, kids } = last;
   if (chain[0].id === stop) return chain[0];
   // Keep the part of the last chain that holds the range (from the bottom: what holds it is a prefix). Looking for a
   // node's parent, a kept step of the node's own extent may be the node or below it: the walk goes through such steps
@@ -87,7 +94,7 @@ function chainTo(tree: CNode['tree'], start: number, end: number, stop: number |
   }
   for (;;) {
     const above = chain[chain.length - 1];
-    const child = childAfter(above, start);
+    const child = childAfter(above, start, kids);
     if (child === null) return above;
     const a = step(child, above);
     if (a.start > start || a.end < end || a.id === stop) return above;

@@ -989,9 +989,11 @@ function lastIn(start: number, parent: Ancestor): boolean {
   if (parent.type === 'if_statement' || parent.type === 'else_clause' || parent.type === 'labeled_statement') {
     return parent.node.childForFieldName('condition')?.startIndex !== start;
   }
-  for (const sibling of parent.node.namedChildren) {
-    if (sibling.startIndex <= start || sibling.type === 'comment' || PREPROC_BRANCH.has(sibling.type)) continue;
-    return false;
+  // From the end, past comments and other #if branches: the first sibling there is the node itself or one before it.
+  // (Reading every sibling from the front made a block of 16,878 returns quadratic.)
+  for (let sibling = parent.node.lastNamedChild; sibling !== null; sibling = sibling.previousNamedSibling) {
+    if (sibling.type === 'comment' || PREPROC_BRANCH.has(sibling.type)) continue;
+    return sibling.startIndex <= start;
   }
   return true;
 }

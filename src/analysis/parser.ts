@@ -32,6 +32,8 @@ export interface CNode {
   readonly parent: CNode | null;
   readonly tree: { readonly rootNode: CNode };
   readonly namedChildren: CNode[];
+  readonly lastNamedChild: CNode | null;
+  readonly previousNamedSibling: CNode | null;
   readonly children: CNode[];
   readonly childCount: number;
   readonly hasError: boolean;

@@ -90,6 +90,18 @@ describe('request calls nested thousands deep', () => {
   });
 });
 
+describe('thousands of request calls side by side', () => {
+  it('2,000 returned requests in one block of a function left open', async () => {
+    // A tab and `if (!hook) {` (12 characters), then `return request_module("fs-%s", name);` (37) per call: the k-th
+    // callee (from 0) starts after the tab, the guard, k of them and `return `.
+    const sites = await scanDeep('returns', 2000, 'native');
+    assert.deepEqual(
+      sites.map((s) => [s.line, s.column, s.callee, s.returnUse]),
+      Array.from({ length: 2000 }, (_, k) => [5, 1 + 12 + 37 * k + 7 + 1, 'request_module', 'returned']),
+    );
+  });
+});
+
 describe('ancestor chains', () => {
   /** Every node of the tree, in document order, by a cursor walk of its own. */
   function allNodes(root: CNode): CNode[] {
