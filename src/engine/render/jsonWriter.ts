@@ -28,8 +28,13 @@ interface Frame {
   batchSize: number;
 }
 
-/** Small elements printed per JSON.stringify call by default: the native printer indents a whole batch at once. */
-const BATCH = 512;
+/**
+ * Small elements printed per JSON.stringify call by default: the native printer indents a whole batch at once. A
+ * batch's text stays under V8's large-object size (128 KB) for elements up to 2 KB (a request record is about 750
+ * characters): a larger string is allocated as a large object, freed only by a full collection once it has survived
+ * a young one. At 512 records a batch, the JSON report of 2.6 million events peaked at 190 MB instead of 168.
+ */
+const BATCH = 64;
 
 export class JsonWriter {
   private readonly stack: Frame[] = [];
