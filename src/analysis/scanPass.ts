@@ -38,6 +38,8 @@ export class ScanPasses {
    * that can hold their names.
    */
   private readonly indexed = new Set<string>();
+  /** The files listed unreadable so far (the walk's, and those a pass could not read or parse). */
+  private readonly unreadable: Set<string>;
 
   constructor(
     private readonly walker: Walker,
@@ -46,6 +48,7 @@ export class ScanPasses {
     private readonly cfg: PassesConfig,
   ) {
     this.counts = { scanned: 0, skipped: 0, unreadable: walker.unreadable };
+    this.unreadable = new Set(walker.unreadable.map((u) => u.file));
   }
 
   /**
@@ -82,12 +85,17 @@ export class ScanPasses {
         this.counts.scanned += r.scanned;
         this.counts.skipped += r.skipped;
       }
-      // A later pass finds a file unreadable when it went meanwhile, or when its parse gave up.
-      for (const u of r.unreadable)
-        if (!this.counts.unreadable.some((v) => v.file === u.file)) this.counts.unreadable.push(u);
+      // A later pass finds a file unreadable when it went meanwhile; any pass, when its parse gave up.
+      for (const u of r.unreadable) {
+        if (this.unreadable.has(u.file)) continue;
+        this.unreadable.add(u.file);
+        this.counts.unreadable.push(u);
+      }
     };
     const holding = first ? null : await runner.select(sets.search, sets.searchHeaders);
     const unread = (rel: string) => {
+      // A file found unreadable, or whose parse gave up, is the same text in this pass: it is not tried again.
+      if (!first && this.unreadable.has(rel)) return true;
       if (!holding || !this.indexed.has(rel) || holding.has(rel)) return false;
       cache?.recordNothing(rel, signature);
       return true;
