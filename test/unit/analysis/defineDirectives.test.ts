@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyzeFile, type AnalysisSets } from '../../../src/analysis/fileAnalysis';
-import { getParser } from '../../../src/analysis/parser';
+import type { FileFacts } from '../../../src/analysis/facts';
+import { getParser, type ParserBackend } from '../../../src/analysis/parser';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from '../../../src/analysis/requestFunctions';
 
 const FIRST_PASS: AnalysisSets = {
@@ -15,20 +16,23 @@ const FIRST_PASS: AnalysisSets = {
   constants: new Set(),
 };
 
+async function factsOf(backend: ParserBackend, file: string, lines: string[]): Promise<FileFacts | null> {
+  const loaded = await getParser(backend);
+  if (!loaded.ok) assert.fail(loaded.error.message);
+  return analyzeFile(loaded.value, file, Buffer.from(lines.join('\n')), FIRST_PASS);
+}
+
 describe('#define directives in the parsed text', () => {
   for (const backend of ['native', 'wasm'] as const) {
     it(`a void function's last call before a #define is still its last: a tail call (${backend})`, async () => {
-      const loaded = await getParser(backend);
-      if (!loaded.ok) assert.fail(loaded.error.message);
-      const source = [
+      const facts = await factsOf(backend, 'codec.c', [
         'static void load_codec(int id)',
         '{',
         '\trequest_module("codec-%d", id);',
         '#define CODEC_LOADED 1',
         '}',
         '',
-      ].join('\n');
-      const facts = analyzeFile(loaded.value, 'codec.c', Buffer.from(source), FIRST_PASS);
+      ]);
       assert.deepEqual(
         facts?.calls.map((c) => [c.callee, c.line, c.definition, c.tail]),
         [['request_module', 3, 'load_codec', true]],
@@ -36,16 +40,13 @@ describe('#define directives in the parsed text', () => {
     });
 
     it(`wrapper definitions after an unclosed "(" are read from their lines as before (${backend})`, async () => {
-      const loaded = await getParser(backend);
-      if (!loaded.ok) assert.fail(loaded.error.message);
-      const source = [
+      const facts = await factsOf(backend, 'm.c', [
         'x = "a"((',
         '#define M(x) request_module("m-%s", x)',
         '#define N(x) \\',
         '\trequest_module("n-%s", x)',
         '',
-      ].join('\n');
-      const facts = analyzeFile(loaded.value, 'm.c', Buffer.from(source), FIRST_PASS);
+      ]);
       assert.deepEqual(
         facts?.calls.map((c) => [c.callee, c.definition, c.line, c.column, c.inMacro]),
         [
