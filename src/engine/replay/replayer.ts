@@ -10,7 +10,7 @@ import type { ModuleResolver, Resolution } from '../resolution';
 import type { CallSiteLinker } from '../callSiteLinker';
 import type { ChainTracker } from '../chains/chainTracker';
 import { DupsModel, type DupsGroup, type DupsSlot } from '../kernel/dupsModel';
-import { detached, KeptStrings } from './keptStrings';
+import { detached } from '../trace/keptStrings';
 import type { ModuleState, RequestState } from './requestState';
 
 export interface ReplayerOptions {
@@ -75,8 +75,6 @@ export class Replayer {
 
   /** Per requested name: its resolution and its providers' normalised names (the keys module_load events use). */
   private readonly resolutions = new Map<string, NameInfo>();
-  /** One copy of each task and loaded module name the records keep. */
-  private readonly kept = new KeptStrings();
   /** symbol → its shared call-site objects: the one without a module (one lookup for most), and the others by module. */
   private readonly callSites = new Map<string, CallSitesOfSymbol>();
   private readonly dups: DupsModel<RequestState>;
@@ -140,7 +138,7 @@ export class Replayer {
       index,
       line: event.line,
       time: event.time,
-      task: this.kept.keep(event.task),
+      task: event.task,
       pid: event.pid,
       cpu: event.cpu,
       name,
@@ -234,7 +232,7 @@ export class Replayer {
     for (const state of waiting) {
       state.awaiting.splice(state.awaiting.indexOf(module), 1);
       const record = state.record;
-      const name = this.kept.keep(event.name);
+      const name = event.name;
       record.loadedModules = record.loadedModules === NOTHING_LOADED ? [name] : [...record.loadedModules, name];
       // modprobe loads every provider it lists; the request returns once the last one is in.
       if (state.awaiting.length === 0) this.finalize(state, time, 'loaded');
@@ -289,7 +287,7 @@ export class Replayer {
     if (!r) {
       const resolution = this.opts.resolver ? this.opts.resolver.resolve(name) : UNKNOWN;
       r = {
-        name: detached(name),
+        name,
         resolution,
         providers: [...new Set(resolution.modules.map(modnameNormalize))].map((key) => this.module(key)),
         anchoredGroup: null,
@@ -303,7 +301,7 @@ export class Replayer {
   private module(key: string): ModuleState {
     let module = this.modules.get(key);
     if (!module) {
-      const name = this.kept.keep(key);
+      const name = detached(key);
       this.modules.set(name, (module = { name, loaded: false, waiting: null }));
     }
     return module;
