@@ -7,7 +7,7 @@
  * path: that made the replay's few lookups per event cost as much as reading the event. The strings are copies (see
  * detached): whatever keeps them does not keep the trace.
  */
-import { NOT_ASCII, type Codes } from './asciiCodes';
+import { codesView, NOT_ASCII, type Codes } from './asciiCodes';
 import { detached } from './keptStrings';
 
 /** Distinct names tabled; past this (random names) each event gets its own copy. */
@@ -31,19 +31,13 @@ export class NameTable {
   private codes = new Uint8Array(16 * 1024);
   private codesView = new DataView(this.codes.buffer);
   private codesUsed = 0;
-  /** The codes last looked in, and a view of them: names are hashed and compared four codes at a time. */
-  private lastCodes: Codes | null = null;
-  private view: DataView = this.codesView;
 
   /** The text `text[start, end)`, whose codes are `b[start, end)` (see asciiCodes). */
   name(text: string, b: Codes, start: number, end: number): string {
     const length = end - start;
     if (length > MAX_NAME_LENGTH) return detached(text.slice(start, end));
-    if (b !== this.lastCodes) {
-      this.lastCodes = b;
-      this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    }
-    const view = this.view;
+    // Names are hashed and compared four codes at a time.
+    const view = codesView(b);
     // The length and three groups of four codes (first, middle, last) tell a trace's names apart; the codes are
     // compared in full when the hash matches.
     let hash = FNV_OFFSET ^ length;
@@ -72,10 +66,10 @@ export class NameTable {
     return name;
   }
 
-  /** Whether the codes from `at` are `b[start, end)` (whose view is `this.view`). */
+  /** Whether the codes from `at` are `b[start, end)`. */
   private same(at: number, b: Codes, start: number, end: number): boolean {
     const mine = this.codesView;
-    const view = this.view;
+    const view = codesView(b);
     let i = start;
     let k = at;
     for (; i + 4 <= end; i += 4, k += 4) if (mine.getInt32(k, true) !== view.getInt32(i, true)) return false;
