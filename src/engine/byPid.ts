@@ -6,6 +6,7 @@
  */
 const PAGE_BITS = 10;
 const PAGE_SIZE = 1 << PAGE_BITS;
+const MAX_SPARE_PAGES = 8;
 /** A pid that this leaves unchanged is paged: an integer from 0 to 2^22 - 1. */
 const PAGED_MASK = (1 << 22) - 1;
 
@@ -13,6 +14,8 @@ export class ByPid<T> {
   private readonly pages: Array<Array<T | undefined> | undefined> = [];
   /** How many slots of each page hold a value. */
   private readonly used: number[] = [];
+  /** Pages dropped empty, for the next pages made: pids come and go in the same few pages. */
+  private readonly spare: Array<Array<T | undefined>> = [];
   private readonly others = new Map<number, T>();
 
   get(pid: number): T | undefined {
@@ -29,7 +32,7 @@ export class ByPid<T> {
     const p = pid >> PAGE_BITS;
     let page = this.pages[p];
     if (page === undefined) {
-      this.pages[p] = page = new Array<T | undefined>(PAGE_SIZE).fill(undefined);
+      this.pages[p] = page = this.spare.pop() ?? new Array<T | undefined>(PAGE_SIZE).fill(undefined);
       this.used[p] = 0;
     }
     const slot = pid & (PAGE_SIZE - 1);
@@ -47,6 +50,9 @@ export class ByPid<T> {
     const slot = pid & (PAGE_SIZE - 1);
     if (page === undefined || page[slot] === undefined) return;
     page[slot] = undefined;
-    if (--this.used[p] === 0) this.pages[p] = undefined;
+    if (--this.used[p] === 0) {
+      this.pages[p] = undefined;
+      if (this.spare.length < MAX_SPARE_PAGES) this.spare.push(page);
+    }
   }
 }
