@@ -1,4 +1,8 @@
-/** Events read from a trace, whatever its format. Times are seconds since boot. */
+/**
+ * Events read from a trace, whatever its format. Times are seconds since boot. The names of module events (task,
+ * module, requested name, call site) are copies that share nothing with the trace's text, one string per distinct
+ * name (trace/nameTable.ts): whatever keeps them keeps no piece of the trace.
+ */
 
 export type TraceFormat = 'ftrace' | 'trace-cmd' | 'perf' | 'dmesg';
 

@@ -19,6 +19,8 @@ import type { ModuleFreeEvent, ModuleLoadEvent, TraceEvent } from '../events';
 import { modnameNormalize } from '../modules/names';
 import type { Chain, RequestRecord } from '../report';
 import type { Resolution } from '../resolution';
+import { ByPid } from '../byPid';
+import { detached } from '../trace/keptStrings';
 import { MAX_REQUESTS_PER_FINDING } from '../findings/findingText';
 import { allVariant, cryptoAlgorithm, nameWords, templateInstance, type TemplateInstance } from './cryptoNames';
 
@@ -67,11 +69,14 @@ function taskKind(name: string): TaskKind {
 }
 
 interface Task {
+  readonly pid: number;
   readonly kind: TaskKind;
+  /** The last period (between two turns) it logged in. */
+  period: number;
   /** The module whose init runs in it (its last module_load); for a crypto test thread, its spawner's. */
   module: string | null;
   /** The words of `module` (of the look-up it works for, for a probe thread), once a test thread needed them. */
-  words: string[] | null;
+  words: number[] | null;
   /** The request it works for (held while it lives). */
   serves: ChainRequest | null;
   /** Its last request, while it has logged nothing since (held): it may still be inside it. */
@@ -118,7 +123,8 @@ export interface ChainRequest {
 interface NameFacts {
   /** NAME of `crypto-NAME` and `crypto-NAME-all`, else the name itself. */
   alg: string;
-  words: string[];
+  /** Its words, by number (see ChainTracker.wordNumbers). */
+  words: number[];
   /** For a crypto template-instance look-up (`crypto-TEMPLATE(ARG,...)`, not its `-all` retry), its parts. */
   instance: TemplateInstance | null;
 }
@@ -143,12 +149,16 @@ const RECENT_SPAWNERS = 8;
 const BINFMT = 'binfmt-';
 
 export class ChainTracker {
+  /** The tasks alive, by pid. */
+  private readonly tasks = new ByPid<Task>();
   /**
-   * Tasks by pid: those that logged since the last turn (every quietSeconds of trace time), and those that logged in
-   * the period before it. At each turn the older ones have been quiet for longer than the window: they have finished.
+   * The tasks that logged in the current period (since the last turn, every quietSeconds of trace time), and in the
+   * period before, each in the order it first logged in it. At a turn, those of the period before that have not
+   * logged since have been quiet for longer than the window: they have finished.
    */
-  private tasks = new Map<number, Task>();
-  private olderTasks = new Map<number, Task>();
+  private current: Task[] = [];
+  private previous: Task[] = [];
+  private period = 0;
   private nextTurn = 0;
   /**
    * Tasks that may have started a crypto test thread: one entry each time a task loads a module or a probe thread
@@ -165,6 +175,8 @@ export class ChainTracker {
   private readonly related = new WeakMap<Resolution, ReadonlySet<string>>();
   /** Per name (requested, or of a module); a trace has few distinct names. */
   private readonly names = new Map<string, NameFacts>();
+  /** A number for each distinct word of those names: crypto threads are attributed by comparing words, as numbers. */
+  private readonly wordNumbers = new Map<string, number>();
   /** Chains completed while tasks expire together (handed on in the order of their roots), while they do. */
   private readonly batch: ChainState[] = [];
   private batching = false;
@@ -237,10 +249,10 @@ export class ChainTracker {
   /** The end of the trace: every task has finished; the chains still open are complete. */
   finish(): void {
     this.batching = true;
-    for (const task of this.olderTasks.values()) this.expire(task);
-    for (const task of this.tasks.values()) this.expire(task);
-    this.tasks = new Map();
-    this.olderTasks = new Map();
+    for (const task of this.previous) if (task.period !== this.period) this.expire(task);
+    for (const task of this.current) this.expire(task);
+    this.current = [];
+    this.previous = [];
     this.spawners = [];
     this.claimable = [];
     this.claimableKept = 0;
@@ -427,7 +439,12 @@ export class ChainTracker {
       const crypto = cryptoAlgorithm(name);
       const alg = crypto ?? name;
       const instance = crypto !== null && !name.endsWith('-all') ? templateInstance(alg) : null;
-      this.names.set(name, (facts = { alg, words: nameWords(alg), instance }));
+      const words = nameWords(alg).map((w) => {
+        let n = this.wordNumbers.get(w);
+        if (n === undefined) this.wordNumbers.set(w, (n = this.wordNumbers.size));
+        return n;
+      });
+      this.names.set(name, (facts = { alg, words, instance }));
     }
     return facts;
   }
@@ -457,12 +474,11 @@ export class ChainTracker {
   /** The latest request whose task still waits and that no modprobe works for yet (rare: a fresh helper's binfmt). */
   private claimForExec(): ChainRequest | null {
     let latest: ChainRequest | null = null;
-    for (const tasks of [this.tasks, this.olderTasks]) {
-      for (const t of tasks.values()) {
-        const node = t.waiting;
-        if (node === null || node.claimed) continue;
-        if (latest === null || node.record.index > latest.record.index) latest = node;
-      }
+    // Every task alive logged in the current period or the one before (some in both).
+    for (const t of [...this.previous, ...this.current]) {
+      const node = t.waiting;
+      if (node === null || node.claimed) continue;
+      if (latest === null || node.record.index > latest.record.index) latest = node;
     }
     return latest;
   }
@@ -480,13 +496,15 @@ export class ChainTracker {
     if (set === undefined) {
       const modules = this.opts.modules;
       const all = new Set<string>();
+      // Copies: the modules files' names are slices of their text, which a lookup compares on V8's slow path.
+      const add = (name: string): void => void all.add(detached(name));
       for (const m of resolution.modules) {
         const key = modnameNormalize(m);
-        all.add(key);
+        add(key);
         if (modules === null) continue;
-        for (const d of modules.dependencies(key)) all.add(d);
+        for (const d of modules.dependencies(key)) add(d);
         const soft = modules.softdeps(key);
-        if (soft !== null) for (const s of [...soft.pre, ...soft.post]) all.add(modnameNormalize(s));
+        if (soft !== null) for (const s of [...soft.pre, ...soft.post]) add(modnameNormalize(s));
       }
       this.related.set(resolution, (set = all));
     }
@@ -519,22 +537,21 @@ export class ChainTracker {
     else this.emit(chain);
   }
 
-  /** The task of a pid, if it is alive; one of the period before moves to the current one. */
+  /** The task of a pid, if it is alive; it has logged in the current period. */
   private task(pid: number): Task | undefined {
-    let task = this.tasks.get(pid);
-    if (task === undefined && this.olderTasks.size > 0) {
-      task = this.olderTasks.get(pid);
-      if (task !== undefined) {
-        this.olderTasks.delete(pid);
-        this.tasks.set(pid, task);
-      }
+    const task = this.tasks.get(pid);
+    if (task !== undefined && task.period !== this.period) {
+      task.period = this.period;
+      this.current.push(task);
     }
     return task;
   }
 
   private newTask(pid: number, name: string): Task {
     const task: Task = {
+      pid,
       kind: taskKind(name),
+      period: this.period,
       module: null,
       words: null,
       serves: null,
@@ -545,6 +562,7 @@ export class ChainTracker {
       seen: 0,
     };
     this.tasks.set(pid, task);
+    this.current.push(task);
     return task;
   }
 
@@ -552,11 +570,12 @@ export class ChainTracker {
   private turn(time: number): void {
     this.nextTurn = time + this.opts.quietSeconds;
     this.batching = true;
-    for (const task of this.olderTasks.values()) this.expire(task);
-    this.olderTasks = this.tasks;
-    this.tasks = new Map();
+    for (const task of this.previous) if (task.period !== this.period) this.expire(task);
+    this.previous = this.current;
+    this.current = [];
+    this.period++;
     this.spawners = [];
-    for (const task of this.olderTasks.values()) {
+    for (const task of this.previous) {
       if (task.module !== null || (task.kind === 'probe' && task.serves !== null)) this.spawners.push(task);
     }
     this.flushBatch();
@@ -564,6 +583,7 @@ export class ChainTracker {
 
   private expire(task: Task): void {
     task.alive = false;
+    this.tasks.delete(task.pid);
     if (task.waiting !== null) {
       task.waiting.taskWaiting = false;
       this.release(task.waiting);

@@ -4,7 +4,7 @@
  * (rule, severity, name, call site, message, where); the request chains counted by root name. No request record is
  * kept: memory grows with the boot's distinct names, call sites, findings and chain roots, never with its trace.
  */
-import { detached, KeptStrings } from '../replay/keptStrings';
+import { detached, KeptStrings } from '../trace/keptStrings';
 import type { Chain, Finding, Outcome, RequestRecord } from '../report';
 import type { ReportHead, ReportSink, ReportTail } from '../reportStream/index';
 import type { RuleId, Severity } from '../ruleCatalog';

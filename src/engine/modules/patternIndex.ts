@@ -40,9 +40,13 @@ export class PatternIndex {
   /** depmod's `index_insert`: a key may hold several values (duplicates included). */
   insert(key: string, value: PatternValue): void {
     let node = this.nodes.get(key);
-    if (node === undefined) {
+    if (node !== undefined) {
+      addByPriority(node.values, value);
+    } else {
       const wild = wildcardIndex(key);
-      node = { key, values: [] };
+      // An array of one: a push into an empty one reserves 17 slots, and a modules directory has tens of thousands of
+      // keys (their arrays made 5 of the 33 MB the replay keeps alive).
+      node = { key, values: [value] };
       this.nodes.set(key, node);
       this.sortedKeys = null;
       if (wild >= 0) {
@@ -57,7 +61,6 @@ export class PatternIndex {
         }
       }
     }
-    addByPriority(node.values, value);
     this.entryCount++;
   }
 

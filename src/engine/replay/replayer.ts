@@ -9,8 +9,9 @@ import { modnameNormalize } from '../modules/names';
 import type { ModuleResolver, Resolution } from '../resolution';
 import type { CallSiteLinker } from '../callSiteLinker';
 import type { ChainTracker } from '../chains/chainTracker';
+import { ByPid } from '../byPid';
 import { DupsModel, type DupsGroup, type DupsSlot } from '../kernel/dupsModel';
-import { detached, KeptStrings } from './keptStrings';
+import { detached } from '../trace/keptStrings';
 import type { ModuleState, RequestState } from './requestState';
 
 export interface ReplayerOptions {
@@ -64,8 +65,13 @@ export class Replayer {
    * it. Names keep the states of their providers, so a request reads them without a lookup.
    */
   private readonly modules = new Map<string, ModuleState>();
+  /**
+   * The same states by the name module_load events print (one string per name, see NameTable): a load finds its
+   * module with one look-up of the very string it carries, without normalising it again.
+   */
+  private readonly loadNames = new Map<string, ModuleState>();
   /** wait=1 requests block their task: the task's next event means the request has returned. */
-  private readonly pendingByPid = new Map<number, RequestState>();
+  private readonly pendingByPid = new ByPid<RequestState>();
   private readonly pendingInOrder: RequestState[] = [];
   private pendingHead = 0;
   /** Names requested so far (each has its resolution). */
@@ -75,8 +81,6 @@ export class Replayer {
 
   /** Per requested name: its resolution and its providers' normalised names (the keys module_load events use). */
   private readonly resolutions = new Map<string, NameInfo>();
-  /** One copy of each task and loaded module name the records keep. */
-  private readonly kept = new KeptStrings();
   /** symbol → its shared call-site objects: the one without a module (one lookup for most), and the others by module. */
   private readonly callSites = new Map<string, CallSitesOfSymbol>();
   private readonly dups: DupsModel<RequestState>;
@@ -95,9 +99,9 @@ export class Replayer {
     if (time >= this.nextSettle) this.advance(time);
     this.lastTime = time;
     this.opts.chains?.event(event, time);
-    if (event.pid >= 0 && this.pendingByPid.size > 0) {
+    if (event.pid >= 0) {
       const blocked = this.pendingByPid.get(event.pid);
-      if (blocked) this.finalize(blocked, time, null);
+      if (blocked !== undefined) this.finalize(blocked, time, null);
     }
     switch (event.kind) {
       case 'module_request':
@@ -140,7 +144,7 @@ export class Replayer {
       index,
       line: event.line,
       time: event.time,
-      task: this.kept.keep(event.task),
+      task: event.task,
       pid: event.pid,
       cpu: event.cpu,
       name,
@@ -224,7 +228,8 @@ export class Replayer {
 
   private load(event: ModuleLoadEvent, time: number): void {
     this.loads++;
-    const module = this.module(modnameNormalize(event.name));
+    let module = this.loadNames.get(event.name);
+    if (module === undefined) this.loadNames.set(event.name, (module = this.module(modnameNormalize(event.name))));
     // Before the requests it completes are: a modprobe's load is matched to a request while that is pending.
     this.opts.chains?.load(event, module.name, time);
     module.loaded = true;
@@ -234,7 +239,7 @@ export class Replayer {
     for (const state of waiting) {
       state.awaiting.splice(state.awaiting.indexOf(module), 1);
       const record = state.record;
-      const name = this.kept.keep(event.name);
+      const name = event.name;
       record.loadedModules = record.loadedModules === NOTHING_LOADED ? [name] : [...record.loadedModules, name];
       // modprobe loads every provider it lists; the request returns once the last one is in.
       if (state.awaiting.length === 0) this.finalize(state, time, 'loaded');
@@ -256,7 +261,7 @@ export class Replayer {
       }
       state.awaiting = AWAITING_NOTHING;
     }
-    if (this.pendingByPid.size > 0 && this.pendingByPid.get(record.pid) === state) this.pendingByPid.delete(record.pid);
+    if (this.pendingByPid.get(record.pid) === state) this.pendingByPid.delete(record.pid);
     record.outcome = outcome ?? (record.loadedModules.length > 0 ? 'loaded' : 'nothing-loaded');
     const completedAt = record.outcome === 'loaded' ? time : record.time;
     record.completedAt = completedAt;
@@ -289,7 +294,7 @@ export class Replayer {
     if (!r) {
       const resolution = this.opts.resolver ? this.opts.resolver.resolve(name) : UNKNOWN;
       r = {
-        name: detached(name),
+        name,
         resolution,
         providers: [...new Set(resolution.modules.map(modnameNormalize))].map((key) => this.module(key)),
         anchoredGroup: null,
@@ -303,7 +308,7 @@ export class Replayer {
   private module(key: string): ModuleState {
     let module = this.modules.get(key);
     if (!module) {
-      const name = this.kept.keep(key);
+      const name = detached(key);
       this.modules.set(name, (module = { name, loaded: false, waiting: null }));
     }
     return module;

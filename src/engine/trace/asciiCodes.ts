@@ -19,3 +19,19 @@ export function asciiCodes(text: string): Codes {
   }
   return codes;
 }
+
+/** The codes last viewed, and their view. */
+let viewed: Codes | null = null;
+let view: DataView | null = null;
+
+/**
+ * A view of `b` that reads four codes at once (`getInt32(i, true)`), to compare names and keywords a word at a time.
+ * The parsers read one piece of the trace after another: the view of the last piece is kept.
+ */
+export function codesView(b: Codes): DataView {
+  if (b !== viewed) {
+    viewed = b;
+    view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+  return view!;
+}

@@ -12,7 +12,12 @@ import { NOT_ASCII, type Codes } from './asciiCodes';
 import type { ModuleEventName } from './payload';
 
 export interface EventLineHead {
-  task: string;
+  /**
+   * Where the task name is in the line, without its padding: the name is made only for module events (see
+   * NameTable), not for every line of a trace that records other events too.
+   */
+  taskStart: number;
+  taskEnd: number;
   pid: number;
   cpu: number;
   time: number;
@@ -28,7 +33,8 @@ export interface EventLineHead {
  * Parses the line `s[start, end)` in place, reading its characters from `b`, the codes of `s` (see asciiCodes):
  * `s` may be a whole chunk of the trace, which saves cutting every line out of it. The character at `end` is the
  * line's `\n` or `\r` (or past the end), which stops every scan. `bracket` is the position of the line's first
- * `[`, or any position from `end` on when it has none.
+ * `[`, or any position from `end` on when it has none. The head returned is one object that every parse fills
+ * again (a trace has millions of lines): read it before parsing the next line.
  */
 export type EventLineParser = (
   s: string,
@@ -69,6 +75,18 @@ function isDigit(c: number | undefined): boolean {
 function isBlank(c: number | undefined): boolean {
   return c === SPACE || c === TAB;
 }
+
+/** The head every parse fills (see EventLineParser). */
+const lineHead: EventLineHead = {
+  taskStart: 0,
+  taskEnd: 0,
+  pid: 0,
+  cpu: 0,
+  time: 0,
+  hasFlags: false,
+  event: null,
+  payloadStart: 0,
+};
 
 function parseHead(
   s: string,
@@ -135,8 +153,8 @@ function parseHeadAt(
     if (b[j] !== 0x2d /* - */) return null;
     taskEnd = j;
   }
-  const task = taskName(s, b, start, taskEnd);
-  if (task === '') return null;
+  const taskStart = taskNameStart(s, b, start, taskEnd);
+  if (taskStart === taskEnd) return null;
 
   // Rightwards from `]`: blanks, optional flags, blanks, TIMESTAMP:, blanks, EVENT:, blanks.
   i = afterCpu;
@@ -174,7 +192,15 @@ function parseHeadAt(
   }
   i++;
   while (isBlank(b[i])) i++;
-  return { task, pid, cpu, time, hasFlags, event, payloadStart: i };
+  lineHead.taskStart = taskStart;
+  lineHead.taskEnd = taskEnd;
+  lineHead.pid = pid;
+  lineHead.cpu = cpu;
+  lineHead.time = time;
+  lineHead.hasFlags = hasFlags;
+  lineHead.event = event;
+  lineHead.payloadStart = i;
+  return lineHead;
 }
 
 /** The first `:` in `b[start, end)`, or `end`. */
@@ -185,15 +211,15 @@ function indexOfColon(b: Codes, start: number, end: number): number {
 }
 
 /**
- * The task column `s[start, end)` without its padding, as `trimStart` gives it. The column is right-aligned with
- * spaces; only a name that starts with another blank or a character beyond ASCII (which may be a Unicode space)
- * needs `trimStart` itself.
+ * Where the task column `s[start, end)` starts without its padding, as `trimStart` gives it. The column is
+ * right-aligned with spaces; only a name that starts with another blank or a character beyond ASCII (which may be a
+ * Unicode space) needs `trimStart` itself.
  */
-function taskName(s: string, b: Codes, start: number, end: number): string {
+function taskNameStart(s: string, b: Codes, start: number, end: number): number {
   let i = start;
   while (i < end && b[i] === SPACE) i++;
   const c = b[i];
-  return c > SPACE && c < NOT_ASCII ? s.slice(i, end) : s.slice(i, end).trimStart();
+  return c > SPACE && c < NOT_ASCII ? i : end - s.slice(i, end).trimStart().length;
 }
 
 const MODULE_EVENTS: ModuleEventName[] = ['module_request', 'module_load', 'module_free', 'module_get', 'module_put'];

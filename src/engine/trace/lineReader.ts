@@ -6,6 +6,7 @@ import type { TraceEvent, TraceFormat, TraceWarning } from '../events';
 import { asciiCodes, type Codes } from './asciiCodes';
 import { parseFtraceLine, parsePerfLine, type EventLineHead, type EventLineParser } from './eventLine';
 import { looksLikeKernelLogEvent, parseKernelLogLine } from './kernelLog';
+import { NameTable } from './nameTable';
 import { parseFreePayload, parseLoadPayload, parseRefPayload, parseRequestPayload } from './payload';
 
 /** Warnings kept in the summary; the rest are only counted. */
@@ -20,7 +21,10 @@ const ENTRIES = /^# entries-in-buffer\/entries-written: (\d+)\/(\d+)/;
 
 /** A module_request whose name contains a newline, waiting for the line that holds `wait=` and `call_site=`. */
 interface PendingRequest {
-  head: EventLineHead;
+  time: number;
+  task: string;
+  pid: number;
+  cpu: number;
   /** The payload so far, its lines joined with `\n`. */
   payload: string;
   line: number;
@@ -38,6 +42,7 @@ interface LineCounts {
 export class TraceLineReader {
   readonly counts: LineCounts = { lines: 0, events: 0, skippedLines: 0, warnings: [], warningCount: 0 };
   private readonly parseHead: EventLineParser | null;
+  private readonly names = new NameTable();
   private pending: PendingRequest | null = null;
   /** Number of the last line that completed an event. */
   private lastEventLine = 0;
@@ -112,10 +117,11 @@ export class TraceLineReader {
       this.counts.skippedLines++;
       return;
     }
-    const { time, task, pid, cpu } = head;
+    const { time, pid, cpu } = head;
+    const task = this.names.name(text, codes, head.taskStart, head.taskEnd);
     switch (event) {
       case 'module_request': {
-        const p = parseRequestPayload(text, codes, payloadStart, end);
+        const p = parseRequestPayload(text, codes, payloadStart, end, this.names);
         const payload = p === null ? text.slice(payloadStart, end) : '';
         if (p !== null)
           this.emit({
@@ -132,25 +138,25 @@ export class TraceLineReader {
         else if (payload.includes(' wait='))
           this.warn(number, 'module_request with an unreadable `wait=` or `call_site=` field; not read');
         // No `wait=` yet: the requested name contains a newline and the event goes on on the next line.
-        else this.pending = { head, payload, line: number, lines: 1 };
+        else this.pending = { time, task, pid, cpu, payload, line: number, lines: 1 };
         return;
       }
       case 'module_load': {
-        const p = parseLoadPayload(text, codes, payloadStart, end);
+        const p = parseLoadPayload(text, codes, payloadStart, end, this.names);
         if (p !== null)
           this.emit({ kind: 'module_load', line: number, time, task, pid, cpu, name: p.name, taints: p.taints });
         else this.warn(number, 'module_load without a readable module name and taint letters; not read');
         return;
       }
       case 'module_free': {
-        const name = parseFreePayload(text, codes, payloadStart, end);
+        const name = parseFreePayload(text, codes, payloadStart, end, this.names);
         if (name !== null) this.emit({ kind: 'module_free', line: number, time, task, pid, cpu, name });
         else this.warn(number, 'module_free without a readable module name; not read');
         return;
       }
       case 'module_get':
       case 'module_put': {
-        const p = parseRefPayload(text, codes, payloadStart, end);
+        const p = parseRefPayload(text, codes, payloadStart, end, this.names);
         if (p !== null)
           this.emit({
             kind: event,
@@ -173,17 +179,16 @@ export class TraceLineReader {
     const pending = this.pending!;
     pending.payload += '\n' + line;
     pending.lines++;
-    const p = parseRequestPayload(pending.payload, asciiCodes(pending.payload), 0, pending.payload.length);
+    const p = parseRequestPayload(pending.payload, asciiCodes(pending.payload), 0, pending.payload.length, this.names);
     if (p !== null) {
-      const { head } = pending;
       this.pending = null;
       this.emit({
         kind: 'module_request',
         line: pending.line,
-        time: head.time,
-        task: head.task,
-        pid: head.pid,
-        cpu: head.cpu,
+        time: pending.time,
+        task: pending.task,
+        pid: pending.pid,
+        cpu: pending.cpu,
         name: p.name,
         wait: p.wait,
         callSite: p.callSite,

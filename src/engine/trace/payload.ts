@@ -7,9 +7,11 @@
  * Payload parsers read `text[start, end)` in place (the payload is the end of a line, not copied out of it), its
  * characters from `b`, the codes of `text` (see asciiCodes), and return null when it is not a complete payload;
  * callers decide whether that is an error. `text` may go on past `end` (a chunk of the trace): searches stop there.
+ * Names come from a NameTable, one string per distinct name.
  */
 import type { CallSite } from '../events';
 import { asciiCodes, type Codes } from './asciiCodes';
+import type { NameTable } from './nameTable';
 
 export type ModuleEventName = 'module_request' | 'module_load' | 'module_free' | 'module_get' | 'module_put';
 
@@ -33,7 +35,7 @@ function trimmedEnd(b: Codes, start: number, end: number): number {
  * The call site printed between `start` and `end` (trailing blanks allowed): `SYMBOL[+0xOFF/0xLEN][ [MODULE]]`.
  * Symbols contain no `+` or space, so both parts are found by position.
  */
-function parseCallSite(text: string, b: Codes, start: number, lineEnd: number): CallSite | null {
+function parseCallSite(text: string, b: Codes, start: number, lineEnd: number, names: NameTable): CallSite | null {
   const end = trimmedEnd(b, start, lineEnd);
   // The symbol ends at the first space; its offset starts at its first `+`.
   let symbolEnd = start;
@@ -44,7 +46,7 @@ function parseCallSite(text: string, b: Codes, start: number, lineEnd: number): 
   let module: string | null = null;
   if (symbolEnd < end) {
     if (end - symbolEnd < 4 || b[symbolEnd + 1] !== 0x5b /* [ */ || b[end - 1] !== 0x5d /* ] */) return null;
-    module = text.slice(symbolEnd + 2, end - 1);
+    module = names.name(text, b, symbolEnd + 2, end - 1);
     if (/[\s\[\]]/.test(module)) return null;
   }
   let offset: number | null = null;
@@ -55,7 +57,7 @@ function parseCallSite(text: string, b: Codes, start: number, lineEnd: number): 
     offset = parseInt(m[1], 16);
     length = parseInt(m[2], 16);
   }
-  return { symbol: text.slice(start, plus), offset, length, module };
+  return { symbol: names.name(text, b, start, plus), offset, length, module };
 }
 
 interface RequestPayload {
@@ -77,7 +79,13 @@ function codesAt(b: Codes, at: number, end: number, word: Codes): boolean {
 }
 
 /** The name is everything before the last ` wait=`: a requested name may contain spaces or a newline. */
-export function parseRequestPayload(text: string, b: Codes, start: number, end: number): RequestPayload | null {
+export function parseRequestPayload(
+  text: string,
+  b: Codes,
+  start: number,
+  end: number,
+  names: NameTable,
+): RequestPayload | null {
   // From the end: the call site after the last ` wait=` is a few characters long.
   let at = end - WAIT.length;
   while (at >= start && !(b[at + 1] === 0x77 /* w */ && codesAt(b, at, end, WAIT_CODES))) at--;
@@ -85,9 +93,9 @@ export function parseRequestPayload(text: string, b: Codes, start: number, end: 
   const flagAt = at + WAIT.length;
   const flag = flagAt < end ? b[flagAt] : undefined;
   if ((flag !== 0x30 && flag !== 0x31) || !codesAt(b, flagAt + 1, end, CALL_SITE_CODES)) return null;
-  const callSite = parseCallSite(text, b, flagAt + 1 + CALL_SITE.length, end);
+  const callSite = parseCallSite(text, b, flagAt + 1 + CALL_SITE.length, end, names);
   if (callSite === null) return null;
-  return { name: text.slice(start, at), wait: flag === 0x31, callSite };
+  return { name: names.name(text, b, start, at), wait: flag === 0x31, callSite };
 }
 
 interface LoadPayload {
@@ -97,19 +105,31 @@ interface LoadPayload {
 
 const TAINTS = /^[A-Z]+$/;
 
-export function parseLoadPayload(text: string, b: Codes, start: number, lineEnd: number): LoadPayload | null {
+export function parseLoadPayload(
+  text: string,
+  b: Codes,
+  start: number,
+  lineEnd: number,
+  names: NameTable,
+): LoadPayload | null {
   const end = trimmedEnd(b, start, lineEnd);
   if (end === start) return null;
   const space = indexOfCode(b, SPACE, start, end);
-  if (space === end) return { name: text.slice(start, end), taints: '' };
+  if (space === end) return { name: names.name(text, b, start, end), taints: '' };
   const taints = text.slice(space + 1, end);
-  return TAINTS.test(taints) ? { name: text.slice(start, space), taints } : null;
+  return TAINTS.test(taints) ? { name: names.name(text, b, start, space), taints } : null;
 }
 
-export function parseFreePayload(text: string, b: Codes, start: number, lineEnd: number): string | null {
+export function parseFreePayload(
+  text: string,
+  b: Codes,
+  start: number,
+  lineEnd: number,
+  names: NameTable,
+): string | null {
   const end = trimmedEnd(b, start, lineEnd);
   if (end === start) return null;
-  return indexOfCode(b, SPACE, start, end) < end ? null : text.slice(start, end);
+  return indexOfCode(b, SPACE, start, end) < end ? null : names.name(text, b, start, end);
 }
 
 interface RefPayload {
@@ -120,11 +140,17 @@ interface RefPayload {
 
 const REF = /^(\S+) call_site=(.*?) refcnt=(-?\d+)\s*$/;
 
-export function parseRefPayload(text: string, b: Codes, start: number, end: number): RefPayload | null {
+export function parseRefPayload(
+  text: string,
+  b: Codes,
+  start: number,
+  end: number,
+  names: NameTable,
+): RefPayload | null {
   const m = REF.exec(text.slice(start, end));
   if (m === null) return null;
   const callSiteStart = start + m[1].length + CALL_SITE.length;
-  const callSite = parseCallSite(text, b, callSiteStart, callSiteStart + m[2].length);
+  const callSite = parseCallSite(text, b, callSiteStart, callSiteStart + m[2].length, names);
   if (callSite === null) return null;
-  return { name: m[1], callSite, refcnt: Number(m[3]) };
+  return { name: names.name(text, b, start, start + m[1].length), callSite, refcnt: Number(m[3]) };
 }

@@ -7,10 +7,13 @@ const MAX_KEPT_STRINGS = 65536;
  * A copy of `s` that does not share the characters of the text it was cut from. The reader's strings are cut out
  * of pieces of the trace; a record that kept them would keep its whole piece alive (16 KB for a 13-character task
  * name), which made retaining a long trace's records cost more than the trace itself.
+ *
+ * The copy is a sequential string (one byte a character when it can be), made from the UTF-16 units as they are. A
+ * copy that is itself a slice (of a concatenation, as this once made) costs every Map lookup that compares it with
+ * another string V8's slow path: 80 ns instead of 25.
  */
 export function detached(s: string): string {
-  // V8 flattens the concatenation into a new string; the slice then points into that one.
-  return (' ' + s).slice(1);
+  return Buffer.from(s, 'utf16le').toString('utf16le');
 }
 
 /** One detached copy of each distinct string (a trace has few distinct task and module names). */
