@@ -180,7 +180,7 @@ export function runBatch(
       if (!(e instanceof ParseGaveUp)) throw e;
       // Nothing of the file is known: it is listed with the reason, and not cached (a later scan tries again).
       result.unreadable.push({ file: rel, reason: e.message });
-      if (counted && pass.indexNames) result.scanned--;
+      if (counted) result.scanned--;
     }
     times.analysis += performance.now() - t2;
   }

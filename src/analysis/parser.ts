@@ -83,8 +83,14 @@ function stopAfter(budgetMs: number): () => boolean {
   return () => performance.now() > deadline;
 }
 
-function gaveUp(budgetMs: number): ParseGaveUp {
-  return new ParseGaveUp(
+/**
+ * The tree of a parse, or (null: the progress callback stopped it) the parser reset — a stopped parse would resume on
+ * the next call, which must start afresh — and ParseGaveUp thrown.
+ */
+function treeOrGiveUp<T>(tree: T | null, parser: { reset(): void }, budgetMs: number): T {
+  if (tree !== null) return tree;
+  parser.reset();
+  throw new ParseGaveUp(
     `the C parser gave up after ${budgetMs / 1000} s of error recovery (malformed or machine-made code?): not analysed`,
   );
 }
@@ -131,12 +137,7 @@ function nativeParser(budgetMs: number): CParser {
       includedRanges: ranges,
       progressCallback: stopAfter(budgetMs),
     }) as ReturnType<typeof parser.parse> | null;
-    if (tree === null) {
-      // A stopped parse would resume on the next call: that one starts afresh.
-      parser.reset();
-      throw gaveUp(budgetMs);
-    }
-    return { root: tree.rootNode, free: () => undefined };
+    return { root: treeOrGiveUp(tree, parser, budgetMs).rootNode, free: () => undefined };
   };
   return {
     backend: 'native',
@@ -162,11 +163,7 @@ async function wasmParser(budgetMs: number): Promise<CParser> {
     const stop = stopAfter(budgetMs);
     // web-tree-sitter types the callback as returning nothing; it stops the parse when it returns true.
     const progressCallback = stop as unknown as () => void;
-    const tree = parser.parse(text, null, { includedRanges: ranges, progressCallback });
-    if (tree === null) {
-      parser.reset();
-      throw gaveUp(budgetMs);
-    }
+    const tree = treeOrGiveUp(parser.parse(text, null, { includedRanges: ranges, progressCallback }), parser, budgetMs);
     return { root: tree.rootNode as CNode, free: () => tree.delete() };
   };
   return {

@@ -316,7 +316,7 @@ export class ScanCache {
 
   record(files: string[], r: BatchResult, signature: string, first: boolean): void {
     const byFile = new Map(r.facts.map((f) => [f.file, f]));
-    const unreadable = new Map(r.unreadable.map((u) => [u.file, u.reason]));
+    const unreadable = new Set(r.unreadable.map((u) => u.file));
     files.forEach((rel, i) => {
       const st = r.stats[i];
       // Unreadable, or read but not analysed (a parse that gave up): nothing to replay, a later scan tries again.
