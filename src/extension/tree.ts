@@ -171,21 +171,22 @@ function requestNodes(results: Results): Node[] {
   });
 }
 
+/** What the Findings view's title adds: during a diff it holds only what the diff added (Compare with Trace…). */
+function findingsDescription(results: Results): string | undefined {
+  const base = results.diff?.base;
+  return base === undefined ? undefined : escapeControl(`added since ${basename(base.fsPath)}`);
+}
+
 export function registerTrees(results: Results): vscode.Disposable[] {
-  const views: Array<[string, (r: Results) => Node[]]> = [
+  const views: Array<[string, (r: Results) => Node[], ((r: Results) => string | undefined)?]> = [
     ['autoloadLens.callSites', callSiteNodes],
-    ['autoloadLens.findings', findingNodes],
+    ['autoloadLens.findings', findingNodes, findingsDescription],
     ['autoloadLens.requests', requestNodes],
   ];
-  return views.flatMap(([id, build]) => {
+  return views.flatMap(([id, build, describe]) => {
     const provider = new NodeTree(results, build);
     const view = vscode.window.createTreeView(id, { treeDataProvider: provider, showCollapseAll: true });
-    if (id !== 'autoloadLens.findings') return [provider, view];
-    // The view's title says when it holds only what a diff added (Compare with Trace…).
-    const describe = () => {
-      const base = results.diff?.base;
-      view.description = base === undefined ? undefined : escapeControl(`added since ${basename(base.fsPath)}`);
-    };
-    return [provider, view, results.onDidChange(describe)];
+    if (describe === undefined) return [provider, view];
+    return [provider, view, results.onDidChange(() => (view.description = describe(results)))];
   });
 }
