@@ -123,6 +123,7 @@ function timedParser(parser: CParser, times: PhaseTimes): CParser {
     captures: (query, node) => parser.captures(query, node),
     parse,
     withTree: withTreeOf(parse),
+    forFile: () => timedParser(parser.forFile(), times),
   };
 }
 

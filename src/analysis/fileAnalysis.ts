@@ -123,8 +123,12 @@ function tokensOf(sets: AnalysisSets): SplitTokens {
   return split;
 }
 
-/** Analyses one file; null when none of the tokens occurs in it. */
-export function analyzeFile(parser: CParser, file: string, buf: Buffer, sets: AnalysisSets): FileFacts | null {
+/**
+ * Analyses one file, its parses and queries within one budget (ParseGaveUp past it); null when none of the tokens
+ * occurs in it.
+ */
+export function analyzeFile(anyFile: CParser, file: string, buf: Buffer, sets: AnalysisSets): FileFacts | null {
+  const parser = anyFile.forFile();
   const { substrings, names, all } = tokensOf(sets);
   // The file's identifiers, found once for the look-ups of all rounds.
   const identifiers = new Identifiers(buf);

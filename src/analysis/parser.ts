@@ -65,34 +65,97 @@ export interface CParser {
   /** Parses `text`; `use` runs while the tree is alive (it is freed afterwards). */
   withTree<T>(text: string, use: (root: CNode) => T): T;
   captures(query: QueryName, node: CNode): Capture[];
+  /**
+   * This parser with one budget, from now, for all the parses and queries that follow: what analysing one file may
+   * take (a file parsed in many regions, or queried over a huge error tree, gives up as a whole).
+   */
+  forFile(): CParser;
 }
 
 /**
- * How long one parse may run. tree-sitter-c's error recovery is quadratic on some malformed text (long alternations
- * of names and stray characters: 50,000 pairs take over a minute); past this budget the parse gives up and the file is
- * reported as not analysed, with the reason. The largest source the scan reads (2 MB) parses in about 0.2 s.
+ * How long the parses and queries of one file may run together. tree-sitter-c's error recovery is quadratic on some
+ * malformed text (long alternations of names and stray characters: 50,000 pairs take over a minute), and a query over
+ * the huge error tree it leaves can take seconds more; past this budget the file is reported as not analysed, with
+ * the reason. The largest source the scan reads (2 MB) parses in about 0.2 s.
  */
 export const PARSE_BUDGET_MS = 5000;
 
-/** A parse that ran out of its budget: the file it was of cannot be analysed. */
+/** A file whose parses and queries ran out of their budget: it cannot be analysed. */
 export class ParseGaveUp extends Error {}
 
-/** Tells the parser to stop once `budgetMs` have passed (tree-sitter calls it every hundred or so parse steps). */
-function stopAfter(budgetMs: number): () => boolean {
-  const deadline = performance.now() + budgetMs;
-  return () => performance.now() > deadline;
+function gaveUp(budgetMs: number): ParseGaveUp {
+  return new ParseGaveUp(
+    `the C parser gave up after ${budgetMs / 1000} s of parsing and querying this file (malformed or machine-made code?): not analysed`,
+  );
+}
+
+/** When the work of a file must stop: `budgetMs` after it began. */
+interface Deadline {
+  readonly at: number;
+  readonly budgetMs: number;
+}
+
+function deadlineIn(budgetMs: number): Deadline {
+  return { at: performance.now() + budgetMs, budgetMs };
+}
+
+/** Throws if the deadline has passed; otherwise the milliseconds left. */
+function timeLeft(d: Deadline): number {
+  const left = d.at - performance.now();
+  if (left < 0) throw gaveUp(d.budgetMs);
+  return left;
+}
+
+/** Tells the parser to stop once the deadline has passed (tree-sitter calls it every hundred or so parse steps). */
+function stopAt(d: Deadline): () => boolean {
+  return () => performance.now() > d.at;
 }
 
 /**
  * The tree of a parse, or (null: the progress callback stopped it) the parser reset — a stopped parse would resume on
  * the next call, which must start afresh — and ParseGaveUp thrown.
  */
-function treeOrGiveUp<T>(tree: T | null, parser: { reset(): void }, budgetMs: number): T {
+function treeOrGiveUp<T>(tree: T | null, parser: { reset(): void }, d: Deadline): T {
   if (tree !== null) return tree;
   parser.reset();
-  throw new ParseGaveUp(
-    `the C parser gave up after ${budgetMs / 1000} s of error recovery (malformed or machine-made code?): not analysed`,
-  );
+  throw gaveUp(d.budgetMs);
+}
+
+/**
+ * A query's captures within the deadline. A query cursor past its timeout stops without saying so: captures returned
+ * after the deadline may be partial, so the file gives up rather than trust them.
+ */
+function capturesBy(d: Deadline, run: (timeoutMicros: number) => Capture[]): Capture[] {
+  // 0 would mean no timeout; a query runs at least a microsecond.
+  const captures = run(Math.max(1, Math.ceil(timeLeft(d) * 1000)));
+  timeLeft(d);
+  return captures;
+}
+
+/**
+ * The CParser of a backend's `parse` and `captures`, each run within a deadline: a fresh one per call, or (forFile)
+ * one shared by all that follow.
+ */
+function budgeted(
+  backend: ParserBackend,
+  budgetMs: number,
+  parse: (text: string, ranges: TextRange[] | undefined, d: Deadline) => ParsedTree,
+  captures: (name: QueryName, node: CNode, d: Deadline) => Capture[],
+  shared?: Deadline,
+): CParser {
+  const deadline = () => shared ?? deadlineIn(budgetMs);
+  const parseIn = (text: string, ranges?: TextRange[]) => {
+    // A shared budget may be spent already (a short parse ends before tree-sitter asks its progress callback).
+    if (shared) timeLeft(shared);
+    return parse(text, ranges, deadline());
+  };
+  return {
+    backend,
+    parse: parseIn,
+    withTree: withTreeOf(parseIn),
+    captures: (name, node) => captures(name, node, deadline()),
+    forFile: () => budgeted(backend, budgetMs, parse, captures, deadlineIn(budgetMs)),
+  };
 }
 
 /** withTree of a `parse`. */
@@ -117,7 +180,7 @@ export const querySources: Record<QueryName, string> = {
 };
 
 interface QueryLike {
-  captures(node: never): Capture[];
+  captures(node: never, options: { timeoutMicros: number }): Capture[];
 }
 
 function nativeParser(budgetMs: number): CParser {
@@ -130,21 +193,22 @@ function nativeParser(budgetMs: number): CParser {
   for (const name of Object.keys(querySources) as QueryName[]) {
     queries.set(name, new TreeSitter.Query(language, querySources[name]));
   }
-  // Native trees are freed by the garbage collector.
-  const parse = (text: string, ranges?: TextRange[]): ParsedTree => {
-    // Typed as always a tree; a parse the progress callback stopped gives null.
-    const tree = parser.parse(text, undefined, {
-      includedRanges: ranges,
-      progressCallback: stopAfter(budgetMs),
-    }) as ReturnType<typeof parser.parse> | null;
-    return { root: treeOrGiveUp(tree, parser, budgetMs).rootNode, free: () => undefined };
-  };
-  return {
-    backend: 'native',
-    parse,
-    withTree: withTreeOf(parse),
-    captures: (name, node) => (queries.get(name) as QueryLike).captures(node as never),
-  };
+  return budgeted(
+    'native',
+    budgetMs,
+    (text, ranges, d) => {
+      // Typed as always a tree; a parse the progress callback stopped gives null.
+      const tree = parser.parse(text, undefined, {
+        includedRanges: ranges,
+        progressCallback: stopAt(d),
+      }) as ReturnType<typeof parser.parse> | null;
+      // Native trees are freed by the garbage collector.
+      return { root: treeOrGiveUp(tree, parser, d).rootNode, free: () => undefined };
+    },
+    // The native binding takes no progress callback for queries (0.25.1); its cursor honours timeoutMicros.
+    (name, node, d) =>
+      capturesBy(d, (timeoutMicros) => (queries.get(name) as QueryLike).captures(node as never, { timeoutMicros })),
+  );
 }
 
 async function wasmParser(budgetMs: number): Promise<CParser> {
@@ -159,19 +223,18 @@ async function wasmParser(budgetMs: number): Promise<CParser> {
     // web-tree-sitter types a node's children as possibly null, which a parsed tree's never are.
     queries.set(name, new web.Query(language, querySources[name]) as unknown as QueryLike);
   }
-  const parse = (text: string, ranges?: TextRange[]): ParsedTree => {
-    const stop = stopAfter(budgetMs);
-    // web-tree-sitter types the callback as returning nothing; it stops the parse when it returns true.
-    const progressCallback = stop as unknown as () => void;
-    const tree = treeOrGiveUp(parser.parse(text, null, { includedRanges: ranges, progressCallback }), parser, budgetMs);
-    return { root: tree.rootNode as CNode, free: () => tree.delete() };
-  };
-  return {
-    backend: 'wasm',
-    parse,
-    withTree: withTreeOf(parse),
-    captures: (name, node) => (queries.get(name) as QueryLike).captures(node as never),
-  };
+  return budgeted(
+    'wasm',
+    budgetMs,
+    (text, ranges, d) => {
+      // web-tree-sitter types the callback as returning nothing; it stops the parse when it returns true.
+      const progressCallback = stopAt(d) as unknown as () => void;
+      const tree = treeOrGiveUp(parser.parse(text, null, { includedRanges: ranges, progressCallback }), parser, d);
+      return { root: tree.rootNode as CNode, free: () => tree.delete() };
+    },
+    (name, node, d) =>
+      capturesBy(d, (timeoutMicros) => (queries.get(name) as QueryLike).captures(node as never, { timeoutMicros })),
+  );
 }
 
 const loaded = new Map<ParserBackend | 'auto', Promise<Result<CParser>>>();
@@ -186,7 +249,10 @@ export function getParser(backend: ParserBackend | 'auto' = 'auto'): Promise<Res
   return p;
 }
 
-/** A parser of its own, whose parses give up after `budgetMs` (getParser's share one, with PARSE_BUDGET_MS). */
+/**
+ * A parser of its own, whose parses and queries give up after `budgetMs`: each call alone, or all the calls of a
+ * `forFile` view together (getParser's share one, with PARSE_BUDGET_MS).
+ */
 export async function loadParser(backend: ParserBackend | 'auto', budgetMs: number): Promise<Result<CParser>> {
   let nativeFailure = '';
   if (backend !== 'wasm') {

@@ -1,7 +1,8 @@
 /**
  * A parse that runs past its budget gives up (tree-sitter-c's error recovery is quadratic on some malformed text):
- * the file is listed as not analysed, with the reason, and the parser is as good as new for the next one. A budget of
- * 0 ms makes any parse of more than a few hundred parser steps give up, whatever the machine.
+ * the file is listed as not analysed, with the reason, and the parser is as good as new for the next one. The budget
+ * is the file's: its parses and queries together. A budget of 0 ms makes any parse of more than a few hundred parser
+ * steps give up, whatever the machine.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,6 +56,42 @@ describe('the parse budget', () => {
       tree.free();
     });
 
+    it(`a query past its budget gives up: its cursor may have stopped early (${backend})`, async () => {
+      const generous = await loadParser(backend, 60_000);
+      const tight = await loadParser(backend, 0);
+      if (!generous.ok || !tight.ok) assert.fail('no parser');
+      const tree = generous.value.parse(LONG_FUNCTION);
+      try {
+        assert.equal(generous.value.captures('calls', tree.root).length > 0, true);
+        assert.throws(() => tight.value.captures('calls', tree.root), ParseGaveUp);
+      } finally {
+        tree.free();
+      }
+    });
+
+    it(`the parses and queries of one file share its budget (${backend})`, async () => {
+      const loaded = await loadParser(backend, 200);
+      if (!loaded.ok) assert.fail(loaded.error.message);
+      const file = loaded.value.forFile();
+      const tree = file.parse('int x;');
+      try {
+        assert.deepEqual(
+          file.captures('calls', tree.root).map((c) => c.name),
+          [],
+        );
+        // The file's 200 ms spent: its next parse, however small, and its next query give up; a parse of another
+        // file (the parser itself, or a new view) has a budget of its own.
+        const spent = performance.now() + 200;
+        while (performance.now() <= spent);
+        assert.throws(() => file.parse('int y;'), ParseGaveUp);
+        assert.throws(() => file.captures('calls', tree.root), ParseGaveUp);
+        loaded.value.parse('int y;').free();
+        loaded.value.forFile().parse('int y;').free();
+      } finally {
+        tree.free();
+      }
+    });
+
     it(`a file whose parse gives up is listed as not analysed, with the reason, and the batch goes on (${backend})`, async () => {
       const loaded = await loadParser(backend, 0);
       if (!loaded.ok) assert.fail(loaded.error.message);
@@ -66,7 +103,8 @@ describe('the parse budget', () => {
         assert.deepEqual(r.unreadable, [
           {
             file: 'codec.c',
-            reason: 'the C parser gave up after 0 s of error recovery (malformed or machine-made code?): not analysed',
+            reason:
+              'the C parser gave up after 0 s of parsing and querying this file (malformed or machine-made code?): not analysed',
           },
         ]);
         assert.deepEqual(r.facts, []);
