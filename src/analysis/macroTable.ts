@@ -58,6 +58,8 @@ const byLine = (a: MacroDefinition, b: MacroDefinition) => a.line - b.line;
 
 export class MacroTable {
   private readonly byName = new Map<string, MacroDefinition[]>();
+  /** `name file:line` of each definition held: a file's facts from several passes repeat its definitions. */
+  private readonly held = new Set<string>();
   private readonly includes = new Map<string, readonly string[]>();
   /** Per file: the files it includes, directly or through headers that are not general ones, in cpp's order. */
   private readonly visibleFrom = new Map<string, Map<string, number>>();
@@ -67,9 +69,12 @@ export class MacroTable {
   constructor(readonly tree: SourceTree) {}
 
   add(def: MacroDefinition): void {
+    const key = `${def.name} ${def.file}:${def.line}`;
+    if (this.held.has(key)) return;
+    this.held.add(key);
     const list = this.byName.get(def.name);
     if (!list) this.byName.set(def.name, [def]);
-    else if (!list.some((d) => d.file === def.file && d.line === def.line)) list.push(def);
+    else list.push(def);
   }
 
   /** The `#include` directives of a file, as its facts recorded them. */

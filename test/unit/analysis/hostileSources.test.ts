@@ -90,3 +90,21 @@ it('2,000 calls on a line continued from 5,000 lines above: the continuations ar
     calls.map((_, k) => [5003, columns[k], 'f', `m-${k}`]),
   );
 });
+
+it('a header defining one macro 30,000 times, used by an alias macro: each definition is held once (each was compared with all before it: 3.5 s)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autoload-lens-hostile-'));
+  dirs.push(dir);
+  fs.mkdirSync(path.join(dir, 'include'));
+  fs.writeFileSync(
+    path.join(dir, 'include', 'm.h'),
+    `#define MODULE_ALIAS_M(x) MODULE_ALIAS(M(x))\n${'#define M(x) "m-" x\n'.repeat(30000)}`,
+  );
+  fs.writeFileSync(path.join(dir, 'x.c'), '#include <m.h>\nMODULE_ALIAS_M("last");\n');
+  const r = await scanTree(dir, { cache: false, threads: 0 });
+  if (!r.ok) assert.fail(r.error.message);
+  // The 30,000 definitions agree: M("last") is "m-" "last".
+  assert.deepEqual(
+    r.value.aliases.map((a) => [a.file, a.line, a.column, a.macro, a.value, a.reason]),
+    [['x.c', 2, 1, 'MODULE_ALIAS_M', 'm-last', null]],
+  );
+});
