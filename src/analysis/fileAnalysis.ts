@@ -2,6 +2,7 @@
  * One file → FileFacts: finds the searched names, parses only the constructs that hold them (or the whole file when
  * a region cannot be trusted), and reads call sites, definitions and MODULE_ALIAS* declarations from the captures.
  */
+import { appendAll } from '../engine/appendAll';
 import type { ReturnUse } from '../engine/sourceIndex';
 import { IDENT, isBlankOrContinuation, isLatin1Space } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
@@ -365,7 +366,7 @@ function extract(
   for (const m of macros)
     for (const t of tokenize(m.body)) if (t.kind === 'ident' && !(m.params ?? []).includes(t.text)) wanted.add(t.text);
   for (const c of calls) for (const a of c.args) if (a.kind === 'tokens') a.idents.forEach((i) => wanted.add(i));
-  macros.push(...localDefines(lines, file, wanted, macros));
+  appendAll(macros, localDefines(lines, file, wanted, macros));
 
   return {
     file,

@@ -6,6 +6,7 @@
  * `kbuild-file`), or from an ancestor's that names the object with its subfolder (`sub/file.o`).
  * The configuration is unknown: `obj-$(CONFIG_X)` counts as built, and every branch of `ifeq`/`ifdef` is read.
  */
+import { appendAll } from '../engine/appendAll';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -63,8 +64,8 @@ export class KbuildModules {
       chain.unshift(here);
       if (here === '') break;
     }
-    for (const d of chain) dirs.push(...(this.listsOf(d)?.subdirIncludeDirs ?? []));
-    dirs.push(...(this.listsOf(builder)?.includeDirs ?? []));
+    for (const d of chain) appendAll(dirs, this.listsOf(d)?.subdirIncludeDirs ?? []);
+    appendAll(dirs, this.listsOf(builder)?.includeDirs ?? []);
     return [...new Set(dirs)];
   }
 
@@ -236,7 +237,7 @@ export function parseKbuild(file: string, text: string, dir: string): KbuildList
       const dirs = [...expanded.matchAll(/-I\s*(\S+)/g)]
         .map((m) => includeDir(m[1], dir))
         .filter((d): d is string => d !== null);
-      (cflags[1] ? lists.subdirIncludeDirs : lists.includeDirs).push(...dirs);
+      appendAll(cflags[1] ? lists.subdirIncludeDirs : lists.includeDirs, dirs);
       continue;
     }
     const objects = words(expanded)

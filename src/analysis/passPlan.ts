@@ -4,6 +4,7 @@
  * (global functions, header macros), macros found to declare aliases, and the constants that alias declarations, alias
  * macro bodies and call arguments use — until nothing new turns up.
  */
+import { appendAll } from '../engine/appendAll';
 import type { PassSets } from './batch';
 import { splitArguments, tokenize, type Token } from './cpp';
 import { type FileFacts, fillersWanted } from './facts';
@@ -182,7 +183,8 @@ function aliasCalls(body: Token[], aliasMacroNames: ReadonlySet<string>): Token[
     if (!(isAliasMacro(t.text) || aliasMacroNames.has(t.text) || MODINFO_CALLS.has(t.text))) continue;
     const split = splitArguments(body, i + 1);
     if (split === null) break;
-    out.push(t, ...split.args.flat());
+    out.push(t);
+    for (const arg of split.args) appendAll(out, arg);
     i = split.end;
   }
   return out;

@@ -2,6 +2,7 @@
  * Wrappers discovered from the code: a function or macro whose requested name depends on one of its own parameters,
  * transitively. Also evaluates what a call (direct or through wrappers) requests: format, pattern, concrete name.
  */
+import { appendAll } from '../engine/appendAll';
 import { concatenatedString, expand, tokenize } from './cpp';
 import type { ArgExpr, FileFacts, RawCall, RawDefinition } from './facts';
 import type { NamePiece } from '../engine/nameShape';
@@ -308,7 +309,7 @@ export class WrapperIndex {
     const out: Value[] = [];
     for (const a of args) {
       if (a.kind === 'variadic') {
-        if (env) out.push(...env.slice(a.index));
+        if (env) appendAll(out, env.slice(a.index));
         continue;
       }
       out.push(this.value(a, env, file));

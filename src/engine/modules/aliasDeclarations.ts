@@ -4,6 +4,7 @@
  * (`-` and `_` alike outside `[...]`, fnmatch(3) patterns); used by the scan's undocumented-alias rule, the replay,
  * hovers and Resolve Alias alike.
  */
+import { appendAll } from '../appendAll';
 import { fnmatch } from './fnmatch';
 import { aliasNormalize } from './names';
 import type { AliasDeclaration, SourceIndex } from '../sourceIndex';
@@ -93,7 +94,7 @@ export class AliasCatalog {
     }
     const family = literalPrefix(wanted);
     const found: AliasDeclaration[] = [];
-    for (const v of withPrefix(this.plainSorted, family)) if (fnmatch(wanted, v)) found.push(...this.plain.get(v)!);
+    for (const v of withPrefix(this.plainSorted, family)) if (fnmatch(wanted, v)) appendAll(found, this.plain.get(v)!);
     for (const p of this.patterns)
       if (family.startsWith(p.prefix) || p.prefix.startsWith(family)) found.push(p.declaration);
     return found.sort((a, b) => this.order.get(a)! - this.order.get(b)!);

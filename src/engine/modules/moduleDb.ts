@@ -1,3 +1,4 @@
+import { appendAll } from '../appendAll';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Resolution } from '../resolution';
@@ -52,7 +53,7 @@ export async function openModuleDb(given: string): Promise<Result<ModuleDb>> {
     if (source === undefined) return empty;
     const parsed = source.text !== null ? fromText(source.text, source.file) : fromIndex?.(source.index, source.file);
     if (parsed === undefined) return empty;
-    warnings.push(...parsed.warnings);
+    appendAll(warnings, parsed.warnings);
     return parsed.value;
   };
   /** Fills `index` from a pattern file: its text lines through `fromText`, or the binary index's entries as stored. */
@@ -89,7 +90,7 @@ export async function openModuleDb(given: string): Promise<Result<ModuleDb>> {
   const builtinAliases = new PatternIndex();
   patterns('modules.builtin.modinfo', builtinAliases, (text, file) => {
     const parsed = parseBuiltinModinfo(text, file);
-    warnings.push(...parsed.warnings);
+    appendAll(warnings, parsed.warnings);
     for (const b of parsed.value) {
       const key = aliasNormalize(b.pattern);
       if (key === null) warnings.push(unmatchedBracket(file, b.record, b.pattern));

@@ -2,6 +2,7 @@
  * The text report's kernel sections: the model the requests ran through (why, what it did with them, what the
  * duplicates cost), the "Kernel models" table with --compare-models, and the kernel's module stats beside the trace.
  */
+import { appendAll } from '../appendAll';
 import { escapeControl } from '../escape';
 import type { KernelFigures } from '../kernel/figures';
 import type { FinitCost } from '../kernel/finitRaces';
@@ -18,7 +19,11 @@ export function kernelLines(k: KernelFigures, style: Style, width: number): stri
     style.bold(k.models.length > 1 ? `Kernel models (this report: ${k.model})` : `Kernel model: ${k.model}`),
   ];
   // The version, the basis and the reasons quote the trace and the stats file.
-  const say = (text: string) => out.push(...wrap(escapeControl(text), width - 2).map((l) => `  ${l}`));
+  const say = (text: string) =>
+    appendAll(
+      out,
+      wrap(escapeControl(text), width - 2).map((l) => `  ${l}`),
+    );
   say(`${k.model}: ${KERNEL_MODEL_TITLES[k.model]}; ${k.basis}.`);
   if (k.models.length > 1) {
     out.push('', ...table(MODEL_COLUMNS, k.models.map(modelRow), '  ', width), '');
@@ -34,7 +39,7 @@ export function kernelLines(k: KernelFigures, style: Style, width: number): stri
     );
   }
   say(`${k.models.length > 1 ? `${k.model}: ` : ''}${finitText(chosen.finit, k)}`);
-  if (k.moduleStats) out.push(...statsLines(k.moduleStats, style, width));
+  if (k.moduleStats) appendAll(out, statsLines(k.moduleStats, style, width));
   return out;
 }
 
@@ -100,7 +105,11 @@ const STATS_COLUMNS: Column[] = [
 function statsLines(s: ModuleStatsComparison, style: Style, width: number): string[] {
   const c = s.counters;
   const out = ['', style.bold(`Module stats (${escapeControl(s.file)})`)];
-  const say = (text: string) => out.push(...wrap(escapeControl(text), width - 2).map((l) => `  ${l}`));
+  const say = (text: string) =>
+    appendAll(
+      out,
+      wrap(escapeControl(text), width - 2).map((l) => `  ${l}`),
+    );
   const t = s.trace;
   say(
     `The kernel counted ${plural(c.failedBecoming, 'load')} failed on "becoming" and ${c.failedLoads} on load, ` +

@@ -108,3 +108,21 @@ it('a header defining one macro 30,000 times, used by an alias macro: each defin
     [['x.c', 2, 1, 'MODULE_ALIAS_M', 'm-last', null]],
   );
 });
+
+it('an alias macro whose body holds 200,000 stray characters: the declaration is unexpanded with the reason (the pass planner spread them as arguments of one call: stack overflow)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autoload-lens-hostile-'));
+  dirs.push(dir);
+  fs.mkdirSync(path.join(dir, 'include', 'linux'), { recursive: true });
+  // U+202E is no identifier character: each one is a token of its own.
+  fs.writeFileSync(
+    path.join(dir, 'include', 'linux', 'fs.h'),
+    `#define MODULE_ALIAS_FS(NAME) MODULE_ALIAS("fs-" NAM${'\u202e'.repeat(200000)}E)\n`,
+  );
+  fs.writeFileSync(path.join(dir, 'x.c'), '#include <linux/fs.h>\nMODULE_ALIAS_FS("ext2");\n');
+  const r = await scanTree(dir, { cache: false, threads: 0 });
+  if (!r.ok) assert.fail(r.error.message);
+  assert.deepEqual(
+    r.value.aliases.map((a) => [a.file, a.line, a.column, a.macro, a.value, a.reason]),
+    [['x.c', 2, 1, 'MODULE_ALIAS_FS', null, 'expansion exceeds 10000 tokens']],
+  );
+});

@@ -255,3 +255,24 @@ test(
     ]);
   }),
 );
+
+test(
+  '300,000 unreadable records: each is a located warning (they were spread as arguments of one call: stack overflow)',
+  withTemp(async (root) => {
+    writeFileSync(join(root, 'modules.alias'), 'alias broken-line\n'.repeat(300000));
+    writeFileSync(join(root, 'modules.builtin.modinfo'), 'no-dot-record\0'.repeat(300000));
+    const db = await open(root);
+    assert.equal(db.warnings.length, 600000);
+    assert.deepEqual(db.warnings[299999], {
+      file: join(root, 'modules.alias'),
+      line: 300000,
+      message: 'expected `alias PATTERN... MODULE`, found `alias broken-line`',
+    });
+    assert.deepEqual(db.warnings.at(-1), {
+      file: join(root, 'modules.builtin.modinfo'),
+      line: 300000,
+      message: 'record 300000 is not `module.key=value`: `no-dot-record`',
+    });
+    assert.deepEqual([db.stats.aliases, db.stats.builtinAliases], [0, 0]);
+  }),
+);
