@@ -399,8 +399,9 @@ function alternatives(each: Evaluated[]): Evaluated {
     format: same((e) => e.format),
     via: each[0].via,
     queue: same((e) => e.queue),
-    maxLength: Math.max(...each.map((e) => e.maxLength)),
-    minLength: Math.min(...each.map((e) => e.minLength)),
+    // Folded, not spread: the alternatives are as many as the source writes.
+    maxLength: each.reduce((m, e) => Math.max(m, e.maxLength), -Infinity),
+    minLength: each.reduce((m, e) => Math.min(m, e.minLength), Infinity),
   };
 }
 
