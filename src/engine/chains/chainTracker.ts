@@ -127,6 +127,8 @@ interface NameFacts {
   words: number[];
   /** For a crypto template-instance look-up (`crypto-TEMPLATE(ARG,...)`, not its `-all` retry), its parts. */
   instance: TemplateInstance | null;
+  /** The `-all` retry that follows a look-up of this name (made once, not at each request of a task with a look-up). */
+  all: string;
 }
 
 /** A chain of requests while it can still grow. */
@@ -211,7 +213,7 @@ export class ChainTracker {
     let parent: ChainRequest | null = null;
     if (task) {
       const lookup = task.lookup;
-      this.moveOn(task, lookup !== null && (name === allVariant(lookup.record.name) || name === CRYPTOMGR));
+      this.moveOn(task, lookup !== null && (name === this.facts(lookup.record.name).all || name === CRYPTOMGR));
       if (!task.attributed) {
         task.attributed = true;
         this.attribute(task, name, fresh);
@@ -444,7 +446,7 @@ export class ChainTracker {
         if (n === undefined) this.wordNumbers.set(w, (n = this.wordNumbers.size));
         return n;
       });
-      this.names.set(name, (facts = { alg, words, instance }));
+      this.names.set(name, (facts = { alg, words, instance, all: detached(allVariant(name)) }));
     }
     return facts;
   }

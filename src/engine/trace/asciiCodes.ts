@@ -35,3 +35,32 @@ export function codesView(b: Codes): DataView {
   }
   return view!;
 }
+
+/** A keyword's codes (all ASCII, at least four) as words of four: from 0, 4, ... and the one ending at its last code. */
+export interface CodeWords {
+  length: number;
+  offsets: Int32Array;
+  words: Int32Array;
+}
+
+export function codeWords(keyword: string): CodeWords {
+  const codes = asciiCodes(keyword);
+  const view = new DataView(codes.buffer, codes.byteOffset, codes.byteLength);
+  const offsets: number[] = [];
+  for (let at = 0; at + 4 < codes.length; at += 4) offsets.push(at);
+  offsets.push(codes.length - 4);
+  return {
+    length: codes.length,
+    offsets: Int32Array.from(offsets),
+    words: Int32Array.from(offsets, (at) => view.getInt32(at, true)),
+  };
+}
+
+/** Whether `keyword` is at `at` in `b[0, end)`, compared a word at a time. */
+export function keywordAt(b: Codes, at: number, end: number, keyword: CodeWords): boolean {
+  if (at < 0 || at + keyword.length > end) return false;
+  const view = codesView(b);
+  const { offsets, words } = keyword;
+  for (let k = 0; k < offsets.length; k++) if (view.getInt32(at + offsets[k], true) !== words[k]) return false;
+  return true;
+}

@@ -8,7 +8,7 @@
  * traces with millions of lines, and the backtracking over the task name was the reader's main cost.
  */
 
-import { NOT_ASCII, type Codes } from './asciiCodes';
+import { codeWords, keywordAt, NOT_ASCII, type Codes } from './asciiCodes';
 import type { ModuleEventName } from './payload';
 
 export interface EventLineHead {
@@ -224,6 +224,7 @@ function taskNameStart(s: string, b: Codes, start: number, end: number): number 
 
 const MODULE_EVENTS: ModuleEventName[] = ['module_request', 'module_load', 'module_free', 'module_get', 'module_put'];
 const MODULE_EVENT_CODES = MODULE_EVENTS.map((e) => Buffer.from(e, 'latin1'));
+const MODULE_EVENT_WORDS = MODULE_EVENTS.map(codeWords);
 
 /**
  * The module event whose name and colon start at `start` (in perf output, a blank follows the colon, or the
@@ -250,11 +251,10 @@ function moduleEventAt(b: Codes, start: number, end: number, perf: boolean): Mod
     default:
       return null;
   }
-  const name = MODULE_EVENT_CODES[e];
+  const name = MODULE_EVENT_WORDS[e];
   const colon = start + name.length;
   if (colon >= end || b[colon] !== COLON || (perf && !isBlank(b[colon + 1]))) return null;
-  for (let k = 0; k < name.length; k++) if (b[start + k] !== name[k]) return null;
-  return MODULE_EVENTS[e];
+  return keywordAt(b, start, end, name) ? MODULE_EVENTS[e] : null;
 }
 
 /** The module event named by `b[start, end)`, or null for any other event. */

@@ -10,7 +10,7 @@
  * Names come from a NameTable, one string per distinct name.
  */
 import type { CallSite } from '../events';
-import { asciiCodes, type Codes } from './asciiCodes';
+import { codeWords, keywordAt, type Codes } from './asciiCodes';
 import type { NameTable } from './nameTable';
 
 export type ModuleEventName = 'module_request' | 'module_load' | 'module_free' | 'module_get' | 'module_put';
@@ -68,15 +68,8 @@ interface RequestPayload {
 
 const WAIT = ' wait=';
 const CALL_SITE = ' call_site=';
-const WAIT_CODES = asciiCodes(WAIT);
-const CALL_SITE_CODES = asciiCodes(CALL_SITE);
-
-/** Whether `word` is at `at` in `b[0, end)`. */
-function codesAt(b: Codes, at: number, end: number, word: Codes): boolean {
-  if (at + word.length > end) return false;
-  for (let k = 0; k < word.length; k++) if (b[at + k] !== word[k]) return false;
-  return true;
-}
+const WAIT_WORDS = codeWords(WAIT);
+const CALL_SITE_WORDS = codeWords(CALL_SITE);
 
 /** The name is everything before the last ` wait=`: a requested name may contain spaces or a newline. */
 export function parseRequestPayload(
@@ -88,11 +81,11 @@ export function parseRequestPayload(
 ): RequestPayload | null {
   // From the end: the call site after the last ` wait=` is a few characters long.
   let at = end - WAIT.length;
-  while (at >= start && !(b[at + 1] === 0x77 /* w */ && codesAt(b, at, end, WAIT_CODES))) at--;
+  while (at >= start && !(b[at + 1] === 0x77 /* w */ && keywordAt(b, at, end, WAIT_WORDS))) at--;
   if (at < start) return null;
   const flagAt = at + WAIT.length;
   const flag = flagAt < end ? b[flagAt] : undefined;
-  if ((flag !== 0x30 && flag !== 0x31) || !codesAt(b, flagAt + 1, end, CALL_SITE_CODES)) return null;
+  if ((flag !== 0x30 && flag !== 0x31) || !keywordAt(b, flagAt + 1, end, CALL_SITE_WORDS)) return null;
   const callSite = parseCallSite(text, b, flagAt + 1 + CALL_SITE.length, end, names);
   if (callSite === null) return null;
   return { name: names.name(text, b, start, at), wait: flag === 0x31, callSite };
