@@ -160,15 +160,32 @@ export function fileNames(buf: Uint8Array, header: boolean): FileNames {
   return { calls: calls.values(), defines: defines.values(), opaque };
 }
 
-function anyIn(hashes: Int32Array, wanted: ReadonlySet<number>): boolean {
-  if (wanted.size === 0) return false;
-  for (let i = 0; i < hashes.length; i++) if (wanted.has(hashes[i])) return true;
-  return false;
+/**
+ * A set of hashes tested against every name of every file a later pass may read (millions): a bitmap of their low
+ * 16 bits answers most of them without a look-up in the Set.
+ */
+export class HashFilter {
+  private readonly bits = new Int32Array(2048);
+  private readonly set: ReadonlySet<number>;
+  constructor(hashes: Iterable<number>) {
+    this.set = new Set(hashes);
+    for (const h of this.set) this.bits[(h >>> 5) & 2047] |= 1 << (h & 31);
+  }
+
+  anyIn(hashes: Int32Array): boolean {
+    if (this.set.size === 0) return false;
+    const bits = this.bits;
+    for (let i = 0; i < hashes.length; i++) {
+      const h = hashes[i];
+      if ((bits[(h >>> 5) & 2047] & (1 << (h & 31))) !== 0 && this.set.has(h)) return true;
+    }
+    return false;
+  }
 }
 
 /** Whether a pass looking for these names (as callees) and these constants (as `#define`s) must read the file. */
-export function mayHold(names: FileNames, callHashes: ReadonlySet<number>, defineHashes: ReadonlySet<number>): boolean {
-  return names.opaque || anyIn(names.calls, callHashes) || anyIn(names.defines, defineHashes);
+export function mayHold(names: FileNames, calls: HashFilter, defines: HashFilter): boolean {
+  return names.opaque || calls.anyIn(names.calls) || defines.anyIn(names.defines);
 }
 
 /**
@@ -202,8 +219,8 @@ export class NameStore {
 
   /** The files held that may call one of `calls` or `#define` one of `defines`. */
   holding(calls: readonly string[], defines: readonly string[]): string[] {
-    const callHashes = new Set(calls.map(hashName));
-    const defineHashes = new Set(defines.map(hashName));
+    const callHashes = new HashFilter(calls.map(hashName));
+    const defineHashes = new HashFilter(defines.map(hashName));
     const found: string[] = [];
     this.offsets.forEach((at, i) => {
       const c = this.data[at];

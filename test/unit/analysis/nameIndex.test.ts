@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type FileNames, fileNames, hashName, mayHold, NameStore } from '../../../src/analysis/nameIndex';
+import { type FileNames, fileNames, HashFilter, hashName, mayHold, NameStore } from '../../../src/analysis/nameIndex';
 
 const names = (text: string, header = false) => fileNames(Buffer.from(text, 'latin1'), header);
 const holds = (n: FileNames, calls: string[], defines: string[] = []) =>
-  mayHold(n, new Set(calls.map(hashName)), new Set(defines.map(hashName)));
+  mayHold(n, new HashFilter(calls.map(hashName)), new HashFilter(defines.map(hashName)));
 /** The call names of a file among `candidates` (the index holds hashes, so it is asked name by name). */
 const callNames = (n: FileNames, candidates: string[]) => candidates.filter((c) => holds({ ...n, opaque: false }, [c]));
 
