@@ -900,7 +900,8 @@ class MacroBodies {
     for (const c of read.calls) {
       if (!callees.has(c.callee)) continue;
       holds = true;
-      calls.push({ ...c, line: c.line + start, endLine: c.endLine + start });
+      const testLine = c.zeroPath.testLine === null ? null : c.zeroPath.testLine + start;
+      calls.push({ ...c, line: c.line + start, endLine: c.endLine + start, zeroPath: { ...c.zeroPath, testLine } });
     }
     if (holds)
       definitions.set(`${def.name}:${start + 1}`, {
@@ -953,6 +954,7 @@ function rawCall(
   const argNodes = call.childForFieldName('arguments')?.namedChildren.filter((n) => n.type !== 'comment') ?? [];
   const use = returnUse(callAt, scope);
   const line = calleeNode.startPosition.row + rowBase + 1;
+  const testLine = use.testLine === null ? null : use.testLine + rowBase;
   return {
     callee,
     line,
@@ -967,8 +969,8 @@ function rawCall(
     inMacro: scope.isMacro,
     zeroPath:
       scope.isMacro || !REQUEST_FUNCTIONS.has(callee)
-        ? { testLine: use.testLine, lookups: [], retry: null }
-        : zeroPath(parser, callAt, scope, use.testLine),
+        ? { testLine, lookups: [], retry: null }
+        : zeroPath(parser, callAt, scope, testLine),
   };
 }
 

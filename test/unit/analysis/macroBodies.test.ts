@@ -121,5 +121,16 @@ describe('wrapper macro bodies', () => {
       // the callers of the macros found, reads P's again for its call of M, and no other body.
       assert.equal(parses(), 5);
     });
+
+    it(`a request tested in a macro body: the test's line is the file's, like the call's (${backend})`, async () => {
+      const loaded = await getParser(backend);
+      if (!loaded.ok) assert.fail(loaded.error.message);
+      const source = ['/* loaders */', '', '#define R(x) \\', '\tif (request_module("r-%s", x)) \\', '\t\treturn', ''];
+      const facts = analyzeFile(loaded.value, 'r.c', Buffer.from(source.join('\n')), FIRST_PASS);
+      assert.deepEqual(
+        facts?.calls.map((c) => [c.definition, c.line, c.column, c.returnUse, c.zeroPath.testLine]),
+        [['R', 4, 6, 'condition', 4]],
+      );
+    });
   }
 });
