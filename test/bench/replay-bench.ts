@@ -2,9 +2,9 @@
  * Trace benchmark: a large trace made by repeating the real boot trace with shifted timestamps (so its duplicates
  * recur in every copy), first only read (readTraceFile), then replayed (read, resolve against the real modules
  * metadata, dups, rules; the report streamed to a sink that keeps nothing), next to `wc -l` and
- * `grep -c module_request` on the same file in the same run. The replay time is the median of three runs; peak RSS is
- * the whole process's after the first (reading, then one replay). Then the CLI, one process per format, writes the
- * whole report to a file: its wall time and peak RSS, beside the trace's size.
+ * `grep -c module_request` on the same file in the same run. The replay time is the median of three runs. Then the
+ * CLI, one process per format, writes the whole report to a file: its wall time and peak RSS, beside the trace's size
+ * (memory is measured there only: this process also wrote the trace and read it once, whose garbage would count).
  *   node out/test/bench/replay-bench.js [MIN_MB]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -98,7 +98,6 @@ async function main(): Promise<void> {
 
     // Median of RUNS replays: one run on a shared 2-core machine swings by a fifth either way.
     const runs: Array<{ wall: number; cpu: number }> = [];
-    let peakRssMb = 0;
     let result: Awaited<ReturnType<typeof streamReplay>> | null = null;
     let sink = countingSink();
     for (let i = 0; i < RUNS; i++) {
@@ -117,8 +116,6 @@ async function main(): Promise<void> {
       const cpu = process.cpuUsage(cpu0);
       runs.push({ wall, cpu: (cpu.user + cpu.system) / 1e6 });
       if (!result.ok) throw new Error(result.error.message);
-      // Memory of one replay: the later runs only time it (their garbage would add to the process's peak).
-      if (i === 0) peakRssMb = process.resourceUsage().maxRSS / 1024;
     }
     if (!result?.ok) throw new Error('no replay ran');
     const middle = [...runs].sort((a, b) => a.wall - b.wall)[Math.floor(RUNS / 2)];
@@ -133,7 +130,7 @@ async function main(): Promise<void> {
       `  read only (readTraceFile):        ${readOnly.toFixed(3)} s = ${Math.round(readEvents / readOnly).toLocaleString('en-US')} events/s, ${(mb / readOnly).toFixed(1)} MB/s`,
     );
     console.log(
-      `  replay (read+resolve+dups+rules), median of ${RUNS} (${runs.map((r) => r.wall.toFixed(3)).join(', ')} s): ${replay.toFixed(3)} s = ${Math.round(events / replay).toLocaleString('en-US')} events/s, ${(mb / replay).toFixed(1)} MB/s, peak RSS ${peakRssMb.toFixed(0)} MB; CPU ${replayCpu.toFixed(3)} s = ${Math.round(events / replayCpu).toLocaleString('en-US')} events per CPU-second (steadier on a loaded machine)`,
+      `  replay (read+resolve+dups+rules), median of ${RUNS} (${runs.map((r) => r.wall.toFixed(3)).join(', ')} s): ${replay.toFixed(3)} s = ${Math.round(events / replay).toLocaleString('en-US')} events/s, ${(mb / replay).toFixed(1)} MB/s; CPU ${replayCpu.toFixed(3)} s = ${Math.round(events / replayCpu).toLocaleString('en-US')} events per CPU-second (steadier on a loaded machine)`,
     );
     console.log(`  wc -l:                  ${wc.toFixed(3)} s  (replay/wc = ${(replay / wc).toFixed(2)}x)`);
     console.log(`  grep -c module_request: ${grep.toFixed(3)} s  (replay/grep = ${(replay / grep).toFixed(2)}x)`);
@@ -142,7 +139,7 @@ async function main(): Promise<void> {
       mb >= 200
         ? `>= 1,000,000 events/s ${events / replay >= 1e6 ? 'MET' : 'MISSED'}`
         : 'speed judged at >= 200 MB (fixed costs such as opening the modules metadata weigh more here)';
-    console.log(`  targets: ${speed}; peak RSS < 200 MB ${peakRssMb < 200 ? 'MET' : 'MISSED'}`);
+    console.log(`  target: ${speed}`);
     // The whole report written, as a user runs it: memory must not grow with the trace whatever the format.
     let worst = 0;
     for (const format of FORMATS) {
