@@ -132,15 +132,19 @@ function capturesBy(d: Deadline, run: (timeoutMicros: number) => Capture[]): Cap
   return captures;
 }
 
+interface QueryLike {
+  captures(node: never, options: { timeoutMicros: number }): Capture[];
+}
+
 /**
- * The CParser of a backend's `parse` and `captures`, each run within a deadline: a fresh one per call, or (forFile)
+ * The CParser of a backend's `parse` and queries, each call run within a deadline: a fresh one per call, or (forFile)
  * one shared by all that follow.
  */
 function budgeted(
   backend: ParserBackend,
   budgetMs: number,
   parse: (text: string, ranges: TextRange[] | undefined, d: Deadline) => ParsedTree,
-  captures: (name: QueryName, node: CNode, d: Deadline) => Capture[],
+  queries: ReadonlyMap<QueryName, QueryLike>,
   shared?: Deadline,
 ): CParser {
   const deadline = () => shared ?? deadlineIn(budgetMs);
@@ -153,8 +157,12 @@ function budgeted(
     backend,
     parse: parseIn,
     withTree: withTreeOf(parseIn),
-    captures: (name, node) => captures(name, node, deadline()),
-    forFile: () => budgeted(backend, budgetMs, parse, captures, deadlineIn(budgetMs)),
+    // Both bindings' query cursors honour timeoutMicros (the native one, 0.25.1, takes no progress callback).
+    captures: (name, node) =>
+      capturesBy(deadline(), (timeoutMicros) =>
+        (queries.get(name) as QueryLike).captures(node as never, { timeoutMicros }),
+      ),
+    forFile: () => budgeted(backend, budgetMs, parse, queries, deadlineIn(budgetMs)),
   };
 }
 
@@ -179,10 +187,6 @@ export const querySources: Record<QueryName, string> = {
   jumps: jumpsQuery,
 };
 
-interface QueryLike {
-  captures(node: never, options: { timeoutMicros: number }): Capture[];
-}
-
 function nativeParser(budgetMs: number): CParser {
   // Required lazily: a missing or broken prebuild must turn into the wasm fallback, not a crash at import.
   const TreeSitter = require('tree-sitter') as typeof import('tree-sitter');
@@ -205,9 +209,7 @@ function nativeParser(budgetMs: number): CParser {
       // Native trees are freed by the garbage collector.
       return { root: treeOrGiveUp(tree, parser, d).rootNode, free: () => undefined };
     },
-    // The native binding takes no progress callback for queries (0.25.1); its cursor honours timeoutMicros.
-    (name, node, d) =>
-      capturesBy(d, (timeoutMicros) => (queries.get(name) as QueryLike).captures(node as never, { timeoutMicros })),
+    queries,
   );
 }
 
@@ -232,8 +234,7 @@ async function wasmParser(budgetMs: number): Promise<CParser> {
       const tree = treeOrGiveUp(parser.parse(text, null, { includedRanges: ranges, progressCallback }), parser, d);
       return { root: tree.rootNode as CNode, free: () => tree.delete() };
     },
-    (name, node, d) =>
-      capturesBy(d, (timeoutMicros) => (queries.get(name) as QueryLike).captures(node as never, { timeoutMicros })),
+    queries,
   );
 }
 
