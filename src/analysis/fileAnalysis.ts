@@ -784,6 +784,9 @@ function readItem(
       .captures('calls', item)
       .filter((c) => c.name === 'callee')
       .map((c) => c.node);
+  // The last declaration recorded: one inside its arguments is part of it, not a declaration of its own (calls come
+  // in document order, outer before inner). Error recovery can nest thousands, each holding the rest of the line.
+  let declared: CNode | null = null;
   for (const calleeNode of calleeNodes) {
     const name = calleeNode.text;
     const declaration = declares(name) && !callees.has(name);
@@ -792,7 +795,9 @@ function readItem(
     const call = callAt.node;
     const fn = nearest(callAt.parent, FUNCTION)?.node;
     if (declaration) {
+      if (declared !== null && call.startIndex < declared.endIndex) continue;
       if (fn === undefined) {
+        declared = call;
         aliases.push({
           macro: name,
           line: call.startPosition.row + 1,

@@ -126,3 +126,22 @@ it('an alias macro whose body holds 200,000 stray characters: the declaration is
     [['x.c', 2, 1, 'MODULE_ALIAS_FS', null, 'expansion exceeds 10000 tokens']],
   );
 });
+
+it('3,000 MODULE_ALIAS( nested in one another: one declaration, the outermost (each nested one was recorded with the rest of the line: 23 s)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'autoload-lens-hostile-'));
+  dirs.push(dir);
+  fs.writeFileSync(
+    path.join(dir, 'x.c'),
+    `${'MODULE_ALIAS('.repeat(3000)}"x"${')'.repeat(3000)};\nMODULE_ALIAS("y");\n`,
+  );
+  const r = await scanTree(dir, { cache: false, threads: 0 });
+  if (!r.ok) assert.fail(r.error.message);
+  // The inner ones are the outer one's argument, macro-expanded inside it: 3,000 levels is past the depth limit.
+  assert.deepEqual(
+    r.value.aliases.map((a) => [a.file, a.line, a.column, a.macro, a.value, a.reason]),
+    [
+      ['x.c', 1, 1, 'MODULE_ALIAS', null, 'expansion nests more than 64 macros deep'],
+      ['x.c', 2, 1, 'MODULE_ALIAS', 'y', null],
+    ],
+  );
+});
