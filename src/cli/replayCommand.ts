@@ -210,7 +210,8 @@ function replayArgs(p: Parameters<typeof stringOption>[0]): Result<ReplayArgs> {
   }
   const format = choiceOption('replay', p, 'format', REPLAY_FORMATS, 'text');
   if (!format.ok) return format;
-  const labels: Record<string, string> = {};
+  // No prototype: a label named `__proto__` is a label like any other, not lost.
+  const labels = Object.create(null) as Record<string, string>;
   for (const label of listOption(p, 'label')) {
     const eq = label.indexOf('=');
     if (eq <= 0) return err(usageError('replay', `--label takes KEY=VALUE (got '${label}')`));

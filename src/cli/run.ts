@@ -11,16 +11,17 @@ import { GLOBAL_USAGE } from './usage';
 
 type Command = (argv: string[], ctx: CliContext) => Promise<Result<number>>;
 
-const COMMANDS: Record<string, Command> = {
-  replay: replayCommand,
-  diff: diffCommand,
-  resolve: resolveCommand,
-  scan: scanCommand,
-};
+// A Map, not an object: a first argument such as `toString` must not find Object.prototype's.
+const COMMANDS = new Map<string, Command>([
+  ['replay', replayCommand],
+  ['diff', diffCommand],
+  ['resolve', resolveCommand],
+  ['scan', scanCommand],
+]);
 
 export async function runCli(argv: string[], ctx: CliContext): Promise<number> {
   const [first, ...rest] = argv;
-  const command = first !== undefined ? COMMANDS[first] : undefined;
+  const command = first !== undefined ? COMMANDS.get(first) : undefined;
   const result = command ? await command(rest, ctx) : await globalOptions(argv, ctx);
   if (result.ok) return result.value;
   if (result.error.code === 'cancelled') {
@@ -42,7 +43,7 @@ async function globalOptions(argv: string[], ctx: CliContext): Promise<Result<nu
   if (positionals.length > 0) {
     return {
       ok: false,
-      error: usageError('', `unknown command '${positionals[0]}' (commands: ${Object.keys(COMMANDS).join(', ')})`),
+      error: usageError('', `unknown command '${positionals[0]}' (commands: ${[...COMMANDS.keys()].join(', ')})`),
     };
   }
   if (values.version === true) {

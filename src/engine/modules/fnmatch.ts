@@ -80,7 +80,7 @@ function matchBracket(pattern: string, open: number, ch: number): number {
     if (c === '\0') {
       return ch === 0x5b ? open + 1 : NO_MATCH;
     } else if (cls !== null) {
-      const test = CHARACTER_CLASSES[cls.name];
+      const test = CHARACTER_CLASSES.get(cls.name);
       if (test === undefined) return NO_MATCH;
       if (test(ch)) return matched(cls.end);
       p = cls.end;
@@ -163,18 +163,18 @@ const isAlpha = (c: number): boolean => isUpper(c) || isLower(c);
 const isAlnum = (c: number): boolean => isAlpha(c) || isDigit(c);
 const isGraph = (c: number): boolean => c > 0x20 && c < 0x7f;
 
-/** The C locale's character classes. */
-const CHARACTER_CLASSES: Record<string, ((c: number) => boolean) | undefined> = {
-  alnum: isAlnum,
-  alpha: isAlpha,
-  blank: (c) => c === 0x20 || c === 0x09,
-  cntrl: (c) => c < 0x20 || c === 0x7f,
-  digit: isDigit,
-  graph: isGraph,
-  lower: isLower,
-  print: (c) => c >= 0x20 && c < 0x7f,
-  punct: (c) => isGraph(c) && !isAlnum(c),
-  space: (c) => c === 0x20 || (c >= 0x09 && c <= 0x0d),
-  upper: isUpper,
-  xdigit: (c) => isDigit(c) || inRange(c, 'a', 'f') || inRange(c, 'A', 'F'),
-};
+/** The C locale's character classes (a Map: a class named `toString` or `constructor` is no class). */
+const CHARACTER_CLASSES = new Map<string, (c: number) => boolean>([
+  ['alnum', isAlnum],
+  ['alpha', isAlpha],
+  ['blank', (c) => c === 0x20 || c === 0x09],
+  ['cntrl', (c) => c < 0x20 || c === 0x7f],
+  ['digit', isDigit],
+  ['graph', isGraph],
+  ['lower', isLower],
+  ['print', (c) => c >= 0x20 && c < 0x7f],
+  ['punct', (c) => isGraph(c) && !isAlnum(c)],
+  ['space', (c) => c === 0x20 || (c >= 0x09 && c <= 0x0d)],
+  ['upper', isUpper],
+  ['xdigit', (c) => isDigit(c) || inRange(c, 'a', 'f') || inRange(c, 'A', 'F')],
+]);

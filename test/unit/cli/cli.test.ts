@@ -55,6 +55,13 @@ test('bad usage exits 2 with the problem and where to read the usage', () => {
     stderr:
       "autoload-lens: unknown command 'frobnicate' (commands: replay, diff, resolve, scan)\n  hint: run 'autoload-lens --help' for the usage\n",
   });
+  // A name Object.prototype has is no command either (it crashed the dispatch).
+  assert.deepEqual(run('toString', '--help'), {
+    code: 2,
+    stdout: '',
+    stderr:
+      "autoload-lens: unknown command 'toString' (commands: replay, diff, resolve, scan)\n  hint: run 'autoload-lens --help' for the usage\n",
+  });
   assert.deepEqual(run('replay'), {
     code: 2,
     stdout: '',

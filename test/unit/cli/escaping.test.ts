@@ -98,6 +98,9 @@ test('replay JSON Lines: every record parses with the values kept, written as \\
   );
   assert.deepEqual([...new Set(records.map((x) => x.labels.host))], [TASK]);
   assert.ok(r.stdout.includes('"name":"fs-\\u202eevil\\u001b[2J"'));
+  // A label named like a prototype property is kept as written (it was dropped: assigned to an object's __proto__).
+  const proto = run('replay', tracePath, '--modules', modules, '--format', 'jsonl', '--label', '__proto__=p');
+  assert.ok(proto.stdout.split('\n')[0].includes('"labels":{"__proto__":"p"}'), proto.stdout.slice(0, 400));
 });
 
 test('stderr: a trace path, a resolved name and an option holding escape sequences are shown escaped', () => {

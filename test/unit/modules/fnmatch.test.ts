@@ -51,6 +51,8 @@ const GLIBC_CASES: Array<[string, string, boolean]> = [
   ['[[:alnum:]]', '_', false],
   ['[[:bogus:]]', 'b', false],
   ['[[:bogus:]]', 'x', false],
+  ['[[:toString:]]', 'x', false],
+  ['[[:constructor:]]x', 'ax', false],
   ['[[:alpha:]', 'a', false],
   ['[[:alpha:]', '[:alpha:', false],
   ['[ab', '[ab', true],
