@@ -11,7 +11,8 @@ export type Emit = (text: string) => void;
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
+    // No prototype: a key such as `__proto__` is copied as the data it is.
+    const out = Object.create(null) as Record<string, unknown>;
     for (const k of Object.keys(value).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
     return out;
   }
