@@ -223,7 +223,6 @@ function taskNameStart(s: string, b: Codes, start: number, end: number): number 
 }
 
 const MODULE_EVENTS: ModuleEventName[] = ['module_request', 'module_load', 'module_free', 'module_get', 'module_put'];
-const MODULE_EVENT_CODES = MODULE_EVENTS.map((e) => Buffer.from(e, 'latin1'));
 const MODULE_EVENT_WORDS = MODULE_EVENTS.map(codeWords);
 
 /**
@@ -260,13 +259,10 @@ function moduleEventAt(b: Codes, start: number, end: number, perf: boolean): Mod
 /** The module event named by `b[start, end)`, or null for any other event. */
 function moduleEvent(b: Codes, start: number, end: number): ModuleEventName | null {
   const length = end - start;
-  for (let e = 0; e < MODULE_EVENT_CODES.length; e++) {
+  for (let e = 0; e < MODULE_EVENT_WORDS.length; e++) {
     // Lengths differ from most other events' names, so most comparisons stop there.
-    const name = MODULE_EVENT_CODES[e];
-    if (name.length !== length) continue;
-    let k = 0;
-    while (k < length && b[start + k] === name[k]) k++;
-    if (k === length) return MODULE_EVENTS[e];
+    const name = MODULE_EVENT_WORDS[e];
+    if (name.length === length && keywordAt(b, start, end, name)) return MODULE_EVENTS[e];
   }
   return null;
 }
