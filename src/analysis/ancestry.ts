@@ -8,6 +8,7 @@
  * crosses into the parser. One chain is kept, of the tree last asked about (a map of chains per tree, even a weak
  * one, kept trees alive for longer: the scan of a kernel tree peaked 90 MB higher).
  */
+import { ChildExtents } from './childExtents';
 import type { CNode } from './parser';
 
 /** A node with what climbing reads, linked to the node above it. */
@@ -31,15 +32,12 @@ interface Step extends Ancestor {
   near?: Map<string, Ancestor | null>;
 }
 
-/** A wide node's children and their ends. */
-type Kids = { nodes: CNode[]; ends: number[] };
-
 /**
  * The chain to the last node asked, the root first, and its tree; and, by node id, the children of the nodes of that
  * tree found wide (null: not wide). Kept by id, not on a step: a step left and taken again (16,878 returns in one
  * block, each asked about) must not read all the children again.
  */
-let last: { tree: CNode['tree']; chain: Step[]; kids: Map<number, Kids | null> } | null = null;
+let last: { tree: CNode['tree']; chain: Step[]; kids: Map<number, ChildExtents | null> } | null = null;
 
 function step(node: CNode, parent: Step | null): Step {
   return {
@@ -57,23 +55,22 @@ function step(node: CNode, parent: Step | null): Step {
  * The first child of `a` that ends after `start`, as firstChildForIndex. (childWithDescendant would find the child
  * directly, but the native binding reads past its one-node transfer buffer there and crashes.)
  */
-function childAfter(a: Step, start: number, known: Map<number, Kids | null>): CNode | null {
+function childAfter(a: Step, start: number, known: Map<number, ChildExtents | null>): CNode | null {
   let kids = known.get(a.id);
   if (kids === undefined) {
-    const nodes = a.node.childCount > WIDE ? a.node.children : null;
-    kids = nodes === null ? null : { nodes, ends: nodes.map((n) => n.endIndex) };
+    kids = a.node.childCount > WIDE ? new ChildExtents(a.node) : null;
     known.set(a.id, kids);
   }
   if (kids === null) return a.node.firstChildForIndex(start);
-  const { nodes, ends } = kids;
+  const ends = kids.endIndex;
   let lo = 0;
-  let hi = ends.length;
+  let hi = kids.count;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (ends[mid] > start) hi = mid;
     else lo = mid + 1;
   }
-  return nodes[lo] ?? null;
+  return lo < kids.count ? kids.node(lo) : null;
 }
 
 /**
@@ -81,7 +78,10 @@ function childAfter(a: Step, start: number, known: Map<number, Kids | null>): CN
  * on the way, and returns that last step.
  */
 function chainTo(tree: CNode['tree'], start: number, end: number, stop: number | null): Step {
-  if (last === null || last.tree !== tree) last = { tree, chain: [step(tree.rootNode, null)], kids: new Map() };
+  if (last === null || last.tree !== tree) {
+    for (const kids of last?.kids.values() ?? []) kids?.free();
+    last = { tree, chain: [step(tree.rootNode, null)], kids: new Map() };
+  }
   const { chain, kids } = last;
   if (chain[0].id === stop) return chain[0];
   // Keep the part of the last chain that holds the range (from the bottom: what holds it is a prefix). Looking for a

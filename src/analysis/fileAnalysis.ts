@@ -7,6 +7,7 @@ import type { ReturnUse } from '../engine/sourceIndex';
 import { IDENT, isBlankOrContinuation, isLatin1Space } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
 import { type Ancestor, descendantFor, nearest, parentOf } from './ancestry';
+import { ChildExtents } from './childExtents';
 import {
   type ArgExpr,
   type FileFacts,
@@ -16,7 +17,7 @@ import {
   type RawDefinition,
   type ZeroPath,
 } from './facts';
-import type { Capture, CNode, CParser, ParsedTree, Point } from './parser';
+import type { Capture, CNode, CParser, ParsedTree } from './parser';
 import {
   Boundaries,
   findHits,
@@ -204,7 +205,6 @@ export function analyzeFile(anyFile: CParser, file: string, buf: Buffer, sets: A
   return facts && { ...facts, includes: includesOf(buf) };
 }
 
-type TopItem = { node: CNode; start: Point; end: Point };
 type CodeHit = { hit: Hit; line: number; column: number; region: Region };
 
 /**
@@ -214,7 +214,7 @@ type CodeHit = { hit: Hit; line: number; column: number; region: Region };
 class FileParses {
   /** Whether the whole file was parsed (then there is one parse, with every line). */
   readonly whole: boolean;
-  private readonly done: Array<{ keep: Uint8Array; top: TopItem[]; tree: ParsedTree | null }> = [];
+  private readonly done: Array<{ keep: Uint8Array; top: ChildExtents; tree: ParsedTree | null }> = [];
 
   constructor(
     private readonly parser: CParser,
@@ -222,7 +222,7 @@ class FileParses {
     whole: CNode | null,
   ) {
     this.whole = whole !== null;
-    if (whole) this.done.push({ keep: new Uint8Array(lines.count).fill(1), top: topItems(whole), tree: null });
+    if (whole) this.done.push({ keep: new Uint8Array(lines.count).fill(1), top: new ChildExtents(whole), tree: null });
   }
 
   /** The parse that holds every line of `region`, else -1. */
@@ -238,27 +238,23 @@ class FileParses {
   add(keep: Uint8Array): number {
     const { text, ranges } = sparseDocument(this.lines, keep);
     const tree = this.parser.parse(forParser(text), ranges);
-    this.done.push({ keep, top: topItems(tree.root), tree });
+    this.done.push({ keep, top: new ChildExtents(tree.root), tree });
     return this.done.length - 1;
   }
 
-  top(index: number): TopItem[] {
+  top(index: number): ChildExtents {
     return this.done[index].top;
   }
 
-  /** Frees the region parses (the whole file's belongs to its caller). */
+  /** Frees the region parses (the whole file's belongs to its caller) and the cursors on all. */
   free(): void {
-    for (const p of this.done) p.tree?.free();
+    for (const p of this.done) {
+      p.top.free();
+      p.tree?.free();
+    }
     this.done.length = 0;
   }
 }
-
-/**
- * The root's children with their extents, read once: each access to a node's children or positions crosses into the
- * parser.
- */
-const topItems = (root: CNode): TopItem[] =>
-  root.children.map((node) => ({ node, start: node.startPosition, end: node.endPosition }));
 
 /**
  * What the hits give: calls, definitions, alias declarations, macros, read from the whole file's parse, or from parses
@@ -473,30 +469,25 @@ function localDefines(lines: Lines, file: string, wanted: Set<string>, already: 
   return found;
 }
 
-const startsBy = (a: Point, row: number, column: number) => a.row < row || (a.row === row && a.column <= column);
-
 /**
- * The top-level item (of `items`, the root's children with their extents, in order) holding a position, found by
+ * The top-level item (of `items`, the root's children) holding a position, found by
  * bisection: a broken file can have thousands of items, each with hits.
  */
-function topLevelItemAt(
-  items: ReadonlyArray<{ node: CNode; start: Point; end: Point }>,
-  line: number,
-  column: number,
-): CNode | null {
+function topLevelItemAt(items: ChildExtents, line: number, column: number): CNode | null {
+  const { startRow, startColumn, endRow, endColumn } = items;
+  const startsBy = (i: number) => startRow[i] < line || (startRow[i] === line && startColumn[i] <= column);
   let lo = 0;
-  let hi = items.length;
+  let hi = items.count;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (startsBy(items[mid].start, line, column)) lo = mid + 1;
+    if (startsBy(mid)) lo = mid + 1;
     else hi = mid;
   }
   // lo - 1 is the last item starting at or before the position; items of zero width may share its start.
-  const at = items[lo - 1]?.start;
-  for (let i = lo - 1; i >= 0 && at !== undefined; i--) {
-    const { node, start: s, end: e } = items[i];
-    if (s.row !== at.row || s.column !== at.column) break;
-    if (e.row > line || (e.row === line && e.column > column)) return node;
+  const at = lo - 1;
+  for (let i = at; i >= 0; i--) {
+    if (startRow[i] !== startRow[at] || startColumn[i] !== startColumn[at]) break;
+    if (endRow[i] > line || (endRow[i] === line && endColumn[i] > column)) return items.node(i);
   }
   return null;
 }

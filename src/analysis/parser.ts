@@ -43,6 +43,21 @@ export interface CNode {
   descendantForIndex(start: number, end?: number): CNode | null;
   /** The first child that ends after byte `index`. */
   firstChildForIndex(index: number): CNode | null;
+  /** A cursor on this node: its children's extents without a node object each (childExtents.ts). */
+  walk(): CCursor;
+}
+
+/** The subset of a tree-sitter cursor this layer uses. */
+export interface CCursor {
+  readonly startPosition: Point;
+  readonly endPosition: Point;
+  readonly endIndex: number;
+  readonly currentNode: CNode;
+  gotoFirstChild(): boolean;
+  gotoNextSibling(): boolean;
+  gotoParent(): boolean;
+  /** Only the wasm binding's cursors hold memory outside the JS heap. */
+  delete?(): void;
 }
 
 export interface Capture {

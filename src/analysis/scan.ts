@@ -18,7 +18,7 @@ import type { ScanProgress } from './scanProgress';
 import type { ScanTimings } from './scanTimings';
 import { SourceTree } from './sourceTree';
 import { Walker } from './walker';
-import { startRunner, workerScript } from './workerPool';
+import { startRunner, ThreadStopped, workerScript } from './workerPool';
 
 export interface ScanConfig {
   root: string;
@@ -185,6 +185,13 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
         model,
         tree,
       },
+    });
+  } catch (e) {
+    if (!(e instanceof ThreadStopped)) throw e;
+    return err({
+      code: 'scan-worker-failed',
+      message: e.message,
+      hint: "raise node's heap limit (NODE_OPTIONS=--max-old-space-size=MB) if it ran out of memory, and report the file: no source should need that much",
     });
   } finally {
     await runner.close();

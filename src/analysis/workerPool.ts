@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { err, ok, type Result } from '../engine/result';
 import { type BatchResult, type PassSets, preparePass, runBatch } from './batch';
@@ -75,6 +76,15 @@ async function inProcessRunner(cfg: PoolConfig): Promise<Result<BatchRunner>> {
   });
 }
 
+/** A worker thread stopped (out of memory, or a crash): the scan cannot finish without the files it held. */
+export class ThreadStopped extends Error {}
+
+/**
+ * The heap this thread may use, for each worker too: workers ignore `--max-old-space-size` (and NODE_OPTIONS), so a
+ * limit given to node would otherwise not hold for the threads that parse.
+ */
+const HEAP_LIMIT = { maxOldGenerationSizeMb: Math.floor(v8.getHeapStatistics().heap_size_limit / 1048576) };
+
 async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<BatchRunner>> {
   const init: WorkerInit = { root: cfg.root, backend: cfg.backend, maxFileBytes: cfg.maxFileBytes };
   const workers: Worker[] = [];
@@ -82,6 +92,8 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
   const waiting: Array<(w: Worker) => void> = [];
   const pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
   const selecting = new Map<number, { resolve: (files: string[]) => void; reject: (e: Error) => void }>();
+  /** The files each worker is reading, to name them if it stops. */
+  const reading = new Map<Worker, string[]>();
   let nextId = 0;
   let failure: Error | null = null;
   const release = (w: Worker) => {
@@ -94,7 +106,7 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
       { length: cfg.threads },
       () =>
         new Promise<Result<Worker>>((resolve) => {
-          const w = new Worker(script, { workerData: init });
+          const w = new Worker(script, { workerData: init, resourceLimits: HEAP_LIMIT });
           w.on('message', (m: FromWorker) => {
             if (m.type === 'ready') {
               resolve(ok(w));
@@ -107,14 +119,15 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
             } else {
               const p = pending.get(m.id);
               pending.delete(m.id);
+              reading.delete(w);
               release(w);
               p?.resolve(m.result);
             }
           });
           w.on('error', (e) => {
-            failure = e;
-            resolve(err({ code: 'scan-worker-failed', message: e.message }));
-            for (const p of [...pending.values(), ...selecting.values()]) p.reject(e);
+            failure = stopped(e, reading.get(w) ?? []);
+            resolve(err({ code: 'scan-worker-failed', message: failure.message }));
+            for (const p of [...pending.values(), ...selecting.values()]) p.reject(failure);
             pending.clear();
             selecting.clear();
           });
@@ -139,6 +152,7 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
       const id = nextId++;
       return new Promise<BatchResult>((resolve, reject) => {
         pending.set(id, { resolve, reject });
+        reading.set(w, files);
         w.postMessage({ type: 'batch', id, files } satisfies ToWorker);
       });
     },
@@ -160,4 +174,18 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
       await Promise.all(workers.map((w) => w.terminate()));
     },
   });
+}
+
+function stopped(e: Error, files: string[]): ThreadStopped {
+  const what =
+    files.length === 0
+      ? ''
+      : files.length === 1
+        ? ` while reading ${files[0]}`
+        : ` while reading one of ${files.length} files (${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''})`;
+  const cause =
+    (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+      ? `ran out of memory (its heap may take ${HEAP_LIMIT.maxOldGenerationSizeMb} MB, node's limit)`
+      : `failed: ${e.message}`;
+  return new ThreadStopped(`a scan thread ${cause}${what}`);
 }

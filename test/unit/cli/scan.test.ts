@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,6 +30,7 @@ type Site = {
   function: string;
   format: string;
   pattern: string;
+  name: string | null;
   returnUse: string;
 };
 
@@ -306,4 +307,27 @@ test('the scan cache lives outside the tree, in XDG_CACHE_HOME, and --no-cache n
   assert.equal(first.stdout, uncached.stdout);
   assert.equal(second.stdout, uncached.stdout);
   assert.deepEqual(readdirSync(path.join(cacheHome, 'autoload-lens')), ['scan']);
+});
+
+test('600,000 top-level items read from a parse of the whole file scan within a 48 MB heap (a node object per item ran the scan thread out of memory)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'autoload-lens-wide-'));
+  // The unclosed call at the end makes the file's region parses untrusted: all of it is parsed at once, and its root
+  // has 600,002 children.
+  writeFileSync(
+    path.join(dir, 'x.c'),
+    `${';\n'.repeat(300_000)}int f(void) { return request_module("m"); }\n${';\n'.repeat(300_000)}request_module(\n`,
+  );
+  const r = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=48', cli, 'scan', dir, '--no-cache', '--format', 'json', '--fail-on', 'never'],
+    { encoding: 'utf8' },
+  );
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  // The function is on line 300,001; `request_module` starts after `int f(void) { return ` (21 characters).
+  assert.deepEqual(
+    JSON.parse(r.stdout).callSites.map((c: Site) => [c.file, c.line, c.column, c.function, c.name]),
+    [['x.c', 300_001, 22, 'f', 'm']],
+  );
 });
