@@ -5,6 +5,18 @@ export const IDENT = new Uint8Array(256);
 for (let c = 0; c < 256; c++)
   IDENT[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 ? 1 : 0;
 
+/**
+ * Where the identifier holding offset `at` ends. A search for a name resumes there when a match follows an identifier
+ * character: every match up to that end is inside the same longer name (a run of 48,000 `a`s holds 48,000 matches of
+ * a name of `a`s, each of which cost the name's length to compare).
+ */
+export function identifierEnd(text: Uint8Array | string, at: number): number {
+  let i = at;
+  if (typeof text === 'string') while (i < text.length && IDENT[text.charCodeAt(i)] === 1) i++;
+  else while (i < text.length && IDENT[text[i]] === 1) i++;
+  return i;
+}
+
 /** What `\s` matches in text decoded as latin1: tab to carriage return, space, no-break space. */
 export const isLatin1Space = (c: number | undefined) =>
   c !== undefined && ((c >= 9 && c <= 13) || c === 32 || c === 160);
