@@ -124,6 +124,7 @@ function timedParser(parser: CParser, times: PhaseTimes): CParser {
     parse,
     withTree: withTreeOf(parse),
     forFile: () => timedParser(parser.forFile(), times),
+    check: () => parser.check(),
   };
 }
 

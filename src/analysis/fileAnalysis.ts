@@ -126,8 +126,8 @@ function tokensOf(sets: AnalysisSets): SplitTokens {
 }
 
 /**
- * Analyses one file, its parses and queries within one budget (ParseGaveUp past it); null when none of the tokens
- * occurs in it.
+ * Analyses one file, its parses, queries and reading within one budget (ParseGaveUp past it); null when none of the
+ * tokens occurs in it.
  */
 export function analyzeFile(anyFile: CParser, file: string, buf: Buffer, sets: AnalysisSets): FileFacts | null {
   const parser = anyFile.forFile();
@@ -156,6 +156,7 @@ export function analyzeFile(anyFile: CParser, file: string, buf: Buffer, sets: A
     const searched = new Set(all);
     let queuesRead = false;
     while (facts) {
+      parser.check();
       // Definitions of this file: their callers here matter for linking (static helpers are inlined, and GCC inlines
       // global functions of the same file too); callers elsewhere of global ones are found by the tree-wide passes.
       const fileLocal = file.endsWith('.h')
@@ -279,6 +280,7 @@ function extract(
   const declares = declaresAlias(sets);
   const aliasMacros: string[] = [];
   for (const hit of hits) {
+    parser.check();
     const relevant =
       callees.has(hit.name) ||
       declares(hit.name) ||
@@ -346,6 +348,7 @@ function extract(
     // A region parse that cannot be trusted gives nothing; the whole file's gives nothing of this round either.
     if (!items && !wholeFile) return null;
     for (const { item, hits } of items?.values() ?? []) {
+      parser.check();
       readItem(parser, item, hits, recorded, declares, calls, definitions, aliases);
       if (sets.fillers && item.type === 'function_definition')
         readFiller(parser, item, sets.fillers, calls, definitions);
@@ -354,6 +357,7 @@ function extract(
 
   // Wrapper macros: #define bodies that call request functions or wrappers.
   for (const [start, { end, def }] of directives) {
+    parser.check();
     if (!def || def.params === null || REQUEST_FUNCTIONS.has(def.name) || declares(def.name)) continue;
     macroBodies.add(start, end, def, callees, calls, definitions);
   }
@@ -362,7 +366,7 @@ function extract(
   for (const m of macros)
     for (const t of tokenize(m.body)) if (t.kind === 'ident' && !(m.params ?? []).includes(t.text)) wanted.add(t.text);
   for (const c of calls) for (const a of c.args) if (a.kind === 'tokens') a.idents.forEach((i) => wanted.add(i));
-  appendAll(macros, localDefines(lines, file, wanted, macros));
+  appendAll(macros, localDefines(parser, lines, file, wanted, macros));
 
   return {
     file,
@@ -446,12 +450,19 @@ function definedAt(buf: Buffer, start: number, at: number): boolean {
 }
 
 /** `#define NAME ...` of the wanted identifiers that this file defines itself (DRV_NAME and friends). */
-function localDefines(lines: Lines, file: string, wanted: Set<string>, already: MacroDefinition[]): MacroDefinition[] {
+function localDefines(
+  parser: CParser,
+  lines: Lines,
+  file: string,
+  wanted: Set<string>,
+  already: MacroDefinition[],
+): MacroDefinition[] {
   const found: MacroDefinition[] = [];
   const done = new Set(already.map((m) => m.name));
   const queue = [...wanted];
   let defined: Map<string, number[]> | null = null;
   while (queue.length > 0) {
+    parser.check();
     const name = queue.pop() as string;
     if (done.has(name)) continue;
     done.add(name);
@@ -811,6 +822,7 @@ function readItem(
   // in document order, outer before inner). Error recovery can nest thousands, each holding the rest of the line.
   let declared: CNode | null = null;
   for (const calleeNode of calleeNodes) {
+    parser.check();
     const name = calleeNode.text;
     const declaration = declares(name) && !callees.has(name);
     if (!declaration && !callees.has(name)) continue;

@@ -81,26 +81,32 @@ export interface CParser {
   withTree<T>(text: string, use: (root: CNode) => T): T;
   captures(query: QueryName, node: CNode): Capture[];
   /**
-   * This parser with one budget, from now, for all the parses and queries that follow: what analysing one file may
-   * take (a file parsed in many regions, or queried over a huge error tree, gives up as a whole).
+   * This parser with one budget, from now, for all the parses and queries that follow and the analysis between them
+   * (`check`): what analysing one file may take (a file parsed in many regions, or queried over a huge error tree, or
+   * read on a path the input makes slow, gives up as a whole).
    */
   forFile(): CParser;
+  /**
+   * Throws ParseGaveUp once a `forFile` view's budget is spent (nothing otherwise): the analysis between parses and
+   * queries counts too, and calls it as it goes.
+   */
+  check(): void;
 }
 
 /**
- * How long the parses and queries of one file may run together. tree-sitter-c's error recovery is quadratic on some
+ * How long the parses, queries and analysis of one file may run together. tree-sitter-c's error recovery is quadratic on some
  * malformed text (long alternations of names and stray characters: 50,000 pairs take over a minute), and a query over
  * the huge error tree it leaves can take seconds more; past this budget the file is reported as not analysed, with
  * the reason. The largest source the scan reads (2 MB) parses in about 0.2 s.
  */
 export const PARSE_BUDGET_MS = 5000;
 
-/** A file whose parses and queries ran out of their budget: it cannot be analysed. */
+/** A file whose parses, queries and analysis ran out of their budget: it cannot be analysed. */
 export class ParseGaveUp extends Error {}
 
 function gaveUp(budgetMs: number): ParseGaveUp {
   return new ParseGaveUp(
-    `the C parser gave up after ${budgetMs / 1000} s of parsing and querying this file (malformed or machine-made code?): not analysed`,
+    `the analysis gave up after ${budgetMs / 1000} s of parsing, querying and reading this file (malformed or machine-made code?): not analysed`,
   );
 }
 
@@ -178,6 +184,9 @@ function budgeted(
         (queries.get(name) as QueryLike).captures(node as never, { timeoutMicros }),
       ),
     forFile: () => budgeted(backend, budgetMs, parse, queries, deadlineIn(budgetMs)),
+    check: () => {
+      if (shared) timeLeft(shared);
+    },
   };
 }
 

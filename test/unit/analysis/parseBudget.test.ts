@@ -1,7 +1,7 @@
 /**
  * A parse that runs past its budget gives up (tree-sitter-c's error recovery is quadratic on some malformed text):
  * the file is listed as not analysed, with the reason, and the parser is as good as new for the next one. The budget
- * is the file's: its parses and queries together. A budget of 0 ms makes any parse of more than a few hundred parser
+ * is the file's: its parses, queries and the analysis between them together. A budget of 0 ms makes any parse of more than a few hundred parser
  * steps give up, whatever the machine.
  */
 import assert from 'node:assert/strict';
@@ -85,8 +85,13 @@ describe('the parse budget', () => {
         while (performance.now() <= spent);
         assert.throws(() => file.parse('int y;'), ParseGaveUp);
         assert.throws(() => file.captures('calls', tree.root), ParseGaveUp);
+        // The analysis between parses and queries asks too.
+        assert.throws(() => file.check(), ParseGaveUp);
         loaded.value.parse('int y;').free();
-        loaded.value.forFile().parse('int y;').free();
+        loaded.value.check();
+        const other = loaded.value.forFile();
+        other.parse('int y;').free();
+        other.check();
       } finally {
         tree.free();
       }
@@ -104,7 +109,7 @@ describe('the parse budget', () => {
           {
             file: 'codec.c',
             reason:
-              'the C parser gave up after 0 s of parsing and querying this file (malformed or machine-made code?): not analysed',
+              'the analysis gave up after 0 s of parsing, querying and reading this file (malformed or machine-made code?): not analysed',
           },
         ]);
         assert.deepEqual(r.facts, []);
