@@ -68,6 +68,19 @@ describe('name index of the first scan pass', () => {
     assert.equal(holds(names('x = f // c\n (1);'), ['not_there']), true);
   });
 
+  it('100,000 comment ends before a "(": each is matched to its opening without searching the file backwards again (70 s)', () => {
+    // No opening anywhere: the first one leaves the name before it uncertain.
+    assert.equal(names('a */('.repeat(100_000)).opaque, true);
+    // One opening at the start: each `a */(` is taken as the end of that comment, with no name before it; the call
+    // after them is read.
+    const closed = names(`/* c */\n${'a */('.repeat(100_000)}\nx = get_fs_type(1);`);
+    assert.equal(closed.opaque, false);
+    assert.deepEqual(callNames(closed, ['get_fs_type', 'a', 'c', 'x']), ['get_fs_type']);
+    // Two marks looked up out of order: the opening before an opening, the end before it.
+    const nested = names(`f /* a */ (1);\n/* b /* c */ (2);\n${'g (3);'.repeat(3)}`);
+    assert.equal(nested.opaque, true);
+  });
+
   it('indexes the names a header #defines, and only in headers', () => {
     const text = '#define PF_INET6 10\n# define  NET_ALIAS(x) x\n#ifdef define_me\n#undef OTHER\nint define_not;\n';
     const h = names(text, true);
