@@ -698,6 +698,7 @@ function identifiersNamed(scope: Scope, name: string): CNode[] {
       scope.bodyText ??= body.text;
       const text = scope.bodyText;
       for (let at = text.indexOf(name), next = 0; at >= 0; at = text.indexOf(name, next)) {
+        scope.parser.check();
         next = at + 1;
         if (at > 0 && IDENT[text.charCodeAt(at - 1)] === 1) {
           next = identifierEnd(text, at);
