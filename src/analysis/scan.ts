@@ -188,11 +188,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     });
   } catch (e) {
     if (!(e instanceof ThreadStopped)) throw e;
-    return err({
-      code: 'scan-worker-failed',
-      message: e.message,
-      hint: "raise node's heap limit (NODE_OPTIONS=--max-old-space-size=MB) if it ran out of memory, and report the file: no source should need that much",
-    });
+    return err(e.error);
   } finally {
     await runner.close();
   }

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { err, ok, type Result } from '../engine/result';
+import { type AutoloadError, err, ok, type Result } from '../engine/result';
 import { type BatchResult, type PassSets, preparePass, runBatch } from './batch';
 import { NameStore } from './nameIndex';
 import { getParser, type ParserBackend } from './parser';
@@ -77,7 +77,11 @@ async function inProcessRunner(cfg: PoolConfig): Promise<Result<BatchRunner>> {
 }
 
 /** A worker thread stopped (out of memory, or a crash): the scan cannot finish without the files it held. */
-export class ThreadStopped extends Error {}
+export class ThreadStopped extends Error {
+  constructor(readonly error: AutoloadError) {
+    super(error.message);
+  }
+}
 
 /**
  * The heap this thread may use, for each worker too: workers ignore `--max-old-space-size` (and NODE_OPTIONS), so a
@@ -95,7 +99,7 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
   /** The files each worker is reading, to name them if it stops. */
   const reading = new Map<Worker, string[]>();
   let nextId = 0;
-  let failure: Error | null = null;
+  let failure: ThreadStopped | null = null;
   const release = (w: Worker) => {
     const next = waiting.shift();
     if (next) next(w);
@@ -126,7 +130,7 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
           });
           w.on('error', (e) => {
             failure = stopped(e, reading.get(w) ?? []);
-            resolve(err({ code: 'scan-worker-failed', message: failure.message }));
+            resolve(err(failure.error));
             for (const p of [...pending.values(), ...selecting.values()]) p.reject(failure);
             pending.clear();
             selecting.clear();
@@ -187,5 +191,9 @@ function stopped(e: Error, files: string[]): ThreadStopped {
     (e as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
       ? `ran out of memory (its heap may take ${HEAP_LIMIT.maxOldGenerationSizeMb} MB, node's limit)`
       : `failed: ${e.message}`;
-  return new ThreadStopped(`a scan thread ${cause}${what}`);
+  return new ThreadStopped({
+    code: 'scan-worker-failed',
+    message: `a scan thread ${cause}${what}`,
+    hint: "raise node's heap limit (NODE_OPTIONS=--max-old-space-size=MB) if it ran out of memory, and report the file: no source should need that much",
+  });
 }
