@@ -14,7 +14,7 @@ export class ChildExtents {
   readonly endIndex: Int32Array;
   /** On the child last asked for: children asked in document order cost their count in all. */
   private readonly cursor: CCursor;
-  private at = -1;
+  private at: number;
 
   constructor(parent: CNode) {
     const capacity = parent.childCount;

@@ -467,8 +467,8 @@ function localDefines(
     if (done.has(name)) continue;
     done.add(name);
     defined ??= definedNames(lines);
-    for (const at of defined.get(name) ?? []) {
-      const logical = logicalLine(lines, lineIndex(lines, at));
+    for (const line of defined.get(name) ?? []) {
+      const logical = logicalLine(lines, line);
       const def = defineAt(lines, logical.start, logical.end, file);
       if (!def) continue;
       found.push(def);
@@ -479,7 +479,7 @@ function localDefines(
 }
 
 /**
- * Where each name a `#define` line of the file defines is written, by name, in order: found from the `define`s,
+ * The lines on which the file `#define`s each name, by name, in order: found from the `define`s,
  * once per file. Searching the text for each wanted name instead cost its length per match on repetitive text (a
  * name of 48,270 `a`s, written on lines of `a`s: 30 s).
  */
@@ -490,11 +490,13 @@ function definedNames(lines: Lines): Map<string, number[]> {
     let at = d + DEFINE.length;
     while (at < buf.length && buf[at] !== 10 /* \n */ && isLatin1Space(buf[at])) at++;
     const end = identifierEnd(buf, at);
-    if (end === at || !definedAt(buf, lines.starts[lineIndex(lines, at)], at)) continue;
+    if (end === at) continue;
+    const line = lineIndex(lines, at);
+    if (!definedAt(buf, lines.starts[line], at)) continue;
     const name = buf.toString('latin1', at, end);
     const places = names.get(name);
-    if (places) places.push(at);
-    else names.set(name, [at]);
+    if (places) places.push(line);
+    else names.set(name, [line]);
   }
   return names;
 }

@@ -94,10 +94,10 @@ export interface CParser {
 }
 
 /**
- * How long the parses, queries and analysis of one file may run together. tree-sitter-c's error recovery is quadratic on some
- * malformed text (long alternations of names and stray characters: 50,000 pairs take over a minute), and a query over
- * the huge error tree it leaves can take seconds more; past this budget the file is reported as not analysed, with
- * the reason. The largest source the scan reads (2 MB) parses in about 0.2 s.
+ * How long the parses, queries and analysis of one file may run together. tree-sitter-c's error recovery is quadratic
+ * on some malformed text (long alternations of names and stray characters: 50,000 pairs take over a minute), and a
+ * query over the huge error tree it leaves can take seconds more; past this budget the file is reported as not
+ * analysed, with the reason. The largest source the scan reads (2 MB) parses in about 0.2 s.
  */
 export const PARSE_BUDGET_MS = 5000;
 
