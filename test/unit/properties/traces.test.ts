@@ -3,16 +3,20 @@
  * logs as pasted from mails and CI; the chain and kernel-model fixtures) through every trace reader, file and text,
  * detected and forced to each format, then the replay under any kernel model, with mutated module stats beside it,
  * rendered in every format the CLI writes: no exception, results or error values, JSON, JSON Lines and SARIF that
- * parse, text without raw controls, each case within CASE_LIMITS.
+ * parse, text without raw controls, each case within CASE_LIMITS. The same with the requests linked to a tree whose
+ * formats are hostile (`replay --src`).
  */
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { REPLAY_FORMATS } from '../../../src/cli/args';
+import { scanTree } from '../../../src/analysis/index';
 import { TRACE_FORMATS } from '../../../src/cli/replayCommand';
 import type { TraceFormat } from '../../../src/engine/events';
 import { KERNEL_MODEL_CHOICES } from '../../../src/engine/kernel/model';
+import { shapeText } from '../../../src/engine/nameShape';
 import { openModuleDb, type ModuleDb } from '../../../src/engine/modules/index';
 import { replayText, replayTrace } from '../../../src/engine/replay/index';
 import { readTraceFile, readTraceText } from '../../../src/engine/trace/index';
@@ -142,5 +146,58 @@ test('mutated traces through every reader and the replay, rendered in every form
       },
     ),
     params(2000),
+  );
+});
+
+/** Formats that a backtracking matcher takes exponential time on, with names that almost fit them. */
+const HOSTILE_FORMATS_C = `#include <linux/kmod.h>
+
+int h(const char *s)
+{
+\treturn request_module("${'a%s'.repeat(12)}b", ${Array(12).fill('s').join(', ')});
+}
+
+int g(const char *s, int n)
+{
+\treturn request_module("${'%s-'.repeat(12)}%d!", ${Array(12).fill('s').join(', ')}, n);
+}
+`;
+
+test('mutated traces with names that almost fit hostile formats, linked to their call sites (replay --src)', async () => {
+  const tree = path.join(dir, 'tree');
+  mkdirSync(path.join(tree, 'drivers'), { recursive: true });
+  writeFileSync(path.join(tree, 'drivers/hostile.c'), HOSTILE_FORMATS_C);
+  const scanned = await scanTree(tree, { threads: 0, cache: false });
+  if (!scanned.ok) throw new Error(scanned.error.message);
+  const source = scanned.value;
+  assert.deepEqual(
+    source.callSites.map((s) => s.shapes?.map(shapeText)),
+    [[`${'a%s'.repeat(12)}b`], [`${'%s-'.repeat(12)}%d!`]],
+  );
+  const file = path.join(dir, 'linked.txt');
+  const nameArb = fc
+    .array(fc.record({ unit: fc.constantFrom('a', 'b', '-', '!', '1', '%s', '\u202e'), times: fc.nat(200) }), {
+      minLength: 1,
+      maxLength: 4,
+    })
+    .map((parts) => parts.map((p) => p.unit.repeat(p.times)).join(''));
+  const eventArb = fc.record({
+    name: nameArb,
+    site: fc.constantFrom('h', 'g', 'h+0x1c/0x40', 'crypto_alg_mod_lookup', 'unknown_caller'),
+  });
+  await fc.assert(
+    fc.asyncProperty(mutatedArb(TRACE_TOKENS, 60, 2000), fc.array(eventArb, { maxLength: 8 }), async (m, events) => {
+      const lines = events.map(
+        (e, i) =>
+          `  modprobe-${200 + i}     [000] .....    ${20 + i}.000000: module_request: ${e.name} wait=1 call_site=${e.site}\n`,
+      );
+      writeFileSync(file, Buffer.concat([applyMutations(TRACES[0], m), Buffer.from(lines.join(''))]));
+      await bounded('linked trace case', async () => {
+        const report = checkResult(await replayTrace({ tracePath: file, kernelModel: 'auto', source }));
+        if (report === null) return;
+        for (const format of REPLAY_FORMATS) checkReport(format, renderReplay(report, format, ROOT));
+      });
+    }),
+    params(100),
   );
 });
