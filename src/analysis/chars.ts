@@ -21,6 +21,14 @@ export function identifierEnd(text: Uint8Array | string, at: number): number {
 export const isLatin1Space = (c: number | undefined) =>
   c !== undefined && ((c >= 9 && c <= 13) || c === 32 || c === 160);
 
+/**
+ * Blanks inside a preprocessor directive's line, as cpp reads them: space, tab, vertical tab, form feed. Every
+ * byte-level reading of a directive (`#include`, `#define`) and the patterns of the analysis use this one rule.
+ */
+export const isDirectiveBlank = (c: number | undefined) => c === 32 || c === 9 || c === 11 || c === 12;
+/** isDirectiveBlank as a regular expression's character class. */
+export const DIRECTIVE_BLANK = '[ \\t\\v\\f]';
+
 /** Blanks between a name and its `(`: spaces, tabs, line ends, and the `\` of a line continuation. */
 export const isBlankOrContinuation = (c: number) =>
   c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 92;

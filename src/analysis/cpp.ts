@@ -3,6 +3,7 @@
  * object- and function-like macros, argument pre-expansion, `#x`, `##`, adjacent string literals.
  * Enum constants are not macros, so (like cpp, and like depmod's output) they stay as written.
  */
+import { isDirectiveBlank } from './chars';
 
 export interface Token {
   kind: 'ident' | 'number' | 'string' | 'char' | 'punct';
@@ -326,7 +327,6 @@ export function concatenatedString(tokens: Token[]): string | null {
 }
 
 const INCLUDE = Buffer.from('include');
-const isBlank = (c: number | undefined) => c === 32 || c === 9;
 const endsLine = (c: number) => c === 10 || c === 13;
 const opensName = (c: number | undefined) => c === 60 /* < */ || c === 34; /* " */
 const closesName = (c: number | undefined) => c === 62 /* > */ || c === 34;
@@ -340,15 +340,15 @@ export function includesOf(bytes: Uint8Array): string[] {
   const found: string[] = [];
   for (let at = b.indexOf(35 /* # */); at >= 0; at = b.indexOf(35, at + 1)) {
     let p = at - 1;
-    while (p >= 0 && isBlank(b[p])) p--;
+    while (p >= 0 && isDirectiveBlank(b[p])) p--;
     if (p >= 0 && !endsLine(b[p])) continue;
     let s = at + 1;
-    while (isBlank(b[s])) s++;
+    while (isDirectiveBlank(b[s])) s++;
     let k = 0;
     while (k < INCLUDE.length && b[s + k] === INCLUDE[k]) k++;
     if (k < INCLUDE.length) continue;
     s += INCLUDE.length;
-    while (isBlank(b[s])) s++;
+    while (isDirectiveBlank(b[s])) s++;
     if (!opensName(b[s])) continue;
     let e = s + 1;
     while (e < b.length && !opensName(b[e]) && !closesName(b[e]) && b[e] !== 10) e++;

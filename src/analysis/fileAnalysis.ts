@@ -4,8 +4,9 @@
  */
 import { appendAll } from '../engine/appendAll';
 import type { ReturnUse } from '../engine/sourceIndex';
-import { IDENT, identifierEnd, isBlankOrContinuation, isLatin1Space } from './chars';
+import { DIRECTIVE_BLANK, IDENT, identifierEnd, isBlankOrContinuation } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
+import { someDefine } from './matcher';
 import { type Ancestor, descendantFor, nearest, parentOf } from './ancestry';
 import { ChildExtents } from './childExtents';
 import {
@@ -86,7 +87,10 @@ const ANNOTATIONS =
  * the parse, and a definition compiles to nothing where it stands; but thousands of them inside an unclosed `(` or `[`
  * sent tree-sitter's error recovery quadratic (4,000 lines: 1.4 s, 49,804: minutes).
  */
-const DEFINE_DIRECTIVE = /^[ \t]*#[ \t]*define\b(?:[^\n]*\\\r?\n)*[^\n]*/gm;
+const DEFINE_DIRECTIVE = new RegExp(
+  `^${DIRECTIVE_BLANK}*#${DIRECTIVE_BLANK}*define\\b(?:[^\\n]*\\\\\\r?\\n)*[^\\n]*`,
+  'gm',
+);
 
 const blank = (m: string) => m.replace(/[^\n]/g, ' ');
 
@@ -423,30 +427,17 @@ function opensArguments(buf: Buffer, at: number): boolean {
   return buf[i] === 40 /* ( */ || buf[i] === 47; /* / */
 }
 
+/**
+ * `#`, `define` and the blanks before the name, as someDefine reads them: a definition is read only where it finds
+ * one.
+ */
+const DEFINE_HEAD = new RegExp(`^${DIRECTIVE_BLANK}*#${DIRECTIVE_BLANK}*define${DIRECTIVE_BLANK}+(?=[A-Za-z_])`);
+
 function defineAt(lines: Lines, start: number, end: number, file: string): MacroDefinition | null {
   let text = '';
   for (let l = start; l <= end; l++) text += `${lines.text(l)}\n`;
-  const m = /^\s*#\s*define\b/.exec(text);
+  const m = DEFINE_HEAD.exec(text);
   return m ? parseDefine(text.slice(m[0].length), file, start + 1) : null;
-}
-
-const DEFINE = Buffer.from('define');
-
-/**
- * Whether only `#define` and blanks precede offset `at` on its line (starting at `start`), as /^\s*#\s*define\s+$/
- * tests the line's text before it; read backwards from `at`, so that thousands of mentions on one long line cost
- * what is around them, not the line each.
- */
-function definedAt(buf: Buffer, start: number, at: number): boolean {
-  let i = at - 1;
-  if (!isLatin1Space(buf[i]) || i < start) return false;
-  while (i >= start && isLatin1Space(buf[i])) i--;
-  for (let k = DEFINE.length - 1; k >= 0; k--, i--) if (i < start || buf[i] !== DEFINE[k]) return false;
-  while (i >= start && isLatin1Space(buf[i])) i--;
-  if (i < start || buf[i] !== 35 /* # */) return false;
-  i--;
-  while (i >= start && isLatin1Space(buf[i])) i--;
-  return i < start;
 }
 
 /** `#define NAME ...` of the wanted identifiers that this file defines itself (DRV_NAME and friends). */
@@ -470,7 +461,8 @@ function localDefines(
     for (const line of defined.get(name) ?? []) {
       const logical = logicalLine(lines, line);
       const def = defineAt(lines, logical.start, logical.end, file);
-      if (!def) continue;
+      // The name may follow a `#define` inside a comment or a string of another directive's line.
+      if (def?.name !== name) continue;
       found.push(def);
       for (const t of tokenize(def.body)) if (t.kind === 'ident') queue.push(t.text);
     }
@@ -479,25 +471,21 @@ function localDefines(
 }
 
 /**
- * The lines on which the file `#define`s each name, by name, in order: found from the `define`s,
- * once per file. Searching the text for each wanted name instead cost its length per match on repetitive text (a
- * name of 48,270 `a`s, written on lines of `a`s: 30 s).
+ * The lines on which the file `#define`s each name, by name, in order: found once per file (someDefine). Searching the
+ * text for each wanted name instead cost its length per match on repetitive text (a name of 48,270 `a`s, written on
+ * lines of `a`s: 30 s).
  */
 function definedNames(lines: Lines): Map<string, number[]> {
   const { buf } = lines;
   const names = new Map<string, number[]>();
-  for (let d = buf.indexOf(DEFINE); d >= 0; d = buf.indexOf(DEFINE, d + 1)) {
-    let at = d + DEFINE.length;
-    while (at < buf.length && buf[at] !== 10 /* \n */ && isLatin1Space(buf[at])) at++;
-    const end = identifierEnd(buf, at);
-    if (end === at) continue;
-    const line = lineIndex(lines, at);
-    if (!definedAt(buf, lines.starts[line], at)) continue;
-    const name = buf.toString('latin1', at, end);
+  someDefine(buf, (s, e) => {
+    const line = lineIndex(lines, s);
+    const name = buf.toString('latin1', s, e);
     const places = names.get(name);
-    if (places) places.push(line);
-    else names.set(name, [line]);
-  }
+    if (!places) names.set(name, [line]);
+    else if (places[places.length - 1] !== line) places.push(line);
+    return false;
+  });
   return names;
 }
 

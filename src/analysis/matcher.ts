@@ -2,7 +2,7 @@
  * Does a buffer contain any of many tokens? One left-to-right pass (Wu-Manber with 2-byte blocks) instead of one
  * Buffer.indexOf per token, for the later passes that look for dozens of discovered names at once.
  */
-import { IDENT } from './chars';
+import { IDENT, isDirectiveBlank } from './chars';
 
 export class MultiMatcher {
   private readonly min: number;
@@ -62,21 +62,22 @@ export class MultiMatcher {
 const HASH = 35; /* # */
 const DEFINE = Buffer.from('define');
 
-const isBlank = (c: number) => c === 32 || c === 9;
-
 /**
- * Calls `visit(start, end)` with the name of each `#define` directive in `b`, until it returns true. Walks the `#`s
- * (a native search for one byte, much cheaper per hit than one for a word), each followed by blanks and `define`.
+ * Calls `visit(start, end)` with the name of each `#define` directive in `b`, until it returns true: the one home of
+ * "the names a buffer `#define`s" (the name index, the later passes' choice of headers, a file's own constants).
+ * Walks the `#`s (a native search for one byte, much cheaper per hit than one for a word), each followed by blanks,
+ * `define`, blanks and a name. A `#` anywhere counts: the callers want every name a definition may be read for, and
+ * the analysis reads the definition from its logical line (fileAnalysis `defineAt`), a directive only there.
  */
 export function someDefine(b: Buffer, visit: (start: number, end: number) => boolean): boolean {
   for (let at = b.indexOf(HASH); at >= 0; at = b.indexOf(HASH, at + 1)) {
     let s = at + 1;
-    while (isBlank(b[s])) s++;
+    while (isDirectiveBlank(b[s])) s++;
     let k = 0;
     while (k < 6 && b[s + k] === DEFINE[k]) k++;
-    if (k < 6 || !isBlank(b[s + 6])) continue;
+    if (k < 6 || !isDirectiveBlank(b[s + 6])) continue;
     s += 7;
-    while (isBlank(b[s])) s++;
+    while (isDirectiveBlank(b[s])) s++;
     let e = s;
     while (e < b.length && IDENT[b[e]]) e++;
     if (e > s && visit(s, e)) return true;

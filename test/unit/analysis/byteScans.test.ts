@@ -7,14 +7,18 @@ import { findHits, Identifiers, Lines, lineStarts, sparseDocument } from '../../
 const bytes = (text: string) => Buffer.from(text, 'latin1');
 
 describe('byte-level scans of a file', () => {
-  it('finds #define names after any # followed by blanks and define, then a blank', () => {
-    const b = bytes('#define A 1\n# \t define\tB(x) x\n##define C\nx # define D\n#definex E\n#define\nF\n#define G');
+  it('finds #define names after any # followed by blanks and define, then blanks', () => {
+    const b = bytes(
+      '#define A 1\n# \t define\tB(x) x\n##define C\nx # define D\n#definex E\n#define\nF\n#define G\n' +
+        '#\vdefine\fH 1\n#\u00a0define I\n#define\u00a0J\n',
+    );
     const names: string[] = [];
     someDefine(b, (s, e) => {
       names.push(b.toString('latin1', s, e));
       return false;
     });
-    assert.deepEqual(names, ['A', 'B', 'C', 'D', 'G']);
+    // Blanks are cpp's: space, tab, vertical tab, form feed (a no-break space is none).
+    assert.deepEqual(names, ['A', 'B', 'C', 'D', 'G', 'H']);
     let visits = 0;
     assert.equal(
       someDefine(b, () => ++visits === 2),
@@ -36,8 +40,10 @@ describe('byte-level scans of a file', () => {
       '##include <m.h>',
       '#include <f',
       '.h>',
+      '\v#\finclude\v<v.h>',
+      '#\u00a0include <n.h>',
     ].join('\n');
-    assert.deepEqual(includesOf(bytes(text)), ['<a.h>', '"b.h"', '<d.h"', '<g.h>', '<h.h>']);
+    assert.deepEqual(includesOf(bytes(text)), ['<a.h>', '"b.h"', '<d.h"', '<g.h>', '<h.h>', '<v.h>']);
   });
 
   it('finds identifiers as a left-to-right search for [A-Za-z_][A-Za-z0-9_]* does: a letter after digits starts one', () => {

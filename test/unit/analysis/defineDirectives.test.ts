@@ -4,8 +4,12 @@
  * recovery quadratic (the property suite's per-case bound covers the cost; these, the facts).
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeFile, type AnalysisSets } from '../../../src/analysis/fileAnalysis';
+import { scanTree } from '../../../src/analysis/index';
 import type { FileFacts } from '../../../src/analysis/facts';
 import { getParser, type ParserBackend } from '../../../src/analysis/parser';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from '../../../src/analysis/requestFunctions';
@@ -56,4 +60,70 @@ describe('#define directives in the parsed text', () => {
       );
     });
   }
+});
+
+describe('what a #define is, to every reader of the scan', () => {
+  it('blanks of vertical tabs and form feeds: the name index, the choice of headers and the analysis agree', async () => {
+    // Before one rule served them all, the header was analysed as defining both names but never chosen for reading:
+    // the alias was "not defined anywhere in the tree" and the request's name unknown.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-define-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'include/linux'), { recursive: true });
+      fs.mkdirSync(path.join(dir, 'drivers'));
+      fs.writeFileSync(
+        path.join(dir, 'include/linux/drv.h'),
+        '#\vdefine\fDRV_ALIAS "char-major-10-99"\n#\fdefine DRV_MOD "drv-mod"\n',
+      );
+      fs.writeFileSync(
+        path.join(dir, 'drivers/drv.c'),
+        [
+          '#include <linux/drv.h>',
+          'MODULE_ALIAS(DRV_ALIAS);',
+          'static int drv_load(void)',
+          '{',
+          '\treturn request_module(DRV_MOD);',
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const r = await scanTree(dir, { threads: 0, cache: false, kernelDirectory: null });
+      if (!r.ok) assert.fail(r.error.message);
+      assert.deepEqual(
+        r.value.aliases.map((a) => [a.file, a.line, a.value, a.reason]),
+        [['drivers/drv.c', 2, 'char-major-10-99', null]],
+      );
+      assert.deepEqual(
+        r.value.callSites.map((c) => [c.file, c.line, c.name]),
+        [['drivers/drv.c', 5, 'drv-mod']],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
+  it('a #define inside another directive (in its comment, or on a line it continues onto) defines nothing', async () => {
+    const loaded = await getParser('native');
+    if (!loaded.ok) assert.fail(loaded.error.message);
+    const facts = analyzeFile(
+      loaded.value,
+      'm.c',
+      Buffer.from(
+        [
+          '#define DRV_NAME "drv" /* was: #define DRV_NAME "old" */',
+          '#define OTHER "x" \\',
+          '\t#define MOD_NAME "wrong"',
+          'static int f(void)',
+          '{',
+          '\treturn request_module(DRV_NAME) + request_module(MOD_NAME);',
+          '}',
+          '',
+        ].join('\n'),
+      ),
+      FIRST_PASS,
+    );
+    assert.deepEqual(
+      facts?.macros.map((m) => [m.name, m.line, m.body]),
+      [['DRV_NAME', 1, '"drv"']],
+    );
+  });
 });
