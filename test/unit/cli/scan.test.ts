@@ -331,3 +331,24 @@ test('600,000 top-level items read from a parse of the whole file scan within a 
     [['x.c', 300_001, 22, 'f', 'm']],
   );
 });
+
+test('a scan thread that runs out of memory is an error naming the file it was reading, with a hint (exit 2)', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'autoload-lens-oom-'));
+  // A call of 400,000 arguments: each argument's facts take far more than a 48 MB heap.
+  writeFileSync(
+    path.join(dir, 'x.c'),
+    `int f(void) { return request_module("m", ${Array(400_000).fill('a').join(', ')}); }\n`,
+  );
+  const r = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=48', cli, 'scan', dir, '--no-cache', '--format', 'json', '--fail-on', 'never'],
+    { encoding: 'utf8' },
+  );
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(r.status, 2);
+  assert.equal(r.stdout, '');
+  assert.match(
+    r.stderr,
+    /^autoload-lens: a scan thread ran out of memory \(its heap may take \d+ MB, node's limit\) while reading x\.c\n {2}hint: raise node's heap limit \(NODE_OPTIONS=--max-old-space-size=MB\)/,
+  );
+});
