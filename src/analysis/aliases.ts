@@ -2,6 +2,7 @@
 import type { AliasDeclaration } from '../engine/sourceIndex';
 import { concatenatedString, expand, expansionBudget, splitArguments, stringLiteralValue, tokenize } from './cpp';
 import type { RawAlias } from './facts';
+import type { IncludeGraph } from './includeGraph';
 import { MODINFO_SINK, type MacroTable } from './macroTable';
 
 export function expandAlias(raw: RawAlias, file: string, macros: MacroTable): AliasDeclaration[] {
@@ -53,4 +54,14 @@ export function expandAlias(raw: RawAlias, file: string, macros: MacroTable): Al
     });
   }
   return out;
+}
+
+/**
+ * What expanding a file's alias declarations looks up whatever macros the passes find: the module its Kbuild files
+ * name, and the headers it sees (MODULE_ALIAS and its kin are defined in a header, so every expansion asks). Worked
+ * out ahead while the later passes run, and remembered by the graph and the tree, the index build only reads them.
+ */
+export function prepareAliasLookups(graph: IncludeGraph, file: string): void {
+  graph.tree.modules.moduleOf(file);
+  graph.visible(file);
 }

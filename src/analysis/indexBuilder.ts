@@ -9,6 +9,7 @@ import type {
 } from '../engine/sourceIndex';
 import { expandAlias } from './aliases';
 import type { FileFacts, RawCall } from './facts';
+import { IncludeGraph } from './includeGraph';
 import { MacroTable } from './macroTable';
 import { REQUEST_FUNCTIONS } from './requestFunctions';
 import { AliasCatalog } from '../engine/modules/aliasDeclarations';
@@ -22,11 +23,12 @@ export interface FileCounts {
   unreadable: Array<{ file: string; reason: string }>;
 }
 
-export function macroTableOf(facts: Iterable<FileFacts>, tree: SourceTree): MacroTable {
-  const table = new MacroTable(tree);
+/** The macros of these facts, looked up through `graph` (a scan's own, or a new one over `tree`). */
+export function macroTableOf(facts: Iterable<FileFacts>, graph: IncludeGraph): MacroTable {
+  const table = new MacroTable(graph.tree, graph);
   for (const f of facts) {
     for (const m of f.macros) table.add(m);
-    if (f.includes) table.setIncludes(f.file, f.includes);
+    if (f.includes) graph.setIncludes(f.file, f.includes);
   }
   return table;
 }
@@ -150,8 +152,8 @@ const findingsOf = (sites: readonly SiteWithRaw[], catalog: AliasCatalog): Sourc
 
 const holderKey = (s: CallSiteInfo) => `${s.file}\0${s.function}`;
 
-const macrosAndWrappers = (all: readonly FileFacts[], extraWrappers: readonly string[], tree: SourceTree) => {
-  const macros = macroTableOf(all, tree);
+const macrosAndWrappers = (all: readonly FileFacts[], extraWrappers: readonly string[], graph: IncludeGraph) => {
+  const macros = macroTableOf(all, graph);
   return { macros, wrappers: new WrapperIndex(all, macros, extraWrappers) };
 };
 
@@ -164,21 +166,23 @@ export function indexModel(
   tree: SourceTree,
 ): IndexModel {
   return {
-    ...macrosAndWrappers([...facts.values()], extraWrappers, tree),
+    ...macrosAndWrappers([...facts.values()], extraWrappers, new IncludeGraph(tree)),
     catalog: new AliasCatalog(aliases, moduleNamesOf(sourceFiles)),
     extraWrappers,
   };
 }
 
+/** The index of these facts; `graph`: the scan's include graph when it has one (its orders are reused), else a new one. */
 export function buildIndex(
   tree: SourceTree,
   facts: ReadonlyMap<string, FileFacts>,
   counts: FileCounts,
   extraWrappers: readonly string[],
   sourceFiles: readonly string[],
+  graph: IncludeGraph = new IncludeGraph(tree),
 ): { index: SourceIndex; model: IndexModel } {
   const all = [...facts.values()];
-  const { macros, wrappers } = macrosAndWrappers(all, extraWrappers, tree);
+  const { macros, wrappers } = macrosAndWrappers(all, extraWrappers, graph);
 
   const sites = all.flatMap((f) => sitesOf(f, wrappers, extraWrappers));
   const callSites = sites.map((s) => s.site).sort(byPosition);

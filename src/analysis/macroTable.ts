@@ -6,6 +6,7 @@
  * A name defined differently in two general headers the file does not include is ambiguous.
  */
 import type { MacroDefinition, MacroLookup } from './cpp';
+import type { IncludeGraph } from './includeGraph';
 import type { SourceTree } from './sourceTree';
 
 /** The kernel's macros on the way from MODULE_ALIAS to the modinfo section (the table sinks `__MODULE_INFO`). */
@@ -60,13 +61,11 @@ export class MacroTable {
   private readonly byName = new Map<string, MacroDefinition[]>();
   /** `name file:line` of each definition held: a file's facts from several passes repeat its definitions. */
   private readonly held = new Set<string>();
-  private readonly includes = new Map<string, readonly string[]>();
-  /** Per file: the files it includes, directly or through headers that are not general ones, in cpp's order. */
-  private readonly visibleFrom = new Map<string, Map<string, number>>();
-  /** Per file: the architecture it is built for, when its includes show it (an `asm/` header only one has). */
-  private readonly archFrom = new Map<string, string>();
 
-  constructor(readonly tree: SourceTree) {}
+  constructor(
+    readonly tree: SourceTree,
+    private readonly graph: IncludeGraph,
+  ) {}
 
   add(def: MacroDefinition): void {
     const key = `${def.name} ${def.file}:${def.line}`;
@@ -75,11 +74,6 @@ export class MacroTable {
     const list = this.byName.get(def.name);
     if (!list) this.byName.set(def.name, [def]);
     else list.push(def);
-  }
-
-  /** The `#include` directives of a file, as its facts recorded them. */
-  setIncludes(file: string, includes: readonly string[]): void {
-    this.includes.set(file, includes);
   }
 
   has(name: string): boolean {
@@ -109,7 +103,7 @@ export class MacroTable {
       }
       const others = defs.filter((d) => d.file !== file);
       if (others.length > 0) {
-        const visible = this.visible(file);
+        const visible = this.graph.visible(file);
         let best: MacroDefinition | null = null;
         let bestOrder = Infinity;
         for (const d of others) {
@@ -127,7 +121,7 @@ export class MacroTable {
       }
       if (name === KBUILD_MODNAME) return this.kbuildModname(file, problems);
       // The visible headers were worked out above (there are definitions elsewhere), and with them the architecture.
-      const arch = this.archFrom.get(file) ?? this.tree.archOf(file);
+      const arch = this.graph.archOf(file);
       for (let rank = 0; rank < 4; rank++) {
         const candidates = others.filter((d) => this.tree.generalRank(d.file, arch) === rank);
         const first = candidates[0];
@@ -164,38 +158,5 @@ export class MacroTable {
       return { name: KBUILD_MODNAME, params: null, variadic: false, body: `"${m.name}"`, file: '<kbuild>', line: 0 };
     problems?.set(KBUILD_MODNAME, `${KBUILD_MODNAME} is the module name kbuild passes, and ${m.reason}`);
     return null;
-  }
-
-  /**
-   * The files `file` includes, in the order cpp reads them: followed through the tree's own headers (a driver's
-   * local ones), not through general headers, whose definitions are seen in any case.
-   */
-  private visible(file: string): Map<string, number> {
-    let order = this.visibleFrom.get(file);
-    if (order) return order;
-    order = new Map();
-    const stack: string[] = [file];
-    const seen = new Set<string>([file]);
-    // Depth first, children in reverse on the stack: a header's own includes come before its next sibling.
-    while (stack.length > 0) {
-      const f = stack.pop() as string;
-      if (f !== file) order.set(f, order.size);
-      if (f !== file && this.tree.isGeneralHeader(f)) continue;
-      const directives = this.includes.get(f) ?? this.tree.includesOnDisk(f);
-      const targets: string[] = [];
-      for (const d of directives) {
-        const target = this.tree.resolveInclude(d, f, file);
-        const arch = target === null ? undefined : /^arch\/([^/]+)\/include\/(?:uapi\/)?asm\//.exec(target)?.[1];
-        // Only architecture ARCH has this asm/ header: the file is built for ARCH alone.
-        if (arch !== undefined && arch !== this.tree.archOf(file)) this.archFrom.set(file, arch);
-        if (target !== null && !seen.has(target)) {
-          seen.add(target);
-          targets.push(target);
-        }
-      }
-      for (let i = targets.length - 1; i >= 0; i--) stack.push(targets[i]);
-    }
-    this.visibleFrom.set(file, order);
-    return order;
   }
 }

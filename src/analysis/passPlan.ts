@@ -12,7 +12,7 @@ import { macroTableOf } from './indexBuilder';
 import type { PassTargets } from './scanProgress';
 import { KBUILD_MODNAME, MODINFO_CALLS, type MacroTable } from './macroTable';
 import { ALIAS_TOKEN, isAliasMacro, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
-import type { SourceTree } from './sourceTree';
+import type { IncludeGraph } from './includeGraph';
 import { WrapperIndex } from './wrappers';
 
 const C_WORDS = new Set([
@@ -84,8 +84,8 @@ export class PassPlan {
    * The next pass, from the facts of the passes so far; null when it would look for nothing new. A file it selects is
    * analysed for the new names only; what earlier passes found in it is merged with that.
    */
-  next(facts: ReadonlyMap<string, FileFacts>, tree: SourceTree): { sets: PassSets; targets: PassTargets } | null {
-    const table = macroTableOf(facts.values(), tree);
+  next(facts: ReadonlyMap<string, FileFacts>, graph: IncludeGraph): { sets: PassSets; targets: PassTargets } | null {
+    const table = macroTableOf(facts.values(), graph);
     const wrappers = new WrapperIndex(facts.values(), table, this.extraWrappers);
     const aliasMacros = sorted([...facts.values()].flatMap((f) => f.aliasMacros ?? []));
     // Functions that fill a buffer a request's name is read from: their definitions say what they print into it.

@@ -7,7 +7,9 @@ import { err, ok, type Result } from '../engine/result';
 import type { SourceIndex } from '../engine/sourceIndex';
 import type { PassSets } from './batch';
 import type { FileFacts } from './facts';
+import { prepareAliasLookups } from './aliases';
 import { buildIndex, type FileCounts, type IndexModel } from './indexBuilder';
+import { IncludeGraph } from './includeGraph';
 import { kbuildUnchanged } from './kbuild';
 import { type KernelDirectory, resolveKernelDirectory } from './kernelDir';
 import type { ParserBackend } from './parser';
@@ -102,6 +104,15 @@ async function unchangedTree(
 
 const cancelled = () => err({ code: 'cancelled', message: 'the scan was cancelled' });
 
+/** `work` on each item, a few at a time between turns of the event loop (the passes' messages), until done or cancelled. */
+async function inSlices<T>(items: readonly T[], work: (item: T) => void, signal?: AbortSignal): Promise<void> {
+  for (let i = 0; i < items.length; i++) {
+    if (signal?.aborted) return;
+    work(items[i]);
+    if (i % 8 === 7) await yieldToEvents();
+  }
+}
+
 export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex; state: ScanState }>> {
   const start = performance.now();
   if (!fs.existsSync(cfg.root) || !fs.statSync(cfg.root).isDirectory()) {
@@ -138,10 +149,18 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     const plan = new PassPlan(cfg.extraWrappers, cfg.wholeFile);
     if (!(await passes.run(plan.current, null))) return cancelled();
     const tree = new SourceTree(cfg.root, kernel, walker.files);
+    const graph = new IncludeGraph(tree);
+    // The main thread mostly waits while the later passes run: it works out meanwhile what building the index will
+    // look up for the alias declarations found so far. An error is kept, and thrown where the index is built.
+    const aliasFiles = [...passes.facts.values()].filter((f) => f.aliases.length > 0).map((f) => f.file);
+    const prepared = inSlices(aliasFiles, (file) => prepareAliasLookups(graph, file), cfg.signal).then(
+      () => null,
+      (e: unknown) => ({ error: e }),
+    );
     let discovery = 0;
     for (;;) {
       const t0 = performance.now();
-      const planned = plan.next(passes.facts, tree);
+      const planned = plan.next(passes.facts, graph);
       discovery += performance.now() - t0;
       if (!planned) break;
       if (!(await passes.run(planned.sets, planned.targets))) return cancelled();
@@ -150,8 +169,10 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     // Let the progress out before building the index blocks this thread.
     await yieldToEvents();
     const t0 = performance.now();
+    const failed = await prepared;
+    if (failed) throw failed.error;
     const sourceFiles = [...tree.sourceFiles];
-    const { index, model } = buildIndex(tree, passes.facts, passes.counts, cfg.extraWrappers, sourceFiles);
+    const { index, model } = buildIndex(tree, passes.facts, passes.counts, cfg.extraWrappers, sourceFiles, graph);
     const t1 = performance.now();
     const sets = plan.complete();
     if (cache) {
