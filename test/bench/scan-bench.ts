@@ -2,7 +2,7 @@
  * Whole-tree scan benchmark (`npm run bench` calls it): after a warm-up, scans the kernel tree three times cold (an
  * empty scan cache folder) and three times warm (a new process, the cache file of an earlier scan) and prints the
  * median wall time, CPU time and peak RSS next to `rg -n --type c request_module` and to reading every byte in Node
- * (two worker threads), measured in the same run, with the ratios; then where the median cold scan's time went, phase
+ * (as many worker threads as the scan uses), measured in the same run, with the ratios; then where the median cold scan's time went, phase
  * by phase; then a rescan in the same process, the one-time update model of a cached scan, and the time to re-analyse
  * one edited file.
  * Each measured run is a child process, so peak RSS and CPU time are that run's own.
@@ -12,11 +12,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { openSourceTree, type ScanTimings, scanTree } from '../../src/analysis/index';
+import { DEFAULT_MAX_THREADS, openSourceTree, type ScanTimings, scanTree } from '../../src/analysis/index';
 import { filesUnder, KERNEL_TREE, KERNEL_TREE_INSTALL } from '../fixtures/kernelTree';
 
 const tree = KERNEL_TREE;
 const RUNS = 3;
+/** The scan's threads by default, and the reading reference's. */
+const THREADS = Math.min(DEFAULT_MAX_THREADS, os.availableParallelism());
 /** The warm runs' cache folder (filled by the warm-up); each cold run gets an empty one. */
 const warmCache = path.join(os.tmpdir(), 'autoload-lens-bench-cache');
 
@@ -49,16 +51,17 @@ async function child(action: string): Promise<void> {
   process.stdout.write(JSON.stringify(sample));
 }
 
-/** Reads every .c/.h byte of the tree with two worker threads (the floor any exact scan pays). */
+/** Reads every .c/.h byte of the tree with the scan's number of worker threads (the floor any exact scan pays). */
 async function readEverything(): Promise<void> {
   const files = filesUnder(tree, (name) => /\.[ch]$/.test(name));
   const code = `const { parentPort, workerData } = require('node:worker_threads'); const fs = require('node:fs');
     let n = 0; for (const f of workerData) n += fs.readFileSync(f).length; parentPort.postMessage(n);`;
   await Promise.all(
-    [0, 1].map(
-      (w) =>
+    Array.from(
+      { length: THREADS },
+      (_, w) =>
         new Promise((resolve, reject) => {
-          const worker = new Worker(code, { eval: true, workerData: files.filter((_, i) => i % 2 === w) });
+          const worker = new Worker(code, { eval: true, workerData: files.filter((_, i) => i % THREADS === w) });
           worker.once('message', resolve);
           worker.once('error', reject);
         }),
@@ -150,7 +153,9 @@ async function main(): Promise<void> {
     process.stderr.write(`kernel tree not found at ${tree}\n  install it: ${KERNEL_TREE_INSTALL}\n`);
     process.exit(1);
   }
-  process.stdout.write(`tree: ${tree}\nwarm-up...\n`);
+  process.stdout.write(
+    `tree: ${tree}\nscan threads: ${THREADS} (one per core, at most ${DEFAULT_MAX_THREADS})\nwarm-up...\n`,
+  );
   measureRg();
   measureChild('read');
   fs.rmSync(warmCache, { recursive: true, force: true });
@@ -165,7 +170,7 @@ async function main(): Promise<void> {
       Array.from({ length: RUNS }, () => measureRg()),
     ),
     summarise(
-      'read every byte (Node, 2 workers)',
+      `read every byte (Node, ${THREADS} workers)`,
       Array.from({ length: RUNS }, () => measureChild('read')),
     ),
     summarise(

@@ -238,8 +238,9 @@ describe('analysis on the fixture tree', () => {
     assert.deepEqual(await scanFixtures({ threads: 0, wholeFile: true }), index);
   });
 
-  it('gives the same index on worker threads', async () => {
+  it('gives the same index on worker threads, however many (the default is one per core, up to eight)', async () => {
     assert.deepEqual(await scanFixtures({ threads: 2 }), index);
+    assert.deepEqual(await scanFixtures({ threads: 5 }), index);
   });
 
   it('gives the same index with the wasm parser', async () => {
