@@ -89,6 +89,14 @@ export class ThreadStopped extends Error {
  */
 const HEAP_LIMIT = { maxOldGenerationSizeMb: Math.floor(v8.getHeapStatistics().heap_size_limit / 1048576) };
 
+/**
+ * Each worker's stack. tree-sitter's error recovery recurses once per level of some malformed nesting (28,483
+ * `request_module(` left open inside a string after a broken macro name): 20,000 levels overflowed a worker's 4 MB
+ * default and killed the process (a segmentation fault, which nothing can catch). 64 MB holds the 130,000 levels of
+ * that shape a file under the 2 MB size limit can write; it is address space, committed only as it is used.
+ */
+const STACK_MB = 64;
+
 async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<BatchRunner>> {
   const init: WorkerInit = { root: cfg.root, backend: cfg.backend, maxFileBytes: cfg.maxFileBytes };
   const workers: Worker[] = [];
@@ -110,7 +118,7 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
       { length: cfg.threads },
       () =>
         new Promise<Result<Worker>>((resolve) => {
-          const w = new Worker(script, { workerData: init, resourceLimits: HEAP_LIMIT });
+          const w = new Worker(script, { workerData: init, resourceLimits: { ...HEAP_LIMIT, stackSizeMb: STACK_MB } });
           w.on('message', (m: FromWorker) => {
             if (m.type === 'ready') {
               resolve(ok(w));

@@ -352,3 +352,25 @@ test('a scan thread that runs out of memory is an error naming the file it was r
     /^autoload-lens: a scan thread ran out of memory \(its heap may take \d+ MB, node's limit\) while reading x\.c\n {2}hint: raise node's heap limit \(NODE_OPTIONS=--max-old-space-size=MB\)/,
   );
 });
+
+test("a string of 28,483 request_module( after a broken macro name scans to nothing (it overflowed a scan thread's stack: a segmentation fault)", () => {
+  // Found by npm run fuzz (seed 184972906): error recovery over the line recursed once per `(` in tree-sitter.
+  const dir = mkdtempSync(path.join(tmpdir(), 'autoload-lens-deep-'));
+  writeFileSync(
+    path.join(dir, 'x.c'),
+    `#include <crypto/algapi.h>\n\u{169FD}MODULE_ALIAS_CRY\u{1F0E8}\u{1D94F}\u{1F897}PTO("aes${'request_module('.repeat(28_483)}");`,
+  );
+  const r = spawnSync(process.execPath, [cli, 'scan', dir, '--no-cache', '--format', 'json', '--fail-on', 'never'], {
+    encoding: 'utf8',
+  });
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(r.signal, null);
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  // Every `request_module` is inside the string, and the broken name declares no alias.
+  const report = JSON.parse(r.stdout);
+  assert.deepEqual(
+    [report.callSites, report.aliases, report.files],
+    [[], [], { scanned: 1, skipped: 0, unreadable: [] }],
+  );
+});
