@@ -9,6 +9,7 @@ import { preparePass } from './batch';
 import type { FileFacts } from './facts';
 import { analyzeFile } from './fileAnalysis';
 import { buildIndex, indexModel, updateIndex } from './indexBuilder';
+import { IncludeGraph } from './includeGraph';
 import { type CParser, getParser, ParseGaveUp, type ParserBackend } from './parser';
 import { scan, type ScanState } from './scan';
 import type { ScanCacheReport } from './scanCache';
@@ -61,6 +62,9 @@ export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
  */
 export const DEFAULT_MAX_THREADS = 8;
 
+/** The scan threads of a scan that names none. */
+export const defaultThreads = (): number => Math.min(DEFAULT_MAX_THREADS, os.availableParallelism());
+
 function scanConfig(root: string, opts: ScanOptions): Parameters<typeof scan>[0] {
   return {
     root,
@@ -69,7 +73,7 @@ function scanConfig(root: string, opts: ScanOptions): Parameters<typeof scan>[0]
     maxFileBytes: opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     signal: opts.signal,
     onProgress: opts.onProgress,
-    threads: opts.threads ?? Math.min(DEFAULT_MAX_THREADS, os.availableParallelism()),
+    threads: opts.threads ?? defaultThreads(),
     backend: opts.backend ?? 'auto',
     wholeFile: opts.wholeFile ?? false,
     cache: opts.cache ?? true,
@@ -157,7 +161,9 @@ class ScannedTree implements OpenSourceTree {
       return ok(quick);
     }
     const sources = state.sourceFiles.includes(file) ? state.sourceFiles : [...state.sourceFiles, file];
-    const { index, model } = buildIndex(state.tree, facts, state.counts, state.extraWrappers, sources);
+    // A new include graph: the edit may have changed the file's includes.
+    const graph = new IncludeGraph(state.tree);
+    const { index, model } = buildIndex(graph, facts, state.counts, state.extraWrappers, sources);
     this.state = { ...state, facts, model, sourceFiles: sources };
     this.current = index;
     return ok(index);

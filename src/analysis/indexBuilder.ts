@@ -23,9 +23,9 @@ export interface FileCounts {
   unreadable: Array<{ file: string; reason: string }>;
 }
 
-/** The macros of these facts, looked up through `graph` (a scan's own, or a new one over `tree`). */
+/** The macros of these facts, looked up through `graph` (a scan's own, or a new one over its tree). */
 export function macroTableOf(facts: Iterable<FileFacts>, graph: IncludeGraph): MacroTable {
-  const table = new MacroTable(graph.tree, graph);
+  const table = new MacroTable(graph);
   for (const f of facts) {
     for (const m of f.macros) table.add(m);
     if (f.includes) graph.setIncludes(f.file, f.includes);
@@ -172,15 +172,15 @@ export function indexModel(
   };
 }
 
-/** The index of these facts; `graph`: the scan's include graph when it has one (its orders are reused), else a new one. */
+/** The index of these facts, looked up through `graph` (a scan's: the include orders it worked out are reused). */
 export function buildIndex(
-  tree: SourceTree,
+  graph: IncludeGraph,
   facts: ReadonlyMap<string, FileFacts>,
   counts: FileCounts,
   extraWrappers: readonly string[],
   sourceFiles: readonly string[],
-  graph: IncludeGraph = new IncludeGraph(tree),
 ): { index: SourceIndex; model: IndexModel } {
+  const { tree } = graph;
   const all = [...facts.values()];
   const { macros, wrappers } = macrosAndWrappers(all, extraWrappers, graph);
 

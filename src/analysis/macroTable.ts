@@ -62,10 +62,12 @@ export class MacroTable {
   /** `name file:line` of each definition held: a file's facts from several passes repeat its definitions. */
   private readonly held = new Set<string>();
 
-  constructor(
-    readonly tree: SourceTree,
-    private readonly graph: IncludeGraph,
-  ) {}
+  constructor(private readonly graph: IncludeGraph) {}
+
+  /** The scan's files, Kbuild modules and kernel directory (the include graph's). */
+  get tree(): SourceTree {
+    return this.graph.tree;
+  }
 
   add(def: MacroDefinition): void {
     const key = `${def.name} ${def.file}:${def.line}`;

@@ -12,13 +12,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_MAX_THREADS, openSourceTree, type ScanTimings, scanTree } from '../../src/analysis/index';
+import {
+  DEFAULT_MAX_THREADS,
+  defaultThreads,
+  openSourceTree,
+  type ScanTimings,
+  scanTree,
+} from '../../src/analysis/index';
 import { filesUnder, KERNEL_TREE, KERNEL_TREE_INSTALL } from '../fixtures/kernelTree';
 
 const tree = KERNEL_TREE;
 const RUNS = 3;
 /** The scan's threads by default, and the reading reference's. */
-const THREADS = Math.min(DEFAULT_MAX_THREADS, os.availableParallelism());
+const THREADS = defaultThreads();
 /** The warm runs' cache folder (filled by the warm-up); each cold run gets an empty one. */
 const warmCache = path.join(os.tmpdir(), 'autoload-lens-bench-cache');
 
