@@ -90,12 +90,13 @@ export class ThreadStopped extends Error {
 const HEAP_LIMIT = { maxOldGenerationSizeMb: Math.floor(v8.getHeapStatistics().heap_size_limit / 1048576) };
 
 /**
- * Each worker's stack. tree-sitter's error recovery recurses once per level of some malformed nesting (28,483
- * `request_module(` left open inside a string after a broken macro name): 20,000 levels overflowed a worker's 4 MB
- * default and killed the process (a segmentation fault, which nothing can catch). 64 MB holds the 130,000 levels of
- * that shape a file under the 2 MB size limit can write; it is address space, committed only as it is used.
+ * Each worker's stack. tree-sitter's error recovery recurses once per level of some malformed nesting, about 230 bytes
+ * a level: `X@P("` then `f(` repeated, a string its recovery reads as nested calls, is a level per two bytes. 28,483
+ * levels overflowed a worker's 4 MB default and 300,000 a 64 MB stack, killing the process (a segmentation fault,
+ * which nothing can catch). 512 MB holds the million levels a file under the 2 MB size limit can write, twice over;
+ * it is address space, committed only as it is used.
  */
-const STACK_MB = 64;
+const STACK_MB = 512;
 
 async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<BatchRunner>> {
   const init: WorkerInit = { root: cfg.root, backend: cfg.backend, maxFileBytes: cfg.maxFileBytes };

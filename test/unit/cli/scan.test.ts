@@ -374,3 +374,25 @@ test("a string of 28,483 request_module( after a broken macro name scans to noth
     [[], [], { scanned: 1, skipped: 0, unreadable: [] }],
   );
 });
+
+test('a file of 320,000 f( in a string after a stray character does not crash the scan (its error recovery overflowed a 64 MB stack)', () => {
+  // The smallest form of the shape above found (two bytes a level, about 230 bytes of stack each): a file under the
+  // 2 MB limit can write a million levels. The parse takes about the whole budget: the file is analysed exactly, or
+  // reported as given up.
+  const dir = mkdtempSync(path.join(tmpdir(), 'autoload-lens-deep-'));
+  writeFileSync(path.join(dir, 'x.c'), `int g(void) { return request_module("x"); }\nX@P("${'f('.repeat(320_000)}"\n`);
+  const r = spawnSync(process.execPath, [cli, 'scan', dir, '--no-cache', '--format', 'json', '--fail-on', 'never'], {
+    encoding: 'utf8',
+  });
+  rmSync(dir, { recursive: true, force: true });
+  assert.equal(r.signal, null);
+  assert.equal(r.stderr, '');
+  assert.equal(r.status, 0);
+  const report = JSON.parse(r.stdout);
+  const sites = report.callSites.map((c: { file: string; line: number }) => `${c.file}:${c.line}`);
+  if (report.files.unreadable.length === 0) assert.deepEqual([sites, report.files.scanned], [['x.c:1'], 1]);
+  else {
+    assert.deepEqual([sites, report.files.unreadable.map((u: { file: string }) => u.file)], [[], ['x.c']]);
+    assert.match(report.files.unreadable[0].reason, /^the analysis gave up after 5 s/);
+  }
+});
