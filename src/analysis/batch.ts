@@ -1,6 +1,7 @@
 /**
- * One batch of files through the prefilter and the analysis: what a scan worker runs (and the in-process fallback).
- * Files are read whole with plain syscalls into a reused buffer; only files holding a searched token are analysed.
+ * One batch of files through the prefilter and the analysis: what a scan worker runs (and the in-process fallback);
+ * and one edited file's text (analyseText). Files are read whole with plain syscalls into a reused buffer; only files
+ * holding a searched token are analysed.
  */
 import * as fs from 'node:fs';
 import type { FileFacts } from './facts';
@@ -125,22 +126,26 @@ function timedParser(parser: CParser, times: PhaseTimes): CParser {
     withTree: withTreeOf(parse),
     forFile: () => timedParser(parser.forFile(), times),
     check: () => parser.check(),
+    ready: () => parser.ready(),
   };
 }
 
 /** Reads and analyses a batch of files; with `indexNames`, their names go to `store`. */
-export function runBatch(
+export async function runBatch(
   untimed: CParser,
   root: string,
   files: readonly string[],
   pass: PreparedPass,
   maxBytes: number,
   store: NameStore,
-): BatchResult {
+): Promise<BatchResult> {
   const times = noPhaseTimes();
   const parser = timedParser(untimed, times);
   const result: BatchResult = { facts: [], scanned: 0, skipped: 0, unreadable: [], stats: [], times };
   for (const rel of files) {
+    // Only after a file broke the wasm runtime: the next waits for a fresh one.
+    const rebuilding = parser.ready();
+    if (rebuilding) await rebuilding;
     let read: Read;
     let t = performance.now();
     try {
@@ -192,4 +197,19 @@ export function runBatch(
 /** What a header of the kernel directory gives: its macros and includes; its calls and declarations are not the tree's. */
 function macrosOf(f: FileFacts): FileFacts {
   return { ...f, calls: [], definitions: [], aliases: [] };
+}
+
+/** What the analysis of one edited file's text gives: its facts (null: nothing of it is known), or why it gave up. */
+export type TextAnalysis = { facts: FileFacts | null } | { gaveUp: string };
+
+/** Analyses the text of `file` (an edited file) with everything `pass` knows. */
+export async function analyseText(parser: CParser, file: string, text: string, pass: PassSets): Promise<TextAnalysis> {
+  const rebuilding = parser.ready();
+  if (rebuilding) await rebuilding;
+  try {
+    return { facts: analyzeFile(parser, file, Buffer.from(text, 'utf8'), preparePass(pass).sets) };
+  } catch (e) {
+    if (!(e instanceof ParseGaveUp)) throw e;
+    return { gaveUp: e.message };
+  }
 }

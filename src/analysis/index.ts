@@ -3,18 +3,16 @@
  * they are edited (openSourceTree). Knows tree-sitter and C; nothing of VS Code.
  */
 import * as os from 'node:os';
-import { err, ok, type Result } from '../engine/result';
+import { ok, type Result } from '../engine/result';
 import type { SourceIndex } from '../engine/sourceIndex';
-import { preparePass } from './batch';
-import type { FileFacts } from './facts';
-import { analyzeFile } from './fileAnalysis';
 import { buildIndex, indexModel, updateIndex } from './indexBuilder';
 import { IncludeGraph } from './includeGraph';
-import { type CParser, getParser, ParseGaveUp, type ParserBackend } from './parser';
+import type { ParserBackend } from './parser';
 import { scan, type ScanState } from './scan';
 import type { ScanCacheReport } from './scanCache';
 import type { ScanTimings } from './scanTimings';
 import type { ScanProgress } from './scanProgress';
+import { type FileAnalyser, startAnalyser } from './workerPool';
 
 export type { ScanCacheReport } from './scanCache';
 export { describeScanProgress, scanFraction, type ScanProgress } from './scanProgress';
@@ -100,31 +98,38 @@ export interface OpenSourceTree {
   /** The parser this thread re-analyses files with. */
   readonly backend: ParserBackend;
   /**
-   * Re-analyses one edited file (`text`: its new content, '' when it is gone); the tree's index becomes the result.
-   * An error, the index unchanged, when the file's parse gives up.
+   * Re-analyses one edited file (`text`: its new content, '' when it is gone) on a thread of its own; the tree's index
+   * becomes the result. An error, the index unchanged, when the file's parse gives up. Updates run in the order asked.
    */
-  update(relPath: string, text: string): Result<SourceIndex>;
+  update(relPath: string, text: string): Promise<Result<SourceIndex>>;
   /**
    * Builds the update model now, for an index the scan cache answered whole (it holds none yet), so that the first
    * edit does not pay for it. Cheap when the model exists.
    */
   prepareUpdates(): void;
-  /** Lets go of the facts and the parser. */
+  /** Lets go of the facts and stops the analyser's thread. */
   dispose(): void;
 }
 
-/** Scans `root` and loads a parser for updates (`opts.backend`, by default native, else wasm). */
+/** Scans `root` and starts the analyser of edited files (`opts.backend`, by default native, else wasm). */
 export async function openSourceTree(root: string, opts: ScanOptions = {}): Promise<Result<OpenSourceTree>> {
-  const parser = await getParser(opts.backend ?? 'auto');
-  if (!parser.ok) return parser;
-  const r = await scan(scanConfig(root, opts));
-  if (!r.ok) return r;
-  return ok(new ScannedTree(parser.value, r.value.index, r.value.state));
+  const cfg = scanConfig(root, opts);
+  const analyser = await startAnalyser(cfg);
+  if (!analyser.ok) return analyser;
+  const r = await scan(cfg);
+  if (!r.ok) {
+    await analyser.value.close();
+    return r;
+  }
+  return ok(new ScannedTree(analyser.value, r.value.index, r.value.state));
 }
 
 class ScannedTree implements OpenSourceTree {
+  /** The last update asked for: the next one starts from the state it leaves. */
+  private queue: Promise<unknown> = Promise.resolve();
+
   constructor(
-    private parser: CParser | null,
+    private analyser: FileAnalyser | null,
     private current: SourceIndex,
     private state: ScanState,
   ) {}
@@ -134,22 +139,25 @@ class ScannedTree implements OpenSourceTree {
   }
 
   get backend(): ParserBackend {
-    return this.parser?.backend ?? 'native';
+    return this.analyser?.backend ?? 'native';
   }
 
-  update(relPath: string, text: string): Result<SourceIndex> {
-    const file = relPath.split('\\').join('/');
-    if (this.parser === null) return ok(this.current);
+  update(relPath: string, text: string): Promise<Result<SourceIndex>> {
+    const next = this.queue.then(() => this.updateNow(relPath.split('\\').join('/'), text));
+    this.queue = next;
+    return next;
+  }
+
+  private async updateNow(file: string, text: string): Promise<Result<SourceIndex>> {
+    if (this.analyser === null) return ok(this.current);
+    this.prepareUpdates();
+    const analysed = await this.analyser.analyse(file, text, this.state.sets);
+    if (!analysed.ok) return analysed;
+    // Disposed while the thread worked: nothing is kept.
+    if (this.analyser === null) return ok(this.current);
+    const result = analysed.value;
     const state = this.state;
     const before = state.facts.get(file);
-    this.prepareUpdates();
-    let result: FileFacts | null;
-    try {
-      result = analyzeFile(this.parser, file, Buffer.from(text, 'utf8'), preparePass(state.sets).sets);
-    } catch (e) {
-      if (!(e instanceof ParseGaveUp)) throw e;
-      return err({ code: 'parse-gave-up', message: `${file}: ${e.message}`, file });
-    }
     const facts = new Map(state.facts);
     if (result) facts.set(file, result);
     else facts.delete(file);
@@ -175,7 +183,8 @@ class ScannedTree implements OpenSourceTree {
   }
 
   dispose(): void {
-    this.parser = null;
+    void this.analyser?.close();
+    this.analyser = null;
     this.state = { ...this.state, facts: new Map(), model: null };
   }
 }

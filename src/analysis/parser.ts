@@ -91,6 +91,11 @@ export interface CParser {
    * queries counts too, and calls it as it goes.
    */
   check(): void;
+  /**
+   * Undefined when the parser can parse; a promise while it is rebuilt (the wasm runtime, after a file broke it), to
+   * await before the next file.
+   */
+  ready(): Promise<void> | undefined;
 }
 
 /**
@@ -157,36 +162,37 @@ interface QueryLike {
   captures(node: never, options: { timeoutMicros: number }): Capture[];
 }
 
+/** A backend's parse and queries, and (wasm) the promise of its rebuild while one runs. */
+interface Backend {
+  readonly name: ParserBackend;
+  parse(text: string, ranges: TextRange[] | undefined, d: Deadline): ParsedTree;
+  query(name: QueryName): QueryLike;
+  ready(): Promise<void> | undefined;
+}
+
 /**
  * The CParser of a backend's `parse` and queries, each call run within a deadline: a fresh one per call, or (forFile)
  * one shared by all that follow.
  */
-function budgeted(
-  backend: ParserBackend,
-  budgetMs: number,
-  parse: (text: string, ranges: TextRange[] | undefined, d: Deadline) => ParsedTree,
-  queries: ReadonlyMap<QueryName, QueryLike>,
-  shared?: Deadline,
-): CParser {
+function budgeted(backend: Backend, budgetMs: number, shared?: Deadline): CParser {
   const deadline = () => shared ?? deadlineIn(budgetMs);
   const parseIn = (text: string, ranges?: TextRange[]) => {
     // A shared budget may be spent already (a short parse ends before tree-sitter asks its progress callback).
     if (shared) timeLeft(shared);
-    return parse(text, ranges, deadline());
+    return backend.parse(text, ranges, deadline());
   };
   return {
-    backend,
+    backend: backend.name,
     parse: parseIn,
     withTree: withTreeOf(parseIn),
     // Both bindings' query cursors honour timeoutMicros (the native one, 0.25.1, takes no progress callback).
     captures: (name, node) =>
-      capturesBy(deadline(), (timeoutMicros) =>
-        (queries.get(name) as QueryLike).captures(node as never, { timeoutMicros }),
-      ),
-    forFile: () => budgeted(backend, budgetMs, parse, queries, deadlineIn(budgetMs)),
+      capturesBy(deadline(), (timeoutMicros) => backend.query(name).captures(node as never, { timeoutMicros })),
+    forFile: () => budgeted(backend, budgetMs, deadlineIn(budgetMs)),
     check: () => {
       if (shared) timeLeft(shared);
     },
+    ready: () => backend.ready(),
   };
 }
 
@@ -222,22 +228,35 @@ function nativeParser(budgetMs: number): CParser {
     queries.set(name, new TreeSitter.Query(language, querySources[name]));
   }
   return budgeted(
-    'native',
-    budgetMs,
-    (text, ranges, d) => {
-      // Typed as always a tree; a parse the progress callback stopped gives null.
-      const tree = parser.parse(text, undefined, {
-        includedRanges: ranges,
-        progressCallback: stopAt(d),
-      }) as ReturnType<typeof parser.parse> | null;
-      // Native trees are freed by the garbage collector.
-      return { root: treeOrGiveUp(tree, parser, d).rootNode, free: () => undefined };
+    {
+      name: 'native',
+      parse: (text, ranges, d) => {
+        // Typed as always a tree; a parse the progress callback stopped gives null.
+        const tree = parser.parse(text, undefined, {
+          includedRanges: ranges,
+          progressCallback: stopAt(d),
+        }) as ReturnType<typeof parser.parse> | null;
+        // Native trees are freed by the garbage collector.
+        return { root: treeOrGiveUp(tree, parser, d).rootNode, free: () => undefined };
+      },
+      query: (name) => queries.get(name) as QueryLike,
+      ready: () => undefined,
     },
-    queries,
+    budgetMs,
   );
 }
 
-async function wasmParser(budgetMs: number): Promise<CParser> {
+/** One instance of the wasm runtime, with the language and queries loaded into it. */
+interface WasmRuntime {
+  readonly parser: import('web-tree-sitter').Parser;
+  readonly queries: ReadonlyMap<QueryName, QueryLike>;
+  /** A call into it threw: its memory may be inconsistent, nothing more may run in it. */
+  broken: boolean;
+}
+
+async function wasmRuntime(): Promise<WasmRuntime> {
+  // web-tree-sitter keeps one module instance per load of its script: a fresh load is a fresh instance.
+  delete require.cache[require.resolve('web-tree-sitter')];
   const web = require('web-tree-sitter') as typeof import('web-tree-sitter');
   await web.Parser.init();
   const wasmFile = path.join(path.dirname(require.resolve('tree-sitter-c/package.json')), 'tree-sitter-c.wasm');
@@ -249,16 +268,58 @@ async function wasmParser(budgetMs: number): Promise<CParser> {
     // web-tree-sitter types a node's children as possibly null, which a parsed tree's never are.
     queries.set(name, new web.Query(language, querySources[name]) as unknown as QueryLike);
   }
+  return { parser, queries, broken: false };
+}
+
+/**
+ * The wasm backend. Its runtime has a small stack of its own (about 77 KB, in its memory): tree-sitter's error
+ * recovery overflows it on some malformed nesting (2,000 levels of `f(` in a string after a stray character, where a
+ * native thread needs 230 bytes a level), and the runtime traps (memory access out of bounds) with its memory
+ * overwritten. The file gives up with that reason, and a fresh runtime is loaded for the next one.
+ */
+async function wasmParser(budgetMs: number): Promise<CParser> {
+  let runtime = await wasmRuntime();
+  let rebuilding: Promise<void> | undefined;
+  const broke = (rt: WasmRuntime, e: unknown): ParseGaveUp => {
+    rt.broken = true;
+    rebuilding ??= wasmRuntime().then((fresh) => {
+      runtime = fresh;
+      rebuilding = undefined;
+    });
+    return new ParseGaveUp(
+      `the wasm parser failed on this file (${(e as Error).message}: tree-sitter's error recovery overflows its stack on some malformed nesting): not analysed`,
+    );
+  };
+  /** `run` in the current runtime; a throw from inside it breaks the runtime. */
+  const inRuntime = <T>(run: (rt: WasmRuntime) => T): T => {
+    const rt = runtime;
+    if (rt.broken) throw new Error('the wasm parser is being rebuilt: await ready() before parsing');
+    try {
+      return run(rt);
+    } catch (e) {
+      if (e instanceof ParseGaveUp) throw e;
+      throw broke(rt, e);
+    }
+  };
   return budgeted(
-    'wasm',
-    budgetMs,
-    (text, ranges, d) => {
-      // web-tree-sitter types the callback as returning nothing; it stops the parse when it returns true.
-      const progressCallback = stopAt(d) as unknown as () => void;
-      const tree = treeOrGiveUp(parser.parse(text, null, { includedRanges: ranges, progressCallback }), parser, d);
-      return { root: tree.rootNode as CNode, free: () => tree.delete() };
+    {
+      name: 'wasm',
+      parse: (text, ranges, d) =>
+        inRuntime((rt) => {
+          // web-tree-sitter types the callback as returning nothing; it stops the parse when it returns true.
+          const progressCallback = stopAt(d) as unknown as () => void;
+          const parsed = rt.parser.parse(text, null, { includedRanges: ranges, progressCallback });
+          const tree = treeOrGiveUp(parsed, rt.parser, d);
+          // A tree of a broken runtime is gone with it.
+          return { root: tree.rootNode as CNode, free: () => rt.broken || tree.delete() };
+        }),
+      query: (name) => {
+        const q = runtime.queries.get(name) as QueryLike;
+        return { captures: (node, options) => inRuntime(() => q.captures(node, options)) };
+      },
+      ready: () => rebuilding,
     },
-    queries,
+    budgetMs,
   );
 }
 

@@ -1,9 +1,18 @@
 /**
  * Entry of a scan worker thread (bundled to dist/scanWorker.js): loads a parser, then runs batches on request and
- * answers, from the names of the files it read in the first pass, which of them a later pass must read.
+ * answers, from the names of the files it read in the first pass, which of them a later pass must read; or (the
+ * editor's analyser) analyses the text of edited files.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { type BatchResult, type PassSets, type PreparedPass, preparePass, runBatch } from './batch';
+import {
+  analyseText,
+  type BatchResult,
+  type PassSets,
+  type PreparedPass,
+  preparePass,
+  runBatch,
+  type TextAnalysis,
+} from './batch';
 import { NameStore } from './nameIndex';
 import { getParser, type ParserBackend } from './parser';
 
@@ -16,12 +25,14 @@ export interface WorkerInit {
 export type ToWorker =
   | { type: 'pass'; pass: PassSets }
   | { type: 'batch'; id: number; files: string[] }
-  | { type: 'select'; id: number; calls: string[]; defines: string[] };
+  | { type: 'select'; id: number; calls: string[]; defines: string[] }
+  | { type: 'analyse'; id: number; file: string; text: string; pass: PassSets };
 export type FromWorker =
-  | { type: 'ready' }
+  | { type: 'ready'; backend: ParserBackend }
   | { type: 'failed'; message: string }
   | { type: 'done'; id: number; result: BatchResult }
-  | { type: 'selected'; id: number; files: string[] };
+  | { type: 'selected'; id: number; files: string[] }
+  | { type: 'analysed'; id: number; result: TextAnalysis };
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -39,14 +50,16 @@ async function main(): Promise<void> {
     if (m.type === 'pass') pass = preparePass(m.pass);
     else if (m.type === 'select')
       port.postMessage({ type: 'selected', id: m.id, files: store.holding(m.calls, m.defines) } satisfies FromWorker);
+    else if (m.type === 'analyse')
+      void analyseText(parser, m.file, m.text, m.pass).then((result) =>
+        port.postMessage({ type: 'analysed', id: m.id, result } satisfies FromWorker),
+      );
     else if (pass)
-      port.postMessage({
-        type: 'done',
-        id: m.id,
-        result: runBatch(parser, init.root, m.files, pass, init.maxFileBytes, store),
-      } satisfies FromWorker);
+      void runBatch(parser, init.root, m.files, pass, init.maxFileBytes, store).then((result) =>
+        port.postMessage({ type: 'done', id: m.id, result } satisfies FromWorker),
+      );
   });
-  port.postMessage({ type: 'ready' } satisfies FromWorker);
+  port.postMessage({ type: 'ready', backend: parser.backend } satisfies FromWorker);
 }
 
 void main();

@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { type AutoloadError, err, ok, type Result } from '../engine/result';
-import { type BatchResult, type PassSets, preparePass, runBatch } from './batch';
+import { analyseText, type BatchResult, type PassSets, preparePass, runBatch, type TextAnalysis } from './batch';
+import type { FileFacts } from './facts';
 import { NameStore } from './nameIndex';
-import { getParser, type ParserBackend } from './parser';
+import { type CParser, getParser, type ParserBackend } from './parser';
 import type { FromWorker, ToWorker, WorkerInit } from './scanWorker';
 
 export interface BatchRunner {
@@ -69,7 +70,7 @@ async function inProcessRunner(cfg: PoolConfig): Promise<Result<BatchRunner>> {
     },
     run: async (files) => {
       await new Promise((r) => setImmediate(r));
-      return runBatch(parser, cfg.root, files, pass, cfg.maxFileBytes, store);
+      return await runBatch(parser, cfg.root, files, pass, cfg.maxFileBytes, store);
     },
     select: (calls, defines) => Promise.resolve(new Set(store.holding(calls, defines))),
     close: () => Promise.resolve(),
@@ -98,6 +99,10 @@ const HEAP_LIMIT = { maxOldGenerationSizeMb: Math.floor(v8.getHeapStatistics().h
  */
 const STACK_MB = 512;
 
+function newWorker(script: string, init: WorkerInit): Worker {
+  return new Worker(script, { workerData: init, resourceLimits: { ...HEAP_LIMIT, stackSizeMb: STACK_MB } });
+}
+
 async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<BatchRunner>> {
   const init: WorkerInit = { root: cfg.root, backend: cfg.backend, maxFileBytes: cfg.maxFileBytes };
   const workers: Worker[] = [];
@@ -119,7 +124,7 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
       { length: cfg.threads },
       () =>
         new Promise<Result<Worker>>((resolve) => {
-          const w = new Worker(script, { workerData: init, resourceLimits: { ...HEAP_LIMIT, stackSizeMb: STACK_MB } });
+          const w = newWorker(script, init);
           w.on('message', (m: FromWorker) => {
             if (m.type === 'ready') {
               resolve(ok(w));
@@ -129,7 +134,7 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
               const s = selecting.get(m.id);
               selecting.delete(m.id);
               s?.resolve(m.files);
-            } else {
+            } else if (m.type === 'done') {
               const p = pending.get(m.id);
               pending.delete(m.id);
               reading.delete(w);
@@ -189,7 +194,7 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
   });
 }
 
-function stopped(e: Error, files: string[]): ThreadStopped {
+function stopped(e: Error, files: string[], thread = 'a scan thread'): ThreadStopped {
   const what =
     files.length === 0
       ? ''
@@ -202,7 +207,94 @@ function stopped(e: Error, files: string[]): ThreadStopped {
       : `failed: ${e.message}`;
   return new ThreadStopped({
     code: 'scan-worker-failed',
-    message: `a scan thread ${cause}${what}`,
+    message: `${thread} ${cause}${what}`,
     hint: "raise node's heap limit (NODE_OPTIONS=--max-old-space-size=MB) if it ran out of memory, and report the file: no source should need that much",
+  });
+}
+
+/** Analyses the text of edited files, one at a time, in the order asked. */
+export interface FileAnalyser {
+  /** The parser it loaded. */
+  readonly backend: ParserBackend;
+  /** The facts of `file` as `text` has it (null: nothing of it is known); an error when its analysis gives up. */
+  analyse(file: string, text: string, pass: PassSets): Promise<Result<FileFacts | null>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The analyser of edited files: a worker thread of its own, with a scan thread's stack (this thread's, 8 MB at most
+ * and 1 MB on some systems, is what tree-sitter's error recovery overflowed on 40,000 levels); this thread when no
+ * thread is wanted or there is no worker script.
+ */
+export async function startAnalyser(cfg: Pick<PoolConfig, 'backend' | 'threads'>): Promise<Result<FileAnalyser>> {
+  const script = cfg.threads > 0 ? workerScript() : null;
+  if (script) return workerAnalyser(cfg.backend, script);
+  const loaded = await getParser(cfg.backend);
+  return loaded.ok ? ok(inProcessAnalyser(loaded.value)) : loaded;
+}
+
+function analysed(file: string, r: TextAnalysis): Result<FileFacts | null> {
+  return 'gaveUp' in r ? err({ code: 'parse-gave-up', message: `${file}: ${r.gaveUp}`, file }) : ok(r.facts);
+}
+
+function inProcessAnalyser(parser: CParser): FileAnalyser {
+  return {
+    backend: parser.backend,
+    analyse: async (file, text, pass) => analysed(file, await analyseText(parser, file, text, pass)),
+    close: () => Promise.resolve(),
+  };
+}
+
+async function workerAnalyser(backend: ParserBackend | 'auto', script: string): Promise<Result<FileAnalyser>> {
+  const w = newWorker(script, { root: '', backend, maxFileBytes: 0 });
+  const pending = new Map<number, { file: string; resolve: (r: Result<FileFacts | null>) => void }>();
+  let failure: ThreadStopped | null = null;
+  let nextId = 0;
+  const loaded = await new Promise<Result<ParserBackend>>((resolve) => {
+    w.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') resolve(ok(m.backend));
+      else if (m.type === 'failed') resolve(err({ code: 'parser-unavailable', message: m.message }));
+      else if (m.type === 'analysed') {
+        const p = pending.get(m.id);
+        pending.delete(m.id);
+        p?.resolve(analysed(p.file, m.result));
+      }
+    });
+    w.on('error', (e) => {
+      failure = stopped(
+        e,
+        [...pending.values()].map((p) => p.file),
+        'the thread that analyses edited files',
+      );
+      resolve(err(failure.error));
+      for (const p of pending.values()) p.resolve(err(failure.error));
+      pending.clear();
+    });
+  });
+  if (!loaded.ok) {
+    await w.terminate();
+    return loaded;
+  }
+  // The thread keeps the process alive only while it has work: an editor closing need not close it first.
+  w.unref();
+  return ok({
+    backend: loaded.value,
+    analyse: (file, text, pass) =>
+      new Promise((resolve) => {
+        if (failure) return resolve(err(failure.error));
+        const id = nextId++;
+        pending.set(id, {
+          file,
+          resolve: (r) => {
+            if (pending.size === 0) w.unref();
+            resolve(r);
+          },
+        });
+        w.ref();
+        w.postMessage({ type: 'analyse', id, file, text, pass } satisfies ToWorker);
+      }),
+    close: async () => {
+      await w.terminate();
+    },
   });
 }

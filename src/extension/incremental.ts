@@ -23,7 +23,7 @@ export class IncrementalUpdates implements vscode.Disposable {
       clearTimeout(this.pending.get(key));
       this.pending.set(
         key,
-        setTimeout(() => this.update(doc), DEBOUNCE_MS),
+        setTimeout(() => void this.update(doc), DEBOUNCE_MS),
       );
     };
     this.listeners = [
@@ -36,14 +36,16 @@ export class IncrementalUpdates implements vscode.Disposable {
     setTimeout(() => tree.prepareUpdates(), 0);
   }
 
-  private update(doc: vscode.TextDocument): void {
+  private async update(doc: vscode.TextDocument): Promise<void> {
     this.pending.delete(doc.uri.toString());
     const tree = this.tree;
     const root = this.s.results.sourceRoot;
     const rel = this.s.results.relativePath(doc.uri);
     if (tree === undefined || root === undefined || rel === undefined) return;
     const started = performance.now();
-    const updated = tree.update(rel, doc.getText());
+    const updated = await tree.update(rel, doc.getText());
+    // Another scan replaced the tree meanwhile: its index is the one shown.
+    if (this.tree !== tree) return;
     if (!updated.ok) {
       this.s.log.warn(`${updated.error.message}; its call sites stay those of its last analysis`);
       return;

@@ -226,7 +226,7 @@ async function main(): Promise<void> {
   const times: number[] = [];
   for (let i = 0; i < 7; i++) {
     const t0 = performance.now();
-    const updated = opened.value.update(file, `${text}\n/* edit ${i} */\n`);
+    const updated = await opened.value.update(file, `${text}\n/* edit ${i} */\n`);
     if (!updated.ok) throw new Error(updated.error.message);
     times.push(performance.now() - t0);
   }

@@ -287,7 +287,7 @@ describe('analysis on the fixture tree', () => {
       .readFileSync(path.join(tree, file), 'utf8')
       .replace('request_module("demo-arg")', 'request_module_nowait("demo-arg2")');
     const opened = await open();
-    const updated = opened.update(file, text);
+    const updated = await opened.update(file, text);
     if (!updated.ok) assert.fail(updated.error.message);
     const next = updated.value;
     assert.equal(opened.index, next);
@@ -306,11 +306,11 @@ describe('analysis on the fixture tree', () => {
     fs.writeFileSync(path.join(dir, file), shifted);
     const full = await scanTree(dir, { threads: 0, cache: false });
     if (!full.ok) assert.fail('scan failed');
-    const quick = (await open()).update(file, shifted);
+    const quick = await (await open()).update(file, shifted);
     if (!quick.ok) assert.fail(quick.error.message);
     assert.deepEqual(atRoot(quick.value, dir), full.value);
     fs.rmSync(dir, { recursive: true });
-    const gone = (await open()).update(file, '');
+    const gone = await (await open()).update(file, '');
     if (!gone.ok) assert.fail(gone.error.message);
     const removed = gone.value;
     assert.equal(removed.callSites.filter((c) => c.file === file).length, 0);

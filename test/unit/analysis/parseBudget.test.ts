@@ -104,7 +104,7 @@ describe('the parse budget', () => {
       try {
         writeFileSync(path.join(dir, 'codec.c'), LONG_FUNCTION);
         writeFileSync(path.join(dir, 'plain.c'), 'int x;\n');
-        const r = runBatch(loaded.value, dir, ['codec.c', 'plain.c'], FIRST_PASS, 1 << 20, new NameStore());
+        const r = await runBatch(loaded.value, dir, ['codec.c', 'plain.c'], FIRST_PASS, 1 << 20, new NameStore());
         assert.deepEqual(r.unreadable, [
           {
             file: 'codec.c',

@@ -129,7 +129,7 @@ describe('scan cache on disk', () => {
     const uncached = await openSourceTree(tree, { ...base, cache: false });
     if (!fromSnapshot.ok || !uncached.ok) assert.fail('scan failed');
     assert.equal((report as ScanCacheReport | null)?.misses, 0);
-    assert.deepEqual(fromSnapshot.value.update(file, edited), uncached.value.update(file, edited));
+    assert.deepEqual(await fromSnapshot.value.update(file, edited), await uncached.value.update(file, edited));
   });
 
   it('ignores a corrupt or truncated cache file and rewrites it', async () => {
