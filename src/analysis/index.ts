@@ -114,14 +114,11 @@ export interface OpenSourceTree {
 /** Scans `root` and starts the analyser of edited files (`opts.backend`, by default native, else wasm). */
 export async function openSourceTree(root: string, opts: ScanOptions = {}): Promise<Result<OpenSourceTree>> {
   const cfg = scanConfig(root, opts);
-  const analyser = await startAnalyser(cfg);
-  if (!analyser.ok) return analyser;
   const r = await scan(cfg);
-  if (!r.ok) {
-    await analyser.value.close();
-    return r;
-  }
-  return ok(new ScannedTree(analyser.value, r.value.index, r.value.state));
+  if (!r.ok) return r;
+  // Started after the scan, whose threads it would slow.
+  const analyser = await startAnalyser(cfg);
+  return analyser.ok ? ok(new ScannedTree(analyser.value, r.value.index, r.value.state)) : analyser;
 }
 
 class ScannedTree implements OpenSourceTree {
