@@ -15,7 +15,7 @@ import { compareModuleStats, DuplicateGroupsByModule } from '../kernel/statsComp
 import { openModuleDb, readLoadedModules, type ModuleDb } from '../modules';
 import type { RequestRecord } from '../report';
 import { ReportCollector, type Report, type ReportHead, type ReportSink, type ReportTail } from '../reportStream/index';
-import { err, ok, type Result } from '../result';
+import { err, ok, type AutoloadError, type Result } from '../result';
 import { RULE_IDS } from '../ruleCatalog';
 import {
   duplicateRequestFinding,
@@ -71,6 +71,33 @@ export interface ReplayInputs {
   moduleStats: ModuleStats | null;
 }
 
+/**
+ * How far an event's time may fall behind the latest before the replay refuses the trace. One boot's readers hand on
+ * events in time order, give or take what merging the CPUs' buffers or log lines leaves (microseconds, which the
+ * replay takes as the latest time); time that starts again means another boot's events follow, and the replay's
+ * windows (dups.c's 60 s, the settling of requests) would join the two, with memory growing as the trace.
+ */
+export const MAX_TIME_BACK_SECONDS = 1;
+
+/** Where the time of a trace went back: its line, the time there, and the latest time before it. */
+interface TimeWentBack {
+  line: number;
+  time: number;
+  latest: number;
+  latestLine: number;
+}
+
+function timeGoesBack(file: string, at: TimeWentBack): AutoloadError {
+  const seconds = (t: number) => t.toFixed(6);
+  return {
+    code: 'time-goes-back',
+    file,
+    line: at.line,
+    message: `time goes back ${seconds(at.latest - at.time)} s here (to ${seconds(at.time)} s, after ${seconds(at.latest)} s at line ${at.latestLine}): a replay needs one boot's events in time order, and another boot's seem to follow`,
+    hint: "replay each boot's trace on its own: split the file where the time starts again (of a kernel log, journalctl -k -b gives one boot)",
+  };
+}
+
 /** Replays a trace file into `sink`; returns the tail it ended the report with. */
 export async function streamReplay(opts: ReplayOptions, sink: ReportSink): Promise<Result<ReportTail>> {
   const inputs = await openInputs(opts);
@@ -78,12 +105,21 @@ export async function streamReplay(opts: ReplayOptions, sink: ReportSink): Promi
   const version = kernelVersionOf(opts.kernelVersion, inputs.value.modules);
   if (!version.ok) return version;
   const session = new ReplaySession(opts, inputs.value, version.value, sink);
-  const read = await readTraceFile(opts.tracePath, (e) => session.push(e), {
-    ...(opts.traceFormat && { format: opts.traceFormat }),
-    ...(opts.signal && { signal: opts.signal }),
-    ...(opts.onProgress && { onProgress: opts.onProgress }),
-    ...(opts.drain && { drain: opts.drain }),
-  });
+  // Reading stops where the time goes back: nothing after it is replayed.
+  const stop = new AbortController();
+  const read = await readTraceFile(
+    opts.tracePath,
+    (e) => {
+      if (!session.push(e)) stop.abort();
+    },
+    {
+      ...(opts.traceFormat && { format: opts.traceFormat }),
+      signal: opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal,
+      ...(opts.onProgress && { onProgress: opts.onProgress }),
+      ...(opts.drain && { drain: opts.drain }),
+    },
+  );
+  if (session.timeWentBack) return err(timeGoesBack(opts.tracePath, session.timeWentBack));
   if (!read.ok) return read;
   return ok(session.end(read.value));
 }
@@ -108,10 +144,11 @@ export function replayText(
   const version = kernelVersionOf(opts.kernelVersion, inputs.modules);
   if (!version.ok) return version;
   const session = new ReplaySession({ ...opts, tracePath: opts.file }, inputs, version.value, collector);
-  const read = readTraceText(text, (e) => session.push(e), {
+  const read = readTraceText(text, (e) => void session.push(e), {
     file: opts.file,
     ...(opts.traceFormat && { format: opts.traceFormat }),
   });
+  if (session.timeWentBack) return err(timeGoesBack(opts.file, session.timeWentBack));
   if (!read.ok) return read;
   session.end(read.value);
   return ok(collector.report());
@@ -189,6 +226,10 @@ class ReplaySession {
   private dupsLines = false;
   /** The first event's timestamp: the origin a boot-to-boot diff measures this trace's times from. */
   private firstEventTime: number | null = null;
+  /** The latest event time so far, and its line. */
+  private latest = { time: -Infinity, line: 0 };
+  /** Where the time went back past MAX_TIME_BACK_SECONDS, if it did: the replay stopped there. */
+  timeWentBack: TimeWentBack | null = null;
   /** The kernel model and the rule that reports its limits, from the first request on (see `push`). */
   private model: { models: KernelModels; throttled: ThrottledRequestRule; basis: string } | null = null;
 
@@ -247,9 +288,17 @@ class ReplaySession {
 
   /**
    * The report begins at the first request, once `auto` has seen the kernel log lines before it (a kernel log holds
-   * no requests, so its model is chosen at its end); nothing is reported before a request.
+   * no requests, so its model is chosen at its end); nothing is reported before a request. False, and nothing more
+   * is replayed, once the time has gone back (see MAX_TIME_BACK_SECONDS).
    */
-  push(e: TraceEvent): void {
+  push(e: TraceEvent): boolean {
+    if (this.timeWentBack) return false;
+    const latest = this.latest;
+    if (e.time < latest.time - MAX_TIME_BACK_SECONDS) {
+      this.timeWentBack = { line: e.line, time: e.time, latest: latest.time, latestLine: latest.line };
+      return false;
+    }
+    if (e.time > latest.time) this.latest = { time: e.time, line: e.line };
     this.firstEventTime ??= e.time;
     if (e.kind === 'module_request') {
       if (this.model === null) this.begin();
@@ -257,6 +306,7 @@ class ReplaySession {
       this.dupsLines = true;
     }
     this.replayer.push(e);
+    return true;
   }
 
   private begin(): void {
