@@ -353,13 +353,10 @@ test('a scan thread that runs out of memory is an error naming the file it was r
   );
 });
 
-test("a string of 28,483 request_module( after a broken macro name scans to nothing (it overflowed a scan thread's stack: a segmentation fault)", () => {
-  // Found by npm run fuzz (seed 184972906): error recovery over the line recursed once per `(` in tree-sitter.
+/** The JSON report of a scan of one file `x.c` holding `text`, which must end as a scan without findings does. */
+function scanOfOneFile(text: string) {
   const dir = mkdtempSync(path.join(tmpdir(), 'autoload-lens-deep-'));
-  writeFileSync(
-    path.join(dir, 'x.c'),
-    `#include <crypto/algapi.h>\n\u{169FD}MODULE_ALIAS_CRY\u{1F0E8}\u{1D94F}\u{1F897}PTO("aes${'request_module('.repeat(28_483)}");`,
-  );
+  writeFileSync(path.join(dir, 'x.c'), text);
   const r = spawnSync(process.execPath, [cli, 'scan', dir, '--no-cache', '--format', 'json', '--fail-on', 'never'], {
     encoding: 'utf8',
   });
@@ -367,8 +364,15 @@ test("a string of 28,483 request_module( after a broken macro name scans to noth
   assert.equal(r.signal, null);
   assert.equal(r.stderr, '');
   assert.equal(r.status, 0);
+  return JSON.parse(r.stdout);
+}
+
+test("a string of 28,483 request_module( after a broken macro name scans to nothing (it overflowed a scan thread's stack: a segmentation fault)", () => {
+  // Found by npm run fuzz (seed 184972906): error recovery over the line recursed once per `(` in tree-sitter.
+  const report = scanOfOneFile(
+    `#include <crypto/algapi.h>\n\u{169FD}MODULE_ALIAS_CRY\u{1F0E8}\u{1D94F}\u{1F897}PTO("aes${'request_module('.repeat(28_483)}");`,
+  );
   // Every `request_module` is inside the string, and the broken name declares no alias.
-  const report = JSON.parse(r.stdout);
   assert.deepEqual(
     [report.callSites, report.aliases, report.files],
     [[], [], { scanned: 1, skipped: 0, unreadable: [] }],
@@ -379,16 +383,7 @@ test('a file of 320,000 f( in a string after a stray character does not crash th
   // The smallest form of the shape above found (two bytes a level, about 230 bytes of stack each): a file under the
   // 2 MB limit can write a million levels. The parse takes about the whole budget: the file is analysed exactly, or
   // reported as given up.
-  const dir = mkdtempSync(path.join(tmpdir(), 'autoload-lens-deep-'));
-  writeFileSync(path.join(dir, 'x.c'), `int g(void) { return request_module("x"); }\nX@P("${'f('.repeat(320_000)}"\n`);
-  const r = spawnSync(process.execPath, [cli, 'scan', dir, '--no-cache', '--format', 'json', '--fail-on', 'never'], {
-    encoding: 'utf8',
-  });
-  rmSync(dir, { recursive: true, force: true });
-  assert.equal(r.signal, null);
-  assert.equal(r.stderr, '');
-  assert.equal(r.status, 0);
-  const report = JSON.parse(r.stdout);
+  const report = scanOfOneFile(`int g(void) { return request_module("x"); }\nX@P("${'f('.repeat(320_000)}"\n`);
   const sites = report.callSites.map((c: { file: string; line: number }) => `${c.file}:${c.line}`);
   if (report.files.unreadable.length === 0) assert.deepEqual([sites, report.files.scanned], [['x.c:1'], 1]);
   else {
