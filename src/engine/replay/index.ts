@@ -294,7 +294,8 @@ class ReplaySession {
   push(e: TraceEvent): boolean {
     if (this.timeWentBack) return false;
     const latest = this.latest;
-    if (e.time < latest.time - MAX_TIME_BACK_SECONDS) {
+    // A kernel log line without its `[ seconds]` stamp has no time (-1): it is in no order.
+    if (e.time >= 0 && e.time < latest.time - MAX_TIME_BACK_SECONDS) {
       this.timeWentBack = { line: e.line, time: e.time, latest: latest.time, latestLine: latest.line };
       return false;
     }

@@ -73,3 +73,15 @@ test('time that goes back less than a second is replayed (merged CPU buffers); m
     "time goes back 1.000001 s here (to 14.129429 s, after 15.129430 s at line 14): a replay needs one boot's events in time order, and another boot's seem to follow",
   ]);
 });
+
+test('a kernel log line without its stamp (no time) is in no order: a log that mixes them is replayed', () => {
+  const log = [
+    '[   50.000000] module: module-autoload: duplicate request for module fs-foo',
+    'module: module-autoload: duplicate request for module fs-bar',
+    '[   50.100000] module: module-autoload: duplicate request for module fs-baz',
+    '',
+  ].join('\n');
+  const r = replayText(log, { file: 'log' });
+  if (!r.ok) assert.fail(r.error.message);
+  assert.equal(r.value.trace?.events, 3);
+});
