@@ -95,7 +95,7 @@ export async function scanTree(root: string, opts: ScanOptions = {}): Promise<Re
 export interface OpenSourceTree {
   /** The index as of the last scan or update. */
   readonly index: SourceIndex;
-  /** The parser this thread re-analyses files with. */
+  /** The parser edited files are re-analysed with. */
   readonly backend: ParserBackend;
   /**
    * Re-analyses one edited file (`text`: its new content, '' when it is gone) on a thread of its own; the tree's index

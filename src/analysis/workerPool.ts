@@ -223,8 +223,8 @@ export interface FileAnalyser {
 }
 
 /**
- * The analyser of edited files: a worker thread of its own, with a scan thread's stack (this thread's, 8 MB at most
- * and 1 MB on some systems, is what tree-sitter's error recovery overflowed on 40,000 levels); this thread when no
+ * The analyser of edited files: a worker thread of its own, with a scan thread's stack (this thread's, the process's
+ * own few MB, is what tree-sitter's error recovery overflowed at 40,000 levels: 8 MB on Linux); this thread when no
  * thread is wanted or there is no worker script.
  */
 export async function startAnalyser(cfg: Pick<PoolConfig, 'backend' | 'threads'>): Promise<Result<FileAnalyser>> {
