@@ -43,6 +43,10 @@ const C_TOKENS = [
   '#endif\n',
   '#include <linux/kmod.h>\n',
   'request_module(',
+  // A string after a stray character, which tree-sitter's error recovery reads as nested calls: `f(` repeated there
+  // recurses a level each (errorRecoveryStack.test.ts).
+  '@P("',
+  'f(',
   'request_module_nowait(',
   '__request_module(true, ',
   'try_then_request_module(',
