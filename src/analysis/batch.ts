@@ -202,17 +202,12 @@ function macrosOf(f: FileFacts): FileFacts {
 /** What the analysis of one edited file's text gives: its facts (null: nothing of it is known), or why it gave up. */
 export type TextAnalysis = { facts: FileFacts | null } | { gaveUp: string };
 
-/** Analyses the text of `file` (an edited file) with everything a pass knows (`sets`). */
-export async function analyseText(
-  parser: CParser,
-  file: string,
-  text: string,
-  sets: AnalysisSets,
-): Promise<TextAnalysis> {
+/** Analyses the text of `file` (an edited file) with everything `pass` knows. */
+export async function analyseText(parser: CParser, file: string, text: string, pass: PassSets): Promise<TextAnalysis> {
   const rebuilding = parser.ready();
   if (rebuilding) await rebuilding;
   try {
-    return { facts: analyzeFile(parser, file, Buffer.from(text, 'utf8'), sets) };
+    return { facts: analyzeFile(parser, file, Buffer.from(text, 'utf8'), preparePass(pass).sets) };
   } catch (e) {
     if (!(e instanceof ParseGaveUp)) throw e;
     return { gaveUp: e.message };

@@ -26,8 +26,7 @@ export type ToWorker =
   | { type: 'pass'; pass: PassSets }
   | { type: 'batch'; id: number; files: string[] }
   | { type: 'select'; id: number; calls: string[]; defines: string[] }
-  /** `pass`: sent when it is not the one the last `analyse` sent. */
-  | { type: 'analyse'; id: number; file: string; text: string; pass?: PassSets };
+  | { type: 'analyse'; id: number; file: string; text: string; pass: PassSets };
 export type FromWorker =
   | { type: 'ready'; backend: ParserBackend }
   | { type: 'failed'; message: string }
@@ -46,20 +45,16 @@ async function main(): Promise<void> {
   }
   const parser = loaded.value;
   let pass: PreparedPass | null = null;
-  /** What the edited files are analysed with. */
-  let edits: PreparedPass | null = null;
   const store = new NameStore();
   port.on('message', (m: ToWorker) => {
     if (m.type === 'pass') pass = preparePass(m.pass);
     else if (m.type === 'select')
       port.postMessage({ type: 'selected', id: m.id, files: store.holding(m.calls, m.defines) } satisfies FromWorker);
-    else if (m.type === 'analyse') {
-      if (m.pass) edits = preparePass(m.pass);
-      if (edits)
-        void analyseText(parser, m.file, m.text, edits.sets).then((result) =>
-          port.postMessage({ type: 'analysed', id: m.id, result } satisfies FromWorker),
-        );
-    } else if (pass)
+    else if (m.type === 'analyse')
+      void analyseText(parser, m.file, m.text, m.pass).then((result) =>
+        port.postMessage({ type: 'analysed', id: m.id, result } satisfies FromWorker),
+      );
+    else if (pass)
       void runBatch(parser, init.root, m.files, pass, init.maxFileBytes, store).then((result) =>
         port.postMessage({ type: 'done', id: m.id, result } satisfies FromWorker),
       );

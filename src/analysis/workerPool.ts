@@ -9,7 +9,6 @@ import * as v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { type AutoloadError, err, ok, type Result } from '../engine/result';
 import { analyseText, type BatchResult, type PassSets, preparePass, runBatch, type TextAnalysis } from './batch';
-import type { AnalysisSets } from './fileAnalysis';
 import type { FileFacts } from './facts';
 import { NameStore } from './nameIndex';
 import { type CParser, getParser, type ParserBackend } from './parser';
@@ -239,13 +238,9 @@ function analysed(file: string, r: TextAnalysis): Result<FileFacts | null> {
 }
 
 function inProcessAnalyser(parser: CParser): FileAnalyser {
-  let last: { pass: PassSets; sets: AnalysisSets } | null = null;
   return {
     backend: parser.backend,
-    analyse: async (file, text, pass) => {
-      if (last?.pass !== pass) last = { pass, sets: preparePass(pass).sets };
-      return analysed(file, await analyseText(parser, file, text, last.sets));
-    },
+    analyse: async (file, text, pass) => analysed(file, await analyseText(parser, file, text, pass)),
     close: () => Promise.resolve(),
   };
 }
@@ -255,8 +250,6 @@ async function workerAnalyser(backend: ParserBackend | 'auto', script: string): 
   const pending = new Map<number, { file: string; resolve: (r: Result<FileFacts | null>) => void }>();
   let failure: ThreadStopped | null = null;
   let nextId = 0;
-  /** The pass the thread holds: the scan's, sent with the first edit, not with each. */
-  let sent: PassSets | null = null;
   const loaded = await new Promise<Result<ParserBackend>>((resolve) => {
     w.on('message', (m: FromWorker) => {
       if (m.type === 'ready') resolve(ok(m.backend));
@@ -298,8 +291,7 @@ async function workerAnalyser(backend: ParserBackend | 'auto', script: string): 
           },
         });
         w.ref();
-        w.postMessage({ type: 'analyse', id, file, text, pass: sent === pass ? undefined : pass } satisfies ToWorker);
-        sent = pass;
+        w.postMessage({ type: 'analyse', id, file, text, pass } satisfies ToWorker);
       }),
     close: async () => {
       await w.terminate();
