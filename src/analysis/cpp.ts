@@ -3,7 +3,7 @@
  * object- and function-like macros, argument pre-expansion, `#x`, `##`, adjacent string literals.
  * Enum constants are not macros, so (like cpp, and like depmod's output) they stay as written.
  */
-import { isDirectiveBlank } from './chars';
+import { directiveGapEnd, isDirectiveBlank } from './chars';
 
 export interface Token {
   kind: 'ident' | 'number' | 'string' | 'char' | 'punct';
@@ -332,8 +332,8 @@ const opensName = (c: number | undefined) => c === 60 /* < */ || c === 34; /* " 
 const closesName = (c: number | undefined) => c === 62 /* > */ || c === 34;
 
 /**
- * The `#include` directives of a file, as written (`"x.h"`, `<linux/x.h>`), in order: lines of blanks, `#`, blanks,
- * `include`, blanks and a name between `<` or `"` and `>` or `"`. Found from the `#`s of the bytes, not a decoded text.
+ * The `#include` directives of a file, as written (`"x.h"`, `<linux/x.h>`), in order: lines of blanks, `#`,
+ * `include` and a name (apart by blanks, line continuations or comments: directiveGapEnd) between `<` or `"` and `>` or `"`. Found from the `#`s of the bytes, not a decoded text.
  */
 export function includesOf(bytes: Uint8Array): string[] {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -342,13 +342,11 @@ export function includesOf(bytes: Uint8Array): string[] {
     let p = at - 1;
     while (p >= 0 && isDirectiveBlank(b[p])) p--;
     if (p >= 0 && !endsLine(b[p])) continue;
-    let s = at + 1;
-    while (isDirectiveBlank(b[s])) s++;
+    let s = directiveGapEnd(b, at + 1);
     let k = 0;
     while (k < INCLUDE.length && b[s + k] === INCLUDE[k]) k++;
     if (k < INCLUDE.length) continue;
-    s += INCLUDE.length;
-    while (isDirectiveBlank(b[s])) s++;
+    s = directiveGapEnd(b, s + INCLUDE.length);
     if (!opensName(b[s])) continue;
     let e = s + 1;
     while (e < b.length && !opensName(b[e]) && !closesName(b[e]) && b[e] !== 10) e++;

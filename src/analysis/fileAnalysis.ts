@@ -4,9 +4,9 @@
  */
 import { appendAll } from '../engine/appendAll';
 import type { ReturnUse } from '../engine/sourceIndex';
-import { DIRECTIVE_BLANK, IDENT, identifierEnd, isBlankOrContinuation } from './chars';
+import { DIRECTIVE_BLANK, DIRECTIVE_GAP, IDENT, identifierEnd, isBlankOrContinuation, isDirectiveBlank } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
-import { someDefine } from './matcher';
+import { defineNameAt, someDefine } from './matcher';
 import { type Ancestor, descendantFor, nearest, parentOf } from './ancestry';
 import { ChildExtents } from './childExtents';
 import {
@@ -88,7 +88,7 @@ const ANNOTATIONS =
  * sent tree-sitter's error recovery quadratic (4,000 lines: 1.4 s, 49,804: minutes).
  */
 const DEFINE_DIRECTIVE = new RegExp(
-  `^${DIRECTIVE_BLANK}*#${DIRECTIVE_BLANK}*define\\b(?:[^\\n]*\\\\\\r?\\n)*[^\\n]*`,
+  `^${DIRECTIVE_BLANK}*#${DIRECTIVE_GAP}define\\b(?:[^\\n]*\\\\\\r?\\n)*[^\\n]*`,
   'gm',
 );
 
@@ -427,17 +427,15 @@ function opensArguments(buf: Buffer, at: number): boolean {
   return buf[i] === 40 /* ( */ || buf[i] === 47; /* / */
 }
 
-/**
- * `#`, `define` and the blanks before the name, as someDefine reads them: a definition is read only where it finds
- * one.
- */
-const DEFINE_HEAD = new RegExp(`^${DIRECTIVE_BLANK}*#${DIRECTIVE_BLANK}*define${DIRECTIVE_BLANK}+(?=[A-Za-z_])`);
-
+/** The definition the logical line `start..end` makes, read as someDefine reads it (defineNameAt), else null. */
 function defineAt(lines: Lines, start: number, end: number, file: string): MacroDefinition | null {
   let text = '';
   for (let l = start; l <= end; l++) text += `${lines.text(l)}\n`;
-  const m = DEFINE_HEAD.exec(text);
-  return m ? parseDefine(text.slice(m[0].length), file, start + 1) : null;
+  const bytes = Buffer.from(text);
+  let hash = 0;
+  while (isDirectiveBlank(bytes[hash])) hash++;
+  const name = bytes[hash] === 35 /* # */ ? defineNameAt(bytes, hash) : -1;
+  return name < 0 ? null : parseDefine(bytes.toString('utf8', name), file, start + 1);
 }
 
 /** `#define NAME ...` of the wanted identifiers that this file defines itself (DRV_NAME and friends). */

@@ -2,7 +2,7 @@
  * Does a buffer contain any of many tokens? One left-to-right pass (Wu-Manber with 2-byte blocks) instead of one
  * Buffer.indexOf per token, for the later passes that look for dozens of discovered names at once.
  */
-import { IDENT, isDirectiveBlank } from './chars';
+import { directiveGapEnd, gapSeparates, IDENT } from './chars';
 
 export class MultiMatcher {
   private readonly min: number;
@@ -63,24 +63,33 @@ const HASH = 35; /* # */
 const DEFINE = Buffer.from('define');
 
 /**
+ * Where the name starts that a `define` directive after the `#` at `hash` defines, else -1: `#`, `define` and the
+ * name, each pair apart by blanks, line continuations or block comments (directiveGapEnd), `define` and the name by at
+ * least a blank or a comment. A directive writing its name on the line it continues onto (`#define \`, seven times in
+ * drivers/infiniband's roce_hsi.h) defines it.
+ */
+export function defineNameAt(b: Uint8Array, hash: number): number {
+  const s = directiveGapEnd(b, hash + 1);
+  for (let k = 0; k < DEFINE.length; k++) if (b[s + k] !== DEFINE[k]) return -1;
+  const after = s + DEFINE.length;
+  const name = directiveGapEnd(b, after);
+  return gapSeparates(b, after, name) && IDENT[b[name]] === 1 ? name : -1;
+}
+
+/**
  * Calls `visit(start, end)` with the name of each `#define` directive in `b`, until it returns true: the one home of
  * "the names a buffer `#define`s" (the name index, the later passes' choice of headers, a file's own constants).
- * Walks the `#`s (a native search for one byte, much cheaper per hit than one for a word), each followed by blanks,
- * `define`, blanks and a name. A `#` anywhere counts: the callers want every name a definition may be read for, and
- * the analysis reads the definition from its logical line (fileAnalysis `defineAt`), a directive only there.
+ * Walks the `#`s (a native search for one byte, much cheaper per hit than one for a word), each read by defineNameAt.
+ * A `#` anywhere counts: the callers want every name a definition may be read for, and the analysis reads the
+ * definition from its logical line (fileAnalysis `defineAt`), a directive only there.
  */
 export function someDefine(b: Buffer, visit: (start: number, end: number) => boolean): boolean {
   for (let at = b.indexOf(HASH); at >= 0; at = b.indexOf(HASH, at + 1)) {
-    let s = at + 1;
-    while (isDirectiveBlank(b[s])) s++;
-    let k = 0;
-    while (k < 6 && b[s + k] === DEFINE[k]) k++;
-    if (k < 6 || !isDirectiveBlank(b[s + 6])) continue;
-    s += 7;
-    while (isDirectiveBlank(b[s])) s++;
+    const s = defineNameAt(b, at);
+    if (s < 0) continue;
     let e = s;
     while (e < b.length && IDENT[b[e]]) e++;
-    if (e > s && visit(s, e)) return true;
+    if (visit(s, e)) return true;
   }
   return false;
 }

@@ -42,8 +42,25 @@ describe('byte-level scans of a file', () => {
       '.h>',
       '\v#\finclude\v<v.h>',
       '#\u00a0include <n.h>',
+      // cpp splices continued lines and reads a comment as a blank before it reads the directive.
+      '# /* x */ include/* y */<p.h>',
+      '#\\',
+      'include \\\r',
+      '<q.h>',
+      '#include /* a \\',
+      ' comment */ "r.h"',
     ].join('\n');
-    assert.deepEqual(includesOf(bytes(text)), ['<a.h>', '"b.h"', '<d.h"', '<g.h>', '<h.h>', '<v.h>']);
+    assert.deepEqual(includesOf(bytes(text)), [
+      '<a.h>',
+      '"b.h"',
+      '<d.h"',
+      '<g.h>',
+      '<h.h>',
+      '<v.h>',
+      '<p.h>',
+      '<q.h>',
+      '"r.h"',
+    ]);
   });
 
   it('finds identifiers as a left-to-right search for [A-Za-z_][A-Za-z0-9_]* does: a letter after digits starts one', () => {

@@ -101,6 +101,55 @@ describe('what a #define is, to every reader of the scan', () => {
     }
   });
 
+  it('a name after a line continuation or a comment: the name index, the choice of headers and the analysis agree', async () => {
+    // cpp splices continued lines and reads a comment as a blank before it reads a directive; drivers/infiniband's
+    // roce_hsi.h writes seven `#define \` with the name on the next line. Before, no reader saw those names defined.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-define-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'include/linux'), { recursive: true });
+      fs.mkdirSync(path.join(dir, 'drivers'));
+      fs.writeFileSync(
+        path.join(dir, 'include/linux/drv.h'),
+        [
+          '\t#define \\',
+          '\tDRV_ALIAS "char-major-10-99"',
+          '#define/* the module */DRV_MOD "drv-mod"',
+          '# /* a */ define /* b */ \\',
+          ' /* c */ DRV_PROTO "net-pf-" /* d */ "42"',
+          '',
+        ].join('\n'),
+      );
+      fs.writeFileSync(
+        path.join(dir, 'drivers/drv.c'),
+        [
+          '#include <linux/drv.h>',
+          'MODULE_ALIAS(DRV_ALIAS);',
+          'MODULE_ALIAS(DRV_PROTO);',
+          'static int drv_load(void)',
+          '{',
+          '\treturn request_module(DRV_MOD);',
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const r = await scanTree(dir, { threads: 0, cache: false, kernelDirectory: null });
+      if (!r.ok) assert.fail(r.error.message);
+      assert.deepEqual(
+        r.value.aliases.map((a) => [a.file, a.line, a.value, a.reason]),
+        [
+          ['drivers/drv.c', 2, 'char-major-10-99', null],
+          ['drivers/drv.c', 3, 'net-pf-42', null],
+        ],
+      );
+      assert.deepEqual(
+        r.value.callSites.map((c) => [c.file, c.line, c.name]),
+        [['drivers/drv.c', 6, 'drv-mod']],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
   it('a #define inside another directive (in its comment, or on a line it continues onto) defines nothing', async () => {
     const loaded = await getParser('native');
     if (!loaded.ok) assert.fail(loaded.error.message);
