@@ -38,6 +38,8 @@ export class ScanPasses {
    * that can hold their names.
    */
   private readonly indexed = new Set<string>();
+  /** The files the first pass skipped (too large, or binary): every pass skips them. */
+  private readonly skipped = new Set<string>();
   /** The files listed unreadable so far (the walk's, and those a pass could not read or parse). */
   private readonly unreadable: Set<string>;
 
@@ -59,11 +61,14 @@ export class ScanPasses {
     const first = this.signatures.length === 0;
     const pass = this.signatures.length + 1;
     let done = 0;
+    /** A later pass's files chosen to read so far; it says how many once it has chosen them all. */
     let toRead = 0;
-    const progress = () =>
-      this.cfg.onProgress?.({ phase: 'pass', pass, done, total: first ? this.walker.files.length : toRead, targets });
-    // The first pass starts reading at once; a later one says how many files it reads once it has chosen them.
-    if (first) progress();
+    let chosen = first;
+    const progress = () => {
+      if (chosen)
+        this.cfg.onProgress?.({ phase: 'pass', pass, done, total: first ? this.walker.files.length : toRead, targets });
+    };
+    progress();
     const start = performance.now();
     const timing: PassTiming = {
       names: sets.search.length,
@@ -96,7 +101,7 @@ export class ScanPasses {
     const unread = (rel: string) => {
       // A file found unreadable, or whose parse gave up, is the same text in this pass: it is not tried again.
       if (!first && this.unreadable.has(rel)) return true;
-      if (!holding || !this.indexed.has(rel) || holding.has(rel)) return false;
+      if (!holding || !(this.indexed.has(rel) || this.skipped.has(rel)) || holding.has(rel)) return false;
       cache?.recordNothing(rel, signature);
       return true;
     };
@@ -105,9 +110,10 @@ export class ScanPasses {
     const dispatch = async (batch: string[]) => {
       timing.read += batch.length;
       const p = runner.run(batch).then((r) => {
-        if (sets.indexNames) {
+        if (first) {
           r.stats.forEach((st, i) => {
-            if (st && !st.skipped) this.indexed.add(batch[i]);
+            if (st?.skipped) this.skipped.add(batch[i]);
+            else if (st && sets.indexNames) this.indexed.add(batch[i]);
           });
         }
         take(r);
@@ -134,18 +140,22 @@ export class ScanPasses {
       for (const rel of walker.files.slice(next, next + BATCH)) {
         if (cache?.replay(rel, signature, first, take) || unread(rel)) {
           if (first) done++;
-        } else pending.push(rel);
+        } else {
+          pending.push(rel);
+          toRead++;
+        }
       }
       next = Math.min(walker.files.length, next + BATCH);
-      // The first pass reads files as the walk finds them; a later pass knows first how many it must read.
-      if (first) while (pending.length >= size) await dispatch(pending.splice(0, size));
+      // Files are read as they are chosen: a later pass's choice among every file of the tree (the cache's look-ups
+      // and records) took 0.1-0.2 s in which no thread had work.
+      while (pending.length >= size) await dispatch(pending.splice(0, size));
       // Files the cache answers cost a stat each, and no batch gives way to the event loop meanwhile.
       if (first && ++slices % 16 === 0) {
         progress();
         await new Promise<void>((r) => setImmediate(r));
       }
     }
-    toRead = pending.length;
+    chosen = true;
     progress();
     while (pending.length > 0) await dispatch(pending.splice(0, size));
     await Promise.all(inFlight);

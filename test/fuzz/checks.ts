@@ -84,14 +84,21 @@ export function checkResult<T>(r: Result<T>): T | null {
   return null;
 }
 
-/** Runs one case and fails it when it takes longer, or grows the heap more, than CASE_LIMITS allow. */
-export async function bounded<T>(what: string, run: () => Promise<T>): Promise<T> {
+/**
+ * Runs one case and fails it when it takes longer, or grows the heap more, than CASE_LIMITS allow for a case of
+ * `inputBytes` (its time may grow linearly with them).
+ */
+export async function bounded<T>(what: string, run: () => Promise<T>, inputBytes = 0): Promise<T> {
   const heap0 = process.memoryUsage().heapUsed;
   const t0 = performance.now();
   const value = await run();
   const seconds = (performance.now() - t0) / 1000;
   const growthMb = (process.memoryUsage().heapUsed - heap0) / 1048576;
-  assert.ok(seconds < CASE_LIMITS.seconds, `${what} took ${seconds.toFixed(1)} s`);
+  const limit = CASE_LIMITS.seconds + (CASE_LIMITS.secondsPerInputMb * inputBytes) / 1048576;
+  assert.ok(
+    seconds < limit,
+    `${what} took ${seconds.toFixed(1)} s (limit ${limit.toFixed(1)} s for ${(inputBytes / 1048576).toFixed(1)} MB)`,
+  );
   assert.ok(growthMb < CASE_LIMITS.heapGrowthMb, `${what} grew the heap by ${growthMb.toFixed(0)} MB`);
   return value;
 }

@@ -30,8 +30,13 @@ export const FUZZ = {
   maxHugeC: deep ? 50000 : 2000,
 };
 
-/** Generous bounds per case: they catch blow-ups (quadratic work, runaway buffers), not slowness. */
-export const CASE_LIMITS = { seconds: 10, heapGrowthMb: 512 };
+/**
+ * Generous bounds per case: they catch blow-ups (quadratic work, runaway buffers), not slowness. A case's time may
+ * grow with its input as linear work does: `npm run fuzz` writes C trees of up to three 50,000-line huge lines, and a
+ * tree of 2.7 MB whose every line defines a wrapper macro (`#define M(x) request_module("m-%s", x)`, 69,000 of them,
+ * each a wrapper of the index) scanned in 17 s, where 0.8, 1.6 and 3.3 MB of that shape took 2.7, 4.8 and 9.2 s.
+ */
+export const CASE_LIMITS = { seconds: 10, secondsPerInputMb: 5, heapGrowthMb: 512 };
 
 /** fast-check's parameters for a property of `runs` cases under `npm test`. */
 export function params(runs: number): fc.Parameters<unknown> {

@@ -85,17 +85,24 @@ test('mutated C trees scanned, rendered in every format', async () => {
       fc.constantFrom('native' as const, 'wasm' as const),
       async (files, backend) => {
         rmSync(tree, { recursive: true, force: true });
+        let bytes = 0;
         for (const f of files) {
           const source = SOURCES[f.source];
           const target = path.join(tree, path.dirname(source.rel), `${f.prefix}${path.basename(source.rel)}`);
           mkdirSync(path.dirname(target), { recursive: true });
-          writeFileSync(target, applyMutations(source.bytes, f.edit));
+          const text = applyMutations(source.bytes, f.edit);
+          writeFileSync(target, text);
+          bytes += text.length;
         }
-        await bounded('C tree case', async () => {
-          const index = checkResult(await scanTree(tree, { threads: 0, cache: false, backend }));
-          if (index === null) return;
-          for (const format of REPORT_FORMATS) checkReport(format, renderScan(index, format, tree));
-        });
+        await bounded(
+          'C tree case',
+          async () => {
+            const index = checkResult(await scanTree(tree, { threads: 0, cache: false, backend }));
+            if (index === null) return;
+            for (const format of REPORT_FORMATS) checkReport(format, renderScan(index, format, tree));
+          },
+          bytes,
+        );
       },
     ),
     params(300),
