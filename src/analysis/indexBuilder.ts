@@ -152,7 +152,17 @@ const findingsOf = (sites: readonly SiteWithRaw[], catalog: AliasCatalog): Sourc
 
 const holderKey = (s: CallSiteInfo) => `${s.file}\0${s.function}`;
 
-const macrosAndWrappers = (all: readonly FileFacts[], extraWrappers: readonly string[], graph: IncludeGraph) => {
+/** The macros of a set of facts, and the wrappers they define. */
+export interface MacrosAndWrappers {
+  macros: MacroTable;
+  wrappers: WrapperIndex;
+}
+
+const macrosAndWrappers = (
+  all: readonly FileFacts[],
+  extraWrappers: readonly string[],
+  graph: IncludeGraph,
+): MacrosAndWrappers => {
   const macros = macroTableOf(all, graph);
   return { macros, wrappers: new WrapperIndex(all, macros, extraWrappers) };
 };
@@ -172,17 +182,21 @@ export function indexModel(
   };
 }
 
-/** The index of these facts, looked up through `graph` (a scan's: the include orders it worked out are reused). */
+/**
+ * The index of these facts, looked up through `graph` (a scan's: the include orders it worked out are reused);
+ * `known`: their macros and wrappers, when the caller has them (the scan's pass plan).
+ */
 export function buildIndex(
   graph: IncludeGraph,
   facts: ReadonlyMap<string, FileFacts>,
   counts: FileCounts,
   extraWrappers: readonly string[],
   sourceFiles: readonly string[],
+  known: MacrosAndWrappers | null = null,
 ): { index: SourceIndex; model: IndexModel } {
   const { tree } = graph;
   const all = [...facts.values()];
-  const { macros, wrappers } = macrosAndWrappers(all, extraWrappers, graph);
+  const { macros, wrappers } = known ?? macrosAndWrappers(all, extraWrappers, graph);
 
   const sites = all.flatMap((f) => sitesOf(f, wrappers, extraWrappers));
   const callSites = sites.map((s) => s.site).sort(byPosition);

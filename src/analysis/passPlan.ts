@@ -8,7 +8,7 @@ import { appendAll } from '../engine/appendAll';
 import type { PassSets } from './batch';
 import { splitArguments, tokenize, type Token } from './cpp';
 import { type FileFacts, fillersWanted } from './facts';
-import { macroTableOf } from './indexBuilder';
+import { macroTableOf, type MacrosAndWrappers } from './indexBuilder';
 import type { PassTargets } from './scanProgress';
 import { KBUILD_MODNAME, MODINFO_CALLS, type MacroTable } from './macroTable';
 import { ALIAS_TOKEN, isAliasMacro, REQUEST_FUNCTIONS, REQUEST_TOKENS } from './requestFunctions';
@@ -55,6 +55,11 @@ const sorted = (xs: Iterable<string>) => [...new Set(xs)].sort();
 export class PassPlan {
   /** The sets of the pass last planned. */
   current: PassSets;
+  /**
+   * The macros and wrappers of the facts `next` last planned from: when it found nothing more to search, those of the
+   * scan's final facts, which building the index takes instead of working them out again.
+   */
+  model: MacrosAndWrappers | null = null;
   /** Every name a pass has searched so far. */
   private readonly searched: Set<string>;
   private allTokens: string[];
@@ -87,6 +92,7 @@ export class PassPlan {
   next(facts: ReadonlyMap<string, FileFacts>, graph: IncludeGraph): { sets: PassSets; targets: PassTargets } | null {
     const table = macroTableOf(facts.values(), graph);
     const wrappers = new WrapperIndex(facts.values(), table, this.extraWrappers);
+    this.model = { macros: table, wrappers };
     const aliasMacros = sorted([...facts.values()].flatMap((f) => f.aliasMacros ?? []));
     // Functions that fill a buffer a request's name is read from: their definitions say what they print into it.
     const fillers = sorted([...facts.values()].flatMap(fillersWanted));

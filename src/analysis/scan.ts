@@ -172,7 +172,7 @@ export async function scan(cfg: ScanConfig): Promise<Result<{ index: SourceIndex
     const failed = await prepared;
     if (failed) throw failed.error;
     const sourceFiles = [...tree.sourceFiles];
-    const { index, model } = buildIndex(graph, passes.facts, passes.counts, cfg.extraWrappers, sourceFiles);
+    const { index, model } = buildIndex(graph, passes.facts, passes.counts, cfg.extraWrappers, sourceFiles, plan.model);
     const t1 = performance.now();
     const sets = plan.complete();
     if (cache) {
