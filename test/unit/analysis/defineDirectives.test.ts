@@ -62,92 +62,68 @@ describe('#define directives in the parsed text', () => {
   }
 });
 
+/** The aliases and call sites of a tree of one header and one driver, as a whole scan reports them. */
+async function scanOfHeaderAndDriver(header: string[], driver: string[]) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-define-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'include/linux'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'drivers'));
+    fs.writeFileSync(path.join(dir, 'include/linux/drv.h'), header.join('\n'));
+    fs.writeFileSync(path.join(dir, 'drivers/drv.c'), ['#include <linux/drv.h>', ...driver].join('\n'));
+    const r = await scanTree(dir, { threads: 0, cache: false, kernelDirectory: null });
+    if (!r.ok) assert.fail(r.error.message);
+    return {
+      aliases: r.value.aliases.map((a) => [a.file, a.line, a.value, a.reason]),
+      callSites: r.value.callSites.map((c) => [c.file, c.line, c.name]),
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+}
+
 describe('what a #define is, to every reader of the scan', () => {
   it('blanks of vertical tabs and form feeds: the name index, the choice of headers and the analysis agree', async () => {
     // Before one rule served them all, the header was analysed as defining both names but never chosen for reading:
     // the alias was "not defined anywhere in the tree" and the request's name unknown.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-define-'));
-    try {
-      fs.mkdirSync(path.join(dir, 'include/linux'), { recursive: true });
-      fs.mkdirSync(path.join(dir, 'drivers'));
-      fs.writeFileSync(
-        path.join(dir, 'include/linux/drv.h'),
-        '#\vdefine\fDRV_ALIAS "char-major-10-99"\n#\fdefine DRV_MOD "drv-mod"\n',
-      );
-      fs.writeFileSync(
-        path.join(dir, 'drivers/drv.c'),
-        [
-          '#include <linux/drv.h>',
-          'MODULE_ALIAS(DRV_ALIAS);',
-          'static int drv_load(void)',
-          '{',
-          '\treturn request_module(DRV_MOD);',
-          '}',
-          '',
-        ].join('\n'),
-      );
-      const r = await scanTree(dir, { threads: 0, cache: false, kernelDirectory: null });
-      if (!r.ok) assert.fail(r.error.message);
-      assert.deepEqual(
-        r.value.aliases.map((a) => [a.file, a.line, a.value, a.reason]),
-        [['drivers/drv.c', 2, 'char-major-10-99', null]],
-      );
-      assert.deepEqual(
-        r.value.callSites.map((c) => [c.file, c.line, c.name]),
-        [['drivers/drv.c', 5, 'drv-mod']],
-      );
-    } finally {
-      fs.rmSync(dir, { recursive: true });
-    }
+    const found = await scanOfHeaderAndDriver(
+      ['#\vdefine\fDRV_ALIAS "char-major-10-99"', '#\fdefine DRV_MOD "drv-mod"', ''],
+      ['MODULE_ALIAS(DRV_ALIAS);', 'static int drv_load(void)', '{', '\treturn request_module(DRV_MOD);', '}', ''],
+    );
+    assert.deepEqual(found, {
+      aliases: [['drivers/drv.c', 2, 'char-major-10-99', null]],
+      callSites: [['drivers/drv.c', 5, 'drv-mod']],
+    });
   });
 
   it('a name after a line continuation or a comment: the name index, the choice of headers and the analysis agree', async () => {
     // cpp splices continued lines and reads a comment as a blank before it reads a directive; drivers/infiniband's
     // roce_hsi.h writes seven `#define \` with the name on the next line. Before, no reader saw those names defined.
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-define-'));
-    try {
-      fs.mkdirSync(path.join(dir, 'include/linux'), { recursive: true });
-      fs.mkdirSync(path.join(dir, 'drivers'));
-      fs.writeFileSync(
-        path.join(dir, 'include/linux/drv.h'),
-        [
-          '\t#define \\',
-          '\tDRV_ALIAS "char-major-10-99"',
-          '#define/* the module */DRV_MOD "drv-mod"',
-          '# /* a */ define /* b */ \\',
-          ' /* c */ DRV_PROTO "net-pf-" /* d */ "42"',
-          '',
-        ].join('\n'),
-      );
-      fs.writeFileSync(
-        path.join(dir, 'drivers/drv.c'),
-        [
-          '#include <linux/drv.h>',
-          'MODULE_ALIAS(DRV_ALIAS);',
-          'MODULE_ALIAS(DRV_PROTO);',
-          'static int drv_load(void)',
-          '{',
-          '\treturn request_module(DRV_MOD);',
-          '}',
-          '',
-        ].join('\n'),
-      );
-      const r = await scanTree(dir, { threads: 0, cache: false, kernelDirectory: null });
-      if (!r.ok) assert.fail(r.error.message);
-      assert.deepEqual(
-        r.value.aliases.map((a) => [a.file, a.line, a.value, a.reason]),
-        [
-          ['drivers/drv.c', 2, 'char-major-10-99', null],
-          ['drivers/drv.c', 3, 'net-pf-42', null],
-        ],
-      );
-      assert.deepEqual(
-        r.value.callSites.map((c) => [c.file, c.line, c.name]),
-        [['drivers/drv.c', 6, 'drv-mod']],
-      );
-    } finally {
-      fs.rmSync(dir, { recursive: true });
-    }
+    const found = await scanOfHeaderAndDriver(
+      [
+        '\t#define \\',
+        '\tDRV_ALIAS "char-major-10-99"',
+        '#define/* the module */DRV_MOD "drv-mod"',
+        '# /* a */ define /* b */ \\',
+        ' /* c */ DRV_PROTO "net-pf-" /* d */ "42"',
+        '',
+      ],
+      [
+        'MODULE_ALIAS(DRV_ALIAS);',
+        'MODULE_ALIAS(DRV_PROTO);',
+        'static int drv_load(void)',
+        '{',
+        '\treturn request_module(DRV_MOD);',
+        '}',
+        '',
+      ],
+    );
+    assert.deepEqual(found, {
+      aliases: [
+        ['drivers/drv.c', 2, 'char-major-10-99', null],
+        ['drivers/drv.c', 3, 'net-pf-42', null],
+      ],
+      callSites: [['drivers/drv.c', 6, 'drv-mod']],
+    });
   });
 
   it('a #define inside another directive (in its comment, or on a line it continues onto) defines nothing', async () => {
