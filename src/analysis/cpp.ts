@@ -333,7 +333,8 @@ const closesName = (c: number | undefined) => c === 62 /* > */ || c === 34;
 
 /**
  * The `#include` directives of a file, as written (`"x.h"`, `<linux/x.h>`), in order: lines of blanks, `#`,
- * `include` and a name (apart by blanks, line continuations or comments: directiveGapEnd) between `<` or `"` and `>` or `"`. Found from the `#`s of the bytes, not a decoded text.
+ * `include` and a name between `<` or `"` and `>` or `"`, apart by blanks, line continuations or comments
+ * (directiveGapEnd). Found from the `#`s of the bytes, not a decoded text.
  */
 export function includesOf(bytes: Uint8Array): string[] {
   const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
