@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describeScanProgress, scanFraction, type ScanProgress, scanTree } from '../../../src/analysis/index';
 
@@ -96,5 +98,41 @@ test('a scan of the fixture tree reports every pass, in order, and its bar never
     const of = passes.filter((p) => p.pass === n);
     assert.deepEqual(new Set(of.map((p) => p.total)), new Set([of[0].total]));
     assert.equal(of[of.length - 1].done, of[0].total);
+  }
+});
+
+test('a later pass reads only the files that can call what it looks for: not those the first pass skipped', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-passes-'));
+  try {
+    fs.mkdirSync(path.join(dir, 'drivers'));
+    fs.writeFileSync(
+      path.join(dir, 'drivers/wrap.c'),
+      'int wrap(const char *n)\n{\n\treturn request_module("w-%s", n);\n}\n',
+    );
+    fs.writeFileSync(path.join(dir, 'drivers/a.c'), 'void a(void)\n{\n\twrap("a");\n}\n');
+    fs.writeFileSync(path.join(dir, 'drivers/b.c'), 'void b(void)\n{\n\tother("b");\n}\n');
+    // Binary (a NUL in its first bytes): skipped by the first pass, whatever names it holds.
+    fs.writeFileSync(path.join(dir, 'drivers/blob.c'), 'x\0\nvoid c(void)\n{\n\twrap("c");\n}\n');
+    const events: ScanProgress[] = [];
+    const r = await scanTree(dir, {
+      cache: false,
+      threads: 0,
+      kernelDirectory: null,
+      onProgress: (p) => events.push(p),
+    });
+    assert.ok(r.ok, r.ok ? '' : r.error.message);
+    assert.deepEqual(
+      r.value.callSites.map((c) => [c.file, c.line, c.name]),
+      [
+        ['drivers/a.c', 3, 'w-a'],
+        ['drivers/wrap.c', 3, null],
+      ],
+    );
+    assert.equal(r.value.files.skipped, 1);
+    // Pass 2 looks for callers of wrap: a.c, and wrap.c (whose definition writes `wrap(`); blob.c was read again before.
+    const second = events.filter((p) => p.phase === 'pass' && p.pass === 2);
+    assert.deepEqual(second.map((p) => (p.phase === 'pass' ? [p.done, p.total] : [])).at(-1), [2, 2]);
+  } finally {
+    fs.rmSync(dir, { recursive: true });
   }
 });
