@@ -427,15 +427,16 @@ function opensArguments(buf: Buffer, at: number): boolean {
   return buf[i] === 40 /* ( */ || buf[i] === 47; /* / */
 }
 
-/** The definition the logical line `start..end` makes, read as someDefine reads it (defineNameAt), else null. */
+/**
+ * The definition the logical line `start..end` makes, read as someDefine reads it (defineNameAt) from the file's
+ * bytes, else null.
+ */
 function defineAt(lines: Lines, start: number, end: number, file: string): MacroDefinition | null {
-  let text = '';
-  for (let l = start; l <= end; l++) text += `${lines.text(l)}\n`;
-  const bytes = Buffer.from(text);
+  const bytes = lines.buf.subarray(lines.starts[start], lines.end(end));
   let hash = 0;
   while (isDirectiveBlank(bytes[hash])) hash++;
   const name = bytes[hash] === 35 /* # */ ? defineNameAt(bytes, hash) : -1;
-  return name < 0 ? null : parseDefine(bytes.toString('utf8', name), file, start + 1);
+  return name < 0 ? null : parseDefine(`${bytes.toString('latin1', name)}\n`, file, start + 1);
 }
 
 /** `#define NAME ...` of the wanted identifiers that this file defines itself (DRV_NAME and friends). */

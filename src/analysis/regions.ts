@@ -197,11 +197,13 @@ export class Lines {
   get count(): number {
     return this.starts.length;
   }
+  /** Where the line ends in the buffer: the offset of its newline, or the buffer's end. */
+  end(line: number): number {
+    return line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.buf.length;
+  }
   /** Line text without the newline (latin1: only ASCII matters to the boundary scan). */
   text(line: number): string {
-    const s = this.starts[line];
-    const e = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.buf.length;
-    return this.buf.toString('latin1', s, e);
+    return this.buf.toString('latin1', this.starts[line], this.end(line));
   }
   first(line: number): number {
     const s = this.starts[line];
@@ -213,13 +215,13 @@ export class Lines {
    */
   continues(line: number): boolean {
     const s = this.starts[line];
-    let last = (line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.buf.length) - 1;
+    let last = this.end(line) - 1;
     while (last >= s && isLatin1Space(this.buf[last])) last--;
     return last >= s && this.buf[last] === 92; /* \ */
   }
   /** Whether a line is a preprocessor directive (`#` after blanks). */
   isDirective(line: number): boolean {
-    const e = line + 1 < this.starts.length ? this.starts[line + 1] - 1 : this.buf.length;
+    const e = this.end(line);
     let at = this.starts[line];
     while (at < e && isLatin1Space(this.buf[at])) at++;
     return at < e && this.buf[at] === 35; /* # */
