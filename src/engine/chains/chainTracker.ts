@@ -167,6 +167,8 @@ export class ChainTracker {
    * takes its look-up (a task may be there more than once), rebuilt at each turn.
    */
   private spawners: Task[] = [];
+  /** The spawners' length when last rebuilt: past twice that they are compacted (see addSpawner). */
+  private spawnersKept = 0;
   private attributions = 0;
   /** Tasks with a crypto template-instance look-up waiting for its probe thread. */
   private readonly lookups = new Set<Task>();
@@ -379,7 +381,28 @@ export class ChainTracker {
     task.module = best.kind === 'probe' ? null : best.module;
     if (best.serves !== null) this.serve(task, best.serves);
     // Its init (or its instance's registration) waits for this thread: it stays among the latest.
-    spawners.push(best);
+    this.addSpawner(best);
+  }
+
+  /**
+   * Where trace time stands still, no turn rebuilds the spawners: past twice their last size they keep only each
+   * live task's latest entry, in order. attributeTest visits tasks at their latest entry and skips the dead, so it
+   * reads the same tasks in the same order.
+   */
+  private addSpawner(task: Task): void {
+    const spawners = this.spawners;
+    spawners.push(task);
+    if (spawners.length <= 2 * this.spawnersKept + 64) return;
+    const mark = ++this.attributions;
+    let kept = spawners.length;
+    for (let k = spawners.length - 1; k >= 0; k--) {
+      const t = spawners[k];
+      if (!t.alive || t.seen === mark) continue;
+      t.seen = mark;
+      spawners[--kept] = t;
+    }
+    this.spawners = spawners.slice(kept);
+    this.spawnersKept = this.spawners.length;
   }
 
   /** A module_load, with the module's normalised name, before the requests it completes are complete. */
@@ -389,7 +412,7 @@ export class ChainTracker {
     else this.moveOn(task, false);
     task.module = module;
     task.words = null;
-    this.spawners.push(task);
+    this.addSpawner(task);
     if (task.kind === 'modprobe' && task.serves === null) {
       const node = this.claimForLoad(module);
       if (node !== null) this.claim(task, node);
@@ -522,7 +545,7 @@ export class ChainTracker {
   private serve(task: Task, node: ChainRequest): void {
     task.serves = node;
     task.words = null;
-    if (task.kind === 'probe') this.spawners.push(task);
+    if (task.kind === 'probe') this.addSpawner(task);
     this.hold(node);
   }
 
@@ -580,6 +603,7 @@ export class ChainTracker {
     for (const task of this.previous) {
       if (task.module !== null || (task.kind === 'probe' && task.serves !== null)) this.spawners.push(task);
     }
+    this.spawnersKept = this.spawners.length;
     this.flushBatch();
   }
 

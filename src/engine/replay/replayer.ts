@@ -74,6 +74,8 @@ export class Replayer {
   private readonly pendingByPid = new ByPid<RequestState>();
   private readonly pendingInOrder: RequestState[] = [];
   private pendingHead = 0;
+  /** The queue's length after its last compaction: past twice that, the requests already complete leave it. */
+  private pendingKept = 0;
   /** Names requested so far (each has its resolution). */
   get distinctNames(): number {
     return this.resolutions.size;
@@ -205,6 +207,18 @@ export class Replayer {
     }
     if (event.wait && event.pid >= 0) this.pendingByPid.set(event.pid, state);
     this.pendingInOrder.push(state);
+    // Where trace time stands still, no advance takes complete requests off the head.
+    if (this.pendingInOrder.length - this.pendingHead > 2 * this.pendingKept + 1024) this.compactPending();
+  }
+
+  /** Drops the requests taken off the head and those complete since, keeping the order of the rest. */
+  private compactPending(): void {
+    const q = this.pendingInOrder;
+    let kept = 0;
+    for (let i = this.pendingHead; i < q.length; i++) if (q[i].pending) q[kept++] = q[i];
+    q.length = kept;
+    this.pendingHead = 0;
+    this.pendingKept = kept;
   }
 
   private immediateOutcome(kind: Resolution['kind'], providers: ModuleState[]): Outcome | null {
@@ -278,10 +292,7 @@ export class Replayer {
       const s = q[this.pendingHead++];
       if (s.pending) this.finalize(s, s.record.time, null);
     }
-    if (this.pendingHead > 1024 && this.pendingHead * 2 > q.length) {
-      q.splice(0, this.pendingHead);
-      this.pendingHead = 0;
-    }
+    if (this.pendingHead > 1024 && this.pendingHead * 2 > q.length) this.compactPending();
     // Expiry is checked exactly on each request; sweeping only frees memory, so once per window is enough.
     if (time >= this.nextSweep) {
       this.nextSweep = time + this.opts.dupsWindowSeconds;

@@ -443,3 +443,22 @@ test('the boot three times over, as the benchmark repeats it: each copy has the 
     rmSync(dir, { recursive: true });
   }
 });
+
+test('where trace time stands still, a crypto test thread still works for the latest of the tasks that fit it best', () => {
+  // No turn rebuilds the possible spawners at one time stamp; past 64 entries they keep each task's latest. modprobe-500
+  // and -501 load modules sharing the word "aes" with what cryptomgr_test-900 asks for; 500 loads again after 501, so
+  // it is the latest of the two; 100 loads by ten other tasks come between.
+  const text = [
+    load(500, 5, 'aes_generic'),
+    load(501, 5, 'aes_arm'),
+    load(500, 5, 'aes_generic'),
+    ...Array.from({ length: 100 }, (_, k) => load(600 + (k % 10), 5, `noise${k}`)),
+    request('cryptomgr_test', 900, 5, 'crypto-aes'),
+  ].join('\n');
+  const r = replayText(text, { file: 'frozen.txt' });
+  assert.ok(r.ok);
+  assert.deepEqual(
+    r.value.requests.map((q) => [q.name, q.initOf]),
+    [['crypto-aes', 'aes_generic']],
+  );
+});

@@ -238,3 +238,16 @@ test('nowait requests hold a kmod slot only until the exec', () => {
   }
   assert.deepEqual(throttleEvidence(events, fakeResolver(names)), []);
 });
+
+test('where trace time stands still, a request pending behind thousands of complete ones is still settled at the end', () => {
+  // No advance of the time takes complete requests off the pending queue: it drops them itself, keeping the rest.
+  const { records } = replay([
+    req(5, 'fs-hfs', { wait: false, pid: 600 }),
+    ...Array.from({ length: 3000 }, () => req(5, 'fs-vfat', { pid: 700 })),
+  ]);
+  assert.equal(records.length, 3001);
+  assert.deepEqual(
+    [records[0].outcome, records[1].outcome, records[3000].outcome],
+    ['nothing-loaded', 'nothing-loaded', 'nothing-loaded'],
+  );
+});
