@@ -99,8 +99,30 @@ const HEAP_LIMIT = { maxOldGenerationSizeMb: Math.floor(v8.getHeapStatistics().h
  */
 const STACK_MB = 512;
 
-function newWorker(script: string, init: WorkerInit): Worker {
-  return new Worker(script, { workerData: init, resourceLimits: { ...HEAP_LIMIT, stackSizeMb: STACK_MB } });
+/** What a worker says once its parser is loaded. */
+type WorkerWork = Exclude<FromWorker, { type: 'ready' | 'failed' }>;
+
+/**
+ * Starts a worker and waits until its parser is loaded (or fails to load: the worker is then ended). Its later
+ * messages go to `onWork`; if it stops, `onStopped` says what that costs and gives the error to report.
+ */
+function startWorker(
+  script: string,
+  init: WorkerInit,
+  onWork: (m: WorkerWork, w: Worker) => void,
+  onStopped: (e: Error, w: Worker) => AutoloadError,
+): Promise<Result<{ worker: Worker; backend: ParserBackend }>> {
+  const worker = new Worker(script, { workerData: init, resourceLimits: { ...HEAP_LIMIT, stackSizeMb: STACK_MB } });
+  return new Promise((resolve) => {
+    worker.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') resolve(ok({ worker, backend: m.backend }));
+      else if (m.type === 'failed') {
+        void worker.terminate();
+        resolve(err({ code: 'parser-unavailable', message: m.message }));
+      } else onWork(m, worker);
+    });
+    worker.on('error', (e) => resolve(err(onStopped(e, worker))));
+  });
 }
 
 async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<BatchRunner>> {
@@ -119,40 +141,31 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
     if (next) next(w);
     else idle.push(w);
   };
+  const onWork = (m: WorkerWork, w: Worker) => {
+    if (m.type === 'selected') {
+      const s = selecting.get(m.id);
+      selecting.delete(m.id);
+      s?.resolve(m.files);
+    } else if (m.type === 'done') {
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      reading.delete(w);
+      release(w);
+      p?.resolve(m.result);
+    }
+  };
   const started = await Promise.all(
-    Array.from(
-      { length: cfg.threads },
-      () =>
-        new Promise<Result<Worker>>((resolve) => {
-          const w = newWorker(script, init);
-          w.on('message', (m: FromWorker) => {
-            if (m.type === 'ready') {
-              resolve(ok(w));
-            } else if (m.type === 'failed') {
-              resolve(err({ code: 'parser-unavailable', message: m.message }));
-            } else if (m.type === 'selected') {
-              const s = selecting.get(m.id);
-              selecting.delete(m.id);
-              s?.resolve(m.files);
-            } else if (m.type === 'done') {
-              const p = pending.get(m.id);
-              pending.delete(m.id);
-              reading.delete(w);
-              release(w);
-              p?.resolve(m.result);
-            }
-          });
-          w.on('error', (e) => {
-            failure = stopped(e, reading.get(w) ?? []);
-            resolve(err(failure.error));
-            for (const p of [...pending.values(), ...selecting.values()]) p.reject(failure);
-            pending.clear();
-            selecting.clear();
-          });
-          workers.push(w);
-        }),
+    Array.from({ length: cfg.threads }, () =>
+      startWorker(script, init, onWork, (e, w) => {
+        failure = stopped(e, reading.get(w) ?? []);
+        for (const p of [...pending.values(), ...selecting.values()]) p.reject(failure);
+        pending.clear();
+        selecting.clear();
+        return failure.error;
+      }),
     ),
   );
+  for (const s of started) if (s.ok) workers.push(s.value.worker);
   const bad = started.find((s) => !s.ok);
   if (bad && !bad.ok) {
     await Promise.all(workers.map((w) => w.terminate()));
@@ -246,39 +259,35 @@ function inProcessAnalyser(parser: CParser): FileAnalyser {
 }
 
 async function workerAnalyser(backend: ParserBackend | 'auto', script: string): Promise<Result<FileAnalyser>> {
-  const w = newWorker(script, { root: '', backend, maxFileBytes: 0 });
   const pending = new Map<number, { file: string; resolve: (r: Result<FileFacts | null>) => void }>();
   let failure: ThreadStopped | null = null;
   let nextId = 0;
-  const loaded = await new Promise<Result<ParserBackend>>((resolve) => {
-    w.on('message', (m: FromWorker) => {
-      if (m.type === 'ready') resolve(ok(m.backend));
-      else if (m.type === 'failed') resolve(err({ code: 'parser-unavailable', message: m.message }));
-      else if (m.type === 'analysed') {
-        const p = pending.get(m.id);
-        pending.delete(m.id);
-        p?.resolve(analysed(p.file, m.result));
-      }
-    });
-    w.on('error', (e) => {
+  const started = await startWorker(
+    script,
+    { root: '', backend, maxFileBytes: 0 },
+    (m) => {
+      if (m.type !== 'analysed') return;
+      const p = pending.get(m.id);
+      pending.delete(m.id);
+      p?.resolve(analysed(p.file, m.result));
+    },
+    (e) => {
       failure = stopped(
         e,
         [...pending.values()].map((p) => p.file),
         'the thread that analyses edited files',
       );
-      resolve(err(failure.error));
       for (const p of pending.values()) p.resolve(err(failure.error));
       pending.clear();
-    });
-  });
-  if (!loaded.ok) {
-    await w.terminate();
-    return loaded;
-  }
+      return failure.error;
+    },
+  );
+  if (!started.ok) return started;
+  const { worker: w, backend: loaded } = started.value;
   // The thread keeps the process alive only while it has work: an editor closing need not close it first.
   w.unref();
   return ok({
-    backend: loaded.value,
+    backend: loaded,
     analyse: (file, text, pass) =>
       new Promise((resolve) => {
         if (failure) return resolve(err(failure.error));
