@@ -83,12 +83,14 @@ const ANNOTATIONS =
   /\b(?:__init|__exit|__cold|__ref|__maybe_unused|__always_unused|__always_inline|noinline|__noinline|__must_check|asmlinkage|__sched|__net_init|__net_exit|__weak|notrace|__visible|__used|__flatten|__latent_entropy|__init_or_module|__meminit|__noreturn|__attribute_const__|__pure|__printf\s*\(\s*\d+\s*,\s*\d+\s*\)|__acquires\s*\([^()\n]*\)|__releases\s*\([^()\n]*\)|__must_hold\s*\([^()\n]*\))/g;
 
 /**
- * A `#define` directive with its continuation lines. The analysis reads macros from the lines (defineAt), never from
- * the parse, and a definition compiles to nothing where it stands; but thousands of them inside an unclosed `(` or `[`
- * sent tree-sitter's error recovery quadratic (4,000 lines: 1.4 s, 49,804: minutes).
+ * A `#define` directive with its continuation lines, and the lines of a block comment opened on it, to the end of the
+ * file if nothing closes it (regions.ts `directiveEnd`: strings, character constants and line comments open none). The analysis reads macros from the lines
+ * (defineAt), never from the parse, and a definition compiles to nothing where it stands; but thousands of them
+ * inside an unclosed `(` or `[` sent tree-sitter's error recovery quadratic (4,000 lines: 1.4 s, 49,804: minutes).
  */
 const DEFINE_DIRECTIVE = new RegExp(
-  `^${DIRECTIVE_BLANK}*#${DIRECTIVE_GAP}define\\b(?:[^\\n]*\\\\\\r?\\n)*[^\\n]*`,
+  `^${DIRECTIVE_BLANK}*#${DIRECTIVE_GAP}define\\b` +
+    `(?:"(?:[^"\\\\\\n]|\\\\\\r?[^])*"?|'(?:[^'\\\\\\n]|\\\\\\r?[^])*'?|/\\*[^]*?(?:\\*/|(?![^]))|//(?:[^\\\\\\n]|\\\\\\r?[^])*|\\\\\\r?\\n|[^\\n])*`,
   'gm',
 );
 

@@ -244,19 +244,60 @@ export interface LogicalLine {
 }
 
 /**
- * The logical line (backslash continuations) holding `line`, and whether it is a preprocessor directive. The last
- * one found answers for every line it spans: thousands of hits on a line continued over thousands of lines each
- * walked the continuations (npm run fuzz: 23,915 hits behind 43,639 continued lines, 13 s).
+ * The logical line holding `line` (backslash continuations; for a directive, also block comments opened on it and
+ * closed on a later line), and whether it is a preprocessor directive. The last one found answers for every line it
+ * spans: thousands of hits on a line continued over thousands of lines each walked the continuations (npm run fuzz:
+ * 23,915 hits behind 43,639 continued lines, 13 s).
  */
 export function logicalLine(lines: Lines, line: number): Readonly<LogicalLine> {
   const last = lines.lastLogical;
   if (last !== null && line >= last.start && line <= last.end) return last;
   let start = line;
   while (start > 0 && lines.continues(start - 1)) start--;
-  let end = line;
+  const directive = lines.isDirective(start);
+  let end = directive ? directiveEnd(lines, start) : line;
   while (end + 1 < lines.count && lines.continues(end)) end++;
-  lines.lastLogical = { start, end, directive: lines.isDirective(start) };
+  lines.lastLogical = { start, end, directive };
   return lines.lastLogical;
+}
+
+const SLASH = 47;
+const STAR = 42;
+
+/**
+ * The last line of the directive that starts on `line`. cpp reads each comment as a blank before it reads directives,
+ * so a block comment opened on a directive's line and closed on a later one continues the directive to that line, as
+ * a `\` at a line's end does. A comment's opening inside a string, a character constant or a line comment opens
+ * nothing. fileAnalysis's DEFINE_DIRECTIVE reads a `#define` to the same end.
+ */
+function directiveEnd(lines: Lines, line: number): number {
+  const b = lines.buf;
+  let comment = false;
+  let lineComment = false;
+  let quote = 0;
+  for (let at = line; ; at++) {
+    const e = lines.end(at);
+    for (let i = lines.starts[at]; i < e; i++) {
+      const c = b[i];
+      if (comment) {
+        if (c === STAR && b[i + 1] === SLASH) {
+          comment = false;
+          i++;
+        }
+      } else if (lineComment) break;
+      else if (quote !== 0) {
+        if (c === 92 /* \ */) i++;
+        else if (c === quote) quote = 0;
+      } else if (c === 34 /* " */ || c === 39 /* ' */) quote = c;
+      else if (c === SLASH && b[i + 1] === STAR) {
+        comment = true;
+        i++;
+      } else if (c === SLASH && b[i + 1] === SLASH) lineComment = true;
+    }
+    const continues = lines.continues(at);
+    if (at + 1 >= lines.count || !(comment || continues)) return at;
+    lineComment &&= continues;
+  }
 }
 
 /** Top-level statements end on a column-0 line ending with `;` (kernel style: bodies are indented). */

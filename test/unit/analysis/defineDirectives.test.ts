@@ -126,6 +126,35 @@ describe('what a #define is, to every reader of the scan', () => {
     });
   });
 
+  it('a block comment that opens on a #define line and closes lines later: the definition goes on after it', async () => {
+    // cpp reads each comment as a blank before it reads directives: DRV_B is "bar", which the analysis read as empty
+    // (the alias as "x:", a wrong value given as fact; the request's name unknown). A `/*` in a string opens nothing.
+    const found = await scanOfHeaderAndDriver(
+      ['#define DRV_B /* the', '   b one */ "bar"', '#define DRV_S "s/*" /* one', ' more */ "-x"', ''],
+      [
+        '#define DRV_NAME "foo" /* the driver\'s',
+        '\t\t\t  name */',
+        'MODULE_ALIAS("x:" DRV_B);',
+        'MODULE_ALIAS("y:" DRV_S);',
+        'static int drv_load(void)',
+        '{',
+        '\treturn request_module(DRV_B) + request_module("fs-%s", DRV_NAME);',
+        '}',
+        '',
+      ],
+    );
+    assert.deepEqual(found, {
+      aliases: [
+        ['drivers/drv.c', 4, 'x:bar', null],
+        ['drivers/drv.c', 5, 'y:s/*-x', null],
+      ],
+      callSites: [
+        ['drivers/drv.c', 8, 'bar'],
+        ['drivers/drv.c', 8, 'fs-foo'],
+      ],
+    });
+  });
+
   it('a #define inside another directive (in its comment, or on a line it continues onto) defines nothing', async () => {
     const loaded = await getParser('native');
     if (!loaded.ok) assert.fail(loaded.error.message);
