@@ -84,9 +84,10 @@ const ANNOTATIONS =
 
 /**
  * A `#define` directive with its continuation lines, and the lines of a block comment opened on it, to the end of the
- * file if nothing closes it (regions.ts `directiveEnd`: strings, character constants and line comments open none). The analysis reads macros from the lines
- * (defineAt), never from the parse, and a definition compiles to nothing where it stands; but thousands of them
- * inside an unclosed `(` or `[` sent tree-sitter's error recovery quadratic (4,000 lines: 1.4 s, 49,804: minutes).
+ * file if nothing closes it (regions.ts `directiveEnd`: strings, character constants and line comments open none).
+ * The analysis reads macros from the lines (defineAt), never from the parse, and a definition compiles to nothing
+ * where it stands; but thousands of them inside an unclosed `(` or `[` sent tree-sitter's error recovery quadratic
+ * (4,000 lines: 1.4 s, 49,804: minutes).
  */
 const DEFINE_DIRECTIVE = new RegExp(
   `^${DIRECTIVE_BLANK}*#${DIRECTIVE_GAP}define\\b` +

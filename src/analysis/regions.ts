@@ -255,8 +255,9 @@ export function logicalLine(lines: Lines, line: number): Readonly<LogicalLine> {
   let start = line;
   while (start > 0 && lines.continues(start - 1)) start--;
   const directive = lines.isDirective(start);
-  let end = directive ? directiveEnd(lines, start) : line;
-  while (end + 1 < lines.count && lines.continues(end)) end++;
+  let end = line;
+  if (directive) end = directiveEnd(lines, start);
+  else while (end + 1 < lines.count && lines.continues(end)) end++;
   lines.lastLogical = { start, end, directive };
   return lines.lastLogical;
 }

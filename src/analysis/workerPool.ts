@@ -127,7 +127,6 @@ function startWorker(
 
 async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<BatchRunner>> {
   const init: WorkerInit = { root: cfg.root, backend: cfg.backend, maxFileBytes: cfg.maxFileBytes };
-  const workers: Worker[] = [];
   const idle: Worker[] = [];
   const waiting: Array<(w: Worker) => void> = [];
   const pending = new Map<number, { resolve: (r: BatchResult) => void; reject: (e: Error) => void }>();
@@ -165,7 +164,7 @@ async function workerRunner(cfg: PoolConfig, script: string): Promise<Result<Bat
       }),
     ),
   );
-  for (const s of started) if (s.ok) workers.push(s.value.worker);
+  const workers = started.flatMap((s) => (s.ok ? [s.value.worker] : []));
   const bad = started.find((s) => !s.ok);
   if (bad && !bad.ok) {
     await Promise.all(workers.map((w) => w.terminate()));

@@ -87,7 +87,7 @@ interface Task {
   attributed: boolean;
   /** False once it has finished. */
   alive: boolean;
-  /** The number of the last crypto test thread attribution that looked at it (each looks at a task once). */
+  /** The number of the last walk of the spawners that reached it (an attribution or a compaction: each, once). */
   seen: number;
 }
 
@@ -169,7 +169,7 @@ export class ChainTracker {
   private spawners: Task[] = [];
   /** The spawners' length when last rebuilt: past twice that they are compacted (see addSpawner). */
   private spawnersKept = 0;
-  private attributions = 0;
+  private walks = 0;
   /** Tasks with a crypto template-instance look-up waiting for its probe thread. */
   private readonly lookups = new Set<Task>();
   /** Requests of loadable modules a modprobe may still turn out to work for, in trace order (compacted as read). */
@@ -354,7 +354,7 @@ export class ChainTracker {
    */
   private attributeTest(task: Task, name: string): void {
     const words = this.facts(name).words;
-    const look = ++this.attributions;
+    const look = ++this.walks;
     let best: Task | null = null;
     let bestScore = -1;
     let looked = 0;
@@ -393,7 +393,7 @@ export class ChainTracker {
     const spawners = this.spawners;
     spawners.push(task);
     if (spawners.length <= 2 * this.spawnersKept + 64) return;
-    const mark = ++this.attributions;
+    const mark = ++this.walks;
     let kept = spawners.length;
     for (let k = spawners.length - 1; k >= 0; k--) {
       const t = spawners[k];
