@@ -290,14 +290,11 @@ export class Workbench {
         .catch(() => undefined);
       return undefined;
     });
-    // The filter of the view on show: every view the panel has shown keeps its own filter box in the page.
-    const filterBox = this.page.locator('.part.panel .viewpane-filter input:visible').first();
-    await filterBox.fill(filter, { timeout: 10_000 });
-    const rows = this.page.locator('.markers-panel .monaco-list-row');
-    const texts = await settledRows(
+    const texts = await this.panelRowsFiltered(
       `at least ${minRows} rows in the Problems panel${filter ? ` filtered by "${filter}"` : ''}`,
+      filter,
       minRows,
-      () => rows.allInnerTexts(),
+      () => this.page.locator('.markers-panel .monaco-list-row').allInnerTexts(),
       timeoutMs,
     );
     return texts.map((t) => t.replace(/\s+/g, ' ').trim());
@@ -310,13 +307,40 @@ export class Workbench {
       .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: new RegExp(`^${channel}$`) })
       .first()
       .click();
-    await this.page.locator('.part.panel .viewpane-filter input:visible').first().fill(filter, { timeout: 10_000 });
+    await this.page
+      .locator('.part.panel .composite-bar .action-item.checked', { hasText: 'Output' })
+      .waitFor({ timeout: 10_000 });
     const lines = this.page.locator('.part.panel .monaco-editor .view-lines .view-line');
-    return settledRows(
+    return this.panelRowsFiltered(
       `${minLines} lines with "${filter}" in the ${channel} output`,
+      filter,
       minLines,
       // Monaco renders spaces as non-breaking spaces.
       async () => (await lines.allInnerTexts()).map((l) => l.replace(/\u00a0/g, ' ')).filter((l) => l.includes(filter)),
+    );
+  }
+
+  /** The rows `read` finds once the filter box of the panel's shown view holds `filter` and they settle. The panel
+   * swaps the box in its title bar as the shown view changes, a moment after the view's tab does: text typed just
+   * before the swap lands in the view left behind. So the box is typed into again whenever it does not hold `filter`,
+   * as a person retypes a filter that did not take. */
+  private async panelRowsFiltered<T>(
+    what: string,
+    filter: string,
+    minRows: number,
+    read: () => Promise<T[]>,
+    timeoutMs = 30_000,
+  ): Promise<T[]> {
+    const filterBox = this.page.locator('.part.panel .viewpane-filter input:visible').first();
+    return settledRows(
+      what,
+      minRows,
+      async () => {
+        if ((await filterBox.inputValue({ timeout: 2_000 })) !== filter)
+          await filterBox.fill(filter, { timeout: 2_000 });
+        return read();
+      },
+      timeoutMs,
     );
   }
 
