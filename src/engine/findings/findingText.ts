@@ -25,7 +25,6 @@ export function plural(n: number, word: string, words = `${word}s`): string {
   return `${n} ${n === 1 ? word : words}`;
 }
 
-/** `466944` → `466,944` (toLocaleString goes through ICU, which is slow when a long trace has many findings). */
 /**
  * A span of trace time: seconds to three places, or microseconds below a millisecond (the trace's resolution), so
  * that requests 84 µs apart do not read "within 0.000 s".
@@ -34,6 +33,7 @@ export function duration(seconds: number): string {
   return seconds < 0.001 ? `${Math.round(seconds * 1e6)} µs` : `${seconds.toFixed(3)} s`;
 }
 
+/** `466944` → `466,944` (toLocaleString goes through ICU, which is slow when a long trace has many findings). */
 export function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
@@ -71,6 +71,18 @@ export class RequestList {
       // record of the trace in the old generation (pretenuring), costing a fifth of the replay's time and memory.
       this.records.push({ ...r });
       if (anchor !== null) this.records.push({ ...anchor });
+    }
+  }
+
+  /**
+   * Requests known by index and trace line only, `count` of them, of which these are the first. They come after
+   * requests added whole, so the records kept are still those of the first requests.
+   */
+  addUnrecorded(indexes: readonly number[], lines: readonly number[], count: number): void {
+    this.count += count;
+    for (let i = 0; i < indexes.length && this.indexes.length < MAX_REQUESTS_PER_FINDING; i++) {
+      this.indexes.push(indexes[i]);
+      this.lines.push(lines[i]);
     }
   }
 

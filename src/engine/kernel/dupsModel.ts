@@ -8,7 +8,12 @@
  * within the window after it. They are reported with `anchored: false`.
  */
 
-export interface DupsGroup<T> {
+/** What a group collects of its repeats, in the order they came: an array, or what a finding keeps of them. */
+export interface Repeats<T> {
+  push(item: T): unknown;
+}
+
+export interface DupsGroup<T, R extends Repeats<T> = T[]> {
   name: string;
   /** True: a wait=1 anchor that dups.c tracks. False: a nowait first request, which dups.c cannot anchor. */
   anchored: boolean;
@@ -16,65 +21,68 @@ export interface DupsGroup<T> {
   firstTime: number;
   /** When the first request completed; null while pending. */
   completedAt: number | null;
-  repeats: T[];
+  repeats: R;
 }
 
 /**
  * One requested name's open groups. The caller keeps it with its other per-name state (one lookup per request
  * serves all of it) and passes it for every request of that exact name.
  */
-export interface DupsSlot<T> {
+export interface DupsSlot<T, R extends Repeats<T> = T[]> {
   readonly name: string;
-  anchoredGroup: OpenGroup<T> | null;
-  unanchoredGroup: OpenGroup<T> | null;
+  anchoredGroup: OpenGroup<T, R> | null;
+  unanchoredGroup: OpenGroup<T, R> | null;
 }
 
-interface OpenGroup<T> extends DupsGroup<T> {
+interface OpenGroup<T, R extends Repeats<T>> extends Omit<DupsGroup<T, R>, 'repeats'> {
+  /** Null until the first repeat. */
+  repeats: R | null;
   /** Opening order: groups close in it when the window sweeps them. */
   opened: number;
-  slot: DupsSlot<T>;
+  slot: DupsSlot<T, R>;
 }
 
-/** The `repeats` of a group that has none yet; replaced, never mutated, by the first repeat. */
-const NO_REPEATS: never[] = [];
+type GroupWithRepeats<T, R extends Repeats<T>> = OpenGroup<T, R> & DupsGroup<T, R>;
 
 /**
  * Reports each closed group that has repeats to `onClose`, in the order the groups were opened (the order of their
  * first requests), once no group opened before it can still gain a repeat. A group without repeats reports
  * nothing: it closes silently when its name is requested after its window.
  */
-export class DupsModel<T> {
+export class DupsModel<T, R extends Repeats<T> = T[]> {
   /**
    * Groups with repeats, which a sweep must close and report; a group joins at its first repeat and is dropped
    * at the first sweep after it closed. Arrays rebuilt by each sweep, not Sets: a Set that adds and deletes a
    * group per request keeps replacing its table, and the discarded tables, once old, keep young groups and their
    * records alive through every scavenge (the heap then grows with the trace).
    */
-  private anchored: OpenGroup<T>[] = [];
-  private unanchored: OpenGroup<T>[] = [];
+  private anchored: GroupWithRepeats<T, R>[] = [];
+  private unanchored: GroupWithRepeats<T, R>[] = [];
   private openings = 0;
   /** Closed groups with repeats, waiting for their turn to be reported. */
-  private closed: OpenGroup<T>[] = [];
+  private closed: GroupWithRepeats<T, R>[] = [];
 
   /**
    * `completionSeconds` bounds how long after it was made a first request completes (the replay settles a pending
    * request then): a group's window has then ended `completionSeconds + windowSeconds` after its first request.
+   * `collect` makes the collection of a group's repeats at its first repeat.
    */
   constructor(
     private readonly windowSeconds: number,
     private readonly completionSeconds: number,
-    private readonly onClose: (group: DupsGroup<T>) => void,
+    private readonly onClose: (group: DupsGroup<T, R>) => void,
+    private readonly collect: (first: T) => R,
   ) {}
 
   /**
-   * Replays one request. Returns the dups.c entry it duplicates (the kernel would converge it), or null.
-   * A wait=1 request that duplicates nothing anchors a new entry.
+   * Replays one request. Returns the anchor of the dups.c entry it duplicates (the kernel would converge it), or
+   * null. A wait=1 request that duplicates nothing anchors a new entry.
    */
-  request(slot: DupsSlot<T>, wait: boolean, time: number, item: T): DupsGroup<T> | null {
+  request(slot: DupsSlot<T, R>, wait: boolean, time: number, item: T): T | null {
     const entry = this.liveAnchored(slot, time);
     if (entry) {
       this.addRepeat(this.anchored, entry, item);
-      return entry;
+      return entry.first;
     }
     const nowaitFirst = this.liveUnanchored(slot, time);
     if (nowaitFirst) this.addRepeat(this.unanchored, nowaitFirst, item);
@@ -87,8 +95,16 @@ export class DupsModel<T> {
     return null;
   }
 
+  /**
+   * The anchor of the live dups.c entry for the slot's name at `time`, which a request now would duplicate, or null
+   * (an expired entry is closed).
+   */
+  anchorOf(slot: DupsSlot<T, R>, time: number): T | null {
+    return this.liveAnchored(slot, time)?.first ?? null;
+  }
+
   /** The request `item` completed at `time` (its provider's module_load, or the request itself). */
-  complete(slot: DupsSlot<T>, item: T, time: number): void {
+  complete(slot: DupsSlot<T, R>, item: T, time: number): void {
     const entry = slot.anchoredGroup;
     if (entry && entry.first === item && entry.completedAt === null) entry.completedAt = time;
   }
@@ -108,19 +124,19 @@ export class DupsModel<T> {
   }
 
   private open(
-    slot: DupsSlot<T>,
+    slot: DupsSlot<T, R>,
     anchored: boolean,
     first: T,
     firstTime: number,
     completedAt: number | null,
-  ): OpenGroup<T> {
+  ): OpenGroup<T, R> {
     return {
       name: slot.name,
       anchored,
       first,
       firstTime,
       completedAt,
-      repeats: NO_REPEATS,
+      repeats: null,
       opened: this.openings++,
       slot,
     };
@@ -140,38 +156,40 @@ export class DupsModel<T> {
     for (const group of due) this.onClose(group);
   }
 
-  private addRepeat(table: OpenGroup<T>[], group: OpenGroup<T>, item: T): void {
-    if (group.repeats === NO_REPEATS) {
-      group.repeats = [item];
-      table.push(group);
-    } else {
-      group.repeats.push(item);
+  private addRepeat(table: GroupWithRepeats<T, R>[], group: OpenGroup<T, R>, item: T): void {
+    if (group.repeats === null) {
+      group.repeats = this.collect(group.first);
+      table.push(group as GroupWithRepeats<T, R>);
     }
+    group.repeats.push(item);
   }
 
   /** The slot's anchored group if it is still live at `time`; an expired one is closed. */
-  private liveAnchored(slot: DupsSlot<T>, time: number): OpenGroup<T> | null {
+  private liveAnchored(slot: DupsSlot<T, R>, time: number): OpenGroup<T, R> | null {
     const group = slot.anchoredGroup;
     if (!group || !this.expired(group, time)) return group;
     this.close(group);
     return null;
   }
 
-  private liveUnanchored(slot: DupsSlot<T>, time: number): OpenGroup<T> | null {
+  private liveUnanchored(slot: DupsSlot<T, R>, time: number): OpenGroup<T, R> | null {
     const group = slot.unanchoredGroup;
     if (!group || !this.expired(group, time)) return group;
     this.close(group);
     return null;
   }
 
-  private expired(group: DupsGroup<T>, time: number): boolean {
+  private expired(group: OpenGroup<T, R>, time: number): boolean {
     return group.completedAt !== null && time > group.completedAt + this.windowSeconds;
   }
 
   /** Closes the open groups of `table` that `select` picks, in the order they were opened; returns the rest. */
-  private closeInOrder(table: OpenGroup<T>[], select: (group: OpenGroup<T>) => boolean): OpenGroup<T>[] {
-    const picked: OpenGroup<T>[] = [];
-    const rest: OpenGroup<T>[] = [];
+  private closeInOrder(
+    table: GroupWithRepeats<T, R>[],
+    select: (group: OpenGroup<T, R>) => boolean,
+  ): GroupWithRepeats<T, R>[] {
+    const picked: GroupWithRepeats<T, R>[] = [];
+    const rest: GroupWithRepeats<T, R>[] = [];
     for (const group of table) {
       if (!isOpen(group)) continue;
       if (select(group)) picked.push(group);
@@ -183,14 +201,18 @@ export class DupsModel<T> {
   }
 
   /** Takes the group out of its slot; one with repeats waits for `report` to hand it on in its turn. */
-  private close(group: OpenGroup<T>): void {
+  private close(group: OpenGroup<T, R>): void {
     if (group.anchored) group.slot.anchoredGroup = null;
     else group.slot.unanchoredGroup = null;
-    if (group.repeats !== NO_REPEATS) this.closed.push(group);
+    if (hasRepeats(group)) this.closed.push(group);
   }
 }
 
+function hasRepeats<T, R extends Repeats<T>>(group: OpenGroup<T, R>): group is GroupWithRepeats<T, R> {
+  return group.repeats !== null;
+}
+
 /** A group is open while its slot still holds it. */
-function isOpen<T>(group: OpenGroup<T>): boolean {
+function isOpen<T, R extends Repeats<T>>(group: OpenGroup<T, R>): boolean {
   return (group.anchored ? group.slot.anchoredGroup : group.slot.unanchoredGroup) === group;
 }

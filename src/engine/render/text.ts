@@ -320,7 +320,10 @@ function findingLines(
   }
   const requests = f.requests.map((i) => byIndex.get(i)).filter((r): r is RequestRecord => r !== undefined);
   if (requests.length > 0) {
-    append(lines, requestTable(requests, f.requests.length, byIndex, style, width, maxRows));
+    // A finding lists at most 1,000 requests; `requestCount` in its evidence counts them all.
+    const count = f.evidence.requestCount;
+    const total = typeof count === 'number' ? count : f.requests.length;
+    append(lines, requestTable(requests, total, byIndex, style, width, maxRows));
     append(
       lines,
       sourceLinks(requests).map((l) => truncate(l, width)),

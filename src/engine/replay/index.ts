@@ -266,12 +266,11 @@ class ReplaySession {
         inOrder.add(record, anchor);
       },
       onDupsGroup: (group) => {
-        if (group.repeats.length === 0) return;
         const shown = this.dupGroupsByName.get(group.name) ?? 0;
         this.dupGroupsByName.set(group.name, shown + 1);
         if (shown < MAX_DUPLICATE_GROUPS_PER_NAME) this.emit(duplicateRequestFinding(group, this.costs));
         else this.foldedDuplicates.add(group);
-        this.groupsByModule?.add(group.first.record.resolution.modules, group.repeats.length);
+        this.groupsByModule?.add(group.first.record.resolution.modules, group.repeats.count);
       },
       onLogEvent: (e) => this.kernelLog.add(e),
       chains: new ChainTracker({

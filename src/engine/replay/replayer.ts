@@ -10,7 +10,8 @@ import type { ModuleResolver, Resolution } from '../resolution';
 import type { CallSiteLinker } from '../callSiteLinker';
 import type { ChainTracker } from '../chains/chainTracker';
 import { ByPid } from '../byPid';
-import { DupsModel, type DupsGroup, type DupsSlot } from '../kernel/dupsModel';
+import { DupsModel, type DupsSlot } from '../kernel/dupsModel';
+import { GroupRepeats, type DuplicateGroup } from '../rules/duplicateRequest';
 import { detached } from '../trace/keptStrings';
 import type { ModuleState, RequestState } from './requestState';
 
@@ -24,7 +25,7 @@ export interface ReplayerOptions {
   /** A request is complete; `anchor` is the dups.c anchor it duplicates, if any. */
   onRecord: (record: RequestRecord, anchor: RequestRecord | null) => void;
   /** Called when a dups group that has repeats closes. */
-  onDupsGroup: (group: DupsGroup<RequestState>) => void;
+  onDupsGroup: (group: DuplicateGroup) => void;
   onLogEvent: (event: KernelLogEvent) => void;
   /** Follows on whose behalf each request was made (fills `initOf` and `causedBy`). */
   chains?: ChainTracker;
@@ -38,7 +39,7 @@ const NOTHING_LOADED: string[] = [];
  * A requested name: one copy of it for the records, its resolution, its providers' normalised names, and its
  * dups.c groups, all found with one lookup.
  */
-interface NameInfo extends DupsSlot<RequestState> {
+interface NameInfo extends DupsSlot<RequestState, GroupRepeats> {
   resolution: Resolution;
   providers: ModuleState[];
 }
@@ -85,7 +86,7 @@ export class Replayer {
   private readonly resolutions = new Map<string, NameInfo>();
   /** symbol → its shared call-site objects: the one without a module (one lookup for most), and the others by module. */
   private readonly callSites = new Map<string, CallSitesOfSymbol>();
-  private readonly dups: DupsModel<RequestState>;
+  private readonly dups: DupsModel<RequestState, GroupRepeats>;
   private lastTime = 0;
   /** Pending requests are settled, and expired dups groups closed, at most once per second of trace time. */
   private nextSettle = 0;
@@ -93,7 +94,12 @@ export class Replayer {
 
   constructor(private readonly opts: ReplayerOptions) {
     // A pending request is settled at the first advance (once per second) past its settle window.
-    this.dups = new DupsModel(opts.dupsWindowSeconds, opts.settleSeconds + 1, opts.onDupsGroup);
+    this.dups = new DupsModel<RequestState, GroupRepeats>(
+      opts.dupsWindowSeconds,
+      opts.settleSeconds + 1,
+      opts.onDupsGroup,
+      (first) => new GroupRepeats(first),
+    );
   }
 
   push(event: TraceEvent): void {
@@ -183,16 +189,18 @@ export class Replayer {
     };
     this.opts.chains?.request(state);
 
-    const anchor = this.dups.request(info, event.wait, time, state);
+    // The request is what it duplicates before it joins the anchor's group.
+    const anchor = this.dups.anchorOf(info, time);
     if (anchor) {
-      const first = anchor.first.record;
+      const first = anchor.record;
       record.duplicateOf = first.index;
       state.anchor = first;
       state.staleAnchor =
-        !anchor.first.pending &&
+        !anchor.pending &&
         (first.outcome === 'loaded' || first.outcome === 'already-loaded') &&
         !this.allLoaded(providers);
     }
+    this.dups.request(info, event.wait, time, state);
 
     const immediate = this.immediateOutcome(resolution.kind, providers);
     if (immediate) {

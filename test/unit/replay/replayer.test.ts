@@ -4,9 +4,8 @@ import type { ModuleLoadEvent, ModuleRequestEvent, TraceEvent } from '../../../s
 import type { RequestRecord } from '../../../src/engine/report';
 import { modnameNormalize } from '../../../src/engine/modules/names';
 import type { ModuleResolver, Resolution } from '../../../src/engine/resolution';
-import type { DupsGroup } from '../../../src/engine/kernel/dupsModel';
+import type { DuplicateGroup } from '../../../src/engine/rules/duplicateRequest';
 import { Replayer } from '../../../src/engine/replay/replayer';
-import type { RequestState } from '../../../src/engine/replay/requestState';
 import { InTraceOrder } from '../../../src/engine/replay/inTraceOrder';
 import { ThrottledRequestRule } from '../../../src/engine/rules/throttledRequest';
 import { KernelModels } from '../../../src/engine/kernel/kernelModels';
@@ -57,7 +56,7 @@ function replay(
 ) {
   line = 0;
   const records: RequestRecord[] = [];
-  const groups: DupsGroup<RequestState>[] = [];
+  const groups: DuplicateGroup[] = [];
   const r = new Replayer({
     resolver,
     linker: null,
@@ -70,7 +69,7 @@ function replay(
   for (const e of events) r.push(e);
   r.finish();
   records.sort((a, b) => a.index - b.index);
-  return { records, groups: groups.filter((g) => g.repeats.length > 0), replayer: r };
+  return { records, groups, replayer: r };
 }
 
 test('concurrent requests for one name: the first wait=1 request anchors, the rest are converged duplicates', () => {
@@ -92,10 +91,7 @@ test('concurrent requests for one name: the first wait=1 request anchors, the re
   );
   assert.equal(groups.length, 1);
   assert.equal(groups[0].anchored, true);
-  assert.deepEqual(
-    groups[0].repeats.map((s) => s.record.index),
-    [1, 2, 3],
-  );
+  assert.deepEqual(groups[0].repeats.indexes, [1, 2, 3]);
 });
 
 test('a nowait first request cannot anchor: its repeats form an unconverged group, and a later wait=1 request anchors', () => {
@@ -112,7 +108,7 @@ test('a nowait first request cannot anchor: its repeats form an unconverged grou
   );
   // Reported in the order of their first requests.
   assert.deepEqual(
-    groups.map((g) => [g.anchored, g.first.record.index, g.repeats.map((s) => s.record.index)]),
+    groups.map((g) => [g.anchored, g.first.record.index, g.repeats.indexes]),
     [
       [false, 0, [1, 2]],
       [true, 2, [3]],
@@ -147,7 +143,7 @@ test('a duplicate after the anchor module was freed would share a stale return v
   ]);
   assert.equal(groups.length, 1);
   assert.deepEqual(
-    groups[0].repeats.map((s) => s.staleAnchor),
+    groups[0].repeats.whole.map((s) => s.staleAnchor),
     [true],
   );
 });
@@ -249,5 +245,26 @@ test('where trace time stands still, a request pending behind thousands of compl
   assert.deepEqual(
     [records[0].outcome, records[1].outcome, records[3000].outcome],
     ['nothing-loaded', 'nothing-loaded', 'nothing-loaded'],
+  );
+});
+
+test('where trace time stands still, a group holds its first repeats whole and the others by index, up to the caps', () => {
+  // One group takes every repeat: 99 are kept whole (with the anchor, the 100 records a finding shows) and 999 by
+  // index (with the anchor, the 1,000 requests a finding lists); all 2,000 are counted.
+  const { groups } = replay([
+    req(5, 'fs-hfs'),
+    ...Array.from({ length: 2000 }, () => req(5, 'fs-hfs')),
+    load(5, 'hfs'),
+  ]);
+  assert.equal(groups.length, 1);
+  const repeats = groups[0].repeats;
+  assert.equal(repeats.count, 2000);
+  assert.deepEqual(
+    repeats.whole.map((s) => s.record.index),
+    Array.from({ length: 99 }, (_, i) => i + 1),
+  );
+  assert.deepEqual(
+    repeats.indexes,
+    Array.from({ length: 999 }, (_, i) => i + 1),
   );
 });
