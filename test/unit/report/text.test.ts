@@ -155,6 +155,11 @@ test('long request lists are cut at maxRows with a count of the rest', () => {
     '       583  128.478863  ktrig.py-982  fs-hfs  get_fs_type     582  loaded hfs',
     '      … and 1 more (every request is in --format json)',
   ]);
+  // A finding cut at its cap lists fewer requests than it counts: the rest is counted from requestCount.
+  const counted = sampleReport();
+  counted.findings[0].evidence.requestCount = 2000;
+  const more = renderText(counted, { maxRows: 2 }).split('\n');
+  assert.equal(more[start + 6], '      … and 1998 more (every request is in --format json)');
   const r = sampleReport();
   (r.findings[2] as { traceLines: number[] }).traceLines = [602, 603, 604, 605, 606];
   const cut = renderText(r, { maxRows: 2 }).split('\n');
