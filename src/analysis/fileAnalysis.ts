@@ -323,7 +323,11 @@ function extract(
       continue;
     // Only a call is read from code: a name with no argument list after it (a function pointer in a table) is not.
     if (!opensArguments(lines.buf, hit.offset + hit.name.length)) continue;
-    codeHits.push({ hit, line, column: hit.offset - lines.starts[line], region: boundaries.around(line) });
+    const region = boundaries.around(line);
+    // A region that starts inside a comment or a literal (a line there looked like a boundary) is no construct of the
+    // file: the whole file's parse reads it.
+    if (!parses.whole && !lines.startsInCode(region.start)) return null;
+    codeHits.push({ hit, line, column: hit.offset - lines.starts[line], region });
   }
 
   // Calls of the names hit here: calls of other callees in the same constructs belong to the look that hit them.
@@ -339,7 +343,13 @@ function extract(
     const items = new Map<string, { item: CNode; hits: CodeHit[] }>();
     for (const [i, h] of codeHits.entries()) {
       const item = topLevelItemAt(parses.top(parseOf[i]), h.line, h.column);
-      if (!item) return null;
+      if (!item) {
+        // In the whole file's parse, a hit outside every item is in text the parser does not see (a #define's, blanked
+        // for it) and holds no call. In a region's, its region missed it (a line in a comment that continues a
+        // directive is not known to be one when that directive's first line was not read): the parse is not trusted.
+        if (wholeFile) continue;
+        return null;
+      }
       if (item.type === 'comment') continue;
       if (!wholeFile && !trusted(item, h, lines, declares)) return null;
       const key = `${parseOf[i]}:${item.startIndex}`;

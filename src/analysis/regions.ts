@@ -191,6 +191,10 @@ export class Lines {
   readonly starts: Uint32Array;
   /** The logical line logicalLine found last. */
   lastLogical: Readonly<LogicalLine> | null = null;
+  /** Per line, what is open at its start (lines below `lexed`), and what is open after line `lexed - 1`. */
+  private openAtStart: Uint8Array | null = null;
+  private lexed = 0;
+  private lexOpen = CODE;
   constructor(readonly buf: Buffer) {
     this.starts = lineStarts(buf);
   }
@@ -218,6 +222,18 @@ export class Lines {
     let last = this.end(line) - 1;
     while (last >= s && isLatin1Space(this.buf[last])) last--;
     return last >= s && this.buf[last] === 92; /* \ */
+  }
+  /**
+   * Whether line `line` starts in code, not inside a comment, string or character constant: read from the file's
+   * start, once, as far as asked.
+   */
+  startsInCode(line: number): boolean {
+    const open = (this.openAtStart ??= new Uint8Array(this.count));
+    for (; this.lexed <= line; this.lexed++) {
+      open[this.lexed] = this.lexOpen;
+      this.lexOpen = openAfter(this, this.lexed, lexLine(this, this.lexed, this.lexOpen));
+    }
+    return open[line] === CODE;
   }
   /** Whether a line is a preprocessor directive (`#` after blanks). */
   isDirective(line: number): boolean {
@@ -265,6 +281,42 @@ export function logicalLine(lines: Lines, line: number): Readonly<LogicalLine> {
 const SLASH = 47;
 const STAR = 42;
 
+/** What a line's bytes leave open for the next line: nothing (code), or a comment, string or character constant. */
+const CODE = 0;
+const BLOCK_COMMENT = 1;
+const LINE_COMMENT = 2;
+const DOUBLE_QUOTED = 34; /* " */
+const SINGLE_QUOTED = 39; /* ' */
+
+/** What is open after the bytes of `line`, given what was open at its start. */
+function lexLine(lines: Lines, line: number, open: number): number {
+  const b = lines.buf;
+  const e = lines.end(line);
+  for (let i = lines.starts[line]; i < e; i++) {
+    const c = b[i];
+    if (open === BLOCK_COMMENT) {
+      if (c === STAR && b[i + 1] === SLASH) {
+        open = CODE;
+        i++;
+      }
+    } else if (open === LINE_COMMENT) break;
+    else if (open !== CODE) {
+      if (c === 92 /* \ */) i++;
+      else if (c === open) open = CODE;
+    } else if (c === DOUBLE_QUOTED || c === SINGLE_QUOTED) open = c;
+    else if (c === SLASH && b[i + 1] === STAR) {
+      open = BLOCK_COMMENT;
+      i++;
+    } else if (c === SLASH && b[i + 1] === SLASH) open = LINE_COMMENT;
+  }
+  return open;
+}
+
+/** What is open at the next line's start: a block comment goes on, a line comment or a literal only over a `\`. */
+function openAfter(lines: Lines, line: number, open: number): number {
+  return open === BLOCK_COMMENT || open === CODE || lines.continues(line) ? open : CODE;
+}
+
 /**
  * The last line of the directive that starts on `line`. cpp reads each comment as a blank before it reads directives,
  * so a block comment opened on a directive's line and closed on a later one continues the directive to that line, as
@@ -272,32 +324,10 @@ const STAR = 42;
  * nothing. fileAnalysis's DEFINE_DIRECTIVE reads a `#define` to the same end.
  */
 function directiveEnd(lines: Lines, line: number): number {
-  const b = lines.buf;
-  let comment = false;
-  let lineComment = false;
-  let quote = 0;
-  for (let at = line; ; at++) {
-    const e = lines.end(at);
-    for (let i = lines.starts[at]; i < e; i++) {
-      const c = b[i];
-      if (comment) {
-        if (c === STAR && b[i + 1] === SLASH) {
-          comment = false;
-          i++;
-        }
-      } else if (lineComment) break;
-      else if (quote !== 0) {
-        if (c === 92 /* \ */) i++;
-        else if (c === quote) quote = 0;
-      } else if (c === 34 /* " */ || c === 39 /* ' */) quote = c;
-      else if (c === SLASH && b[i + 1] === STAR) {
-        comment = true;
-        i++;
-      } else if (c === SLASH && b[i + 1] === SLASH) lineComment = true;
-    }
-    const continues = lines.continues(at);
-    if (at + 1 >= lines.count || !(comment || continues)) return at;
-    lineComment &&= continues;
+  for (let at = line, open = CODE; ; at++) {
+    open = lexLine(lines, at, open);
+    if (at + 1 >= lines.count || !(open === BLOCK_COMMENT || lines.continues(at))) return at;
+    open = openAfter(lines, at, open);
   }
 }
 

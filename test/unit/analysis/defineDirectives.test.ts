@@ -155,6 +155,48 @@ describe('what a #define is, to every reader of the scan', () => {
     });
   });
 
+  it('a request in a comment that continues a #define, met before the directive: no call, and the calls after it stay', async () => {
+    // The comment's line is searched first (DRV_A is no name the first pass looks for) and walking back over `\` did
+    // not reach the #define: its region started after the comment and held no construct of the request, so the file
+    // was read whole, where that request is in the blanked #define: the file gave no call site at all.
+    const found = await scanOfHeaderAndDriver(
+      [''],
+      [
+        '#define DRV_A "fs-foo" /* was:',
+        'request_module("fs-bogus"); */',
+        'static int drv_load(void)',
+        '{',
+        '\treturn request_module(DRV_A);',
+        '}',
+        '',
+      ],
+    );
+    assert.deepEqual(found, { aliases: [], callSites: [['drivers/drv.c', 6, 'fs-foo']] });
+  });
+
+  it('lines of a comment that look like top-level statements: none is read as code', async () => {
+    // A column-0 line ending in `;` ends a top-level construct; inside a comment, the construct after it is no code.
+    const found = await scanOfHeaderAndDriver(
+      [''],
+      [
+        '/*',
+        'x = 1;',
+        'request_module("fs-bogus");',
+        '*/',
+        '#define DRV_A "fs-foo" /* was:',
+        'y = 2;',
+        'request_module("fs-bogus2");',
+        '*/',
+        'static int drv_load(void)',
+        '{',
+        '\treturn request_module(DRV_A);',
+        '}',
+        '',
+      ],
+    );
+    assert.deepEqual(found, { aliases: [], callSites: [['drivers/drv.c', 12, 'fs-foo']] });
+  });
+
   it('a #define inside another directive (in its comment, or on a line it continues onto) defines nothing', async () => {
     const loaded = await getParser('native');
     if (!loaded.ok) assert.fail(loaded.error.message);
