@@ -324,9 +324,9 @@ function extract(
     // Only a call is read from code: a name with no argument list after it (a function pointer in a table) is not.
     if (!opensArguments(lines.buf, hit.offset + hit.name.length)) continue;
     const region = boundaries.around(line);
-    // A region that starts inside a comment or a literal (a line there looked like a boundary) is no construct of the
-    // file: the whole file's parse reads it.
-    if (!parses.whole && !lines.startsInCode(region.start)) return null;
+    // A region that starts inside a comment (a line of it looked like a boundary) is no construct of the file: the
+    // whole file's parse reads it.
+    if (!parses.whole && lines.startsInComment(region.start)) return null;
     codeHits.push({ hit, line, column: hit.offset - lines.starts[line], region });
   }
 

@@ -195,6 +195,9 @@ export class Lines {
   private openAtStart: Uint8Array | null = null;
   private lexed = 0;
   private lexOpen = CODE;
+  /** The offset openingBefore looked back from last, and what it found nearest. */
+  private lookedBackFrom = 0;
+  private openingNearest = false;
   constructor(readonly buf: Buffer) {
     this.starts = lineStarts(buf);
   }
@@ -224,16 +227,35 @@ export class Lines {
     return last >= s && this.buf[last] === 92; /* \ */
   }
   /**
-   * Whether line `line` starts in code, not inside a comment, string or character constant: read from the file's
-   * start, once, as far as asked.
+   * Whether line `line` starts inside a block comment. Cheap first: looking back from the line, a comment's close met
+   * before any opening (or neither) means none is open; else the file is read from its start (lexLine: a `/*` in a
+   * string or a line comment opens nothing), once, as far as asked.
    */
-  startsInCode(line: number): boolean {
+  startsInComment(line: number): boolean {
+    if (!this.openingBefore(this.starts[line])) return false;
     const open = (this.openAtStart ??= new Uint8Array(this.count));
     for (; this.lexed <= line; this.lexed++) {
       open[this.lexed] = this.lexOpen;
       this.lexOpen = openAfter(this, this.lexed, lexLine(this, this.lexed, this.lexOpen));
     }
-    return open[line] === CODE;
+    return open[line] === BLOCK_COMMENT;
+  }
+  /**
+   * Whether a comment's opening is the nearest of the openings and closes before `offset`. A close nearer than every
+   * opening proves no block comment open at `offset`: inside one, a close would have ended it.
+   */
+  private openingBefore(offset: number): boolean {
+    // Offsets asked in increasing order (one round's hits) look back only to the one before (a byte more: a pair
+    // across it).
+    const from = offset >= this.lookedBackFrom ? Math.max(0, this.lookedBackFrom - 1) : 0;
+    const stretch = this.buf.subarray(from, offset);
+    const opening = stretch.lastIndexOf(COMMENT_OPENING);
+    const close = stretch.lastIndexOf(COMMENT_CLOSE);
+    // Of `/*/`, the `*/` is the opening's star and a slash in the comment.
+    if (opening >= 0 || close >= 0) this.openingNearest = opening > close || this.buf[from + close - 1] === SLASH;
+    else if (from === 0) this.openingNearest = false;
+    this.lookedBackFrom = offset;
+    return this.openingNearest;
   }
   /** Whether a line is a preprocessor directive (`#` after blanks). */
   isDirective(line: number): boolean {
@@ -311,6 +333,9 @@ function lexLine(lines: Lines, line: number, open: number): number {
   }
   return open;
 }
+
+const COMMENT_OPENING = Buffer.from('/*');
+const COMMENT_CLOSE = Buffer.from('*/');
 
 /** What is open at the next line's start: a block comment goes on, a line comment or a literal only over a `\`. */
 function openAfter(lines: Lines, line: number, open: number): number {

@@ -111,4 +111,29 @@ describe('byte-level scans of a file', () => {
       { startIndex: 1, endIndex: 4, startPosition: at(1, 0), endPosition: at(2, 0) },
     ]);
   });
+
+  it('tells which lines start inside a block comment, as cpp reads comments, in any order of asking', () => {
+    const text = [
+      'a; /* one', // 0
+      'b; */ c; /*/ d', // 1: `/*/` opens a comment
+      'e; */', // 2
+      's = "/*"; // /* in a line comment', // 3: openings in a string and a line comment open nothing
+      "t = '\\\\'; u = \"*/\\", // 4: a string continued onto the next line
+      'still the string /* "; w; "x /* unclosed', // 5: an unclosed string ends at the line's end
+      '/**/ y /* z', // 6
+      '', // 7
+    ].join('\n');
+    const inComment = [false, true, true, false, false, false, false, true];
+    const each = (order: number[]) => {
+      const lines = new Lines(bytes(text));
+      return order.map((l) => [l, lines.startsInComment(l)]);
+    };
+    const expected = inComment.map((c, l) => [l, c]);
+    assert.deepEqual(each([0, 1, 2, 3, 4, 5, 6, 7]), expected);
+    assert.deepEqual(each([7, 6, 5, 4, 3, 2, 1, 0]).reverse(), expected);
+    assert.deepEqual(
+      each([3, 1, 7, 0, 5, 2, 6, 4]).sort((x, y) => Number(x[0]) - Number(y[0])),
+      expected,
+    );
+  });
 });
