@@ -7,6 +7,7 @@ import type { ReturnUse } from '../engine/sourceIndex';
 import { DIRECTIVE_BLANK, DIRECTIVE_GAP, IDENT, identifierEnd, isBlankOrContinuation, isDirectiveBlank } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
 import { defineNameAt, someDefine } from './matcher';
+import { inDeadGroup } from './deadGroups';
 import { type Ancestor, descendantFor, nearest, parentOf } from './ancestry';
 import { ChildExtents } from './childExtents';
 import {
@@ -295,6 +296,7 @@ function extract(
       sets.fillers?.has(hit.name) === true;
     if (!relevant) continue;
     const line = lineIndex(lines, hit.offset);
+    if (inDeadGroup(lines, line)) continue;
     const logical = logicalLine(lines, line);
     if (logical.directive) {
       if (directives.has(logical.start)) continue;
@@ -366,7 +368,7 @@ function extract(
     if (!items && !wholeFile) return null;
     for (const { item, hits } of items?.values() ?? []) {
       parser.check();
-      readItem(parser, item, hits, recorded, declares, calls, definitions, aliases);
+      readItem(parser, lines, item, hits, recorded, declares, calls, definitions, aliases);
       if (sets.fillers && item.type === 'function_definition')
         readFiller(parser, item, sets.fillers, calls, definitions);
     }
@@ -471,6 +473,7 @@ function localDefines(
     done.add(name);
     defined ??= definedNames(lines);
     for (const line of defined.get(name) ?? []) {
+      if (inDeadGroup(lines, line)) continue;
       const logical = logicalLine(lines, line);
       const def = defineAt(lines, logical.start, logical.end, file);
       // The name may follow a `#define` inside a comment or a string of another directive's line.
@@ -805,6 +808,7 @@ function calleesAtHits(item: CNode, hits: ReadonlyArray<{ hit: Hit; line: number
 
 function readItem(
   parser: CParser,
+  lines: Lines,
   item: CNode,
   hits: ReadonlyArray<{ hit: Hit; line: number; column: number }>,
   callees: ReadonlySet<string>,
@@ -819,7 +823,7 @@ function readItem(
     calleesAtHits(item, hits) ??
     parser
       .captures('calls', item)
-      .filter((c) => c.name === 'callee')
+      .filter((c) => c.name === 'callee' && !inDeadGroup(lines, c.node.startPosition.row))
       .map((c) => c.node);
   // The last declaration recorded: one inside its arguments is part of it, not a declaration of its own (calls come
   // in document order, outer before inner). Error recovery can nest thousands, each holding the rest of the line.
