@@ -300,16 +300,28 @@ export class Workbench {
     return texts.map((t) => t.replace(/\s+/g, ' ').trim());
   }
 
-  /** The lines of an Output channel that contain `filter`, as the Output view shows them with its filter box. */
+  /**
+   * The lines of an Output channel that contain `filter`, as the Output view shows them with its filter box. The
+   * channel is picked by typing its name into the picker and pressing Enter, as a person would, until the Output view
+   * shows it (CI once saw the picker open with the channel's row in it, and a click on that row found none for 30 s).
+   */
   async outputLines(channel: string, filter: string, minLines = 1): Promise<string[]> {
-    await this.runCommand('Output: Show Output Channels');
-    await this.page
-      .locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: new RegExp(`^${channel}$`) })
-      .first()
-      .click();
-    await this.page
-      .locator('.part.panel .composite-bar .action-item.checked', { hasText: 'Output' })
-      .waitFor({ timeout: 10_000 });
+    const outputTab = this.page.locator('.part.panel .composite-bar .action-item.checked', { hasText: 'Output' });
+    const channels = this.page.locator('.part.panel select:visible');
+    await waitFor(
+      `the Output view showing the ${channel} channel`,
+      async () => {
+        await this.runCommand('Output: Show Output Channels');
+        const input = this.page.locator('.quick-input-widget input');
+        await input.fill(channel, { timeout: 5_000 });
+        await sleep(300); // the picker filters its list on input
+        await input.press('Enter', { timeout: 1_000 });
+        await outputTab.waitFor({ timeout: 5_000 });
+        const shown = await channels.evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value));
+        return shown.includes(channel) ? true : undefined;
+      },
+      60_000,
+    );
     const lines = this.page.locator('.part.panel .monaco-editor .view-lines .view-line');
     return this.panelRowsFiltered(
       `${minLines} lines with "${filter}" in the ${channel} output`,
