@@ -602,12 +602,13 @@ interface Scope {
   registryWalks?: BodyCall[];
 }
 
-/** Values assigned to a local (`x = v`, `int x = v`). */
+/** Values assigned to a local (`x = v`, `int x = v`, `const char *x = v`). */
 function assignedValues(scope: Scope, name: string): CNode[] {
   if (!scope.assignments) {
     scope.assignments = new Map();
     for (const c of scope.body ? scope.parser.captures('assigns', scope.body) : []) {
-      const value = c.node.parent?.childForFieldName(c.name === 'assign.left' ? 'right' : 'value');
+      const left = c.node.parent?.type === 'pointer_declarator' ? c.node.parent : c.node;
+      const value = left.parent?.childForFieldName(c.name === 'assign.left' ? 'right' : 'value');
       if (!value) continue;
       const list = scope.assignments.get(c.node.text);
       if (list) list.push(value);
