@@ -4,11 +4,13 @@
  * read; these hold no call and no declaration, however the code in them reads.
  */
 import { stripComments } from './cpp';
-import { isLatin1Space } from './chars';
+import { directiveGapEnd, identifierEnd, isDirectiveBlank } from './chars';
 import { lineOf, type Lines } from './regions';
 
-const CONDITIONAL = /^[ \t\v\f]*#[ \t\v\f]*(if|ifdef|ifndef|elif|else|endif)\b(.*)$/;
+const CONDITIONALS = new Set(['if', 'ifdef', 'ifndef', 'elif', 'else', 'endif']);
 const HASH = 0x23;
+const NEWLINE = 0x0a;
+const CR = 0x0d;
 const NUMBER = /^\(*\s*(\d+)[uUlL]*\s*\)*$/;
 
 interface Frame {
@@ -20,11 +22,22 @@ interface Frame {
 
 const known = new WeakMap<Lines, Uint8Array | null>();
 
-/** Whether line `line` (0-based) lies in a group cpp always skips. */
-export function inDeadGroup(lines: Lines, line: number): boolean {
+/** Per line, 1 inside a group cpp always skips; null when the file has none (worked out once per file). */
+export function deadGroupLines(lines: Lines): Uint8Array | null {
   let dead = known.get(lines);
   if (dead === undefined) known.set(lines, (dead = deadLines(lines)));
-  return dead !== null && dead[line] === 1;
+  return dead;
+}
+
+/** Whether line `line` (0-based) lies in a group cpp always skips. */
+export function inDeadGroup(lines: Lines, line: number): boolean {
+  return deadGroupLines(lines)?.[line] === 1;
+}
+
+/** The lines `keep` keeps, but for those in groups cpp always skips: the text the parser reads holds no code of them. */
+export function liveLines(lines: Lines, keep: Uint8Array): Uint8Array {
+  const dead = deadGroupLines(lines);
+  return dead === null ? keep : keep.map((k, l) => k & (dead[l] ^ 1));
 }
 
 /** The condition's value when it is a number (`0`, `(1)`, `0 /* off *\/`), else null. */
@@ -35,8 +48,8 @@ function constant(condition: string): number | null {
 
 /**
  * Per line, 1 inside a skipped group (the conditionals' own lines, which hold no code, are not marked); null when no
- * group is skipped, or when the conditionals do not pair up (an
- * `#endif` with no `#if`, an `#if` never ended): then nothing is taken as skipped rather than a guess.
+ * group is skipped, or when the conditionals do not pair up (an `#endif` with no `#if`, an `#if` never ended): then
+ * nothing is taken as skipped rather than a guess.
  */
 function deadLines(lines: Lines): Uint8Array | null {
   const stack: Frame[] = [];
@@ -51,23 +64,28 @@ function deadLines(lines: Lines): Uint8Array | null {
     frame.dead = value;
   };
   const { buf, starts } = lines;
-  // From `#` to `#`: most lines have none.
+  // From `#` to `#`, as includesOf reads `#include`: most lines have none.
   for (let at = buf.indexOf(HASH); at >= 0; at = buf.indexOf(HASH, at + 1)) {
+    let p = at - 1;
+    while (p >= 0 && isDirectiveBlank(buf[p])) p--;
+    if (p >= 0 && buf[p] !== NEWLINE && buf[p] !== CR) continue;
+    const s = directiveGapEnd(buf, at + 1);
+    const e = identifierEnd(buf, s);
+    const keyword = buf.toString('latin1', s, e);
+    if (!CONDITIONALS.has(keyword)) continue;
     const l = lineOf(starts, at);
-    let k = at + 1;
-    while (isLatin1Space(buf[k])) k++;
-    // Only `if…`, `elif`, `else` and `endif` matter: `#include` and `#define` pass the byte test and fail the pattern.
-    if (buf[k] !== 0x69 /* i */ && buf[k] !== 0x65 /* e */) continue;
-    const m = CONDITIONAL.exec(lines.text(l));
-    // A `#` after code, on a line a `\` continues onto, or inside a block comment is no directive.
-    if (m === null || (l > 0 && lines.continues(l - 1)) || lines.startsInComment(l)) continue;
+    // On a line a `\` continues onto, or inside a block comment, a `#` starts no directive.
+    if ((l > 0 && lines.continues(l - 1)) || lines.startsInComment(l)) continue;
     mark(l);
     from = l + 1;
     at = lines.end(l);
     // A condition continued onto the next line is not read: it counts as unknown.
-    const value = m[1] === 'if' || m[1] === 'elif' ? (lines.continues(l) ? null : constant(m[2])) : null;
+    const value =
+      (keyword === 'if' || keyword === 'elif') && !lines.continues(l)
+        ? constant(buf.toString('latin1', e, lines.end(l)))
+        : null;
     const top = stack[stack.length - 1];
-    switch (m[1]) {
+    switch (keyword) {
       case 'if':
         stack.push({ dead: false, taken: value === 1 });
         setDead(stack[stack.length - 1], value === 0);

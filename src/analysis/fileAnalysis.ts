@@ -7,7 +7,7 @@ import type { ReturnUse } from '../engine/sourceIndex';
 import { DIRECTIVE_BLANK, DIRECTIVE_GAP, IDENT, identifierEnd, isBlankOrContinuation, isDirectiveBlank } from './chars';
 import { parseDefine, type MacroDefinition, tokenize, concatenatedString, includesOf } from './cpp';
 import { defineNameAt, someDefine } from './matcher';
-import { inDeadGroup } from './deadGroups';
+import { deadGroupLines, inDeadGroup, liveLines } from './deadGroups';
 import { type Ancestor, descendantFor, nearest, parentOf } from './ancestry';
 import { ChildExtents } from './childExtents';
 import {
@@ -101,6 +101,12 @@ const blank = (m: string) => m.replace(/[^\n]/g, ' ');
 /** The text as the parser reads it: annotations and `#define` directives blanked, every line and column kept. */
 function forParser(text: string): string {
   return text.replace(ANNOTATIONS, blank).replace(DEFINE_DIRECTIVE, blank);
+}
+
+/** The whole file's text for the parser: groups cpp always skips are empty lines (rows stay file lines). */
+function wholeText(lines: Lines): string {
+  if (deadGroupLines(lines) === null) return lines.buf.toString('utf8');
+  return sparseDocument(lines, liveLines(lines, new Uint8Array(lines.count).fill(1))).text;
 }
 
 /** Whether a call of `name` at top level declares a module alias: a MODULE_ALIAS* macro, or one found to expand to it. */
@@ -210,7 +216,7 @@ export function analyzeFile(anyFile: CParser, file: string, buf: Buffer, sets: A
     return null;
   };
   // Regions first; when one cannot be trusted, all rounds again on one parse of the whole file.
-  const facts = (sets.wholeFile ? null : rounds(null)) ?? parser.withTree(forParser(buf.toString('utf8')), rounds);
+  const facts = (sets.wholeFile ? null : rounds(null)) ?? parser.withTree(forParser(wholeText(lines)), rounds);
   return facts && { ...facts, includes: includesOf(buf) };
 }
 
@@ -245,7 +251,7 @@ class FileParses {
 
   /** Parses the lines kept; the index of the new parse. */
   add(keep: Uint8Array): number {
-    const { text, ranges } = sparseDocument(this.lines, keep);
+    const { text, ranges } = sparseDocument(this.lines, liveLines(this.lines, keep));
     const tree = this.parser.parse(forParser(text), ranges);
     this.done.push({ keep, top: new ChildExtents(tree.root), tree });
     return this.done.length - 1;
@@ -368,7 +374,7 @@ function extract(
     if (!items && !wholeFile) return null;
     for (const { item, hits } of items?.values() ?? []) {
       parser.check();
-      readItem(parser, lines, item, hits, recorded, declares, calls, definitions, aliases);
+      readItem(parser, item, hits, recorded, declares, calls, definitions, aliases);
       if (sets.fillers && item.type === 'function_definition')
         readFiller(parser, item, sets.fillers, calls, definitions);
     }
@@ -809,7 +815,6 @@ function calleesAtHits(item: CNode, hits: ReadonlyArray<{ hit: Hit; line: number
 
 function readItem(
   parser: CParser,
-  lines: Lines,
   item: CNode,
   hits: ReadonlyArray<{ hit: Hit; line: number; column: number }>,
   callees: ReadonlySet<string>,
@@ -824,7 +829,7 @@ function readItem(
     calleesAtHits(item, hits) ??
     parser
       .captures('calls', item)
-      .filter((c) => c.name === 'callee' && !inDeadGroup(lines, c.node.startPosition.row))
+      .filter((c) => c.name === 'callee')
       .map((c) => c.node);
   // The last declaration recorded: one inside its arguments is part of it, not a declaration of its own (calls come
   // in document order, outer before inner). Error recovery can nest thousands, each holding the rest of the line.

@@ -99,6 +99,14 @@ describe('groups cpp always skips', () => {
           // Past a non-ASCII character the hit's column is not the parser's: the function's calls are read by query.
           '\t/* é */ return request_module("fs-live");', // 26
           '}', // 27
+          'static int probe3(void)', // 28
+          '{', // 29
+          '\tconst char *name = "fs-live2";', // 30
+          '#if 0', // 31
+          '\tname = "fs-dead4";', // 32: an assignment the parser never sees either
+          '#endif', // 33
+          '\treturn request_module(name);', // 34
+          '}', // 35
           '',
         ].join('\n'),
       );
@@ -109,6 +117,7 @@ describe('groups cpp always skips', () => {
         [
           [19, 'fs-new'],
           [26, 'fs-live'],
+          [34, 'fs-live2'],
         ],
       );
       assert.deepEqual(
