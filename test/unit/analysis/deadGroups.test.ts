@@ -4,12 +4,9 @@
  * `attach_xc5000()` inside `#if 0` whose `dvb_attach(xc5000_attach, …)` the scan reported as a call site.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { inDeadGroup } from '../../../src/analysis/deadGroups';
-import { scanTree } from '../../../src/analysis/index';
+import { scanOfFiles } from '../../fixtures/scannedTree';
 import { Lines } from '../../../src/analysis/regions';
 
 /** The 1-based lines of `text` that inDeadGroup finds skipped (lines between conditionals: theirs hold no code). */
@@ -65,67 +62,58 @@ describe('groups cpp always skips', () => {
   });
 
   it('calls, alias declarations and definitions in them are not read; the others are', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-dead-'));
-    try {
-      fs.mkdirSync(path.join(dir, 'drivers'));
-      fs.writeFileSync(
-        path.join(dir, 'drivers/drv.c'),
-        [
-          '#if 0', // 1
-          '#define DRV "fs-old"', // 2: the name was read as this one, given as fact
-          '#else', // 3
-          '#define DRV "fs-new"', // 4
-          '#endif', // 5
-          '#if 0', // 6
-          'MODULE_ALIAS("fs-gone");', // 7
-          'static int old(void)', // 8
-          '{', // 9
-          '\treturn request_module("fs-dead");', // 10
-          '}', // 11
-          '#endif', // 12
-          'MODULE_ALIAS("fs-new");', // 13
-          'static int probe(void)', // 14
-          '{', // 15
-          '#if 0', // 16
-          '\trequest_module("fs-dead2");', // 17
-          '#endif', // 18
-          '\treturn request_module(DRV);', // 19
-          '}', // 20
-          'static int probe2(void)', // 21
-          '{', // 22
-          '#if 0', // 23
-          '\trequest_module("fs-dead3");', // 24
-          '#endif', // 25
-          // Past a non-ASCII character the hit's column is not the parser's: the function's calls are read by query.
-          '\t/* é */ return request_module("fs-live");', // 26
-          '}', // 27
-          'static int probe3(void)', // 28
-          '{', // 29
-          '\tconst char *name = "fs-live2";', // 30
-          '#if 0', // 31
-          '\tname = "fs-dead4";', // 32: an assignment the parser never sees either
-          '#endif', // 33
-          '\treturn request_module(name);', // 34
-          '}', // 35
-          '',
-        ].join('\n'),
-      );
-      const r = await scanTree(dir, { threads: 0, cache: false, kernelDirectory: null });
-      if (!r.ok) assert.fail(r.error.message);
-      assert.deepEqual(
-        r.value.callSites.map((c) => [c.line, c.name]),
-        [
-          [19, 'fs-new'],
-          [26, 'fs-live'],
-          [34, 'fs-live2'],
-        ],
-      );
-      assert.deepEqual(
-        r.value.aliases.map((a) => [a.line, a.value]),
-        [[13, 'fs-new']],
-      );
-    } finally {
-      fs.rmSync(dir, { recursive: true });
-    }
+    const index = await scanOfFiles({
+      'drivers/drv.c': [
+        '#if 0', // 1
+        '#define DRV "fs-old"', // 2: the name was read as this one, given as fact
+        '#else', // 3
+        '#define DRV "fs-new"', // 4
+        '#endif', // 5
+        '#if 0', // 6
+        'MODULE_ALIAS("fs-gone");', // 7
+        'static int old(void)', // 8
+        '{', // 9
+        '\treturn request_module("fs-dead");', // 10
+        '}', // 11
+        '#endif', // 12
+        'MODULE_ALIAS("fs-new");', // 13
+        'static int probe(void)', // 14
+        '{', // 15
+        '#if 0', // 16
+        '\trequest_module("fs-dead2");', // 17
+        '#endif', // 18
+        '\treturn request_module(DRV);', // 19
+        '}', // 20
+        'static int probe2(void)', // 21
+        '{', // 22
+        '#if 0', // 23
+        '\trequest_module("fs-dead3");', // 24
+        '#endif', // 25
+        // Past a non-ASCII character the hit's column is not the parser's: the function's calls are read by query.
+        '\t/* é */ return request_module("fs-live");', // 26
+        '}', // 27
+        'static int probe3(void)', // 28
+        '{', // 29
+        '\tconst char *name = "fs-live2";', // 30
+        '#if 0', // 31
+        '\tname = "fs-dead4";', // 32: an assignment the parser never sees either
+        '#endif', // 33
+        '\treturn request_module(name);', // 34
+        '}', // 35
+        '',
+      ],
+    });
+    assert.deepEqual(
+      index.callSites.map((c) => [c.line, c.name]),
+      [
+        [19, 'fs-new'],
+        [26, 'fs-live'],
+        [34, 'fs-live2'],
+      ],
+    );
+    assert.deepEqual(
+      index.aliases.map((a) => [a.line, a.value]),
+      [[13, 'fs-new']],
+    );
   });
 });

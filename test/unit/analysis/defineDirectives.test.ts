@@ -4,12 +4,9 @@
  * recovery quadratic (the property suite's per-case bound covers the cost; these, the facts).
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { analyzeFile, type AnalysisSets } from '../../../src/analysis/fileAnalysis';
-import { scanTree } from '../../../src/analysis/index';
+import { scanOfFiles } from '../../fixtures/scannedTree';
 import type { FileFacts } from '../../../src/analysis/facts';
 import { getParser, type ParserBackend } from '../../../src/analysis/parser';
 import { ALIAS_TOKEN, REQUEST_FUNCTIONS, REQUEST_TOKENS } from '../../../src/analysis/requestFunctions';
@@ -64,21 +61,14 @@ describe('#define directives in the parsed text', () => {
 
 /** The aliases and call sites of a tree of one header and one driver, as a whole scan reports them. */
 async function scanOfHeaderAndDriver(header: string[], driver: string[]) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-define-'));
-  try {
-    fs.mkdirSync(path.join(dir, 'include/linux'), { recursive: true });
-    fs.mkdirSync(path.join(dir, 'drivers'));
-    fs.writeFileSync(path.join(dir, 'include/linux/drv.h'), header.join('\n'));
-    fs.writeFileSync(path.join(dir, 'drivers/drv.c'), ['#include <linux/drv.h>', ...driver].join('\n'));
-    const r = await scanTree(dir, { threads: 0, cache: false, kernelDirectory: null });
-    if (!r.ok) assert.fail(r.error.message);
-    return {
-      aliases: r.value.aliases.map((a) => [a.file, a.line, a.value, a.reason]),
-      callSites: r.value.callSites.map((c) => [c.file, c.line, c.name]),
-    };
-  } finally {
-    fs.rmSync(dir, { recursive: true });
-  }
+  const index = await scanOfFiles({
+    'include/linux/drv.h': header,
+    'drivers/drv.c': ['#include <linux/drv.h>', ...driver],
+  });
+  return {
+    aliases: index.aliases.map((a) => [a.file, a.line, a.value, a.reason]),
+    callSites: index.callSites.map((c) => [c.file, c.line, c.name]),
+  };
 }
 
 describe('what a #define is, to every reader of the scan', () => {

@@ -5,45 +5,33 @@
  * one name at its declaration and another in a branch was reported with the second name alone, as fact.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { it } from 'node:test';
-import { scanTree } from '../../../src/analysis/index';
+import { scanOfFiles } from '../../fixtures/scannedTree';
 
 it("a local's initialiser is one of its values, a pointer's too", async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'al-locals-'));
-  try {
-    fs.mkdirSync(path.join(dir, 'drivers'));
-    fs.writeFileSync(
-      path.join(dir, 'drivers/drv.c'),
-      [
-        'static int one(void)', // 1
-        '{', // 2
-        '\tconst char *fixed = "fixed-partitions";', // 3
-        '\treturn request_module("%s", fixed);', // 4
-        '}', // 5
-        'static int two(int x)', // 6
-        '{', // 7
-        '\tconst char *name = "fs-first";', // 8
-        '\tif (x)', // 9
-        '\t\tname = "fs-second";', // 10
-        '\treturn request_module(name);', // 11
-        '}', // 12
-        '',
-      ].join('\n'),
-    );
-    const r = await scanTree(dir, { threads: 0, cache: false, kernelDirectory: null });
-    if (!r.ok) assert.fail(r.error.message);
-    assert.deepEqual(
-      // A shape is a list of pieces; literal names are one piece each.
-      r.value.callSites.map((c) => [c.line, c.name, c.shapes]),
-      [
-        [4, 'fixed-partitions', [['fixed-partitions']]],
-        [11, null, [['fs-first'], ['fs-second']]],
-      ],
-    );
-  } finally {
-    fs.rmSync(dir, { recursive: true });
-  }
+  const index = await scanOfFiles({
+    'drivers/drv.c': [
+      'static int one(void)', // 1
+      '{', // 2
+      '\tconst char *fixed = "fixed-partitions";', // 3
+      '\treturn request_module("%s", fixed);', // 4
+      '}', // 5
+      'static int two(int x)', // 6
+      '{', // 7
+      '\tconst char *name = "fs-first";', // 8
+      '\tif (x)', // 9
+      '\t\tname = "fs-second";', // 10
+      '\treturn request_module(name);', // 11
+      '}', // 12
+      '',
+    ],
+  });
+  assert.deepEqual(
+    // A shape is a list of pieces; literal names are one piece each.
+    index.callSites.map((c) => [c.line, c.name, c.shapes]),
+    [
+      [4, 'fixed-partitions', [['fixed-partitions']]],
+      [11, null, [['fs-first'], ['fs-second']]],
+    ],
+  );
 });
